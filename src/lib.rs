@@ -87,6 +87,7 @@
 
 mod builder;
 mod error;
+mod grpc_web;
 mod headers;
 mod origin;
 mod policy;
@@ -98,6 +99,7 @@ mod trace;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
 pub use error::ConfigError;
+pub use grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
 pub use policy::{AllowedActual, AllowedPreflight, Decision, Policy, Rejected, Rejection};
 pub use request::{
     CorsRequest, InvalidRequest, Malformed, Origin, Preflight, RequestKind, RequestedHeaders,
