@@ -1,0 +1,98 @@
+//! Starting example servers on an ephemeral loopback port and talking to them
+//! with a hyper client. Every wait is bounded.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+use tokio::time::timeout;
+
+/// Upper bound for any single step (connect, request, shutdown).
+pub const STEP: Duration = Duration::from_secs(10);
+
+/// A server running on a loopback port; stopped on [`Server::stop`] or drop.
+pub struct Server {
+    pub addr: SocketAddr,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Binds 127.0.0.1:0 and spawns `serve(listener)`.
+    pub async fn start<F, Fut, E>(serve: F) -> Server
+    where
+        F: FnOnce(TcpListener) -> Fut,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: std::fmt::Debug,
+    {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let running = serve(listener);
+        let task = tokio::spawn(async move {
+            running.await.expect("server failed");
+        });
+        Server {
+            addr,
+            task: Some(task),
+        }
+    }
+
+    /// `http://127.0.0.1:port` followed by `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Sends `request` on a fresh connection and collects the response body.
+    pub async fn send(&self, request: Request<Full<Bytes>>) -> Response<Bytes> {
+        send(self.addr, request).await
+    }
+
+    /// Stops the accept loop and waits (bounded) for it to end.
+    pub async fn stop(mut self) {
+        let task = self.task.take().expect("running");
+        task.abort();
+        let ended = timeout(STEP, task).await.expect("server did not stop");
+        assert!(ended.unwrap_err().is_cancelled());
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
+
+/// Sends `request` to `addr` over HTTP/1.1 and collects the response.
+pub async fn send(addr: SocketAddr, request: Request<Full<Bytes>>) -> Response<Bytes> {
+    timeout(STEP, async {
+        let stream = TcpStream::connect(addr).await.unwrap();
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .unwrap();
+        let driver = tokio::spawn(connection);
+        let response = sender.send_request(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.unwrap().to_bytes();
+        drop(sender);
+        driver.abort();
+        Response::from_parts(parts, body)
+    })
+    .await
+    .expect("request timed out")
+}
+
+/// A request builder preset with a Host header (HTTP/1.1 requires one).
+pub fn request(method: http::Method, server: &Server, path: &str) -> http::request::Builder {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header(http::header::HOST, server.addr.to_string())
+}

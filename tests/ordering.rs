@@ -1,0 +1,113 @@
+//! Where CORS goes in a Tower stack: outside authentication, so preflights
+//! (which browsers send without credentials) are not refused with 401.
+//! Runs `examples/hyper.rs` on a loopback port.
+
+#[allow(dead_code)]
+#[path = "../examples/hyper.rs"]
+mod example;
+mod loopback;
+
+use std::convert::Infallible;
+
+use bytes::Bytes;
+use http::{header, Method, Request, Response, StatusCode};
+use http_body_util::Full;
+use loopback::{request, Server};
+use tower::{ServiceBuilder, ServiceExt};
+
+const APP: &str = "https://app.example.com";
+
+fn preflight(server: &Server) -> Request<Full<Bytes>> {
+    request(Method::OPTIONS, server, "/api/me")
+        .header(header::ORIGIN, APP)
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+        .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
+        .body(Full::default())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn preflight_without_credentials_succeeds_when_cors_is_outside_auth() {
+    let server = Server::start(example::serve).await;
+    let res = server.send(preflight(&server)).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+    assert_eq!(
+        res.headers()[header::ACCESS_CONTROL_ALLOW_CREDENTIALS],
+        "true"
+    );
+    assert_eq!(
+        res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS],
+        "GET, PUT"
+    );
+    assert_eq!(
+        res.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS],
+        "authorization, content-type"
+    );
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_MAX_AGE], "600");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn authenticated_call_gets_cors_headers_and_the_handler_answer() {
+    let server = Server::start(example::serve).await;
+    let req = request(Method::GET, &server, "/api/me")
+        .header(header::ORIGIN, APP)
+        .header(header::AUTHORIZATION, format!("Bearer {}", example::TOKEN))
+        .body(Full::default())
+        .unwrap();
+    let res = server.send(req).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+    assert_eq!(res.headers()[header::VARY], "origin");
+    assert_eq!(res.body(), "{\"user\":\"demo\",\"path\":\"/api/me\"}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn unauthenticated_call_gets_401_that_the_page_can_read() {
+    let server = Server::start(example::serve).await;
+    let req = request(Method::GET, &server, "/api/me")
+        .header(header::ORIGIN, APP)
+        .body(Full::default())
+        .unwrap();
+    let res = server.send(req).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // Decorated: the script sees the 401 instead of an opaque network error.
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn preflight_gets_401_when_cors_is_placed_inside_auth() {
+    let wrong_order = ServiceBuilder::new()
+        .layer(example::RequireBearer::layer(example::TOKEN))
+        .layer(example::cors())
+        .service_fn(|_req: Request<Full<Bytes>>| async {
+            Ok::<_, Infallible>(Response::new(Full::<Bytes>::default()))
+        });
+    let req = Request::options("/api/me")
+        .header(header::ORIGIN, APP)
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+        .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
+        .body(Full::default())
+        .unwrap();
+    let res = wrong_order.oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res
+        .headers()
+        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        .is_none());
+}
+
+#[tokio::test]
+async fn right_order_answers_the_same_preflight_in_process() {
+    let req = Request::options("/api/me")
+        .header(header::ORIGIN, APP)
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+        .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
+        .body(Full::<Bytes>::default())
+        .unwrap();
+    let res = example::app().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+}
