@@ -1,0 +1,198 @@
+//! The `tracing` feature: one `debug` event per rejected request with its
+//! reason, one `info` event per `build()`, and nothing without the feature.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use http::Method;
+use tower_cors::CorsLayer;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Level, Metadata, Subscriber};
+
+/// One captured event: level, target and its fields as text.
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+#[derive(Debug, Clone)]
+struct Captured {
+    level: Level,
+    target: String,
+    fields: Vec<(String, String)>,
+}
+
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+impl Captured {
+    fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A minimal subscriber that records every event.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<Captured>>>);
+
+impl Capture {
+    fn ours(&self) -> Vec<Captured> {
+        self.with_target("tower_cors")
+    }
+
+    fn with_target(&self, prefix: &str) -> Vec<Captured> {
+        let events = self.0.lock().unwrap();
+        events
+            .iter()
+            .filter(|e| e.target.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
+}
+
+struct Fields<'a>(&'a mut Vec<(String, String)>);
+
+impl Visit for Fields<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.push((field.name().to_owned(), value.to_owned()));
+    }
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.push((field.name().to_owned(), format!("{value:?}")));
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::TRACE)
+    }
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = Vec::new();
+        event.record(&mut Fields(&mut fields));
+        self.0.lock().unwrap().push(Captured {
+            level: *event.metadata().level(),
+            target: event.metadata().target().to_owned(),
+            fields,
+        });
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+fn layer() -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .build()
+        .unwrap()
+}
+
+#[cfg(feature = "tracing")]
+mod with_feature {
+    use super::*;
+
+    #[test]
+    fn build_emits_the_compiled_policy_once_at_info() {
+        let capture = Capture::default();
+        let cors = tracing::subscriber::with_default(capture.clone(), layer);
+        let events = capture.ours();
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(events[0].level, Level::INFO);
+        assert_eq!(events[0].field("message"), Some("CORS policy compiled"));
+        assert_eq!(
+            events[0].field("policy"),
+            Some(cors.policy().to_string().as_str())
+        );
+    }
+
+    async fn events_for(request: http::Request<String>) -> Vec<Captured> {
+        let cors = layer();
+        let capture = Capture::default();
+        let _guard = tracing::subscriber::set_default(capture.clone());
+        run(&cors, request, &[]).await;
+        capture.ours()
+    }
+
+    #[tokio::test]
+    async fn rejected_origin_emits_one_debug_event_naming_it() {
+        let events = events_for(actual(Method::GET, Some("https://evil.example"))).await;
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(events[0].level, Level::DEBUG);
+        assert_eq!(events[0].field("message"), Some("CORS request rejected"));
+        assert_eq!(events[0].field("kind"), Some("Actual"));
+        assert_eq!(
+            events[0].field("reason"),
+            Some("origin \"https://evil.example\" is not allowed")
+        );
+    }
+
+    #[tokio::test]
+    async fn rejected_preflight_method_emits_one_debug_event_naming_it() {
+        let events = events_for(preflight(APP, "DELETE", None)).await;
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(events[0].level, Level::DEBUG);
+        assert_eq!(events[0].field("kind"), Some("Preflight"));
+        assert_eq!(
+            events[0].field("reason"),
+            Some("method \"DELETE\" is not allowed")
+        );
+    }
+
+    #[tokio::test]
+    async fn rejected_preflight_header_emits_one_debug_event_naming_it() {
+        let events = events_for(preflight(APP, "PUT", Some("x-secret"))).await;
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(
+            events[0].field("reason"),
+            Some("request header \"x-secret\" is not allowed")
+        );
+    }
+
+    #[tokio::test]
+    async fn malformed_request_emits_one_debug_event() {
+        let events = events_for(actual(Method::GET, Some("not an origin"))).await;
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert!(events[0]
+            .field("reason")
+            .unwrap()
+            .starts_with("malformed request:"));
+    }
+
+    #[tokio::test]
+    async fn allowed_and_non_cors_requests_emit_nothing() {
+        assert!(events_for(actual(Method::GET, Some(APP))).await.is_empty());
+        assert!(events_for(preflight(APP, "PUT", None)).await.is_empty());
+        assert!(events_for(actual(Method::GET, None)).await.is_empty());
+    }
+}
+
+#[cfg(not(feature = "tracing"))]
+mod without_feature {
+    use super::*;
+
+    #[tokio::test]
+    async fn nothing_is_emitted_without_the_feature() {
+        let capture = Capture::default();
+        let _guard = tracing::subscriber::set_default(capture.clone());
+        let cors = layer();
+        run(
+            &cors,
+            actual(Method::GET, Some("https://evil.example")),
+            &[],
+        )
+        .await;
+        run(&cors, preflight(APP, "DELETE", None), &[]).await;
+        // The subscriber does capture events on this thread...
+        tracing::debug!(target: "control", "probe");
+        assert_eq!(capture.with_target("control").len(), 1);
+        // ...but tower-cors emitted none.
+        assert!(capture.ours().is_empty(), "{:?}", capture.ours());
+    }
+}
