@@ -354,7 +354,7 @@ impl CorsBuilder {
         Ok(CorsLayer::from_policy(policy))
     }
 
-    fn compile(self) -> Result<Policy, ConfigError> {
+    pub(crate) fn compile(self) -> Result<Policy, ConfigError> {
         let origins = self.compile_origins()?;
         let (methods, allow_methods) = self.compile_methods()?;
         let (headers, allow_headers) = self.compile_headers()?;

@@ -86,6 +86,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
+#[cfg(feature = "serde")]
+mod config;
 mod error;
 mod grpc_web;
 mod headers;
@@ -98,6 +100,8 @@ mod service;
 mod trace;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
+#[cfg(feature = "serde")]
+pub use config::{ConfigProblem, CorsConfig, CorsConfigError};
 pub use error::ConfigError;
 pub use grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
 pub use policy::{AllowedActual, AllowedPreflight, Decision, Policy, Rejected, Rejection};

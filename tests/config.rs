@@ -1,0 +1,237 @@
+//! The `serde` feature: `CorsConfig` from TOML and JSON, through the same
+//! validation as the builder, with errors that name the field.
+#![cfg(feature = "serde")]
+
+#[allow(dead_code)]
+#[path = "../examples/config.rs"]
+mod example;
+
+use std::time::Duration;
+
+use http::{header, HeaderName, Method, StatusCode};
+use tower_cors::{ConfigError, ConfigProblem, CorsConfig, CorsConfigError, CorsLayer};
+
+fn from_json(json: &str) -> Result<CorsLayer, CorsConfigError> {
+    serde_json::from_str::<CorsConfig>(json).unwrap().build()
+}
+
+fn json_error(json: &str) -> CorsConfigError {
+    from_json(json).unwrap_err()
+}
+
+#[test]
+fn example_toml_builds_the_same_policy_as_the_builder() {
+    let from_file = example::load(include_str!("../examples/cors.toml")).unwrap();
+    let from_code = CorsLayer::builder()
+        .allow_origins([
+            "https://app.example.com",
+            "https://*.preview.example.com",
+            "http://localhost:*",
+        ])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .expose_headers([HeaderName::from_static("x-request-id")])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    assert_eq!(
+        from_file.policy().to_string(),
+        from_code.policy().to_string()
+    );
+}
+
+#[test]
+fn every_field_is_read_from_json() {
+    let cors = from_json(
+        r#"{
+            "allow_origins": ["https://app.example.com"],
+            "allow_any_method": true,
+            "allow_any_header": true,
+            "expose_any_header": true,
+            "allow_credentials": true,
+            "max_age": 60,
+            "allow_private_network": true,
+            "preflight_status": 200
+        }"#,
+    )
+    .unwrap();
+    assert_eq!(
+        cors.policy().to_string(),
+        "origins: [https://app.example.com]; methods: any; headers: any; \
+         expose: any (response's own names); credentials: true; max-age: 60; \
+         private network: true; preflight status: 200"
+    );
+    assert_eq!(cors.policy().preflight_status(), StatusCode::OK);
+}
+
+#[test]
+fn empty_config_is_the_empty_builder() {
+    let cors = from_json("{}").unwrap();
+    assert_eq!(
+        cors.policy().to_string(),
+        CorsLayer::builder().build().unwrap().policy().to_string()
+    );
+}
+
+#[test]
+fn grpc_web_flag_applies_the_preset() {
+    let cors: CorsLayer = toml::from_str::<CorsConfig>(
+        "grpc_web = true\nallow_origins = [\"https://app.example.com\"]",
+    )
+    .unwrap()
+    .try_into()
+    .unwrap();
+    assert!(cors.policy().to_string().contains("expose: grpc-status"));
+}
+
+#[test]
+fn unknown_fields_are_refused_by_the_deserializer() {
+    let err = toml::from_str::<CorsConfig>("allow_origin = [\"https://a.example\"]").unwrap_err();
+    assert!(err.to_string().contains("allow_origin"), "{err}");
+}
+
+#[test]
+fn invalid_method_names_its_index() {
+    let err = json_error(r#"{ "allow_methods": ["PUT", "PATCH", "GE T"] }"#);
+    assert_eq!(err.field(), "allow_methods[2]");
+    assert_eq!(
+        err.to_string(),
+        "allow_methods[2]: \"GE T\" is not an HTTP method name; write it like \"PUT\""
+    );
+}
+
+#[test]
+fn lowercase_standard_method_is_refused_with_the_uppercase_form() {
+    let err = json_error(r#"{ "allow_methods": ["PUT", "delete"] }"#);
+    assert_eq!(err.field(), "allow_methods[1]");
+    assert_eq!(
+        err.problem(),
+        &ConfigProblem::LowercaseMethod {
+            value: "delete".into(),
+            uppercase: "DELETE".into()
+        }
+    );
+}
+
+#[test]
+fn forbidden_method_names_its_index() {
+    let err = json_error(r#"{ "allow_methods": ["PUT", "TRACE"] }"#);
+    assert_eq!(err.field(), "allow_methods[1]");
+    assert!(matches!(
+        err.problem(),
+        ConfigProblem::Invalid(ConfigError::ForbiddenMethod { .. })
+    ));
+    assert!(err
+        .to_string()
+        .starts_with("allow_methods[1]: \"TRACE\" is a forbidden method"));
+}
+
+#[test]
+fn origin_errors_name_their_index() {
+    let cases = [
+        (r#"["https://a.example", "*"]"#, "allow_origins[1]"),
+        (r#"["null"]"#, "allow_origins[0]"),
+        (
+            r#"["https://a.example", "https://b.example", "https://b.example/x"]"#,
+            "allow_origins[2]",
+        ),
+        (r#"["https://*.com"]"#, "allow_origins[0]"),
+    ];
+    for (origins, field) in cases {
+        let err = json_error(&format!(r#"{{ "allow_origins": {origins} }}"#));
+        assert_eq!(err.field(), field, "{origins}: {err}");
+        assert!(matches!(err.problem(), ConfigProblem::Invalid(_)));
+    }
+}
+
+#[test]
+fn plain_http_origin_with_credentials_names_the_origin() {
+    let err = json_error(
+        r#"{ "allow_origins": ["https://a.example", "http://b.example"], "allow_credentials": true }"#,
+    );
+    assert_eq!(err.field(), "allow_origins[1]");
+    assert!(matches!(
+        err.problem(),
+        ConfigProblem::Invalid(ConfigError::InsecureOriginWithCredentials { .. })
+    ));
+    // ... and the same origin builds once explicitly accepted.
+    from_json(
+        r#"{ "allow_origins": ["http://b.example"], "allow_credentials": true,
+             "allow_credentials_over_http": true }"#,
+    )
+    .unwrap();
+}
+
+#[test]
+fn header_errors_name_their_list_and_index() {
+    let err = json_error(r#"{ "allow_headers": ["content-type", "bad header"] }"#);
+    assert_eq!(err.field(), "allow_headers[1]");
+    assert!(matches!(
+        err.problem(),
+        ConfigProblem::InvalidHeaderName { .. }
+    ));
+
+    let err = json_error(r#"{ "allow_headers": ["content-type", "cookie"] }"#);
+    assert_eq!(err.field(), "allow_headers[1]");
+    assert!(matches!(
+        err.problem(),
+        ConfigProblem::Invalid(ConfigError::ForbiddenRequestHeader { .. })
+    ));
+
+    let err = json_error(r#"{ "expose_headers": ["x-a", "x-b", "Set-Cookie"] }"#);
+    assert_eq!(err.field(), "expose_headers[2]");
+    assert!(matches!(
+        err.problem(),
+        ConfigProblem::Invalid(ConfigError::ExposedSetCookie { .. })
+    ));
+}
+
+#[test]
+fn scalar_field_errors_name_the_field() {
+    let cases = [
+        (
+            r#"{ "allow_any_origin": true, "allow_credentials": true }"#,
+            "allow_credentials",
+        ),
+        (
+            r#"{ "allow_any_origin": true, "allow_origins": ["https://a.example"] }"#,
+            "allow_any_origin",
+        ),
+        (r#"{ "max_age": 86401 }"#, "max_age"),
+        (r#"{ "preflight_status": 404 }"#, "preflight_status"),
+        (r#"{ "preflight_status": 42 }"#, "preflight_status"),
+    ];
+    for (json, field) in cases {
+        let err = json_error(json);
+        assert_eq!(err.field(), field, "{json}: {err}");
+        assert!(err.to_string().starts_with(&format!("{field}: ")), "{err}");
+    }
+    assert_eq!(
+        json_error(r#"{ "preflight_status": 42 }"#).problem(),
+        &ConfigProblem::InvalidStatus { value: 42 }
+    );
+}
+
+#[test]
+fn config_error_exposes_the_builder_error_as_its_source() {
+    let err = json_error(r#"{ "max_age": 90000 }"#);
+    let source = std::error::Error::source(&err).unwrap();
+    assert_eq!(
+        source.to_string(),
+        ConfigError::MaxAgeTooLong { seconds: 90000 }.to_string()
+    );
+}
+
+#[test]
+fn to_builder_lets_code_add_a_predicate() {
+    let config: CorsConfig =
+        toml::from_str("allow_origins = [\"https://app.example.com\"]").unwrap();
+    let cors = config
+        .to_builder()
+        .unwrap()
+        .allow_origin_predicate(|origin, _| origin == "https://partner.example")
+        .build()
+        .unwrap();
+    assert!(cors.policy().to_string().contains("+ 1 predicate(s)"));
+}
