@@ -7,6 +7,7 @@ use std::time::Duration;
 use http::request::Parts;
 use http::{HeaderName, HeaderValue, Method, StatusCode};
 
+use crate::async_origin::AsyncOriginCheck;
 use crate::error::ConfigError;
 use crate::headers::{join, STAR};
 use crate::origin::{parse_configured, OriginMatcher, Predicate};
@@ -56,6 +57,7 @@ pub struct CorsBuilder {
     max_age: Option<Duration>,
     private_network: bool,
     preflight_status: StatusCode,
+    pub(crate) async_origin: Option<AsyncOriginCheck>,
 }
 
 impl Default for CorsBuilder {
@@ -75,6 +77,7 @@ impl Default for CorsBuilder {
             max_age: None,
             private_network: false,
             preflight_status: StatusCode::NO_CONTENT,
+            async_origin: None,
         }
     }
 }
@@ -96,6 +99,7 @@ impl fmt::Debug for CorsBuilder {
             .field("max_age", &self.max_age)
             .field("private_network", &self.private_network)
             .field("preflight_status", &self.preflight_status)
+            .field("async_origin", &self.async_origin.is_some())
             .finish()
     }
 }
@@ -386,12 +390,16 @@ impl CorsBuilder {
             max_age,
             private_network: self.private_network,
             preflight_status: self.preflight_status,
+            async_origin: self.async_origin,
         })
     }
 
     fn compile_origins(&self) -> Result<OriginRule, ConfigError> {
         if self.any_origin {
-            if !self.origins.is_empty() || !self.predicates.is_empty() {
+            if !self.origins.is_empty()
+                || !self.predicates.is_empty()
+                || self.async_origin.is_some()
+            {
                 return Err(ConfigError::AnyOriginWithList);
             }
             if self.credentials {

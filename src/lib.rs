@@ -85,6 +85,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod async_origin;
 mod builder;
 #[cfg(feature = "serde")]
 mod config;

@@ -7,6 +7,7 @@ use http::header::{self, HeaderName};
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
 
+use crate::async_origin::AsyncOriginCheck;
 use crate::headers::{
     exposable_names, merge_vary, ALLOW_PRIVATE_NETWORK, STAR, STAR_AND_AUTHORIZATION, STAR_STATIC,
     TRUE, VARY_ORIGIN, VARY_PREFLIGHT, VARY_PREFLIGHT_PRIVATE_NETWORK,
@@ -89,6 +90,8 @@ pub struct Policy {
     pub(crate) max_age: Option<HeaderValue>,
     pub(crate) private_network: bool,
     pub(crate) preflight_status: StatusCode,
+    /// Asked when the static origin rules refuse (see `async_origin.rs`).
+    pub(crate) async_origin: Option<AsyncOriginCheck>,
 }
 
 impl fmt::Debug for Policy {
@@ -102,6 +105,7 @@ impl fmt::Debug for Policy {
             .field("max_age", &self.max_age)
             .field("private_network", &self.private_network)
             .field("preflight_status", &self.preflight_status)
+            .field("async_origin", &self.async_origin.is_some())
             .finish()
     }
 }
@@ -128,6 +132,9 @@ impl fmt::Display for Policy {
                 write!(f, "origins: [{}]", m.describe().join(", "))?;
                 if predicates > 0 {
                     write!(f, " + {predicates} predicate(s)")?;
+                }
+                if self.async_origin.is_some() {
+                    f.write_str(" + async predicate")?;
                 }
             }
         }
@@ -229,7 +236,7 @@ impl fmt::Display for Rejected<'_> {
 
 /// The value of `Access-Control-Allow-Origin` for an allowed request.
 #[derive(Debug, Clone, Copy)]
-enum AllowOrigin<'a> {
+pub(crate) enum AllowOrigin<'a> {
     Star,
     Value(&'a HeaderValue),
 }
@@ -420,6 +427,7 @@ impl Policy {
             max_age: None,
             private_network: false,
             preflight_status: StatusCode::NO_CONTENT,
+            async_origin: None,
         }
     }
 
@@ -490,7 +498,16 @@ impl Policy {
         let allow_origin = self
             .allow_origin(origin, parts)
             .ok_or(Rejection::OriginNotAllowed(origin.as_str()))?;
+        self.check_preflight_request(preflight, allow_origin)
+    }
 
+    /// The method and header checks of a preflight whose origin is allowed.
+    pub(crate) fn check_preflight_request<'a>(
+        &'a self,
+        preflight: Preflight<'a>,
+        allow_origin: AllowOrigin<'a>,
+    ) -> Result<AllowedPreflight<'a>, Rejection<'a>> {
+        let origin = preflight.origin();
         let method = preflight.method();
         let method_ok = match &self.methods {
             MethodRule::Any => true,

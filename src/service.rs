@@ -6,10 +6,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use http::request::Parts;
 use http::{HeaderValue, Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
+use crate::async_origin::{self, ActualCheck, PreflightCheck, Started};
 use crate::builder::CorsBuilder;
 use crate::policy::{Decision, Policy};
 
@@ -184,6 +186,16 @@ where
                 return ResponseFuture::ready(allowed.response());
             }
             Decision::Rejected(rejected) => {
+                let is_preflight = rejected.is_preflight();
+                if let Some(started) = async_origin::start(&self.policy, &rejected, &parts) {
+                    let policy = Arc::clone(&self.policy);
+                    return if is_preflight {
+                        ResponseFuture::async_preflight(started, parts, policy)
+                    } else {
+                        let future = self.inner.call(Request::from_parts(parts, body));
+                        ResponseFuture::async_actual(future, started, policy)
+                    };
+                }
                 crate::trace::rejected(&rejected);
                 if rejected.is_preflight() {
                     return ResponseFuture::ready(self.policy.rejected_preflight_response());
@@ -210,6 +222,10 @@ pin_project_lite::pin_project! {
     enum State<F, B> {
         Ready { response: Option<Response<B>> },
         Inner { #[pin] future: F, finish: Option<(Finish, Arc<Policy>)> },
+        // The two states of `allow_origin_async_predicate` (async_origin.rs):
+        // boxed, so they don't grow the future of every other request.
+        AsyncActual { #[pin] future: F, check: Box<ActualCheck<B>> },
+        AsyncPreflight { check: Box<PreflightCheck<B>> },
     }
 }
 
@@ -217,6 +233,26 @@ impl<F, B> ResponseFuture<F, B> {
     fn forward(future: F, finish: Option<(Finish, Arc<Policy>)>) -> Self {
         ResponseFuture {
             state: State::Inner { future, finish },
+        }
+    }
+
+    fn async_actual(future: F, started: Started, policy: Arc<Policy>) -> Self {
+        ResponseFuture {
+            state: State::AsyncActual {
+                future,
+                check: ActualCheck::new(started, policy),
+            },
+        }
+    }
+
+    fn async_preflight(started: Started, parts: Parts, policy: Arc<Policy>) -> Self
+    where
+        B: Default,
+    {
+        ResponseFuture {
+            state: State::AsyncPreflight {
+                check: PreflightCheck::new(started, parts, policy, B::default),
+            },
         }
     }
 
@@ -266,6 +302,8 @@ where
                 }
                 Poll::Ready(Ok(response))
             }
+            StateProj::AsyncActual { future, check } => check.poll(future, cx),
+            StateProj::AsyncPreflight { check } => check.poll(cx).map(Ok),
         }
     }
 }

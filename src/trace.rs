@@ -1,14 +1,21 @@
 //! Diagnostics behind the `tracing` feature; without it these compile to nothing.
 
-use crate::policy::Rejected;
+use crate::policy::{Rejected, Rejection};
+use crate::request::RequestKind;
+
+/// One `debug` event per refused CORS request, with the typed reason.
+#[inline(always)]
+pub(crate) fn rejected(rejected: &Rejected<'_>) {
+    rejection(rejected.kind(), rejected.reason());
+}
 
 /// One `debug` event per refused CORS request, with the typed reason.
 #[cfg(feature = "tracing")]
-pub(crate) fn rejected(rejected: &Rejected<'_>) {
+pub(crate) fn rejection(kind: RequestKind, reason: Rejection<'_>) {
     tracing::debug!(
         target: "tower_cors",
-        kind = ?rejected.kind(),
-        reason = %rejected.reason(),
+        kind = ?kind,
+        reason = %reason,
         "CORS request rejected"
     );
 }
@@ -16,7 +23,7 @@ pub(crate) fn rejected(rejected: &Rejected<'_>) {
 /// One `debug` event per refused CORS request, with the typed reason.
 #[cfg(not(feature = "tracing"))]
 #[inline(always)]
-pub(crate) fn rejected(_rejected: &Rejected<'_>) {}
+pub(crate) fn rejection(_kind: RequestKind, _reason: Rejection<'_>) {}
 
 /// The compiled policy at `info`, once per build.
 #[cfg(feature = "tracing")]

@@ -166,6 +166,50 @@ mod with_feature {
     }
 
     #[tokio::test]
+    async fn async_predicate_refusal_emits_one_debug_event_and_approval_none() {
+        let cors = CorsLayer::builder()
+            .allow_origin_async_predicate(|origin, _| {
+                let ok = origin == "https://tenant.example";
+                async move { ok }
+            })
+            .build()
+            .unwrap();
+        let capture = Capture::default();
+        let _guard = tracing::subscriber::set_default(capture.clone());
+        run(
+            &cors,
+            actual(Method::GET, Some("https://tenant.example")),
+            &[],
+        )
+        .await;
+        run(
+            &cors,
+            preflight("https://tenant.example", "POST", None),
+            &[],
+        )
+        .await;
+        assert!(capture.ours().is_empty(), "{:?}", capture.ours());
+        run(
+            &cors,
+            actual(Method::GET, Some("https://evil.example")),
+            &[],
+        )
+        .await;
+        run(&cors, preflight("https://evil.example", "POST", None), &[]).await;
+        let events = capture.ours();
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert_eq!(events[0].field("kind"), Some("Actual"));
+        assert_eq!(events[1].field("kind"), Some("Preflight"));
+        for event in &events {
+            assert_eq!(event.level, Level::DEBUG);
+            assert_eq!(
+                event.field("reason"),
+                Some("origin \"https://evil.example\" is not allowed")
+            );
+        }
+    }
+
+    #[tokio::test]
     async fn allowed_and_non_cors_requests_emit_nothing() {
         assert!(events_for(actual(Method::GET, Some(APP))).await.is_empty());
         assert!(events_for(preflight(APP, "PUT", None)).await.is_empty());
