@@ -77,10 +77,21 @@
 //! assert_eq!(rejected.to_string(), "CORS preflight rejected: method \"DELETE\" is not allowed");
 //! ```
 //!
+//! # Guides
+//!
+//! - [Recipes](guide::recipes): SPA with local development, multi-tenant
+//!   subdomains, public API, credentials, gRPC-Web, per-route policies.
+//! - [Where the layer goes](guide::placement) in a middleware stack.
+//! - [Testing policies](guide::testing).
+//! - [Migrating from tower-http](guide::migrating_from_tower_http), with a
+//!   table of every tower-http method.
+//!
 //! # Features
 //!
 //! - `tracing`: one `debug` event per rejected request with its reason, and an
-//!   `info` summary of each compiled policy.
+//!   `info` summary of each compiled policy. Without it, nothing is emitted.
+//! - `serde`: `CorsConfig`, a configuration read from TOML, JSON, YAML…,
+//!   validated like the builder, with errors naming the field.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -91,6 +102,7 @@ mod builder;
 mod config;
 mod error;
 mod grpc_web;
+pub mod guide;
 mod headers;
 mod origin;
 mod policy;

@@ -1,0 +1,299 @@
+//! Guides: recipes, where the layer goes, testing policies, migrating from
+//! tower-http. Documentation only; nothing here is code you call.
+
+pub mod recipes {
+    //! Policies for common situations.
+    //!
+    //! # A single-page app, plus local development
+    //!
+    //! Loopback origins (`localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`)
+    //! are potentially trustworthy, so plain `http://` is fine for them even
+    //! with credentials; a port pattern covers whatever port the dev server
+    //! picked.
+    //!
+    //! ```
+    //! use http::{header, Method};
+    //! use tower_cors::CorsLayer;
+    //!
+    //! let mut origins = vec!["https://app.example.com"];
+    //! if cfg!(debug_assertions) {
+    //!     origins.extend(["http://localhost:*", "http://127.0.0.1:*"]);
+    //! }
+    //! let cors = CorsLayer::builder()
+    //!     .allow_origins(origins)
+    //!     .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+    //!     .allow_headers([header::CONTENT_TYPE])
+    //!     .allow_credentials(true)
+    //!     .build()?;
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
+    //! # Multi-tenant subdomains
+    //!
+    //! `https://*.example.com` matches one or more labels before
+    //! `example.com` (never `example.com` itself). Wildcards on public
+    //! suffixes (`https://*.com`, `https://*.github.io`) are refused, as anyone
+    //! can register a site there. Tenants' own custom domains can come from a
+    //! database through
+    //! [`allow_origin_async_predicate`](crate::CorsBuilder::allow_origin_async_predicate),
+    //! which is asked only for origins the patterns did not match.
+    //!
+    //! ```
+    //! use tower_cors::CorsLayer;
+    //!
+    //! let cors = CorsLayer::builder()
+    //!     .allow_origins(["https://example.com", "https://*.example.com"])
+    //!     .allow_origin_async_predicate(|origin, _parts| {
+    //!         let origin = origin.to_str().unwrap_or_default().to_owned();
+    //!         async move { lookup_custom_domain(&origin).await }
+    //!     })
+    //!     .allow_credentials(true)
+    //!     .build()?;
+    //!
+    //! async fn lookup_custom_domain(origin: &str) -> bool {
+    //!     origin == "https://shop.customer.example" // a database query in real life
+    //! }
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
+    //! # A public API
+    //!
+    //! Readable from any site, without cookies: `Access-Control-Allow-Origin: *`,
+    //! and no `Vary: Origin`, so shared caches keep one copy.
+    //!
+    //! ```
+    //! use std::time::Duration;
+    //! use http::HeaderName;
+    //! use tower_cors::{CorsLayer, MAX_MAX_AGE};
+    //!
+    //! let cors = CorsLayer::builder()
+    //!     .allow_any_origin()
+    //!     .allow_any_method()
+    //!     .allow_any_header() // Authorization included: API keys in headers are fine
+    //!     .expose_headers([HeaderName::from_static("x-ratelimit-remaining")])
+    //!     .max_age(MAX_MAX_AGE)
+    //!     .build()?;
+    //! assert!(!cors.policy().varies_by_origin());
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
+    //! # Credentials (cookies)
+    //!
+    //! List every origin exactly (or with a subdomain pattern you control),
+    //! over `https://`. `build()` refuses credentials with any origin and with
+    //! plain-http non-loopback origins. CORS only decides who may *read*
+    //! responses: keep CSRF protection (SameSite cookies, a custom header
+    //! such as `x-csrf-token` that forces a preflight) for state-changing
+    //! requests.
+    //!
+    //! ```
+    //! use http::{header, HeaderName, Method};
+    //! use tower_cors::CorsLayer;
+    //!
+    //! let cors = CorsLayer::builder()
+    //!     .allow_origins(["https://app.example.com", "https://admin.example.com"])
+    //!     .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+    //!     .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("x-csrf-token")])
+    //!     .allow_credentials(true)
+    //!     .build()?;
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
+    //! # gRPC-Web
+    //!
+    //! [`CorsBuilder::grpc_web`](crate::CorsBuilder::grpc_web) allows what
+    //! gRPC-Web clients send and exposes `grpc-status`, `grpc-message` and
+    //! `grpc-status-details-bin`. Put the layer outside `tonic_web::GrpcWebLayer`
+    //! (see `examples/grpc-web/` in the repository).
+    //!
+    //! ```
+    //! let cors = tower_cors::CorsLayer::builder()
+    //!     .grpc_web_with_authorization()
+    //!     .allow_origins(["https://app.example.com"])
+    //!     .build()?;
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
+    //! # Different policies per route
+    //!
+    //! In axum, give each sub-router its own layer with `Router::layer` on a
+    //! nested router or `Router::route_layer`; not `MethodRouter::route_layer`
+    //! (`get(..).route_layer(..)`), which skips axum's 405 fallback so
+    //! preflights never reach the layer. See `examples/per_route.rs`.
+}
+
+pub mod placement {
+    //! Where the layer goes in a middleware stack.
+    //!
+    //! **Outside authentication, rate limiting and error handling.**
+    //! Browsers send preflights without cookies or `Authorization`, so an
+    //! auth layer outside CORS answers them 401 and the real request is never
+    //! sent. And every response the page should be able to read — 401, 429,
+    //! 503 — must pass through the CORS layer to get its headers; a response
+    //! without them reaches the page as an opaque network error.
+    //!
+    //! ```
+    //! use std::time::Duration;
+    //! use axum::{routing::get, Router};
+    //! use tower::ServiceBuilder;
+    //! use tower_cors::CorsLayer;
+    //!
+    //! let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]).build()?;
+    //! let app: Router = Router::new()
+    //!     .route("/api/me", get(|| async { "me" }))
+    //!     // ServiceBuilder: the first layer is the outermost.
+    //!     .layer(ServiceBuilder::new().layer(cors).concurrency_limit(64));
+    //! // In axum, a later `.layer(...)` call wraps the earlier ones, so add
+    //! // auth layers *before* the CORS layer:
+    //! // Router::new().route(..).layer(auth).layer(cors)
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
+    //! `examples/hyper.rs` shows a full stack (CORS, error-to-response
+    //! mapping, timeout, concurrency limit, auth) and `tests/ordering.rs`
+    //! pins down what goes wrong in the other order.
+    //!
+    //! Use one CORS layer per request path: an outer layer answers every
+    //! preflight before an inner one could.
+}
+
+pub mod testing {
+    //! Testing a policy.
+    //!
+    //! [`Policy::decide`](crate::Policy::decide) is a pure function of the
+    //! request head: a policy test needs no service, no runtime and no
+    //! mocks, and a refusal says why.
+    //!
+    //! ```
+    //! use http::{Method, Request};
+    //! use tower_cors::{CorsLayer, Decision, Rejection};
+    //!
+    //! let cors = CorsLayer::builder()
+    //!     .allow_origins(["https://*.preview.example.com"])
+    //!     .allow_methods([Method::DELETE])
+    //!     .build()?;
+    //!
+    //! let preflight = |origin: &str, method: &str| {
+    //!     Request::options("/items/1")
+    //!         .header("origin", origin)
+    //!         .header("access-control-request-method", method)
+    //!         .body(())
+    //!         .unwrap()
+    //!         .into_parts()
+    //!         .0
+    //! };
+    //! let ok = preflight("https://pr-7.preview.example.com", "DELETE");
+    //! assert!(matches!(cors.policy().decide(&ok), Decision::Preflight(_)));
+    //!
+    //! let apex = preflight("https://preview.example.com", "DELETE");
+    //! let Decision::Rejected(refused) = cors.policy().decide(&apex) else { panic!() };
+    //! assert_eq!(refused.reason(), Rejection::OriginNotAllowed("https://preview.example.com"));
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
+    //! To check the written headers and whether the inner service ran, wrap
+    //! a `tower::service_fn` (or a `tower_test::mock` service, to also
+    //! inspect the request it received and pick its response):
+    //!
+    //! ```
+    //! use std::convert::Infallible;
+    //! use http::{header, Request, Response};
+    //! use tower::{Layer, ServiceExt};
+    //! use tower_cors::CorsLayer;
+    //!
+    //! # #[tokio::main(flavor = "current_thread")]
+    //! # async fn main() {
+    //! let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]).build().unwrap();
+    //! let svc = cors.layer(tower::service_fn(|_req: Request<String>| async {
+    //!     Ok::<_, Infallible>(Response::new(String::new()))
+    //! }));
+    //! let res = svc
+    //!     .oneshot(Request::get("/").header(header::ORIGIN, "https://app.example.com").body(String::new()).unwrap())
+    //!     .await
+    //!     .unwrap();
+    //! assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://app.example.com");
+    //! assert_eq!(res.headers()[header::VARY], "origin");
+    //! # }
+    //! ```
+    //!
+    //! `examples/testing.rs` shows all three styles.
+}
+
+pub mod migrating_from_tower_http {
+    //! Migrating from tower-http's `CorsLayer`.
+    //!
+    //! Three differences in behaviour come first:
+    //!
+    //! - **Errors at build time, not panics at `layer()` time.** tower-http
+    //!   asserts on invalid combinations (credentials with `*`) when the
+    //!   layer is applied; [`CorsBuilder::build`](crate::CorsBuilder::build)
+    //!   returns a [`ConfigError`](crate::ConfigError) naming the value and
+    //!   the fix, and refuses more (malformed or non-canonical origins,
+    //!   wildcards on public suffixes, forbidden methods and headers, ...).
+    //! - **Which requests are preflights, and their statuses.** tower-http
+    //!   answers every `OPTIONS` request itself, `200`, allowed or not.
+    //!   tower-cors answers only real preflights (`OPTIONS` with `Origin` and
+    //!   `Access-Control-Request-Method`): `204` (configurable with
+    //!   `preflight_status`) when allowed, `403` without CORS headers when
+    //!   refused. Other `OPTIONS` requests reach your handlers.
+    //! - **Nothing is mirrored blindly.** Echoing any origin with
+    //!   credentials (`very_permissive`, `AllowOrigin::mirror_request`) lets
+    //!   every site act as the user; tower-cors has no such switch.
+    //!
+    //! | tower-http | tower-cors |
+    //! |---|---|
+    //! | `CorsLayer::new()`, `CorsLayer::default()`, `Cors::layer()` | `CorsLayer::builder()` … `.build()?` (nothing allowed until configured) |
+    //! | `CorsLayer::permissive()` | `CorsLayer::permissive()` (same meaning) |
+    //! | `CorsLayer::very_permissive()` | none on purpose: list the origins with `allow_origins([...])`, then `.allow_credentials(true).allow_any_method().allow_any_header()` |
+    //! | `Cors::new(inner)` | `layer.layer(inner)` or `Cors::new(inner, &layer)` |
+    //! | `Cors::permissive(inner)` | `CorsLayer::permissive().layer(inner)` |
+    //! | `Cors::very_permissive(inner)` | see `very_permissive` |
+    //! | setters on `Cors<S>` (`Cors::allow_origin`, ...) | configure the builder; `Cors<S>` is built from a compiled policy |
+    //! | `.allow_origin(Any)`, `AllowOrigin::any()` | `.allow_any_origin()` |
+    //! | `.allow_origin(HeaderValue)`, `AllowOrigin::exact(v)` | `.allow_origins(["https://app.example.com"])` (strings, validated, canonical form) |
+    //! | `.allow_origin([v1, v2])`, `AllowOrigin::list(iter)` | `.allow_origins([...])`, plus patterns `"https://*.example.com"` and `"http://localhost:*"` |
+    //! | `AllowOrigin::predicate(f)` | `.allow_origin_predicate(f)`: same `Fn(&HeaderValue, &Parts) -> bool`; asked only after the list, never for `null` |
+    //! | `AllowOrigin::async_predicate(f)` | `.allow_origin_async_predicate(f)`: `Fn(&HeaderValue, &Parts) -> impl Future<Output = bool>`; asked only after the static rules |
+    //! | `AllowOrigin::mirror_request()` | none on purpose; without credentials, `.allow_any_origin()` |
+    //! | `.allow_methods(Any)`, `AllowMethods::any()` | `.allow_any_method()` |
+    //! | `.allow_methods(Method)`, `.allow_methods([..])`, `AllowMethods::exact`/`list` | `.allow_methods([..])` |
+    //! | `AllowMethods::mirror_request()` | `.allow_any_method()` (echoes the requested method when credentials are on, `*` otherwise) |
+    //! | `.allow_headers(Any)`, `AllowHeaders::any()` | `.allow_any_header()` (also answers `authorization`, which `*` never covers) |
+    //! | `.allow_headers([..])`, `AllowHeaders::list` | `.allow_headers([..])` |
+    //! | `AllowHeaders::mirror_request()` | `.allow_any_header()` (echoes the requested list when credentials are on) |
+    //! | `.expose_headers(Any)`, `ExposeHeaders::any()` | `.expose_any_header()` (with credentials: the response's own header names) |
+    //! | `.expose_headers([..])`, `ExposeHeaders::list` | `.expose_headers([..])` |
+    //! | `.allow_credentials(true)`, `AllowCredentials::yes()` | `.allow_credentials(true)` |
+    //! | `AllowCredentials::predicate(f)` | none: one answer per policy; use a policy per route |
+    //! | `.max_age(Duration)`, `MaxAge::exact` | `.max_age(Duration)` (at most 24 h) |
+    //! | `MaxAge::dynamic(f)` | none: one value per policy |
+    //! | `.allow_private_network(true)`, `AllowPrivateNetwork::yes()` | `.allow_private_network(true)` |
+    //! | `AllowPrivateNetwork::predicate(f)` | none: one answer per policy; use a policy per route |
+    //! | `.vary([..])`, `Vary::list` | none needed: `Vary` is computed and merged with the inner service's |
+    //! | `tower_http::cors::Any` | the `allow_any_*` / `expose_any_header` methods |
+    //! | (tonic-web's former CORS defaults) | `.grpc_web()` |
+    //!
+    //! A typical port:
+    //!
+    //! ```
+    //! use std::time::Duration;
+    //! use http::{header, Method};
+    //! use tower_cors::CorsLayer;
+    //!
+    //! // tower-http:
+    //! // CorsLayer::new()
+    //! //     .allow_origin(["https://app.example.com".parse::<HeaderValue>().unwrap()])
+    //! //     .allow_methods([Method::GET, Method::POST])
+    //! //     .allow_headers([header::CONTENT_TYPE])
+    //! //     .allow_credentials(true)
+    //! //     .max_age(Duration::from_secs(600))
+    //! let cors = CorsLayer::builder()
+    //!     .allow_origins(["https://app.example.com"])
+    //!     .allow_methods([Method::GET, Method::POST])
+    //!     .allow_headers([header::CONTENT_TYPE])
+    //!     .allow_credentials(true)
+    //!     .max_age(Duration::from_secs(600))
+    //!     .build()?;
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+}
