@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
+use axum::http::{header, HeaderMap, Response, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Html;
 use axum::routing::{get, post};
@@ -888,9 +888,4 @@ fn parse_attempt(v: &Value) -> Attempt {
             .unwrap_or_default(),
         body: s(&v["body"]),
     }
-}
-
-/// Convenience for policies: an `http::HeaderValue` from a string.
-pub fn hv(s: &str) -> HeaderValue {
-    HeaderValue::from_str(s).unwrap()
 }
