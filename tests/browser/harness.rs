@@ -384,6 +384,8 @@ pub struct Run {
     pub scenarios: HashMap<&'static str, Scenario>,
     pub results: HashMap<String, Vec<Attempt>>,
     pub log: Vec<Entry>,
+    /// Wall time of the browser session (handy when debugging).
+    #[allow(dead_code)]
     pub elapsed: Duration,
 }
 
@@ -818,10 +820,11 @@ async fn run_browser(
     let page = format!("http://app.localhost:{app_port}/");
     let chromium = launch(&browser, &page)?;
 
+    let mut chromium = chromium;
     let mut per_frame: HashMap<String, Value> = HashMap::new();
-    let deadline = tokio::time::Instant::now() + RUN_TIMEOUT;
+    let deadline = Instant::now() + RUN_TIMEOUT;
     loop {
-        match tokio::time::timeout_at(deadline, rx.recv()).await {
+        match tokio::time::timeout(Duration::from_millis(250), rx.recv()).await {
             Ok(Some(body)) => {
                 let v: Value = serde_json::from_str(&body)
                     .map_err(|e| format!("bad report {body:?}: {e}"))?;
@@ -833,13 +836,21 @@ async fn run_browser(
             }
             Ok(None) => return Err("report channel closed".into()),
             Err(_) => {
-                let missing: Vec<&String> =
-                    expected.iter().filter(|f| !per_frame.contains_key(*f)).collect();
-                return Err(format!(
-                    "no complete report within {RUN_TIMEOUT:?}; frames missing: {missing:?}\n\
-                     chromium log tail:\n{}",
-                    chromium_log_tail(&chromium)
-                ));
+                if let Ok(Some(status)) = chromium.child.try_wait() {
+                    return Err(format!(
+                        "Chromium exited before reporting ({status})\nchromium log tail:\n{}",
+                        chromium_log_tail(&chromium)
+                    ));
+                }
+                if Instant::now() >= deadline {
+                    let missing: Vec<&String> =
+                        expected.iter().filter(|f| !per_frame.contains_key(*f)).collect();
+                    return Err(format!(
+                        "no complete report within {RUN_TIMEOUT:?}; frames missing: {missing:?}\n\
+                         chromium log tail:\n{}",
+                        chromium_log_tail(&chromium)
+                    ));
+                }
             }
         }
     }
