@@ -93,6 +93,7 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
                 CorsLayer::builder()
                     .allow_origins([a.as_str()])
                     .allow_any_method()
+                    .allow_any_header()
                     .allow_credentials(true)
                     .build(),
             )),
@@ -211,6 +212,11 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
         s("credentials_put", Top, "credentials")
             .init(json!({ "method": "PUT", "credentials": "include" })),
         s("credentials_omitted", Top, "credentials"),
+        s("credentials_any_header", Top, "credentials").init(json!({
+            "method": "PUT",
+            "credentials": "include",
+            "headers": { "authorization": "Bearer t0ken", "x-custom": "1" }
+        })),
         s("permissive_credentials_get", Top, "permissive").init(include.clone()),
         s("permissive_get_look_alike", LookAlike, "permissive"),
         s("permissive_put", Top, "permissive").init(json!({ "method": "PUT" })),
@@ -222,6 +228,7 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
         })),
         s("delete", Top, "exact").init(json!({ "method": "DELETE" })),
         s("patch", Top, "exact").init(json!({ "method": "PATCH" })),
+        s("preflight_look_alike", LookAlike, "exact").init(json!({ "method": "PUT" })),
         s("disallowed_method", Top, "exact").init(json!({ "method": "PROPFIND" })),
         s("lowercase_patch", Top, "exact").init(json!({ "method": "patch" })),
         s("lowercase_patch_any_method", Top, "permissive").init(json!({ "method": "patch" })),
@@ -583,6 +590,29 @@ fn credentialed_preflighted_put_is_allowed_with_mirrored_method() {
     assert_eq!(handler_saw_once(run, id).method, "PUT");
 }
 
+/// With credentials, `*` in Access-Control-Allow-Headers is a literal header
+/// name, so an any-header policy with credentials must list the requested
+/// headers (Authorization included); the browser then allows the request.
+#[test]
+fn credentialed_request_with_any_header_policy_gets_requested_headers_listed() {
+    let run = browser!();
+    let id = "credentials_any_header";
+    allowed(run, id);
+    let p = one_preflight(run, id);
+    assert_eq!(p.req("access-control-request-headers"), Some("authorization,x-custom"));
+    let acah: Vec<String> = p
+        .resp("access-control-allow-headers")
+        .unwrap_or("")
+        .split(',')
+        .map(|t| t.trim().to_ascii_lowercase())
+        .collect();
+    assert!(acah.iter().any(|t| t == "authorization"), "{}", run.explain(id));
+    assert!(acah.iter().any(|t| t == "x-custom"), "{}", run.explain(id));
+    assert_eq!(p.resp("access-control-allow-methods"), Some("PUT"));
+    let h = handler_saw_once(run, id);
+    assert_eq!(h.req("authorization"), Some("Bearer t0ken"));
+}
+
 /// A credentials policy still serves requests that carry no credentials.
 #[test]
 fn credentials_policy_allows_uncredentialed_get() {
@@ -667,6 +697,20 @@ fn preflighted_put_is_allowed() {
     let p = one_preflight(run, "put");
     assert_eq!(p.req("access-control-request-headers"), Some("content-type"));
     assert_eq!(run.handled("put")[0].req("content-type"), Some("application/json"));
+}
+
+/// A preflight from an origin the policy does not allow is refused with 403
+/// and no CORS headers; the PUT is never sent.
+#[test]
+fn preflight_from_unlisted_origin_is_refused_and_handler_never_sees_it() {
+    let run = browser!();
+    let id = "preflight_look_alike";
+    blocked(run, id);
+    let p = one_preflight(run, id);
+    assert_eq!(p.status, Some(403));
+    no_cors_headers(run, id, p);
+    assert!(run.actual(id).is_empty(), "{}", run.explain(id));
+    handler_never_saw_it(run, id);
 }
 
 /// DELETE is not safelisted: preflight, then the request.
