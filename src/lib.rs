@@ -1,1 +1,106 @@
-//! placeholder
+//! CORS for [Tower](https://docs.rs/tower) services — axum, tonic, hyper —
+//! exact to the Fetch standard, validated when it is built, and able to say
+//! why it refused a request.
+//!
+//! # Quick start
+//!
+//! ```
+//! use std::time::Duration;
+//! use axum::{routing::get, Router};
+//! use http::{header, Method};
+//! use tower_cors::CorsLayer;
+//!
+//! let cors = CorsLayer::builder()
+//!     .allow_origins(["https://app.example.com", "https://*.preview.example.com"])
+//!     .allow_methods([Method::GET, Method::POST, Method::DELETE])
+//!     .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+//!     .allow_credentials(true)
+//!     .max_age(Duration::from_secs(3600))
+//!     .build()
+//!     .expect("valid CORS configuration"); // a ConfigError names the bad value and the fix
+//!
+//! let app: Router = Router::new()
+//!     .route("/api/items", get(|| async { "[]" }))
+//!     .layer(cors);
+//! ```
+//!
+//! # How a request flows
+//!
+//! 1. **Classify** ([`CorsRequest::parse`]): no `Origin` → not CORS;
+//!    `OPTIONS` + `Origin` + `Access-Control-Request-Method` → preflight;
+//!    anything else with `Origin` → actual request. Malformed CORS headers are
+//!    a typed [`Malformed`] rejection, never a panic.
+//! 2. **Decide** ([`Policy::decide`]), a pure function of the request head and
+//!    the policy compiled by [`CorsBuilder::build`]: [`Decision::NotCors`],
+//!    [`Decision::Actual`], [`Decision::Preflight`] or [`Decision::Rejected`]
+//!    with a [`Rejection`] reason.
+//! 3. **Apply** ([`Cors`]): an allowed preflight is answered with the
+//!    configured 2xx status and the inner service is never called; a refused
+//!    preflight gets 403 with no CORS headers; actual requests always reach the
+//!    inner service, and its response gets CORS headers only if allowed.
+//!    `Vary` is merged with what the inner service set.
+//!
+//! # What `build()` refuses
+//!
+//! Credentials with any origin; `*`, `null` and `file://` as listed origins;
+//! origins with a path, query, fragment or user info, or not in the canonical
+//! form browsers send (the error names the canonical form); wildcards other
+//! than a leading subdomain label or the port; subdomain wildcards on public
+//! suffixes (a built-in list: every TLD and common shared-hosting suffixes,
+//! see [`ConfigError::WildcardOnPublicSuffix`]); plain `http://` origins
+//! with credentials unless [`CorsBuilder::allow_credentials_over_http`]
+//! (loopback hosts are always fine); CONNECT, TRACE and TRACK; forbidden
+//! request headers; `Set-Cookie` as an exposed header; max-age above 86400 s;
+//! non-2xx preflight statuses. See [`ConfigError`].
+//!
+//! # Testing a policy
+//!
+//! A policy needs no service and no runtime:
+//!
+//! ```
+//! use http::{header, Request};
+//! use tower_cors::{CorsLayer, Decision, Rejection};
+//!
+//! let cors = CorsLayer::builder()
+//!     .allow_origins(["https://app.example.com"])
+//!     .allow_methods([http::Method::PUT])
+//!     .build()
+//!     .unwrap();
+//! let (parts, ()) = Request::options("/items/1")
+//!     .header(header::ORIGIN, "https://app.example.com")
+//!     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "DELETE")
+//!     .body(())
+//!     .unwrap()
+//!     .into_parts();
+//! let Decision::Rejected(rejected) = cors.policy().decide(&parts) else { panic!() };
+//! assert_eq!(rejected.reason(), Rejection::MethodNotAllowed("DELETE"));
+//! assert_eq!(rejected.to_string(), "CORS preflight rejected: method \"DELETE\" is not allowed");
+//! ```
+//!
+//! # Features
+//!
+//! - `tracing`: one `debug` event per rejected request with its reason, and an
+//!   `info` summary of each compiled policy.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod builder;
+mod error;
+mod headers;
+mod origin;
+mod policy;
+mod public_suffix;
+mod punycode;
+mod request;
+mod service;
+mod trace;
+
+pub use builder::{CorsBuilder, MAX_MAX_AGE};
+pub use error::ConfigError;
+pub use policy::{AllowedActual, AllowedPreflight, Decision, Policy, Rejected, Rejection};
+pub use request::{
+    CorsRequest, InvalidRequest, Malformed, Origin, Preflight, RequestKind, RequestedHeaders,
+    MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS,
+};
+pub use service::{Cors, CorsLayer, ResponseFuture};

@@ -1,0 +1,519 @@
+//! [`CorsBuilder`]: collects settings, validates them and compiles a [`Policy`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::request::Parts;
+use http::{HeaderName, HeaderValue, Method, StatusCode};
+
+use crate::error::ConfigError;
+use crate::headers::{join, STAR};
+use crate::origin::{parse_configured, OriginMatcher, Predicate};
+use crate::policy::{Expose, HeaderRule, MethodRule, OriginRule, Policy};
+use crate::service::CorsLayer;
+
+/// Longest `Access-Control-Max-Age` accepted: 24 hours, Firefox's cap
+/// (Chromium caps at 2 hours).
+pub const MAX_MAX_AGE: Duration = Duration::from_secs(86_400);
+
+/// Collects a CORS configuration; [`build`](CorsBuilder::build) validates it
+/// and compiles a [`CorsLayer`].
+///
+/// Nothing is allowed until configured: no origins, and preflights may ask for
+/// GET, HEAD and POST only with no extra headers. List-taking methods add to
+/// what earlier calls listed.
+///
+/// ```
+/// use std::time::Duration;
+/// use http::{header, Method};
+/// use tower_cors::CorsLayer;
+///
+/// let cors = CorsLayer::builder()
+///     .allow_origins(["https://app.example.com", "https://*.example.com"])
+///     .allow_methods([Method::GET, Method::POST, Method::DELETE])
+///     .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+///     .expose_headers([header::HeaderName::from_static("x-request-id")])
+///     .allow_credentials(true)
+///     .max_age(Duration::from_secs(600))
+///     .build()?;
+/// # Ok::<(), tower_cors::ConfigError>(())
+/// ```
+#[must_use = "a builder does nothing until build() is called"]
+#[derive(Clone)]
+pub struct CorsBuilder {
+    origins: Vec<String>,
+    any_origin: bool,
+    predicates: Vec<Predicate>,
+    methods: Vec<Method>,
+    any_method: bool,
+    headers: Vec<HeaderName>,
+    any_header: bool,
+    expose: Vec<HeaderName>,
+    expose_any: bool,
+    credentials: bool,
+    credentials_over_http: bool,
+    max_age: Option<Duration>,
+    private_network: bool,
+    preflight_status: StatusCode,
+}
+
+impl Default for CorsBuilder {
+    fn default() -> Self {
+        CorsBuilder {
+            origins: Vec::new(),
+            any_origin: false,
+            predicates: Vec::new(),
+            methods: Vec::new(),
+            any_method: false,
+            headers: Vec::new(),
+            any_header: false,
+            expose: Vec::new(),
+            expose_any: false,
+            credentials: false,
+            credentials_over_http: false,
+            max_age: None,
+            private_network: false,
+            preflight_status: StatusCode::NO_CONTENT,
+        }
+    }
+}
+
+impl fmt::Debug for CorsBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsBuilder")
+            .field("origins", &self.origins)
+            .field("any_origin", &self.any_origin)
+            .field("predicates", &self.predicates.len())
+            .field("methods", &self.methods)
+            .field("any_method", &self.any_method)
+            .field("headers", &self.headers)
+            .field("any_header", &self.any_header)
+            .field("expose", &self.expose)
+            .field("expose_any", &self.expose_any)
+            .field("credentials", &self.credentials)
+            .field("credentials_over_http", &self.credentials_over_http)
+            .field("max_age", &self.max_age)
+            .field("private_network", &self.private_network)
+            .field("preflight_status", &self.preflight_status)
+            .finish()
+    }
+}
+
+impl CorsBuilder {
+    /// An empty configuration; the same as [`CorsLayer::builder`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Allows these origins: exact (`"https://app.example.com"`), subdomain
+    /// patterns (`"https://*.example.com"`: one or more labels before
+    /// `example.com`, never `example.com` itself) and port patterns
+    /// (`"http://localhost:*"`: any port, including none).
+    ///
+    /// Origins must be written as browsers send them (lowercase, no default
+    /// port, no path or trailing slash); [`build`](Self::build) refuses
+    /// anything else and names the canonical form.
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let cors = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com", "http://localhost:*"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_origins<I>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.origins
+            .extend(origins.into_iter().map(|o| o.as_ref().to_owned()));
+        self
+    }
+
+    /// Allows every origin with `Access-Control-Allow-Origin: *`. Refused
+    /// together with credentials or with listed origins.
+    ///
+    /// ```
+    /// let public_api = tower_cors::CorsLayer::builder().allow_any_origin().build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_any_origin(mut self) -> Self {
+        self.any_origin = true;
+        self
+    }
+
+    /// Allows origins this function accepts, in addition to listed ones. It
+    /// runs only when no listed origin or pattern matched, and never for
+    /// `null` or malformed origins. The allowed origin is echoed back.
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let cors = CorsLayer::builder()
+    ///     .allow_origin_predicate(|origin, _parts| origin.as_bytes().ends_with(b".internal.example"))
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_origin_predicate<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&HeaderValue, &Parts) -> bool + Send + Sync + 'static,
+    {
+        self.predicates.push(Arc::new(f));
+        self
+    }
+
+    /// Allows preflights to ask for these methods. GET, HEAD and POST are
+    /// always allowed, because browsers never check them against
+    /// `Access-Control-Allow-Methods`; without this call the header says
+    /// `GET, HEAD, POST`. Methods compare case-sensitively, as in browsers.
+    ///
+    /// ```
+    /// use http::Method;
+    ///
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_methods([Method::PUT, Method::DELETE])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_methods<I: IntoIterator<Item = Method>>(mut self, methods: I) -> Self {
+        self.methods.extend(methods);
+        self
+    }
+
+    /// Allows any method: `*` without credentials, the requested method
+    /// echoed with credentials (where browsers read `*` literally).
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder().allow_any_origin().allow_any_method().build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_any_method(mut self) -> Self {
+        self.any_method = true;
+        self
+    }
+
+    /// Allows scripts to send these request headers.
+    ///
+    /// ```
+    /// use http::header;
+    ///
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_headers<I: IntoIterator<Item = HeaderName>>(mut self, headers: I) -> Self {
+        self.headers.extend(headers);
+        self
+    }
+
+    /// Allows any request header, `Authorization` included. Without
+    /// credentials the answer is `*`, plus an explicit `authorization` when
+    /// it is requested (browsers never let `*` cover it); with credentials
+    /// the requested list is echoed.
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder().allow_any_origin().allow_any_header().build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_any_header(mut self) -> Self {
+        self.any_header = true;
+        self
+    }
+
+    /// Lets scripts read these response headers.
+    ///
+    /// ```
+    /// use http::HeaderName;
+    ///
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .expose_headers([HeaderName::from_static("x-request-id")])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn expose_headers<I: IntoIterator<Item = HeaderName>>(mut self, headers: I) -> Self {
+        self.expose.extend(headers);
+        self
+    }
+
+    /// Lets scripts read every response header (except `Set-Cookie`, which
+    /// browsers never expose): `*` without credentials; with credentials, where
+    /// browsers read `*` literally, each response's own header names.
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder().allow_any_origin().expose_any_header().build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn expose_any_header(mut self) -> Self {
+        self.expose_any = true;
+        self
+    }
+
+    /// Allows credentialed requests (cookies, TLS client certificates,
+    /// `Authorization` sent by the browser): `Access-Control-Allow-Credentials: true`.
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_credentials(true)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_credentials(mut self, allow: bool) -> Self {
+        self.credentials = allow;
+        self
+    }
+
+    /// Accepts plain `http://` origins other than loopback together with
+    /// credentials. Off by default: anyone on the network path of such an
+    /// origin can run script in it and ride on the user's credentials.
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["http://intranet.example"])
+    ///     .allow_credentials(true)
+    ///     .allow_credentials_over_http(true)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_credentials_over_http(mut self, allow: bool) -> Self {
+        self.credentials_over_http = allow;
+        self
+    }
+
+    /// How long browsers may cache a preflight answer
+    /// (`Access-Control-Max-Age`, whole seconds, at most 86400). Without it
+    /// browsers cache for 5 seconds.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .max_age(Duration::from_secs(3600))
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn max_age(mut self, age: Duration) -> Self {
+        self.max_age = Some(age);
+        self
+    }
+
+    /// Answers Private Network Access preflights
+    /// (`Access-Control-Request-Private-Network: true`) with
+    /// `Access-Control-Allow-Private-Network: true`. Off by default: it lets
+    /// public sites reach this service on a private network.
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_private_network(true)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_private_network(mut self, allow: bool) -> Self {
+        self.private_network = allow;
+        self
+    }
+
+    /// The status of allowed preflight answers: 204 by default; 200 for old
+    /// clients that mishandle 204. Must be 2xx.
+    ///
+    /// ```
+    /// use http::StatusCode;
+    ///
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .preflight_status(StatusCode::OK)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn preflight_status(mut self, status: StatusCode) -> Self {
+        self.preflight_status = status;
+        self
+    }
+
+    /// Validates the configuration and compiles it. Never panics; every
+    /// refusal is a [`ConfigError`] naming the value and the fix.
+    ///
+    /// ```
+    /// use tower_cors::{ConfigError, CorsLayer};
+    ///
+    /// let err = CorsLayer::builder().allow_any_origin().allow_credentials(true).build();
+    /// assert_eq!(err.unwrap_err(), ConfigError::CredentialsWithAnyOrigin);
+    /// ```
+    pub fn build(self) -> Result<CorsLayer, ConfigError> {
+        let policy = self.compile()?;
+        crate::trace::built(&policy);
+        Ok(CorsLayer::from_policy(policy))
+    }
+
+    fn compile(self) -> Result<Policy, ConfigError> {
+        let origins = self.compile_origins()?;
+        let (methods, allow_methods) = self.compile_methods()?;
+        let (headers, allow_headers) = self.compile_headers()?;
+        let expose = self.compile_expose()?;
+
+        let max_age = match self.max_age {
+            None => None,
+            Some(age) if age > MAX_MAX_AGE => {
+                return Err(ConfigError::MaxAgeTooLong {
+                    seconds: age.as_secs(),
+                })
+            }
+            Some(age) => Some(HeaderValue::from(age.as_secs())),
+        };
+        if !self.preflight_status.is_success() {
+            return Err(ConfigError::PreflightStatusNotSuccess {
+                status: self.preflight_status,
+            });
+        }
+
+        Ok(Policy {
+            origins,
+            credentials: self.credentials,
+            methods,
+            allow_methods,
+            headers,
+            allow_headers,
+            expose,
+            max_age,
+            private_network: self.private_network,
+            preflight_status: self.preflight_status,
+        })
+    }
+
+    fn compile_origins(&self) -> Result<OriginRule, ConfigError> {
+        if self.any_origin {
+            if !self.origins.is_empty() || !self.predicates.is_empty() {
+                return Err(ConfigError::AnyOriginWithList);
+            }
+            if self.credentials {
+                return Err(ConfigError::CredentialsWithAnyOrigin);
+            }
+            return Ok(OriginRule::Any);
+        }
+        let mut specs = Vec::with_capacity(self.origins.len());
+        for origin in &self.origins {
+            let spec = parse_configured(origin)?;
+            if self.credentials && !self.credentials_over_http && !spec.is_trustworthy() {
+                return Err(ConfigError::InsecureOriginWithCredentials {
+                    origin: origin.clone(),
+                });
+            }
+            if !specs.contains(&spec) {
+                specs.push(spec);
+            }
+        }
+        Ok(OriginRule::Matcher(OriginMatcher::new(
+            specs,
+            self.predicates.clone(),
+        )))
+    }
+
+    fn compile_methods(&self) -> Result<(MethodRule, HeaderValue), ConfigError> {
+        let mut methods: Vec<Method> = Vec::with_capacity(self.methods.len());
+        for method in &self.methods {
+            let name = method.as_str();
+            if ["CONNECT", "TRACE", "TRACK"]
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(name))
+            {
+                return Err(ConfigError::ForbiddenMethod {
+                    method: name.to_owned(),
+                });
+            }
+            if !methods.contains(method) {
+                methods.push(method.clone());
+            }
+        }
+        if self.any_method {
+            return Ok((MethodRule::Any, STAR));
+        }
+        let listed = if methods.is_empty() {
+            HeaderValue::from_static("GET, HEAD, POST")
+        } else {
+            join(methods.iter().map(Method::as_str)).unwrap_or(STAR)
+        };
+        Ok((MethodRule::List(methods), listed))
+    }
+
+    fn compile_headers(&self) -> Result<(HeaderRule, Option<HeaderValue>), ConfigError> {
+        let mut names: Vec<HeaderName> = Vec::with_capacity(self.headers.len());
+        for name in &self.headers {
+            if is_forbidden_request_header(name.as_str()) {
+                return Err(ConfigError::ForbiddenRequestHeader {
+                    header: name.as_str().to_owned(),
+                });
+            }
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        if self.any_header {
+            return Ok((HeaderRule::Any, None));
+        }
+        let value = join(names.iter().map(HeaderName::as_str));
+        names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        Ok((HeaderRule::List(names), value))
+    }
+
+    fn compile_expose(&self) -> Result<Expose, ConfigError> {
+        let mut names: Vec<&str> = Vec::with_capacity(self.expose.len());
+        for name in &self.expose {
+            if matches!(name.as_str(), "set-cookie" | "set-cookie2") {
+                return Err(ConfigError::ExposedSetCookie {
+                    header: name.as_str().to_owned(),
+                });
+            }
+            if !names.contains(&name.as_str()) {
+                names.push(name.as_str());
+            }
+        }
+        Ok(if self.expose_any && self.credentials {
+            Expose::ResponseHeaders
+        } else if self.expose_any {
+            Expose::Value(STAR)
+        } else {
+            match join(names) {
+                Some(value) => Expose::Value(value),
+                None => Expose::None,
+            }
+        })
+    }
+}
+
+/// The Fetch standard's forbidden request-header names: scripts cannot set
+/// them, so allowing them only misleads.
+fn is_forbidden_request_header(name: &str) -> bool {
+    const NAMES: [&str; 21] = [
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+    ];
+    NAMES.contains(&name) || name.starts_with("proxy-") || name.starts_with("sec-")
+}

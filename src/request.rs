@@ -1,0 +1,430 @@
+//! Classifying a request head by the Fetch standard: not CORS, an actual CORS
+//! request, or a preflight; and parsing `Access-Control-Request-Headers`.
+
+use std::fmt;
+
+use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
+use http::{HeaderMap, HeaderValue, Method};
+
+use crate::origin::is_well_formed;
+
+/// Most bytes accepted in `Access-Control-Request-Headers` (all lines
+/// together). Browsers send one short line; longer lists are rejected as
+/// [`Malformed::RequestHeadersTooLong`] before any item is looked at.
+pub const MAX_REQUEST_HEADERS_BYTES: usize = 4096;
+
+/// Most non-empty names accepted in `Access-Control-Request-Headers`.
+/// More are rejected as [`Malformed::TooManyRequestHeaders`].
+pub const MAX_REQUEST_HEADERS_ITEMS: usize = 64;
+
+/// The preflight header asking for Private Network Access.
+pub(crate) const REQUEST_PRIVATE_NETWORK: &str = "access-control-request-private-network";
+
+/// Whether a CORS request is an actual request or a preflight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestKind {
+    /// A request with `Origin` that the inner service answers.
+    Actual,
+    /// `OPTIONS` with `Origin` and `Access-Control-Request-Method`, answered by the layer.
+    Preflight,
+}
+
+impl RequestKind {
+    /// Classifies a request head without validating any value: what
+    /// [`CorsRequest::parse`] would return, if the values are well formed.
+    ///
+    /// ```
+    /// use http::{header, HeaderMap, HeaderValue, Method};
+    /// use tower_cors::RequestKind;
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// assert_eq!(RequestKind::of(&Method::GET, &headers), None);
+    /// headers.insert(header::ORIGIN, HeaderValue::from_static("https://a.example"));
+    /// assert_eq!(RequestKind::of(&Method::OPTIONS, &headers), Some(RequestKind::Actual));
+    /// headers.insert(header::ACCESS_CONTROL_REQUEST_METHOD, HeaderValue::from_static("PUT"));
+    /// assert_eq!(RequestKind::of(&Method::OPTIONS, &headers), Some(RequestKind::Preflight));
+    /// ```
+    pub fn of(method: &Method, headers: &HeaderMap) -> Option<RequestKind> {
+        if !headers.contains_key(ORIGIN) {
+            None
+        } else if method == Method::OPTIONS && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD) {
+            Some(RequestKind::Preflight)
+        } else {
+            Some(RequestKind::Actual)
+        }
+    }
+}
+
+/// What is malformed in a CORS request. Browsers never send these; they come
+/// from broken or hostile clients and are rejected, never answered with CORS
+/// headers.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Malformed {
+    /// `Origin` is not `null` nor `scheme://host[:port]` in visible ASCII.
+    Origin,
+    /// More than one `Origin` header.
+    MultipleOrigins,
+    /// `Access-Control-Request-Method` is not one method token.
+    RequestMethod,
+    /// An item of `Access-Control-Request-Headers` is not a header name.
+    RequestHeaderName,
+    /// `Access-Control-Request-Headers` is longer than [`MAX_REQUEST_HEADERS_BYTES`].
+    RequestHeadersTooLong,
+    /// `Access-Control-Request-Headers` names more than [`MAX_REQUEST_HEADERS_ITEMS`] headers.
+    TooManyRequestHeaders,
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Malformed::Origin => "the Origin header is not a serialized origin",
+            Malformed::MultipleOrigins => "the request has more than one Origin header",
+            Malformed::RequestMethod => "Access-Control-Request-Method is not a method token",
+            Malformed::RequestHeaderName => {
+                "Access-Control-Request-Headers has an item that is not a header name"
+            }
+            Malformed::RequestHeadersTooLong => {
+                "Access-Control-Request-Headers is longer than 4096 bytes"
+            }
+            Malformed::TooManyRequestHeaders => {
+                "Access-Control-Request-Headers names more than 64 headers"
+            }
+        })
+    }
+}
+
+/// A request's `Origin`, checked to have the shape of a serialized origin.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    value: &'a HeaderValue,
+    text: &'a str,
+}
+
+impl<'a> Origin<'a> {
+    /// The origin as sent, e.g. `https://app.example.com` or `null`.
+    ///
+    /// ```
+    /// # use http::{header, Request};
+    /// # use tower_cors::CorsRequest;
+    /// let req = Request::get("/").header(header::ORIGIN, "https://a.example").body(()).unwrap();
+    /// let parsed = CorsRequest::parse(req.method(), req.headers()).unwrap();
+    /// assert_eq!(parsed.origin().unwrap().as_str(), "https://a.example");
+    /// ```
+    pub fn as_str(&self) -> &'a str {
+        self.text
+    }
+
+    /// The header value itself.
+    pub fn header_value(&self) -> &'a HeaderValue {
+        self.value
+    }
+
+    /// Whether this is the opaque origin `null` (sandboxed iframes, `file:`
+    /// pages, some redirects).
+    pub fn is_null(&self) -> bool {
+        self.text == "null"
+    }
+
+    fn parse(headers: &'a HeaderMap) -> Result<Option<Self>, Malformed> {
+        let mut all = headers.get_all(ORIGIN).iter();
+        let Some(value) = all.next() else {
+            return Ok(None);
+        };
+        if all.next().is_some() {
+            return Err(Malformed::MultipleOrigins);
+        }
+        if !is_well_formed(value.as_bytes()) {
+            return Err(Malformed::Origin);
+        }
+        // Well-formed origins are visible ASCII, so this never fails.
+        let text = value.to_str().map_err(|_| Malformed::Origin)?;
+        Ok(Some(Origin { value, text }))
+    }
+}
+
+/// A preflight request: what the browser asks permission for.
+#[derive(Debug, Clone)]
+pub struct Preflight<'a> {
+    origin: Origin<'a>,
+    method: &'a HeaderValue,
+    headers: RequestedHeaders<'a>,
+    private_network: bool,
+}
+
+impl<'a> Preflight<'a> {
+    /// The requesting origin.
+    pub fn origin(&self) -> Origin<'a> {
+        self.origin
+    }
+
+    /// `Access-Control-Request-Method`, a validated method token, as sent
+    /// (case-sensitive: browsers upper-case only DELETE, GET, HEAD, OPTIONS,
+    /// POST and PUT).
+    ///
+    /// ```
+    /// # use http::{header, Request};
+    /// # use tower_cors::CorsRequest;
+    /// let req = Request::options("/")
+    ///     .header(header::ORIGIN, "https://a.example")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PATCH")
+    ///     .body(())
+    ///     .unwrap();
+    /// let CorsRequest::Preflight(p) = CorsRequest::parse(req.method(), req.headers()).unwrap() else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!(p.method(), "PATCH");
+    /// ```
+    pub fn method(&self) -> &'a str {
+        // Validated as a token, which is visible ASCII.
+        self.method.to_str().unwrap_or_default()
+    }
+
+    /// `Access-Control-Request-Method` as a header value.
+    pub fn method_value(&self) -> &'a HeaderValue {
+        self.method
+    }
+
+    /// The header names the browser asks to send.
+    pub fn requested_headers(&self) -> RequestedHeaders<'a> {
+        self.headers.clone()
+    }
+
+    /// Whether the preflight carries `Access-Control-Request-Private-Network: true`.
+    pub fn requests_private_network(&self) -> bool {
+        self.private_network
+    }
+}
+
+/// A request head classified by the Fetch standard.
+///
+/// ```
+/// use http::{header, Request};
+/// use tower_cors::CorsRequest;
+///
+/// let req = Request::options("/items")
+///     .header(header::ORIGIN, "https://app.example.com")
+///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+///     .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type,x-requested-with")
+///     .body(())
+///     .unwrap();
+/// match CorsRequest::parse(req.method(), req.headers()).unwrap() {
+///     CorsRequest::Preflight(p) => {
+///         assert_eq!(p.method(), "PUT");
+///         let names: Vec<&str> = p.requested_headers().collect();
+///         assert_eq!(names, ["content-type", "x-requested-with"]);
+///     }
+///     other => panic!("not a preflight: {other:?}"),
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub enum CorsRequest<'a> {
+    /// No `Origin` header: not a CORS request.
+    NotCors,
+    /// A request with `Origin` for the inner service (including `OPTIONS`
+    /// without `Access-Control-Request-Method`).
+    Actual(Origin<'a>),
+    /// `OPTIONS` + `Origin` + `Access-Control-Request-Method`.
+    Preflight(Preflight<'a>),
+}
+
+/// A CORS request whose headers are malformed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidRequest {
+    /// What kind of CORS request it is.
+    pub kind: RequestKind,
+    /// What is malformed.
+    pub problem: Malformed,
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.problem, f)
+    }
+}
+
+impl std::error::Error for InvalidRequest {}
+
+impl<'a> CorsRequest<'a> {
+    /// Classifies and validates a request head. Does not allocate; work is
+    /// bounded by [`MAX_REQUEST_HEADERS_BYTES`].
+    pub fn parse(method: &Method, headers: &'a HeaderMap) -> Result<Self, InvalidRequest> {
+        let Some(kind) = RequestKind::of(method, headers) else {
+            return Ok(CorsRequest::NotCors);
+        };
+        let invalid = |problem| InvalidRequest { kind, problem };
+        let origin = Origin::parse(headers)
+            .map_err(invalid)?
+            .ok_or(invalid(Malformed::Origin))?;
+        if kind == RequestKind::Actual {
+            return Ok(CorsRequest::Actual(origin));
+        }
+
+        let mut methods = headers.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter();
+        let method = methods.next().ok_or(invalid(Malformed::RequestMethod))?;
+        if methods.next().is_some() || !is_token(method.as_bytes()) {
+            return Err(invalid(Malformed::RequestMethod));
+        }
+        let requested = RequestedHeaders::parse(headers).map_err(invalid)?;
+        let private_network = headers
+            .get(REQUEST_PRIVATE_NETWORK)
+            .is_some_and(|v| v.as_bytes() == b"true");
+        Ok(CorsRequest::Preflight(Preflight {
+            origin,
+            method,
+            headers: requested,
+            private_network,
+        }))
+    }
+
+    /// The origin of a CORS request, `None` for [`CorsRequest::NotCors`].
+    pub fn origin(&self) -> Option<Origin<'a>> {
+        match self {
+            CorsRequest::NotCors => None,
+            CorsRequest::Actual(origin) => Some(*origin),
+            CorsRequest::Preflight(p) => Some(p.origin),
+        }
+    }
+
+    /// The kind of CORS request, `None` for [`CorsRequest::NotCors`].
+    pub fn kind(&self) -> Option<RequestKind> {
+        match self {
+            CorsRequest::NotCors => None,
+            CorsRequest::Actual(_) => Some(RequestKind::Actual),
+            CorsRequest::Preflight(_) => Some(RequestKind::Preflight),
+        }
+    }
+}
+
+/// The validated names of `Access-Control-Request-Headers`, iterated in order
+/// without allocation: surrounding whitespace and empty items are skipped.
+///
+/// Browsers send the names lowercase; other clients' casing is kept as sent
+/// (the policy compares names ASCII-case-insensitively).
+#[derive(Debug, Clone)]
+pub struct RequestedHeaders<'a> {
+    map: &'a HeaderMap,
+    /// Index of the next header line to split.
+    next_line: usize,
+    /// What is left of the line being split.
+    current: &'a str,
+}
+
+impl<'a> RequestedHeaders<'a> {
+    fn parse(headers: &'a HeaderMap) -> Result<Self, Malformed> {
+        let all = headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS);
+        let (mut bytes, mut items) = (0usize, 0usize);
+        for (index, line) in all.iter().enumerate() {
+            bytes += line.len();
+            if index >= MAX_REQUEST_HEADERS_ITEMS {
+                return Err(Malformed::TooManyRequestHeaders);
+            }
+            if bytes > MAX_REQUEST_HEADERS_BYTES {
+                return Err(Malformed::RequestHeadersTooLong);
+            }
+            for item in line.as_bytes().split(|&b| b == b',') {
+                let item = trim_ows(item);
+                if item.is_empty() {
+                    continue;
+                }
+                if !is_token(item) {
+                    return Err(Malformed::RequestHeaderName);
+                }
+                items += 1;
+                if items > MAX_REQUEST_HEADERS_ITEMS {
+                    return Err(Malformed::TooManyRequestHeaders);
+                }
+            }
+        }
+        Ok(RequestedHeaders {
+            map: headers,
+            next_line: 0,
+            current: "",
+        })
+    }
+
+    /// Whether no header names were requested.
+    ///
+    /// ```
+    /// # use http::{header, Request};
+    /// # use tower_cors::CorsRequest;
+    /// let req = Request::options("/")
+    ///     .header(header::ORIGIN, "https://a.example")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_HEADERS, " , ")
+    ///     .body(())
+    ///     .unwrap();
+    /// let CorsRequest::Preflight(p) = CorsRequest::parse(req.method(), req.headers()).unwrap() else {
+    ///     unreachable!()
+    /// };
+    /// assert!(p.requested_headers().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.clone().next().is_none()
+    }
+
+    /// The raw header lines, for echoing the list back.
+    pub(crate) fn lines(&self) -> http::header::ValueIter<'a, HeaderValue> {
+        self.map.get_all(ACCESS_CONTROL_REQUEST_HEADERS).iter()
+    }
+}
+
+impl<'a> Iterator for RequestedHeaders<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        loop {
+            if self.current.is_empty() {
+                // Validated as tokens and separators: visible ASCII.
+                let line = self.lines().nth(self.next_line)?;
+                self.next_line += 1;
+                self.current = line.to_str().unwrap_or_default();
+                continue;
+            }
+            let (item, rest) = match self.current.find(',') {
+                Some(i) => (&self.current[..i], &self.current[i + 1..]),
+                None => (self.current, ""),
+            };
+            self.current = rest;
+            let item = item.trim_matches([' ', '\t']);
+            if !item.is_empty() {
+                return Some(item);
+            }
+        }
+    }
+}
+
+fn trim_ows(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = s {
+        s = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = s {
+        s = rest;
+    }
+    s
+}
+
+/// RFC 9110 `token`: one or more tchar.
+pub(crate) fn is_token(s: &[u8]) -> bool {
+    !s.is_empty()
+        && s.iter().all(|&b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'!' | b'#'
+                        | b'$'
+                        | b'%'
+                        | b'&'
+                        | b'\''
+                        | b'*'
+                        | b'+'
+                        | b'-'
+                        | b'.'
+                        | b'^'
+                        | b'_'
+                        | b'`'
+                        | b'|'
+                        | b'~'
+                )
+        })
+}

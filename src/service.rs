@@ -1,0 +1,271 @@
+//! [`CorsLayer`], the [`Cors`] service and its response future: a thin shell
+//! that applies [`Policy::decide`].
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use http::{HeaderValue, Request, Response};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::builder::CorsBuilder;
+use crate::policy::{Decision, Policy};
+
+/// CORS as a Tower layer: a compiled [`Policy`] behind an `Arc`, cheap to clone.
+///
+/// ```
+/// use axum::{routing::get, Router};
+/// use tower_cors::CorsLayer;
+///
+/// let cors = CorsLayer::builder()
+///     .allow_origins(["https://app.example.com"])
+///     .build()
+///     .expect("valid CORS configuration");
+/// let app: Router = Router::new().route("/", get(|| async { "hello" })).layer(cors);
+/// ```
+#[derive(Debug, Clone)]
+pub struct CorsLayer {
+    policy: Arc<Policy>,
+}
+
+impl CorsLayer {
+    /// Starts a configuration; see [`CorsBuilder`].
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn builder() -> CorsBuilder {
+        CorsBuilder::new()
+    }
+
+    /// For development and fully public APIs: any origin (`*`), any method,
+    /// any request header, every response header exposed, no credentials.
+    ///
+    /// ```
+    /// let dev = tower_cors::CorsLayer::permissive();
+    /// assert!(!dev.policy().allows_credentials());
+    /// ```
+    pub fn permissive() -> CorsLayer {
+        CorsLayer::from_policy(Policy::permissive())
+    }
+
+    /// The compiled policy, for inspection and for tests without a service.
+    ///
+    /// ```
+    /// use http::Request;
+    /// use tower_cors::{CorsLayer, Decision};
+    ///
+    /// let (parts, ()) = Request::get("/").body(()).unwrap().into_parts();
+    /// assert!(matches!(CorsLayer::permissive().policy().decide(&parts), Decision::NotCors));
+    /// ```
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub(crate) fn from_policy(policy: Policy) -> CorsLayer {
+        CorsLayer {
+            policy: Arc::new(policy),
+        }
+    }
+}
+
+impl<S> Layer<S> for CorsLayer {
+    type Service = Cors<S>;
+
+    fn layer(&self, inner: S) -> Cors<S> {
+        Cors {
+            inner,
+            policy: Arc::clone(&self.policy),
+        }
+    }
+}
+
+/// The service [`CorsLayer`] wraps around an inner service.
+///
+/// Preflights are answered here without calling the inner service (readiness
+/// is still delegated to it, as Tower requires before `call`); every other
+/// request is forwarded and its response decorated. Errors of the inner
+/// service pass through unchanged.
+///
+/// ```
+/// use std::convert::Infallible;
+/// use http::{header, Request, Response};
+/// use tower::{Layer, ServiceExt};
+/// use tower_cors::CorsLayer;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]).build().unwrap();
+/// let svc = cors.layer(tower::service_fn(|_req: Request<String>| async {
+///     Ok::<_, Infallible>(Response::new(String::from("hi")))
+/// }));
+/// let req = Request::get("/")
+///     .header(header::ORIGIN, "https://app.example.com")
+///     .body(String::new())
+///     .unwrap();
+/// let res = svc.oneshot(req).await.unwrap();
+/// assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://app.example.com");
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Cors<S> {
+    inner: S,
+    policy: Arc<Policy>,
+}
+
+impl<S> Cors<S> {
+    /// Wraps `inner` with the layer's policy.
+    pub fn new(inner: S, layer: &CorsLayer) -> Self {
+        layer.layer(inner)
+    }
+
+    /// The compiled policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The inner service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The inner service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+/// What to do to the inner service's response.
+#[derive(Debug)]
+enum Finish {
+    /// Not a CORS request: add `Vary: Origin` if the policy needs it.
+    Vary,
+    /// Allowed: write the CORS headers with this `Access-Control-Allow-Origin`.
+    Allow(HeaderValue),
+    /// Refused actual request: strip CORS headers, add `Vary: Origin`.
+    Strip,
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future, ResBody>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let (parts, body) = request.into_parts();
+        let finish = match self.policy.decide(&parts) {
+            Decision::NotCors if !self.policy.varies_by_origin() => {
+                return ResponseFuture::forward(
+                    self.inner.call(Request::from_parts(parts, body)),
+                    None,
+                );
+            }
+            Decision::NotCors => Finish::Vary,
+            Decision::Actual(allowed) => Finish::Allow(allowed.allow_origin().clone()),
+            Decision::Preflight(allowed) => {
+                return ResponseFuture::ready(allowed.response());
+            }
+            Decision::Rejected(rejected) => {
+                crate::trace::rejected(&rejected);
+                if rejected.is_preflight() {
+                    return ResponseFuture::ready(self.policy.rejected_preflight_response());
+                }
+                Finish::Strip
+            }
+        };
+        let future = self.inner.call(Request::from_parts(parts, body));
+        ResponseFuture::forward(future, Some((finish, Arc::clone(&self.policy))))
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`Cors`]: either a preflight answer or the inner
+    /// service's response, decorated.
+    pub struct ResponseFuture<F, B> {
+        #[pin]
+        state: State<F, B>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = StateProj]
+    enum State<F, B> {
+        Ready { response: Option<Response<B>> },
+        Inner { #[pin] future: F, finish: Option<(Finish, Arc<Policy>)> },
+    }
+}
+
+impl<F, B> ResponseFuture<F, B> {
+    fn forward(future: F, finish: Option<(Finish, Arc<Policy>)>) -> Self {
+        ResponseFuture {
+            state: State::Inner { future, finish },
+        }
+    }
+
+    fn ready(response: Response<B>) -> Self {
+        ResponseFuture {
+            state: State::Ready {
+                response: Some(response),
+            },
+        }
+    }
+}
+
+impl<F, B> std::fmt::Debug for ResponseFuture<F, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F, B>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProj::Ready { response } => match response.take() {
+                Some(response) => Poll::Ready(Ok(response)),
+                // Polling a completed future breaks the Future contract; like
+                // the futures of std and tokio, this one panics then. No
+                // request or configuration can reach this line.
+                None => panic!("ResponseFuture polled after completion"),
+            },
+            StateProj::Inner { future, finish } => {
+                let mut response = match future.poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                    Poll::Ready(Ok(response)) => response,
+                };
+                if let Some((finish, policy)) = finish.take() {
+                    let headers = response.headers_mut();
+                    match finish {
+                        Finish::Vary => policy.apply_vary(headers),
+                        Finish::Allow(origin) => policy.apply_allowed(&origin, headers),
+                        Finish::Strip => policy.apply_rejected(headers),
+                    }
+                }
+                Poll::Ready(Ok(response))
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! Diagnostics behind the `tracing` feature; without it these compile to nothing.
+
+use crate::policy::Rejected;
+
+/// One `debug` event per refused CORS request, with the typed reason.
+#[cfg(feature = "tracing")]
+pub(crate) fn rejected(rejected: &Rejected<'_>) {
+    tracing::debug!(
+        target: "tower_cors",
+        kind = ?rejected.kind(),
+        reason = %rejected.reason(),
+        "CORS request rejected"
+    );
+}
+
+/// One `debug` event per refused CORS request, with the typed reason.
+#[cfg(not(feature = "tracing"))]
+#[inline(always)]
+pub(crate) fn rejected(_rejected: &Rejected<'_>) {}
+
+/// The compiled policy at `info`, once per build.
+#[cfg(feature = "tracing")]
+pub(crate) fn built(policy: &crate::Policy) {
+    tracing::info!(target: "tower_cors", policy = %policy, "CORS policy compiled");
+}
+
+/// The compiled policy at `info`, once per build.
+#[cfg(not(feature = "tracing"))]
+#[inline(always)]
+pub(crate) fn built(_policy: &crate::Policy) {}

@@ -1,0 +1,210 @@
+//! DESIGN.md "Request classification": which requests are CORS, which are
+//! preflights, and who answers them.
+
+mod common;
+
+use common::*;
+use http::{header, Method, StatusCode};
+use tower_cors::{CorsLayer, CorsRequest, Decision, Malformed, Rejection, RequestKind};
+
+fn layer() -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn request_without_origin_is_not_cors_and_passes_through_untouched() {
+    let (res, calls) = run(&layer(), actual(Method::GET, None), &[("x-inner", "1")]).await;
+    assert_eq!(calls, 1);
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(!has_cors_headers(res.headers()));
+    assert_eq!(values(res.headers(), "x-inner"), ["1"]);
+    assert_eq!(res.body(), "inner");
+}
+
+#[tokio::test]
+async fn request_without_origin_gets_vary_origin_when_answers_depend_on_origin() {
+    let (res, _) = run(&layer(), actual(Method::GET, None), &[]).await;
+    assert_eq!(vary_tokens(res.headers()), ["origin"]);
+}
+
+#[tokio::test]
+async fn request_without_origin_gets_no_vary_when_every_origin_gets_star() {
+    let (res, _) = run(&CorsLayer::permissive(), actual(Method::GET, None), &[]).await;
+    assert!(res.headers().get(header::VARY).is_none());
+}
+
+#[tokio::test]
+async fn options_without_origin_is_not_cors() {
+    let req = http::Request::options("/")
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+        .body(String::new())
+        .unwrap();
+    let (res, calls) = run(&layer(), req, &[]).await;
+    assert_eq!(calls, 1);
+    assert!(!has_cors_headers(res.headers()));
+}
+
+#[tokio::test]
+async fn preflight_is_answered_by_the_layer_and_never_reaches_the_inner_service() {
+    let (res, calls) = run(&layer(), preflight(APP, "PUT", None), &[]).await;
+    assert_eq!(calls, 0);
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+    assert!(res.body().is_empty());
+}
+
+#[tokio::test]
+async fn options_with_origin_but_without_request_method_reaches_the_inner_service() {
+    let (res, calls) = run(
+        &layer(),
+        actual(Method::OPTIONS, Some(APP)),
+        &[("allow", "GET, PUT")],
+    )
+    .await;
+    assert_eq!(calls, 1);
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.body(), "inner");
+    // It is an actual CORS request: its response is decorated.
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+    assert!(res
+        .headers()
+        .get(header::ACCESS_CONTROL_ALLOW_METHODS)
+        .is_none());
+}
+
+#[tokio::test]
+async fn request_with_origin_is_an_actual_request_and_its_response_is_decorated() {
+    for method in [Method::GET, Method::POST, Method::PUT, Method::DELETE] {
+        let (res, calls) = run(&layer(), actual(method, Some(APP)), &[]).await;
+        assert_eq!(calls, 1);
+        assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+        assert_eq!(vary_tokens(res.headers()), ["origin"]);
+    }
+}
+
+#[test]
+fn classification_is_exposed_as_a_typed_request() {
+    let p = parts(Method::GET, &[]);
+    assert!(matches!(
+        CorsRequest::parse(&p.method, &p.headers),
+        Ok(CorsRequest::NotCors)
+    ));
+    let p = parts(Method::OPTIONS, &[("origin", APP)]);
+    assert!(
+        matches!(CorsRequest::parse(&p.method, &p.headers), Ok(CorsRequest::Actual(o)) if o.as_str() == APP)
+    );
+    let p = parts(
+        Method::OPTIONS,
+        &[("origin", APP), ("access-control-request-method", "PUT")],
+    );
+    assert_eq!(
+        CorsRequest::parse(&p.method, &p.headers).unwrap().kind(),
+        Some(RequestKind::Preflight)
+    );
+    // A GET with Access-Control-Request-Method is still an actual request.
+    let p = parts(
+        Method::GET,
+        &[("origin", APP), ("access-control-request-method", "PUT")],
+    );
+    assert_eq!(
+        CorsRequest::parse(&p.method, &p.headers).unwrap().kind(),
+        Some(RequestKind::Actual)
+    );
+}
+
+fn rejection(method: Method, headers: &[(&str, &str)]) -> (RequestKind, Malformed) {
+    let p = parts(method, headers);
+    let layer = layer();
+    match layer.policy().decide(&p) {
+        Decision::Rejected(r) => match r.reason() {
+            Rejection::Malformed(m) => (r.kind(), m),
+            other => panic!("not malformed: {other:?}"),
+        },
+        other => panic!("not rejected: {other:?}"),
+    }
+}
+
+#[test]
+fn malformed_origin_is_a_typed_rejection() {
+    for bad in [
+        "app.example.com",
+        "https://",
+        "https://a b",
+        "https://app.example.com/path",
+        "https://u@app.example.com",
+        "*",
+    ] {
+        assert_eq!(
+            rejection(Method::GET, &[("origin", bad)]),
+            (RequestKind::Actual, Malformed::Origin),
+            "{bad}"
+        );
+    }
+    let mut p = parts(Method::GET, &[]);
+    p.headers.insert(
+        header::ORIGIN,
+        http::HeaderValue::from_bytes(b"https://\xffx.example").unwrap(),
+    );
+    assert!(
+        matches!(layer().policy().decide(&p), Decision::Rejected(r) if r.reason() == Rejection::Malformed(Malformed::Origin))
+    );
+}
+
+#[test]
+fn two_origin_headers_are_a_typed_rejection() {
+    assert_eq!(
+        rejection(Method::GET, &[("origin", APP), ("origin", APP)]),
+        (RequestKind::Actual, Malformed::MultipleOrigins)
+    );
+}
+
+#[test]
+fn invalid_request_method_token_is_a_typed_rejection_of_the_preflight() {
+    for bad in ["", "PU T", "PUT,GET", "P(T"] {
+        assert_eq!(
+            rejection(
+                Method::OPTIONS,
+                &[("origin", APP), ("access-control-request-method", bad)]
+            ),
+            (RequestKind::Preflight, Malformed::RequestMethod),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn invalid_request_header_token_is_a_typed_rejection_of_the_preflight() {
+    for bad in ["x-a b", "x-ok, x(bad)", "\"quoted\"", "x-a;b"] {
+        assert_eq!(
+            rejection(
+                Method::OPTIONS,
+                &[
+                    ("origin", APP),
+                    ("access-control-request-method", "PUT"),
+                    ("access-control-request-headers", bad)
+                ]
+            ),
+            (RequestKind::Preflight, Malformed::RequestHeaderName),
+            "{bad:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn malformed_preflight_is_refused_without_calling_the_inner_service() {
+    let (res, calls) = run(&layer(), preflight(APP, "PU T", None), &[]).await;
+    assert_eq!(calls, 0);
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(!has_cors_headers(res.headers()));
+}
+
+#[tokio::test]
+async fn malformed_actual_request_still_reaches_the_inner_service_without_cors_headers() {
+    let (res, calls) = run(&layer(), actual(Method::GET, Some("not an origin")), &[]).await;
+    assert_eq!(calls, 1);
+    assert!(!has_cors_headers(res.headers()));
+}
