@@ -495,9 +495,54 @@ pub fn shared_run(suite: &Suite) -> Option<&'static Run> {
         .map(Some)
     });
     match r {
-        Ok(run) => run.as_ref(),
+        Ok(run) => {
+            if let Some(run) = run {
+                dump_once(run);
+            }
+            run.as_ref()
+        }
         Err(e) => panic!("browser run failed: {e}"),
     }
+}
+
+/// With `BROWSER_SUITE_DUMP=1`, print a one-screen summary of every
+/// scenario (outcome, and status plus CORS headers of each request on the
+/// wire) to stderr, once.
+fn dump_once(run: &Run) {
+    static DUMPED: OnceLock<()> = OnceLock::new();
+    if std::env::var_os("BROWSER_SUITE_DUMP").is_none() || DUMPED.set(()).is_err() {
+        return;
+    }
+    let mut out = format!("browser session: {:?}\n", run.elapsed);
+    let mut ids: Vec<&&str> = run.scenarios.keys().collect();
+    ids.sort();
+    for id in ids {
+        let s = &run.scenarios[*id];
+        out += &format!("{id} [{} -> {}]\n", s.frame.name(), s.server);
+        for a in run.results.get(*id).into_iter().flatten() {
+            match &a.error {
+                Some(e) => out += &format!("  page: {e}\n"),
+                None => out += &format!("  page: {:?} {:?}\n", a.status, a.headers),
+            }
+        }
+        for e in run.log(id, Seen::Outer) {
+            let pick = |m: &BTreeMap<String, String>, pre: &str| -> Vec<String> {
+                m.iter()
+                    .filter(|(k, _)| k.starts_with(pre) || *k == "origin" || *k == "vary")
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect()
+            };
+            out += &format!(
+                "  wire: {} {:?} req {:?} resp {:?}\n",
+                e.method,
+                e.status,
+                pick(&e.req, "access-control-"),
+                pick(&e.resp, "access-control-")
+            );
+        }
+        out += &format!("  handler saw: {:?}\n", run.log(id, Seen::Inner).iter().map(|e| &e.method).collect::<Vec<_>>());
+    }
+    let _ = std::io::stderr().write_all(out.as_bytes());
 }
 
 fn find_chromium() -> Option<PathBuf> {
