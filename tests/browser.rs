@@ -157,7 +157,9 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
             layer(build(
                 "predicate_all",
                 CorsLayer::builder()
-                    .allow_origin_predicate(|_origin: &http::HeaderValue, _parts: &http::request::Parts| true)
+                    .allow_origin_predicate(
+                        |_origin: &http::HeaderValue, _parts: &http::request::Parts| true,
+                    )
                     .build(),
             )),
         ),
@@ -245,8 +247,12 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
         // Preflight status and caching.
         s("preflight_default_status", Top, "exact").init(json!({ "method": "PUT" })),
         s("preflight_status_200", Top, "status_200").init(json!({ "method": "PUT" })),
-        s("max_age_cached", Top, "max_age").init(json!({ "method": "PUT" })).repeat(2),
-        s("max_age_zero", Top, "max_age_zero").init(json!({ "method": "PUT" })).repeat(2),
+        s("max_age_cached", Top, "max_age")
+            .init(json!({ "method": "PUT" }))
+            .repeat(2),
+        s("max_age_zero", Top, "max_age_zero")
+            .init(json!({ "method": "PUT" }))
+            .repeat(2),
         // Response headers.
         s("exposed_header", Top, "exact").read(&["x-request-id"]),
         s("unexposed_header", Top, "exact").read(&["x-secret", "x-request-id"]),
@@ -318,7 +324,11 @@ macro_rules! browser {
 /// The fetch resolved (CORS check passed); returns the attempt.
 fn allowed<'r>(run: &'r Run, id: &str) -> &'r Attempt {
     for a in run.attempts(id) {
-        assert!(a.ok, "expected the browser to allow it\n{}", run.explain(id));
+        assert!(
+            a.ok,
+            "expected the browser to allow it\n{}",
+            run.explain(id)
+        );
     }
     run.attempt(id)
 }
@@ -326,37 +336,68 @@ fn allowed<'r>(run: &'r Run, id: &str) -> &'r Attempt {
 /// The fetch rejected with a TypeError (network error), as CORS failures do.
 fn blocked(run: &Run, id: &str) {
     for a in run.attempts(id) {
-        assert!(!a.ok, "expected the browser to block it\n{}", run.explain(id));
+        assert!(
+            !a.ok,
+            "expected the browser to block it\n{}",
+            run.explain(id)
+        );
         let e = a.error.as_deref().unwrap_or("");
-        assert!(e.starts_with("TypeError"), "expected a TypeError, got {e:?}\n{}", run.explain(id));
+        assert!(
+            e.starts_with("TypeError"),
+            "expected a TypeError, got {e:?}\n{}",
+            run.explain(id)
+        );
     }
 }
 
 /// The single preflight the browser sent for a scenario.
 fn one_preflight<'r>(run: &'r Run, id: &str) -> &'r harness::Entry {
     let p = run.preflights(id);
-    assert_eq!(p.len(), 1, "expected exactly one preflight\n{}", run.explain(id));
+    assert_eq!(
+        p.len(),
+        1,
+        "expected exactly one preflight\n{}",
+        run.explain(id)
+    );
     p[0]
 }
 
 fn no_preflight(run: &Run, id: &str) {
-    assert!(run.preflights(id).is_empty(), "expected no preflight\n{}", run.explain(id));
+    assert!(
+        run.preflights(id).is_empty(),
+        "expected no preflight\n{}",
+        run.explain(id)
+    );
 }
 
 /// The single actual (non-preflight) request as it left the server.
 fn one_actual<'r>(run: &'r Run, id: &str) -> &'r harness::Entry {
     let a = run.actual(id);
-    assert_eq!(a.len(), 1, "expected exactly one actual request\n{}", run.explain(id));
+    assert_eq!(
+        a.len(),
+        1,
+        "expected exactly one actual request\n{}",
+        run.explain(id)
+    );
     a[0]
 }
 
 fn handler_never_saw_it(run: &Run, id: &str) {
-    assert!(run.handled(id).is_empty(), "the handler must not see it\n{}", run.explain(id));
+    assert!(
+        run.handled(id).is_empty(),
+        "the handler must not see it\n{}",
+        run.explain(id)
+    );
 }
 
 fn handler_saw_once<'r>(run: &'r Run, id: &str) -> &'r harness::Entry {
     let h = run.handled(id);
-    assert_eq!(h.len(), 1, "expected the handler to see it once\n{}", run.explain(id));
+    assert_eq!(
+        h.len(),
+        1,
+        "expected the handler to see it once\n{}",
+        run.explain(id)
+    );
     h[0]
 }
 
@@ -390,7 +431,10 @@ fn simple_get_from_allowed_origin_is_allowed() {
     assert_eq!(a.body.as_deref(), Some("exact GET /s/simple_get_allowed"));
     no_preflight(run, id);
     let e = one_actual(run, id);
-    assert_eq!(e.resp("access-control-allow-origin"), Some(run.origin(Frame::Top).as_str()));
+    assert_eq!(
+        e.resp("access-control-allow-origin"),
+        Some(run.origin(Frame::Top).as_str())
+    );
     assert!(vary_has(e, "origin"), "{}", run.explain(id));
     handler_saw_once(run, id);
 }
@@ -450,7 +494,10 @@ fn browser_only_ever_sends_canonical_origins() {
             assert!(o.starts_with("http://"), "{e:?}");
             assert!(!o.ends_with(":80"), "{e:?}");
             let port = o.rsplit(':').next().unwrap();
-            assert!(port.parse::<u16>().is_ok(), "explicit non-default port expected: {e:?}");
+            assert!(
+                port.parse::<u16>().is_ok(),
+                "explicit non-default port expected: {e:?}"
+            );
         }
     }
     assert!(seen > 40, "expected many cross-origin requests, saw {seen}");
@@ -490,7 +537,10 @@ fn subdomain_pattern_allows_one_label_subdomain() {
     let id = "subdomain_one_label";
     allowed(run, id);
     let e = one_actual(run, id);
-    assert_eq!(e.resp("access-control-allow-origin"), Some(run.origin(Frame::Sub).as_str()));
+    assert_eq!(
+        e.resp("access-control-allow-origin"),
+        Some(run.origin(Frame::Sub).as_str())
+    );
 }
 
 /// `*.` stands for one or more labels: `y.x.app.localhost` matches.
@@ -500,7 +550,10 @@ fn subdomain_pattern_allows_multi_label_subdomain() {
     let id = "subdomain_two_labels";
     allowed(run, id);
     let e = one_actual(run, id);
-    assert_eq!(e.resp("access-control-allow-origin"), Some(run.origin(Frame::DeepSub).as_str()));
+    assert_eq!(
+        e.resp("access-control-allow-origin"),
+        Some(run.origin(Frame::DeepSub).as_str())
+    );
 }
 
 /// The subdomain pattern never matches the apex `app.localhost`.
@@ -546,7 +599,10 @@ fn port_pattern_allows_second_port() {
     let id = "port_pattern_other_port";
     allowed(run, id);
     let e = one_actual(run, id);
-    assert_eq!(e.resp("access-control-allow-origin"), Some(run.origin(Frame::OtherPort).as_str()));
+    assert_eq!(
+        e.resp("access-control-allow-origin"),
+        Some(run.origin(Frame::OtherPort).as_str())
+    );
 }
 
 /// A port pattern does not widen the host: `x.app.localhost` is refused.
@@ -570,7 +626,10 @@ fn credentialed_get_is_allowed_with_exact_origin_and_credentials() {
     let id = "credentials_get";
     allowed(run, id);
     let e = one_actual(run, id);
-    assert_eq!(e.resp("access-control-allow-origin"), Some(run.origin(Frame::Top).as_str()));
+    assert_eq!(
+        e.resp("access-control-allow-origin"),
+        Some(run.origin(Frame::Top).as_str())
+    );
     assert_eq!(e.resp("access-control-allow-credentials"), Some("true"));
 }
 
@@ -586,7 +645,10 @@ fn credentialed_preflighted_put_is_allowed_with_mirrored_method() {
     assert_eq!(p.req("access-control-request-method"), Some("PUT"));
     assert_eq!(p.resp("access-control-allow-methods"), Some("PUT"));
     assert_eq!(p.resp("access-control-allow-credentials"), Some("true"));
-    assert_eq!(p.resp("access-control-allow-origin"), Some(run.origin(Frame::Top).as_str()));
+    assert_eq!(
+        p.resp("access-control-allow-origin"),
+        Some(run.origin(Frame::Top).as_str())
+    );
     assert_eq!(handler_saw_once(run, id).method, "PUT");
 }
 
@@ -599,14 +661,21 @@ fn credentialed_request_with_any_header_policy_gets_requested_headers_listed() {
     let id = "credentials_any_header";
     allowed(run, id);
     let p = one_preflight(run, id);
-    assert_eq!(p.req("access-control-request-headers"), Some("authorization,x-custom"));
+    assert_eq!(
+        p.req("access-control-request-headers"),
+        Some("authorization,x-custom")
+    );
     let acah: Vec<String> = p
         .resp("access-control-allow-headers")
         .unwrap_or("")
         .split(',')
         .map(|t| t.trim().to_ascii_lowercase())
         .collect();
-    assert!(acah.iter().any(|t| t == "authorization"), "{}", run.explain(id));
+    assert!(
+        acah.iter().any(|t| t == "authorization"),
+        "{}",
+        run.explain(id)
+    );
     assert!(acah.iter().any(|t| t == "x-custom"), "{}", run.explain(id));
     assert_eq!(p.resp("access-control-allow-methods"), Some("PUT"));
     let h = handler_saw_once(run, id);
@@ -630,10 +699,16 @@ fn allow_credentials_header_is_only_ever_true() {
         if let Some(v) = e.resp("access-control-allow-credentials") {
             seen += 1;
             assert_eq!(v, "true", "{e:?}");
-            assert_eq!(e.server, "credentials", "only the credentials policy sends it: {e:?}");
+            assert_eq!(
+                e.server, "credentials",
+                "only the credentials policy sends it: {e:?}"
+            );
         }
     }
-    assert!(seen >= 3, "credentials policy responses expected, saw {seen}");
+    assert!(
+        seen >= 3,
+        "credentials policy responses expected, saw {seen}"
+    );
 }
 
 /// With credentials mode "include", ACAO `*` fails the CORS check. The
@@ -654,7 +729,10 @@ fn permissive_allows_uncredentialed_get_from_any_origin() {
     let run = browser!();
     let id = "permissive_get_look_alike";
     allowed(run, id);
-    assert_eq!(one_actual(run, id).resp("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        one_actual(run, id).resp("access-control-allow-origin"),
+        Some("*")
+    );
 }
 
 /// Without credentials, Access-Control-Allow-Methods `*` covers every method.
@@ -677,7 +755,10 @@ fn preflighted_method_is_allowed(run: &Run, id: &str, method: &str) {
     assert_eq!(a.status, Some(200));
     let p = one_preflight(run, id);
     assert_eq!(p.req("access-control-request-method"), Some(method));
-    assert_eq!(p.resp("access-control-allow-origin"), Some(run.origin(Frame::Top).as_str()));
+    assert_eq!(
+        p.resp("access-control-allow-origin"),
+        Some(run.origin(Frame::Top).as_str())
+    );
     assert!(
         p.resp("access-control-allow-methods")
             .is_some_and(|m| m.split(',').any(|t| t.trim() == method)),
@@ -695,8 +776,14 @@ fn preflighted_put_is_allowed() {
     let run = browser!();
     preflighted_method_is_allowed(run, "put", "PUT");
     let p = one_preflight(run, "put");
-    assert_eq!(p.req("access-control-request-headers"), Some("content-type"));
-    assert_eq!(run.handled("put")[0].req("content-type"), Some("application/json"));
+    assert_eq!(
+        p.req("access-control-request-headers"),
+        Some("content-type")
+    );
+    assert_eq!(
+        run.handled("put")[0].req("content-type"),
+        Some("application/json")
+    );
 }
 
 /// A preflight from an origin the policy does not allow is refused with 403
@@ -764,7 +851,10 @@ fn lowercase_patch_is_allowed_under_any_method() {
     let run = browser!();
     let id = "lowercase_patch_any_method";
     allowed(run, id);
-    assert_eq!(one_preflight(run, id).req("access-control-request-method"), Some("patch"));
+    assert_eq!(
+        one_preflight(run, id).req("access-control-request-method"),
+        Some("patch")
+    );
     assert_eq!(handler_saw_once(run, id).method, "patch");
 }
 
@@ -783,7 +873,10 @@ fn options_request_without_request_method_reaches_handler() {
     let e = one_actual(run, id);
     assert_eq!(e.method, "OPTIONS");
     assert_eq!(e.req("access-control-request-method"), None);
-    assert_eq!(e.resp("access-control-allow-origin"), Some(run.origin(Frame::Top).as_str()));
+    assert_eq!(
+        e.resp("access-control-allow-origin"),
+        Some(run.origin(Frame::Top).as_str())
+    );
     assert_eq!(handler_saw_once(run, id).method, "OPTIONS");
 }
 
@@ -827,11 +920,24 @@ fn authorization_is_allowed_under_allow_any_header() {
     let id = "any_header_authorization";
     allowed(run, id);
     let p = one_preflight(run, id);
-    assert_eq!(p.req("access-control-request-headers"), Some("authorization"));
+    assert_eq!(
+        p.req("access-control-request-headers"),
+        Some("authorization")
+    );
     let acah = p.resp("access-control-allow-headers").unwrap_or("");
-    let tokens: Vec<String> = acah.split(',').map(|t| t.trim().to_ascii_lowercase()).collect();
-    assert!(tokens.iter().any(|t| t == "authorization"), "{}", run.explain(id));
-    assert_eq!(handler_saw_once(run, id).req("authorization"), Some("Bearer t0ken"));
+    let tokens: Vec<String> = acah
+        .split(',')
+        .map(|t| t.trim().to_ascii_lowercase())
+        .collect();
+    assert!(
+        tokens.iter().any(|t| t == "authorization"),
+        "{}",
+        run.explain(id)
+    );
+    assert_eq!(
+        handler_saw_once(run, id).req("authorization"),
+        Some("Bearer t0ken")
+    );
 }
 
 /// Without credentials, Access-Control-Allow-Headers `*` covers any other
@@ -852,7 +958,10 @@ fn authorization_is_allowed_under_permissive() {
     let run = browser!();
     let id = "permissive_authorization";
     allowed(run, id);
-    assert_eq!(handler_saw_once(run, id).req("authorization"), Some("Bearer t0ken"));
+    assert_eq!(
+        handler_saw_once(run, id).req("authorization"),
+        Some("Bearer t0ken")
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -929,7 +1038,11 @@ fn unexposed_header_is_not_readable() {
     let a = allowed(run, id);
     assert_eq!(a.header("x-secret"), None);
     assert_eq!(a.header("x-request-id"), Some("rid-1"));
-    assert!(!a.names.iter().any(|n| n == "x-secret"), "{}", run.explain(id));
+    assert!(
+        !a.names.iter().any(|n| n == "x-secret"),
+        "{}",
+        run.explain(id)
+    );
     // It was on the wire, the browser hid it.
     assert_eq!(one_actual(run, id).resp("x-secret"), Some("s3cret"));
 }
@@ -943,7 +1056,10 @@ fn expose_any_header_makes_every_header_readable() {
     assert_eq!(a.header("x-secret"), Some("s3cret"));
     assert_eq!(a.header("x-request-id"), Some("rid-1"));
     assert_eq!(a.header("grpc-status"), Some("0"));
-    assert_eq!(one_actual(run, id).resp("access-control-expose-headers"), Some("*"));
+    assert_eq!(
+        one_actual(run, id).resp("access-control-expose-headers"),
+        Some("*")
+    );
 }
 
 /// A response whose ACAO depends on Origin must say `Vary: Origin`; with an
@@ -954,7 +1070,8 @@ fn vary_origin_is_present_on_allowed_responses() {
     let a = allowed(run, "vary_readable");
     let vary = a.header("vary").unwrap_or("");
     assert!(
-        vary.split(',').any(|t| t.trim().eq_ignore_ascii_case("origin")),
+        vary.split(',')
+            .any(|t| t.trim().eq_ignore_ascii_case("origin")),
         "Vary: {vary:?}"
     );
 }
@@ -967,10 +1084,18 @@ fn vary_origin_keeps_cached_response_from_being_reused_for_another_origin() {
     let run = browser!();
     allowed(run, "vary_cache_first");
     allowed(run, "vary_cache_second");
-    let origins: Vec<Option<&str>> =
-        run.handled("vary_cache_first").iter().map(|e| e.req("origin")).collect();
+    let origins: Vec<Option<&str>> = run
+        .handled("vary_cache_first")
+        .iter()
+        .map(|e| e.req("origin"))
+        .collect();
     let (a, b) = (run.origin(Frame::Top), run.origin(Frame::OtherPort));
-    assert_eq!(origins, vec![Some(a.as_str()), Some(b.as_str())], "{}", run.explain("vary_cache_first"));
+    assert_eq!(
+        origins,
+        vec![Some(a.as_str()), Some(b.as_str())],
+        "{}",
+        run.explain("vary_cache_first")
+    );
 }
 
 /// Control proving the test above can fail: a hand-rolled CORS handler that
@@ -981,7 +1106,12 @@ fn without_vary_the_cached_response_leaks_to_another_origin() {
     let run = browser!();
     allowed(run, "no_vary_cache_first");
     blocked(run, "no_vary_cache_second");
-    assert_eq!(run.handled("no_vary_cache_first").len(), 1, "{}", run.explain("no_vary_cache_first"));
+    assert_eq!(
+        run.handled("no_vary_cache_first").len(),
+        1,
+        "{}",
+        run.explain("no_vary_cache_first")
+    );
 }
 
 // ---------------------------------------------------------------------------

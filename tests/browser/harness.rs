@@ -467,10 +467,11 @@ pub fn shared_run(suite: &Suite) -> Option<&'static Run> {
             Some(b) => b,
             None => {
                 if std::env::var_os("CI").is_some() {
-                    return Err(format!(
-                        "Chromium not found and CI is set: install it with apt-get install chromium \
-                         (or point CHROMIUM at the binary)"
-                    ));
+                    return Err(
+                        "Chromium not found and CI is set: install it with apt-get install \
+                                chromium (or point CHROMIUM at the binary)"
+                            .to_owned(),
+                    );
                 }
                 // Straight to the process's stderr, past libtest's capture.
                 let _ = writeln!(std::io::stderr(), "{SKIP_LINE}");
@@ -540,7 +541,13 @@ fn dump_once(run: &Run) {
                 pick(&e.resp, "access-control-")
             );
         }
-        out += &format!("  handler saw: {:?}\n", run.log(id, Seen::Inner).iter().map(|e| &e.method).collect::<Vec<_>>());
+        out += &format!(
+            "  handler saw: {:?}\n",
+            run.log(id, Seen::Inner)
+                .iter()
+                .map(|e| &e.method)
+                .collect::<Vec<_>>()
+        );
     }
     let _ = std::io::stderr().write_all(out.as_bytes());
 }
@@ -738,10 +745,8 @@ fn launch(browser: &PathBuf, url: &str) -> Result<Browser, String> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let profile = std::env::temp_dir().join(format!(
-        "tower-cors-browser-{}-{nanos}",
-        std::process::id()
-    ));
+    let profile =
+        std::env::temp_dir().join(format!("tower-cors-browser-{}-{nanos}", std::process::id()));
     std::fs::create_dir_all(&profile).map_err(|e| format!("profile dir: {e}"))?;
     let log = std::fs::File::create(profile.join("chromium.log"))
         .map_err(|e| format!("chromium log: {e}"))?;
@@ -759,7 +764,10 @@ fn launch(browser: &PathBuf, url: &str) -> Result<Browser, String> {
             "--disable-extensions",
             "--disable-dev-shm-usage",
         ])
-        .arg(format!("--user-data-dir={}", profile.join("profile").display()))
+        .arg(format!(
+            "--user-data-dir={}",
+            profile.join("profile").display()
+        ))
         .arg(url)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -846,7 +854,11 @@ async fn run_browser(
         .map(|f| json!({ "name": f.name(), "url": f.url(&env), "sandbox": *f == Frame::Sandboxed }))
         .collect();
     let expected: Vec<String> = std::iter::once("top".to_owned())
-        .chain(frames.iter().map(|f| f["name"].as_str().unwrap().to_owned()))
+        .chain(
+            frames
+                .iter()
+                .map(|f| f["name"].as_str().unwrap().to_owned()),
+        )
         .collect();
     let config = Arc::new(json!({ "frames": frames, "scenarios": by_frame }));
 
@@ -871,8 +883,8 @@ async fn run_browser(
     loop {
         match tokio::time::timeout(Duration::from_millis(250), rx.recv()).await {
             Ok(Some(body)) => {
-                let v: Value = serde_json::from_str(&body)
-                    .map_err(|e| format!("bad report {body:?}: {e}"))?;
+                let v: Value =
+                    serde_json::from_str(&body).map_err(|e| format!("bad report {body:?}: {e}"))?;
                 if v.get("done").is_some() {
                     break;
                 }
@@ -888,8 +900,10 @@ async fn run_browser(
                     ));
                 }
                 if Instant::now() >= deadline {
-                    let missing: Vec<&String> =
-                        expected.iter().filter(|f| !per_frame.contains_key(*f)).collect();
+                    let missing: Vec<&String> = expected
+                        .iter()
+                        .filter(|f| !per_frame.contains_key(*f))
+                        .collect();
                     return Err(format!(
                         "no complete report within {RUN_TIMEOUT:?}; frames missing: {missing:?}\n\
                          chromium log tail:\n{}",
