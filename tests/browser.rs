@@ -94,6 +94,7 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
                     .allow_origins([a.as_str()])
                     .allow_any_method()
                     .allow_any_header()
+                    .expose_any_header()
                     .allow_credentials(true)
                     .build(),
             )),
@@ -214,6 +215,9 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
         s("credentials_put", Top, "credentials")
             .init(json!({ "method": "PUT", "credentials": "include" })),
         s("credentials_omitted", Top, "credentials"),
+        s("credentials_expose_any", Top, "credentials")
+            .init(include.clone())
+            .read(&["x-secret", "grpc-message"]),
         s("credentials_any_header", Top, "credentials").init(json!({
             "method": "PUT",
             "credentials": "include",
@@ -261,6 +265,10 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
         // Inner handlers.
         s("handler_sets_acao", Top, "exact").query("?acao=http://evil.example"),
         s("handler_500", Top, "exact").query("?status=500"),
+        s("handler_star_refused_origin", LookAlike, "exact").query("?acao=*"),
+        s("handler_vary", Top, "expose_any")
+            .query("?vary=accept-encoding")
+            .read(&["vary"]),
         // Null origin.
         s("sandboxed_exact", Sandboxed, "exact"),
         s("sandboxed_predicate_all", Sandboxed, "predicate_all"),
@@ -680,6 +688,24 @@ fn credentialed_request_with_any_header_policy_gets_requested_headers_listed() {
     assert_eq!(p.resp("access-control-allow-methods"), Some("PUT"));
     let h = handler_saw_once(run, id);
     assert_eq!(h.req("authorization"), Some("Bearer t0ken"));
+}
+
+/// With credentials, `*` in Access-Control-Expose-Headers is a literal header
+/// name, so expose_any_header() with credentials lists the response's own
+/// header names; the page can read them.
+#[test]
+fn credentialed_expose_any_header_lists_names_and_they_are_readable() {
+    let run = browser!();
+    let id = "credentials_expose_any";
+    let a = allowed(run, id);
+    assert_eq!(a.header("x-secret"), Some("s3cret"));
+    assert_eq!(a.header("grpc-message"), Some("fine"));
+    let aceh = one_actual(run, id)
+        .resp("access-control-expose-headers")
+        .unwrap_or("")
+        .to_owned();
+    assert_ne!(aceh.trim(), "*", "{}", run.explain(id));
+    assert!(aceh.contains("x-secret"), "{}", run.explain(id));
 }
 
 /// A credentials policy still serves requests that carry no credentials.
@@ -1129,6 +1155,37 @@ fn handler_setting_its_own_allow_origin_is_overwritten() {
         one_actual(run, id).resp("access-control-allow-origin"),
         Some(run.origin(Frame::Top).as_str())
     );
+}
+
+/// A handler that sets `Access-Control-Allow-Origin: *` must not open the
+/// door to an origin the policy refuses: the layer strips it, so the browser
+/// blocks the look-alike origin (the handler still ran: simple request).
+#[test]
+fn handler_allow_origin_star_is_stripped_for_refused_origin() {
+    let run = browser!();
+    let id = "handler_star_refused_origin";
+    blocked(run, id);
+    no_cors_headers(run, id, one_actual(run, id));
+    handler_saw_once(run, id);
+}
+
+/// The layer merges `Origin` into the handler's own `Vary` rather than
+/// replacing it (both matter to caches).
+#[test]
+fn handler_vary_is_merged_with_origin() {
+    let run = browser!();
+    let a = allowed(run, "handler_vary");
+    let vary: Vec<String> = a
+        .header("vary")
+        .unwrap_or("")
+        .split(',')
+        .map(|t| t.trim().to_ascii_lowercase())
+        .collect();
+    assert!(
+        vary.iter().any(|t| t == "accept-encoding"),
+        "Vary: {vary:?}"
+    );
+    assert!(vary.iter().any(|t| t == "origin"), "Vary: {vary:?}");
 }
 
 /// CORS headers go on error responses too, so JS can read a 500's status and

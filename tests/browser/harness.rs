@@ -124,6 +124,7 @@ async fn outer_recorder(State(ctx): State<ServerCtx>, req: Request, next: Next) 
 /// query string so that every scenario can use its own path:
 /// `status=NNN`, `acao=VALUE` (sets its own Access-Control-Allow-Origin),
 /// `echo_acao=1` (hand-rolled CORS: echoes Origin, without `Vary`),
+/// `vary=VALUE` (sets its own `Vary`),
 /// `cache=1` (`Cache-Control: max-age=600`).
 async fn inner_handler(State(ctx): State<ServerCtx>, req: Request) -> Response<Body> {
     let method = req.method().to_string();
@@ -167,6 +168,9 @@ async fn inner_handler(State(ctx): State<ServerCtx>, req: Request) -> Response<B
         if let Some(o) = req.headers().get(header::ORIGIN) {
             resp = resp.header(header::ACCESS_CONTROL_ALLOW_ORIGIN, o.clone());
         }
+    }
+    if let Some(v) = query.get("vary") {
+        resp = resp.header(header::VARY, v.as_str());
     }
     if query.contains_key("cache") {
         resp = resp.header(header::CACHE_CONTROL, "max-age=600");
