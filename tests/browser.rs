@@ -13,7 +13,9 @@
 //! looks up its own scenario.
 //!
 //! Without Chromium the tests print one line and pass, unless `CI` is set.
-//! Set `CHROMIUM=/path/to/binary` to use another build.
+//! Set `CHROMIUM=/path/to/binary` to use another build, and
+//! `BROWSER_SUITE_DUMP=1` to print what the page and the wire saw for every
+//! scenario.
 
 #[path = "browser/harness.rs"]
 mod harness;
