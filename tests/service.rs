@@ -11,15 +11,6 @@ use axum::{routing::get, Router};
 use common::*;
 use http::{header, Method, Request, Response, StatusCode};
 use tower::{service_fn, Layer, Service, ServiceBuilder, ServiceExt};
-use tower_cors::CorsLayer;
-
-fn layer() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .build()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn preflight_never_reaches_a_counting_inner_service_but_plain_options_does() {
