@@ -1,0 +1,179 @@
+//! Runs the example programs as processes, the way the README tells users to:
+//! servers on `PORT=0` (a free loopback port, printed on stdout), a request
+//! or two, then killed. Every wait is bounded. The binaries are built by
+//! `cargo test` (all targets).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const BOUND: Duration = Duration::from_secs(20);
+
+/// A running example; killed and reaped on drop.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn example_binary(name: &str) -> PathBuf {
+    // target/debug/deps/example_processes-<hash> -> target/debug/examples/<name>
+    let mut path = std::env::current_exe().unwrap();
+    path.pop();
+    path.pop();
+    path.push("examples");
+    path.push(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    path
+}
+
+/// Starts a server example on PORT=0; returns it and its `host:port`.
+fn start(name: &str) -> (Server, String) {
+    let mut child = Command::new(example_binary(name))
+        .env("PORT", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| panic!("examples/{name}.rs is built by cargo test: {e}"));
+    let stdout = child.stdout.take().unwrap();
+    let server = Server(child);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(addr) = line.strip_prefix("listening on http://") {
+                let _ = tx.send(addr.to_owned());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(BOUND)
+        .unwrap_or_else(|_| panic!("examples/{name}.rs did not print its address"));
+    (server, addr)
+}
+
+/// Sends a raw HTTP/1.1 request (with `Connection: close`); the response, lowercased.
+fn send(addr: &str, head: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    stream
+        .write_all(format!("{head}Host: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response.to_ascii_lowercase()
+}
+
+/// Runs a non-server example to completion, bounded.
+fn run(name: &str, args: &[&str]) -> Output {
+    let mut child = Command::new(example_binary(name))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("examples/{name}.rs is built by cargo test: {e}"));
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > BOUND {
+            let _ = child.kill();
+            panic!("examples/{name}.rs did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn hyper_example_answers_preflights_without_credentials_and_decorates_401() {
+    let (_server, addr) = start("hyper");
+    let preflight = send(
+        &addr,
+        "OPTIONS /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\n\
+         Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: authorization\r\n",
+    );
+    assert!(preflight.starts_with("http/1.1 204"), "{preflight}");
+    assert!(preflight.contains("access-control-allow-origin: https://app.example.com\r\n"));
+    assert!(preflight.contains("access-control-allow-headers: authorization, content-type\r\n"));
+
+    let unauthenticated = send(
+        &addr,
+        "GET /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
+    );
+    assert!(
+        unauthenticated.starts_with("http/1.1 401"),
+        "{unauthenticated}"
+    );
+    assert!(unauthenticated.contains("access-control-allow-origin: https://app.example.com\r\n"));
+
+    let authenticated = send(
+        &addr,
+        "GET /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\nAuthorization: Bearer let-me-in\r\n",
+    );
+    assert!(authenticated.starts_with("http/1.1 200"), "{authenticated}");
+    assert!(authenticated.ends_with("{\"user\":\"demo\",\"path\":\"/api/me\"}"));
+}
+
+#[test]
+fn per_route_example_serves_two_policies() {
+    let (_server, addr) = start("per_route");
+    let public = send(
+        &addr,
+        "GET /public/status HTTP/1.1\r\nOrigin: https://anyone.example\r\n",
+    );
+    assert!(public.starts_with("http/1.1 200"), "{public}");
+    assert!(
+        public.contains("access-control-allow-origin: *\r\n"),
+        "{public}"
+    );
+
+    let account = send(
+        &addr,
+        "GET /account/profile HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
+    );
+    assert!(account.contains("access-control-allow-origin: https://app.example.com\r\n"));
+    assert!(account.contains("access-control-allow-credentials: true\r\n"));
+
+    let refused = send(
+        &addr,
+        "OPTIONS /account/profile HTTP/1.1\r\nOrigin: https://anyone.example\r\n\
+         Access-Control-Request-Method: PUT\r\n",
+    );
+    assert!(refused.starts_with("http/1.1 403"), "{refused}");
+}
+
+#[test]
+fn testing_example_runs_its_checks() {
+    let output = run("testing", &[]);
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("tower-test mock checks passed"), "{stdout}");
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn config_example_loads_cors_toml_and_names_bad_fields() {
+    let output = run("config", &[]);
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains(
+            "origins: [http://localhost:*, https://*.preview.example.com, https://app.example.com]"
+        ),
+        "{stdout}"
+    );
+
+    let bad = std::env::temp_dir().join(format!("tower-cors-bad-{}.toml", std::process::id()));
+    std::fs::write(&bad, "allow_methods = [\"GET\", \"TRACE\"]\n").unwrap();
+    let output = run("config", &[bad.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&bad);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("allow_methods[1]: \"TRACE\" is a forbidden method"),
+        "{stderr}"
+    );
+}
