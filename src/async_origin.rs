@@ -53,6 +53,12 @@ impl CorsBuilder {
     /// - **Preflights** wait for the check, then are answered (204 or 403)
     ///   as usual.
     ///
+    /// [`Policy::decide`](crate::Policy::decide) stays synchronous and
+    /// applies the static rules only: for an origin that only this predicate
+    /// would allow it returns `Rejected` with `OriginNotAllowed`, and the
+    /// layer then asks the predicate. With the `tracing` feature, the
+    /// rejection event is emitted only if the predicate also says no.
+    ///
     /// **Cost**: requests whose origin the static rules allow, and requests
     /// without `Origin`, pay nothing. Each other request pays the check
     /// itself, one boxed future, one small box of state, and for actual
