@@ -14,7 +14,7 @@
 //!    answer them 401 and the browser would never send the real request. And
 //!    every answer — 401, 408, 503 included — must carry CORS headers, or the
 //!    page's script cannot read it and only sees "network error".
-//! 2. Errors turned into responses (timeouts → 408, overload → 503), inside
+//! 2. Errors turned into responses (timeouts → 408, others → 503), inside
 //!    CORS so those responses are decorated too.
 //! 3. A timeout and a concurrency limit.
 //! 4. Authentication (a toy bearer-token check).
