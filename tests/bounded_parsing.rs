@@ -128,9 +128,12 @@ fn name(len: usize) -> String {
     s
 }
 
-/// Hostile `Access-Control-Request-Headers` shapes, each with the typed
+/// A described list of `Access-Control-Request-Headers` lines and the typed
 /// reason it must get (`None`: accepted, it is within the limits).
-fn hostile() -> Vec<(&'static str, Vec<Vec<u8>>, Option<Malformed>)> {
+type Case = (&'static str, Vec<Vec<u8>>, Option<Malformed>);
+
+/// Hostile `Access-Control-Request-Headers` shapes.
+fn hostile() -> Vec<Case> {
     let max = MAX_REQUEST_HEADERS_BYTES;
     let items = MAX_REQUEST_HEADERS_ITEMS;
     // Exactly `items` names filling exactly `max` bytes with ", " separators.

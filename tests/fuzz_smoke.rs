@@ -1,4 +1,4 @@
-//! The fuzz targets' bodies (`fuzz/bodies.rs`) on stable Rust, over a
+//! The fuzz targets' bodies (`tests/fuzz_bodies/mod.rs`) on stable Rust, over a
 //! generated corpus: hand-written hostile inputs plus deterministic
 //! pseudo-random ones, tens of thousands in all. CI runs this; the real
 //! fuzzers (`cargo +nightly fuzz run <target>`) explore further.
@@ -6,7 +6,7 @@
 //! `TOWER_CORS_WRITE_CORPUS=<dir> cargo test --test fuzz_smoke` also writes
 //! the corpus to `<dir>/<target>/`, to seed the fuzzers.
 
-#[path = "../fuzz/bodies.rs"]
+#[path = "fuzz_bodies/mod.rs"]
 mod bodies;
 
 use std::collections::BTreeMap;

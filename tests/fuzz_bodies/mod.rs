@@ -269,7 +269,6 @@ fn tokens(headers: &HeaderMap, name: &HeaderName) -> Vec<String> {
         .iter()
         .flat_map(|v| {
             String::from_utf8_lossy(v.as_bytes())
-                .into_owned()
                 .split(',')
                 .map(|t| t.trim().to_ascii_lowercase())
                 .collect::<Vec<_>>()
