@@ -582,9 +582,12 @@ impl Policy {
             .allow_origin(origin, parts)
             .ok_or(Rejection::OriginNotAllowed(origin.as_str()))?;
 
+        // With credentials browsers read `*` literally, so "any" would echo
+        // a method or header literally named `*` next to ACAC: refuse those
+        // instead, and no credentialed answer ever carries `*`.
         let method = preflight.method();
         let method_ok = match &self.methods {
-            MethodRule::Any => true,
+            MethodRule::Any => !(self.credentials && method == "*"),
             MethodRule::List(list) => {
                 matches!(method, "GET" | "HEAD" | "POST")
                     || list.iter().any(|m| m.as_str() == method)
@@ -598,7 +601,7 @@ impl Policy {
         for name in preflight.requested_headers() {
             authorization_requested |= name.eq_ignore_ascii_case("authorization");
             let allowed = match &self.headers {
-                HeaderRule::Any => true,
+                HeaderRule::Any => !(self.credentials && name == "*"),
                 HeaderRule::List(list) => list
                     .binary_search_by(|probe| cmp_ignore_ascii_case(probe.as_str(), name))
                     .is_ok(),

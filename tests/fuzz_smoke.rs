@@ -104,10 +104,10 @@ const ORIGINS: &[&str] = &[
 
 /// Valid method tokens first; [`VALID_METHODS`] of them.
 const REQUEST_METHODS: &[&str] = &[
-    "PUT", "DELETE", "PATCH", "patch", "GET", "HEAD", "POST", "CONNECT", "TRACE", "X-CUSTOM", "",
-    "PU T", "PUT,GET", "P(T",
+    "PUT", "DELETE", "PATCH", "patch", "GET", "HEAD", "POST", "CONNECT", "TRACE", "X-CUSTOM", "*",
+    "", "PU T", "PUT,GET", "P(T",
 ];
-const VALID_METHODS: usize = 10;
+const VALID_METHODS: usize = 11;
 
 /// Valid header names first; [`VALID_HEADER_NAMES`] of them.
 const HEADER_NAMES: &[&str] = &[
@@ -118,12 +118,13 @@ const HEADER_NAMES: &[&str] = &[
     "x-requested-with",
     "x-other",
     "cookie",
+    "*",
     "",
     "x-a;b",
     "\"q\"",
     "x(y)",
 ];
-const VALID_HEADER_NAMES: usize = 8;
+const VALID_HEADER_NAMES: usize = 9;
 
 /// Access-Control-Request-Headers values at and beyond the limits.
 fn header_lists() -> Vec<Vec<u8>> {
@@ -466,6 +467,28 @@ fn builder_build_survives_the_generated_corpus() {
     write_corpus("builder_build", &cases);
     for case in &cases {
         bodies::builder_build(case);
+    }
+}
+
+/// Inputs the fuzzers found, kept as regressions (see `tests/cve_regressions.rs`
+/// for the readable versions).
+const FOUND_BY_FUZZING: &[(&str, &[u8])] = &[(
+    // policy_decide: a credentialed any-header preflight asking for a header
+    // named `*` was answered `Access-Control-Allow-Headers: *` next to ACAC.
+    "policy_decide",
+    b"\x06\x02\x00\x17\x00https://app.example.com\x01\x03\x00GET\x02\x22\x00cookie, \
+      Content-Type,content-type\x15\x02\x01\x00*\x05\x07\x08\x00no-store",
+)];
+
+#[test]
+fn inputs_found_by_fuzzing_stay_fixed() {
+    for (target, input) in FOUND_BY_FUZZING {
+        match *target {
+            "policy_decide" => bodies::policy_decide(input),
+            "request_parse" => bodies::request_parse(input),
+            "builder_build" => bodies::builder_build(input),
+            other => panic!("unknown target {other}"),
+        }
     }
 }
 

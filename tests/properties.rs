@@ -244,7 +244,7 @@ fn header_item() -> impl Strategy<Value = String> {
     prop_oneof![
         8 => proptest::sample::select(&[
             "content-type", "Content-Type", "authorization", "AUTHORIZATION", "x-requested-with",
-            "x-custom", "X-Custom", "x-other", "cookie",
+            "x-custom", "X-Custom", "x-other", "cookie", "*",
         ][..]).prop_map(str::to_owned),
         2 => proptest::sample::select(&["", " ", "\t"][..]).prop_map(str::to_owned),
         1 => proptest::sample::select(&["x(y)", "a b", "\"q\""][..]).prop_map(str::to_owned),
@@ -279,7 +279,8 @@ fn request() -> impl Strategy<Value = Req> {
         prop_oneof![
             1 => Just(vec![]),
             8 => proptest::sample::select(&[
-                "PUT", "DELETE", "PATCH", "patch", "GET", "HEAD", "POST", "X-CUSTOM", "X-OTHER", "", "P T",
+                "PUT", "DELETE", "PATCH", "patch", "GET", "HEAD", "POST", "X-CUSTOM", "X-OTHER", "*", "",
+                "P T",
             ][..]).prop_map(|m| vec![m]),
             1 => Just(vec!["PUT", "PUT"]),
         ],
@@ -505,21 +506,22 @@ fn model_decide(spec: &Spec, r: &Req) -> Outcome {
         return Outcome::OriginNotAllowed(kind);
     }
     let method = r.acrm[0];
+    // Under credentials `*` is literal; "any" refuses it rather than echo it.
     let method_ok = ["GET", "HEAD", "POST"].contains(&method)
+        || (spec.methods.is_none() && !(spec.credentials && method == "*"))
         || spec
             .methods
             .as_ref()
-            .map_or(true, |list| list.contains(&method));
+            .is_some_and(|list| list.contains(&method));
     if !method_ok {
         return Outcome::MethodNotAllowed(method.to_owned());
     }
-    if let Some(list) = &spec.headers {
-        if let Some(bad) = items
-            .iter()
-            .find(|i| !list.iter().any(|l| l.eq_ignore_ascii_case(i)))
-        {
-            return Outcome::HeaderNotAllowed(bad.clone());
-        }
+    let header_ok = |item: &String| match &spec.headers {
+        Some(list) => list.iter().any(|l| l.eq_ignore_ascii_case(item)),
+        None => !(spec.credentials && item == "*"),
+    };
+    if let Some(bad) = items.iter().find(|i| !header_ok(i)) {
+        return Outcome::HeaderNotAllowed(bad.clone());
     }
     let pna = spec.private_network && r.acrpn == Some("true");
     let acao = if matches!(spec.origins, Origins::Any) && !pna {
