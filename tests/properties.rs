@@ -124,6 +124,18 @@ fn spec() -> impl Strategy<Value = Spec> {
         )
 }
 
+/// The nearest spec `build()` accepts (refusals have their own property), so
+/// no generated case is thrown away.
+fn accepted(mut spec: Spec) -> Spec {
+    if matches!(spec.origins, Origins::Any) && spec.credentials {
+        spec.credentials = false;
+    }
+    if model_refuses(&spec) {
+        spec.over_http = true;
+    }
+    spec
+}
+
 fn build(spec: &Spec) -> Result<CorsLayer, tower_cors::ConfigError> {
     let mut b = CorsLayer::builder();
     match &spec.origins {
@@ -710,10 +722,9 @@ proptest! {
 
     #[test]
     fn decisions_and_responses_match_the_reference_model_and_keep_every_invariant(
-        spec in spec(),
+        spec in spec().prop_map(accepted),
         r in request(),
     ) {
-        prop_assume!(!model_refuses(&spec));
         let layer = build(&spec).unwrap();
         let request = to_request(&r);
         prop_assume!(request.is_some());
