@@ -427,6 +427,12 @@ impl CorsBuilder {
         let mut methods: Vec<Method> = Vec::with_capacity(self.methods.len());
         for method in &self.methods {
             let name = method.as_str();
+            if name == "*" {
+                return Err(ConfigError::WildcardName {
+                    list: "allow_methods",
+                    instead: "allow_any_method",
+                });
+            }
             if ["CONNECT", "TRACE", "TRACK"]
                 .iter()
                 .any(|f| f.eq_ignore_ascii_case(name))
@@ -453,6 +459,12 @@ impl CorsBuilder {
     fn compile_headers(&self) -> Result<(HeaderRule, Option<HeaderValue>), ConfigError> {
         let mut names: Vec<HeaderName> = Vec::with_capacity(self.headers.len());
         for name in &self.headers {
+            if name.as_str() == "*" {
+                return Err(ConfigError::WildcardName {
+                    list: "allow_headers",
+                    instead: "allow_any_header",
+                });
+            }
             if is_forbidden_request_header(name.as_str()) {
                 return Err(ConfigError::ForbiddenRequestHeader {
                     header: name.as_str().to_owned(),
@@ -473,6 +485,12 @@ impl CorsBuilder {
     fn compile_expose(&self) -> Result<Expose, ConfigError> {
         let mut names: Vec<&str> = Vec::with_capacity(self.expose.len());
         for name in &self.expose {
+            if name.as_str() == "*" {
+                return Err(ConfigError::WildcardName {
+                    list: "expose_headers",
+                    instead: "expose_any_header",
+                });
+            }
             if matches!(name.as_str(), "set-cookie" | "set-cookie2") {
                 return Err(ConfigError::ExposedSetCookie {
                     header: name.as_str().to_owned(),

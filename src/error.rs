@@ -169,6 +169,18 @@ pub enum ConfigError {
         header: String,
     },
 
+    /// `*` as a listed method, request header or exposed header.
+    #[error(
+        "\"*\" in {list} is not a name: browsers read it as a wildcard without credentials and \
+         literally with them; call {instead}() to allow any, or list the names"
+    )]
+    WildcardName {
+        /// The builder method it was given to: `allow_methods`, `allow_headers` or `expose_headers`.
+        list: &'static str,
+        /// The builder method that means "any": `allow_any_method`, `allow_any_header` or `expose_any_header`.
+        instead: &'static str,
+    },
+
     /// A max-age above 86400 seconds.
     #[error("max_age of {seconds} s exceeds the 86400 s (24 h) that browsers honour at most; use a value up to Duration::from_secs(86400)")]
     MaxAgeTooLong {

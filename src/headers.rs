@@ -91,6 +91,8 @@ pub(crate) fn exposable_names(headers: &HeaderMap) -> Option<HeaderValue> {
             || s.starts_with("access-control-")
             || s == "set-cookie"
             || s == "set-cookie2"
+            // Read literally under credentials, but never worth the confusion.
+            || s == "*"
         {
             continue;
         }

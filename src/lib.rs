@@ -50,8 +50,9 @@
 //! see [`ConfigError::WildcardOnPublicSuffix`]); plain `http://` origins
 //! with credentials unless [`CorsBuilder::allow_credentials_over_http`]
 //! (loopback hosts are always fine); CONNECT, TRACE and TRACK; forbidden
-//! request headers; `Set-Cookie` as an exposed header; max-age above 86400 s;
-//! non-2xx preflight statuses. See [`ConfigError`].
+//! request headers; `*` as a listed method or header name; `Set-Cookie` as
+//! an exposed header; max-age above 86400 s; non-2xx preflight statuses. See
+//! [`ConfigError`].
 //!
 //! # Testing a policy
 //!

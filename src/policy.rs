@@ -599,9 +599,12 @@ impl Policy {
         allow_origin: AllowOrigin<'a>,
     ) -> Result<AllowedPreflight<'a>, Rejection<'a>> {
         let origin = preflight.origin();
+        // With credentials browsers read `*` literally, so "any" would echo
+        // a method or header literally named `*` next to ACAC: refuse those
+        // instead, and no credentialed answer ever carries `*`.
         let method = preflight.method();
         let method_ok = match &self.methods {
-            MethodRule::Any => true,
+            MethodRule::Any => !(self.credentials && method == "*"),
             MethodRule::List(list) => {
                 matches!(method, "GET" | "HEAD" | "POST")
                     || list.iter().any(|m| m.as_str() == method)
@@ -615,7 +618,7 @@ impl Policy {
         for name in preflight.requested_headers() {
             authorization_requested |= name.eq_ignore_ascii_case("authorization");
             let allowed = match &self.headers {
-                HeaderRule::Any => true,
+                HeaderRule::Any => !(self.credentials && name == "*"),
                 HeaderRule::List(list) => list
                     .binary_search_by(|probe| cmp_ignore_ascii_case(probe.as_str(), name))
                     .is_ok(),

@@ -1,0 +1,8 @@
+//! `CorsBuilder::build` on arbitrary origin strings, methods, headers and numbers.
+//! The body lives in `tests/fuzz_bodies/mod.rs`, shared with `tests/fuzz_smoke.rs`.
+#![no_main]
+
+#[path = "../../tests/fuzz_bodies/mod.rs"]
+mod bodies;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::builder_build(data));

@@ -1,0 +1,8 @@
+//! Classification and Access-Control-Request-Headers parsing (`CorsRequest::parse`) on arbitrary request heads.
+//! The body lives in `tests/fuzz_bodies/mod.rs`, shared with `tests/fuzz_smoke.rs`.
+#![no_main]
+
+#[path = "../../tests/fuzz_bodies/mod.rs"]
+mod bodies;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::request_parse(data));

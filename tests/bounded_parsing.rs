@@ -1,0 +1,403 @@
+//! Bounded parsing of `Access-Control-Request-Headers`: thousands of items,
+//! huge lines, runs of empty items and whitespace. Such preflights are
+//! rejected with a typed reason past [`MAX_REQUEST_HEADERS_BYTES`] bytes or
+//! [`MAX_REQUEST_HEADERS_ITEMS`] names, and the worst case costs a fixed bound
+//! more than a normal preflight.
+//!
+//! Cost is counted, not timed: a counting global allocator (per thread, so
+//! parallel tests don't disturb each other) counts allocations and bytes, and
+//! the iterator's steps are counted through the public API.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
+use http::{HeaderValue, Method, Request, Response};
+use tower_cors::{
+    CorsLayer, CorsRequest, Decision, Malformed, Rejection, MAX_REQUEST_HEADERS_BYTES,
+    MAX_REQUEST_HEADERS_ITEMS,
+};
+use tower_layer::Layer;
+use tower_service::Service;
+
+const APP: &str = "https://app.example.com";
+
+// ---- allocation counting -------------------------------------------------
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    static BYTES: Cell<usize> = const { Cell::new(0) };
+}
+
+struct CountingAllocator;
+
+fn record(size: usize) {
+    // `try_with`: thread-locals may be gone while a thread shuts down.
+    let _ = COUNTING.try_with(|on| {
+        if on.get() {
+            ALLOCATIONS.with(|n| n.set(n.get() + 1));
+            BYTES.with(|n| n.set(n.get() + size));
+        }
+    });
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counters are plain thread-local cells that never allocate.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        record(layout.size());
+        // SAFETY: same contract as our caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        record(layout.size());
+        // SAFETY: same contract as our caller's.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        record(new_size);
+        // SAFETY: same contract as our caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// Allocations made and bytes requested on this thread while running `f`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cost {
+    allocations: usize,
+    bytes: usize,
+}
+
+fn cost_of<T>(f: impl FnOnce() -> T) -> (T, Cost) {
+    ALLOCATIONS.with(|n| n.set(0));
+    BYTES.with(|n| n.set(0));
+    COUNTING.with(|on| on.set(true));
+    let out = f();
+    COUNTING.with(|on| on.set(false));
+    let cost = Cost {
+        allocations: ALLOCATIONS.with(Cell::get),
+        bytes: BYTES.with(Cell::get),
+    };
+    (out, cost)
+}
+
+// ---- requests ------------------------------------------------------------
+
+/// A preflight from APP for PUT with these `Access-Control-Request-Headers` lines.
+fn preflight(lines: &[Vec<u8>]) -> Request<()> {
+    let mut req = Request::options("/items").body(()).unwrap();
+    let h = req.headers_mut();
+    h.insert(ORIGIN, HeaderValue::from_static(APP));
+    h.insert(
+        ACCESS_CONTROL_REQUEST_METHOD,
+        HeaderValue::from_static("PUT"),
+    );
+    for line in lines {
+        h.append(
+            ACCESS_CONTROL_REQUEST_HEADERS,
+            HeaderValue::from_bytes(line).unwrap(),
+        );
+    }
+    req
+}
+
+fn normal() -> Request<()> {
+    preflight(&[b"content-type".to_vec()])
+}
+
+/// A name of `len` bytes, `x-` then letters.
+fn name(len: usize) -> String {
+    let mut s = String::from("x-");
+    s.extend(std::iter::repeat('a').take(len.saturating_sub(2)));
+    s
+}
+
+/// A described list of `Access-Control-Request-Headers` lines and the typed
+/// reason it must get (`None`: accepted, it is within the limits).
+type Case = (&'static str, Vec<Vec<u8>>, Option<Malformed>);
+
+/// Hostile `Access-Control-Request-Headers` shapes.
+fn hostile() -> Vec<Case> {
+    let max = MAX_REQUEST_HEADERS_BYTES;
+    let items = MAX_REQUEST_HEADERS_ITEMS;
+    // Exactly `items` names filling exactly `max` bytes with ", " separators.
+    let per = (max - 2 * (items - 1)) / items;
+    let mut full: Vec<String> = (0..items).map(|_| name(per)).collect();
+    let used = full.iter().map(String::len).sum::<usize>() + 2 * (items - 1);
+    full[0].push_str(&"a".repeat(max - used));
+    let full = full.join(", ");
+    assert_eq!(full.len(), max);
+    vec![
+        (
+            "the longest accepted line",
+            vec![full.clone().into_bytes()],
+            None,
+        ),
+        (
+            "the most accepted lines, each one name",
+            (0..items).map(|_| name(max / items).into_bytes()).collect(),
+            None,
+        ),
+        (
+            "a line of only commas",
+            vec![",".repeat(max).into_bytes()],
+            None,
+        ),
+        (
+            "a line of only whitespace",
+            vec![" \t".repeat(max / 2).into_bytes()],
+            None,
+        ),
+        (
+            "empty items around the most names",
+            vec![format!(" ,{}, ,", "x-a, ,".repeat(items)).into_bytes()],
+            None,
+        ),
+        (
+            "one byte over the length limit",
+            vec![format!("{full},").into_bytes()],
+            Some(Malformed::RequestHeadersTooLong),
+        ),
+        (
+            "a one-megabyte line",
+            vec!["x-a,".repeat(1 << 18).into_bytes()],
+            Some(Malformed::RequestHeadersTooLong),
+        ),
+        (
+            "ten thousand items in one line",
+            vec!["a,".repeat(10_000).into_bytes()],
+            Some(Malformed::RequestHeadersTooLong),
+        ),
+        (
+            "one name too many",
+            vec!["a,".repeat(items + 1).into_bytes()],
+            Some(Malformed::TooManyRequestHeaders),
+        ),
+        (
+            "two thousand short names within the byte limit",
+            vec!["a,".repeat(max / 2).into_bytes()],
+            Some(Malformed::TooManyRequestHeaders),
+        ),
+        (
+            "ten thousand lines",
+            (0..10_000).map(|_| b"a".to_vec()).collect(),
+            Some(Malformed::TooManyRequestHeaders),
+        ),
+        (
+            "ten thousand empty lines",
+            (0..10_000).map(|_| Vec::new()).collect(),
+            Some(Malformed::TooManyRequestHeaders),
+        ),
+        (
+            "a megabyte of whitespace",
+            vec![" ".repeat(1 << 20).into_bytes()],
+            Some(Malformed::RequestHeadersTooLong),
+        ),
+        (
+            "an invalid token after the limit would be reached",
+            vec![format!("{full}(").into_bytes()],
+            Some(Malformed::RequestHeadersTooLong),
+        ),
+        (
+            "an invalid token early",
+            vec![format!("x-a b,{}", "a,".repeat(1000)).into_bytes()],
+            Some(Malformed::RequestHeaderName),
+        ),
+    ]
+}
+
+fn policies() -> Vec<(&'static str, CorsLayer)> {
+    vec![
+        (
+            "listed headers",
+            CorsLayer::builder()
+                .allow_origins([APP])
+                .allow_methods([Method::PUT])
+                .allow_headers([http::header::CONTENT_TYPE])
+                .build()
+                .unwrap(),
+        ),
+        (
+            "any header",
+            CorsLayer::builder()
+                .allow_origins([APP])
+                .allow_methods([Method::PUT])
+                .allow_any_header()
+                .build()
+                .unwrap(),
+        ),
+        (
+            // Echoes the requested list: the most response work there is.
+            "any header with credentials",
+            CorsLayer::builder()
+                .allow_origins([APP])
+                .allow_methods([Method::PUT])
+                .allow_any_header()
+                .allow_credentials(true)
+                .build()
+                .unwrap(),
+        ),
+    ]
+}
+
+// ---- a synchronous service run -------------------------------------------
+
+struct NoopWake;
+
+impl Wake for NoopWake {
+    fn wake(self: Arc<Self>) {}
+}
+
+/// Runs a request through `layer` around an inner service that is never
+/// expected to be called (these are all preflights).
+fn respond(layer: &CorsLayer, request: Request<()>) -> Response<()> {
+    let mut service = layer.layer(tower::service_fn(|_req: Request<()>| {
+        std::future::ready(Ok::<_, Infallible>(Response::new(())))
+    }));
+    let waker = Waker::from(Arc::new(NoopWake));
+    let mut cx = Context::from_waker(&waker);
+    match pin!(service.call(request)).poll(&mut cx) {
+        Poll::Ready(Ok(response)) => response,
+        Poll::Ready(Err(never)) => match never {},
+        Poll::Pending => panic!("a preflight answer is immediate"),
+    }
+}
+
+// ---- tests ---------------------------------------------------------------
+
+#[test]
+fn hostile_request_header_lists_get_their_typed_reason() {
+    let layer = &policies()[1].1;
+    for (what, lines, expected) in hostile() {
+        let (parts, ()) = preflight(&lines).into_parts();
+        let parsed = CorsRequest::parse(&parts.method, &parts.headers);
+        match expected {
+            None => {
+                let Ok(CorsRequest::Preflight(p)) = parsed else {
+                    panic!("{what}: {parsed:?}")
+                };
+                assert!(p.requested_headers().count() <= MAX_REQUEST_HEADERS_ITEMS);
+                assert!(
+                    matches!(layer.policy().decide(&parts), Decision::Preflight(_)),
+                    "{what}"
+                );
+            }
+            Some(reason) => {
+                assert_eq!(parsed.map(|_| ()).unwrap_err().problem, reason, "{what}");
+                let Decision::Rejected(r) = layer.policy().decide(&parts) else {
+                    panic!("{what}: allowed")
+                };
+                assert!(r.is_preflight());
+                assert_eq!(r.reason(), Rejection::Malformed(reason), "{what}");
+                assert!(r.to_string().len() < 200, "{what}: the reason echoes input");
+            }
+        }
+    }
+}
+
+#[test]
+fn classifying_and_deciding_never_allocate_whatever_the_list() {
+    for (policy, layer) in policies() {
+        for (what, lines, _) in hostile() {
+            let (parts, ()) = preflight(&lines).into_parts();
+            let (_, cost) = cost_of(|| {
+                let parsed = CorsRequest::parse(&parts.method, &parts.headers);
+                if let Ok(CorsRequest::Preflight(p)) = parsed {
+                    for name in p.requested_headers() {
+                        std::hint::black_box(name);
+                    }
+                }
+                matches!(layer.policy().decide(&parts), Decision::Preflight(_))
+            });
+            assert_eq!(cost.allocations, 0, "{policy} / {what}: {cost:?}");
+        }
+    }
+}
+
+#[test]
+fn iteration_steps_are_capped_by_the_item_limit() {
+    for (what, lines, expected) in hostile() {
+        let (parts, ()) = preflight(&lines).into_parts();
+        if let Ok(CorsRequest::Preflight(p)) = CorsRequest::parse(&parts.method, &parts.headers) {
+            assert!(expected.is_none(), "{what}");
+            let mut steps = 0;
+            let mut names = p.requested_headers();
+            while names.next().is_some() {
+                steps += 1;
+                assert!(steps <= MAX_REQUEST_HEADERS_ITEMS, "{what}");
+            }
+            let bytes: usize = p.requested_headers().map(str::len).sum();
+            assert!(bytes <= MAX_REQUEST_HEADERS_BYTES, "{what}");
+        }
+    }
+}
+
+#[test]
+fn the_worst_preflight_costs_a_fixed_bound_more_than_a_normal_one() {
+    // Echoing a list of several lines (any header with credentials) joins
+    // it: at most a few buffers, each no larger than the longest accepted
+    // list with ", " between items, plus a pointer per item.
+    const LIST: usize = MAX_REQUEST_HEADERS_BYTES + 2 * MAX_REQUEST_HEADERS_ITEMS;
+    const EXTRA_ALLOCATIONS: usize = 4;
+    const EXTRA_BYTES: usize = 3 * LIST + 4 * 16 * MAX_REQUEST_HEADERS_ITEMS;
+    for (policy, layer) in policies() {
+        // Warm up lazily initialised state (none expected, but be fair).
+        respond(&layer, normal());
+        let (_, base) = cost_of(|| respond(&layer, normal()));
+        for (what, lines, _) in hostile() {
+            let request = preflight(&lines);
+            let (response, cost) = cost_of(|| respond(&layer, request));
+            assert!(
+                cost.allocations <= base.allocations + EXTRA_ALLOCATIONS
+                    && cost.bytes <= base.bytes + EXTRA_BYTES,
+                "{policy} / {what}: {cost:?} vs normal {base:?}"
+            );
+            // Echoed lists are never longer than the limit allows.
+            if let Some(acah) = response
+                .headers()
+                .get(http::header::ACCESS_CONTROL_ALLOW_HEADERS)
+            {
+                assert!(
+                    acah.len() <= MAX_REQUEST_HEADERS_BYTES + 2 * MAX_REQUEST_HEADERS_ITEMS,
+                    "{policy} / {what}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn rejections_past_the_limits_cost_no_more_than_a_normal_preflight() {
+    for (policy, layer) in policies() {
+        respond(&layer, normal());
+        let (_, base) = cost_of(|| respond(&layer, normal()));
+        for (what, lines, expected) in hostile() {
+            if expected.is_none() {
+                continue;
+            }
+            let request = preflight(&lines);
+            let (response, cost) = cost_of(|| respond(&layer, request));
+            assert_eq!(response.status(), http::StatusCode::FORBIDDEN, "{what}");
+            assert!(
+                cost.allocations <= base.allocations && cost.bytes <= base.bytes,
+                "{policy} / {what}: {cost:?} vs normal {base:?}"
+            );
+        }
+    }
+}

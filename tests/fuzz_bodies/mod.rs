@@ -1,0 +1,673 @@
+//! The bodies of the fuzz targets, shared by `fuzz/fuzz_targets/*.rs`
+//! (cargo-fuzz, nightly) and `tests/fuzz_smoke.rs` (stable `cargo test`), so
+//! both exercise exactly the same entry points and invariants.
+//!
+//! Each body decodes raw bytes into a request head, a policy choice or a
+//! configuration, calls the public API, and asserts the crate's security
+//! invariants. A panic is a finding.
+//!
+//! Input format: a cursor over the bytes. `byte()` takes one byte (0 when the
+//! input is exhausted); `field()` takes a little-endian `u16` length and then
+//! that many bytes (fewer if the input ends first). [`Encoder`] writes the same
+//! format, for generated corpora.
+#![allow(dead_code)]
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll, Wake, Waker};
+
+use http::header::{self, HeaderName};
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use tower_cors::{
+    CorsLayer, CorsRequest, Decision, RequestKind, MAX_REQUEST_HEADERS_BYTES,
+    MAX_REQUEST_HEADERS_ITEMS,
+};
+use tower_layer::Layer;
+use tower_service::Service;
+
+/// Reads fuzz input as a sequence of bytes and length-prefixed fields.
+pub struct Cursor<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Cursor { data }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    pub fn byte(&mut self) -> u8 {
+        match self.data.split_first() {
+            Some((&b, rest)) => {
+                self.data = rest;
+                b
+            }
+            None => 0,
+        }
+    }
+
+    pub fn field(&mut self) -> &'a [u8] {
+        let len = usize::from(u16::from_le_bytes([self.byte(), self.byte()]));
+        let (field, rest) = self.data.split_at(len.min(self.data.len()));
+        self.data = rest;
+        field
+    }
+}
+
+/// Writes input in the format [`Cursor`] reads.
+#[derive(Default)]
+pub struct Encoder {
+    pub bytes: Vec<u8>,
+}
+
+impl Encoder {
+    pub fn byte(&mut self, b: u8) -> &mut Self {
+        self.bytes.push(b);
+        self
+    }
+
+    pub fn field(&mut self, f: &[u8]) -> &mut Self {
+        let f = &f[..f.len().min(usize::from(u16::MAX))];
+        self.bytes
+            .extend_from_slice(&(f.len() as u16).to_le_bytes());
+        self.bytes.extend_from_slice(f);
+        self
+    }
+}
+
+/// Request methods the method selector picks from; past the end, the method
+/// is parsed from the next field.
+pub const METHODS: [&str; 8] = [
+    "GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH", "HEAD", "options",
+];
+
+/// Request header selectors (`selector % 8`).
+pub const REQUEST_ORIGIN: u8 = 0;
+pub const REQUEST_METHOD: u8 = 1;
+pub const REQUEST_HEADERS: u8 = 2;
+pub const REQUEST_PRIVATE_NETWORK: u8 = 3;
+pub const REQUEST_OTHER: u8 = 4;
+/// Selector 5..8: a header the inner service sets on its response; the next
+/// byte picks its name from [`INNER_HEADERS`].
+pub const INNER_RESPONSE: u8 = 5;
+
+/// Names the inner service may set (some of them CORS headers it should not
+/// set, which the layer must replace or strip).
+pub const INNER_HEADERS: [&str; 8] = [
+    "vary",
+    "x-inner",
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "access-control-expose-headers",
+    "set-cookie",
+    "x-request-id",
+    "cache-control",
+];
+
+/// A request head and the headers the inner service will answer with.
+pub struct Exchange {
+    pub request: Request<()>,
+    pub inner_headers: HeaderMap,
+}
+
+/// Decodes a method, request headers and inner response headers.
+pub fn exchange(input: &mut Cursor<'_>) -> Exchange {
+    let selector = usize::from(input.byte());
+    let method = match METHODS.get(selector) {
+        Some(m) => Method::from_bytes(m.as_bytes()).unwrap_or(Method::GET),
+        None => Method::from_bytes(input.field()).unwrap_or(Method::GET),
+    };
+    let mut request = Request::new(());
+    *request.method_mut() = method;
+    let mut inner_headers = HeaderMap::new();
+    // Bound the number of headers so inputs stay fast to execute.
+    for _ in 0..96 {
+        if input.is_empty() {
+            break;
+        }
+        let selector = input.byte() % 8;
+        let name = match selector {
+            REQUEST_ORIGIN => header::ORIGIN,
+            REQUEST_METHOD => header::ACCESS_CONTROL_REQUEST_METHOD,
+            REQUEST_HEADERS => header::ACCESS_CONTROL_REQUEST_HEADERS,
+            REQUEST_PRIVATE_NETWORK => {
+                HeaderName::from_static("access-control-request-private-network")
+            }
+            REQUEST_OTHER => HeaderName::from_static("x-other"),
+            _ => {
+                let pick = usize::from(input.byte()) % INNER_HEADERS.len();
+                if let Ok(value) = HeaderValue::from_bytes(input.field()) {
+                    inner_headers.append(HeaderName::from_static(INNER_HEADERS[pick]), value);
+                }
+                continue;
+            }
+        };
+        if let Ok(value) = HeaderValue::from_bytes(input.field()) {
+            request.headers_mut().append(name, value);
+        }
+    }
+    Exchange {
+        request,
+        inner_headers,
+    }
+}
+
+/// Policies the decision target runs requests through: one per kind of
+/// configuration that writes different headers.
+pub fn policies() -> &'static [CorsLayer] {
+    static POLICIES: OnceLock<Vec<CorsLayer>> = OnceLock::new();
+    POLICIES.get_or_init(|| {
+        let x = |s: &'static str| HeaderName::from_static(s);
+        let listed = || {
+            CorsLayer::builder()
+                .allow_origins([
+                    "https://app.example.com",
+                    "https://*.example.com",
+                    "https://*.eu.example.org:8443",
+                    "http://localhost:*",
+                    "http://[::1]:3000",
+                    "tauri://localhost",
+                ])
+                .allow_methods([Method::PUT, Method::DELETE, Method::PATCH])
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    header::AUTHORIZATION,
+                    x("x-requested-with"),
+                ])
+                .expose_headers([x("x-request-id")])
+        };
+        vec![
+            listed().build(),
+            listed()
+                .allow_credentials(true)
+                .max_age(std::time::Duration::from_secs(600))
+                .build(),
+            listed()
+                .allow_credentials(true)
+                .allow_any_method()
+                .allow_any_header()
+                .expose_any_header()
+                .allow_private_network(true)
+                .build(),
+            listed()
+                .allow_any_method()
+                .allow_any_header()
+                .expose_any_header()
+                .preflight_status(StatusCode::OK)
+                .build(),
+            CorsLayer::builder()
+                .allow_any_origin()
+                .allow_any_method()
+                .allow_any_header()
+                .allow_private_network(true)
+                .build(),
+            Ok(CorsLayer::permissive()),
+            CorsLayer::builder()
+                .allow_origins(["https://app.example.com"])
+                .allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".pred.test"))
+                .allow_credentials(true)
+                .allow_any_header()
+                .build(),
+            CorsLayer::builder().build(),
+        ]
+        .into_iter()
+        .map(|layer| layer.expect("fuzz policies are valid"))
+        .collect()
+    })
+}
+
+/// The inner service: answers with the given headers and counts its calls.
+#[derive(Clone)]
+struct Inner {
+    headers: HeaderMap,
+    calls: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Service<Request<()>> for Inner {
+    type Response = Response<()>;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Response<()>, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Request<()>) -> Self::Future {
+        self.calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut response = Response::new(());
+        *response.headers_mut() = self.headers.clone();
+        std::future::ready(Ok(response))
+    }
+}
+
+struct NoopWake;
+
+impl Wake for NoopWake {
+    fn wake(self: Arc<Self>) {}
+}
+
+/// Runs a future that is ready on first poll (the inner service above is).
+fn run_ready<F: Future>(future: F) -> F::Output {
+    let waker = Waker::from(Arc::new(NoopWake));
+    let mut cx = Context::from_waker(&waker);
+    match pin!(future).poll(&mut cx) {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("the CORS future is pending although the inner service is ready"),
+    }
+}
+
+/// Every value of `name` joined, lowercased item by item, for comparisons.
+fn tokens(headers: &HeaderMap, name: &HeaderName) -> Vec<String> {
+    headers
+        .get_all(name)
+        .iter()
+        .flat_map(|v| {
+            String::from_utf8_lossy(v.as_bytes())
+                .split(',')
+                .map(|t| t.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+fn assert_loggable(text: &str) {
+    assert!(
+        !text.chars().any(char::is_control),
+        "diagnostic with a raw control character: {text:?}"
+    );
+}
+
+/// Target `request_parse`: classification and `Access-Control-Request-Headers`
+/// parsing on arbitrary request heads.
+pub fn request_parse(data: &[u8]) {
+    let mut input = Cursor::new(data);
+    let Exchange { request, .. } = exchange(&mut input);
+    let (method, headers) = (request.method(), request.headers());
+    let kind = RequestKind::of(method, headers);
+    match CorsRequest::parse(method, headers) {
+        Ok(parsed) => {
+            assert_eq!(parsed.kind(), kind);
+            if let Some(origin) = parsed.origin() {
+                assert_eq!(
+                    origin.as_str().as_bytes(),
+                    headers[header::ORIGIN].as_bytes()
+                );
+                assert_eq!(origin.is_null(), origin.as_str() == "null");
+            }
+            if let CorsRequest::Preflight(preflight) = parsed {
+                assert_eq!(method, Method::OPTIONS);
+                assert!(!preflight.method().is_empty());
+                let (mut items, mut bytes) = (0, 0);
+                for name in preflight.requested_headers() {
+                    items += 1;
+                    bytes += name.len();
+                    assert!(!name.is_empty());
+                    assert!(
+                        name.bytes().all(|b| b.is_ascii_graphic() && b != b','),
+                        "requested header item {name:?} is not a token"
+                    );
+                    assert!(HeaderName::from_bytes(name.as_bytes()).is_ok());
+                }
+                assert!(items <= MAX_REQUEST_HEADERS_ITEMS);
+                assert!(bytes <= MAX_REQUEST_HEADERS_BYTES);
+                assert_eq!(preflight.requested_headers().is_empty(), items == 0);
+            }
+        }
+        Err(invalid) => {
+            assert_eq!(Some(invalid.kind), kind);
+            assert_loggable(&invalid.to_string());
+        }
+    }
+}
+
+/// Target `policy_decide`: the decision and the service on arbitrary request
+/// heads and inner responses, under each policy of [`policies`].
+pub fn policy_decide(data: &[u8]) {
+    let mut input = Cursor::new(data);
+    let layers = policies();
+    let layer = &layers[usize::from(input.byte()) % layers.len()];
+    let Exchange {
+        request,
+        inner_headers,
+    } = exchange(&mut input);
+    check_exchange(layer, request, inner_headers);
+}
+
+/// Runs one request through `layer` (decision and service) and checks the
+/// invariants every response must keep.
+pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: HeaderMap) {
+    let policy = layer.policy();
+    let request_origin = request.headers().get(header::ORIGIN).cloned();
+    let (parts, ()) = request.into_parts();
+    let decision = policy.decide(&parts);
+    let expect_inner_called;
+    let mut expect_allowed = false;
+    match &decision {
+        Decision::NotCors => {
+            assert!(request_origin.is_none());
+            expect_inner_called = true;
+        }
+        Decision::Actual(allowed) => {
+            expect_inner_called = true;
+            expect_allowed = true;
+            let acao = allowed.allow_origin();
+            assert!(acao == "*" || Some(acao) == request_origin.as_ref());
+        }
+        Decision::Preflight(allowed) => {
+            expect_inner_called = false;
+            expect_allowed = true;
+            let acao = allowed.allow_origin();
+            assert!(acao == "*" || Some(acao) == request_origin.as_ref());
+            assert!(policy.preflight_status().is_success());
+        }
+        Decision::Rejected(rejected) => {
+            expect_inner_called = !rejected.is_preflight();
+            assert!(request_origin.is_some());
+            assert_loggable(&rejected.to_string());
+            assert_loggable(&format!("{:?}", rejected.reason()));
+        }
+    }
+    let is_preflight = matches!(
+        RequestKind::of(&parts.method, &parts.headers),
+        Some(RequestKind::Preflight)
+    );
+
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut service = layer.layer(Inner {
+        headers: inner_headers.clone(),
+        calls: Arc::clone(&calls),
+    });
+    let response = run_ready(service.call(Request::from_parts(parts, ())))
+        .unwrap_or_else(|never| match never {});
+    let called = calls.load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(called, usize::from(expect_inner_called));
+    if is_preflight {
+        assert_eq!(called, 0, "a preflight reached the inner service");
+    }
+    let headers = response.headers();
+
+    // Access-Control-Allow-Origin: absent unless allowed; `*` or the origin byte for byte.
+    let acao: Vec<&HeaderValue> = headers
+        .get_all(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        .iter()
+        .collect();
+    if request_origin.is_some() {
+        assert!(acao.len() <= 1, "ACAO duplicated: {acao:?}");
+        assert_eq!(
+            !acao.is_empty(),
+            expect_allowed,
+            "ACAO presence disagrees with the decision"
+        );
+        if let Some(value) = acao.first() {
+            assert!(*value == "*" || Some(*value) == request_origin.as_ref());
+        }
+    }
+    // Credentials: exactly `true`, never with a `*` anywhere in the CORS answer.
+    if let Some(acac) = headers.get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS) {
+        if request_origin.is_some() {
+            assert_eq!(acac, "true");
+            assert_eq!(
+                headers
+                    .get_all(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
+                    .iter()
+                    .count(),
+                1
+            );
+            for name in [
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            ] {
+                assert!(
+                    !tokens(headers, &name).iter().any(|t| t == "*"),
+                    "`*` in {name} with credentials"
+                );
+            }
+            assert!(!tokens(headers, &header::ACCESS_CONTROL_ALLOW_HEADERS)
+                .iter()
+                .any(|t| t == "*"));
+        }
+    }
+    if request_origin.is_some() && !expect_allowed {
+        assert!(
+            !headers
+                .keys()
+                .any(|k| k.as_str().starts_with("access-control-allow-")
+                    || k == header::ACCESS_CONTROL_EXPOSE_HEADERS),
+            "CORS headers on a refused request: {headers:?}"
+        );
+    }
+    if is_preflight {
+        if !expect_allowed {
+            assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        }
+    } else {
+        // The inner service's own headers survive.
+        for name in ["x-inner", "x-request-id", "cache-control", "set-cookie"] {
+            let before: Vec<_> = inner_headers.get_all(name).iter().collect();
+            let after: Vec<_> = headers.get_all(name).iter().collect();
+            assert_eq!(before, after, "inner header {name} changed");
+        }
+        let inner_vary = tokens(&inner_headers, &header::VARY);
+        let vary = tokens(headers, &header::VARY);
+        for token in &inner_vary {
+            assert!(vary.contains(token), "inner Vary {token} lost: {vary:?}");
+        }
+        if policy.varies_by_origin() && !inner_vary.iter().any(|t| t == "*") {
+            assert!(
+                vary.iter().any(|t| t == "origin"),
+                "no Vary: origin: {vary:?}"
+            );
+        }
+        assert!(
+            headers.get_all(header::VARY).iter().count()
+                <= inner_headers.get_all(header::VARY).iter().count().max(1)
+        );
+    }
+    if is_preflight {
+        // Preflight answers, allowed or not, vary on the request's CORS headers.
+        let vary = tokens(headers, &header::VARY);
+        for t in [
+            "origin",
+            "access-control-request-method",
+            "access-control-request-headers",
+        ] {
+            assert!(vary.iter().any(|v| v == t), "preflight without Vary: {t}");
+        }
+    }
+}
+
+/// A permissive upper bound of what a list of configured origins may allow,
+/// written as plainly as possible: the same string, or a pattern whose `*.`
+/// stands for one or more labels and whose `:*` stands for any port.
+pub fn allowed_by_model(configured: &[String], origin: &str) -> bool {
+    fn split(origin: &str) -> Option<(&str, &str, Option<&str>)> {
+        let (scheme, rest) = origin.split_once("://")?;
+        if rest.starts_with('[') {
+            let close = rest.find(']')?;
+            let port = match &rest[close + 1..] {
+                "" => None,
+                after => Some(after.strip_prefix(':')?),
+            };
+            return Some((scheme, &rest[..=close], port));
+        }
+        Some(match rest.split_once(':') {
+            Some((host, port)) => (scheme, host, Some(port)),
+            None => (scheme, rest, None),
+        })
+    }
+    let Some((scheme, host, port)) = split(origin) else {
+        return configured.iter().any(|c| c == origin);
+    };
+    configured.iter().any(|c| {
+        if c == origin {
+            return true;
+        }
+        let Some((c_scheme, c_host, c_port)) = split(c) else {
+            return false;
+        };
+        let port_ok = match c_port {
+            Some("*") => port.map_or(true, |p| {
+                !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
+            }),
+            other => other == port,
+        };
+        let host_ok = match c_host.strip_prefix("*.") {
+            Some(suffix) => {
+                host.len() > suffix.len() + 1
+                    && host.ends_with(suffix)
+                    && host.as_bytes()[host.len() - suffix.len() - 1] == b'.'
+            }
+            None => c_host == host,
+        };
+        (c_scheme == "http" || c_scheme == "https") && c_scheme == scheme && port_ok && host_ok
+    })
+}
+
+/// Builder steps the configuration target decodes (`selector % 15`).
+pub const STEPS: u8 = 15;
+
+/// Target `builder_build`: a configuration from arbitrary strings and
+/// numbers. `build()` must return (never panic), errors must be loggable,
+/// and a built policy must allow nothing beyond what was configured.
+pub fn builder_build(data: &[u8]) {
+    let mut input = Cursor::new(data);
+    let mut builder = CorsLayer::builder();
+    let mut origins: Vec<String> = Vec::new();
+    let mut probes: Vec<Vec<u8>> = Vec::new();
+    let mut any_origin = false;
+    let mut credentials = false;
+    for _ in 0..32 {
+        if input.is_empty() {
+            break;
+        }
+        let step = input.byte() % STEPS;
+        builder = match step {
+            0 | 1 => {
+                let origin = String::from_utf8_lossy(input.field()).into_owned();
+                origins.push(origin.clone());
+                builder.allow_origins([origin])
+            }
+            2 => match Method::from_bytes(input.field()) {
+                Ok(m) => builder.allow_methods([m]),
+                Err(_) => builder,
+            },
+            3 => match HeaderName::from_bytes(input.field()) {
+                Ok(h) => builder.allow_headers([h]),
+                Err(_) => builder,
+            },
+            4 => match HeaderName::from_bytes(input.field()) {
+                Ok(h) => builder.expose_headers([h]),
+                Err(_) => builder,
+            },
+            5 => {
+                credentials = input.byte() % 2 == 0;
+                builder.allow_credentials(credentials)
+            }
+            6 => builder.allow_credentials_over_http(input.byte() % 2 == 0),
+            7 => {
+                let secs = u64::from(u32::from_le_bytes([
+                    input.byte(),
+                    input.byte(),
+                    input.byte(),
+                    0,
+                ]));
+                builder.max_age(std::time::Duration::from_secs(secs))
+            }
+            8 => builder.allow_private_network(input.byte() % 2 == 0),
+            9 => match StatusCode::from_u16(u16::from_le_bytes([input.byte(), input.byte()])) {
+                Ok(s) => builder.preflight_status(s),
+                Err(_) => builder,
+            },
+            10 => {
+                any_origin = true;
+                builder.allow_any_origin()
+            }
+            11 => builder.allow_any_method(),
+            12 => builder.allow_any_header(),
+            13 => builder.expose_any_header(),
+            _ => {
+                probes.push(input.field().to_vec());
+                builder
+            }
+        };
+    }
+    let _ = format!("{builder:?}");
+    let layer = match builder.build() {
+        Ok(layer) => layer,
+        Err(error) => {
+            assert_loggable(&error.to_string());
+            assert_loggable(&format!("{error:?}"));
+            return;
+        }
+    };
+    assert!(
+        !(any_origin && credentials),
+        "built credentials with any origin"
+    );
+    let policy = layer.policy();
+    assert_loggable(&policy.to_string());
+    assert!(policy.preflight_status().is_success());
+
+    // Every configured origin, and every probe, as a request Origin.
+    let candidates = origins
+        .iter()
+        .map(|o| o.as_bytes().to_vec())
+        .chain(probes)
+        .chain(origins.iter().flat_map(|o| {
+            [
+                o.replace("*.", "fuzz.").into_bytes(),
+                o.replace("*.", "").into_bytes(),
+                o.replace("*.", "a.b.").into_bytes(),
+                o.replace(":*", ":8080").into_bytes(),
+                o.replace("*.", "evil-").into_bytes(),
+                format!("{o}.evil.net").into_bytes(),
+                o.to_ascii_uppercase().into_bytes(),
+            ]
+        }));
+    for candidate in candidates {
+        let Ok(value) = HeaderValue::from_bytes(&candidate) else {
+            continue;
+        };
+        for method in [Method::GET, Method::OPTIONS] {
+            let mut request = Request::new(());
+            *request.method_mut() = method.clone();
+            request.headers_mut().insert(header::ORIGIN, value.clone());
+            if method == Method::OPTIONS {
+                request.headers_mut().insert(
+                    header::ACCESS_CONTROL_REQUEST_METHOD,
+                    HeaderValue::from_static("GET"),
+                );
+            }
+            let (parts, ()) = request.into_parts();
+            let allowed = match policy.decide(&parts) {
+                Decision::Actual(a) => Some(a.allow_origin().clone()),
+                Decision::Preflight(p) => Some(p.allow_origin().clone()),
+                Decision::Rejected(r) => {
+                    assert_loggable(&r.to_string());
+                    None
+                }
+                Decision::NotCors => unreachable!("the request has an Origin"),
+            };
+            let Some(acao) = allowed else { continue };
+            if any_origin {
+                assert!(acao == "*" || acao == value);
+                continue;
+            }
+            assert_eq!(acao, value, "ACAO is not the request origin");
+            let text = String::from_utf8_lossy(&candidate);
+            assert_ne!(text, "null", "null allowed by a list");
+            assert!(
+                allowed_by_model(&origins, &text),
+                "{text:?} allowed although no configured origin covers it: {origins:?}"
+            );
+        }
+    }
+}

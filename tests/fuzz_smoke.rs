@@ -1,0 +1,525 @@
+//! The fuzz targets' bodies (`tests/fuzz_bodies/mod.rs`) on stable Rust, over a
+//! generated corpus: hand-written hostile inputs plus deterministic
+//! pseudo-random ones, tens of thousands in all. CI runs this; the real
+//! fuzzers (`cargo +nightly fuzz run <target>`) explore further.
+//!
+//! `TOWER_CORS_WRITE_CORPUS=<dir> cargo test --test fuzz_smoke` also writes
+//! the corpus to `<dir>/<target>/`, to seed the fuzzers.
+
+#[path = "fuzz_bodies/mod.rs"]
+mod bodies;
+
+use std::collections::BTreeMap;
+
+use bodies::{
+    Cursor, Encoder, INNER_RESPONSE, METHODS, REQUEST_HEADERS, REQUEST_METHOD, REQUEST_ORIGIN,
+    REQUEST_OTHER, REQUEST_PRIVATE_NETWORK, STEPS,
+};
+use tower_cors::{Decision, Rejection, MAX_REQUEST_HEADERS_BYTES};
+
+/// xorshift64*: deterministic, so a failure reproduces from the case number.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    /// Mostly one of the first `valid` items, sometimes any.
+    fn mostly<'a>(&mut self, items: &'a [&'a str], valid: usize) -> &'a str {
+        if self.chance(90) {
+            items[self.below(valid)]
+        } else {
+            items[self.below(items.len())]
+        }
+    }
+}
+
+/// Origins that broke other CORS implementations, and their neighbours.
+const ORIGINS: &[&str] = &[
+    "https://app.example.com",
+    "https://APP.example.com",
+    "https://app.example.com.",
+    "https://app.example.com:443",
+    "https://app.example.com/",
+    "https://app.example.com.evil.net",
+    "https://evil-example.com",
+    "https://example.com",
+    "https://a.example.com",
+    "https://a.b.example.com",
+    "https://.example.com",
+    "https://a..example.com",
+    "https://example.com.evil.net",
+    "https://evilexample.com",
+    "https://appxexample.com",
+    "https://x.eu.example.org:8443",
+    "https://eu.example.org:8443",
+    "https://x.eu.example.org",
+    "http://a.example.com",
+    "http://localhost",
+    "http://localhost:3000",
+    "http://localhost:0",
+    "http://localhost:03000",
+    "http://localhost:65536",
+    "http://localhost:80",
+    "http://localhost.evil.net",
+    "http://[::1]:3000",
+    "http://[::1]",
+    "http://[::1",
+    "tauri://localhost",
+    "tauri://localhost.evil",
+    "https://a.pred.test",
+    "https://a.pred.test.evil",
+    "null",
+    "NULL",
+    "null ",
+    "file://",
+    "*",
+    "",
+    "https://",
+    "https://u@app.example.com",
+    "https://app.example.com#",
+    "https://app.example.com?",
+    "https://app.example.com\\",
+    "https://app.example.com%2f",
+    "https://app.example.com\t",
+    "javascript://app.example.com",
+    "https://xn--bcher-kva.example",
+];
+
+/// Valid method tokens first; [`VALID_METHODS`] of them.
+const REQUEST_METHODS: &[&str] = &[
+    "PUT", "DELETE", "PATCH", "patch", "GET", "HEAD", "POST", "CONNECT", "TRACE", "X-CUSTOM", "*",
+    "", "PU T", "PUT,GET", "P(T",
+];
+const VALID_METHODS: usize = 11;
+
+/// Valid header names first; [`VALID_HEADER_NAMES`] of them.
+const HEADER_NAMES: &[&str] = &[
+    "content-type",
+    "Content-Type",
+    "authorization",
+    "AUTHORIZATION",
+    "x-requested-with",
+    "x-other",
+    "cookie",
+    "*",
+    "",
+    "x-a;b",
+    "\"q\"",
+    "x(y)",
+];
+const VALID_HEADER_NAMES: usize = 9;
+
+/// Access-Control-Request-Headers values at and beyond the limits.
+fn header_lists() -> Vec<Vec<u8>> {
+    let big = MAX_REQUEST_HEADERS_BYTES;
+    vec![
+        b"".to_vec(),
+        b" , ,\t,".to_vec(),
+        b"content-type".to_vec(),
+        b"content-type,authorization".to_vec(),
+        b"\tcontent-type \t,  x-requested-with".to_vec(),
+        b"x-other".to_vec(),
+        b"x-a,,,,,,x-b".to_vec(),
+        "x-a,".repeat(64).into_bytes(),
+        "x-a,".repeat(65).into_bytes(),
+        "content-type,".repeat(64).into_bytes(),
+        ",".repeat(big).into_bytes(),
+        ",".repeat(big + 1).into_bytes(),
+        " ".repeat(big).into_bytes(),
+        "x".repeat(big).into_bytes(),
+        "x".repeat(big + 1).into_bytes(),
+        "a,".repeat(5000).into_bytes(),
+        " ,".repeat(20_000).into_bytes(),
+        b"x-\x80".to_vec(),
+        b"x-a\xff".to_vec(),
+        b"x-a b".to_vec(),
+    ]
+}
+
+fn request_case(rng: &mut Rng, policy: u8, lists: &[Vec<u8>]) -> Vec<u8> {
+    let mut e = Encoder::default();
+    e.byte(policy);
+    // Mostly OPTIONS and GET; sometimes a custom method.
+    let method = match rng.below(10) {
+        0..=4 => 2,
+        5..=7 => 0,
+        8 => rng.below(METHODS.len()) as u8,
+        _ => 200,
+    };
+    e.byte(method);
+    if method == 200 {
+        e.field(rng.mostly(REQUEST_METHODS, VALID_METHODS).as_bytes());
+    }
+    // Origin: usually one, sometimes none or two; sometimes mangled bytes.
+    let origins = match rng.below(20) {
+        0 => 0,
+        1 => 2,
+        _ => 1,
+    };
+    for _ in 0..origins {
+        let mut origin = if rng.chance(50) {
+            rng.pick(&ORIGINS[..4]).as_bytes().to_vec()
+        } else {
+            rng.pick(ORIGINS).as_bytes().to_vec()
+        };
+        if rng.chance(5) && !origin.is_empty() {
+            let at = rng.below(origin.len());
+            origin[at] = rng.next() as u8;
+        }
+        e.byte(REQUEST_ORIGIN).field(&origin);
+    }
+    if rng.chance(85) {
+        e.byte(REQUEST_METHOD)
+            .field(rng.mostly(REQUEST_METHODS, VALID_METHODS).as_bytes());
+        if rng.chance(3) {
+            e.byte(REQUEST_METHOD).field(b"PUT");
+        }
+    }
+    match rng.below(4) {
+        0 => {}
+        1 => {
+            let list = rng.pick(lists);
+            e.byte(REQUEST_HEADERS).field(list);
+        }
+        _ => {
+            let n = rng.below(5);
+            let names: Vec<&str> = (0..n)
+                .map(|_| rng.mostly(HEADER_NAMES, VALID_HEADER_NAMES))
+                .collect();
+            e.byte(REQUEST_HEADERS).field(names.join(", ").as_bytes());
+            if rng.chance(10) {
+                e.byte(REQUEST_HEADERS)
+                    .field(rng.mostly(HEADER_NAMES, VALID_HEADER_NAMES).as_bytes());
+            }
+        }
+    }
+    if rng.chance(20) {
+        let value: &[u8] = if rng.chance(80) { b"true" } else { b"TRUE" };
+        e.byte(REQUEST_PRIVATE_NETWORK).field(value);
+    }
+    if rng.chance(10) {
+        e.byte(REQUEST_OTHER).field(b"1");
+    }
+    // The inner service's headers: Vary, its own, and CORS ones it should not set.
+    for _ in 0..rng.below(4) {
+        let (pick, value): (u8, &[u8]) = *rng.pick(&[
+            (0, b"accept-encoding".as_slice()),
+            (0, b"Origin"),
+            (0, b"*"),
+            (0, b"accept, cookie"),
+            (1, b"inner"),
+            (2, b"*"),
+            (2, b"https://evil.example"),
+            (3, b"true"),
+            (4, b"x-secret"),
+            (5, b"session=1"),
+            (6, b"abc"),
+            (7, b"no-store"),
+        ]);
+        e.byte(INNER_RESPONSE).byte(pick).field(value);
+    }
+    e.bytes.clone()
+}
+
+/// Configured origin strings: valid, non-canonical, hostile, and garbage.
+const CONFIG_ORIGINS: &[&str] = &[
+    "https://app.example.com",
+    "https://*.example.com",
+    "http://localhost:*",
+    "https://*.example.com:*",
+    "http://*.localhost",
+    "http://127.0.0.1:8080",
+    "http://[::1]:3000",
+    "http://intranet.example",
+    "tauri://localhost",
+    "https://App.Example.com",
+    "https://app.example.com/",
+    "https://app.example.com:443",
+    "https://app.example.com/path",
+    "https://app.example.com?q",
+    "https://user@app.example.com",
+    "https://Bücher.example",
+    "https://xn--bcher-kva.example",
+    "http://0x7f.1",
+    "*",
+    "null",
+    " null ",
+    "file:///etc/passwd",
+    "h*",
+    "https://*",
+    "https://*.*",
+    "https://**.example.com",
+    "https://a.*.example.com",
+    "https://*example.com",
+    "https://example.*",
+    "https://example.com*",
+    "http://localhost*",
+    "https://*.com",
+    "https://*.co.uk",
+    "https://*.github.io",
+    "https://*.127.0.0.1",
+    "https://*.[::1]",
+    "https://.*\\.example\\.com",
+    "^https://.*$",
+    "https://app.example.com\r\nX-Injected: 1",
+    "https://app.example.com\u{1b}[31m",
+    "https://ex\u{0}ample.com",
+    "https://\u{202e}moc.elpmaxe",
+    "https://exa mple.com",
+    "https://[::1",
+    "https://a:99999",
+    "https://a:-1",
+    "https://a:0x50",
+    "",
+    "://",
+    "https:",
+    "https:/a",
+];
+
+fn build_case(rng: &mut Rng) -> Vec<u8> {
+    let mut e = Encoder::default();
+    for _ in 0..rng.below(8) + 1 {
+        let step = rng.below(usize::from(STEPS)) as u8;
+        e.byte(step);
+        match step {
+            0 | 1 => {
+                let mut origin = rng.pick(CONFIG_ORIGINS).as_bytes().to_vec();
+                if rng.chance(10) && !origin.is_empty() {
+                    let at = rng.below(origin.len());
+                    origin[at] = rng.next() as u8;
+                }
+                e.field(&origin);
+            }
+            2 => {
+                e.field(
+                    rng.pick(&["PUT", "CONNECT", "trace", "TRACK", "patch", "X"])
+                        .as_bytes(),
+                );
+            }
+            3 | 4 => {
+                e.field(
+                    rng.pick(&[
+                        "content-type",
+                        "cookie",
+                        "set-cookie",
+                        "sec-fetch-mode",
+                        "proxy-x",
+                        "x-id",
+                    ])
+                    .as_bytes(),
+                );
+            }
+            5 | 6 | 8 => {
+                e.byte(rng.next() as u8);
+            }
+            7 => {
+                let secs: u32 = *rng.pick(&[0, 600, 86_400, 86_401, 0xff_ffff]);
+                let b = secs.to_le_bytes();
+                e.byte(b[0]).byte(b[1]).byte(b[2]);
+            }
+            9 => {
+                let status: u16 = *rng.pick(&[200, 204, 299, 301, 403, 500]);
+                let b = status.to_le_bytes();
+                e.byte(b[0]).byte(b[1]);
+            }
+            10..=13 => {}
+            _ => {
+                e.field(rng.pick(ORIGINS).as_bytes());
+            }
+        }
+    }
+    e.bytes.clone()
+}
+
+fn write_corpus(target: &str, cases: &[Vec<u8>]) {
+    let Some(dir) = std::env::var_os("TOWER_CORS_WRITE_CORPUS") else {
+        return;
+    };
+    let dir = std::path::Path::new(&dir).join(target);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A sample is enough to seed the fuzzers.
+    for (i, case) in cases.iter().enumerate().step_by(20) {
+        std::fs::write(dir.join(format!("smoke-{i:05}")), case).unwrap();
+    }
+}
+
+fn request_corpus(seed: u64, n: usize) -> Vec<Vec<u8>> {
+    let lists = header_lists();
+    let mut rng = Rng(seed);
+    let policies = bodies::policies().len() as u8;
+    let mut cases = Vec::with_capacity(n + 64);
+    // Every hostile header list under every policy, as a preflight.
+    for policy in 0..policies {
+        for list in &lists {
+            let mut e = Encoder::default();
+            e.byte(policy)
+                .byte(2)
+                .byte(REQUEST_ORIGIN)
+                .field(b"https://app.example.com")
+                .byte(REQUEST_METHOD)
+                .field(b"PUT")
+                .byte(REQUEST_HEADERS)
+                .field(list);
+            cases.push(e.bytes.clone());
+        }
+    }
+    while cases.len() < n {
+        let policy = rng.below(usize::from(policies)) as u8;
+        cases.push(request_case(&mut rng, policy, &lists));
+    }
+    cases
+}
+
+#[test]
+fn request_parse_survives_the_generated_corpus() {
+    // The same cases as for policy_decide, without the policy selector.
+    let cases: Vec<Vec<u8>> = request_corpus(0x5eed_0001, 30_000)
+        .into_iter()
+        .map(|case| case[1..].to_vec())
+        .collect();
+    write_corpus("request_parse", &cases);
+    for case in &cases {
+        bodies::request_parse(case);
+    }
+}
+
+#[test]
+fn policy_decide_survives_the_generated_corpus_and_reaches_every_outcome() {
+    let cases = request_corpus(0x5eed_0002, 30_000);
+    write_corpus("policy_decide", &cases);
+    let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
+    for case in &cases {
+        bodies::policy_decide(case);
+        // Tally outcomes so the corpus provably exercises each branch.
+        let mut input = Cursor::new(case);
+        let layers = bodies::policies();
+        let layer = &layers[usize::from(input.byte()) % layers.len()];
+        let exchange = bodies::exchange(&mut input);
+        let (parts, ()) = exchange.request.into_parts();
+        let outcome = match layer.policy().decide(&parts) {
+            Decision::NotCors => "not cors",
+            Decision::Actual(_) => "allowed actual",
+            Decision::Preflight(_) => "allowed preflight",
+            Decision::Rejected(r) => match r.reason() {
+                Rejection::OriginNotAllowed(_) => "origin not allowed",
+                Rejection::MethodNotAllowed(_) => "method not allowed",
+                Rejection::HeaderNotAllowed(_) => "header not allowed",
+                Rejection::Malformed(_) => "malformed",
+                _ => "other",
+            },
+        };
+        *outcomes.entry(outcome).or_default() += 1;
+    }
+    for outcome in [
+        "not cors",
+        "allowed actual",
+        "allowed preflight",
+        "origin not allowed",
+        "method not allowed",
+        "header not allowed",
+        "malformed",
+    ] {
+        assert!(
+            outcomes.get(outcome).copied().unwrap_or(0) >= 50,
+            "the corpus reaches {outcome:?} too rarely: {outcomes:?}"
+        );
+    }
+}
+
+#[test]
+fn builder_build_survives_the_generated_corpus() {
+    let mut rng = Rng(0x5eed_0003);
+    let mut cases: Vec<Vec<u8>> = Vec::with_capacity(20_000);
+    // Every configured string alone, with and without credentials.
+    for origin in CONFIG_ORIGINS {
+        for credentials in [false, true] {
+            let mut e = Encoder::default();
+            e.byte(0).field(origin.as_bytes());
+            if credentials {
+                e.byte(5).byte(0);
+            }
+            for probe in ORIGINS {
+                e.byte(14).field(probe.as_bytes());
+            }
+            cases.push(e.bytes.clone());
+        }
+    }
+    while cases.len() < 20_000 {
+        cases.push(build_case(&mut rng));
+    }
+    write_corpus("builder_build", &cases);
+    for case in &cases {
+        bodies::builder_build(case);
+    }
+}
+
+/// Inputs the fuzzers found, kept as regressions (see `tests/cve_regressions.rs`
+/// for the readable versions).
+const FOUND_BY_FUZZING: &[(&str, &[u8])] = &[(
+    // policy_decide: a credentialed any-header preflight asking for a header
+    // named `*` was answered `Access-Control-Allow-Headers: *` next to ACAC.
+    "policy_decide",
+    b"\x06\x02\x00\x17\x00https://app.example.com\x01\x03\x00GET\x02\x22\x00cookie, \
+      Content-Type,content-type\x15\x02\x01\x00*\x05\x07\x08\x00no-store",
+)];
+
+#[test]
+fn inputs_found_by_fuzzing_stay_fixed() {
+    for (target, input) in FOUND_BY_FUZZING {
+        match *target {
+            "policy_decide" => bodies::policy_decide(input),
+            "request_parse" => bodies::request_parse(input),
+            "builder_build" => bodies::builder_build(input),
+            other => panic!("unknown target {other}"),
+        }
+    }
+}
+
+#[test]
+fn the_origin_model_is_not_vacuous() {
+    let configured = [
+        "https://*.example.com".to_owned(),
+        "http://localhost:*".to_owned(),
+    ];
+    assert!(bodies::allowed_by_model(
+        &configured,
+        "https://a.example.com"
+    ));
+    assert!(bodies::allowed_by_model(
+        &configured,
+        "http://localhost:3000"
+    ));
+    assert!(!bodies::allowed_by_model(
+        &configured,
+        "https://example.com"
+    ));
+    assert!(!bodies::allowed_by_model(
+        &configured,
+        "https://evil-example.com"
+    ));
+    assert!(!bodies::allowed_by_model(
+        &configured,
+        "https://example.com.evil.net"
+    ));
+    assert!(!bodies::allowed_by_model(
+        &configured,
+        "http://a.example.com"
+    ));
+}

@@ -1,0 +1,861 @@
+//! Property tests over random policies and random requests: the security
+//! invariants hold on every response, and the decision and headers equal a
+//! slow, obviously correct reference model written here from the Fetch
+//! standard and DESIGN.md.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+use http::header::{self, HeaderName};
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use proptest::prelude::*;
+use tower_cors::{CorsLayer, Decision, Malformed, Rejection};
+use tower_layer::Layer;
+use tower_service::Service;
+
+// ---- random policies ------------------------------------------------------
+
+const EXACT: &[&str] = &[
+    "https://app.example.com",
+    "http://localhost:3000",
+    "http://127.0.0.1:8080",
+    "https://[2001:db8::1]",
+    "tauri://localhost",
+    "http://plain.example",
+];
+
+const PATTERNS: &[&str] = &[
+    "https://*.example.org",
+    "http://localhost:*",
+    "https://*.eu.example.org:8443",
+    "https://api.example.net:*",
+    "https://*.example.net:*",
+];
+
+const METHODS: &[&str] = &["PUT", "DELETE", "PATCH", "X-CUSTOM"];
+const HEADERS: &[&str] = &[
+    "content-type",
+    "authorization",
+    "x-requested-with",
+    "x-custom",
+];
+
+#[derive(Debug, Clone)]
+enum Origins {
+    Any,
+    List {
+        listed: Vec<&'static str>,
+        predicate: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+enum Expose {
+    None,
+    Listed,
+    Any,
+}
+
+#[derive(Debug, Clone)]
+struct Spec {
+    origins: Origins,
+    credentials: bool,
+    over_http: bool,
+    /// `None`: any method.
+    methods: Option<Vec<&'static str>>,
+    /// `None`: any header.
+    headers: Option<Vec<&'static str>>,
+    expose: Expose,
+    max_age: Option<u64>,
+    private_network: bool,
+    status: u16,
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    let listed = (
+        proptest::sample::subsequence(EXACT, 0..=EXACT.len()),
+        proptest::sample::subsequence(PATTERNS, 0..=PATTERNS.len()),
+        any::<bool>(),
+    )
+        .prop_map(|(mut exact, patterns, predicate)| {
+            exact.extend(patterns);
+            Origins::List {
+                listed: exact,
+                predicate,
+            }
+        });
+    let origins = prop_oneof![1 => Just(Origins::Any), 4 => listed];
+    (
+        origins,
+        any::<bool>(),
+        any::<bool>(),
+        prop::option::weighted(
+            0.7,
+            proptest::sample::subsequence(METHODS, 0..=METHODS.len()),
+        ),
+        prop::option::weighted(
+            0.7,
+            proptest::sample::subsequence(HEADERS, 0..=HEADERS.len()),
+        ),
+        prop_oneof![Just(Expose::None), Just(Expose::Listed), Just(Expose::Any)],
+        prop::option::of(0u64..=86_400),
+        any::<bool>(),
+        prop_oneof![Just(204u16), Just(200u16)],
+    )
+        .prop_map(
+            |(origins, credentials, over_http, methods, headers, expose, max_age, pna, status)| {
+                Spec {
+                    origins,
+                    credentials,
+                    over_http,
+                    methods,
+                    headers,
+                    expose,
+                    max_age,
+                    private_network: pna,
+                    status,
+                }
+            },
+        )
+}
+
+/// The nearest spec `build()` accepts (refusals have their own property), so
+/// no generated case is thrown away.
+fn accepted(mut spec: Spec) -> Spec {
+    if matches!(spec.origins, Origins::Any) && spec.credentials {
+        spec.credentials = false;
+    }
+    if model_refuses(&spec) {
+        spec.over_http = true;
+    }
+    spec
+}
+
+fn build(spec: &Spec) -> Result<CorsLayer, tower_cors::ConfigError> {
+    let mut b = CorsLayer::builder();
+    match &spec.origins {
+        Origins::Any => b = b.allow_any_origin(),
+        Origins::List { listed, predicate } => {
+            b = b.allow_origins(listed);
+            if *predicate {
+                b = b
+                    .allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".pred.test"));
+            }
+        }
+    }
+    b = match &spec.methods {
+        None => b.allow_any_method(),
+        Some(m) => b.allow_methods(m.iter().map(|m| Method::from_bytes(m.as_bytes()).unwrap())),
+    };
+    b = match &spec.headers {
+        None => b.allow_any_header(),
+        Some(h) => b.allow_headers(h.iter().map(|h| HeaderName::from_static(h))),
+    };
+    b = match spec.expose {
+        Expose::None => b,
+        Expose::Listed => b.expose_headers([HeaderName::from_static("x-request-id")]),
+        Expose::Any => b.expose_any_header(),
+    };
+    if let Some(secs) = spec.max_age {
+        b = b.max_age(Duration::from_secs(secs));
+    }
+    b.allow_credentials(spec.credentials)
+        .allow_credentials_over_http(spec.over_http)
+        .allow_private_network(spec.private_network)
+        .preflight_status(StatusCode::from_u16(spec.status).unwrap())
+        .build()
+}
+
+/// Whether `build()` must refuse the spec: credentials with any origin, or a
+/// plain-http non-loopback origin with credentials unless allowed.
+fn model_refuses(spec: &Spec) -> bool {
+    if !spec.credentials {
+        return false;
+    }
+    match &spec.origins {
+        Origins::Any => true,
+        Origins::List { listed, .. } => !spec.over_http && listed.contains(&"http://plain.example"),
+    }
+}
+
+// ---- random requests ------------------------------------------------------
+
+const ORIGINS: &[&str] = &[
+    "https://app.example.com",
+    "http://localhost:3000",
+    "http://127.0.0.1:8080",
+    "https://[2001:db8::1]",
+    "tauri://localhost",
+    "http://plain.example",
+    "https://a.example.org",
+    "https://b.a.example.org",
+    "https://a_b.example.org",
+    "https://example.org",
+    "https://evil-example.org",
+    "https://example.org.evil.net",
+    "https://a.example.org:8443",
+    "https://a.example.org.",
+    "https://a..example.org",
+    "https://.example.org",
+    "https://A.example.org",
+    "http://a.example.org",
+    "https://x.eu.example.org:8443",
+    "https://eu.example.org:8443",
+    "https://x.eu.example.org",
+    "http://localhost",
+    "http://localhost:1",
+    "http://localhost:80",
+    "http://localhost:0",
+    "http://localhost:01",
+    "http://localhost:65536",
+    "https://localhost:3000",
+    "https://api.example.net",
+    "https://api.example.net:1234",
+    "https://api.example.net:443",
+    "https://a.example.net:99",
+    "https://example.net:99",
+    "https://a.pred.test",
+    "https://pred.test",
+    "null",
+    "https://APP.example.com",
+    "https://app.example.com/",
+    "https://app.example.com:443",
+    "https://u@app.example.com",
+    "app.example.com",
+    "*",
+    "",
+    "http://[::1]:3000",
+    "http://[2001:db8::1]",
+    "tauri://localhost:1",
+];
+
+#[derive(Debug, Clone)]
+struct Req {
+    method: &'static str,
+    origins: Vec<String>,
+    acrm: Vec<&'static str>,
+    acrh: Vec<String>,
+    acrpn: Option<&'static str>,
+    inner: Vec<(&'static str, &'static str)>,
+}
+
+fn origin() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => proptest::sample::select(ORIGINS).prop_map(str::to_owned),
+        1 => ("(https?)", "[a-z_.-]{1,8}", proptest::sample::select(&["example.org", "example.net", "pred.test", "eu.example.org"][..]), "(|:[0-9]{1,5})")
+            .prop_map(|(s, l, suffix, port)| format!("{s}://{l}.{suffix}{port}")),
+    ]
+}
+
+fn header_item() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => proptest::sample::select(&[
+            "content-type", "Content-Type", "authorization", "AUTHORIZATION", "x-requested-with",
+            "x-custom", "X-Custom", "x-other", "cookie", "*",
+        ][..]).prop_map(str::to_owned),
+        2 => proptest::sample::select(&["", " ", "\t"][..]).prop_map(str::to_owned),
+        1 => proptest::sample::select(&["x(y)", "a b", "\"q\""][..]).prop_map(str::to_owned),
+    ]
+}
+
+fn header_line() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        (
+            header_item(),
+            proptest::sample::select(&[",", ", ", " ,", ",\t"][..]),
+        ),
+        0..5,
+    )
+    .prop_map(|items| {
+        let mut line = String::new();
+        for (i, (item, sep)) in items.iter().enumerate() {
+            if i > 0 {
+                line.push_str(sep);
+            }
+            line.push_str(item);
+        }
+        line
+    })
+}
+
+fn request() -> impl Strategy<Value = Req> {
+    (
+        proptest::sample::select(&["GET", "POST", "PUT", "OPTIONS", "OPTIONS", "OPTIONS", "DELETE"][..]),
+        prop_oneof![1 => Just(0usize), 12 => Just(1usize), 1 => Just(2usize)],
+        proptest::collection::vec(origin(), 2),
+        prop_oneof![
+            1 => Just(vec![]),
+            8 => proptest::sample::select(&[
+                "PUT", "DELETE", "PATCH", "patch", "GET", "HEAD", "POST", "X-CUSTOM", "X-OTHER", "*", "",
+                "P T",
+            ][..]).prop_map(|m| vec![m]),
+            1 => Just(vec!["PUT", "PUT"]),
+        ],
+        proptest::collection::vec(header_line(), 0..3),
+        prop::option::of(proptest::sample::select(&["true", "false"][..])),
+        proptest::collection::vec(
+            proptest::sample::select(&[
+                ("vary", "accept-encoding"),
+                ("vary", "Origin"),
+                ("vary", "*"),
+                ("vary", "accept, cookie"),
+                ("x-inner", "1"),
+                ("x-inner", "2"),
+                ("x-request-id", "abc"),
+                ("set-cookie", "s=1"),
+                ("content-type", "text/plain"),
+                ("access-control-allow-origin", "*"),
+                ("access-control-allow-origin", "https://evil.example"),
+                ("access-control-allow-credentials", "true"),
+                ("access-control-expose-headers", "x-secret"),
+            ][..]),
+            0..4,
+        ),
+    )
+        .prop_map(|(method, n, origins, acrm, acrh, acrpn, inner)| Req {
+            method,
+            origins: origins.into_iter().take(n).collect(),
+            acrm,
+            acrh,
+            acrpn,
+            inner,
+        })
+}
+
+fn to_request(r: &Req) -> Option<Request<()>> {
+    let mut req = Request::new(());
+    *req.method_mut() = Method::from_bytes(r.method.as_bytes()).unwrap();
+    let h = req.headers_mut();
+    for o in &r.origins {
+        h.append(header::ORIGIN, HeaderValue::from_str(o).ok()?);
+    }
+    for m in &r.acrm {
+        h.append(
+            header::ACCESS_CONTROL_REQUEST_METHOD,
+            HeaderValue::from_str(m).ok()?,
+        );
+    }
+    for line in &r.acrh {
+        h.append(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            HeaderValue::from_str(line).ok()?,
+        );
+    }
+    if let Some(v) = r.acrpn {
+        h.append(
+            "access-control-request-private-network",
+            HeaderValue::from_static(v),
+        );
+    }
+    Some(req)
+}
+
+// ---- the reference model --------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Actual,
+    Preflight,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Outcome {
+    NotCors,
+    Allowed { kind: Kind, acao: String },
+    OriginNotAllowed(Kind),
+    MethodNotAllowed(String),
+    HeaderNotAllowed(String),
+    Malformed(Kind, Malformed),
+}
+
+fn is_tchar(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+}
+
+fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(is_tchar)
+}
+
+/// `null`, or `scheme://authority` with a valid scheme and an authority of
+/// visible ASCII without `/ ? # @ \`.
+fn model_well_formed(origin: &str) -> bool {
+    if origin == "null" {
+        return true;
+    }
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    scheme_ok
+        && !authority.is_empty()
+        && authority
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !"/?#@\\".contains(c))
+}
+
+/// Splits `host[:port]`, keeping IPv6 brackets.
+fn split_port(s: &str) -> (&str, Option<&str>) {
+    if s.starts_with('[') {
+        if let Some(close) = s.find(']') {
+            let rest = &s[close + 1..];
+            return (&s[..=close], rest.strip_prefix(':'));
+        }
+    }
+    match s.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (s, None),
+    }
+}
+
+/// A port as browsers serialize it: digits, no leading zero, in range, not
+/// the scheme's default.
+fn canonical_port(port: &str, scheme: &str) -> bool {
+    let default = if scheme == "https" { 443 } else { 80 };
+    !port.starts_with('0')
+        && port.chars().all(|c| c.is_ascii_digit())
+        && port.parse::<u16>().is_ok_and(|n| n != default)
+}
+
+/// A host label as browsers serialize it.
+fn canonical_label(label: &str) -> bool {
+    !label.is_empty()
+        && label
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn model_pattern_matches(pattern: &str, origin: &str) -> bool {
+    let (scheme, rest) = pattern.split_once("://").unwrap();
+    let Some(origin_rest) = origin
+        .strip_prefix(scheme)
+        .and_then(|r| r.strip_prefix("://"))
+    else {
+        return false;
+    };
+    let (p_host, p_port) = split_port(rest);
+    let (o_host, o_port) = split_port(origin_rest);
+    let host_ok = match p_host.strip_prefix("*.") {
+        Some(suffix) => o_host
+            .strip_suffix(suffix)
+            .and_then(|l| l.strip_suffix('.'))
+            .is_some_and(|labels| labels.split('.').all(canonical_label)),
+        None => o_host == p_host,
+    };
+    let port_ok = match (p_port, o_port) {
+        (Some("*"), None) => true,
+        (Some("*"), Some(p)) => canonical_port(p, scheme),
+        (expected, actual) => expected == actual,
+    };
+    host_ok && port_ok
+}
+
+fn model_origin_allowed(spec: &Spec, origin: &str) -> bool {
+    match &spec.origins {
+        Origins::Any => true,
+        Origins::List { listed, predicate } => {
+            origin != "null"
+                && (listed.iter().any(|l| {
+                    if l.contains('*') {
+                        model_pattern_matches(l, origin)
+                    } else {
+                        *l == origin
+                    }
+                }) || (*predicate && origin.ends_with(".pred.test")))
+        }
+    }
+}
+
+fn model_decide(spec: &Spec, r: &Req) -> Outcome {
+    if r.origins.is_empty() {
+        return Outcome::NotCors;
+    }
+    let kind = if r.method == "OPTIONS" && !r.acrm.is_empty() {
+        Kind::Preflight
+    } else {
+        Kind::Actual
+    };
+    let malformed = |m| Outcome::Malformed(kind.clone(), m);
+    if r.origins.len() > 1 {
+        return malformed(Malformed::MultipleOrigins);
+    }
+    let origin = &r.origins[0];
+    if !model_well_formed(origin) {
+        return malformed(Malformed::Origin);
+    }
+    if kind == Kind::Actual {
+        return if model_origin_allowed(spec, origin) {
+            Outcome::Allowed {
+                kind,
+                acao: if matches!(spec.origins, Origins::Any) {
+                    "*".into()
+                } else {
+                    origin.clone()
+                },
+            }
+        } else {
+            Outcome::OriginNotAllowed(kind)
+        };
+    }
+    if r.acrm.len() != 1 || !is_token(r.acrm[0]) {
+        return malformed(Malformed::RequestMethod);
+    }
+    let items = requested_items(r);
+    if items.iter().any(|i| !is_token(i)) {
+        return malformed(Malformed::RequestHeaderName);
+    }
+    if !model_origin_allowed(spec, origin) {
+        return Outcome::OriginNotAllowed(kind);
+    }
+    let method = r.acrm[0];
+    // Under credentials `*` is literal; "any" refuses it rather than echo it.
+    let method_ok = ["GET", "HEAD", "POST"].contains(&method)
+        || (spec.methods.is_none() && !(spec.credentials && method == "*"))
+        || spec
+            .methods
+            .as_ref()
+            .is_some_and(|list| list.contains(&method));
+    if !method_ok {
+        return Outcome::MethodNotAllowed(method.to_owned());
+    }
+    let header_ok = |item: &String| match &spec.headers {
+        Some(list) => list.iter().any(|l| l.eq_ignore_ascii_case(item)),
+        None => !(spec.credentials && item == "*"),
+    };
+    if let Some(bad) = items.iter().find(|i| !header_ok(i)) {
+        return Outcome::HeaderNotAllowed(bad.clone());
+    }
+    let pna = spec.private_network && r.acrpn == Some("true");
+    let acao = if matches!(spec.origins, Origins::Any) && !pna {
+        "*".to_owned()
+    } else {
+        origin.clone()
+    };
+    Outcome::Allowed { kind, acao }
+}
+
+/// The non-empty, trimmed items of every `Access-Control-Request-Headers` line.
+fn requested_items(r: &Req) -> Vec<String> {
+    r.acrh
+        .iter()
+        .flat_map(|line| line.split(','))
+        .map(|i| i.trim_matches([' ', '\t']).to_owned())
+        .filter(|i| !i.is_empty())
+        .collect()
+}
+
+fn observed(decision: &Decision<'_>) -> Outcome {
+    let kind = |preflight: bool| {
+        if preflight {
+            Kind::Preflight
+        } else {
+            Kind::Actual
+        }
+    };
+    match decision {
+        Decision::NotCors => Outcome::NotCors,
+        Decision::Actual(a) => Outcome::Allowed {
+            kind: Kind::Actual,
+            acao: a.allow_origin().to_str().unwrap().to_owned(),
+        },
+        Decision::Preflight(p) => Outcome::Allowed {
+            kind: Kind::Preflight,
+            acao: p.allow_origin().to_str().unwrap().to_owned(),
+        },
+        Decision::Rejected(r) => match r.reason() {
+            Rejection::OriginNotAllowed(_) => Outcome::OriginNotAllowed(kind(r.is_preflight())),
+            Rejection::MethodNotAllowed(m) => Outcome::MethodNotAllowed(m.to_owned()),
+            Rejection::HeaderNotAllowed(h) => Outcome::HeaderNotAllowed(h.to_owned()),
+            Rejection::Malformed(m) => Outcome::Malformed(kind(r.is_preflight()), m),
+            other => panic!("unknown rejection {other:?}"),
+        },
+    }
+}
+
+/// The CORS headers an allowed preflight's answer must carry, by the model.
+fn model_preflight_headers(spec: &Spec, r: &Req, acao: &str) -> Vec<(&'static str, String)> {
+    let mut out = vec![("access-control-allow-origin", acao.to_owned())];
+    if spec.credentials {
+        out.push(("access-control-allow-credentials", "true".into()));
+    }
+    let methods = match &spec.methods {
+        Some(list) if list.is_empty() => "GET, HEAD, POST".to_owned(),
+        Some(list) => list.join(", "),
+        None if spec.credentials => r.acrm[0].to_owned(),
+        None => "*".to_owned(),
+    };
+    out.push(("access-control-allow-methods", methods));
+    let items = requested_items(r);
+    let headers = match &spec.headers {
+        Some(list) if list.is_empty() => None,
+        Some(list) => Some(list.join(", ")),
+        None if spec.credentials && items.is_empty() => None,
+        None if spec.credentials && r.acrh.len() == 1 => Some(r.acrh[0].clone()),
+        None if spec.credentials => Some(items.join(", ")),
+        None if items
+            .iter()
+            .any(|i| i.eq_ignore_ascii_case("authorization")) =>
+        {
+            Some("*, authorization".to_owned())
+        }
+        None => Some("*".to_owned()),
+    };
+    if let Some(h) = headers {
+        out.push(("access-control-allow-headers", h));
+    }
+    if let Some(secs) = spec.max_age {
+        out.push(("access-control-max-age", secs.to_string()));
+    }
+    if spec.private_network && r.acrpn == Some("true") {
+        out.push(("access-control-allow-private-network", "true".into()));
+    }
+    out
+}
+
+/// `Access-Control-Expose-Headers` on an allowed actual response, by the model.
+fn model_expose(spec: &Spec, inner: &HeaderMap) -> Option<String> {
+    match spec.expose {
+        Expose::None => None,
+        Expose::Listed => Some("x-request-id".into()),
+        Expose::Any if !spec.credentials => Some("*".into()),
+        Expose::Any => {
+            const HIDDEN: &[&str] = &[
+                "cache-control",
+                "content-language",
+                "content-length",
+                "content-type",
+                "expires",
+                "last-modified",
+                "pragma",
+                "set-cookie",
+                "set-cookie2",
+            ];
+            let names: Vec<&str> = inner
+                .keys()
+                .map(HeaderName::as_str)
+                .filter(|n| !HIDDEN.contains(n) && !n.starts_with("access-control-"))
+                .collect();
+            (!names.is_empty()).then(|| names.join(", "))
+        }
+    }
+}
+
+// ---- running the service ---------------------------------------------------
+
+struct NoopWake;
+
+impl Wake for NoopWake {
+    fn wake(self: Arc<Self>) {}
+}
+
+/// Runs `request` through `layer`; the inner service answers 200 with
+/// `inner` headers. Returns the response and how often the inner ran.
+fn respond(layer: &CorsLayer, request: Request<()>, inner: &HeaderMap) -> (Response<()>, usize) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let inner = inner.clone();
+    let mut service = layer.layer(tower::service_fn(move |_req: Request<()>| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let mut response = Response::new(());
+        *response.headers_mut() = inner.clone();
+        std::future::ready(Ok::<_, Infallible>(response))
+    }));
+    let waker = Waker::from(Arc::new(NoopWake));
+    let mut cx = Context::from_waker(&waker);
+    let response = match pin!(service.call(request)).poll(&mut cx) {
+        Poll::Ready(Ok(response)) => response,
+        Poll::Ready(Err(never)) => match never {},
+        Poll::Pending => panic!("the inner service is always ready"),
+    };
+    (response, calls.load(Ordering::SeqCst))
+}
+
+fn all(headers: &HeaderMap, name: &str) -> Vec<String> {
+    headers
+        .get_all(name)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+fn vary_tokens(headers: &HeaderMap) -> Vec<String> {
+    all(headers, "vary")
+        .iter()
+        .flat_map(|v| {
+            v.split(',')
+                .map(|t| t.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+const CORS_RESPONSE_HEADERS: &[&str] = &[
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-max-age",
+    "access-control-expose-headers",
+    "access-control-allow-private-network",
+];
+
+// ---- the properties ---------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    #[test]
+    fn build_refuses_exactly_the_insecure_specs(spec in spec()) {
+        prop_assert_eq!(build(&spec).is_err(), model_refuses(&spec), "{:?}", spec);
+    }
+
+    #[test]
+    fn decisions_and_responses_match_the_reference_model_and_keep_every_invariant(
+        spec in spec().prop_map(accepted),
+        r in request(),
+    ) {
+        let layer = build(&spec).unwrap();
+        let request = to_request(&r);
+        prop_assume!(request.is_some());
+        let request = request.unwrap();
+        let mut inner = HeaderMap::new();
+        for (n, v) in &r.inner {
+            inner.append(*n, HeaderValue::from_static(v));
+        }
+
+        // 1. The decision equals the reference model.
+        let (parts, ()) = request.into_parts();
+        let expected = model_decide(&spec, &r);
+        let decision = layer.policy().decide(&parts);
+        prop_assert_eq!(observed(&decision), expected.clone());
+
+        // 2. The service applies it.
+        let is_preflight = r.method == "OPTIONS" && !r.acrm.is_empty() && !r.origins.is_empty();
+        let (res, calls) = respond(&layer, Request::from_parts(parts, ()), &inner);
+        let h = res.headers();
+        let request_origin = r.origins.first().cloned();
+
+        // A preflight never reaches the inner service; everything else does.
+        prop_assert_eq!(calls, usize::from(!is_preflight));
+
+        // ACAO only when allowed; then `*` or byte-equal to the request's Origin.
+        let acao = all(h, "access-control-allow-origin");
+        match &expected {
+            Outcome::Allowed { acao: model, .. } => {
+                prop_assert_eq!(&acao, &vec![model.clone()]);
+                prop_assert!(acao[0] == "*" || Some(&acao[0]) == request_origin.as_ref());
+            }
+            Outcome::NotCors => {
+                // The inner service's own headers are left alone.
+                prop_assert_eq!(acao, all(&inner, "access-control-allow-origin"));
+            }
+            _ => {
+                for name in CORS_RESPONSE_HEADERS {
+                    prop_assert!(h.get(*name).is_none(), "{} on a refused request", name);
+                }
+            }
+        }
+
+        // Never `*` together with credentials.
+        if request_origin.is_some() && h.contains_key("access-control-allow-credentials") {
+            prop_assert_eq!(all(h, "access-control-allow-credentials"), vec!["true".to_owned()]);
+            for name in ["access-control-allow-origin", "access-control-allow-methods", "access-control-allow-headers", "access-control-expose-headers"] {
+                for value in all(h, name) {
+                    prop_assert!(!value.split(',').any(|t| t.trim() == "*"), "{}: {} with credentials", name, value);
+                }
+            }
+        }
+
+        let vary = vary_tokens(h);
+        let inner_vary = vary_tokens(&inner);
+        if is_preflight {
+            prop_assert_eq!(res.status(), match expected {
+                Outcome::Allowed { .. } => StatusCode::from_u16(spec.status).unwrap(),
+                _ => StatusCode::FORBIDDEN,
+            });
+            for t in ["origin", "access-control-request-method", "access-control-request-headers"] {
+                prop_assert!(vary.iter().any(|v| v == t), "preflight without Vary {}", t);
+            }
+            if let Outcome::Allowed { acao, .. } = &expected {
+                let mut cors: Vec<(&str, String)> = CORS_RESPONSE_HEADERS
+                    .iter()
+                    .flat_map(|n| all(h, n).into_iter().map(move |v| (*n, v)))
+                    .collect();
+                let mut model = model_preflight_headers(&spec, &r, acao);
+                cors.sort();
+                model.sort();
+                prop_assert_eq!(cors, model);
+            }
+        } else {
+            prop_assert_eq!(res.status(), StatusCode::OK);
+            // The inner service's other headers survive untouched.
+            for name in ["x-inner", "x-request-id", "set-cookie", "content-type"] {
+                prop_assert_eq!(all(h, name), all(&inner, name));
+            }
+            // Its Vary values survive, and the layer adds Origin when the
+            // answer depends on the origin (unless Vary is already `*`).
+            for t in &inner_vary {
+                prop_assert!(vary.contains(t), "inner Vary {} lost: {:?}", t, vary);
+            }
+            let depends_on_origin = !matches!(spec.origins, Origins::Any);
+            if depends_on_origin && !inner_vary.iter().any(|t| t == "*") {
+                prop_assert!(vary.iter().any(|t| t == "origin"), "no Vary: origin in {:?}", vary);
+            }
+            if !depends_on_origin {
+                prop_assert_eq!(&vary, &inner_vary);
+            }
+            prop_assert!(all(h, "vary").len() <= all(&inner, "vary").len().max(1));
+            if let Outcome::Allowed { .. } = expected {
+                prop_assert_eq!(
+                    all(h, "access-control-allow-credentials"),
+                    if spec.credentials { vec!["true".to_owned()] } else { vec![] }
+                );
+                prop_assert_eq!(
+                    all(h, "access-control-expose-headers"),
+                    model_expose(&spec, &inner).into_iter().collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_reference_model_is_not_vacuous() {
+    let spec = Spec {
+        origins: Origins::List {
+            listed: vec!["https://*.example.org", "http://localhost:*"],
+            predicate: false,
+        },
+        credentials: true,
+        over_http: false,
+        methods: Some(vec![]),
+        headers: Some(vec![]),
+        expose: Expose::None,
+        max_age: None,
+        private_network: false,
+        status: 204,
+    };
+    let allowed = |o: &str| model_origin_allowed(&spec, o);
+    assert!(allowed("https://a.example.org"));
+    assert!(allowed("https://b.a.example.org"));
+    assert!(allowed("http://localhost"));
+    assert!(allowed("http://localhost:3000"));
+    assert!(!allowed("https://example.org"));
+    assert!(!allowed("https://evil-example.org"));
+    assert!(!allowed("https://example.org.evil.net"));
+    assert!(!allowed("https://a..example.org"));
+    assert!(!allowed("http://localhost:80"));
+    assert!(!allowed("http://localhost:01"));
+    assert!(!allowed("null"));
+}
