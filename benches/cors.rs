@@ -1,1 +1,197 @@
-fn main() {}
+//! tower-cors against tower-http's `CorsLayer` and against no layer at all,
+//! scenario by scenario, in the same process. See BENCHMARKS.md.
+//!
+//! - `cargo bench --bench cors`: criterion, one group per scenario.
+//! - `cargo bench --bench cors -- --rounds`: 7 interleaved rounds of every
+//!   scenario and contestant; prints the minimum per cell as a Markdown table
+//!   with overheads over no layer and the ours / tower-http ratios.
+//! - `cargo bench --bench cors -- --profile <a-h> <none|tower-http|ours> <n>`:
+//!   serves one scenario's request `n` times and nothing else, for
+//!   `valgrind --tool=callgrind`.
+
+use std::hint::black_box;
+use std::task::Context;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+
+mod scenarios;
+
+use scenarios::{noop_waker, serve, Contestants, Scenario, Who};
+
+/// Issue 7's targets: our overhead / tower-http's, at most.
+const TARGETS: [(&str, f64); 8] = [
+    ("a", 0.35),
+    ("b", 0.40),
+    ("c", 0.45),
+    ("d", 0.65),
+    ("e", 0.10),
+    ("f", 0.45),
+    ("g", 0.50),
+    ("h", 0.40),
+];
+
+/// Serves `scenario`'s request `n` times through one contestant; returns
+/// the elapsed time. The request is cloned inside the loop for every
+/// contestant alike, so the clone cancels out of the overheads.
+fn run(contestants: &mut Contestants, who: Who, scenario: &Scenario, n: u64) -> Duration {
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let request = &scenario.request;
+    let start = Instant::now();
+    match who {
+        Who::None => {
+            for _ in 0..n {
+                black_box(serve(&mut contestants.none, request.clone(), &mut cx));
+            }
+        }
+        Who::TowerHttp => {
+            for _ in 0..n {
+                black_box(serve(&mut contestants.tower_http, request.clone(), &mut cx));
+            }
+        }
+        Who::Ours => {
+            for _ in 0..n {
+                black_box(serve(&mut contestants.ours, request.clone(), &mut cx));
+            }
+        }
+    }
+    start.elapsed()
+}
+
+fn criterion_benches(c: &mut Criterion) {
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    for scenario in scenarios::all() {
+        let mut group = c.benchmark_group(format!("{}: {}", scenario.id, scenario.name));
+        let mut contestants = scenario.contestants();
+        let request = &scenario.request;
+        group.bench_function("no layer", |b| {
+            b.iter(|| serve(&mut contestants.none, request.clone(), &mut cx))
+        });
+        group.bench_function("tower-http", |b| {
+            b.iter(|| serve(&mut contestants.tower_http, request.clone(), &mut cx))
+        });
+        group.bench_function("tower-cors", |b| {
+            b.iter(|| serve(&mut contestants.ours, request.clone(), &mut cx))
+        });
+        group.finish();
+    }
+}
+
+/// Iterations that take about `target` for one contestant.
+fn calibrate(
+    contestants: &mut Contestants,
+    who: Who,
+    scenario: &Scenario,
+    target: Duration,
+) -> u64 {
+    let mut n = 64;
+    loop {
+        let took = run(contestants, who, scenario, n);
+        if took >= target / 4 {
+            let per = took.as_secs_f64() / n as f64;
+            return ((target.as_secs_f64() / per) as u64).max(1);
+        }
+        n *= 4;
+    }
+}
+
+/// 7 interleaved rounds; in each, every scenario and contestant runs once
+/// (contestant order rotating), so slow phases of a shared machine hit all of
+/// them alike. The minimum per cell is the least disturbed measurement.
+fn rounds() {
+    const ROUNDS: usize = 7;
+    const SAMPLE: Duration = Duration::from_millis(25);
+    let scenarios = scenarios::all();
+    let mut contestants: Vec<Contestants> = scenarios.iter().map(Scenario::contestants).collect();
+    let iterations: Vec<[u64; 3]> = scenarios
+        .iter()
+        .zip(&mut contestants)
+        .map(|(s, c)| Who::ALL.map(|who| calibrate(c, who, s, SAMPLE)))
+        .collect();
+    let mut best = vec![[f64::INFINITY; 3]; scenarios.len()];
+    for round in 0..ROUNDS {
+        for (i, scenario) in scenarios.iter().enumerate() {
+            for k in 0..3 {
+                let w = (k + round) % 3;
+                let n = iterations[i][w];
+                let took = run(&mut contestants[i], Who::ALL[w], scenario, n);
+                let ns = took.as_nanos() as f64 / n as f64;
+                best[i][w] = best[i][w].min(ns);
+            }
+        }
+        eprintln!("round {} of {ROUNDS} done", round + 1);
+    }
+
+    println!(
+        "min of {ROUNDS} interleaved rounds, ns per request (overhead = contestant - no layer)\n"
+    );
+    println!(
+        "| scenario | no layer | tower-http | tower-cors | tower-http overhead | tower-cors overhead | ratio | target |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (scenario, [none, theirs, ours]) in scenarios.iter().zip(&best) {
+        let (theirs_over, ours_over) = (theirs - none, ours - none);
+        let ratio = ours_over / theirs_over;
+        let target = TARGETS
+            .iter()
+            .find(|(id, _)| *id == scenario.id)
+            .map_or(f64::NAN, |t| t.1);
+        let verdict = if ratio <= target { "met" } else { "MISSED" };
+        println!(
+            "| ({}) {} | {none:.0} | {theirs:.0} | {ours:.0} | {theirs_over:.0} | {ours_over:.0} | {ratio:.2} | ≤ {target:.2} {verdict} |",
+            scenario.id, scenario.name
+        );
+    }
+    let over = |id: &str| {
+        let i = scenarios.iter().position(|s| s.id == id).expect("scenario");
+        best[i][2] - best[i][0]
+    };
+    println!(
+        "\n(e) / (b), our overheads: {:.2} (target ≤ 1.20)",
+        over("e") / over("b")
+    );
+}
+
+fn profile(args: &[String]) {
+    let [id, who, n] = args else {
+        panic!("usage: --profile <a-h> <none|tower-http|ours> <iterations>");
+    };
+    let who = match who.as_str() {
+        "none" => Who::None,
+        "tower-http" => Who::TowerHttp,
+        "ours" => Who::Ours,
+        other => panic!("unknown contestant {other}"),
+    };
+    let n: u64 = n.parse().expect("iterations");
+    let scenario = scenarios::all()
+        .into_iter()
+        .find(|s| s.id == id)
+        .expect("scenario id a-h");
+    let mut contestants = scenario.contestants();
+    let took = run(&mut contestants, who, &scenario, n);
+    println!("{:.1} ns per request", took.as_nanos() as f64 / n as f64);
+}
+
+fn main() {
+    // `cargo bench` adds `--bench`; only criterion cares about it.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if args.iter().any(|a| a == "--rounds") {
+        rounds();
+        return;
+    }
+    if let Some(at) = args.iter().position(|a| a == "--profile") {
+        profile(&args[at + 1..]);
+        return;
+    }
+    let mut criterion = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+    criterion_benches(&mut criterion);
+    criterion.final_summary();
+}
