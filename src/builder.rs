@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::request::Parts;
-use http::{HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 
 use crate::error::ConfigError;
 use crate::headers::{join, STAR};
@@ -386,7 +386,9 @@ impl CorsBuilder {
             max_age,
             private_network: self.private_network,
             preflight_status: self.preflight_status,
-        })
+            preflight_headers: HeaderMap::new(),
+        }
+        .with_preflight_headers())
     }
 
     fn compile_origins(&self) -> Result<OriginRule, ConfigError> {

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
-use http::{HeaderMap, HeaderValue, Method};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
 use crate::origin::is_well_formed;
 
@@ -18,7 +18,8 @@ pub const MAX_REQUEST_HEADERS_BYTES: usize = 4096;
 pub const MAX_REQUEST_HEADERS_ITEMS: usize = 64;
 
 /// The preflight header asking for Private Network Access.
-pub(crate) const REQUEST_PRIVATE_NETWORK: &str = "access-control-request-private-network";
+pub(crate) const REQUEST_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-request-private-network");
 
 /// Whether a CORS request is an actual request or a preflight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -126,20 +127,20 @@ impl<'a> Origin<'a> {
         self.text == "null"
     }
 
-    fn parse(headers: &'a HeaderMap) -> Result<Option<Self>, Malformed> {
-        let mut all = headers.get_all(ORIGIN).iter();
-        let Some(value) = all.next() else {
-            return Ok(None);
-        };
-        if all.next().is_some() {
+    /// Validates the first `Origin` line; `rest` are the lines after it.
+    fn parse(
+        value: &'a HeaderValue,
+        mut rest: http::header::ValueIter<'a, HeaderValue>,
+    ) -> Result<Self, Malformed> {
+        if rest.next().is_some() {
             return Err(Malformed::MultipleOrigins);
         }
         if !is_well_formed(value.as_bytes()) {
             return Err(Malformed::Origin);
         }
         // Well-formed origins are visible ASCII, so this never fails.
-        let text = value.to_str().map_err(|_| Malformed::Origin)?;
-        Ok(Some(Origin { value, text }))
+        let text = std::str::from_utf8(value.as_bytes()).map_err(|_| Malformed::Origin)?;
+        Ok(Origin { value, text })
     }
 }
 
@@ -149,7 +150,6 @@ pub struct Preflight<'a> {
     origin: Origin<'a>,
     method: &'a HeaderValue,
     headers: RequestedHeaders<'a>,
-    private_network: bool,
 }
 
 impl<'a> Preflight<'a> {
@@ -192,7 +192,11 @@ impl<'a> Preflight<'a> {
 
     /// Whether the preflight carries `Access-Control-Request-Private-Network: true`.
     pub fn requests_private_network(&self) -> bool {
-        self.private_network
+        // Looked up on demand: only policies allowing private network access ask.
+        self.headers
+            .map
+            .get(REQUEST_PRIVATE_NETWORK)
+            .is_some_and(|v| v.as_bytes() == b"true")
     }
 }
 
@@ -249,31 +253,32 @@ impl<'a> CorsRequest<'a> {
     /// Classifies and validates a request head. Does not allocate; work is
     /// bounded by [`MAX_REQUEST_HEADERS_BYTES`].
     pub fn parse(method: &Method, headers: &'a HeaderMap) -> Result<Self, InvalidRequest> {
-        let Some(kind) = RequestKind::of(method, headers) else {
+        // One lookup per header, each value visited once: this runs on every request.
+        let mut origins = headers.get_all(ORIGIN).iter();
+        let Some(origin) = origins.next() else {
             return Ok(CorsRequest::NotCors);
         };
+        let mut methods = (method == Method::OPTIONS)
+            .then(|| headers.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter());
+        let requested_method = methods.as_mut().and_then(Iterator::next);
+        let kind = match requested_method {
+            Some(_) => RequestKind::Preflight,
+            None => RequestKind::Actual,
+        };
         let invalid = |problem| InvalidRequest { kind, problem };
-        let origin = Origin::parse(headers)
-            .map_err(invalid)?
-            .ok_or(invalid(Malformed::Origin))?;
-        if kind == RequestKind::Actual {
+        let origin = Origin::parse(origin, origins).map_err(invalid)?;
+        let (Some(method), Some(mut methods)) = (requested_method, methods) else {
             return Ok(CorsRequest::Actual(origin));
-        }
+        };
 
-        let mut methods = headers.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter();
-        let method = methods.next().ok_or(invalid(Malformed::RequestMethod))?;
         if methods.next().is_some() || !is_token(method.as_bytes()) {
             return Err(invalid(Malformed::RequestMethod));
         }
         let requested = RequestedHeaders::parse(headers).map_err(invalid)?;
-        let private_network = headers
-            .get(REQUEST_PRIVATE_NETWORK)
-            .is_some_and(|v| v.as_bytes() == b"true");
         Ok(CorsRequest::Preflight(Preflight {
             origin,
             method,
             headers: requested,
-            private_network,
         }))
     }
 
@@ -304,6 +309,10 @@ impl<'a> CorsRequest<'a> {
 #[derive(Debug, Clone)]
 pub struct RequestedHeaders<'a> {
     map: &'a HeaderMap,
+    /// The first line, kept so that the usual single line needs no lookup.
+    first: Option<&'a HeaderValue>,
+    /// Whether there are lines after the first.
+    more_lines: bool,
     /// Index of the next header line to split.
     next_line: usize,
     /// What is left of the line being split.
@@ -313,8 +322,9 @@ pub struct RequestedHeaders<'a> {
 impl<'a> RequestedHeaders<'a> {
     fn parse(headers: &'a HeaderMap) -> Result<Self, Malformed> {
         let all = headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS);
-        let (mut bytes, mut items) = (0usize, 0usize);
+        let (mut bytes, mut items, mut lines) = (0usize, 0usize, 0usize);
         for (index, line) in all.iter().enumerate() {
+            lines = index + 1;
             bytes += line.len();
             if index >= MAX_REQUEST_HEADERS_ITEMS {
                 return Err(Malformed::TooManyRequestHeaders);
@@ -338,6 +348,8 @@ impl<'a> RequestedHeaders<'a> {
         }
         Ok(RequestedHeaders {
             map: headers,
+            first: all.iter().next(),
+            more_lines: lines > 1,
             next_line: 0,
             current: "",
         })
@@ -375,18 +387,30 @@ impl<'a> Iterator for RequestedHeaders<'a> {
     fn next(&mut self) -> Option<&'a str> {
         loop {
             if self.current.is_empty() {
-                // Validated as tokens and separators: visible ASCII.
-                let line = self.lines().nth(self.next_line)?;
+                let line = match self.next_line {
+                    0 => self.first?,
+                    _ if !self.more_lines => return None,
+                    n => self.lines().nth(n)?,
+                };
                 self.next_line += 1;
-                self.current = line.to_str().unwrap_or_default();
+                // Validated as tokens and separators: visible ASCII.
+                self.current = std::str::from_utf8(line.as_bytes()).unwrap_or_default();
                 continue;
             }
-            let (item, rest) = match self.current.find(',') {
-                Some(i) => (&self.current[..i], &self.current[i + 1..]),
-                None => (self.current, ""),
-            };
-            self.current = rest;
-            let item = item.trim_matches([' ', '\t']);
+            // Byte positions: the line is ASCII, so every index is a char
+            // boundary; a plain loop beats `str::find` on names this short.
+            let bytes = self.current.as_bytes();
+            let end = bytes.iter().position(|&b| b == b',').unwrap_or(bytes.len());
+            let start = bytes[..end]
+                .iter()
+                .position(|&b| !matches!(b, b' ' | b'\t'))
+                .unwrap_or(end);
+            let stop = bytes[..end]
+                .iter()
+                .rposition(|&b| !matches!(b, b' ' | b'\t'))
+                .map_or(start, |i| i + 1);
+            let item = &self.current[start..stop];
+            self.current = self.current.get(end + 1..).unwrap_or("");
             if !item.is_empty() {
                 return Some(item);
             }
@@ -406,25 +430,34 @@ fn trim_ows(mut s: &[u8]) -> &[u8] {
 
 /// RFC 9110 `token`: one or more tchar.
 pub(crate) fn is_token(s: &[u8]) -> bool {
-    !s.is_empty()
-        && s.iter().all(|&b| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'!' | b'#'
-                        | b'$'
-                        | b'%'
-                        | b'&'
-                        | b'\''
-                        | b'*'
-                        | b'+'
-                        | b'-'
-                        | b'.'
-                        | b'^'
-                        | b'_'
-                        | b'`'
-                        | b'|'
-                        | b'~'
-                )
-        })
+    !s.is_empty() && s.iter().all(|&b| TCHAR[usize::from(b)])
 }
+
+/// Which bytes are RFC 9110 `tchar`: a table, as this runs per requested header.
+static TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    table
+};
