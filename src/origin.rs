@@ -256,15 +256,18 @@ pub(crate) fn parse_configured(input: &str) -> Result<OriginSpec, ConfigError> {
 
 /// Splits `host[:port]`, keeping IPv6 brackets on the host.
 fn split_host_port(s: &str) -> Option<(&str, Option<&str>)> {
+    // Byte searches: this runs per request for pattern matching, and origins
+    // are too short for `str::find`'s searcher to pay off.
+    let find = |needle: u8| s.bytes().position(|b| b == needle);
     if s.starts_with('[') {
-        let close = s.find(']')?;
+        let close = find(b']')?;
         let (host, rest) = s.split_at(close + 1);
         return match rest {
             "" => Some((host, None)),
             _ => Some((host, Some(rest.strip_prefix(':')?))),
         };
     }
-    Some(match s.find(':') {
+    Some(match find(b':') {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
     })
@@ -505,6 +508,9 @@ pub(crate) struct OriginMatcher {
     patterns: [SchemePatterns; 2],
     /// The most labels any configured suffix has: bounds the suffix probes.
     max_suffix_labels: usize,
+    /// Bit `n` set: some suffix has `n` labels (bit 63: 63 or more). Suffix
+    /// lengths nobody configured are not probed.
+    suffix_label_counts: u64,
     predicates: Vec<Predicate>,
 }
 
@@ -534,7 +540,9 @@ impl OriginMatcher {
                 OriginSpec::Pattern(p) => {
                     let scheme = &mut m.patterns[usize::from(p.https)];
                     let map = if p.subdomains {
-                        m.max_suffix_labels = m.max_suffix_labels.max(p.host.split('.').count());
+                        let labels = p.host.split('.').count();
+                        m.max_suffix_labels = m.max_suffix_labels.max(labels);
+                        m.suffix_label_counts |= 1 << labels.min(63);
                         &mut scheme.suffixes
                     } else {
                         &mut scheme.hosts
@@ -625,13 +633,16 @@ impl OriginMatcher {
         // the apex never matches a subdomain pattern.
         let host = parsed.host;
         let mut end = host.len();
-        for _ in 0..self.max_suffix_labels {
-            let Some(dot) = host[..end].rfind('.') else {
+        for labels in 1..=self.max_suffix_labels {
+            let Some(dot) = host.as_bytes()[..end].iter().rposition(|&b| b == b'.') else {
                 return false;
             };
-            if let Some(ports) = scheme.suffixes.get(&host[dot + 1..]) {
-                if ports.accepts(parsed.port) {
-                    return true;
+            let in_use = self.suffix_label_counts & (1 << labels.min(63)) != 0;
+            if in_use {
+                if let Some(ports) = scheme.suffixes.get(&host[dot + 1..]) {
+                    if ports.accepts(parsed.port) {
+                        return true;
+                    }
                 }
             }
             end = dot;
