@@ -7,13 +7,21 @@
 //!   with overheads over no layer and the ours / tower-http ratios.
 //! - `cargo bench --bench cors -- --profile <a-h> <none|tower-http|ours> <n>`:
 //!   serves one scenario's request `n` times and nothing else, for
-//!   `valgrind --tool=callgrind`.
+//!   `valgrind --tool=callgrind` or `perf record`.
+//! - `cargo bench --bench cors -- --serve <a-h> <none|tower-http|ours> <port>`:
+//!   a hyper HTTP/1 server on 127.0.0.1 with one thread, for `benches/e2e.sh`.
 
+use std::convert::Infallible;
+use std::future::Future;
 use std::hint::black_box;
 use std::task::Context;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
+use http::{Request, Response};
+use hyper::body::Incoming;
+use tower_layer::Layer;
+use tower_service::Service;
 
 mod scenarios;
 
@@ -154,16 +162,20 @@ fn rounds() {
     );
 }
 
-fn profile(args: &[String]) {
-    let [id, who, n] = args else {
-        panic!("usage: --profile <a-h> <none|tower-http|ours> <iterations>");
-    };
-    let who = match who.as_str() {
+fn contestant(name: &str) -> Who {
+    match name {
         "none" => Who::None,
         "tower-http" => Who::TowerHttp,
         "ours" => Who::Ours,
         other => panic!("unknown contestant {other}"),
+    }
+}
+
+fn profile(args: &[String]) {
+    let [id, who, n] = args else {
+        panic!("usage: --profile <a-h> <none|tower-http|ours> <iterations>");
     };
+    let who = contestant(who);
     let n: u64 = n.parse().expect("iterations");
     let scenario = scenarios::all()
         .into_iter()
@@ -174,6 +186,76 @@ fn profile(args: &[String]) {
     println!("{:.1} ns per request", took.as_nanos() as f64 / n as f64);
 }
 
+/// The end-to-end inner service: a small text response with a content type.
+fn e2e_inner() -> impl Service<
+    Request<Incoming>,
+    Response = Response<String>,
+    Error = Infallible,
+    Future = impl Future<Output = Result<Response<String>, Infallible>> + Send,
+> + Clone
+       + Send
+       + 'static {
+    tower::service_fn(|_request: Request<Incoming>| async {
+        let mut response = Response::new(String::from("hello"));
+        response.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/plain"),
+        );
+        Ok(response)
+    })
+}
+
+async fn accept_loop<S>(listener: tokio::net::TcpListener, service: S)
+where
+    S: Service<Request<Incoming>, Response = Response<String>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send,
+{
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let service = service.clone();
+        tokio::spawn(async move {
+            let hyper_service = hyper::service::service_fn(move |request| {
+                tower::ServiceExt::oneshot(service.clone(), request)
+            });
+            let io = hyper_util::rt::TokioIo::new(stream);
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(io, hyper_service)
+                .await;
+        });
+    }
+}
+
+fn serve_e2e(args: &[String]) {
+    let [id, who, port] = args else {
+        panic!("usage: --serve <a-h> <none|tower-http|ours> <port>");
+    };
+    let who = contestant(who);
+    let port: u16 = port.parse().expect("port");
+    let scenario = scenarios::all()
+        .into_iter()
+        .find(|s| s.id == id)
+        .expect("scenario id a-h");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("bind");
+        match who {
+            Who::None => accept_loop(listener, e2e_inner()).await,
+            Who::TowerHttp => accept_loop(listener, scenario.tower_http.layer(e2e_inner())).await,
+            Who::Ours => accept_loop(listener, scenario.ours.layer(e2e_inner())).await,
+        }
+    });
+}
+
 fn main() {
     // `cargo bench` adds `--bench`; only criterion cares about it.
     let args: Vec<String> = std::env::args()
@@ -182,6 +264,10 @@ fn main() {
         .collect();
     if args.iter().any(|a| a == "--rounds") {
         rounds();
+        return;
+    }
+    if let Some(at) = args.iter().position(|a| a == "--serve") {
+        serve_e2e(&args[at + 1..]);
         return;
     }
     if let Some(at) = args.iter().position(|a| a == "--profile") {

@@ -791,6 +791,40 @@ mod tests {
         assert_eq!(serialize_ipv6("::".parse().unwrap()), "::");
     }
 
+    /// The first "://" and two checks: what `is_well_formed` does faster.
+    fn well_formed_by_search(origin: &[u8]) -> bool {
+        if origin == b"null" {
+            return true;
+        }
+        let Some(sep) = origin.windows(3).position(|w| w == b"://") else {
+            return false;
+        };
+        let (scheme, authority) = (&origin[..sep], &origin[sep + 3..]);
+        scheme.first().is_some_and(u8::is_ascii_alphabetic)
+            && scheme
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+            && !authority.is_empty()
+            && authority
+                .iter()
+                .all(|&b| b.is_ascii_graphic() && !matches!(b, b'/' | b'?' | b'#' | b'@' | b'\\'))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn well_formed_agrees_with_searching_for_the_separator(
+            origin in proptest::collection::vec(
+                proptest::prop_oneof![
+                    3 => proptest::sample::select(b"ahtps:/.-+1[]@?#\\ ".to_vec()),
+                    1 => proptest::num::u8::ANY,
+                ],
+                0..40,
+            ),
+        ) {
+            proptest::prop_assert_eq!(is_well_formed(&origin), well_formed_by_search(&origin));
+        }
+    }
+
     #[test]
     fn well_formed_request_origins() {
         assert!(is_well_formed(b"https://a.example"));

@@ -332,19 +332,7 @@ impl<'a> RequestedHeaders<'a> {
             if bytes > MAX_REQUEST_HEADERS_BYTES {
                 return Err(Malformed::RequestHeadersTooLong);
             }
-            for item in line.as_bytes().split(|&b| b == b',') {
-                let item = trim_ows(item);
-                if item.is_empty() {
-                    continue;
-                }
-                if !is_token(item) {
-                    return Err(Malformed::RequestHeaderName);
-                }
-                items += 1;
-                if items > MAX_REQUEST_HEADERS_ITEMS {
-                    return Err(Malformed::TooManyRequestHeaders);
-                }
-            }
+            items = count_names(line.as_bytes(), items)?;
         }
         Ok(RequestedHeaders {
             map: headers,
@@ -418,14 +406,43 @@ impl<'a> Iterator for RequestedHeaders<'a> {
     }
 }
 
-fn trim_ows(mut s: &[u8]) -> &[u8] {
-    while let [b' ' | b'\t', rest @ ..] = s {
-        s = rest;
+/// Checks one line of `Access-Control-Request-Headers` in a single pass:
+/// comma-separated items, each empty or a token with optional surrounding
+/// spaces and tabs. Returns `counted` plus the line's non-empty items.
+fn count_names(line: &[u8], mut counted: usize) -> Result<usize, Malformed> {
+    // Where we are in the current item: before its token, inside it, or in
+    // the whitespace after it (where only more whitespace or ',' may follow).
+    #[derive(PartialEq)]
+    enum At {
+        Before,
+        Token,
+        After,
     }
-    while let [rest @ .., b' ' | b'\t'] = s {
-        s = rest;
+    let mut at = At::Before;
+    // Counted when an item ends, so a bad byte in it is reported first.
+    let mut end_item = |at: &At| {
+        if *at != At::Before {
+            counted += 1;
+            if counted > MAX_REQUEST_HEADERS_ITEMS {
+                return Err(Malformed::TooManyRequestHeaders);
+            }
+        }
+        Ok(())
+    };
+    for &b in line {
+        match b {
+            b',' => {
+                end_item(&at)?;
+                at = At::Before;
+            }
+            b' ' | b'\t' if at == At::Token => at = At::After,
+            b' ' | b'\t' => {}
+            _ if TCHAR[usize::from(b)] && at != At::After => at = At::Token,
+            _ => return Err(Malformed::RequestHeaderName),
+        }
     }
-    s
+    end_item(&at)?;
+    Ok(counted)
 }
 
 /// RFC 9110 `token`: one or more tchar.
@@ -461,3 +478,72 @@ static TCHAR: [bool; 256] = {
     }
     table
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn trim(mut s: &[u8]) -> &[u8] {
+        while let [b' ' | b'\t', rest @ ..] = s {
+            s = rest;
+        }
+        while let [rest @ .., b' ' | b'\t'] = s {
+            s = rest;
+        }
+        s
+    }
+
+    /// The plain reading of the grammar `count_names` checks in one pass.
+    fn split_trim_check(line: &[u8], mut counted: usize) -> Result<usize, Malformed> {
+        for item in line.split(|&b| b == b',').map(trim) {
+            if item.is_empty() {
+                continue;
+            }
+            if !is_token(item) {
+                return Err(Malformed::RequestHeaderName);
+            }
+            counted += 1;
+            if counted > MAX_REQUEST_HEADERS_ITEMS {
+                return Err(Malformed::TooManyRequestHeaders);
+            }
+        }
+        Ok(counted)
+    }
+
+    fn line_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            4 => Just(b','),
+            3 => Just(b' '),
+            1 => Just(b'\t'),
+            6 => prop::sample::select(b"abcXYZ-_09!~".to_vec()),
+            1 => any::<u8>(),
+        ];
+        prop::collection::vec(byte, 0..160)
+    }
+
+    proptest! {
+        #[test]
+        fn count_names_agrees_with_split_trim_and_check(
+            line in line_bytes(),
+            counted in 0usize..70,
+        ) {
+            prop_assert_eq!(count_names(&line, counted), split_trim_check(&line, counted));
+        }
+
+        #[test]
+        fn requested_headers_iterate_the_trimmed_non_empty_items(line in line_bytes()) {
+            let Ok(value) = HeaderValue::from_bytes(&line) else { return Ok(()) };
+            let mut headers = HeaderMap::new();
+            headers.insert(ACCESS_CONTROL_REQUEST_HEADERS, value);
+            let Ok(requested) = RequestedHeaders::parse(&headers) else { return Ok(()) };
+            let expected: Vec<&[u8]> = line
+                .split(|&b| b == b',')
+                .map(trim)
+                .filter(|item| !item.is_empty())
+                .collect();
+            let got: Vec<&[u8]> = requested.map(str::as_bytes).collect();
+            prop_assert_eq!(got, expected);
+        }
+    }
+}
