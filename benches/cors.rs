@@ -109,17 +109,25 @@ fn calibrate(
 /// (contestant order rotating), so slow phases of a shared machine hit all of
 /// them alike. The minimum per cell is the least disturbed measurement.
 fn rounds() {
-    const ROUNDS: usize = 7;
-    const SAMPLE: Duration = Duration::from_millis(25);
+    // Issue 7 asks for the minimum of 7 rounds; on a busy machine more
+    // rounds (CORS_BENCH_ROUNDS) give more chances of an undisturbed sample.
+    let env = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let rounds = env("CORS_BENCH_ROUNDS", 7) as usize;
+    let sample = Duration::from_millis(env("CORS_BENCH_SAMPLE_MS", 25));
     let scenarios = scenarios::all();
     let mut contestants: Vec<Contestants> = scenarios.iter().map(Scenario::contestants).collect();
     let iterations: Vec<[u64; 3]> = scenarios
         .iter()
         .zip(&mut contestants)
-        .map(|(s, c)| Who::ALL.map(|who| calibrate(c, who, s, SAMPLE)))
+        .map(|(s, c)| Who::ALL.map(|who| calibrate(c, who, s, sample)))
         .collect();
     let mut best = vec![[f64::INFINITY; 3]; scenarios.len()];
-    for round in 0..ROUNDS {
+    for round in 0..rounds {
         for (i, scenario) in scenarios.iter().enumerate() {
             for k in 0..3 {
                 let w = (k + round) % 3;
@@ -129,11 +137,11 @@ fn rounds() {
                 best[i][w] = best[i][w].min(ns);
             }
         }
-        eprintln!("round {} of {ROUNDS} done", round + 1);
+        eprintln!("round {} of {rounds} done", round + 1);
     }
 
     println!(
-        "min of {ROUNDS} interleaved rounds, ns per request (overhead = contestant - no layer)\n"
+        "min of {rounds} interleaved rounds, ns per request (overhead = contestant - no layer)\n"
     );
     println!(
         "| scenario | no layer | tower-http | tower-cors | tower-http overhead | tower-cors overhead | ratio | target |"

@@ -574,15 +574,12 @@ impl Policy {
             return Err(Rejection::MethodNotAllowed(method));
         }
 
-        let mut authorization_requested = false;
-        for name in preflight.requested_headers() {
-            authorization_requested |= name.eq_ignore_ascii_case("authorization");
-            let allowed = match &self.headers {
-                HeaderRule::Any => true,
-                HeaderRule::List(list) => is_listed(list, name),
-            };
-            if !allowed {
-                return Err(Rejection::HeaderNotAllowed(name));
+        let authorization_requested = preflight.requested_headers().includes_authorization();
+        if let HeaderRule::List(list) = &self.headers {
+            for name in preflight.requested_headers() {
+                if !is_listed(list, name) {
+                    return Err(Rejection::HeaderNotAllowed(name));
+                }
             }
         }
 

@@ -313,6 +313,8 @@ pub struct RequestedHeaders<'a> {
     first: Option<&'a HeaderValue>,
     /// Whether there are lines after the first.
     more_lines: bool,
+    /// Whether `authorization` was requested, noted while checking.
+    authorization: bool,
     /// Index of the next header line to split.
     next_line: usize,
     /// What is left of the line being split.
@@ -322,7 +324,7 @@ pub struct RequestedHeaders<'a> {
 impl<'a> RequestedHeaders<'a> {
     fn parse(headers: &'a HeaderMap) -> Result<Self, Malformed> {
         let all = headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS);
-        let (mut bytes, mut items, mut lines) = (0usize, 0usize, 0usize);
+        let (mut bytes, mut names, mut lines) = (0usize, Names::default(), 0usize);
         for (index, line) in all.iter().enumerate() {
             lines = index + 1;
             bytes += line.len();
@@ -332,15 +334,22 @@ impl<'a> RequestedHeaders<'a> {
             if bytes > MAX_REQUEST_HEADERS_BYTES {
                 return Err(Malformed::RequestHeadersTooLong);
             }
-            items = count_names(line.as_bytes(), items)?;
+            count_names(line.as_bytes(), &mut names)?;
         }
         Ok(RequestedHeaders {
             map: headers,
             first: all.iter().next(),
             more_lines: lines > 1,
+            authorization: names.authorization,
             next_line: 0,
             current: "",
         })
+    }
+
+    /// Whether `authorization` (in any case) is among the names: it needs
+    /// naming even where `*` allows every other header.
+    pub(crate) fn includes_authorization(&self) -> bool {
+        self.authorization
     }
 
     /// Whether no header names were requested.
@@ -406,10 +415,19 @@ impl<'a> Iterator for RequestedHeaders<'a> {
     }
 }
 
+/// What the lines of `Access-Control-Request-Headers` checked so far hold.
+#[derive(Debug, Default, PartialEq)]
+struct Names {
+    /// Non-empty items.
+    count: usize,
+    /// Whether one of them is `authorization` (in any case).
+    authorization: bool,
+}
+
 /// Checks one line of `Access-Control-Request-Headers` in a single pass:
 /// comma-separated items, each empty or a token with optional surrounding
-/// spaces and tabs. Returns `counted` plus the line's non-empty items.
-fn count_names(line: &[u8], mut counted: usize) -> Result<usize, Malformed> {
+/// spaces and tabs. Adds the line's names to `names`.
+fn count_names(line: &[u8], names: &mut Names) -> Result<(), Malformed> {
     // Where we are in the current item: before its token, inside it, or in
     // the whitespace after it (where only more whitespace or ',' may follow).
     #[derive(PartialEq)]
@@ -418,31 +436,48 @@ fn count_names(line: &[u8], mut counted: usize) -> Result<usize, Malformed> {
         Token,
         After,
     }
-    let mut at = At::Before;
-    // Counted when an item ends, so a bad byte in it is reported first.
-    let mut end_item = |at: &At| {
-        if *at != At::Before {
-            counted += 1;
-            if counted > MAX_REQUEST_HEADERS_ITEMS {
-                return Err(Malformed::TooManyRequestHeaders);
-            }
+    // Counted when its item ends, so a bad byte in the item is reported first.
+    fn add(names: &mut Names, name: &[u8]) -> Result<(), Malformed> {
+        names.count += 1;
+        if names.count > MAX_REQUEST_HEADERS_ITEMS {
+            return Err(Malformed::TooManyRequestHeaders);
         }
+        names.authorization |= name.eq_ignore_ascii_case(b"authorization");
         Ok(())
-    };
-    for &b in line {
+    }
+    let mut at = At::Before;
+    let (mut start, mut end) = (0, 0);
+    for (i, &b) in line.iter().enumerate() {
         match b {
             b',' => {
-                end_item(&at)?;
+                if at == At::Token {
+                    end = i;
+                }
+                if at != At::Before {
+                    add(names, &line[start..end])?;
+                }
                 at = At::Before;
             }
-            b' ' | b'\t' if at == At::Token => at = At::After,
+            b' ' | b'\t' if at == At::Token => {
+                end = i;
+                at = At::After;
+            }
             b' ' | b'\t' => {}
-            _ if TCHAR[usize::from(b)] && at != At::After => at = At::Token,
+            _ if TCHAR[usize::from(b)] && at == At::Before => {
+                start = i;
+                at = At::Token;
+            }
+            _ if TCHAR[usize::from(b)] && at == At::Token => {}
             _ => return Err(Malformed::RequestHeaderName),
         }
     }
-    end_item(&at)?;
-    Ok(counted)
+    if at == At::Token {
+        end = line.len();
+    }
+    if at != At::Before {
+        add(names, &line[start..end])?;
+    }
+    Ok(())
 }
 
 /// RFC 9110 `token`: one or more tchar.
@@ -495,7 +530,7 @@ mod tests {
     }
 
     /// The plain reading of the grammar `count_names` checks in one pass.
-    fn split_trim_check(line: &[u8], mut counted: usize) -> Result<usize, Malformed> {
+    fn split_trim_check(line: &[u8], names: &mut Names) -> Result<(), Malformed> {
         for item in line.split(|&b| b == b',').map(trim) {
             if item.is_empty() {
                 continue;
@@ -503,12 +538,13 @@ mod tests {
             if !is_token(item) {
                 return Err(Malformed::RequestHeaderName);
             }
-            counted += 1;
-            if counted > MAX_REQUEST_HEADERS_ITEMS {
+            names.count += 1;
+            if names.count > MAX_REQUEST_HEADERS_ITEMS {
                 return Err(Malformed::TooManyRequestHeaders);
             }
+            names.authorization |= item.eq_ignore_ascii_case(b"authorization");
         }
-        Ok(counted)
+        Ok(())
     }
 
     fn line_bytes() -> impl Strategy<Value = Vec<u8>> {
@@ -517,9 +553,15 @@ mod tests {
             3 => Just(b' '),
             1 => Just(b'\t'),
             6 => prop::sample::select(b"abcXYZ-_09!~".to_vec()),
+            2 => Just(b'A'),
             1 => any::<u8>(),
         ];
-        prop::collection::vec(byte, 0..160)
+        let authorization = Just(b"Authorization".to_vec());
+        prop::collection::vec(
+            prop_oneof![8 => byte.prop_map(|b| vec![b]), 1 => authorization],
+            0..120,
+        )
+        .prop_map(|chunks| chunks.concat())
     }
 
     proptest! {
@@ -528,7 +570,12 @@ mod tests {
             line in line_bytes(),
             counted in 0usize..70,
         ) {
-            prop_assert_eq!(count_names(&line, counted), split_trim_check(&line, counted));
+            let (mut fast, mut plain) = (Names { count: counted, authorization: false }, Names { count: counted, authorization: false });
+            let (fast_result, plain_result) = (count_names(&line, &mut fast), split_trim_check(&line, &mut plain));
+            prop_assert_eq!(fast_result, plain_result);
+            if fast_result.is_ok() {
+                prop_assert_eq!(fast, plain);
+            }
         }
 
         #[test]
