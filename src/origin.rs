@@ -18,6 +18,7 @@ use http::HeaderValue;
 use crate::error::ConfigError;
 use crate::public_suffix::is_public_suffix;
 use crate::punycode::to_ascii_label;
+use crate::request::Origin;
 
 /// A boxed origin predicate, as given to `allow_origin_predicate`.
 pub(crate) type Predicate = Arc<dyn Fn(&HeaderValue, &Parts) -> bool + Send + Sync + 'static>;
@@ -589,20 +590,16 @@ impl OriginMatcher {
 
     /// Whether `origin` (a syntactically valid request origin) is allowed.
     /// `parts` may be `None` only when there are no predicates.
-    pub(crate) fn find(
-        &self,
-        value: &HeaderValue,
-        origin: &str,
-        parts: Option<&Parts>,
-    ) -> Option<Matched<'_>> {
-        if let Some(listed) = self.exact.get(origin.as_bytes()) {
+    pub(crate) fn find(&self, origin: Origin<'_>, parts: Option<&Parts>) -> Option<Matched<'_>> {
+        let value = origin.header_value();
+        if let Some(listed) = self.exact.get(value.as_bytes()) {
             return Some(Matched::Listed(listed));
         }
-        if origin == "null" {
+        if origin.is_null() {
             // Never allowed except by allow_any_origin, which doesn't get here.
             return None;
         }
-        if (self.has_patterns() && self.matches_pattern(origin))
+        if (self.has_patterns() && self.matches_pattern(origin.as_str()))
             || parts.is_some_and(|parts| self.predicates.iter().any(|p| p(value, parts)))
         {
             return Some(Matched::Echo);
@@ -726,14 +723,27 @@ pub(crate) fn is_well_formed(origin: &[u8]) -> bool {
         && scheme
             .iter()
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    // A fold rather than `all`: no early exit, so the check is branch-free
-    // per byte (origins are short, and valid ones are read to the end anyway).
+    // A table and a fold rather than `all`: no branch per byte (origins are
+    // short, and valid ones are read to the end anyway).
     scheme_ok
         && !authority.is_empty()
-        && authority.iter().fold(true, |ok, &b| {
-            ok & b.is_ascii_graphic() & !matches!(b, b'/' | b'?' | b'#' | b'@' | b'\\')
-        })
+        && authority
+            .iter()
+            .fold(true, |ok, &b| ok & AUTHORITY[usize::from(b)])
 }
+
+/// Bytes a request origin's `host[:port]` may hold: visible ASCII but no
+/// `/`, `?`, `#`, `@` or `\`.
+static AUTHORITY: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_graphic() && !matches!(c, b'/' | b'?' | b'#' | b'@' | b'\\');
+        b += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {

@@ -543,12 +543,10 @@ impl Policy {
     ) -> Option<AllowOrigin<'a>> {
         match &self.origins {
             OriginRule::Any => Some(AllowOrigin::Star),
-            OriginRule::Matcher(m) => {
-                match m.find(origin.header_value(), origin.as_str(), parts)? {
-                    Matched::Listed(value) => Some(AllowOrigin::Value(value)),
-                    Matched::Echo => Some(AllowOrigin::Value(origin.header_value())),
-                }
-            }
+            OriginRule::Matcher(m) => match m.find(origin, parts)? {
+                Matched::Listed(value) => Some(AllowOrigin::Value(value)),
+                Matched::Echo => Some(AllowOrigin::Value(origin.header_value())),
+            },
         }
     }
 

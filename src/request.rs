@@ -98,8 +98,8 @@ impl fmt::Display for Malformed {
 /// A request's `Origin`, checked to have the shape of a serialized origin.
 #[derive(Debug, Clone, Copy)]
 pub struct Origin<'a> {
+    /// Checked by [`is_well_formed`]: visible ASCII.
     value: &'a HeaderValue,
-    text: &'a str,
 }
 
 impl<'a> Origin<'a> {
@@ -113,7 +113,9 @@ impl<'a> Origin<'a> {
     /// assert_eq!(parsed.origin().unwrap().as_str(), "https://a.example");
     /// ```
     pub fn as_str(&self) -> &'a str {
-        self.text
+        // Well-formed origins are visible ASCII, so this never fails; done on
+        // demand, as exact matching needs only the bytes.
+        std::str::from_utf8(self.value.as_bytes()).unwrap_or_default()
     }
 
     /// The header value itself.
@@ -124,7 +126,7 @@ impl<'a> Origin<'a> {
     /// Whether this is the opaque origin `null` (sandboxed iframes, `file:`
     /// pages, some redirects).
     pub fn is_null(&self) -> bool {
-        self.text == "null"
+        self.value.as_bytes() == b"null"
     }
 
     /// Validates the first `Origin` line; `rest` are the lines after it.
@@ -138,9 +140,7 @@ impl<'a> Origin<'a> {
         if !is_well_formed(value.as_bytes()) {
             return Err(Malformed::Origin);
         }
-        // Well-formed origins are visible ASCII, so this never fails.
-        let text = std::str::from_utf8(value.as_bytes()).map_err(|_| Malformed::Origin)?;
-        Ok(Origin { value, text })
+        Ok(Origin { value })
     }
 }
 
