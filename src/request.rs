@@ -428,56 +428,41 @@ struct Names {
 /// comma-separated items, each empty or a token with optional surrounding
 /// spaces and tabs. Adds the line's names to `names`.
 fn count_names(line: &[u8], names: &mut Names) -> Result<(), Malformed> {
-    // Where we are in the current item: before its token, inside it, or in
-    // the whitespace after it (where only more whitespace or ',' may follow).
-    #[derive(PartialEq)]
-    enum At {
-        Before,
-        Token,
-        After,
-    }
-    // Counted when its item ends, so a bad byte in the item is reported first.
-    fn add(names: &mut Names, name: &[u8]) -> Result<(), Malformed> {
+    let is_ows = |b: u8| b == b' ' || b == b'\t';
+    let mut i = 0;
+    // One item per turn; tight loops over runs of the same kind of byte.
+    loop {
+        while i < line.len() && is_ows(line[i]) {
+            i += 1;
+        }
+        match line.get(i) {
+            None => return Ok(()),
+            Some(b',') => {
+                i += 1;
+                continue;
+            }
+            Some(_) => {}
+        }
+        let start = i;
+        while i < line.len() && TCHAR[usize::from(line[i])] {
+            i += 1;
+        }
+        let name = &line[start..i];
+        while i < line.len() && is_ows(line[i]) {
+            i += 1;
+        }
+        // The item must end here; a name that is empty or followed by
+        // anything else is not a token.
+        if name.is_empty() || !matches!(line.get(i), None | Some(b',')) {
+            return Err(Malformed::RequestHeaderName);
+        }
+        i += 1;
         names.count += 1;
         if names.count > MAX_REQUEST_HEADERS_ITEMS {
             return Err(Malformed::TooManyRequestHeaders);
         }
         names.authorization |= name.eq_ignore_ascii_case(b"authorization");
-        Ok(())
     }
-    let mut at = At::Before;
-    let (mut start, mut end) = (0, 0);
-    for (i, &b) in line.iter().enumerate() {
-        match b {
-            b',' => {
-                if at == At::Token {
-                    end = i;
-                }
-                if at != At::Before {
-                    add(names, &line[start..end])?;
-                }
-                at = At::Before;
-            }
-            b' ' | b'\t' if at == At::Token => {
-                end = i;
-                at = At::After;
-            }
-            b' ' | b'\t' => {}
-            _ if TCHAR[usize::from(b)] && at == At::Before => {
-                start = i;
-                at = At::Token;
-            }
-            _ if TCHAR[usize::from(b)] && at == At::Token => {}
-            _ => return Err(Malformed::RequestHeaderName),
-        }
-    }
-    if at == At::Token {
-        end = line.len();
-    }
-    if at != At::Before {
-        add(names, &line[start..end])?;
-    }
-    Ok(())
 }
 
 /// RFC 9110 `token`: one or more tchar.
