@@ -409,9 +409,7 @@ impl CorsBuilder {
                     origin: origin.clone(),
                 });
             }
-            if !specs.contains(&spec) {
-                specs.push(spec);
-            }
+            specs.push(spec);
         }
         Ok(OriginRule::Matcher(OriginMatcher::new(
             specs,

@@ -205,16 +205,61 @@ impl<'a> Rejected<'a> {
     /// Whether the refused request was a preflight (answered by the layer
     /// with 403 and no CORS headers) or an actual request (forwarded to the
     /// inner service, whose response gets no CORS headers).
+    ///
+    /// ```
+    /// use http::{header, Request};
+    /// use tower_cors::{CorsLayer, Decision, RequestKind, Rejection};
+    ///
+    /// let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]).build().unwrap();
+    /// let (parts, ()) = Request::options("/")
+    ///     .header(header::ORIGIN, "https://evil.example")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+    ///     .body(())
+    ///     .unwrap()
+    ///     .into_parts();
+    /// let Decision::Rejected(rejected) = cors.policy().decide(&parts) else { unreachable!() };
+    /// assert_eq!(rejected.kind(), RequestKind::Preflight);
+    /// ```
     pub fn kind(&self) -> RequestKind {
         self.kind
     }
 
     /// Why it was refused.
+    ///
+    /// ```
+    /// use http::{header, Request};
+    /// use tower_cors::{CorsLayer, Decision, RequestKind, Rejection};
+    ///
+    /// let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]).build().unwrap();
+    /// let (parts, ()) = Request::options("/")
+    ///     .header(header::ORIGIN, "https://evil.example")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+    ///     .body(())
+    ///     .unwrap()
+    ///     .into_parts();
+    /// let Decision::Rejected(rejected) = cors.policy().decide(&parts) else { unreachable!() };
+    /// assert_eq!(rejected.reason(), Rejection::OriginNotAllowed("https://evil.example"));
+    /// ```
     pub fn reason(&self) -> Rejection<'a> {
         self.reason
     }
 
     /// Whether the refused request was a preflight.
+    ///
+    /// ```
+    /// use http::{header, Request};
+    /// use tower_cors::{CorsLayer, Decision, RequestKind, Rejection};
+    ///
+    /// let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]).build().unwrap();
+    /// let (parts, ()) = Request::options("/")
+    ///     .header(header::ORIGIN, "https://evil.example")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+    ///     .body(())
+    ///     .unwrap()
+    ///     .into_parts();
+    /// let Decision::Rejected(rejected) = cors.policy().decide(&parts) else { unreachable!() };
+    /// assert!(rejected.is_preflight());
+    /// ```
     pub fn is_preflight(&self) -> bool {
         self.kind == RequestKind::Preflight
     }
@@ -255,6 +300,20 @@ pub struct AllowedActual<'a> {
 
 impl<'a> AllowedActual<'a> {
     /// The `Access-Control-Allow-Origin` value: `*` or the request's origin.
+    ///
+    /// ```
+    /// use http::{header, Request};
+    /// use tower_cors::{CorsLayer, Decision};
+    ///
+    /// let cors = CorsLayer::builder().allow_origins(["https://*.example.com"]).build().unwrap();
+    /// let (parts, ()) = Request::get("/")
+    ///     .header(header::ORIGIN, "https://a.example.com")
+    ///     .body(())
+    ///     .unwrap()
+    ///     .into_parts();
+    /// let Decision::Actual(allowed) = cors.policy().decide(&parts) else { unreachable!() };
+    /// assert_eq!(allowed.allow_origin(), "https://a.example.com");
+    /// ```
     pub fn allow_origin(&self) -> &HeaderValue {
         self.allow_origin.value()
     }
@@ -300,6 +359,21 @@ pub struct AllowedPreflight<'a> {
 
 impl<'a> AllowedPreflight<'a> {
     /// The `Access-Control-Allow-Origin` value: `*` or the request's origin.
+    ///
+    /// ```
+    /// use http::{header, Request};
+    /// use tower_cors::{CorsLayer, Decision};
+    ///
+    /// let cors = CorsLayer::builder().allow_origins(["https://*.example.com"]).build().unwrap();
+    /// let (parts, ()) = Request::options("/")
+    ///     .header(header::ORIGIN, "https://a.example.com")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+    ///     .body(())
+    ///     .unwrap()
+    ///     .into_parts();
+    /// let Decision::Preflight(allowed) = cors.policy().decide(&parts) else { unreachable!() };
+    /// assert_eq!(allowed.allow_origin(), "https://a.example.com");
+    /// ```
     pub fn allow_origin(&self) -> &HeaderValue {
         self.allow_origin.value()
     }
@@ -336,6 +410,23 @@ impl<'a> AllowedPreflight<'a> {
 
     /// The complete preflight response: the configured status, these
     /// headers and an empty body.
+    ///
+    /// ```
+    /// use http::{header, Request};
+    /// use tower_cors::{CorsLayer, Decision};
+    ///
+    /// let cors = CorsLayer::builder().allow_origins(["https://*.example.com"]).build().unwrap();
+    /// let (parts, ()) = Request::options("/")
+    ///     .header(header::ORIGIN, "https://a.example.com")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+    ///     .body(())
+    ///     .unwrap()
+    ///     .into_parts();
+    /// let Decision::Preflight(allowed) = cors.policy().decide(&parts) else { unreachable!() };
+    /// let response: http::Response<String> = allowed.response();
+    /// assert_eq!(response.status(), http::StatusCode::NO_CONTENT);
+    /// assert!(response.body().is_empty());
+    /// ```
     pub fn response<B: Default>(&self) -> Response<B> {
         let mut response = Response::new(B::default());
         *response.status_mut() = self.policy.preflight_status;
@@ -599,16 +690,44 @@ impl Policy {
 
     /// Whether responses depend on the request's `Origin`, so caches must
     /// key on it (`Vary: Origin`): true unless every origin gets `*`.
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_credentials(true)
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(cors.policy().varies_by_origin());
+    /// assert!(!tower_cors::CorsLayer::permissive().policy().varies_by_origin());
+    /// ```
     pub fn varies_by_origin(&self) -> bool {
         !matches!(self.origins, OriginRule::Any)
     }
 
     /// Whether credentialed requests are allowed (`Access-Control-Allow-Credentials: true`).
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_credentials(true)
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(cors.policy().allows_credentials());
+    /// ```
     pub fn allows_credentials(&self) -> bool {
         self.credentials
     }
 
     /// The status of allowed preflight responses.
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_credentials(true)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(cors.policy().preflight_status(), http::StatusCode::NO_CONTENT);
+    /// ```
     pub fn preflight_status(&self) -> StatusCode {
         self.preflight_status
     }
@@ -630,6 +749,17 @@ impl Policy {
     /// The answer to a refused preflight: 403, no CORS headers, empty body.
     /// A non-2xx status fails the preflight in every browser and shows up
     /// plainly in logs and developer tools.
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_credentials(true)
+    ///     .build()
+    ///     .unwrap();
+    /// let res: http::Response<()> = cors.policy().rejected_preflight_response();
+    /// assert_eq!(res.status(), http::StatusCode::FORBIDDEN);
+    /// assert!(res.headers().get(http::header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    /// ```
     pub fn rejected_preflight_response<B: Default>(&self) -> Response<B> {
         let mut response = Response::new(B::default());
         *response.status_mut() = StatusCode::FORBIDDEN;

@@ -11,10 +11,40 @@ use crate::origin::is_well_formed;
 /// Most bytes accepted in `Access-Control-Request-Headers` (all lines
 /// together). Browsers send one short line; longer lists are rejected as
 /// [`Malformed::RequestHeadersTooLong`] before any item is looked at.
+///
+/// ```
+/// # use http::{header, Request};
+/// use tower_cors::{CorsRequest, Malformed, MAX_REQUEST_HEADERS_BYTES};
+///
+/// let long = "x".repeat(MAX_REQUEST_HEADERS_BYTES + 1);
+/// let req = Request::options("/")
+///     .header(header::ORIGIN, "https://a.example")
+///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+///     .header(header::ACCESS_CONTROL_REQUEST_HEADERS, long)
+///     .body(())
+///     .unwrap();
+/// let err = CorsRequest::parse(req.method(), req.headers()).unwrap_err();
+/// assert_eq!(err.problem, Malformed::RequestHeadersTooLong);
+/// ```
 pub const MAX_REQUEST_HEADERS_BYTES: usize = 4096;
 
 /// Most non-empty names accepted in `Access-Control-Request-Headers`.
 /// More are rejected as [`Malformed::TooManyRequestHeaders`].
+///
+/// ```
+/// # use http::{header, Request};
+/// use tower_cors::{CorsRequest, Malformed, MAX_REQUEST_HEADERS_ITEMS};
+///
+/// let names: Vec<String> = (0..=MAX_REQUEST_HEADERS_ITEMS).map(|i| format!("x-{i}")).collect();
+/// let req = Request::options("/")
+///     .header(header::ORIGIN, "https://a.example")
+///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+///     .header(header::ACCESS_CONTROL_REQUEST_HEADERS, names.join(","))
+///     .body(())
+///     .unwrap();
+/// let err = CorsRequest::parse(req.method(), req.headers()).unwrap_err();
+/// assert_eq!(err.problem, Malformed::TooManyRequestHeaders);
+/// ```
 pub const MAX_REQUEST_HEADERS_ITEMS: usize = 64;
 
 /// The preflight header asking for Private Network Access.
@@ -59,6 +89,16 @@ impl RequestKind {
 /// What is malformed in a CORS request. Browsers never send these; they come
 /// from broken or hostile clients and are rejected, never answered with CORS
 /// headers.
+///
+/// ```
+/// # use http::{header, Request};
+/// use tower_cors::{CorsRequest, Malformed, RequestKind};
+///
+/// let req = Request::get("/").header(header::ORIGIN, "https://a.example/path").body(()).unwrap();
+/// let err = CorsRequest::parse(req.method(), req.headers()).unwrap_err();
+/// assert_eq!((err.kind, err.problem), (RequestKind::Actual, Malformed::Origin));
+/// assert_eq!(err.to_string(), "the Origin header is not a serialized origin");
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Malformed {
@@ -119,12 +159,28 @@ impl<'a> Origin<'a> {
     }
 
     /// The header value itself.
+    ///
+    /// ```
+    /// # use http::{header, Request};
+    /// # use tower_cors::CorsRequest;
+    /// let req = Request::get("/").header(header::ORIGIN, "https://a.example").body(()).unwrap();
+    /// let origin = CorsRequest::parse(req.method(), req.headers()).unwrap().origin().unwrap();
+    /// assert_eq!(origin.header_value(), "https://a.example");
+    /// ```
     pub fn header_value(&self) -> &'a HeaderValue {
         self.value
     }
 
     /// Whether this is the opaque origin `null` (sandboxed iframes, `file:`
     /// pages, some redirects).
+    ///
+    /// ```
+    /// # use http::{header, Request};
+    /// # use tower_cors::CorsRequest;
+    /// let req = Request::get("/").header(header::ORIGIN, "null").body(()).unwrap();
+    /// let origin = CorsRequest::parse(req.method(), req.headers()).unwrap().origin().unwrap();
+    /// assert!(origin.is_null());
+    /// ```
     pub fn is_null(&self) -> bool {
         self.value.as_bytes() == b"null"
     }
@@ -154,6 +210,22 @@ pub struct Preflight<'a> {
 
 impl<'a> Preflight<'a> {
     /// The requesting origin.
+    ///
+    /// ```
+    /// # use http::{header, Request};
+    /// # use tower_cors::CorsRequest;
+    /// let req = Request::options("/")
+    ///     .header(header::ORIGIN, "https://a.example")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "x-a, x-b")
+    ///     .header("access-control-request-private-network", "true")
+    ///     .body(())
+    ///     .unwrap();
+    /// let CorsRequest::Preflight(p) = CorsRequest::parse(req.method(), req.headers()).unwrap() else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!(p.origin().as_str(), "https://a.example");
+    /// ```
     pub fn origin(&self) -> Origin<'a> {
         self.origin
     }
@@ -181,16 +253,64 @@ impl<'a> Preflight<'a> {
     }
 
     /// `Access-Control-Request-Method` as a header value.
+    ///
+    /// ```
+    /// # use http::{header, Request};
+    /// # use tower_cors::CorsRequest;
+    /// let req = Request::options("/")
+    ///     .header(header::ORIGIN, "https://a.example")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "x-a, x-b")
+    ///     .header("access-control-request-private-network", "true")
+    ///     .body(())
+    ///     .unwrap();
+    /// let CorsRequest::Preflight(p) = CorsRequest::parse(req.method(), req.headers()).unwrap() else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!(p.method_value(), "PUT");
+    /// ```
     pub fn method_value(&self) -> &'a HeaderValue {
         self.method
     }
 
     /// The header names the browser asks to send.
+    ///
+    /// ```
+    /// # use http::{header, Request};
+    /// # use tower_cors::CorsRequest;
+    /// let req = Request::options("/")
+    ///     .header(header::ORIGIN, "https://a.example")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "x-a, x-b")
+    ///     .header("access-control-request-private-network", "true")
+    ///     .body(())
+    ///     .unwrap();
+    /// let CorsRequest::Preflight(p) = CorsRequest::parse(req.method(), req.headers()).unwrap() else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!(p.requested_headers().collect::<Vec<_>>(), ["x-a", "x-b"]);
+    /// ```
     pub fn requested_headers(&self) -> RequestedHeaders<'a> {
         self.headers.clone()
     }
 
     /// Whether the preflight carries `Access-Control-Request-Private-Network: true`.
+    ///
+    /// ```
+    /// # use http::{header, Request};
+    /// # use tower_cors::CorsRequest;
+    /// let req = Request::options("/")
+    ///     .header(header::ORIGIN, "https://a.example")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+    ///     .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "x-a, x-b")
+    ///     .header("access-control-request-private-network", "true")
+    ///     .body(())
+    ///     .unwrap();
+    /// let CorsRequest::Preflight(p) = CorsRequest::parse(req.method(), req.headers()).unwrap() else {
+    ///     unreachable!()
+    /// };
+    /// assert!(p.requests_private_network());
+    /// ```
     pub fn requests_private_network(&self) -> bool {
         // Looked up on demand: only policies allowing private network access ask.
         self.headers
@@ -232,7 +352,23 @@ pub enum CorsRequest<'a> {
     Preflight(Preflight<'a>),
 }
 
-/// A CORS request whose headers are malformed.
+/// A CORS request whose headers are malformed: its kind decides whether the
+/// layer answers it (preflight: 403) or forwards it (actual: no CORS headers).
+///
+/// ```
+/// # use http::{header, Request};
+/// use tower_cors::{CorsRequest, InvalidRequest, Malformed, RequestKind};
+///
+/// let req = Request::options("/")
+///     .header(header::ORIGIN, "https://a.example")
+///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "NOT A METHOD")
+///     .body(())
+///     .unwrap();
+/// assert_eq!(
+///     CorsRequest::parse(req.method(), req.headers()).unwrap_err(),
+///     InvalidRequest { kind: RequestKind::Preflight, problem: Malformed::RequestMethod }
+/// );
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InvalidRequest {
     /// What kind of CORS request it is.
@@ -252,6 +388,13 @@ impl std::error::Error for InvalidRequest {}
 impl<'a> CorsRequest<'a> {
     /// Classifies and validates a request head. Does not allocate; work is
     /// bounded by [`MAX_REQUEST_HEADERS_BYTES`].
+    ///
+    /// ```
+    /// # use http::Request;
+    /// # use tower_cors::CorsRequest;
+    /// let req = Request::get("/").body(()).unwrap();
+    /// assert!(matches!(CorsRequest::parse(req.method(), req.headers()), Ok(CorsRequest::NotCors)));
+    /// ```
     pub fn parse(method: &Method, headers: &'a HeaderMap) -> Result<Self, InvalidRequest> {
         // One lookup per header, each value visited once: this runs on every request.
         let mut origins = headers.get_all(ORIGIN).iter();
@@ -283,6 +426,13 @@ impl<'a> CorsRequest<'a> {
     }
 
     /// The origin of a CORS request, `None` for [`CorsRequest::NotCors`].
+    ///
+    /// ```
+    /// # use http::Request;
+    /// # use tower_cors::CorsRequest;
+    /// let req = Request::get("/").body(()).unwrap();
+    /// assert!(CorsRequest::parse(req.method(), req.headers()).unwrap().origin().is_none());
+    /// ```
     pub fn origin(&self) -> Option<Origin<'a>> {
         match self {
             CorsRequest::NotCors => None,
@@ -292,6 +442,14 @@ impl<'a> CorsRequest<'a> {
     }
 
     /// The kind of CORS request, `None` for [`CorsRequest::NotCors`].
+    ///
+    /// ```
+    /// # use http::{header, Request};
+    /// # use tower_cors::{CorsRequest, RequestKind};
+    /// let req = Request::post("/").header(header::ORIGIN, "https://a.example").body(()).unwrap();
+    /// let kind = CorsRequest::parse(req.method(), req.headers()).unwrap().kind();
+    /// assert_eq!(kind, Some(RequestKind::Actual));
+    /// ```
     pub fn kind(&self) -> Option<RequestKind> {
         match self {
             CorsRequest::NotCors => None,
@@ -306,6 +464,21 @@ impl<'a> CorsRequest<'a> {
 ///
 /// Browsers send the names lowercase; other clients' casing is kept as sent
 /// (the policy compares names ASCII-case-insensitively).
+///
+/// ```
+/// # use http::{header, Request};
+/// # use tower_cors::CorsRequest;
+/// let req = Request::options("/")
+///     .header(header::ORIGIN, "https://a.example")
+///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+///     .header(header::ACCESS_CONTROL_REQUEST_HEADERS, " content-type ,, x-trace-id,")
+///     .body(())
+///     .unwrap();
+/// let CorsRequest::Preflight(p) = CorsRequest::parse(req.method(), req.headers()).unwrap() else {
+///     unreachable!()
+/// };
+/// assert_eq!(p.requested_headers().collect::<Vec<_>>(), ["content-type", "x-trace-id"]);
+/// ```
 #[derive(Debug, Clone)]
 pub struct RequestedHeaders<'a> {
     map: &'a HeaderMap,

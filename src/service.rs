@@ -120,27 +120,77 @@ pub struct Cors<S> {
 }
 
 impl<S> Cors<S> {
-    /// Wraps `inner` with the layer's policy.
+    /// Wraps `inner` with the layer's policy; the same as `layer.layer(inner)`.
+    ///
+    /// ```
+    /// use tower_cors::{Cors, CorsLayer};
+    ///
+    /// let inner = tower::service_fn(|_req: http::Request<()>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(()))
+    /// });
+    /// let mut cors = Cors::new(inner, &CorsLayer::permissive());
+    /// assert!(!cors.policy().allows_credentials());
+    /// ```
     pub fn new(inner: S, layer: &CorsLayer) -> Self {
         layer.layer(inner)
     }
 
     /// The compiled policy.
+    ///
+    /// ```
+    /// use tower_cors::{Cors, CorsLayer};
+    ///
+    /// let inner = tower::service_fn(|_req: http::Request<()>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(()))
+    /// });
+    /// let mut cors = Cors::new(inner, &CorsLayer::permissive());
+    /// assert!(!cors.policy().varies_by_origin());
+    /// ```
     pub fn policy(&self) -> &Policy {
         &self.policy
     }
 
     /// The inner service.
+    ///
+    /// ```
+    /// use tower_cors::{Cors, CorsLayer};
+    ///
+    /// let inner = tower::service_fn(|_req: http::Request<()>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(()))
+    /// });
+    /// let mut cors = Cors::new(inner, &CorsLayer::permissive());
+    /// let _inner = cors.get_ref();
+    /// ```
     pub fn get_ref(&self) -> &S {
         &self.inner
     }
 
     /// The inner service, mutably.
+    ///
+    /// ```
+    /// use tower_cors::{Cors, CorsLayer};
+    ///
+    /// let inner = tower::service_fn(|_req: http::Request<()>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(()))
+    /// });
+    /// let mut cors = Cors::new(inner, &CorsLayer::permissive());
+    /// let _inner = cors.get_mut();
+    /// ```
     pub fn get_mut(&mut self) -> &mut S {
         &mut self.inner
     }
 
     /// Unwraps the inner service.
+    ///
+    /// ```
+    /// use tower_cors::{Cors, CorsLayer};
+    ///
+    /// let inner = tower::service_fn(|_req: http::Request<()>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(()))
+    /// });
+    /// let mut cors = Cors::new(inner, &CorsLayer::permissive());
+    /// let _inner = cors.into_inner();
+    /// ```
     pub fn into_inner(self) -> S {
         self.inner
     }

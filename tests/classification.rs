@@ -7,14 +7,6 @@ use common::*;
 use http::{header, Method, StatusCode};
 use tower_cors::{CorsLayer, CorsRequest, Decision, Malformed, Rejection, RequestKind};
 
-fn layer() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn request_without_origin_is_not_cors_and_passes_through_untouched() {
     let (res, calls) = run(&layer(), actual(Method::GET, None), &[("x-inner", "1")]).await;

@@ -12,6 +12,15 @@ use tower_cors::CorsLayer;
 
 pub const APP: &str = "https://app.example.com";
 
+/// The policy most tests use: one exact origin, PUT besides the safelisted methods.
+pub fn layer() -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .build()
+        .unwrap()
+}
+
 /// A request head with the given method and headers.
 pub fn parts(method: Method, headers: &[(&str, &str)]) -> http::request::Parts {
     let mut builder = Request::builder().method(method).uri("/api/items");

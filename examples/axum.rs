@@ -1,0 +1,102 @@
+//! A small JSON API behind `tower-cors`.
+//!
+//! ```text
+//! cargo run --example axum
+//! PORT=8080 ALLOWED_ORIGINS=https://app.example.com,https://*.example.com cargo run --example axum
+//! ```
+//!
+//! Allows `http://localhost:5173` (a typical dev frontend) plus every origin
+//! listed comma-separated in `$ALLOWED_ORIGINS`, with credentials. Listens on
+//! 127.0.0.1:3000, or on `$PORT` (0 picks a free port).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{header, HeaderName, Method, StatusCode};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use tower_cors::CorsLayer;
+
+type Items = Arc<Mutex<Vec<Value>>>;
+
+/// The CORS policy: the dev frontend plus `$ALLOWED_ORIGINS`.
+fn cors(extra_origins: &str) -> Result<CorsLayer, tower_cors::ConfigError> {
+    let origins = std::iter::once("http://localhost:5173").chain(
+        extra_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty()),
+    );
+    CorsLayer::builder()
+        .allow_origins(origins)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .expose_headers([HeaderName::from_static("x-item-count")])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
+        .build()
+}
+
+fn app(cors: CorsLayer) -> Router {
+    let items: Items = Arc::new(Mutex::new(vec![json!({"id": 1, "name": "first"})]));
+    Router::new()
+        .route("/api/items", get(list).post(create))
+        .with_state(items)
+        .layer(cors)
+}
+
+async fn list(State(items): State<Items>) -> ([(HeaderName, String); 1], Json<Vec<Value>>) {
+    let items = items.lock().map(|i| i.clone()).unwrap_or_default();
+    let count = [(
+        HeaderName::from_static("x-item-count"),
+        items.len().to_string(),
+    )];
+    (count, Json(items))
+}
+
+async fn create(
+    State(items): State<Items>,
+    Json(mut item): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    let Ok(mut items) = items.lock() else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({"error": "poisoned"})),
+        );
+    };
+    item["id"] = json!(items.len() + 1);
+    items.push(item.clone());
+    (StatusCode::CREATED, Json(item))
+}
+
+#[tokio::main]
+async fn main() {
+    let cors = match cors(&std::env::var("ALLOWED_ORIGINS").unwrap_or_default()) {
+        Ok(cors) => cors,
+        Err(err) => {
+            eprintln!("invalid CORS configuration: {err}");
+            std::process::exit(2);
+        }
+    };
+    println!("CORS policy: {}", cors.policy());
+    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
+    let listener = match tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await {
+        Ok(l) => l,
+        Err(err) => {
+            eprintln!("cannot listen on 127.0.0.1:{port}: {err}");
+            std::process::exit(1);
+        }
+    };
+    let addr = listener.local_addr().expect("bound socket has an address");
+    println!("listening on http://{addr}");
+    println!("try a preflight:");
+    println!(
+        "  curl -i -X OPTIONS http://{addr}/api/items -H 'Origin: http://localhost:5173' \
+         -H 'Access-Control-Request-Method: POST' -H 'Access-Control-Request-Headers: content-type'"
+    );
+    if let Err(err) = axum::serve(listener, app(cors)).await {
+        eprintln!("server error: {err}");
+    }
+}

@@ -1,0 +1,168 @@
+//! The `Cors<S>` service inside real stacks: mock services, error types,
+//! readiness, axum.
+
+mod common;
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use axum::{routing::get, Router};
+use common::*;
+use http::{header, Method, Request, Response, StatusCode};
+use tower::{service_fn, Layer, Service, ServiceBuilder, ServiceExt};
+
+#[tokio::test]
+async fn preflight_never_reaches_a_counting_inner_service_but_plain_options_does() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let inner = service_fn(move |req: Request<String>| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let method = req.method().clone();
+        async move { Ok::<_, Infallible>(Response::new(format!("inner saw {method}"))) }
+    });
+    let mut svc = layer().layer(inner);
+
+    let res = svc
+        .ready()
+        .await
+        .unwrap()
+        .call(preflight(APP, "PUT", None))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+
+    let res = svc
+        .ready()
+        .await
+        .unwrap()
+        .call(preflight("https://evil.example", "PUT", None))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+
+    let res = svc
+        .ready()
+        .await
+        .unwrap()
+        .call(actual(Method::OPTIONS, Some(APP)))
+        .await
+        .unwrap();
+    assert_eq!(res.body(), "inner saw OPTIONS");
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[derive(Debug, PartialEq)]
+struct InnerError(&'static str);
+
+#[tokio::test]
+async fn inner_errors_pass_through_unchanged() {
+    let inner = service_fn(|_req: Request<String>| async {
+        Err::<Response<String>, _>(InnerError("db down"))
+    });
+    let err = layer()
+        .layer(inner)
+        .oneshot(actual(Method::GET, Some(APP)))
+        .await
+        .unwrap_err();
+    assert_eq!(err, InnerError("db down"));
+
+    // Boxed errors, as tonic uses, too.
+    let inner = service_fn(|_req: Request<String>| async {
+        Err::<Response<String>, Box<dyn std::error::Error + Send + Sync>>("boom".into())
+    });
+    let err = layer()
+        .layer(inner)
+        .oneshot(actual(Method::GET, None))
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "boom");
+}
+
+#[tokio::test]
+async fn readiness_is_delegated_to_the_inner_service() {
+    let (mock, mut handle) = tower_test::mock::pair::<Request<String>, Response<String>>();
+    let mut svc = tower_test::mock::Spawn::new(layer().layer(mock));
+    handle.allow(0);
+    assert!(svc.poll_ready().is_pending());
+    handle.allow(1);
+    assert!(svc.poll_ready().is_ready());
+}
+
+#[tokio::test]
+async fn the_service_is_clone_when_the_inner_service_is() {
+    let inner = service_fn(|_req: Request<String>| async {
+        Ok::<_, Infallible>(Response::new(String::new()))
+    });
+    let svc = layer().layer(inner);
+    let a = svc
+        .clone()
+        .oneshot(actual(Method::GET, Some(APP)))
+        .await
+        .unwrap();
+    let b = svc.oneshot(actual(Method::GET, Some(APP))).await.unwrap();
+    assert_eq!(a.headers(), b.headers());
+}
+
+#[tokio::test]
+async fn works_inside_a_service_builder_stack() {
+    let svc = ServiceBuilder::new()
+        .layer(layer())
+        .concurrency_limit(4)
+        .service_fn(|_req: Request<String>| async {
+            Ok::<_, Infallible>(Response::new(String::from("ok")))
+        });
+    let res = svc.oneshot(actual(Method::GET, Some(APP))).await.unwrap();
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+}
+
+#[tokio::test]
+async fn works_as_an_axum_router_layer() {
+    let handled = Arc::new(AtomicUsize::new(0));
+    let h = Arc::clone(&handled);
+    let app = Router::new()
+        .route(
+            "/api/items",
+            get(|| async { "[]" }).put(move || {
+                h.fetch_add(1, Ordering::SeqCst);
+                async { StatusCode::NO_CONTENT }
+            }),
+        )
+        .layer(layer());
+
+    let req = |r: Request<String>| r.map(axum::body::Body::from);
+    let res = app
+        .clone()
+        .oneshot(req(preflight(APP, "PUT", Some(""))))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
+    assert_eq!(handled.load(Ordering::SeqCst), 0);
+
+    let res = app
+        .clone()
+        .oneshot(req(actual(Method::PUT, Some(APP))))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+    assert_eq!(handled.load(Ordering::SeqCst), 1);
+
+    // axum's own 405 answers are decorated too, so scripts can read the status.
+    let res = app
+        .oneshot(req(actual(Method::DELETE, Some(APP))))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+}
+
+#[test]
+fn the_layer_is_cheap_to_clone_and_shares_its_policy() {
+    let a = layer();
+    let b = a.clone();
+    assert!(std::ptr::eq(a.policy(), b.policy()));
+}
