@@ -571,6 +571,7 @@ impl Policy {
 
     /// [`Policy::decide`] on a request that is not split into [`Parts`], for
     /// policies that don't [need them](Policy::needs_parts).
+    #[inline]
     pub(crate) fn decide_head<'a>(
         &'a self,
         method: &'a Method,
@@ -582,6 +583,7 @@ impl Policy {
 
     /// Whether deciding needs the request head as [`Parts`]: predicates
     /// take it.
+    #[inline]
     pub(crate) fn needs_parts(&self) -> bool {
         match &self.origins {
             OriginRule::Any => false,
@@ -700,6 +702,7 @@ impl Policy {
     /// assert!(cors.policy().varies_by_origin());
     /// assert!(!tower_cors::CorsLayer::permissive().policy().varies_by_origin());
     /// ```
+    #[inline]
     pub fn varies_by_origin(&self) -> bool {
         !matches!(self.origins, OriginRule::Any)
     }
@@ -738,6 +741,7 @@ impl Policy {
     }
 
     /// What allowed actual responses get besides `Access-Control-Allow-Origin`.
+    #[inline]
     pub(crate) fn actual_headers(&self) -> ActualHeaders {
         ActualHeaders {
             credentials: self.credentials,
