@@ -16,7 +16,7 @@ use http::request::Parts;
 use http::{HeaderValue, Response};
 
 use crate::builder::CorsBuilder;
-use crate::policy::{AllowOrigin, Policy, Rejected, Rejection};
+use crate::policy::{apply_rejected, AllowOrigin, Policy, Rejected, Rejection};
 use crate::request::{CorsRequest, RequestKind};
 
 /// The predicate's future, boxed: the one allocation this feature costs per
@@ -179,11 +179,11 @@ impl<B> ActualCheck<B> {
         };
         let headers = response.headers_mut();
         if allowed {
-            self.policy.apply_allowed(&self.origin, headers);
+            self.policy.apply_allowed(self.origin.clone(), headers);
         } else {
             let origin = self.origin.to_str().unwrap_or_default();
             crate::trace::rejection(RequestKind::Actual, Rejection::OriginNotAllowed(origin));
-            self.policy.apply_rejected(headers);
+            apply_rejected(headers, self.policy.varies_by_origin());
         }
         Poll::Ready(Ok(response))
     }

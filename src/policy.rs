@@ -92,6 +92,9 @@ pub struct Policy {
     pub(crate) preflight_status: StatusCode,
     /// Asked when the static origin rules refuse (see `async_origin.rs`).
     pub(crate) async_origin: Option<AsyncOriginCheck>,
+    /// The headers every allowed preflight answer starts from, computed once
+    /// by [`Policy::with_preflight_headers`]; see [`AllowedPreflight::write_headers`].
+    pub(crate) preflight_headers: HeaderMap,
 }
 
 impl fmt::Debug for Policy {
@@ -347,7 +350,8 @@ impl<'a> AllowedActual<'a> {
     /// assert_eq!(headers[header::VARY], "origin");
     /// ```
     pub fn apply_to(&self, headers: &mut HeaderMap) {
-        self.policy.apply_allowed(self.allow_origin(), headers);
+        self.policy
+            .apply_allowed(self.allow_origin().clone(), headers);
     }
 }
 
@@ -406,7 +410,7 @@ impl<'a> AllowedPreflight<'a> {
     /// assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_HEADERS], "content-type");
     /// ```
     pub fn headers(&self) -> HeaderMap {
-        let mut headers = HeaderMap::with_capacity(8);
+        let mut headers = self.policy.preflight_headers.clone();
         self.write_headers(&mut headers);
         headers
     }
@@ -433,46 +437,39 @@ impl<'a> AllowedPreflight<'a> {
     pub fn response<B: Default>(&self) -> Response<B> {
         let mut response = Response::new(B::default());
         *response.status_mut() = self.policy.preflight_status;
+        *response.headers_mut() = self.policy.preflight_headers.clone();
         self.write_headers(response.headers_mut());
         response
     }
 
+    /// Completes a clone of the policy's precomputed preflight headers with
+    /// what depends on the request. Replacing a value keeps the cloned map's
+    /// size, so only a Private Network Access answer can make it grow.
     fn write_headers(&self, headers: &mut HeaderMap) {
         let policy = self.policy;
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            self.allow_origin().clone(),
-        );
-        if policy.credentials {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+        if let AllowOrigin::Value(origin) = self.allow_origin {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
         }
-        let methods = match policy.methods {
-            MethodRule::List(_) => policy.allow_methods.clone(),
-            MethodRule::Any if policy.credentials => self.preflight.method_value().clone(),
-            MethodRule::Any => STAR,
-        };
-        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods);
-        let allow_headers = match policy.headers {
-            HeaderRule::List(_) => policy.allow_headers.clone(),
-            HeaderRule::Any if policy.credentials => echo_list(&self.preflight.requested_headers()),
-            HeaderRule::Any if self.authorization_requested => Some(STAR_AND_AUTHORIZATION),
-            HeaderRule::Any => Some(STAR),
-        };
-        if let Some(value) = allow_headers {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
+        if matches!(policy.methods, MethodRule::Any) && policy.credentials {
+            let method = self.preflight.method_value().clone();
+            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method);
         }
-        if let Some(max_age) = &policy.max_age {
-            headers.insert(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
+        match policy.headers {
+            HeaderRule::List(_) => {}
+            HeaderRule::Any if policy.credentials => {
+                match echo_list(&self.preflight.requested_headers()) {
+                    Some(echo) => headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, echo),
+                    None => headers.remove(header::ACCESS_CONTROL_ALLOW_HEADERS),
+                };
+            }
+            HeaderRule::Any if self.authorization_requested => {
+                headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, STAR_AND_AUTHORIZATION);
+            }
+            HeaderRule::Any => {}
         }
-        let vary = if policy.private_network {
-            VARY_PREFLIGHT_PRIVATE_NETWORK
-        } else {
-            VARY_PREFLIGHT
-        };
         if policy.private_network && self.preflight.requests_private_network() {
             headers.insert(ALLOW_PRIVATE_NETWORK, TRUE);
         }
-        headers.insert(header::VARY, vary);
     }
 }
 
@@ -519,7 +516,47 @@ impl Policy {
             private_network: false,
             preflight_status: StatusCode::NO_CONTENT,
             async_origin: None,
+            preflight_headers: HeaderMap::new(),
         }
+        .with_preflight_headers()
+    }
+
+    /// Computes [`Policy::preflight_headers`] from the other fields: every
+    /// header of an allowed preflight answer, with a placeholder where the
+    /// value depends on the request (filled in by
+    /// [`AllowedPreflight::write_headers`]), in the order they are sent.
+    pub(crate) fn with_preflight_headers(mut self) -> Policy {
+        // Placeholders: `*` for the origin (replaced unless the answer is
+        // `*`), the method (echoed under credentials) and the header list
+        // (echoed under credentials, or removed when nothing was requested).
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, STAR);
+        if self.credentials {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+        }
+        let methods = match self.methods {
+            MethodRule::List(_) => self.allow_methods.clone(),
+            MethodRule::Any => STAR,
+        };
+        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods);
+        let allow_headers = match self.headers {
+            HeaderRule::List(_) => self.allow_headers.clone(),
+            HeaderRule::Any => Some(STAR),
+        };
+        if let Some(value) = allow_headers {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
+        }
+        if let Some(max_age) = &self.max_age {
+            headers.insert(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
+        }
+        let vary = if self.private_network {
+            VARY_PREFLIGHT_PRIVATE_NETWORK
+        } else {
+            VARY_PREFLIGHT
+        };
+        headers.insert(header::VARY, vary);
+        self.preflight_headers = headers;
+        self
     }
 
     /// Decides what to do with a request head. Pure: no I/O, no allocation,
@@ -537,7 +574,42 @@ impl Policy {
     /// assert!(matches!(layer.policy().decide(&parts), Decision::NotCors));
     /// ```
     pub fn decide<'a>(&'a self, parts: &'a Parts) -> Decision<'a> {
-        let request = match CorsRequest::parse(&parts.method, &parts.headers) {
+        self.decide_with(&parts.method, &parts.headers, Some(parts))
+    }
+
+    /// [`Policy::decide`] on a request that is not split into [`Parts`], for
+    /// policies that don't [need them](Policy::needs_parts).
+    #[inline]
+    pub(crate) fn decide_head<'a>(
+        &'a self,
+        method: &'a Method,
+        headers: &'a HeaderMap,
+    ) -> Decision<'a> {
+        debug_assert!(!self.needs_parts());
+        self.decide_with(method, headers, None)
+    }
+
+    /// Whether deciding needs the request head as [`Parts`]: predicates
+    /// take it.
+    #[inline]
+    pub(crate) fn needs_parts(&self) -> bool {
+        if self.async_origin.is_some() {
+            return true;
+        }
+        match &self.origins {
+            OriginRule::Any => false,
+            OriginRule::Matcher(m) => m.predicate_count() > 0,
+        }
+    }
+
+    /// `parts` is `None` only when no predicate needs it.
+    fn decide_with<'a>(
+        &'a self,
+        method: &'a Method,
+        headers: &'a HeaderMap,
+        parts: Option<&'a Parts>,
+    ) -> Decision<'a> {
+        let request = match CorsRequest::parse(method, headers) {
             Ok(request) => request,
             Err(invalid) => {
                 return Decision::Rejected(Rejected {
@@ -568,22 +640,24 @@ impl Policy {
         }
     }
 
-    fn allow_origin<'a>(&'a self, origin: Origin<'a>, parts: &'a Parts) -> Option<AllowOrigin<'a>> {
+    fn allow_origin<'a>(
+        &'a self,
+        origin: Origin<'a>,
+        parts: Option<&'a Parts>,
+    ) -> Option<AllowOrigin<'a>> {
         match &self.origins {
             OriginRule::Any => Some(AllowOrigin::Star),
-            OriginRule::Matcher(m) => {
-                match m.find(origin.header_value(), origin.as_str(), parts)? {
-                    Matched::Listed(value) => Some(AllowOrigin::Value(value)),
-                    Matched::Echo => Some(AllowOrigin::Value(origin.header_value())),
-                }
-            }
+            OriginRule::Matcher(m) => match m.find(origin, parts)? {
+                Matched::Listed(value) => Some(AllowOrigin::Value(value)),
+                Matched::Echo => Some(AllowOrigin::Value(origin.header_value())),
+            },
         }
     }
 
     fn check_preflight<'a>(
         &'a self,
         preflight: Preflight<'a>,
-        parts: &'a Parts,
+        parts: Option<&'a Parts>,
     ) -> Result<AllowedPreflight<'a>, Rejection<'a>> {
         let origin = preflight.origin();
         let allow_origin = self
@@ -614,18 +688,18 @@ impl Policy {
             return Err(Rejection::MethodNotAllowed(method));
         }
 
-        let mut authorization_requested = false;
-        for name in preflight.requested_headers() {
-            authorization_requested |= name.eq_ignore_ascii_case("authorization");
-            let allowed = match &self.headers {
-                HeaderRule::Any => !(self.credentials && name == "*"),
-                HeaderRule::List(list) => list
-                    .binary_search_by(|probe| cmp_ignore_ascii_case(probe.as_str(), name))
-                    .is_ok(),
-            };
-            if !allowed {
-                return Err(Rejection::HeaderNotAllowed(name));
+        let authorization_requested = preflight.requested_headers().includes_authorization();
+        let refused = match &self.headers {
+            HeaderRule::List(list) => preflight
+                .requested_headers()
+                .find(|name| !is_listed(list, name)),
+            HeaderRule::Any if self.credentials => {
+                preflight.requested_headers().find(|name| *name == "*")
             }
+            HeaderRule::Any => None,
+        };
+        if let Some(name) = refused {
+            return Err(Rejection::HeaderNotAllowed(name));
         }
 
         // A Private Network Access preflight from any-origin policies gets the
@@ -656,6 +730,7 @@ impl Policy {
     /// assert!(cors.policy().varies_by_origin());
     /// assert!(!tower_cors::CorsLayer::permissive().policy().varies_by_origin());
     /// ```
+    #[inline]
     pub fn varies_by_origin(&self) -> bool {
         !matches!(self.origins, OriginRule::Any)
     }
@@ -689,41 +764,17 @@ impl Policy {
     }
 
     /// Writes the headers of an allowed actual response.
-    pub(crate) fn apply_allowed(&self, allow_origin: &HeaderValue, headers: &mut HeaderMap) {
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.clone());
-        if self.credentials {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
-        } else {
-            headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
-        }
-        let expose = match &self.expose {
-            Expose::None => None,
-            Expose::Value(value) => Some(value.clone()),
-            Expose::ResponseHeaders => exposable_names(headers),
-        };
-        match expose {
-            Some(value) => {
-                headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, value);
-            }
-            None => {
-                headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
-            }
-        }
-        self.apply_vary(headers);
+    pub(crate) fn apply_allowed(&self, allow_origin: HeaderValue, headers: &mut HeaderMap) {
+        self.actual_headers().apply(allow_origin, headers);
     }
 
-    /// Strips CORS headers the inner service set on a refused request's response.
-    pub(crate) fn apply_rejected(&self, headers: &mut HeaderMap) {
-        headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
-        headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
-        headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
-        self.apply_vary(headers);
-    }
-
-    /// Adds `Vary: Origin` when responses depend on the origin.
-    pub(crate) fn apply_vary(&self, headers: &mut HeaderMap) {
-        if self.varies_by_origin() {
-            merge_vary(headers, &VARY_ORIGIN);
+    /// What allowed actual responses get besides `Access-Control-Allow-Origin`.
+    #[inline]
+    pub(crate) fn actual_headers(&self) -> ActualHeaders {
+        ActualHeaders {
+            credentials: self.credentials,
+            expose: self.expose.clone(),
+            vary: self.varies_by_origin(),
         }
     }
 
@@ -749,9 +800,90 @@ impl Policy {
     }
 }
 
+/// The headers of an allowed actual response besides
+/// `Access-Control-Allow-Origin`, copied out of the policy so that the
+/// response future needs no reference to it (an `Arc` clone per request).
+#[derive(Debug, Clone)]
+pub(crate) struct ActualHeaders {
+    credentials: bool,
+    expose: Expose,
+    vary: bool,
+}
+
+impl ActualHeaders {
+    /// Writes the CORS headers of an allowed actual response, replacing the
+    /// ones the inner service set.
+    pub(crate) fn apply(self, allow_origin: HeaderValue, headers: &mut HeaderMap) {
+        // Looked for once, before adding ours: removing what is not there
+        // costs a hash probe each, and inner services rarely set CORS headers.
+        let inner_set_cors = has_cors_headers(headers);
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+        if self.credentials {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+        } else if inner_set_cors {
+            headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
+        }
+        let expose = match self.expose {
+            Expose::None => None,
+            Expose::Value(value) => Some(value),
+            Expose::ResponseHeaders => exposable_names(headers),
+        };
+        match expose {
+            Some(value) => {
+                headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, value);
+            }
+            None if inner_set_cors => {
+                headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
+            }
+            None => {}
+        }
+        if self.vary {
+            merge_vary(headers, &VARY_ORIGIN);
+        }
+    }
+}
+
+/// Strips CORS headers the inner service set on a refused request's
+/// response, and merges `Vary: Origin` if the policy depends on the origin.
+pub(crate) fn apply_rejected(headers: &mut HeaderMap, vary: bool) {
+    if has_cors_headers(headers) {
+        headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+        headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
+        headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
+    }
+    if vary {
+        merge_vary(headers, &VARY_ORIGIN);
+    }
+}
+
+/// Whether any response header is named `access-control-*`: one pass over
+/// the names, cheaper than a lookup per CORS header on usual responses.
+fn has_cors_headers(headers: &HeaderMap) -> bool {
+    headers
+        .keys()
+        .any(|name| name.as_str().starts_with("access-control-"))
+}
+
+/// Whether `name` is in `list` (lowercase, sorted), ignoring ASCII case.
+fn is_listed(list: &[HeaderName], name: &str) -> bool {
+    // Browsers send lowercase names: then plain byte order (memcmp) finds
+    // them; other casings take the slower case-folding comparison.
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        list.binary_search_by(|probe| cmp_ignore_ascii_case(probe.as_str(), name))
+    } else {
+        list.binary_search_by(|probe| probe.as_str().cmp(name))
+    }
+    .is_ok()
+}
+
 /// Orders two header names as if both were lowercase.
 fn cmp_ignore_ascii_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        match x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()) {
+            Ordering::Equal => {}
+            unequal => return unequal,
+        }
+    }
+    a.len().cmp(&b.len())
 }

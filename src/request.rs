@@ -4,7 +4,7 @@
 use std::fmt;
 
 use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
-use http::{HeaderMap, HeaderValue, Method};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
 use crate::origin::is_well_formed;
 
@@ -48,7 +48,8 @@ pub const MAX_REQUEST_HEADERS_BYTES: usize = 4096;
 pub const MAX_REQUEST_HEADERS_ITEMS: usize = 64;
 
 /// The preflight header asking for Private Network Access.
-pub(crate) const REQUEST_PRIVATE_NETWORK: &str = "access-control-request-private-network";
+pub(crate) const REQUEST_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-request-private-network");
 
 /// Whether a CORS request is an actual request or a preflight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -137,8 +138,8 @@ impl fmt::Display for Malformed {
 /// A request's `Origin`, checked to have the shape of a serialized origin.
 #[derive(Debug, Clone, Copy)]
 pub struct Origin<'a> {
+    /// Checked by [`is_well_formed`]: visible ASCII.
     value: &'a HeaderValue,
-    text: &'a str,
 }
 
 impl<'a> Origin<'a> {
@@ -152,7 +153,9 @@ impl<'a> Origin<'a> {
     /// assert_eq!(parsed.origin().unwrap().as_str(), "https://a.example");
     /// ```
     pub fn as_str(&self) -> &'a str {
-        self.text
+        // Well-formed origins are visible ASCII, so this never fails; done on
+        // demand, as exact matching needs only the bytes.
+        std::str::from_utf8(self.value.as_bytes()).unwrap_or_default()
     }
 
     /// The header value itself.
@@ -179,23 +182,21 @@ impl<'a> Origin<'a> {
     /// assert!(origin.is_null());
     /// ```
     pub fn is_null(&self) -> bool {
-        self.text == "null"
+        self.value.as_bytes() == b"null"
     }
 
-    fn parse(headers: &'a HeaderMap) -> Result<Option<Self>, Malformed> {
-        let mut all = headers.get_all(ORIGIN).iter();
-        let Some(value) = all.next() else {
-            return Ok(None);
-        };
-        if all.next().is_some() {
+    /// Validates the first `Origin` line; `rest` are the lines after it.
+    fn parse(
+        value: &'a HeaderValue,
+        mut rest: http::header::ValueIter<'a, HeaderValue>,
+    ) -> Result<Self, Malformed> {
+        if rest.next().is_some() {
             return Err(Malformed::MultipleOrigins);
         }
         if !is_well_formed(value.as_bytes()) {
             return Err(Malformed::Origin);
         }
-        // Well-formed origins are visible ASCII, so this never fails.
-        let text = value.to_str().map_err(|_| Malformed::Origin)?;
-        Ok(Some(Origin { value, text }))
+        Ok(Origin { value })
     }
 }
 
@@ -205,7 +206,6 @@ pub struct Preflight<'a> {
     origin: Origin<'a>,
     method: &'a HeaderValue,
     headers: RequestedHeaders<'a>,
-    private_network: bool,
 }
 
 impl<'a> Preflight<'a> {
@@ -312,7 +312,11 @@ impl<'a> Preflight<'a> {
     /// assert!(p.requests_private_network());
     /// ```
     pub fn requests_private_network(&self) -> bool {
-        self.private_network
+        // Looked up on demand: only policies allowing private network access ask.
+        self.headers
+            .map
+            .get(REQUEST_PRIVATE_NETWORK)
+            .is_some_and(|v| v.as_bytes() == b"true")
     }
 }
 
@@ -392,31 +396,32 @@ impl<'a> CorsRequest<'a> {
     /// assert!(matches!(CorsRequest::parse(req.method(), req.headers()), Ok(CorsRequest::NotCors)));
     /// ```
     pub fn parse(method: &Method, headers: &'a HeaderMap) -> Result<Self, InvalidRequest> {
-        let Some(kind) = RequestKind::of(method, headers) else {
+        // One lookup per header, each value visited once: this runs on every request.
+        let mut origins = headers.get_all(ORIGIN).iter();
+        let Some(origin) = origins.next() else {
             return Ok(CorsRequest::NotCors);
         };
+        let mut methods = (method == Method::OPTIONS)
+            .then(|| headers.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter());
+        let requested_method = methods.as_mut().and_then(Iterator::next);
+        let kind = match requested_method {
+            Some(_) => RequestKind::Preflight,
+            None => RequestKind::Actual,
+        };
         let invalid = |problem| InvalidRequest { kind, problem };
-        let origin = Origin::parse(headers)
-            .map_err(invalid)?
-            .ok_or(invalid(Malformed::Origin))?;
-        if kind == RequestKind::Actual {
+        let origin = Origin::parse(origin, origins).map_err(invalid)?;
+        let (Some(method), Some(mut methods)) = (requested_method, methods) else {
             return Ok(CorsRequest::Actual(origin));
-        }
+        };
 
-        let mut methods = headers.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter();
-        let method = methods.next().ok_or(invalid(Malformed::RequestMethod))?;
         if methods.next().is_some() || !is_token(method.as_bytes()) {
             return Err(invalid(Malformed::RequestMethod));
         }
         let requested = RequestedHeaders::parse(headers).map_err(invalid)?;
-        let private_network = headers
-            .get(REQUEST_PRIVATE_NETWORK)
-            .is_some_and(|v| v.as_bytes() == b"true");
         Ok(CorsRequest::Preflight(Preflight {
             origin,
             method,
             headers: requested,
-            private_network,
         }))
     }
 
@@ -477,6 +482,12 @@ impl<'a> CorsRequest<'a> {
 #[derive(Debug, Clone)]
 pub struct RequestedHeaders<'a> {
     map: &'a HeaderMap,
+    /// The first line, kept so that the usual single line needs no lookup.
+    first: Option<&'a HeaderValue>,
+    /// Whether there are lines after the first.
+    more_lines: bool,
+    /// Whether `authorization` was requested, noted while checking.
+    authorization: bool,
     /// Index of the next header line to split.
     next_line: usize,
     /// What is left of the line being split.
@@ -486,8 +497,9 @@ pub struct RequestedHeaders<'a> {
 impl<'a> RequestedHeaders<'a> {
     fn parse(headers: &'a HeaderMap) -> Result<Self, Malformed> {
         let all = headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS);
-        let (mut bytes, mut items) = (0usize, 0usize);
+        let (mut bytes, mut names, mut lines) = (0usize, Names::default(), 0usize);
         for (index, line) in all.iter().enumerate() {
+            lines = index + 1;
             bytes += line.len();
             if index >= MAX_REQUEST_HEADERS_ITEMS {
                 return Err(Malformed::TooManyRequestHeaders);
@@ -495,25 +507,22 @@ impl<'a> RequestedHeaders<'a> {
             if bytes > MAX_REQUEST_HEADERS_BYTES {
                 return Err(Malformed::RequestHeadersTooLong);
             }
-            for item in line.as_bytes().split(|&b| b == b',') {
-                let item = trim_ows(item);
-                if item.is_empty() {
-                    continue;
-                }
-                if !is_token(item) {
-                    return Err(Malformed::RequestHeaderName);
-                }
-                items += 1;
-                if items > MAX_REQUEST_HEADERS_ITEMS {
-                    return Err(Malformed::TooManyRequestHeaders);
-                }
-            }
+            count_names(line.as_bytes(), &mut names)?;
         }
         Ok(RequestedHeaders {
             map: headers,
+            first: all.iter().next(),
+            more_lines: lines > 1,
+            authorization: names.authorization,
             next_line: 0,
             current: "",
         })
+    }
+
+    /// Whether `authorization` (in any case) is among the names: it needs
+    /// naming even where `*` allows every other header.
+    pub(crate) fn includes_authorization(&self) -> bool {
+        self.authorization
     }
 
     /// Whether no header names were requested.
@@ -548,18 +557,30 @@ impl<'a> Iterator for RequestedHeaders<'a> {
     fn next(&mut self) -> Option<&'a str> {
         loop {
             if self.current.is_empty() {
-                // Validated as tokens and separators: visible ASCII.
-                let line = self.lines().nth(self.next_line)?;
+                let line = match self.next_line {
+                    0 => self.first?,
+                    _ if !self.more_lines => return None,
+                    n => self.lines().nth(n)?,
+                };
                 self.next_line += 1;
-                self.current = line.to_str().unwrap_or_default();
+                // Validated as tokens and separators: visible ASCII.
+                self.current = std::str::from_utf8(line.as_bytes()).unwrap_or_default();
                 continue;
             }
-            let (item, rest) = match self.current.find(',') {
-                Some(i) => (&self.current[..i], &self.current[i + 1..]),
-                None => (self.current, ""),
-            };
-            self.current = rest;
-            let item = item.trim_matches([' ', '\t']);
+            // Byte positions: the line is ASCII, so every index is a char
+            // boundary; a plain loop beats `str::find` on names this short.
+            let bytes = self.current.as_bytes();
+            let end = bytes.iter().position(|&b| b == b',').unwrap_or(bytes.len());
+            let start = bytes[..end]
+                .iter()
+                .position(|&b| !matches!(b, b' ' | b'\t'))
+                .unwrap_or(end);
+            let stop = bytes[..end]
+                .iter()
+                .rposition(|&b| !matches!(b, b' ' | b'\t'))
+                .map_or(start, |i| i + 1);
+            let item = &self.current[start..stop];
+            self.current = self.current.get(end + 1..).unwrap_or("");
             if !item.is_empty() {
                 return Some(item);
             }
@@ -567,37 +588,167 @@ impl<'a> Iterator for RequestedHeaders<'a> {
     }
 }
 
-fn trim_ows(mut s: &[u8]) -> &[u8] {
-    while let [b' ' | b'\t', rest @ ..] = s {
-        s = rest;
+/// What the lines of `Access-Control-Request-Headers` checked so far hold.
+#[derive(Debug, Default, PartialEq)]
+struct Names {
+    /// Non-empty items.
+    count: usize,
+    /// Whether one of them is `authorization` (in any case).
+    authorization: bool,
+}
+
+/// Checks one line of `Access-Control-Request-Headers` in a single pass:
+/// comma-separated items, each empty or a token with optional surrounding
+/// spaces and tabs. Adds the line's names to `names`.
+fn count_names(line: &[u8], names: &mut Names) -> Result<(), Malformed> {
+    let is_ows = |b: u8| b == b' ' || b == b'\t';
+    let mut i = 0;
+    // One item per turn; tight loops over runs of the same kind of byte.
+    loop {
+        while i < line.len() && is_ows(line[i]) {
+            i += 1;
+        }
+        match line.get(i) {
+            None => return Ok(()),
+            Some(b',') => {
+                i += 1;
+                continue;
+            }
+            Some(_) => {}
+        }
+        let start = i;
+        while i < line.len() && TCHAR[usize::from(line[i])] {
+            i += 1;
+        }
+        let name = &line[start..i];
+        while i < line.len() && is_ows(line[i]) {
+            i += 1;
+        }
+        // The item must end here; a name that is empty or followed by
+        // anything else is not a token.
+        if name.is_empty() || !matches!(line.get(i), None | Some(b',')) {
+            return Err(Malformed::RequestHeaderName);
+        }
+        i += 1;
+        names.count += 1;
+        if names.count > MAX_REQUEST_HEADERS_ITEMS {
+            return Err(Malformed::TooManyRequestHeaders);
+        }
+        names.authorization |= name.eq_ignore_ascii_case(b"authorization");
     }
-    while let [rest @ .., b' ' | b'\t'] = s {
-        s = rest;
-    }
-    s
 }
 
 /// RFC 9110 `token`: one or more tchar.
 pub(crate) fn is_token(s: &[u8]) -> bool {
-    !s.is_empty()
-        && s.iter().all(|&b| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'!' | b'#'
-                        | b'$'
-                        | b'%'
-                        | b'&'
-                        | b'\''
-                        | b'*'
-                        | b'+'
-                        | b'-'
-                        | b'.'
-                        | b'^'
-                        | b'_'
-                        | b'`'
-                        | b'|'
-                        | b'~'
-                )
-        })
+    !s.is_empty() && s.iter().all(|&b| TCHAR[usize::from(b)])
+}
+
+/// Which bytes are RFC 9110 `tchar`: a table, as this runs per requested header.
+static TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    table
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn trim(mut s: &[u8]) -> &[u8] {
+        while let [b' ' | b'\t', rest @ ..] = s {
+            s = rest;
+        }
+        while let [rest @ .., b' ' | b'\t'] = s {
+            s = rest;
+        }
+        s
+    }
+
+    /// The plain reading of the grammar `count_names` checks in one pass.
+    fn split_trim_check(line: &[u8], names: &mut Names) -> Result<(), Malformed> {
+        for item in line.split(|&b| b == b',').map(trim) {
+            if item.is_empty() {
+                continue;
+            }
+            if !is_token(item) {
+                return Err(Malformed::RequestHeaderName);
+            }
+            names.count += 1;
+            if names.count > MAX_REQUEST_HEADERS_ITEMS {
+                return Err(Malformed::TooManyRequestHeaders);
+            }
+            names.authorization |= item.eq_ignore_ascii_case(b"authorization");
+        }
+        Ok(())
+    }
+
+    fn line_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            4 => Just(b','),
+            3 => Just(b' '),
+            1 => Just(b'\t'),
+            6 => prop::sample::select(b"abcXYZ-_09!~".to_vec()),
+            2 => Just(b'A'),
+            1 => any::<u8>(),
+        ];
+        let authorization = Just(b"Authorization".to_vec());
+        prop::collection::vec(
+            prop_oneof![8 => byte.prop_map(|b| vec![b]), 1 => authorization],
+            0..120,
+        )
+        .prop_map(|chunks| chunks.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn count_names_agrees_with_split_trim_and_check(
+            line in line_bytes(),
+            counted in 0usize..70,
+        ) {
+            let (mut fast, mut plain) = (Names { count: counted, authorization: false }, Names { count: counted, authorization: false });
+            let (fast_result, plain_result) = (count_names(&line, &mut fast), split_trim_check(&line, &mut plain));
+            prop_assert_eq!(fast_result, plain_result);
+            if fast_result.is_ok() {
+                prop_assert_eq!(fast, plain);
+            }
+        }
+
+        #[test]
+        fn requested_headers_iterate_the_trimmed_non_empty_items(line in line_bytes()) {
+            let Ok(value) = HeaderValue::from_bytes(&line) else { return Ok(()) };
+            let mut headers = HeaderMap::new();
+            headers.insert(ACCESS_CONTROL_REQUEST_HEADERS, value);
+            let Ok(requested) = RequestedHeaders::parse(&headers) else { return Ok(()) };
+            let expected: Vec<&[u8]> = line
+                .split(|&b| b == b',')
+                .map(trim)
+                .filter(|item| !item.is_empty())
+                .collect();
+            let got: Vec<&[u8]> = requested.map(str::as_bytes).collect();
+            prop_assert_eq!(got, expected);
+        }
+    }
 }

@@ -13,7 +13,8 @@ use tower_service::Service;
 
 use crate::async_origin::{self, ActualCheck, PreflightCheck, Started};
 use crate::builder::CorsBuilder;
-use crate::policy::{Decision, Policy};
+use crate::headers::{merge_vary, VARY_ORIGIN};
+use crate::policy::{apply_rejected, ActualHeaders, Decision, Policy};
 
 /// CORS as a Tower layer: a compiled [`Policy`] behind an `Arc`, cheap to clone.
 ///
@@ -197,15 +198,18 @@ impl<S> Cors<S> {
     }
 }
 
-/// What to do to the inner service's response.
+/// What to do to the inner service's response: owns what it needs, so the
+/// future holds no `Arc` of the policy.
 #[derive(Debug)]
 enum Finish {
-    /// Not a CORS request: add `Vary: Origin` if the policy needs it.
+    /// Not a CORS request, under a policy that depends on the origin: merge
+    /// `Vary: Origin`.
     Vary,
     /// Allowed: write the CORS headers with this `Access-Control-Allow-Origin`.
-    Allow(HeaderValue),
-    /// Refused actual request: strip CORS headers, add `Vary: Origin`.
-    Strip,
+    Allow(HeaderValue, ActualHeaders),
+    /// Refused actual request: strip CORS headers, merge `Vary: Origin` if
+    /// the policy depends on the origin.
+    Strip { vary: bool },
 }
 
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S>
@@ -222,40 +226,68 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let (parts, body) = request.into_parts();
-        let finish = match self.policy.decide(&parts) {
-            Decision::NotCors if !self.policy.varies_by_origin() => {
-                return ResponseFuture::forward(
-                    self.inner.call(Request::from_parts(parts, body)),
-                    None,
-                );
-            }
-            Decision::NotCors => Finish::Vary,
-            Decision::Actual(allowed) => Finish::Allow(allowed.allow_origin().clone()),
-            Decision::Preflight(allowed) => {
-                return ResponseFuture::ready(allowed.response());
-            }
-            Decision::Rejected(rejected) => {
-                let is_preflight = rejected.is_preflight();
-                if let Some(started) = async_origin::start(&self.policy, &rejected, &parts) {
+        if self.policy.needs_parts() {
+            // Predicates see the request head as `Parts`: split the request.
+            let (parts, body) = request.into_parts();
+            let decision = self.policy.decide(&parts);
+            if let Decision::Rejected(rejected) = &decision {
+                // An origin the static rules refused may still pass the async
+                // predicate (async_origin.rs).
+                if let Some(started) = async_origin::start(&self.policy, rejected, &parts) {
                     let policy = Arc::clone(&self.policy);
-                    return if is_preflight {
+                    return if rejected.is_preflight() {
                         ResponseFuture::async_preflight(started, parts, policy)
                     } else {
                         let future = self.inner.call(Request::from_parts(parts, body));
                         ResponseFuture::async_actual(future, started, policy)
                     };
                 }
-                crate::trace::rejected(&rejected);
-                if rejected.is_preflight() {
-                    return ResponseFuture::ready(self.policy.rejected_preflight_response());
-                }
-                Finish::Strip
             }
-        };
-        let future = self.inner.call(Request::from_parts(parts, body));
-        ResponseFuture::forward(future, Some((finish, Arc::clone(&self.policy))))
+            return match next_step(&self.policy, decision) {
+                Step::Answer(response) => ResponseFuture::ready(response),
+                Step::Forward(finish) => {
+                    let future = self.inner.call(Request::from_parts(parts, body));
+                    ResponseFuture::forward(future, finish)
+                }
+            };
+        }
+        // Without predicates, decide on the request as it is: splitting and
+        // rebuilding it would copy it twice.
+        let decision = self.policy.decide_head(request.method(), request.headers());
+        match next_step(&self.policy, decision) {
+            Step::Answer(response) => ResponseFuture::ready(response),
+            Step::Forward(finish) => ResponseFuture::forward(self.inner.call(request), finish),
+        }
     }
+}
+
+/// What [`Cors`] does with a request once decided; owns what it needs, so
+/// the request can move on to the inner service.
+enum Step<B> {
+    /// Answer without the inner service.
+    Answer(Response<B>),
+    /// Call the inner service, then finish its response.
+    Forward(Option<Finish>),
+}
+
+fn next_step<B: Default>(policy: &Policy, decision: Decision<'_>) -> Step<B> {
+    Step::Forward(Some(match decision {
+        Decision::NotCors if !policy.varies_by_origin() => return Step::Forward(None),
+        Decision::NotCors => Finish::Vary,
+        Decision::Actual(allowed) => {
+            Finish::Allow(allowed.allow_origin().clone(), policy.actual_headers())
+        }
+        Decision::Preflight(allowed) => return Step::Answer(allowed.response()),
+        Decision::Rejected(rejected) => {
+            crate::trace::rejected(&rejected);
+            if rejected.is_preflight() {
+                return Step::Answer(policy.rejected_preflight_response());
+            }
+            Finish::Strip {
+                vary: policy.varies_by_origin(),
+            }
+        }
+    }))
 }
 
 pin_project_lite::pin_project! {
@@ -271,7 +303,7 @@ pin_project_lite::pin_project! {
     #[project = StateProj]
     enum State<F, B> {
         Ready { response: Option<Response<B>> },
-        Inner { #[pin] future: F, finish: Option<(Finish, Arc<Policy>)> },
+        Inner { #[pin] future: F, finish: Option<Finish> },
         // The two states of `allow_origin_async_predicate` (async_origin.rs):
         // boxed, so they don't grow the future of every other request.
         AsyncActual { #[pin] future: F, check: Box<ActualCheck<B>> },
@@ -280,7 +312,7 @@ pin_project_lite::pin_project! {
 }
 
 impl<F, B> ResponseFuture<F, B> {
-    fn forward(future: F, finish: Option<(Finish, Arc<Policy>)>) -> Self {
+    fn forward(future: F, finish: Option<Finish>) -> Self {
         ResponseFuture {
             state: State::Inner { future, finish },
         }
@@ -342,12 +374,12 @@ where
                     Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
                     Poll::Ready(Ok(response)) => response,
                 };
-                if let Some((finish, policy)) = finish.take() {
+                if let Some(finish) = finish.take() {
                     let headers = response.headers_mut();
                     match finish {
-                        Finish::Vary => policy.apply_vary(headers),
-                        Finish::Allow(origin) => policy.apply_allowed(&origin, headers),
-                        Finish::Strip => policy.apply_rejected(headers),
+                        Finish::Vary => merge_vary(headers, &VARY_ORIGIN),
+                        Finish::Allow(origin, actual) => actual.apply(origin, headers),
+                        Finish::Strip { vary } => apply_rejected(headers, vary),
                     }
                 }
                 Poll::Ready(Ok(response))

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End to end: a one-thread hyper server on loopback under wrk, for scenarios
+# (b) simple GET from an allowed origin and (d) allowed preflight, with no
+# layer, tower-http's CorsLayer and tower-cors. Not run in CI.
+#
+# Needs wrk (Debian: apt-get install -y wrk). Bounded: ROUNDS x 2 scenarios x
+# 3 contestants x DURATION seconds (default 2 x 2 x 3 x 4 s = 48 s).
+#   bash benches/e2e.sh            # prints a Markdown table (best round per cell)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-4}
+ROUNDS=${ROUNDS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+PORT=${PORT:-18080}
+ORIGIN="https://admin.example.com"
+
+command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 1; }
+bin=$(cargo bench --bench cors --no-run --message-format=json 2>/dev/null \
+  | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
+[ -x "$bin" ] || { echo "could not build the bench binary" >&2; exit 1; }
+
+lua=$(mktemp --suffix=.lua)
+server=
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null || true
+  rm -f "$lua"
+}
+trap cleanup EXIT
+
+# wrk script for a scenario: (b) GET with Origin; (d) the preflight.
+script() {
+  if [ "$1" = d ]; then
+    cat >"$lua" <<EOF
+wrk.method = "OPTIONS"
+wrk.headers["Origin"] = "$ORIGIN"
+wrk.headers["Access-Control-Request-Method"] = "PUT"
+wrk.headers["Access-Control-Request-Headers"] = "content-type,x-requested-with"
+EOF
+  else
+    cat >"$lua" <<EOF
+wrk.method = "GET"
+wrk.headers["Origin"] = "$ORIGIN"
+EOF
+  fi
+}
+
+declare -A best
+for round in $(seq "$ROUNDS"); do
+  for scenario in b d; do
+    script "$scenario"
+    for who in none tower-http ours; do
+      taskset -c 0 "$bin" --serve "$scenario" "$who" "$PORT" &
+      server=$!
+      for _ in $(seq 50); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+        sleep 0.1
+      done
+      rps=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$lua" \
+        "http://127.0.0.1:$PORT/" | awk '/Requests\/sec/ {print $2}')
+      kill "$server"; wait "$server" 2>/dev/null || true; server=
+      echo "round $round ($scenario) $who: $rps req/s" >&2
+      key="$scenario $who"
+      if [ -z "${best[$key]:-}" ] || awk "BEGIN {exit !($rps > ${best[$key]})}"; then
+        best[$key]=$rps
+      fi
+    done
+  done
+done
+
+echo "| scenario | no layer req/s | tower-http req/s (% of no layer) | tower-cors req/s (% of no layer) |"
+echo "|---|---:|---:|---:|"
+for scenario in b d; do
+  none=${best["$scenario none"]}
+  theirs=${best["$scenario tower-http"]}
+  ours=${best["$scenario ours"]}
+  awk -v s="$scenario" -v n="$none" -v t="$theirs" -v o="$ours" 'BEGIN {
+    printf "| (%s) | %.0f | %.0f (%.1f %%) | %.0f (%.1f %%) |\n", s, n, t, 100*t/n, o, 100*o/n }'
+done

@@ -1,0 +1,132 @@
+//! Heap allocations per request, counted by a global allocator, for every
+//! benchmark scenario (benches/scenarios/mod.rs) and all three contestants.
+//!
+//! Pins issue 7's allocation targets so a regression fails CI: tower-cors adds
+//! no allocation for requests without `Origin` (a) nor for a refused origin
+//! (c), at most the bounds below elsewhere, and always fewer than tower-http.
+//! Run with `--nocapture` to see the table.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::task::Context;
+
+#[path = "../benches/scenarios/mod.rs"]
+mod scenarios;
+
+use scenarios::{noop_waker, serve, Contestants, Scenario, Who};
+
+thread_local! {
+    /// Allocations made by this thread; each test thread counts its own.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// The system allocator, counting `alloc`, `alloc_zeroed` and `realloc`
+/// calls per thread.
+struct Counting;
+
+fn count_one() {
+    // `try_with`: the thread-local may already be gone while a thread exits.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments, so
+// `System`'s guarantees hold; counting touches only a const-initialised
+// thread-local `Cell`, which neither allocates nor unwinds.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: forwarded unchanged; the caller upholds `alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: as for `alloc`.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count_one();
+        // SAFETY: `ptr` and `layout` come from this allocator, i.e. from `System`.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` and `layout` come from this allocator, i.e. from `System`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Most allocations tower-cors may add per request over no layer, by
+/// scenario: the counts measured when this was written. Lower is welcome
+/// (then lower the bound); higher fails.
+const OURS_AT_MOST: [(&str, isize); 8] = [
+    ("a", 0),
+    ("b", 0),
+    ("c", 0),
+    ("d", 0),
+    ("e", 0),
+    ("f", 0),
+    ("g", 0),
+    ("h", 0),
+];
+
+/// Allocations while serving one clone of the scenario's request, including
+/// dropping the response; the clone itself is made before counting starts.
+fn allocations(contestants: &mut Contestants, who: Who, scenario: &Scenario) -> isize {
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let request = scenario.request.clone();
+    let before = ALLOCATIONS.with(Cell::get);
+    let response = match who {
+        Who::None => serve(&mut contestants.none, request, &mut cx),
+        Who::TowerHttp => serve(&mut contestants.tower_http, request, &mut cx),
+        Who::Ours => serve(&mut contestants.ours, request, &mut cx),
+    };
+    drop(response);
+    (ALLOCATIONS.with(Cell::get) - before) as isize
+}
+
+#[test]
+fn tower_cors_allocates_less_than_tower_http_and_nothing_without_an_allowed_origin() {
+    let mut failures = Vec::new();
+    println!("| scenario | no layer | tower-http | tower-cors | tower-http added | tower-cors added | bound |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for scenario in scenarios::all() {
+        let mut contestants = scenario.contestants();
+        // One warm-up request per contestant, then the measured one.
+        let [none, theirs, ours] = Who::ALL.map(|who| {
+            allocations(&mut contestants, who, &scenario);
+            allocations(&mut contestants, who, &scenario)
+        });
+        // Negative when the layer skips work the bare service does: a
+        // preflight answered by the layer never builds the inner response.
+        let (theirs_total, ours_total) = (theirs, ours);
+        let (theirs, ours) = (theirs - none, ours - none);
+        let bound = OURS_AT_MOST
+            .iter()
+            .find(|(id, _)| *id == scenario.id)
+            .expect("a bound per scenario")
+            .1;
+        println!(
+            "| ({}) {} | {none} | {theirs_total} | {ours_total} | {theirs} | {ours} | {bound} |",
+            scenario.id, scenario.name
+        );
+        if ours > bound {
+            failures.push(format!(
+                "({}) {}: tower-cors adds {ours} allocations, at most {bound} allowed",
+                scenario.id, scenario.name
+            ));
+        }
+        if ours > 0 && ours >= theirs {
+            failures.push(format!(
+                "({}) {}: tower-cors adds {ours} allocations, tower-http {theirs}",
+                scenario.id, scenario.name
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
