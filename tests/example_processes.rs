@@ -34,8 +34,14 @@ fn example_binary(name: &str) -> PathBuf {
 
 /// Starts a server example on PORT=0; returns it and its `host:port`.
 fn start(name: &str) -> (Server, String) {
+    start_with(name, &[])
+}
+
+/// [`start`] with extra environment variables.
+fn start_with(name: &str, env: &[(&str, &str)]) -> (Server, String) {
     let mut child = Command::new(example_binary(name))
         .env("PORT", "0")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -176,4 +182,61 @@ fn config_example_loads_cors_toml_and_names_bad_fields() {
         stderr.contains("allow_methods[1]: \"TRACE\" is a forbidden method"),
         "{stderr}"
     );
+}
+
+fn preflight_from(addr: &str, origin: &str) -> String {
+    send(
+        addr,
+        &format!(
+            "OPTIONS /api/items HTTP/1.1\r\nOrigin: {origin}\r\n\
+             Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\n"
+        ),
+    )
+}
+
+/// `examples/axum.rs` answers the README's curl preflight, allows the
+/// origins of `$ALLOWED_ORIGINS`, and refuses others without calling a handler.
+#[test]
+fn axum_example_answers_the_readme_preflight_and_refuses_other_origins() {
+    let (_server, addr) = start_with(
+        "axum",
+        &[(
+            "ALLOWED_ORIGINS",
+            "https://app.example.com, https://*.example.com",
+        )],
+    );
+
+    let allowed = preflight_from(&addr, "http://localhost:5173");
+    assert!(allowed.starts_with("http/1.1 204"), "{allowed}");
+    assert!(
+        allowed.contains("access-control-allow-origin: http://localhost:5173\r\n"),
+        "{allowed}"
+    );
+    assert!(allowed.contains("access-control-allow-credentials: true\r\n"));
+    assert!(allowed.contains("access-control-allow-methods: get, post\r\n"));
+    assert!(allowed.contains("access-control-allow-headers: content-type, authorization\r\n"));
+    assert!(allowed.contains(
+        "vary: origin, access-control-request-method, access-control-request-headers\r\n"
+    ));
+
+    // Origins from $ALLOWED_ORIGINS, exact and pattern.
+    assert!(preflight_from(&addr, "https://app.example.com")
+        .contains("access-control-allow-origin: https://app.example.com\r\n"));
+    assert!(preflight_from(&addr, "https://x.example.com")
+        .contains("access-control-allow-origin: https://x.example.com\r\n"));
+
+    let refused = preflight_from(&addr, "https://evil.example");
+    assert!(refused.starts_with("http/1.1 403"), "{refused}");
+    assert!(!refused.contains("access-control-allow"), "{refused}");
+
+    // The refused preflight never reached a handler: the list is unchanged.
+    let list = send(
+        &addr,
+        "GET /api/items HTTP/1.1\r\nOrigin: http://localhost:5173\r\n",
+    );
+    assert!(
+        list.contains("access-control-expose-headers: x-item-count\r\n"),
+        "{list}"
+    );
+    assert!(list.contains("x-item-count: 1\r\n"), "{list}");
 }
