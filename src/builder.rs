@@ -5,11 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::request::Parts;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderName, HeaderValue, Method, StatusCode};
 
 use crate::async_origin::AsyncOriginCheck;
 use crate::error::ConfigError;
 use crate::headers::{join, STAR};
+use crate::interned::interned;
 use crate::origin::{parse_configured, OriginMatcher, Predicate};
 use crate::policy::{Expose, HeaderRule, MethodRule, OriginRule, Policy};
 use crate::service::CorsLayer;
@@ -292,8 +293,10 @@ impl CorsBuilder {
     }
 
     /// How long browsers may cache a preflight answer
-    /// (`Access-Control-Max-Age`, whole seconds, at most 86400). Without it
-    /// browsers cache for 5 seconds.
+    /// (`Access-Control-Max-Age`, at most 86400 s). The header carries whole
+    /// seconds: a fraction of a second is dropped, and only the whole
+    /// seconds count against the limit. Without it browsers cache for 5
+    /// seconds.
     ///
     /// ```
     /// use std::time::Duration;
@@ -346,6 +349,13 @@ impl CorsBuilder {
     /// Validates the configuration and compiles it. Never panics; every
     /// refusal is a [`ConfigError`] naming the value and the fix.
     ///
+    /// Memory: the compiled header values (origins, method and header lists,
+    /// max-age) are copied once into a process-wide pool that is never
+    /// freed, so that copying them into responses costs no atomic operation.
+    /// The pool keeps each distinct value once, however often policies are
+    /// built, and holds at most 64 KiB (about 2 000 origins); values past
+    /// that stay with the policy and are freed with it.
+    ///
     /// ```
     /// use tower_cors::{ConfigError, CorsLayer};
     ///
@@ -366,12 +376,12 @@ impl CorsBuilder {
 
         let max_age = match self.max_age {
             None => None,
-            Some(age) if age > MAX_MAX_AGE => {
+            Some(age) if age.as_secs() > MAX_MAX_AGE.as_secs() => {
                 return Err(ConfigError::MaxAgeTooLong {
                     seconds: age.as_secs(),
                 })
             }
-            Some(age) => Some(HeaderValue::from(age.as_secs())),
+            Some(age) => Some(interned(HeaderValue::from(age.as_secs()))),
         };
         if !self.preflight_status.is_success() {
             return Err(ConfigError::PreflightStatusNotSuccess {
@@ -391,9 +401,7 @@ impl CorsBuilder {
             private_network: self.private_network,
             preflight_status: self.preflight_status,
             async_origin: self.async_origin,
-            preflight_headers: HeaderMap::new(),
-        }
-        .with_preflight_headers())
+        })
     }
 
     fn compile_origins(&self) -> Result<OriginRule, ConfigError> {
@@ -453,7 +461,7 @@ impl CorsBuilder {
         let listed = if methods.is_empty() {
             HeaderValue::from_static("GET, HEAD, POST")
         } else {
-            join(methods.iter().map(Method::as_str)).unwrap_or(STAR)
+            join(methods.iter().map(Method::as_str)).map_or(STAR, interned)
         };
         Ok((MethodRule::List(methods), listed))
     }
@@ -479,7 +487,7 @@ impl CorsBuilder {
         if self.any_header {
             return Ok((HeaderRule::Any, None));
         }
-        let value = join(names.iter().map(HeaderName::as_str));
+        let value = join(names.iter().map(HeaderName::as_str)).map(interned);
         names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         Ok((HeaderRule::List(names), value))
     }
@@ -508,7 +516,7 @@ impl CorsBuilder {
             Expose::Value(STAR)
         } else {
             match join(names) {
-                Some(value) => Expose::Value(value),
+                Some(value) => Expose::Value(interned(value)),
                 None => Expose::None,
             }
         })

@@ -30,13 +30,51 @@ pub(crate) fn join<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<Heade
     HeaderValue::from_str(&joined).ok()
 }
 
+/// What an inner response already has of the headers the layer writes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Existing {
+    /// A `Vary` header.
+    pub(crate) vary: bool,
+    /// Any `access-control-*` header.
+    pub(crate) cors: bool,
+}
+
+impl Existing {
+    /// One pass over the response's names: responses have few headers, so
+    /// this costs less than the hash probes it saves in the usual case,
+    /// where neither is there.
+    pub(crate) fn in_headers(headers: &HeaderMap) -> Existing {
+        let mut existing = Existing {
+            vary: false,
+            cors: false,
+        };
+        for name in headers.keys() {
+            existing.vary |= name == header::VARY;
+            existing.cors |= is_cors_name(name);
+        }
+        existing
+    }
+
+    /// Whether the response has a `Vary` header, when that is all there is
+    /// to know.
+    pub(crate) fn vary_in(headers: &HeaderMap) -> bool {
+        headers.keys().any(|name| name == header::VARY)
+    }
+}
+
+/// Whether `name` is `access-control-*`. The first byte rules out almost
+/// every other name without a string comparison.
+fn is_cors_name(name: &HeaderName) -> bool {
+    let name = name.as_str();
+    name.as_bytes().first() == Some(&b'a') && name.starts_with("access-control-")
+}
+
 /// Makes sure `Vary` lists `token` (lowercase), keeping every value the inner
-/// service set, as a single header line. Allocates only when the inner
-/// service set a `Vary` that lacks the token.
-pub(crate) fn merge_vary(headers: &mut HeaderMap, token: &HeaderValue) {
-    // Responses have few headers: a pass over their names costs less than
-    // the hash probe it saves in the usual case, no `Vary` yet.
-    if !headers.keys().any(|name| name == header::VARY) {
+/// service set, as a single header line. `present` says whether the
+/// response has a `Vary` header already ([`Existing::vary`]). Allocates only
+/// when the inner service set a `Vary` that lacks the token.
+pub(crate) fn merge_vary(headers: &mut HeaderMap, token: &HeaderValue, present: bool) {
+    if !present {
         headers.insert(header::VARY, token.clone());
         return;
     }
@@ -117,7 +155,8 @@ mod tests {
         for v in existing {
             h.append(header::VARY, HeaderValue::from_static(v));
         }
-        merge_vary(&mut h, &VARY_ORIGIN);
+        let present = Existing::in_headers(&h).vary;
+        merge_vary(&mut h, &VARY_ORIGIN, present);
         h.get_all(header::VARY)
             .iter()
             .map(|v| v.to_str().unwrap().to_owned())

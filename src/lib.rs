@@ -105,6 +105,7 @@ mod error;
 mod grpc_web;
 pub mod guide;
 mod headers;
+mod interned;
 mod origin;
 mod policy;
 mod public_suffix;

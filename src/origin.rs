@@ -16,6 +16,7 @@ use http::request::Parts;
 use http::HeaderValue;
 
 use crate::error::ConfigError;
+use crate::interned::interned;
 use crate::public_suffix::is_public_suffix;
 use crate::punycode::to_ascii_label;
 use crate::request::Origin;
@@ -535,7 +536,7 @@ impl OriginMatcher {
                 OriginSpec::Exact { canonical, .. } => {
                     if let Ok(value) = HeaderValue::from_str(&canonical) {
                         m.exact
-                            .insert(canonical.into_bytes().into_boxed_slice(), value);
+                            .insert(canonical.into_bytes().into_boxed_slice(), interned(value));
                     }
                 }
                 OriginSpec::Pattern(p) => {

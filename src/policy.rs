@@ -9,8 +9,8 @@ use http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
 
 use crate::async_origin::AsyncOriginCheck;
 use crate::headers::{
-    exposable_names, merge_vary, ALLOW_PRIVATE_NETWORK, STAR, STAR_AND_AUTHORIZATION, STAR_STATIC,
-    TRUE, VARY_ORIGIN, VARY_PREFLIGHT, VARY_PREFLIGHT_PRIVATE_NETWORK,
+    exposable_names, merge_vary, Existing, ALLOW_PRIVATE_NETWORK, STAR, STAR_AND_AUTHORIZATION,
+    STAR_STATIC, TRUE, VARY_ORIGIN, VARY_PREFLIGHT, VARY_PREFLIGHT_PRIVATE_NETWORK,
 };
 use crate::origin::{Matched, OriginMatcher};
 use crate::request::{CorsRequest, Malformed, Origin, Preflight, RequestKind, RequestedHeaders};
@@ -92,9 +92,6 @@ pub struct Policy {
     pub(crate) preflight_status: StatusCode,
     /// Asked when the static origin rules refuse (see `async_origin.rs`).
     pub(crate) async_origin: Option<AsyncOriginCheck>,
-    /// The headers every allowed preflight answer starts from, computed once
-    /// by [`Policy::with_preflight_headers`]; see [`AllowedPreflight::write_headers`].
-    pub(crate) preflight_headers: HeaderMap,
 }
 
 impl fmt::Debug for Policy {
@@ -202,10 +199,36 @@ impl fmt::Display for Rejection<'_> {
 }
 
 /// A refused CORS request: its kind and the reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub struct Rejected<'a> {
     kind: RequestKind,
-    reason: Rejection<'a>,
+    reason: Reason<'a>,
+}
+
+/// A [`Rejection`] as decided. A refused origin is kept as the header and
+/// read as text only when asked for: origin refusals are the common case,
+/// and the layer itself never asks unless it logs.
+#[derive(Clone, Copy)]
+enum Reason<'a> {
+    Origin(Origin<'a>),
+    Other(Rejection<'a>),
+}
+
+impl PartialEq for Rejected<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.reason() == other.reason()
+    }
+}
+
+impl Eq for Rejected<'_> {}
+
+impl fmt::Debug for Rejected<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rejected")
+            .field("kind", &self.kind)
+            .field("reason", &self.reason())
+            .finish()
+    }
 }
 
 impl<'a> Rejected<'a> {
@@ -248,7 +271,10 @@ impl<'a> Rejected<'a> {
     /// assert_eq!(rejected.reason(), Rejection::OriginNotAllowed("https://evil.example"));
     /// ```
     pub fn reason(&self) -> Rejection<'a> {
-        self.reason
+        match self.reason {
+            Reason::Origin(origin) => Rejection::OriginNotAllowed(origin.as_str()),
+            Reason::Other(reason) => reason,
+        }
     }
 
     /// Whether the refused request was a preflight.
@@ -278,7 +304,7 @@ impl fmt::Display for Rejected<'_> {
             RequestKind::Actual => "CORS request",
             RequestKind::Preflight => "CORS preflight",
         };
-        write!(f, "{kind} rejected: {}", self.reason)
+        write!(f, "{kind} rejected: {}", self.reason())
     }
 }
 
@@ -410,8 +436,8 @@ impl<'a> AllowedPreflight<'a> {
     /// assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_HEADERS], "content-type");
     /// ```
     pub fn headers(&self) -> HeaderMap {
-        let mut headers = self.policy.preflight_headers.clone();
-        self.write_headers(&mut headers);
+        let mut headers = HeaderMap::with_capacity(8);
+        self.answer().write(&mut headers);
         headers
     }
 
@@ -435,41 +461,90 @@ impl<'a> AllowedPreflight<'a> {
     /// assert!(response.body().is_empty());
     /// ```
     pub fn response<B: Default>(&self) -> Response<B> {
+        self.answer().into_response(HeaderMap::with_capacity(8))
+    }
+
+    /// The answer's values, owned: the service then reuses the preflight
+    /// request's own header map for them, which this borrows from.
+    pub(crate) fn answer(&self) -> PreflightAnswer {
+        let policy = self.policy;
+        let allow_methods = match policy.methods {
+            MethodRule::List(_) => policy.allow_methods.clone(),
+            // Browsers read `*` literally under credentials: echo the method.
+            MethodRule::Any if policy.credentials => self.preflight.method_value().clone(),
+            MethodRule::Any => STAR,
+        };
+        let allow_headers = match policy.headers {
+            HeaderRule::List(_) => policy.allow_headers.clone(),
+            // Likewise for header names; nothing requested, nothing to say.
+            HeaderRule::Any if policy.credentials => echo_list(&self.preflight.requested_headers()),
+            // `*` never covers `authorization`: name it when asked for.
+            HeaderRule::Any if self.authorization_requested => Some(STAR_AND_AUTHORIZATION),
+            HeaderRule::Any => Some(STAR),
+        };
+        PreflightAnswer {
+            status: policy.preflight_status,
+            allow_origin: self.allow_origin().clone(),
+            credentials: policy.credentials,
+            allow_methods,
+            allow_headers,
+            max_age: policy.max_age.clone(),
+            allow_private_network: policy.private_network
+                && self.preflight.requests_private_network(),
+            vary: if policy.private_network {
+                VARY_PREFLIGHT_PRIVATE_NETWORK
+            } else {
+                VARY_PREFLIGHT
+            },
+        }
+    }
+}
+
+/// An allowed preflight's answer with its values owned, so that it can be
+/// written into the request's own header map once the decision, which
+/// borrows that map, is done.
+#[derive(Debug)]
+pub(crate) struct PreflightAnswer {
+    status: StatusCode,
+    allow_origin: HeaderValue,
+    credentials: bool,
+    allow_methods: HeaderValue,
+    allow_headers: Option<HeaderValue>,
+    max_age: Option<HeaderValue>,
+    allow_private_network: bool,
+    vary: HeaderValue,
+}
+
+impl PreflightAnswer {
+    /// The response, with `headers` emptied and then holding the answer's
+    /// headers. Given the request's map, the answer allocates nothing.
+    pub(crate) fn into_response<B: Default>(self, mut headers: HeaderMap) -> Response<B> {
+        headers.clear();
+        let status = self.status;
+        self.write(&mut headers);
         let mut response = Response::new(B::default());
-        *response.status_mut() = self.policy.preflight_status;
-        *response.headers_mut() = self.policy.preflight_headers.clone();
-        self.write_headers(response.headers_mut());
+        *response.status_mut() = status;
+        *response.headers_mut() = headers;
         response
     }
 
-    /// Completes a clone of the policy's precomputed preflight headers with
-    /// what depends on the request. Replacing a value keeps the cloned map's
-    /// size, so only a Private Network Access answer can make it grow.
-    fn write_headers(&self, headers: &mut HeaderMap) {
-        let policy = self.policy;
-        if let AllowOrigin::Value(origin) = self.allow_origin {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+    /// Writes the headers in the order they are sent.
+    fn write(self, headers: &mut HeaderMap) {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, self.allow_origin);
+        if self.credentials {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
         }
-        if matches!(policy.methods, MethodRule::Any) && policy.credentials {
-            let method = self.preflight.method_value().clone();
-            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method);
+        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, self.allow_methods);
+        if let Some(value) = self.allow_headers {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
         }
-        match policy.headers {
-            HeaderRule::List(_) => {}
-            HeaderRule::Any if policy.credentials => {
-                match echo_list(&self.preflight.requested_headers()) {
-                    Some(echo) => headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, echo),
-                    None => headers.remove(header::ACCESS_CONTROL_ALLOW_HEADERS),
-                };
-            }
-            HeaderRule::Any if self.authorization_requested => {
-                headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, STAR_AND_AUTHORIZATION);
-            }
-            HeaderRule::Any => {}
+        if let Some(value) = self.max_age {
+            headers.insert(header::ACCESS_CONTROL_MAX_AGE, value);
         }
-        if policy.private_network && self.preflight.requests_private_network() {
+        if self.allow_private_network {
             headers.insert(ALLOW_PRIVATE_NETWORK, TRUE);
         }
+        headers.insert(header::VARY, self.vary);
     }
 }
 
@@ -516,47 +591,7 @@ impl Policy {
             private_network: false,
             preflight_status: StatusCode::NO_CONTENT,
             async_origin: None,
-            preflight_headers: HeaderMap::new(),
         }
-        .with_preflight_headers()
-    }
-
-    /// Computes [`Policy::preflight_headers`] from the other fields: every
-    /// header of an allowed preflight answer, with a placeholder where the
-    /// value depends on the request (filled in by
-    /// [`AllowedPreflight::write_headers`]), in the order they are sent.
-    pub(crate) fn with_preflight_headers(mut self) -> Policy {
-        // Placeholders: `*` for the origin (replaced unless the answer is
-        // `*`), the method (echoed under credentials) and the header list
-        // (echoed under credentials, or removed when nothing was requested).
-        let mut headers = HeaderMap::with_capacity(8);
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, STAR);
-        if self.credentials {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
-        }
-        let methods = match self.methods {
-            MethodRule::List(_) => self.allow_methods.clone(),
-            MethodRule::Any => STAR,
-        };
-        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods);
-        let allow_headers = match self.headers {
-            HeaderRule::List(_) => self.allow_headers.clone(),
-            HeaderRule::Any => Some(STAR),
-        };
-        if let Some(value) = allow_headers {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
-        }
-        if let Some(max_age) = &self.max_age {
-            headers.insert(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
-        }
-        let vary = if self.private_network {
-            VARY_PREFLIGHT_PRIVATE_NETWORK
-        } else {
-            VARY_PREFLIGHT
-        };
-        headers.insert(header::VARY, vary);
-        self.preflight_headers = headers;
-        self
     }
 
     /// Decides what to do with a request head. Pure: no I/O, no allocation,
@@ -614,7 +649,7 @@ impl Policy {
             Err(invalid) => {
                 return Decision::Rejected(Rejected {
                     kind: invalid.kind,
-                    reason: Rejection::Malformed(invalid.problem),
+                    reason: Reason::Other(Rejection::Malformed(invalid.problem)),
                 })
             }
         };
@@ -627,7 +662,7 @@ impl Policy {
                 }),
                 None => Decision::Rejected(Rejected {
                     kind: RequestKind::Actual,
-                    reason: Rejection::OriginNotAllowed(origin.as_str()),
+                    reason: Reason::Origin(origin),
                 }),
             },
             CorsRequest::Preflight(preflight) => match self.check_preflight(preflight, parts) {
@@ -658,12 +693,13 @@ impl Policy {
         &'a self,
         preflight: Preflight<'a>,
         parts: Option<&'a Parts>,
-    ) -> Result<AllowedPreflight<'a>, Rejection<'a>> {
+    ) -> Result<AllowedPreflight<'a>, Reason<'a>> {
         let origin = preflight.origin();
         let allow_origin = self
             .allow_origin(origin, parts)
-            .ok_or(Rejection::OriginNotAllowed(origin.as_str()))?;
+            .ok_or(Reason::Origin(origin))?;
         self.check_preflight_request(preflight, allow_origin)
+            .map_err(Reason::Other)
     }
 
     /// The method and header checks of a preflight whose origin is allowed.
@@ -793,10 +829,7 @@ impl Policy {
     /// assert!(res.headers().get(http::header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
     /// ```
     pub fn rejected_preflight_response<B: Default>(&self) -> Response<B> {
-        let mut response = Response::new(B::default());
-        *response.status_mut() = StatusCode::FORBIDDEN;
-        response.headers_mut().insert(header::VARY, VARY_PREFLIGHT);
-        response
+        refused_preflight_response(HeaderMap::new())
     }
 }
 
@@ -816,52 +849,71 @@ impl ActualHeaders {
     pub(crate) fn apply(self, allow_origin: HeaderValue, headers: &mut HeaderMap) {
         // Looked for once, before adding ours: removing what is not there
         // costs a hash probe each, and inner services rarely set CORS headers.
-        let inner_set_cors = has_cors_headers(headers);
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
-        if self.credentials {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
-        } else if inner_set_cors {
-            headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
-        }
+        let existing = Existing::in_headers(headers);
+        // Named in the response's own order, before removals reorder it.
         let expose = match self.expose {
             Expose::None => None,
             Expose::Value(value) => Some(value),
             Expose::ResponseHeaders => exposable_names(headers),
         };
-        match expose {
-            Some(value) => {
-                headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, value);
-            }
-            None if inner_set_cors => {
-                headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
-            }
-            None => {}
+        if existing.cors {
+            remove_cors_headers(headers);
+        }
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+        if self.credentials {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+        }
+        if let Some(value) = expose {
+            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, value);
         }
         if self.vary {
-            merge_vary(headers, &VARY_ORIGIN);
+            merge_vary(headers, &VARY_ORIGIN, existing.vary);
         }
     }
+}
+
+/// The answer to a refused preflight (see
+/// [`Policy::rejected_preflight_response`]), with `headers` emptied first:
+/// given the request's map, it allocates nothing.
+pub(crate) fn refused_preflight_response<B: Default>(mut headers: HeaderMap) -> Response<B> {
+    headers.clear();
+    headers.insert(header::VARY, VARY_PREFLIGHT);
+    let mut response = Response::new(B::default());
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    *response.headers_mut() = headers;
+    response
 }
 
 /// Strips CORS headers the inner service set on a refused request's
 /// response, and merges `Vary: Origin` if the policy depends on the origin.
 pub(crate) fn apply_rejected(headers: &mut HeaderMap, vary: bool) {
-    if has_cors_headers(headers) {
-        headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
-        headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
-        headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
+    let existing = Existing::in_headers(headers);
+    if existing.cors {
+        remove_cors_headers(headers);
     }
     if vary {
-        merge_vary(headers, &VARY_ORIGIN);
+        merge_vary(headers, &VARY_ORIGIN, existing.vary);
     }
 }
 
-/// Whether any response header is named `access-control-*`: one pass over
-/// the names, cheaper than a lookup per CORS header on usual responses.
-fn has_cors_headers(headers: &HeaderMap) -> bool {
-    headers
-        .keys()
-        .any(|name| name.as_str().starts_with("access-control-"))
+/// Every `Access-Control-*` response header the Fetch standard and Private
+/// Network Access define: the layer alone decides them.
+const CORS_RESPONSE_HEADERS: [HeaderName; 7] = [
+    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+    header::ACCESS_CONTROL_EXPOSE_HEADERS,
+    header::ACCESS_CONTROL_ALLOW_METHODS,
+    header::ACCESS_CONTROL_ALLOW_HEADERS,
+    header::ACCESS_CONTROL_MAX_AGE,
+    ALLOW_PRIVATE_NETWORK,
+];
+
+/// Removes the CORS headers an inner service set, so that the response
+/// carries only the layer's answer (or none, when refused).
+fn remove_cors_headers(headers: &mut HeaderMap) {
+    for name in CORS_RESPONSE_HEADERS {
+        headers.remove(name);
+    }
 }
 
 /// Whether `name` is in `list` (lowercase, sorted), ignoring ASCII case.

@@ -185,12 +185,9 @@ impl<'a> Origin<'a> {
         self.value.as_bytes() == b"null"
     }
 
-    /// Validates the first `Origin` line; `rest` are the lines after it.
-    fn parse(
-        value: &'a HeaderValue,
-        mut rest: http::header::ValueIter<'a, HeaderValue>,
-    ) -> Result<Self, Malformed> {
-        if rest.next().is_some() {
+    /// Validates the first `Origin` line; `more` says whether others follow.
+    fn parse(value: &'a HeaderValue, more: bool) -> Result<Self, Malformed> {
+        if more {
             return Err(Malformed::MultipleOrigins);
         }
         if !is_well_formed(value.as_bytes()) {
@@ -396,28 +393,34 @@ impl<'a> CorsRequest<'a> {
     /// assert!(matches!(CorsRequest::parse(req.method(), req.headers()), Ok(CorsRequest::NotCors)));
     /// ```
     pub fn parse(method: &Method, headers: &'a HeaderMap) -> Result<Self, InvalidRequest> {
-        // One lookup per header, each value visited once: this runs on every request.
-        let mut origins = headers.get_all(ORIGIN).iter();
-        let Some(origin) = origins.next() else {
+        // Only OPTIONS requests can be preflights and need three headers:
+        // one pass over the names finds them all. Others need only `Origin`,
+        // found by one lookup. This runs on every request.
+        let found = if method == Method::OPTIONS {
+            CorsHeaders::scan(headers)
+        } else {
+            CorsHeaders {
+                origin: Lines::of(headers.get_all(ORIGIN)),
+                ..CorsHeaders::default()
+            }
+        };
+        let Some(origin) = found.origin.first else {
             return Ok(CorsRequest::NotCors);
         };
-        let mut methods = (method == Method::OPTIONS)
-            .then(|| headers.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter());
-        let requested_method = methods.as_mut().and_then(Iterator::next);
-        let kind = match requested_method {
+        let kind = match found.method.first {
             Some(_) => RequestKind::Preflight,
             None => RequestKind::Actual,
         };
         let invalid = |problem| InvalidRequest { kind, problem };
-        let origin = Origin::parse(origin, origins).map_err(invalid)?;
-        let (Some(method), Some(mut methods)) = (requested_method, methods) else {
+        let origin = Origin::parse(origin, found.origin.more).map_err(invalid)?;
+        let Some(method) = found.method.first else {
             return Ok(CorsRequest::Actual(origin));
         };
 
-        if methods.next().is_some() || !is_token(method.as_bytes()) {
+        if found.method.more || !is_token(method.as_bytes()) {
             return Err(invalid(Malformed::RequestMethod));
         }
-        let requested = RequestedHeaders::parse(headers).map_err(invalid)?;
+        let requested = RequestedHeaders::parse(headers, found.requested).map_err(invalid)?;
         Ok(CorsRequest::Preflight(Preflight {
             origin,
             method,
@@ -495,11 +498,9 @@ pub struct RequestedHeaders<'a> {
 }
 
 impl<'a> RequestedHeaders<'a> {
-    fn parse(headers: &'a HeaderMap) -> Result<Self, Malformed> {
-        let all = headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS);
-        let (mut bytes, mut names, mut lines) = (0usize, Names::default(), 0usize);
-        for (index, line) in all.iter().enumerate() {
-            lines = index + 1;
+    fn parse(headers: &'a HeaderMap, lines: Lines<'a>) -> Result<Self, Malformed> {
+        let (mut bytes, mut names) = (0usize, Names::default());
+        let mut check = |index: usize, line: &HeaderValue| {
             bytes += line.len();
             if index >= MAX_REQUEST_HEADERS_ITEMS {
                 return Err(Malformed::TooManyRequestHeaders);
@@ -507,12 +508,25 @@ impl<'a> RequestedHeaders<'a> {
             if bytes > MAX_REQUEST_HEADERS_BYTES {
                 return Err(Malformed::RequestHeadersTooLong);
             }
-            count_names(line.as_bytes(), &mut names)?;
+            count_names(line.as_bytes(), &mut names)
+        };
+        match lines {
+            Lines { first: None, .. } => {}
+            Lines {
+                first: Some(line),
+                more: false,
+            } => check(0, line)?,
+            Lines { more: true, .. } => {
+                let all = headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS);
+                for (index, line) in all.iter().enumerate() {
+                    check(index, line)?;
+                }
+            }
         }
         Ok(RequestedHeaders {
             map: headers,
-            first: all.iter().next(),
-            more_lines: lines > 1,
+            first: lines.first,
+            more_lines: lines.more,
             authorization: names.authorization,
             next_line: 0,
             current: "",
@@ -585,6 +599,56 @@ impl<'a> Iterator for RequestedHeaders<'a> {
                 return Some(item);
             }
         }
+    }
+}
+
+/// The lines of one request header: the first, and whether more follow.
+#[derive(Debug, Default, Clone, Copy)]
+struct Lines<'a> {
+    first: Option<&'a HeaderValue>,
+    more: bool,
+}
+
+impl<'a> Lines<'a> {
+    fn of(all: http::header::GetAll<'a, HeaderValue>) -> Self {
+        let mut values = all.iter();
+        Lines {
+            first: values.next(),
+            more: values.next().is_some(),
+        }
+    }
+
+    fn push(&mut self, value: &'a HeaderValue) {
+        match self.first {
+            None => self.first = Some(value),
+            Some(_) => self.more = true,
+        }
+    }
+}
+
+/// The CORS request headers of a request.
+#[derive(Debug, Default)]
+struct CorsHeaders<'a> {
+    origin: Lines<'a>,
+    method: Lines<'a>,
+    requested: Lines<'a>,
+}
+
+impl<'a> CorsHeaders<'a> {
+    /// One pass over every header line: for the three headers of a
+    /// preflight, cheaper than hashing each name for a lookup.
+    fn scan(headers: &'a HeaderMap) -> Self {
+        let mut found = CorsHeaders::default();
+        for (name, value) in headers {
+            if name == ORIGIN {
+                found.origin.push(value);
+            } else if name == ACCESS_CONTROL_REQUEST_METHOD {
+                found.method.push(value);
+            } else if name == ACCESS_CONTROL_REQUEST_HEADERS {
+                found.requested.push(value);
+            }
+        }
+        found
     }
 }
 
@@ -741,7 +805,8 @@ mod tests {
             let Ok(value) = HeaderValue::from_bytes(&line) else { return Ok(()) };
             let mut headers = HeaderMap::new();
             headers.insert(ACCESS_CONTROL_REQUEST_HEADERS, value);
-            let Ok(requested) = RequestedHeaders::parse(&headers) else { return Ok(()) };
+            let lines = Lines::of(headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS));
+            let Ok(requested) = RequestedHeaders::parse(&headers, lines) else { return Ok(()) };
             let expected: Vec<&[u8]> = line
                 .split(|&b| b == b',')
                 .map(trim)

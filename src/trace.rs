@@ -4,10 +4,16 @@ use crate::policy::{Rejected, Rejection};
 use crate::request::RequestKind;
 
 /// One `debug` event per refused CORS request, with the typed reason.
-#[inline(always)]
+#[cfg(feature = "tracing")]
 pub(crate) fn rejected(rejected: &Rejected<'_>) {
     rejection(rejected.kind(), rejected.reason());
 }
+
+/// One `debug` event per refused CORS request, with the typed reason.
+/// Without the feature the reason is not even read.
+#[cfg(not(feature = "tracing"))]
+#[inline(always)]
+pub(crate) fn rejected(_rejected: &Rejected<'_>) {}
 
 /// One `debug` event per refused CORS request, with the typed reason.
 #[cfg(feature = "tracing")]
