@@ -1,0 +1,2095 @@
+//! Independent black-box conformance audit of `tower-cors` against
+//! DESIGN.md ("Request classification", "Response rules", "Configuration
+//! refused by build()") and the WHATWG Fetch standard's CORS protocol
+//! (CORS check, CORS-preflight fetch, safelisted / forbidden names, `*`
+//! semantics, Vary) plus Private Network Access preflights.
+//!
+//! Self-contained: uses only the public API of `tower_cors`.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
+use tower::{service_fn, Layer, ServiceExt};
+use tower_cors::{
+    ConfigError, CorsLayer, Decision, Malformed, Rejection, RequestKind, MAX_REQUEST_HEADERS_BYTES,
+};
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+const APP: &str = "https://app.example.com";
+const ACAO: &str = "access-control-allow-origin";
+const ACAC: &str = "access-control-allow-credentials";
+const ACAM: &str = "access-control-allow-methods";
+const ACAH: &str = "access-control-allow-headers";
+const ACEH: &str = "access-control-expose-headers";
+const ACMA: &str = "access-control-max-age";
+const ACAPN: &str = "access-control-allow-private-network";
+const ACRPN: &str = "access-control-request-private-network";
+
+/// A request with arbitrary raw header values (bytes allowed by `http`).
+fn request(method: Method, headers: &[(&str, &[u8])]) -> Request<String> {
+    let mut req = Request::builder()
+        .method(method)
+        .uri("/resource")
+        .body(String::new())
+        .unwrap();
+    for (name, value) in headers {
+        req.headers_mut().append(
+            HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            HeaderValue::from_bytes(value).unwrap(),
+        );
+    }
+    req
+}
+
+fn get_from(origin: &str) -> Request<String> {
+    request(Method::GET, &[("origin", origin.as_bytes())])
+}
+
+fn preflight(origin: &str, method: &str, acrh: Option<&str>) -> Request<String> {
+    let mut h: Vec<(&str, &[u8])> = vec![
+        ("origin", origin.as_bytes()),
+        ("access-control-request-method", method.as_bytes()),
+    ];
+    if let Some(acrh) = acrh {
+        h.push(("access-control-request-headers", acrh.as_bytes()));
+    }
+    request(Method::OPTIONS, &h)
+}
+
+/// Runs `req` through `layer` around an inner service answering `status`
+/// with body "inner" and the given headers; returns the response and the
+/// number of inner calls.
+async fn run_with(
+    layer: &CorsLayer,
+    req: Request<String>,
+    status: StatusCode,
+    inner_headers: &[(&'static str, &'static str)],
+) -> (Response<String>, usize) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let inner_headers = inner_headers.to_vec();
+    let inner = service_fn(move |_req: Request<String>| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let mut res = Response::new(String::from("inner"));
+        *res.status_mut() = status;
+        for (n, v) in &inner_headers {
+            res.headers_mut().append(*n, HeaderValue::from_static(v));
+        }
+        async move { Ok::<_, Infallible>(res) }
+    });
+    let res = layer.layer(inner).oneshot(req).await.unwrap();
+    let n = calls.load(Ordering::SeqCst);
+    (res, n)
+}
+
+async fn run(
+    layer: &CorsLayer,
+    req: Request<String>,
+    inner_headers: &[(&'static str, &'static str)],
+) -> (Response<String>, usize) {
+    run_with(layer, req, StatusCode::OK, inner_headers).await
+}
+
+fn all(headers: &HeaderMap, name: &str) -> Vec<Vec<u8>> {
+    headers
+        .get_all(name)
+        .iter()
+        .map(|v| v.as_bytes().to_vec())
+        .collect()
+}
+
+/// The single value of `name`; panics if absent or repeated.
+fn one(headers: &HeaderMap, name: &str) -> String {
+    let values = all(headers, name);
+    assert_eq!(values.len(), 1, "{name} lines: {values:?}");
+    String::from_utf8(values[0].clone()).unwrap()
+}
+
+/// Comma-separated items of all lines of `name`, trimmed, lowercased.
+fn tokens(headers: &HeaderMap, name: &str) -> Vec<String> {
+    headers
+        .get_all(name)
+        .iter()
+        .flat_map(|v| {
+            v.to_str()
+                .unwrap()
+                .split(',')
+                .map(|t| t.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+fn count(tokens: &[String], t: &str) -> usize {
+    tokens.iter().filter(|x| x.as_str() == t).count()
+}
+
+fn cors_header_names(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .keys()
+        .map(|k| k.as_str().to_owned())
+        .filter(|k| k.starts_with("access-control-"))
+        .collect()
+}
+
+fn exact() -> CorsLayer {
+    CorsLayer::builder().allow_origins([APP]).build().unwrap()
+}
+
+fn layer_for(origins: &[&str]) -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins(origins.iter().copied())
+        .build()
+        .unwrap()
+}
+
+/// Whether an actual GET from `origin` (raw bytes) is allowed.
+fn allows(layer: &CorsLayer, origin: &str) -> bool {
+    let (parts, _) = get_from(origin).into_parts();
+    matches!(layer.policy().decide(&parts), Decision::Actual(_))
+}
+
+fn err_of(b: tower_cors::CorsBuilder) -> ConfigError {
+    match b.build() {
+        Ok(_) => panic!("build() accepted a configuration DESIGN.md says it refuses"),
+        Err(e) => e,
+    }
+}
+
+fn refused_origin(origin: &str) -> String {
+    err_of(CorsLayer::builder().allow_origins([origin])).to_string()
+}
+
+// ---------------------------------------------------------------------------
+// Request classification
+// ---------------------------------------------------------------------------
+
+// DESIGN "Request classification": no Origin -> not CORS, untouched (no Vary when `*` policy).
+#[tokio::test]
+async fn no_origin_under_any_origin_policy_passes_through_untouched() {
+    let layer = CorsLayer::permissive();
+    let req = request(Method::GET, &[]);
+    let (res, calls) = run_with(&layer, req, StatusCode::CREATED, &[("x-inner", "1")]).await;
+    assert_eq!(calls, 1);
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.body(), "inner");
+    assert_eq!(one(res.headers(), "x-inner"), "1");
+    assert!(cors_header_names(res.headers()).is_empty());
+    assert!(res.headers().get(header::VARY).is_none());
+}
+
+// DESIGN "Request classification": no Origin -> Vary: Origin added when the policy depends on the origin.
+#[tokio::test]
+async fn no_origin_under_listed_origins_gets_only_vary_origin() {
+    let layer = exact();
+    let (res, calls) = run(&layer, request(Method::GET, &[]), &[]).await;
+    assert_eq!(calls, 1);
+    assert!(cors_header_names(res.headers()).is_empty());
+    assert_eq!(tokens(res.headers(), "vary"), ["origin"]);
+}
+
+// DESIGN "Request classification" + "Response rules" (Vary merge): non-CORS Vary merges, no duplicates.
+#[tokio::test]
+async fn no_origin_vary_origin_is_merged_into_inner_vary_without_duplicates() {
+    let layer = exact();
+    let (res, _) = run(
+        &layer,
+        request(Method::GET, &[]),
+        &[("vary", "Accept-Encoding")],
+    )
+    .await;
+    let t = tokens(res.headers(), "vary");
+    assert_eq!(count(&t, "accept-encoding"), 1);
+    assert_eq!(count(&t, "origin"), 1);
+
+    let (res, _) = run(&layer, request(Method::GET, &[]), &[("vary", "Origin")]).await;
+    assert_eq!(tokens(res.headers(), "vary"), ["origin"]);
+}
+
+// DESIGN "Request classification": non-CORS requests pass through untouched (inner CORS headers kept).
+#[tokio::test]
+async fn no_origin_keeps_cors_headers_the_inner_service_set() {
+    let layer = exact();
+    let (res, _) = run(
+        &layer,
+        request(Method::GET, &[]),
+        &[(ACAO, "https://other.example")],
+    )
+    .await;
+    assert_eq!(one(res.headers(), ACAO), "https://other.example");
+}
+
+// DESIGN "Request classification": OPTIONS + ACRM without Origin is not a preflight; inner is called.
+#[tokio::test]
+async fn options_with_acrm_but_without_origin_reaches_inner_service() {
+    let layer = exact();
+    let req = request(
+        Method::OPTIONS,
+        &[("access-control-request-method", b"PUT")],
+    );
+    let (parts, _) = req.into_parts();
+    assert!(matches!(layer.policy().decide(&parts), Decision::NotCors));
+    let req = Request::from_parts(parts, String::new());
+    let (res, calls) = run(&layer, req, &[]).await;
+    assert_eq!(calls, 1);
+    assert_eq!(res.body(), "inner");
+    assert!(cors_header_names(res.headers()).is_empty());
+}
+
+// DESIGN "Request classification": OPTIONS without ACRM is an ordinary (actual) request for the inner service.
+#[tokio::test]
+async fn options_with_origin_but_without_acrm_reaches_inner_and_is_decorated() {
+    let layer = exact();
+    let req = request(Method::OPTIONS, &[("origin", APP.as_bytes())]);
+    let (parts, _) = req.into_parts();
+    assert!(matches!(layer.policy().decide(&parts), Decision::Actual(_)));
+    let req = Request::from_parts(parts, String::new());
+    let (res, calls) = run_with(&layer, req, StatusCode::OK, &[("allow", "GET, OPTIONS")]).await;
+    assert_eq!(calls, 1);
+    assert_eq!(res.body(), "inner");
+    assert_eq!(one(res.headers(), ACAO), APP);
+    assert_eq!(one(res.headers(), "allow"), "GET, OPTIONS");
+}
+
+// DESIGN "Request classification": anything else with Origin (even non-OPTIONS carrying ACRM) is an actual request.
+#[tokio::test]
+async fn non_options_request_with_acrm_is_an_actual_request() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .build()
+        .unwrap();
+    for m in [Method::GET, Method::PUT, Method::POST, Method::DELETE] {
+        let req = request(
+            m.clone(),
+            &[
+                ("origin", APP.as_bytes()),
+                ("access-control-request-method", b"PUT"),
+            ],
+        );
+        let (res, calls) = run(&layer, req, &[]).await;
+        assert_eq!(calls, 1, "{m}");
+        assert_eq!(res.body(), "inner", "{m}");
+        assert_eq!(one(res.headers(), ACAO), APP, "{m}");
+    }
+}
+
+// DESIGN "Request classification": OPTIONS + Origin + ACRM is a preflight answered by the middleware.
+#[tokio::test]
+async fn allowed_preflight_never_calls_inner_service() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .build()
+        .unwrap();
+    let (res, calls) = run(&layer, preflight(APP, "PUT", None), &[("x-inner", "1")]).await;
+    assert_eq!(calls, 0);
+    assert!(res.status().is_success());
+    assert!(res.headers().get("x-inner").is_none());
+    assert!(res.body().is_empty());
+}
+
+// DESIGN "Response rules": rejected preflight -> no CORS headers, inner not called (every rejection reason).
+#[tokio::test]
+async fn rejected_preflight_never_calls_inner_and_has_no_cors_headers() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .allow_headers([HeaderName::from_static("x-ok")])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let cases: Vec<Request<String>> = vec![
+        preflight("https://evil.example", "PUT", None),
+        preflight(APP, "DELETE", None),
+        preflight(APP, "PUT", Some("x-ok, x-not-ok")),
+        preflight(APP, "NOT A TOKEN", None),
+        preflight(APP, "PUT", Some("x-ok;")),
+        request(
+            Method::OPTIONS,
+            &[
+                ("origin", APP.as_bytes()),
+                ("origin", APP.as_bytes()),
+                ("access-control-request-method", b"PUT"),
+            ],
+        ),
+    ];
+    for (i, req) in cases.into_iter().enumerate() {
+        let (res, calls) = run(&layer, req, &[(ACAO, "*")]).await;
+        assert_eq!(calls, 0, "case {i}");
+        assert!(
+            cors_header_names(res.headers()).is_empty(),
+            "case {i}: {:?}",
+            res.headers()
+        );
+        assert!(res.body().is_empty(), "case {i}");
+    }
+}
+
+// Fetch "CORS-preflight fetch": a rejected preflight must not look like a successful one (no ok status + ACAO).
+#[tokio::test]
+async fn rejected_preflight_decision_is_typed_as_preflight() {
+    let layer = exact();
+    let (parts, _) = preflight("https://evil.example", "GET", None).into_parts();
+    let Decision::Rejected(r) = layer.policy().decide(&parts) else {
+        panic!("not rejected")
+    };
+    assert_eq!(r.kind(), RequestKind::Preflight);
+    assert!(r.is_preflight());
+    assert_eq!(
+        r.reason(),
+        Rejection::OriginNotAllowed("https://evil.example")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Origins
+// ---------------------------------------------------------------------------
+
+// DESIGN "Response rules": origins compare byte-exact (case, scheme, trailing slash, default port, trailing dot).
+#[test]
+fn origin_matching_is_byte_exact() {
+    let layer = exact();
+    assert!(allows(&layer, APP));
+    for other in [
+        "https://APP.example.com",
+        "https://App.Example.Com",
+        "HTTPS://app.example.com",
+        "Https://app.example.com",
+        "https://app.example.com:443",
+        "http://app.example.com",
+        "https://app.example.com.",
+        "https://app.example.co",
+        "https://app.example.com.evil.example",
+        "https://xapp.example.com",
+        "https://sub.app.example.com",
+    ] {
+        assert!(!allows(&layer, other), "{other} must not match {APP}");
+    }
+}
+
+// DESIGN "Response rules": a trailing slash is not part of an origin; `https://x/` is malformed, never matched.
+#[test]
+fn origin_with_trailing_slash_or_path_is_rejected_not_matched() {
+    let layer = exact();
+    for bad in [
+        "https://app.example.com/",
+        "https://app.example.com/path",
+        "https://app.example.com?q",
+        "https://app.example.com#f",
+        "https://user@app.example.com",
+    ] {
+        let (parts, _) = get_from(bad).into_parts();
+        match layer.policy().decide(&parts) {
+            Decision::Rejected(r) => assert_eq!(r.kind(), RequestKind::Actual, "{bad}"),
+            other => panic!("{bad} allowed: {other:?}"),
+        }
+    }
+}
+
+// DESIGN "Response rules": an exact origin with a non-default port matches only that port.
+#[test]
+fn exact_origin_with_port_matches_only_that_port() {
+    let layer = layer_for(&["https://app.example.com:8443"]);
+    assert!(allows(&layer, "https://app.example.com:8443"));
+    assert!(!allows(&layer, "https://app.example.com"));
+    assert!(!allows(&layer, "https://app.example.com:8444"));
+    assert!(!allows(&layer, "https://app.example.com:08443"));
+}
+
+// DESIGN "Response rules": punycode canonical form: configured ACE host matches the ACE Origin browsers send.
+#[test]
+fn punycode_origin_matches_ascii_form() {
+    let layer = layer_for(&["https://xn--bcher-kva.example"]);
+    assert!(allows(&layer, "https://xn--bcher-kva.example"));
+    assert!(!allows(&layer, "https://XN--BCHER-KVA.example"));
+}
+
+// DESIGN "Response rules": IPv6 and IPv4 literal origins in canonical form match byte-exact.
+#[test]
+fn ip_literal_origins_match_byte_exact() {
+    let layer = layer_for(&["http://[::1]:3000", "http://127.0.0.1:8080"]);
+    assert!(allows(&layer, "http://[::1]:3000"));
+    assert!(allows(&layer, "http://127.0.0.1:8080"));
+    assert!(!allows(&layer, "http://[0:0:0:0:0:0:0:1]:3000"));
+    assert!(!allows(&layer, "http://127.0.0.1:8081"));
+    assert!(!allows(&layer, "http://localhost:8080"));
+}
+
+// DESIGN "Response rules": `null` is never matched by patterns (nor by a list without it).
+#[test]
+fn null_origin_is_never_matched_by_patterns() {
+    let layer = layer_for(&["https://*.example.com", "http://localhost:*", APP]);
+    let (parts, _) = get_from("null").into_parts();
+    match layer.policy().decide(&parts) {
+        Decision::Rejected(r) => assert_eq!(r.reason(), Rejection::OriginNotAllowed("null")),
+        other => panic!("null allowed: {other:?}"),
+    }
+}
+
+// Fetch "CORS check": ACAO `*` matches any origin including the opaque `null` (no credentials).
+#[tokio::test]
+async fn null_origin_gets_star_under_any_origin_policy() {
+    let layer = CorsLayer::permissive();
+    let (res, _) = run(&layer, get_from("null"), &[]).await;
+    assert_eq!(one(res.headers(), ACAO), "*");
+}
+
+// DESIGN "Response rules": non-HTTP(S) origins are never matched by patterns.
+#[test]
+fn non_http_origins_are_never_matched_by_patterns() {
+    let layer = layer_for(&[
+        "https://*.example.com",
+        "http://localhost:*",
+        "https://*.example.com:*",
+    ]);
+    for other in [
+        "wss://a.example.com",
+        "ws://localhost:3000",
+        "ftp://a.example.com",
+        "chrome-extension://a.example.com",
+        "moz-extension://localhost",
+        "httpss://a.example.com",
+        "file://a.example.com",
+    ] {
+        assert!(!allows(&layer, other), "{other}");
+    }
+}
+
+// DESIGN "Public API" allow_origins: subdomain pattern = one or more labels, dot boundary, never the apex.
+#[test]
+fn subdomain_pattern_matches_one_or_more_labels_never_apex_or_lookalikes() {
+    let layer = layer_for(&["https://*.example.com"]);
+    for ok in [
+        "https://a.example.com",
+        "https://a.b.example.com",
+        "https://x.y.z.example.com",
+        "https://a-b.example.com",
+        "https://1.example.com",
+    ] {
+        assert!(allows(&layer, ok), "{ok}");
+    }
+    for no in [
+        "https://example.com",
+        "https://.example.com",
+        "https://a..example.com",
+        "https://aexample.com",
+        "https://a-example.com",
+        "https://evilexample.com",
+        "https://example.com.evil.example",
+        "https://a.example.com.evil.example",
+        "https://a.example.co",
+        "https://a.example.comx",
+        "https://a.example.com.",
+        "https://A.example.com",
+        "https://a.EXAMPLE.com",
+        "http://a.example.com",
+        "https://a.example.com:8443",
+        "https://a.example.com:443",
+        "https://a.example.com:",
+    ] {
+        assert!(!allows(&layer, no), "{no}");
+    }
+}
+
+// DESIGN "Public API" allow_origins: port pattern matches any port (and none) of that scheme+host only.
+#[test]
+fn port_pattern_matches_any_port_of_that_scheme_and_host_only() {
+    let layer = layer_for(&["http://localhost:*"]);
+    for ok in [
+        "http://localhost",
+        "http://localhost:3000",
+        "http://localhost:1",
+        "http://localhost:65535",
+        "http://localhost:8080",
+    ] {
+        assert!(allows(&layer, ok), "{ok}");
+    }
+    for no in [
+        "https://localhost:3000",
+        "http://localhostx:3000",
+        "http://xlocalhost:3000",
+        "http://a.localhost:3000",
+        "http://localhost.evil.example:3000",
+        "http://LOCALHOST:3000",
+        "http://localhost:",
+        "http://localhost:abc",
+        "http://localhost:65536",
+        "http://localhost:99999",
+        "http://localhost:3000:3000",
+        "http://localhost:+80",
+        "http://localhost:-1",
+        "http://127.0.0.1:3000",
+    ] {
+        assert!(!allows(&layer, no), "{no}");
+    }
+}
+
+// DESIGN "Public API" allow_origins: a subdomain and a port wildcard together are both "allowed places".
+#[test]
+fn subdomain_and_port_pattern_combined() {
+    let layer = layer_for(&["https://*.example.com:*"]);
+    assert!(allows(&layer, "https://a.example.com"));
+    assert!(allows(&layer, "https://a.b.example.com:8443"));
+    assert!(!allows(&layer, "https://example.com:8443"));
+    assert!(!allows(&layer, "http://a.example.com:8443"));
+}
+
+// DESIGN "Public API" allow_origin_predicate: combined with allow_origins as "either allows"; origin echoed.
+#[tokio::test]
+async fn predicate_and_list_either_allows_and_origin_is_echoed() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_origin_predicate(|o, _parts| o.as_bytes() == b"https://tenant.example.org")
+        .build()
+        .unwrap();
+    assert!(allows(&layer, APP));
+    assert!(allows(&layer, "https://tenant.example.org"));
+    assert!(!allows(&layer, "https://other.example.org"));
+    let (res, calls) = run(&layer, get_from("https://tenant.example.org"), &[]).await;
+    assert_eq!(calls, 1);
+    assert_eq!(one(res.headers(), ACAO), "https://tenant.example.org");
+    assert_eq!(count(&tokens(res.headers(), "vary"), "origin"), 1);
+    let (res, calls) = run(
+        &layer,
+        preflight("https://tenant.example.org", "GET", None),
+        &[],
+    )
+    .await;
+    assert_eq!(calls, 0);
+    assert_eq!(one(res.headers(), ACAO), "https://tenant.example.org");
+}
+
+// DESIGN "Response rules" under a predicate policy (request split into Parts): rejected actual still
+// reaches the inner service without CORS headers; rejected preflight never does; inner errors pass through.
+#[tokio::test]
+async fn predicate_policy_rejections_and_errors_follow_the_same_rules() {
+    let layer = CorsLayer::builder()
+        .allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example"))
+        .allow_credentials(true)
+        .build()
+        .unwrap();
+    let (res, calls) = run(
+        &layer,
+        get_from("https://evil.example"),
+        &[(ACAO, "https://evil.example"), (ACAC, "true")],
+    )
+    .await;
+    assert_eq!(calls, 1);
+    assert!(res.headers().get(ACAO).is_none());
+    assert!(res.headers().get(ACAC).is_none());
+    assert_eq!(count(&tokens(res.headers(), "vary"), "origin"), 1);
+
+    let (res, calls) = run(&layer, preflight("https://evil.example", "GET", None), &[]).await;
+    assert_eq!(calls, 0);
+    assert!(cors_header_names(res.headers()).is_empty());
+
+    let (res, calls) = run(
+        &layer,
+        preflight("https://a.trusted.example", "GET", None),
+        &[],
+    )
+    .await;
+    assert_eq!(calls, 0);
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(one(res.headers(), ACAO), "https://a.trusted.example");
+    assert_eq!(one(res.headers(), ACAC), "true");
+
+    for req in [
+        get_from("https://a.trusted.example"),
+        get_from("https://evil.example"),
+    ] {
+        let inner = service_fn(|_req: Request<String>| async {
+            Err::<Response<String>, _>(InnerError("predicate path"))
+        });
+        let err = layer.layer(inner).oneshot(req).await.unwrap_err();
+        assert_eq!(err, InnerError("predicate path"));
+    }
+}
+
+// DESIGN "Public API" allow_origin_predicate: the predicate receives the request head (Parts).
+#[test]
+fn predicate_sees_request_parts() {
+    let layer = CorsLayer::builder()
+        .allow_origin_predicate(|_o, parts| parts.uri.path().starts_with("/public"))
+        .build()
+        .unwrap();
+    let mut req = get_from("https://any.example");
+    *req.uri_mut() = "/public/x".parse().unwrap();
+    let (parts, _) = req.into_parts();
+    assert!(matches!(layer.policy().decide(&parts), Decision::Actual(_)));
+    let (parts, _) = get_from("https://any.example").into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Rejected(_)
+    ));
+}
+
+// ---------------------------------------------------------------------------
+// Actual responses: ACAO / ACAC / ACEH
+// ---------------------------------------------------------------------------
+
+// DESIGN "Response rules": ACAO echoes the request origin for listed origins; exactly one line.
+#[tokio::test]
+async fn allowed_actual_echoes_origin_in_exactly_one_acao() {
+    let layer = exact();
+    let (res, calls) = run(&layer, get_from(APP), &[]).await;
+    assert_eq!(calls, 1);
+    assert_eq!(res.body(), "inner");
+    assert_eq!(one(res.headers(), ACAO), APP);
+    assert!(res.headers().get(ACAC).is_none());
+}
+
+// DESIGN "Response rules": CORS headers set by the inner service are replaced, never duplicated (one ACAO).
+#[tokio::test]
+async fn allowed_actual_replaces_one_or_two_inner_acao_lines_with_exactly_one() {
+    let layer = exact();
+    let (res, _) = run(&layer, get_from(APP), &[(ACAO, "*")]).await;
+    assert_eq!(one(res.headers(), ACAO), APP);
+    let (res, _) = run(
+        &layer,
+        get_from(APP),
+        &[(ACAO, "https://a.example"), (ACAO, "https://b.example")],
+    )
+    .await;
+    assert_eq!(one(res.headers(), ACAO), APP);
+}
+
+// DESIGN "Response rules": ACAO is `*` when any origin is allowed and credentials are off (one line).
+#[tokio::test]
+async fn any_origin_without_credentials_answers_star_replacing_inner_acao() {
+    let layer = CorsLayer::builder().allow_any_origin().build().unwrap();
+    let (res, _) = run(
+        &layer,
+        get_from("https://whoever.example"),
+        &[
+            (ACAO, "https://whoever.example"),
+            (ACAO, "https://x.example"),
+        ],
+    )
+    .await;
+    assert_eq!(one(res.headers(), ACAO), "*");
+    assert!(res.headers().get(ACAC).is_none());
+}
+
+// DESIGN "Response rules": with credentials ACAO echoes the origin (never `*`), ACAC is exactly `true`, once.
+#[tokio::test]
+async fn credentials_echo_origin_and_acac_is_exactly_true_once() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_credentials(true)
+        .build()
+        .unwrap();
+    let (res, _) = run(&layer, get_from(APP), &[(ACAC, "true"), (ACAO, "*")]).await;
+    assert_eq!(one(res.headers(), ACAO), APP);
+    assert_eq!(one(res.headers(), ACAC), "true");
+    let (res, _) = run(&layer, get_from(APP), &[(ACAC, "false")]).await;
+    assert_eq!(one(res.headers(), ACAC), "true");
+}
+
+// DESIGN "Response rules": ACAC is exactly `true` or absent: never `false`, even if the inner service set it.
+#[tokio::test]
+async fn without_credentials_acac_is_absent_even_if_inner_set_it() {
+    let layer = exact();
+    for v in ["false", "true", "TRUE"] {
+        let inner: &'static str = v;
+        let (res, _) = run(&layer, get_from(APP), &[(ACAC, inner)]).await;
+        assert!(res.headers().get(ACAC).is_none(), "inner set {v}");
+        assert_eq!(one(res.headers(), ACAO), APP);
+    }
+}
+
+// DESIGN "Response rules": a rejected actual request still reaches the inner service; no CORS headers
+// (the ACAO/ACAC/ACEH the inner service set are removed too).
+#[tokio::test]
+async fn rejected_actual_reaches_inner_and_carries_no_cors_headers() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_credentials(true)
+        .expose_headers([HeaderName::from_static("x-request-id")])
+        .build()
+        .unwrap();
+    let (res, calls) = run_with(
+        &layer,
+        get_from("https://evil.example"),
+        StatusCode::IM_A_TEAPOT,
+        &[
+            (ACAO, "https://evil.example"),
+            (ACAC, "true"),
+            (ACEH, "x-request-id"),
+            ("x-request-id", "42"),
+        ],
+    )
+    .await;
+    assert_eq!(calls, 1);
+    assert_eq!(res.status(), StatusCode::IM_A_TEAPOT);
+    assert_eq!(res.body(), "inner");
+    assert!(res.headers().get(ACAO).is_none());
+    assert!(res.headers().get(ACAC).is_none());
+    assert!(res.headers().get(ACEH).is_none());
+    assert_eq!(one(res.headers(), "x-request-id"), "42");
+    assert_eq!(count(&tokens(res.headers(), "vary"), "origin"), 1);
+}
+
+// DESIGN "Response rules": "its response simply gets no CORS headers" — no access-control-* header at all.
+#[tokio::test]
+async fn rejected_actual_strips_every_access_control_header_inner_set() {
+    let layer = exact();
+    let (res, calls) = run(
+        &layer,
+        get_from("https://evil.example"),
+        &[
+            (ACAO, "*"),
+            (ACAM, "GET, PUT"),
+            (ACAH, "*"),
+            (ACMA, "600"),
+            (ACAPN, "true"),
+        ],
+    )
+    .await;
+    assert_eq!(calls, 1);
+    assert!(
+        cors_header_names(res.headers()).is_empty(),
+        "{:?}",
+        cors_header_names(res.headers())
+    );
+}
+
+// DESIGN "Response rules": a malformed Origin on an actual request is a rejection; inner still called, no CORS headers.
+#[tokio::test]
+async fn malformed_origin_on_actual_request_reaches_inner_without_cors_headers() {
+    let layer = CorsLayer::permissive();
+    for origin in [
+        &b"https://\xffapp.example.com"[..],
+        b"https://app.example.com/",
+        b"not an origin",
+        b"",
+    ] {
+        let req = request(Method::GET, &[("origin", origin)]);
+        let (res, calls) = run(&layer, req, &[(ACAO, "*")]).await;
+        assert_eq!(calls, 1, "{origin:?}");
+        assert!(cors_header_names(res.headers()).is_empty(), "{origin:?}");
+    }
+    let req = request(
+        Method::GET,
+        &[
+            ("origin", APP.as_bytes()),
+            ("origin", b"https://evil.example"),
+        ],
+    );
+    let (res, calls) = run(&layer, req, &[]).await;
+    assert_eq!(calls, 1);
+    assert!(cors_header_names(res.headers()).is_empty());
+}
+
+// DESIGN "Response rules" (expose) + Fetch: listed exposed headers appear on allowed actual responses.
+#[tokio::test]
+async fn listed_expose_headers_appear_on_allowed_actual_responses() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .expose_headers([
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("x-total"),
+        ])
+        .build()
+        .unwrap();
+    let (res, _) = run(&layer, get_from(APP), &[(ACEH, "x-secret")]).await;
+    let t = tokens(res.headers(), ACEH);
+    assert_eq!(t, ["x-request-id", "x-total"]);
+}
+
+// Fetch "CORS-safelisted response-header name": `*` in ACEH is literal under credentials, so never sent then.
+#[tokio::test]
+async fn expose_any_is_star_without_credentials_and_names_with_credentials() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .expose_any_header()
+        .build()
+        .unwrap();
+    let (res, _) = run(&layer, get_from(APP), &[("x-request-id", "1")]).await;
+    assert_eq!(one(res.headers(), ACEH), "*");
+
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .expose_any_header()
+        .allow_credentials(true)
+        .build()
+        .unwrap();
+    let (res, _) = run(
+        &layer,
+        get_from(APP),
+        &[("x-request-id", "1"), ("set-cookie", "a=b")],
+    )
+    .await;
+    let t = tokens(res.headers(), ACEH);
+    assert!(!t.contains(&"*".to_owned()), "{t:?}");
+    assert!(t.contains(&"x-request-id".to_owned()), "{t:?}");
+    assert!(!t.contains(&"set-cookie".to_owned()), "{t:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Vary
+// ---------------------------------------------------------------------------
+
+// DESIGN "Response rules": inner Vary kept; middleware merges `Origin` without duplicates (case-insensitive).
+#[tokio::test]
+async fn actual_vary_merged_with_inner_vary_without_duplicates() {
+    /// The inner service's `Vary` lines, and the tokens expected after merging.
+    type Case = (
+        &'static [(&'static str, &'static str)],
+        &'static [&'static str],
+    );
+    let layer = exact();
+    let cases: &[Case] = &[
+        (&[], &["origin"]),
+        (
+            &[("vary", "Accept-Encoding")],
+            &["accept-encoding", "origin"],
+        ),
+        (&[("vary", "Origin")], &["origin"]),
+        (&[("vary", "ORIGIN")], &["origin"]),
+        (&[("vary", "accept, origin")], &["accept", "origin"]),
+        (
+            &[("vary", "accept"), ("vary", "origin")],
+            &["accept", "origin"],
+        ),
+        (
+            &[("vary", "accept"), ("vary", "cookie")],
+            &["accept", "cookie", "origin"],
+        ),
+        (&[("vary", "x-origin")], &["x-origin", "origin"]),
+        (&[("vary", "origins")], &["origins", "origin"]),
+    ];
+    for (inner, expected) in cases {
+        let (res, _) = run(&layer, get_from(APP), inner).await;
+        let mut got = tokens(res.headers(), "vary");
+        got.sort();
+        let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        assert_eq!(got, want, "inner {inner:?}");
+    }
+}
+
+// RFC 9110 §12.5.5: `Vary: *` already covers every request header; adding `origin` is redundant but harmless.
+#[tokio::test]
+async fn actual_vary_star_is_kept() {
+    let layer = exact();
+    let (res, _) = run(&layer, get_from(APP), &[("vary", "*")]).await;
+    let t = tokens(res.headers(), "vary");
+    assert!(t.contains(&"*".to_owned()));
+    assert!(count(&t, "origin") <= 1);
+}
+
+// DESIGN "Response rules": the rejected-actual response also varies by Origin (its headers depend on it).
+#[tokio::test]
+async fn rejected_actual_vary_origin_merged_without_duplicates() {
+    let layer = exact();
+    let (res, _) = run(
+        &layer,
+        get_from("https://evil.example"),
+        &[("vary", "Accept-Encoding, Origin")],
+    )
+    .await;
+    let t = tokens(res.headers(), "vary");
+    assert_eq!(count(&t, "origin"), 1);
+    assert_eq!(count(&t, "accept-encoding"), 1);
+}
+
+// DESIGN "Response rules" + Fetch "CORS-preflight cache": preflight answers vary on Origin, ACRM, ACRH, once each.
+#[tokio::test]
+async fn preflight_vary_lists_origin_acrm_acrh_once_each() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .allow_any_header()
+        .build()
+        .unwrap();
+    let (res, _) = run(&layer, preflight(APP, "PUT", Some("x-a")), &[]).await;
+    let t = tokens(res.headers(), "vary");
+    assert_eq!(count(&t, "origin"), 1, "{t:?}");
+    assert_eq!(count(&t, "access-control-request-method"), 1, "{t:?}");
+    assert_eq!(count(&t, "access-control-request-headers"), 1, "{t:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Preflight answers
+// ---------------------------------------------------------------------------
+
+// DESIGN "Response rules": preflight status default 204, empty body.
+#[tokio::test]
+async fn preflight_default_status_is_204_with_empty_body() {
+    let layer = exact();
+    let (res, calls) = run(&layer, preflight(APP, "GET", None), &[]).await;
+    assert_eq!(calls, 0);
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert!(res.body().is_empty());
+}
+
+// DESIGN "Public API" preflight_status: the configured 2xx status is used, empty body.
+#[tokio::test]
+async fn preflight_uses_configured_2xx_status() {
+    for status in [StatusCode::OK, StatusCode::ACCEPTED] {
+        let layer = CorsLayer::builder()
+            .allow_origins([APP])
+            .preflight_status(status)
+            .build()
+            .unwrap();
+        let (res, calls) = run(&layer, preflight(APP, "POST", None), &[]).await;
+        assert_eq!(calls, 0);
+        assert_eq!(res.status(), status);
+        assert!(res.body().is_empty());
+        assert_eq!(one(res.headers(), ACAO), APP);
+    }
+}
+
+// DESIGN "Response rules": preflight carries ACAO (echo), ACAM, ACAH, and no ACAC / ACMA when not configured.
+#[tokio::test]
+async fn preflight_carries_acao_acam_acah_without_acac_or_max_age_by_default() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("x-trace")])
+        .build()
+        .unwrap();
+    let (res, _) = run(
+        &layer,
+        preflight(APP, "DELETE", Some("content-type,x-trace")),
+        &[],
+    )
+    .await;
+    let h = res.headers();
+    assert_eq!(one(h, ACAO), APP);
+    assert!(tokens(h, ACAM).contains(&"delete".to_owned()));
+    let acah = tokens(h, ACAH);
+    assert!(acah.contains(&"content-type".to_owned()), "{acah:?}");
+    assert!(acah.contains(&"x-trace".to_owned()), "{acah:?}");
+    assert!(h.get(ACAC).is_none());
+    assert!(h.get(ACMA).is_none());
+    assert_eq!(all(h, ACAM).len(), 1);
+    assert_eq!(all(h, ACAH).len(), 1);
+}
+
+// DESIGN "Response rules": Access-Control-Max-Age present with the configured whole seconds.
+#[tokio::test]
+async fn preflight_max_age_is_configured_seconds() {
+    for secs in [0u64, 600, 86_400] {
+        let layer = CorsLayer::builder()
+            .allow_origins([APP])
+            .max_age(Duration::from_secs(secs))
+            .build()
+            .unwrap();
+        let (res, _) = run(&layer, preflight(APP, "GET", None), &[]).await;
+        assert_eq!(one(res.headers(), ACMA), secs.to_string());
+    }
+}
+
+// DESIGN "Response rules": preflight with credentials carries ACAC exactly `true` and echoes the origin.
+#[tokio::test]
+async fn preflight_with_credentials_has_acac_true_and_echoed_origin() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_credentials(true)
+        .build()
+        .unwrap();
+    let (res, _) = run(&layer, preflight(APP, "POST", None), &[]).await;
+    assert_eq!(one(res.headers(), ACAC), "true");
+    assert_eq!(one(res.headers(), ACAO), APP);
+}
+
+// DESIGN "Response rules": ACAO `*` on preflights when any origin allowed and no credentials.
+#[tokio::test]
+async fn preflight_any_origin_without_credentials_is_star() {
+    let layer = CorsLayer::permissive();
+    let (res, calls) = run(&layer, preflight("https://x.example", "PATCH", None), &[]).await;
+    assert_eq!(calls, 0);
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(one(res.headers(), ACAO), "*");
+    assert!(res.headers().get(ACAC).is_none());
+}
+
+// Fetch "CORS-preflight fetch" step (methods): `*` in ACAM is a wildcard only without credentials.
+#[tokio::test]
+async fn preflight_any_method_is_star_without_credentials_and_echoed_with_credentials() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_any_method()
+        .build()
+        .unwrap();
+    let (res, _) = run(&layer, preflight(APP, "PATCH", None), &[]).await;
+    let acam = one(res.headers(), ACAM);
+    assert!(acam == "*" || acam == "PATCH", "{acam}");
+
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_any_method()
+        .allow_credentials(true)
+        .build()
+        .unwrap();
+    let (res, _) = run(&layer, preflight(APP, "PATCH", None), &[]).await;
+    let acam = one(res.headers(), ACAM);
+    assert_eq!(acam, "PATCH");
+    let (res, _) = run(&layer, preflight(APP, "x-custom-method", None), &[]).await;
+    assert_eq!(one(res.headers(), ACAM), "x-custom-method");
+}
+
+// DESIGN "Response rules": with credentials "any header" mirrors the requested list, never `*`.
+#[tokio::test]
+async fn preflight_with_credentials_and_any_header_echoes_requested_list_not_star() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_any_header()
+        .allow_credentials(true)
+        .build()
+        .unwrap();
+    let (res, calls) = run(
+        &layer,
+        preflight(APP, "POST", Some("content-type,x-a,authorization")),
+        &[],
+    )
+    .await;
+    assert_eq!(calls, 0);
+    let t = tokens(res.headers(), ACAH);
+    assert!(!t.contains(&"*".to_owned()), "{t:?}");
+    for n in ["content-type", "x-a", "authorization"] {
+        assert!(t.contains(&n.to_owned()), "{n} missing from {t:?}");
+    }
+    assert_eq!(one(res.headers(), ACAC), "true");
+}
+
+// DESIGN "Response rules": credentials + any header, requested list spread over two ACRH lines -> all echoed.
+#[tokio::test]
+async fn preflight_with_credentials_and_any_header_echoes_multi_line_acrh() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_any_header()
+        .allow_credentials(true)
+        .build()
+        .unwrap();
+    let req = request(
+        Method::OPTIONS,
+        &[
+            ("origin", APP.as_bytes()),
+            ("access-control-request-method", b"POST"),
+            ("access-control-request-headers", b"x-a"),
+            ("access-control-request-headers", b"x-b"),
+        ],
+    );
+    let (res, _) = run(&layer, req, &[]).await;
+    let t = tokens(res.headers(), ACAH);
+    assert!(
+        t.contains(&"x-a".to_owned()) && t.contains(&"x-b".to_owned()),
+        "{t:?}"
+    );
+    assert!(!t.contains(&"*".to_owned()));
+}
+
+// DESIGN "Response rules" + Fetch "CORS non-wildcard request-header name": `*` never covers Authorization.
+#[tokio::test]
+async fn preflight_any_header_without_credentials_names_authorization_explicitly() {
+    let layer = CorsLayer::permissive();
+    for acrh in [
+        "authorization",
+        "x-a, Authorization",
+        "AUTHORIZATION,content-type",
+    ] {
+        let (res, _) = run(
+            &layer,
+            preflight("https://x.example", "GET", Some(acrh)),
+            &[],
+        )
+        .await;
+        let t = tokens(res.headers(), ACAH);
+        assert!(t.contains(&"authorization".to_owned()), "{acrh}: {t:?}");
+    }
+}
+
+// Fetch "CORS-preflight fetch": without credentials `*` in ACAH covers every non-Authorization header.
+#[tokio::test]
+async fn preflight_any_header_without_credentials_is_star() {
+    let layer = CorsLayer::permissive();
+    let (res, _) = run(
+        &layer,
+        preflight("https://x.example", "GET", Some("x-a, content-type")),
+        &[],
+    )
+    .await;
+    let t = tokens(res.headers(), ACAH);
+    assert!(t.contains(&"*".to_owned()), "{t:?}");
+}
+
+// Fetch "CORS-safelisted method": GET, HEAD, POST are always allowed in a preflight (byte-exact).
+#[test]
+fn safelisted_methods_always_pass_preflight() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .build()
+        .unwrap();
+    for m in ["GET", "HEAD", "POST", "PUT"] {
+        let (parts, _) = preflight(APP, m, None).into_parts();
+        assert!(
+            matches!(layer.policy().decide(&parts), Decision::Preflight(_)),
+            "{m}"
+        );
+    }
+    for m in ["DELETE", "PATCH", "OPTIONS", "get", "put"] {
+        let (parts, _) = preflight(APP, m, None).into_parts();
+        match layer.policy().decide(&parts) {
+            Decision::Rejected(r) => assert_eq!(r.reason(), Rejection::MethodNotAllowed(m)),
+            other => panic!("{m}: {other:?}"),
+        }
+    }
+}
+
+// Fetch "CORS-preflight fetch": method comparison is byte-case-sensitive ("patch" is not "PATCH").
+#[test]
+fn preflight_method_match_is_case_sensitive() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PATCH])
+        .build()
+        .unwrap();
+    let (parts, _) = preflight(APP, "PATCH", None).into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Preflight(_)
+    ));
+    let (parts, _) = preflight(APP, "patch", None).into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Rejected(r) if r.reason() == Rejection::MethodNotAllowed("patch")
+    ));
+}
+
+// DESIGN "Public API" decision: a refused header is named in the typed rejection.
+#[test]
+fn preflight_rejection_names_the_header_not_allowed() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_headers([header::CONTENT_TYPE])
+        .build()
+        .unwrap();
+    let (parts, _) = preflight(APP, "POST", Some("content-type, x-bad")).into_parts();
+    match layer.policy().decide(&parts) {
+        Decision::Rejected(r) => {
+            assert_eq!(r.kind(), RequestKind::Preflight);
+            assert_eq!(r.reason(), Rejection::HeaderNotAllowed("x-bad"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+// Fetch "CORS-preflight fetch": header names compare byte-case-insensitively.
+#[test]
+fn preflight_header_names_match_case_insensitively() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_headers([HeaderName::from_static("x-custom"), header::AUTHORIZATION])
+        .build()
+        .unwrap();
+    for acrh in ["X-Custom", "x-custom", "X-CUSTOM, Authorization"] {
+        let (parts, _) = preflight(APP, "GET", Some(acrh)).into_parts();
+        assert!(
+            matches!(layer.policy().decide(&parts), Decision::Preflight(_)),
+            "{acrh}"
+        );
+    }
+}
+
+// Fetch: Authorization needs explicit listing; with a list that lacks it the preflight is refused.
+#[test]
+fn authorization_must_be_listed_explicitly() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_headers([header::CONTENT_TYPE])
+        .build()
+        .unwrap();
+    let (parts, _) = preflight(APP, "GET", Some("authorization")).into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Rejected(r) if r.reason() == Rejection::HeaderNotAllowed("authorization")
+    ));
+}
+
+// DESIGN "Response rules": ACRH parsing tolerates whitespace (spaces, tabs) and empty items, multiple lines.
+#[test]
+fn acrh_tolerates_whitespace_empty_items_and_multiple_lines() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_headers([
+            HeaderName::from_static("x-a"),
+            HeaderName::from_static("x-b"),
+        ])
+        .build()
+        .unwrap();
+    for acrh in [
+        "x-a,x-b",
+        " x-a , x-b ",
+        "x-a,,x-b,",
+        ",x-a",
+        "\tx-a,\tx-b\t",
+        "",
+        " , ,",
+    ] {
+        let (parts, _) = preflight(APP, "GET", Some(acrh)).into_parts();
+        assert!(
+            matches!(layer.policy().decide(&parts), Decision::Preflight(_)),
+            "{acrh:?}"
+        );
+    }
+    let req = request(
+        Method::OPTIONS,
+        &[
+            ("origin", APP.as_bytes()),
+            ("access-control-request-method", b"GET"),
+            ("access-control-request-headers", b"x-a"),
+            ("access-control-request-headers", b" x-b ,"),
+        ],
+    );
+    let (parts, _) = req.into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Preflight(_)
+    ));
+}
+
+// DESIGN "Response rules": invalid ACRH tokens are a typed rejection, never a panic.
+#[tokio::test]
+async fn acrh_invalid_token_is_typed_malformed_rejection() {
+    let layer = CorsLayer::permissive();
+    for acrh in [
+        &b"x-a;"[..],
+        b"x a",
+        b"(x)",
+        b"x-a, \"x-b\"",
+        b"x/a",
+        b"x-a, x:b",
+        b"x-\xe9t\xe9",
+        b"x@y",
+    ] {
+        let req = request(
+            Method::OPTIONS,
+            &[
+                ("origin", b"https://x.example"),
+                ("access-control-request-method", b"PUT"),
+                ("access-control-request-headers", acrh),
+            ],
+        );
+        let (parts, _) = req.into_parts();
+        match layer.policy().decide(&parts) {
+            Decision::Rejected(r) => {
+                assert_eq!(r.kind(), RequestKind::Preflight, "{acrh:?}");
+                assert_eq!(
+                    r.reason(),
+                    Rejection::Malformed(Malformed::RequestHeaderName),
+                    "{acrh:?}"
+                );
+            }
+            other => panic!("{acrh:?}: {other:?}"),
+        }
+        let (res, calls) = run(&layer, Request::from_parts(parts, String::new()), &[]).await;
+        assert_eq!(calls, 0);
+        assert!(cors_header_names(res.headers()).is_empty());
+    }
+}
+
+// DESIGN "Response rules": over-long ACRH is a typed rejection with bounded work, never a panic.
+#[tokio::test]
+async fn acrh_over_long_is_typed_malformed_rejection() {
+    let layer = CorsLayer::permissive();
+    // 40 valid names of 120 bytes each: fewer than 64 items but more than the byte bound.
+    let names: Vec<String> = (0..40)
+        .map(|i| format!("x-{i:03}-{}", "h".repeat(114)))
+        .collect();
+    let acrh = names.join(",");
+    assert!(acrh.len() > MAX_REQUEST_HEADERS_BYTES);
+    let (parts, _) = preflight("https://x.example", "PUT", Some(&acrh)).into_parts();
+    match layer.policy().decide(&parts) {
+        Decision::Rejected(r) => {
+            assert_eq!(r.kind(), RequestKind::Preflight);
+            assert!(
+                matches!(r.reason(), Rejection::Malformed(_)),
+                "{:?}",
+                r.reason()
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let (res, calls) = run(&layer, Request::from_parts(parts, String::new()), &[]).await;
+    assert_eq!(calls, 0);
+    assert!(cors_header_names(res.headers()).is_empty());
+
+    // Very many tiny names: also bounded.
+    let many = vec!["x"; 10_000].join(",");
+    let (parts, _) = preflight("https://x.example", "PUT", Some(&many)).into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Rejected(r) if matches!(r.reason(), Rejection::Malformed(_))
+    ));
+}
+
+// DESIGN "Response rules": too many ACRH items, or a list split over many lines, is a typed rejection.
+#[test]
+fn acrh_too_many_items_or_lines_is_typed_rejection() {
+    let layer = CorsLayer::permissive();
+    let items: Vec<String> = (0..=tower_cors::MAX_REQUEST_HEADERS_ITEMS)
+        .map(|i| format!("x{i}"))
+        .collect();
+    let (parts, _) = preflight("https://x.example", "PUT", Some(&items.join(","))).into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Rejected(r) if matches!(r.reason(), Rejection::Malformed(_))
+    ));
+
+    // The same names, one per header line.
+    let mut req = preflight("https://x.example", "PUT", None);
+    for i in &items {
+        req.headers_mut().append(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            HeaderValue::from_str(i).unwrap(),
+        );
+    }
+    let (parts, _) = req.into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Rejected(r) if matches!(r.reason(), Rejection::Malformed(_))
+    ));
+
+    // Few lines, but together longer than the byte bound.
+    let mut req = preflight("https://x.example", "PUT", None);
+    let long = format!("x-{}", "a".repeat(1500));
+    for _ in 0..3 {
+        req.headers_mut().append(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            HeaderValue::from_str(&long).unwrap(),
+        );
+    }
+    let (parts, _) = req.into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Rejected(r) if matches!(r.reason(), Rejection::Malformed(_))
+    ));
+
+    // Exactly the item bound is fine.
+    let (parts, _) = preflight(
+        "https://x.example",
+        "PUT",
+        Some(&items[..tower_cors::MAX_REQUEST_HEADERS_ITEMS].join(",")),
+    )
+    .into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Preflight(_)
+    ));
+}
+
+// DESIGN "Response rules": a typical browser-size ACRH is accepted.
+#[test]
+fn acrh_of_ordinary_size_is_accepted() {
+    let layer = CorsLayer::permissive();
+    let names: Vec<String> = (0..30).map(|i| format!("x-custom-header-{i}")).collect();
+    let (parts, _) = preflight("https://x.example", "PUT", Some(&names.join(", "))).into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Preflight(_)
+    ));
+}
+
+// DESIGN "Response rules": invalid ACRM token (and repeated ACRM) is a typed rejection, inner not called.
+#[tokio::test]
+async fn acrm_invalid_token_is_typed_malformed_rejection() {
+    let layer = CorsLayer::permissive();
+    for acrm in [
+        &b"PU T"[..],
+        b"",
+        b"GET,PUT",
+        b"GET, PUT",
+        b"P(UT",
+        b"\xc3\xa9",
+        b"P/UT",
+    ] {
+        let req = request(
+            Method::OPTIONS,
+            &[
+                ("origin", b"https://x.example"),
+                ("access-control-request-method", acrm),
+            ],
+        );
+        let (parts, _) = req.into_parts();
+        match layer.policy().decide(&parts) {
+            Decision::Rejected(r) => {
+                assert_eq!(r.kind(), RequestKind::Preflight, "{acrm:?}");
+                assert_eq!(
+                    r.reason(),
+                    Rejection::Malformed(Malformed::RequestMethod),
+                    "{acrm:?}"
+                );
+            }
+            other => panic!("{acrm:?}: {other:?}"),
+        }
+        let (res, calls) = run(&layer, Request::from_parts(parts, String::new()), &[]).await;
+        assert_eq!(calls, 0, "{acrm:?}");
+        assert!(cors_header_names(res.headers()).is_empty(), "{acrm:?}");
+    }
+    let req = request(
+        Method::OPTIONS,
+        &[
+            ("origin", b"https://x.example"),
+            ("access-control-request-method", b"PUT"),
+            ("access-control-request-method", b"DELETE"),
+        ],
+    );
+    let (parts, _) = req.into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Rejected(r) if matches!(r.reason(), Rejection::Malformed(_))
+    ));
+}
+
+// DESIGN "Response rules": non-UTF-8 Origin and two Origin headers are typed rejections (preflight and actual).
+#[tokio::test]
+async fn non_utf8_and_duplicate_origin_are_typed_rejections() {
+    let layer = CorsLayer::permissive();
+    let bad = request(
+        Method::OPTIONS,
+        &[
+            ("origin", b"https://\xe9xample.com"),
+            ("access-control-request-method", b"PUT"),
+        ],
+    );
+    let (parts, _) = bad.into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Rejected(r) if r.reason() == Rejection::Malformed(Malformed::Origin)
+            && r.kind() == RequestKind::Preflight
+    ));
+    let (res, calls) = run(&layer, Request::from_parts(parts, String::new()), &[]).await;
+    assert_eq!(calls, 0);
+    assert!(cors_header_names(res.headers()).is_empty());
+
+    let two = request(
+        Method::OPTIONS,
+        &[
+            ("origin", b"https://a.example"),
+            ("origin", b"https://b.example"),
+            ("access-control-request-method", b"PUT"),
+        ],
+    );
+    let (parts, _) = two.into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Rejected(r) if r.reason() == Rejection::Malformed(Malformed::MultipleOrigins)
+    ));
+    let two_actual = request(
+        Method::GET,
+        &[
+            ("origin", b"https://a.example"),
+            ("origin", b"https://a.example"),
+        ],
+    );
+    let (parts, _) = two_actual.into_parts();
+    assert!(matches!(
+        layer.policy().decide(&parts),
+        Decision::Rejected(r) if r.reason() == Rejection::Malformed(Malformed::MultipleOrigins)
+            && r.kind() == RequestKind::Actual
+    ));
+}
+
+// ---------------------------------------------------------------------------
+// Private Network Access
+// ---------------------------------------------------------------------------
+
+// PNA spec: opted-in policy answers ACRPN: true with ACAPN: true (and a non-`*` ACAO).
+#[tokio::test]
+async fn private_network_preflight_opt_in_answers_acapn_true() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_private_network(true)
+        .build()
+        .unwrap();
+    let mut req = preflight(APP, "GET", None);
+    req.headers_mut()
+        .insert(ACRPN, HeaderValue::from_static("true"));
+    let (res, calls) = run(&layer, req, &[]).await;
+    assert_eq!(calls, 0);
+    assert!(res.status().is_success());
+    assert_eq!(one(res.headers(), ACAPN), "true");
+    assert_eq!(one(res.headers(), ACAO), APP);
+
+    let layer = CorsLayer::builder()
+        .allow_any_origin()
+        .allow_private_network(true)
+        .build()
+        .unwrap();
+    let mut req = preflight("https://public.example", "GET", None);
+    req.headers_mut()
+        .insert(ACRPN, HeaderValue::from_static("true"));
+    let (res, _) = run(&layer, req, &[]).await;
+    assert_eq!(one(res.headers(), ACAPN), "true");
+    assert_eq!(one(res.headers(), ACAO), "https://public.example");
+}
+
+// DESIGN "Public API" allow_private_network: opt-in, off by default -> no ACAPN.
+#[tokio::test]
+async fn private_network_preflight_without_opt_in_has_no_acapn() {
+    for layer in [exact(), CorsLayer::permissive()] {
+        let mut req = preflight(APP, "GET", None);
+        req.headers_mut()
+            .insert(ACRPN, HeaderValue::from_static("true"));
+        let (res, calls) = run(&layer, req, &[]).await;
+        assert_eq!(calls, 0);
+        assert!(res.headers().get(ACAPN).is_none());
+    }
+}
+
+// PNA spec: ACAPN belongs to preflight answers only; an actual response never carries it.
+#[tokio::test]
+async fn private_network_header_never_on_actual_responses() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_private_network(true)
+        .build()
+        .unwrap();
+    let mut req = get_from(APP);
+    req.headers_mut()
+        .insert(ACRPN, HeaderValue::from_static("true"));
+    let (res, calls) = run(&layer, req, &[]).await;
+    assert_eq!(calls, 1);
+    assert!(res.headers().get(ACAPN).is_none());
+}
+
+// ---------------------------------------------------------------------------
+// Inner errors
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, PartialEq, Eq, Clone)]
+struct InnerError(&'static str);
+impl fmt::Display for InnerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+impl std::error::Error for InnerError {}
+
+// DESIGN "Public API" Cors<S>: errors of the inner service pass through unchanged.
+#[tokio::test]
+async fn inner_service_errors_pass_through_unchanged() {
+    let layer = exact();
+    let reqs = vec![
+        request(Method::GET, &[]),
+        get_from(APP),
+        get_from("https://evil.example"),
+        request(Method::OPTIONS, &[("origin", APP.as_bytes())]),
+    ];
+    for req in reqs {
+        let inner = service_fn(|_req: Request<String>| async {
+            Err::<Response<String>, _>(InnerError("boom"))
+        });
+        let err = layer.layer(inner).oneshot(req).await.unwrap_err();
+        assert_eq!(err, InnerError("boom"));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Configuration refused by build()
+// ---------------------------------------------------------------------------
+
+// DESIGN "Configuration refused by build()": credentials with any-origin.
+#[test]
+fn build_refuses_credentials_with_any_origin() {
+    let e = err_of(
+        CorsLayer::builder()
+            .allow_any_origin()
+            .allow_credentials(true),
+    );
+    assert!(matches!(e, ConfigError::CredentialsWithAnyOrigin));
+    let msg = e.to_string();
+    assert!(
+        msg.contains("allow_any_origin") || msg.contains("credentials"),
+        "{msg}"
+    );
+    // Order of calls does not matter.
+    assert!(CorsLayer::builder()
+        .allow_credentials(true)
+        .allow_any_origin()
+        .build()
+        .is_err());
+}
+
+// DESIGN "Configuration refused by build()": `*` as a listed origin, message names it.
+#[test]
+fn build_refuses_star_as_listed_origin() {
+    let msg = refused_origin("*");
+    assert!(
+        msg.contains("\"*\"") || msg.contains("`*`") || msg.contains('*'),
+        "{msg}"
+    );
+}
+
+// DESIGN "Configuration refused by build()": `null` as a listed origin, message names it.
+#[test]
+fn build_refuses_null_as_listed_origin() {
+    let msg = refused_origin("null");
+    assert!(msg.contains("null"), "{msg}");
+}
+
+// DESIGN "Configuration refused by build()": `file://` origins, message names the value.
+#[test]
+fn build_refuses_file_origins() {
+    for o in ["file://", "file:///home/me/index.html", "file://host"] {
+        let msg = refused_origin(o);
+        assert!(msg.contains(o), "{o}: {msg}");
+    }
+}
+
+// DESIGN "Configuration refused by build()": path, query, fragment, user-info -> error names the canonical origin.
+#[test]
+fn build_refuses_path_query_fragment_userinfo_naming_canonical() {
+    for o in [
+        "https://app.example.com/path",
+        "https://app.example.com/a/b/",
+        "https://app.example.com?x=1",
+        "https://app.example.com/?x=1",
+        "https://app.example.com#frag",
+        "https://user@app.example.com",
+        "https://user:pass@app.example.com",
+    ] {
+        let msg = refused_origin(o);
+        assert!(msg.contains(o), "{o}: message lacks the value: {msg}");
+        assert!(
+            msg.contains(&format!("\"{APP}\"")),
+            "{o}: message lacks the canonical form: {msg}"
+        );
+    }
+}
+
+// DESIGN "Configuration refused by build()": non-canonical forms -> error names the canonical one.
+#[test]
+fn build_refuses_non_canonical_origins_naming_canonical_form() {
+    for (o, canonical) in [
+        ("https://App.Example.com", "https://app.example.com"),
+        ("HTTPS://app.example.com", "https://app.example.com"),
+        ("https://app.example.com:443", "https://app.example.com"),
+        ("http://app.example.com:80", "http://app.example.com"),
+        ("https://app.example.com/", "https://app.example.com"),
+        ("https://bücher.example", "https://xn--bcher-kva.example"),
+        ("https://*.Example.com", "https://*.example.com"),
+        ("http://LOCALHOST:*", "http://localhost:*"),
+        ("http://[0:0:0:0:0:0:0:1]:3000", "http://[::1]:3000"),
+        (" https://app.example.com", "https://app.example.com"),
+        ("https://app.example.com ", "https://app.example.com"),
+        ("https://app.example.com:", "https://app.example.com"),
+    ] {
+        let msg = refused_origin(o);
+        assert!(msg.contains(o), "{o}: message lacks the value: {msg}");
+        assert!(
+            msg.contains(&format!("\"{canonical}\"")),
+            "{o}: message lacks canonical {canonical}: {msg}"
+        );
+    }
+}
+
+// DESIGN "Configuration refused by build()": wildcards anywhere but a leading subdomain label or the port.
+#[test]
+fn build_refuses_misplaced_wildcards_naming_the_pattern() {
+    for o in [
+        "https://a.*.example.com",
+        "https://*example.com",
+        "https://ex*ample.com",
+        "https://example.*",
+        "https://*.*.example.com",
+        "https://**.example.com",
+        "*://app.example.com",
+        "http*://app.example.com",
+        "https://app.example.com:8*",
+        "https://app.example.com:*0",
+        "https://example.com.*",
+    ] {
+        let result = CorsLayer::builder().allow_origins([o]).build();
+        let msg = match result {
+            Ok(_) => panic!("{o} accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert!(msg.contains(o), "{o}: {msg}");
+    }
+}
+
+// DESIGN "Configuration refused by build()": subdomain wildcards on a public suffix.
+#[test]
+fn build_refuses_subdomain_wildcard_on_public_suffix() {
+    for o in [
+        "https://*.com",
+        "https://*.co.uk",
+        "https://*.org",
+        "https://*.io",
+    ] {
+        let msg = refused_origin(o);
+        assert!(msg.contains(o), "{o}: {msg}");
+    }
+    // A registrable domain under them is fine.
+    assert!(CorsLayer::builder()
+        .allow_origins(["https://*.example.co.uk", "https://*.example.com"])
+        .build()
+        .is_ok());
+}
+
+// DESIGN "Configuration refused by build()": subdomain wildcards on *a* public suffix — common entries of the
+// Public Suffix List (ccSLDs and shared hosting) beyond the ones the crate happens to list.
+#[test]
+fn build_refuses_subdomain_wildcard_on_common_psl_entries() {
+    let mut accepted = Vec::new();
+    for o in [
+        "https://*.co.in",
+        "https://*.com.mx",
+        "https://*.co.za",
+        "https://*.com.tr",
+        "https://*.com.ar",
+        "https://*.gitlab.io",
+        "https://*.onrender.com",
+        "https://*.fly.dev",
+        "https://*.readthedocs.io",
+        "https://*.github.io",
+        "https://*.herokuapp.com",
+        "https://*.vercel.app",
+        "https://*.pages.dev",
+    ] {
+        if CorsLayer::builder().allow_origins([o]).build().is_ok() {
+            accepted.push(o);
+        }
+    }
+    assert!(
+        accepted.is_empty(),
+        "accepted wildcards on public suffixes: {accepted:?}"
+    );
+}
+
+// DESIGN "Configuration refused by build()": http:// with credentials unless explicitly allowed.
+#[test]
+fn build_refuses_plain_http_with_credentials_naming_origin() {
+    for o in [
+        "http://app.example.com",
+        "http://*.example.com",
+        "http://app.example.com:8080",
+        "http://10.0.0.1",
+        "http://192.168.1.10:8080",
+    ] {
+        let e = err_of(
+            CorsLayer::builder()
+                .allow_origins([o])
+                .allow_credentials(true),
+        );
+        assert!(e.to_string().contains(o), "{o}: {e}");
+        // Without credentials they are fine.
+        assert!(
+            CorsLayer::builder().allow_origins([o]).build().is_ok(),
+            "{o}"
+        );
+        // Explicitly allowed.
+        assert!(
+            CorsLayer::builder()
+                .allow_origins([o])
+                .allow_credentials(true)
+                .allow_credentials_over_http(true)
+                .build()
+                .is_ok(),
+            "{o}"
+        );
+    }
+}
+
+// DESIGN "Configuration refused by build()": loopback hosts are potentially trustworthy, always allowed.
+#[test]
+fn build_accepts_loopback_http_with_credentials() {
+    for o in [
+        "http://localhost",
+        "http://localhost:3000",
+        "http://localhost:*",
+        "http://app.localhost:5173",
+        "http://*.localhost",
+        "http://127.0.0.1",
+        "http://127.0.0.1:8080",
+        "http://127.1.2.3:9000",
+        "http://[::1]",
+        "http://[::1]:3000",
+    ] {
+        let r = CorsLayer::builder()
+            .allow_origins([o])
+            .allow_credentials(true)
+            .build();
+        assert!(r.is_ok(), "{o}: {:?}", r.err());
+    }
+}
+
+// DESIGN "Configuration refused by build()": forbidden methods CONNECT, TRACE, TRACK (Fetch: byte-case-insensitive).
+#[test]
+fn build_refuses_forbidden_methods_naming_them() {
+    for m in [
+        "CONNECT", "TRACE", "TRACK", "connect", "trace", "track", "Track",
+    ] {
+        let method = Method::from_bytes(m.as_bytes()).unwrap();
+        let e = err_of(
+            CorsLayer::builder()
+                .allow_origins([APP])
+                .allow_methods([Method::PUT, method]),
+        );
+        assert!(e.to_string().contains(m), "{m}: {e}");
+    }
+}
+
+// DESIGN "Configuration refused by build()": forbidden request headers (Fetch list and proxy-/sec- prefixes).
+#[test]
+fn build_refuses_forbidden_request_headers_naming_them() {
+    for h in [
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+        "proxy-authorization",
+        "proxy-foo",
+        "sec-fetch-mode",
+        "sec-anything",
+    ] {
+        let e = err_of(
+            CorsLayer::builder()
+                .allow_origins([APP])
+                .allow_headers([header::CONTENT_TYPE, HeaderName::from_static(h)]),
+        );
+        assert!(e.to_string().contains(h), "{h}: {e}");
+    }
+    // Ordinary headers are fine (including ones that merely contain a forbidden word).
+    assert!(CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("x-cookie"),
+            HeaderName::from_static("x-sec-token"),
+        ])
+        .build()
+        .is_ok());
+}
+
+// DESIGN "Configuration refused by build()": Set-Cookie in exposed headers.
+#[test]
+fn build_refuses_set_cookie_in_exposed_headers() {
+    for h in ["set-cookie", "set-cookie2"] {
+        let e = err_of(CorsLayer::builder().allow_origins([APP]).expose_headers([
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static(h),
+        ]));
+        assert!(e.to_string().to_ascii_lowercase().contains(h), "{h}: {e}");
+    }
+}
+
+// DESIGN "Configuration refused by build()": max-age above 86400 s; 86400 itself accepted.
+#[test]
+fn build_refuses_max_age_above_one_day() {
+    let e = err_of(
+        CorsLayer::builder()
+            .allow_origins([APP])
+            .max_age(Duration::from_secs(86_401)),
+    );
+    assert!(e.to_string().contains("86401"), "{e}");
+    let e = err_of(
+        CorsLayer::builder()
+            .allow_origins([APP])
+            .max_age(Duration::from_secs(u64::MAX)),
+    );
+    assert!(e.to_string().contains(&u64::MAX.to_string()), "{e}");
+    assert!(CorsLayer::builder()
+        .allow_origins([APP])
+        .max_age(Duration::from_secs(86_400))
+        .build()
+        .is_ok());
+}
+
+// DESIGN "Configuration refused by build()": a max-age just above 86400 s (fractional) is refused with a
+// message that does not claim "86400 exceeds 86400".
+#[test]
+fn build_max_age_fractional_above_one_day_message_is_coherent() {
+    match CorsLayer::builder()
+        .allow_origins([APP])
+        .max_age(Duration::from_millis(86_400_500))
+        .build()
+    {
+        Ok(layer) => {
+            // Accepting it is fine only if the header then says at most 86400.
+            let (parts, _) = preflight(APP, "GET", None).into_parts();
+            let Decision::Preflight(p) = layer.policy().decide(&parts) else {
+                panic!()
+            };
+            let v: u64 = p.headers()[ACMA].to_str().unwrap().parse().unwrap();
+            assert!(v <= 86_400);
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(
+                !msg.contains("max_age of 86400 s exceeds"),
+                "the offending value is reported as the limit itself: {msg}"
+            );
+        }
+    }
+}
+
+// DESIGN "Configuration refused by build()": non-2xx preflight status, message names it.
+#[test]
+fn build_refuses_non_2xx_preflight_status() {
+    for s in [100u16, 101, 199, 300, 301, 304, 400, 403, 404, 500] {
+        let status = StatusCode::from_u16(s).unwrap();
+        let e = err_of(
+            CorsLayer::builder()
+                .allow_origins([APP])
+                .preflight_status(status),
+        );
+        assert!(e.to_string().contains(&s.to_string()), "{s}: {e}");
+    }
+    for s in [200u16, 204, 299] {
+        assert!(CorsLayer::builder()
+            .allow_origins([APP])
+            .preflight_status(StatusCode::from_u16(s).unwrap())
+            .build()
+            .is_ok());
+    }
+}
+
+// DESIGN "Public API" build(): "Validates and compiles. Never panics" on arbitrary origin strings.
+#[test]
+fn build_never_panics_on_garbage_origins() {
+    for o in [
+        "",
+        " ",
+        ":",
+        "://",
+        "https://",
+        "https:",
+        "https:/app.example.com",
+        "https:///",
+        "https://:443",
+        "https://[::1",
+        "https://[zz]",
+        "https://[]",
+        "https://app.example.com:99999",
+        "https://app.example.com:-1",
+        "https://app.example.com:0",
+        "https://a b.example.com",
+        "https://app.example.com\n",
+        "https://\u{0}",
+        "https://*.",
+        "https://*",
+        "https://*.*",
+        "http://*:*",
+        "https://xn--.example",
+        "https://.example.com",
+        "https://example..com",
+        "https://例え.テスト",
+        "https://\u{202e}moc.elpmaxe",
+        "https://256.256.256.256",
+        "https://0x7f.1",
+        "ws://*.example.com",
+        "chrome-extension://*",
+        "\\\\server\\share",
+    ] {
+        let result = std::panic::catch_unwind(|| {
+            CorsLayer::builder().allow_origins([o]).build().map(|_| ())
+        });
+        assert!(result.is_ok(), "build() panicked on {o:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Never panics on hostile request heads
+// ---------------------------------------------------------------------------
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn header_bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop_oneof![
+                4 => prop::sample::select(b"abcxyz-.:/*,; \t0189[]@".to_vec()),
+                1 => 0x21u8..0x7f,
+                1 => 0x80u8..=0xff,
+            ],
+            0..60,
+        )
+    }
+
+    proptest! {
+        // DESIGN "Response rules": malformed headers are typed rejections, never panics.
+        #[test]
+        fn decide_never_panics_and_never_allows_malformed_origins(
+            origin in header_bytes(),
+            acrm in header_bytes(),
+            acrh in header_bytes(),
+            options in any::<bool>(),
+        ) {
+            let layers = [
+                CorsLayer::permissive(),
+                CorsLayer::builder()
+                    .allow_origins(["https://*.example.com", "http://localhost:*", APP])
+                    .allow_any_header()
+                    .allow_credentials(true)
+                    .build()
+                    .unwrap(),
+            ];
+            let mut req = Request::builder()
+                .method(if options { Method::OPTIONS } else { Method::GET })
+                .uri("/")
+                .body(())
+                .unwrap();
+            for (name, value) in [
+                ("origin", &origin),
+                ("access-control-request-method", &acrm),
+                ("access-control-request-headers", &acrh),
+            ] {
+                if let Ok(v) = HeaderValue::from_bytes(value) {
+                    req.headers_mut().insert(name, v);
+                }
+            }
+            let (parts, ()) = req.into_parts();
+            for layer in &layers {
+                match layer.policy().decide(&parts) {
+                    Decision::Actual(a) => {
+                        // An allowed origin is always a serialized origin (or null) echoed or `*`.
+                        let v = a.allow_origin().as_bytes();
+                        prop_assert!(v == b"*" || !v.contains(&b'/') || v.windows(3).any(|w| w == b"://"));
+                    }
+                    Decision::Preflight(p) => {
+                        let _ = p.headers();
+                    }
+                    Decision::Rejected(r) => {
+                        let _ = r.to_string();
+                    }
+                    Decision::NotCors => {}
+                }
+            }
+        }
+    }
+}
