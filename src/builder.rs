@@ -141,6 +141,14 @@ impl CorsBuilder {
     /// Allows every origin with `Access-Control-Allow-Origin: *`. Refused
     /// together with credentials or with listed origins.
     ///
+    /// As for every policy, requests without `Origin` pass through
+    /// untouched, so their responses carry no CORS headers; and since `*`
+    /// does not depend on the origin, no `Vary: Origin` is added. A shared
+    /// cache in front of the service that stores such a response and serves
+    /// it to a cross-origin `fetch()` makes that fetch fail. If one does,
+    /// have it key on `Origin`, or set `Access-Control-Allow-Origin: *` in
+    /// your handlers too (the layer replaces it on CORS requests).
+    ///
     /// ```
     /// let public_api = tower_cors::CorsLayer::builder().allow_any_origin().build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())

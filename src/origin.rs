@@ -488,8 +488,8 @@ impl PortSet {
 /// Patterns of one scheme: hosts that accept any port, and subdomain suffixes.
 #[derive(Debug, Default, Clone)]
 struct SchemePatterns {
-    hosts: OriginMap<Box<str>, PortSet>,
-    suffixes: OriginMap<Box<str>, PortSet>,
+    hosts: OriginMap<Box<[u8]>, PortSet>,
+    suffixes: OriginMap<Box<[u8]>, PortSet>,
 }
 
 /// How an allowed origin is answered in `Access-Control-Allow-Origin`.
@@ -549,7 +549,8 @@ impl OriginMatcher {
                     } else {
                         &mut scheme.hosts
                     };
-                    map.entry(p.host.into_boxed_str()).or_default().add(p.port);
+                    let host = p.host.into_bytes().into_boxed_slice();
+                    map.entry(host).or_default().add(p.port);
                 }
             }
         }
@@ -567,6 +568,7 @@ impl OriginMatcher {
             let s = if i == 1 { "https" } else { "http" };
             for (map, star) in [(&scheme.hosts, ""), (&scheme.suffixes, "*.")] {
                 for (host, ports) in map {
+                    let host = String::from_utf8_lossy(host);
                     let mut push = |port: String| out.push(format!("{s}://{star}{host}{port}"));
                     if ports.any {
                         push(":*".into());
@@ -593,14 +595,24 @@ impl OriginMatcher {
     /// `parts` may be `None` only when there are no predicates.
     pub(crate) fn find(&self, origin: Origin<'_>, parts: Option<&Parts>) -> Option<Matched<'_>> {
         let value = origin.header_value();
-        if let Some(listed) = self.exact.get(value.as_bytes()) {
-            return Some(Matched::Listed(listed));
+        // Hashing the origin is most of a lookup's cost: skip empty maps.
+        if !self.exact.is_empty() {
+            if let Some(listed) = self.exact.get(value.as_bytes()) {
+                return Some(Matched::Listed(listed));
+            }
         }
         if origin.is_null() {
             // Never allowed except by allow_any_origin, which doesn't get here.
             return None;
         }
-        if (self.has_patterns() && self.matches_pattern(origin.as_str()))
+        // Patterns and predicates see well-formed origins only. Without
+        // them the origin is refused, and its shape matters only to the
+        // reason, read later if at all.
+        let consulted = self.has_patterns() || parts.is_some_and(|_| !self.predicates.is_empty());
+        if !consulted || !origin.is_well_formed() {
+            return None;
+        }
+        if (self.has_patterns() && self.matches_pattern(value.as_bytes()))
             || parts.is_some_and(|parts| self.predicates.iter().any(|p| p(value, parts)))
         {
             return Some(Matched::Echo);
@@ -614,14 +626,16 @@ impl OriginMatcher {
             .any(|s| !s.hosts.is_empty() || !s.suffixes.is_empty())
     }
 
-    fn matches_pattern(&self, origin: &str) -> bool {
+    fn matches_pattern(&self, origin: &[u8]) -> bool {
         let Some(parsed) = RequestOrigin::parse(origin) else {
             return false;
         };
         let scheme = &self.patterns[usize::from(parsed.https)];
-        if let Some(ports) = scheme.hosts.get(parsed.host) {
-            if ports.accepts(parsed.port) {
-                return true;
+        if !scheme.hosts.is_empty() {
+            if let Some(ports) = scheme.hosts.get(parsed.host) {
+                if ports.accepts(parsed.port) {
+                    return true;
+                }
             }
         }
         if scheme.suffixes.is_empty() {
@@ -632,7 +646,7 @@ impl OriginMatcher {
         let host = parsed.host;
         let mut end = host.len();
         for labels in 1..=self.max_suffix_labels {
-            let Some(dot) = host.as_bytes()[..end].iter().rposition(|&b| b == b'.') else {
+            let Some(dot) = host[..end].iter().rposition(|&b| b == b'.') else {
                 return false;
             };
             let in_use = self.suffix_label_counts & (1 << labels.min(63)) != 0;
@@ -654,20 +668,21 @@ impl OriginMatcher {
 /// (or a bracketed IPv6 address), and a non-default port without leading zeros.
 struct RequestOrigin<'a> {
     https: bool,
-    host: &'a str,
+    host: &'a [u8],
     port: Option<u16>,
 }
 
 impl<'a> RequestOrigin<'a> {
-    fn parse(origin: &'a str) -> Option<Self> {
-        let (https, rest) = if let Some(rest) = origin.strip_prefix("https://") {
+    /// Works on bytes: the origin is ASCII, and no UTF-8 check is needed.
+    fn parse(origin: &'a [u8]) -> Option<Self> {
+        let (https, rest) = if let Some(rest) = origin.strip_prefix(b"https://") {
             (true, rest)
         } else {
-            (false, origin.strip_prefix("http://")?)
+            (false, origin.strip_prefix(b"http://")?)
         };
-        let (host, port) = split_host_port(rest)?;
-        let host_ok = if host.starts_with('[') {
-            host.bytes().all(|b| {
+        let (host, port) = split_request_host_port(rest)?;
+        let host_ok = if host.starts_with(b"[") {
+            host.iter().all(|&b| {
                 b.is_ascii_hexdigit() && !b.is_ascii_uppercase()
                     || matches!(b, b'[' | b']' | b':' | b'.')
             })
@@ -675,7 +690,7 @@ impl<'a> RequestOrigin<'a> {
             // One pass: allowed bytes, and no empty label (leading, trailing
             // or doubled dot).
             let mut previous = b'.';
-            let ok = host.bytes().all(|b| {
+            let ok = host.iter().all(|&b| {
                 let ok = b.is_ascii_lowercase()
                     || b.is_ascii_digit()
                     || matches!(b, b'-' | b'_')
@@ -691,10 +706,17 @@ impl<'a> RequestOrigin<'a> {
         let port = match port {
             None => None,
             Some(p) => {
-                if p.is_empty() || p.starts_with('0') || !p.bytes().all(|b| b.is_ascii_digit()) {
+                if p.is_empty() || p.len() > 5 || p[0] == b'0' {
                     return None;
                 }
-                let n: u16 = p.parse().ok()?;
+                let mut n: u32 = 0;
+                for &b in p {
+                    if !b.is_ascii_digit() {
+                        return None;
+                    }
+                    n = n * 10 + u32::from(b - b'0');
+                }
+                let n = u16::try_from(n).ok()?;
                 if n == if https { 443 } else { 80 } {
                     return None;
                 }
@@ -703,6 +725,24 @@ impl<'a> RequestOrigin<'a> {
         };
         Some(RequestOrigin { https, host, port })
     }
+}
+
+/// `host[:port]` of a request origin, split like [`split_host_port`] but on
+/// bytes.
+fn split_request_host_port(s: &[u8]) -> Option<(&[u8], Option<&[u8]>)> {
+    if s.starts_with(b"[") {
+        let close = s.iter().position(|&b| b == b']')?;
+        let (host, rest) = s.split_at(close + 1);
+        return match rest {
+            [] => Some((host, None)),
+            [b':', port @ ..] => Some((host, Some(port))),
+            _ => None,
+        };
+    }
+    Some(match s.iter().position(|&b| b == b':') {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    })
 }
 
 /// Whether a request's `Origin` value has the shape of a serialized origin:

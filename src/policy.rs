@@ -272,6 +272,10 @@ impl<'a> Rejected<'a> {
     /// ```
     pub fn reason(&self) -> Rejection<'a> {
         match self.reason {
+            // An actual request's origin is checked only when needed.
+            Reason::Origin(origin) if !origin.is_well_formed() => {
+                Rejection::Malformed(Malformed::Origin)
+            }
             Reason::Origin(origin) => Rejection::OriginNotAllowed(origin.as_str()),
             Reason::Other(reason) => reason,
         }
@@ -644,7 +648,7 @@ impl Policy {
         headers: &'a HeaderMap,
         parts: Option<&'a Parts>,
     ) -> Decision<'a> {
-        let request = match CorsRequest::parse(method, headers) {
+        let request = match CorsRequest::classify(method, headers) {
             Ok(request) => request,
             Err(invalid) => {
                 return Decision::Rejected(Rejected {
@@ -681,7 +685,7 @@ impl Policy {
         parts: Option<&'a Parts>,
     ) -> Option<AllowOrigin<'a>> {
         match &self.origins {
-            OriginRule::Any => Some(AllowOrigin::Star),
+            OriginRule::Any => origin.is_well_formed().then_some(AllowOrigin::Star),
             OriginRule::Matcher(m) => match m.find(origin, parts)? {
                 Matched::Listed(value) => Some(AllowOrigin::Value(value)),
                 Matched::Echo => Some(AllowOrigin::Value(origin.header_value())),

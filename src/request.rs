@@ -135,11 +135,15 @@ impl fmt::Display for Malformed {
     }
 }
 
-/// A request's `Origin`, checked to have the shape of a serialized origin.
+/// A request's `Origin`, checked by [`CorsRequest::parse`] to have the
+/// shape of a serialized origin.
 #[derive(Debug, Clone, Copy)]
 pub struct Origin<'a> {
-    /// Checked by [`is_well_formed`]: visible ASCII.
     value: &'a HeaderValue,
+    /// Whether [`is_well_formed`] said yes already (then it is visible
+    /// ASCII). The policy checks an actual request's origin only when no
+    /// configured origin equals it: configured origins are well formed.
+    checked: bool,
 }
 
 impl<'a> Origin<'a> {
@@ -185,15 +189,24 @@ impl<'a> Origin<'a> {
         self.value.as_bytes() == b"null"
     }
 
-    /// Validates the first `Origin` line; `more` says whether others follow.
-    fn parse(value: &'a HeaderValue, more: bool) -> Result<Self, Malformed> {
+    /// Whether the origin has the shape of a serialized origin.
+    pub(crate) fn is_well_formed(&self) -> bool {
+        self.checked || is_well_formed(self.value.as_bytes())
+    }
+
+    /// The first `Origin` line; `more` says whether others follow. Its
+    /// shape is checked when `check` is set.
+    fn parse(value: &'a HeaderValue, more: bool, check: bool) -> Result<Self, Malformed> {
         if more {
             return Err(Malformed::MultipleOrigins);
         }
-        if !is_well_formed(value.as_bytes()) {
+        if check && !is_well_formed(value.as_bytes()) {
             return Err(Malformed::Origin);
         }
-        Ok(Origin { value })
+        Ok(Origin {
+            value,
+            checked: check,
+        })
     }
 }
 
@@ -393,6 +406,24 @@ impl<'a> CorsRequest<'a> {
     /// assert!(matches!(CorsRequest::parse(req.method(), req.headers()), Ok(CorsRequest::NotCors)));
     /// ```
     pub fn parse(method: &Method, headers: &'a HeaderMap) -> Result<Self, InvalidRequest> {
+        let request = Self::classify(method, headers)?;
+        if let CorsRequest::Actual(origin) = request {
+            if !origin.is_well_formed() {
+                return Err(InvalidRequest {
+                    kind: RequestKind::Actual,
+                    problem: Malformed::Origin,
+                });
+            }
+        }
+        Ok(request)
+    }
+
+    /// [`CorsRequest::parse`], except that an actual request's origin is
+    /// left unchecked for the policy to check when it needs to.
+    pub(crate) fn classify(
+        method: &Method,
+        headers: &'a HeaderMap,
+    ) -> Result<Self, InvalidRequest> {
         // Only OPTIONS requests can be preflights and need three headers:
         // one pass over the names finds them all. Others need only `Origin`,
         // found by one lookup. This runs on every request.
@@ -412,7 +443,8 @@ impl<'a> CorsRequest<'a> {
             None => RequestKind::Actual,
         };
         let invalid = |problem| InvalidRequest { kind, problem };
-        let origin = Origin::parse(origin, found.origin.more).map_err(invalid)?;
+        let origin = Origin::parse(origin, found.origin.more, kind == RequestKind::Preflight)
+            .map_err(invalid)?;
         let Some(method) = found.method.first else {
             return Ok(CorsRequest::Actual(origin));
         };
