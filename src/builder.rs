@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::request::Parts;
-use http::{HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 
 use crate::async_origin::AsyncOriginCheck;
 use crate::error::ConfigError;
@@ -409,7 +409,9 @@ impl CorsBuilder {
             private_network: self.private_network,
             preflight_status: self.preflight_status,
             async_origin: self.async_origin,
-        })
+            preflight_headers: HeaderMap::new(),
+        }
+        .with_preflight_headers())
     }
 
     fn compile_origins(&self) -> Result<OriginRule, ConfigError> {

@@ -605,16 +605,15 @@ impl OriginMatcher {
             // Never allowed except by allow_any_origin, which doesn't get here.
             return None;
         }
-        // Patterns and predicates see well-formed origins only. Without
-        // them the origin is refused, and its shape matters only to the
-        // reason, read later if at all.
-        let consulted = self.has_patterns() || parts.is_some_and(|_| !self.predicates.is_empty());
-        if !consulted || !origin.is_well_formed() {
-            return None;
+        // Patterns match only origins in the strict form `RequestOrigin`
+        // parses, which are well formed. Predicates see well-formed origins
+        // only. Without either, the origin is refused, and its shape
+        // matters only to the reason, read later if at all.
+        if self.has_patterns() && self.matches_pattern(value.as_bytes()) {
+            return Some(Matched::Echo);
         }
-        if (self.has_patterns() && self.matches_pattern(value.as_bytes()))
-            || parts.is_some_and(|parts| self.predicates.iter().any(|p| p(value, parts)))
-        {
+        let parts = parts.filter(|_| !self.predicates.is_empty())?;
+        if origin.is_well_formed() && self.predicates.iter().any(|p| p(value, parts)) {
             return Some(Matched::Echo);
         }
         None
@@ -873,6 +872,25 @@ mod tests {
             ),
         ) {
             proptest::prop_assert_eq!(is_well_formed(&origin), well_formed_by_search(&origin));
+        }
+
+        /// Pattern matching skips the shape check: only sound if every origin
+        /// `RequestOrigin` parses is well formed.
+        #[test]
+        fn origins_patterns_can_match_are_well_formed(
+            scheme in proptest::sample::select(vec!["http://", "https://", "htt://", ""]),
+            rest in proptest::collection::vec(
+                proptest::prop_oneof![
+                    4 => proptest::sample::select(b"az09.-_:[]".to_vec()),
+                    1 => proptest::num::u8::ANY,
+                ],
+                0..30,
+            ),
+        ) {
+            let origin = [scheme.as_bytes(), &rest].concat();
+            if RequestOrigin::parse(&origin).is_some() {
+                proptest::prop_assert!(is_well_formed(&origin), "{:?}", String::from_utf8_lossy(&origin));
+            }
         }
     }
 

@@ -92,6 +92,9 @@ pub struct Policy {
     pub(crate) preflight_status: StatusCode,
     /// Asked when the static origin rules refuse (see `async_origin.rs`).
     pub(crate) async_origin: Option<AsyncOriginCheck>,
+    /// The headers every allowed preflight answer starts from, computed once
+    /// by [`Policy::with_preflight_headers`]; see [`AllowedPreflight::write_headers`].
+    pub(crate) preflight_headers: HeaderMap,
 }
 
 impl fmt::Debug for Policy {
@@ -440,8 +443,8 @@ impl<'a> AllowedPreflight<'a> {
     /// assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_HEADERS], "content-type");
     /// ```
     pub fn headers(&self) -> HeaderMap {
-        let mut headers = HeaderMap::with_capacity(8);
-        self.answer().write(&mut headers);
+        let mut headers = self.policy.preflight_headers.clone();
+        self.write_headers(&mut headers);
         headers
     }
 
@@ -465,90 +468,41 @@ impl<'a> AllowedPreflight<'a> {
     /// assert!(response.body().is_empty());
     /// ```
     pub fn response<B: Default>(&self) -> Response<B> {
-        self.answer().into_response(HeaderMap::with_capacity(8))
-    }
-
-    /// The answer's values, owned: the service then reuses the preflight
-    /// request's own header map for them, which this borrows from.
-    pub(crate) fn answer(&self) -> PreflightAnswer {
-        let policy = self.policy;
-        let allow_methods = match policy.methods {
-            MethodRule::List(_) => policy.allow_methods.clone(),
-            // Browsers read `*` literally under credentials: echo the method.
-            MethodRule::Any if policy.credentials => self.preflight.method_value().clone(),
-            MethodRule::Any => STAR,
-        };
-        let allow_headers = match policy.headers {
-            HeaderRule::List(_) => policy.allow_headers.clone(),
-            // Likewise for header names; nothing requested, nothing to say.
-            HeaderRule::Any if policy.credentials => echo_list(&self.preflight.requested_headers()),
-            // `*` never covers `authorization`: name it when asked for.
-            HeaderRule::Any if self.authorization_requested => Some(STAR_AND_AUTHORIZATION),
-            HeaderRule::Any => Some(STAR),
-        };
-        PreflightAnswer {
-            status: policy.preflight_status,
-            allow_origin: self.allow_origin().clone(),
-            credentials: policy.credentials,
-            allow_methods,
-            allow_headers,
-            max_age: policy.max_age.clone(),
-            allow_private_network: policy.private_network
-                && self.preflight.requests_private_network(),
-            vary: if policy.private_network {
-                VARY_PREFLIGHT_PRIVATE_NETWORK
-            } else {
-                VARY_PREFLIGHT
-            },
-        }
-    }
-}
-
-/// An allowed preflight's answer with its values owned, so that it can be
-/// written into the request's own header map once the decision, which
-/// borrows that map, is done.
-#[derive(Debug)]
-pub(crate) struct PreflightAnswer {
-    status: StatusCode,
-    allow_origin: HeaderValue,
-    credentials: bool,
-    allow_methods: HeaderValue,
-    allow_headers: Option<HeaderValue>,
-    max_age: Option<HeaderValue>,
-    allow_private_network: bool,
-    vary: HeaderValue,
-}
-
-impl PreflightAnswer {
-    /// The response, with `headers` emptied and then holding the answer's
-    /// headers. Given the request's map, the answer allocates nothing.
-    pub(crate) fn into_response<B: Default>(self, mut headers: HeaderMap) -> Response<B> {
-        headers.clear();
-        let status = self.status;
-        self.write(&mut headers);
         let mut response = Response::new(B::default());
-        *response.status_mut() = status;
-        *response.headers_mut() = headers;
+        *response.status_mut() = self.policy.preflight_status;
+        *response.headers_mut() = self.policy.preflight_headers.clone();
+        self.write_headers(response.headers_mut());
         response
     }
 
-    /// Writes the headers in the order they are sent.
-    fn write(self, headers: &mut HeaderMap) {
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, self.allow_origin);
-        if self.credentials {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+    /// Completes a clone of the policy's precomputed preflight headers with
+    /// what depends on the request. Replacing a value keeps the cloned map's
+    /// size, so only a Private Network Access answer can make it grow.
+    fn write_headers(&self, headers: &mut HeaderMap) {
+        let policy = self.policy;
+        if let AllowOrigin::Value(origin) = self.allow_origin {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
         }
-        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, self.allow_methods);
-        if let Some(value) = self.allow_headers {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
+        if matches!(policy.methods, MethodRule::Any) && policy.credentials {
+            let method = self.preflight.method_value().clone();
+            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method);
         }
-        if let Some(value) = self.max_age {
-            headers.insert(header::ACCESS_CONTROL_MAX_AGE, value);
+        match policy.headers {
+            HeaderRule::List(_) => {}
+            HeaderRule::Any if policy.credentials => {
+                match echo_list(&self.preflight.requested_headers()) {
+                    Some(echo) => headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, echo),
+                    None => headers.remove(header::ACCESS_CONTROL_ALLOW_HEADERS),
+                };
+            }
+            HeaderRule::Any if self.authorization_requested => {
+                headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, STAR_AND_AUTHORIZATION);
+            }
+            HeaderRule::Any => {}
         }
-        if self.allow_private_network {
+        if policy.private_network && self.preflight.requests_private_network() {
             headers.insert(ALLOW_PRIVATE_NETWORK, TRUE);
         }
-        headers.insert(header::VARY, self.vary);
     }
 }
 
@@ -595,7 +549,47 @@ impl Policy {
             private_network: false,
             preflight_status: StatusCode::NO_CONTENT,
             async_origin: None,
+            preflight_headers: HeaderMap::new(),
         }
+        .with_preflight_headers()
+    }
+
+    /// Computes [`Policy::preflight_headers`] from the other fields: every
+    /// header of an allowed preflight answer, with a placeholder where the
+    /// value depends on the request (filled in by
+    /// [`AllowedPreflight::write_headers`]), in the order they are sent.
+    pub(crate) fn with_preflight_headers(mut self) -> Policy {
+        // Placeholders: `*` for the origin (replaced unless the answer is
+        // `*`), the method (echoed under credentials) and the header list
+        // (echoed under credentials, or removed when nothing was requested).
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, STAR);
+        if self.credentials {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+        }
+        let methods = match self.methods {
+            MethodRule::List(_) => self.allow_methods.clone(),
+            MethodRule::Any => STAR,
+        };
+        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods);
+        let allow_headers = match self.headers {
+            HeaderRule::List(_) => self.allow_headers.clone(),
+            HeaderRule::Any => Some(STAR),
+        };
+        if let Some(value) = allow_headers {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
+        }
+        if let Some(max_age) = &self.max_age {
+            headers.insert(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
+        }
+        let vary = if self.private_network {
+            VARY_PREFLIGHT_PRIVATE_NETWORK
+        } else {
+            VARY_PREFLIGHT
+        };
+        headers.insert(header::VARY, vary);
+        self.preflight_headers = headers;
+        self
     }
 
     /// Decides what to do with a request head. Pure: no I/O, no allocation,

@@ -7,16 +7,14 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::request::Parts;
-use http::{HeaderMap, HeaderValue, Request, Response};
+use http::{HeaderValue, Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::async_origin::{self, ActualCheck, PreflightCheck, Started};
 use crate::builder::CorsBuilder;
 use crate::headers::{merge_vary, Existing, VARY_ORIGIN};
-use crate::policy::{
-    apply_rejected, refused_preflight_response, ActualHeaders, Decision, Policy, PreflightAnswer,
-};
+use crate::policy::{apply_rejected, refused_preflight_response, ActualHeaders, Decision, Policy};
 
 /// CORS as a Tower layer: a compiled [`Policy`] behind an `Arc`, cheap to clone.
 ///
@@ -246,7 +244,8 @@ where
                 }
             }
             return match next_step(&self.policy, decision) {
-                Step::Answer(answer) => ResponseFuture::ready(answer.into_response(parts.headers)),
+                Step::Answer(response) => ResponseFuture::ready(response),
+                Step::Refuse => ResponseFuture::ready(refused_preflight_response(parts.headers)),
                 Step::Forward(finish) => {
                     let future = self.inner.call(Request::from_parts(parts, body));
                     ResponseFuture::forward(future, finish)
@@ -257,10 +256,11 @@ where
         // rebuilding it would copy it twice.
         let decision = self.policy.decide_head(request.method(), request.headers());
         match next_step(&self.policy, decision) {
-            Step::Answer(answer) => {
+            Step::Answer(response) => ResponseFuture::ready(response),
+            Step::Refuse => {
                 // The preflight's own header map, emptied, holds the answer.
                 let headers = std::mem::take(request.headers_mut());
-                ResponseFuture::ready(answer.into_response(headers))
+                ResponseFuture::ready(refused_preflight_response(headers))
             }
             Step::Forward(finish) => ResponseFuture::forward(self.inner.call(request), finish),
         }
@@ -268,45 +268,28 @@ where
 }
 
 /// What [`Cors`] does with a request once decided; owns what it needs, so
-/// the request can move on to the inner service, or lend its header map to
-/// the answer.
-enum Step {
-    /// Answer a preflight without the inner service.
-    Answer(Answer),
+/// the request can move on to the inner service.
+enum Step<B> {
+    /// Answer an allowed preflight without the inner service.
+    Answer(Response<B>),
+    /// Refuse a preflight without the inner service.
+    Refuse,
     /// Call the inner service, then finish its response.
     Forward(Option<Finish>),
 }
 
-/// The layer's answer to a preflight. It lives on the stack between the
-/// decision and the response; boxing the large variant would allocate.
-#[allow(clippy::large_enum_variant)]
-enum Answer {
-    Allowed(PreflightAnswer),
-    Refused,
-}
-
-impl Answer {
-    /// The response, reusing `headers` (emptied) for its header map.
-    fn into_response<B: Default>(self, headers: HeaderMap) -> Response<B> {
-        match self {
-            Answer::Allowed(answer) => answer.into_response(headers),
-            Answer::Refused => refused_preflight_response(headers),
-        }
-    }
-}
-
-fn next_step(policy: &Policy, decision: Decision<'_>) -> Step {
+fn next_step<B: Default>(policy: &Policy, decision: Decision<'_>) -> Step<B> {
     Step::Forward(Some(match decision {
         Decision::NotCors if !policy.varies_by_origin() => return Step::Forward(None),
         Decision::NotCors => Finish::Vary,
         Decision::Actual(allowed) => {
             Finish::Allow(allowed.allow_origin().clone(), policy.actual_headers())
         }
-        Decision::Preflight(allowed) => return Step::Answer(Answer::Allowed(allowed.answer())),
+        Decision::Preflight(allowed) => return Step::Answer(allowed.response()),
         Decision::Rejected(rejected) => {
             crate::trace::rejected(&rejected);
             if rejected.is_preflight() {
-                return Step::Answer(Answer::Refused);
+                return Step::Refuse;
             }
             Finish::Strip {
                 vary: policy.varies_by_origin(),
