@@ -6,14 +6,14 @@
 //!
 //! Self-contained: uses only the public API of `tower_cors`.
 
-use std::convert::Infallible;
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 use tower::{service_fn, Layer, ServiceExt};
+mod common;
+
+use common::{run, run_with};
 use tower_cors::{
     ConfigError, CorsLayer, Decision, Malformed, Rejection, RequestKind, MAX_REQUEST_HEADERS_BYTES,
 };
@@ -61,40 +61,6 @@ fn preflight(origin: &str, method: &str, acrh: Option<&str>) -> Request<String> 
         h.push(("access-control-request-headers", acrh.as_bytes()));
     }
     request(Method::OPTIONS, &h)
-}
-
-/// Runs `req` through `layer` around an inner service answering `status`
-/// with body "inner" and the given headers; returns the response and the
-/// number of inner calls.
-async fn run_with(
-    layer: &CorsLayer,
-    req: Request<String>,
-    status: StatusCode,
-    inner_headers: &[(&'static str, &'static str)],
-) -> (Response<String>, usize) {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&calls);
-    let inner_headers = inner_headers.to_vec();
-    let inner = service_fn(move |_req: Request<String>| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        let mut res = Response::new(String::from("inner"));
-        *res.status_mut() = status;
-        for (n, v) in &inner_headers {
-            res.headers_mut().append(*n, HeaderValue::from_static(v));
-        }
-        async move { Ok::<_, Infallible>(res) }
-    });
-    let res = layer.layer(inner).oneshot(req).await.unwrap();
-    let n = calls.load(Ordering::SeqCst);
-    (res, n)
-}
-
-async fn run(
-    layer: &CorsLayer,
-    req: Request<String>,
-    inner_headers: &[(&'static str, &'static str)],
-) -> (Response<String>, usize) {
-    run_with(layer, req, StatusCode::OK, inner_headers).await
 }
 
 fn all(headers: &HeaderMap, name: &str) -> Vec<Vec<u8>> {

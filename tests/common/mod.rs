@@ -60,12 +60,23 @@ pub async fn run(
     req: Request<String>,
     inner_headers: &[(&'static str, &'static str)],
 ) -> (Response<String>, usize) {
+    run_with(layer, req, StatusCode::OK, inner_headers).await
+}
+
+/// [`run`] with an inner service answering `status`.
+pub async fn run_with(
+    layer: &CorsLayer,
+    req: Request<String>,
+    status: StatusCode,
+    inner_headers: &[(&'static str, &'static str)],
+) -> (Response<String>, usize) {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&calls);
-    let inner_headers: Vec<(&'static str, &'static str)> = inner_headers.to_vec();
+    let inner_headers = inner_headers.to_vec();
     let inner = service_fn(move |_req: Request<String>| {
         counter.fetch_add(1, Ordering::SeqCst);
         let mut res = Response::new(String::from("inner"));
+        *res.status_mut() = status;
         for (n, v) in &inner_headers {
             res.headers_mut().append(*n, HeaderValue::from_static(v));
         }
