@@ -13,7 +13,7 @@ use http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, Response
 use tower::{service_fn, Layer, ServiceExt};
 mod common;
 
-use common::{run, run_with};
+use common::{run, run_with, tokens};
 use tower_cors::{
     ConfigError, CorsLayer, Decision, Malformed, Rejection, RequestKind, MAX_REQUEST_HEADERS_BYTES,
 };
@@ -76,22 +76,6 @@ fn one(headers: &HeaderMap, name: &str) -> String {
     let values = all(headers, name);
     assert_eq!(values.len(), 1, "{name} lines: {values:?}");
     String::from_utf8(values[0].clone()).unwrap()
-}
-
-/// Comma-separated items of all lines of `name`, trimmed, lowercased.
-fn tokens(headers: &HeaderMap, name: &str) -> Vec<String> {
-    headers
-        .get_all(name)
-        .iter()
-        .flat_map(|v| {
-            v.to_str()
-                .unwrap()
-                .split(',')
-                .map(|t| t.trim().to_ascii_lowercase())
-                .collect::<Vec<_>>()
-        })
-        .filter(|t| !t.is_empty())
-        .collect()
 }
 
 fn count(tokens: &[String], t: &str) -> usize {

@@ -98,8 +98,13 @@ pub fn values(headers: &HeaderMap, name: &str) -> Vec<String> {
 
 /// The Vary tokens of a response, lowercased.
 pub fn vary_tokens(headers: &HeaderMap) -> Vec<String> {
+    tokens(headers, header::VARY.as_str())
+}
+
+/// Comma-separated items of all lines of `name`, trimmed, lowercased.
+pub fn tokens(headers: &HeaderMap, name: &str) -> Vec<String> {
     headers
-        .get_all(header::VARY)
+        .get_all(name)
         .iter()
         .flat_map(|v| {
             v.to_str()
