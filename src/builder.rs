@@ -325,6 +325,12 @@ impl CorsBuilder {
     /// `Access-Control-Allow-Private-Network: true`. Off by default: it lets
     /// public sites reach this service on a private network.
     ///
+    /// When off, such a preflight still gets the policy's ordinary answer,
+    /// only without that header, so browsers enforcing Private Network
+    /// Access block the request. It is not refused with 403: Chrome's
+    /// warning-only mode lets the request through when just that header is
+    /// missing, and a refusal would break it there.
+    ///
     /// ```
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com"])
