@@ -256,23 +256,12 @@ pub(crate) fn parse_configured(input: &str) -> Result<OriginSpec, ConfigError> {
     })
 }
 
-/// Splits `host[:port]`, keeping IPv6 brackets on the host.
+/// Splits a configured `host[:port]` like a request's
+/// ([`split_request_host_port`]): the splits fall on ASCII bytes, so the
+/// pieces are `str` slices of the input.
 fn split_host_port(s: &str) -> Option<(&str, Option<&str>)> {
-    // Byte searches: this runs per request for pattern matching, and origins
-    // are too short for `str::find`'s searcher to pay off.
-    let find = |needle: u8| s.bytes().position(|b| b == needle);
-    if s.starts_with('[') {
-        let close = find(b']')?;
-        let (host, rest) = s.split_at(close + 1);
-        return match rest {
-            "" => Some((host, None)),
-            _ => Some((host, Some(rest.strip_prefix(':')?))),
-        };
-    }
-    Some(match find(b':') {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    })
+    let (host, port) = split_request_host_port(s.as_bytes())?;
+    Some((&s[..host.len()], port.map(|p| &s[s.len() - p.len()..])))
 }
 
 const FORBIDDEN_HOST_CHARS: &[char] = &[
@@ -726,8 +715,8 @@ impl<'a> RequestOrigin<'a> {
     }
 }
 
-/// `host[:port]` of a request origin, split like [`split_host_port`] but on
-/// bytes.
+/// Splits `host[:port]`, keeping IPv6 brackets on the host; `None` when
+/// something other than `:port` follows a bracketed host.
 fn split_request_host_port(s: &[u8]) -> Option<(&[u8], Option<&[u8]>)> {
     if s.starts_with(b"[") {
         let close = s.iter().position(|&b| b == b']')?;
