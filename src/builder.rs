@@ -11,6 +11,7 @@ use crate::async_origin::AsyncOriginCheck;
 use crate::error::ConfigError;
 use crate::headers::{join, STAR};
 use crate::interned::interned;
+use crate::names::NameSet;
 use crate::origin::{parse_configured, OriginMatcher, Predicate};
 use crate::policy::{Expose, HeaderRule, MethodRule, OriginRule, Policy};
 use crate::service::CorsLayer;
@@ -504,8 +505,7 @@ impl CorsBuilder {
             return Ok((HeaderRule::Any, None));
         }
         let value = join(names.iter().map(HeaderName::as_str)).map(interned);
-        names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-        Ok((HeaderRule::List(names), value))
+        Ok((HeaderRule::List(NameSet::new(&names)), value))
     }
 
     fn compile_expose(&self) -> Result<Expose, ConfigError> {

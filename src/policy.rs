@@ -1,6 +1,5 @@
 //! The compiled [`Policy`] and its pure decision function.
 
-use std::cmp::Ordering;
 use std::fmt;
 
 use http::header::{self, HeaderName};
@@ -12,6 +11,7 @@ use crate::headers::{
     exposable_names, merge_vary, Existing, ALLOW_PRIVATE_NETWORK, STAR, STAR_AND_AUTHORIZATION,
     STAR_STATIC, TRUE, VARY_ORIGIN, VARY_PREFLIGHT, VARY_PREFLIGHT_PRIVATE_NETWORK,
 };
+use crate::names::NameSet;
 use crate::origin::{Matched, OriginMatcher};
 use crate::request::{CorsRequest, Malformed, Origin, Preflight, RequestKind, RequestedHeaders};
 
@@ -39,8 +39,8 @@ pub(crate) enum MethodRule {
 #[derive(Debug, Clone)]
 pub(crate) enum HeaderRule {
     Any,
-    /// Lowercase names, sorted for binary search.
-    List(Vec<HeaderName>),
+    /// The listed names.
+    List(NameSet),
 }
 
 /// What `Access-Control-Expose-Headers` says on actual responses.
@@ -275,7 +275,7 @@ impl<'a> Rejected<'a> {
     /// ```
     pub fn reason(&self) -> Rejection<'a> {
         match self.reason {
-            // An actual request's origin is checked only when needed.
+            // The origin is checked for shape only when needed.
             Reason::Origin(origin) if !origin.is_well_formed() => {
                 Rejection::Malformed(Malformed::Origin)
             }
@@ -636,6 +636,7 @@ impl Policy {
     }
 
     /// `parts` is `None` only when no predicate needs it.
+    #[inline(always)]
     fn decide_with<'a>(
         &'a self,
         method: &'a Method,
@@ -673,6 +674,7 @@ impl Policy {
         }
     }
 
+    #[inline(always)]
     fn allow_origin<'a>(
         &'a self,
         origin: Origin<'a>,
@@ -687,6 +689,7 @@ impl Policy {
         }
     }
 
+    #[inline(always)]
     fn check_preflight<'a>(
         &'a self,
         preflight: Preflight<'a>,
@@ -701,6 +704,7 @@ impl Policy {
     }
 
     /// The method and header checks of a preflight whose origin is allowed.
+    #[inline(always)]
     pub(crate) fn check_preflight_request<'a>(
         &'a self,
         preflight: Preflight<'a>,
@@ -726,9 +730,9 @@ impl Policy {
         let refused = match &self.headers {
             HeaderRule::List(list) => preflight
                 .requested_headers()
-                .find(|name| !is_listed(list, name)),
+                .find_name(|name| !list.contains(name)),
             HeaderRule::Any if self.credentials => {
-                preflight.requested_headers().find(|name| *name == "*")
+                preflight.requested_headers().find_name(|name| name == b"*")
             }
             HeaderRule::Any => None,
         };
@@ -865,7 +869,7 @@ impl ActualHeaders {
             headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, value);
         }
         if self.vary {
-            merge_vary(headers, &VARY_ORIGIN, existing.vary);
+            merge_vary(headers, VARY_ORIGIN, existing.vary);
         }
     }
 }
@@ -890,7 +894,7 @@ pub(crate) fn apply_rejected(headers: &mut HeaderMap, vary: bool) {
         remove_cors_headers(headers);
     }
     if vary {
-        merge_vary(headers, &VARY_ORIGIN, existing.vary);
+        merge_vary(headers, VARY_ORIGIN, existing.vary);
     }
 }
 
@@ -912,28 +916,4 @@ fn remove_cors_headers(headers: &mut HeaderMap) {
     for name in CORS_RESPONSE_HEADERS {
         headers.remove(name);
     }
-}
-
-/// Whether `name` is in `list` (lowercase, sorted), ignoring ASCII case.
-fn is_listed(list: &[HeaderName], name: &str) -> bool {
-    // Browsers send lowercase names: then plain byte order (memcmp) finds
-    // them; other casings take the slower case-folding comparison.
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        list.binary_search_by(|probe| cmp_ignore_ascii_case(probe.as_str(), name))
-    } else {
-        list.binary_search_by(|probe| probe.as_str().cmp(name))
-    }
-    .is_ok()
-}
-
-/// Orders two header names as if both were lowercase.
-fn cmp_ignore_ascii_case(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    for (x, y) in a.iter().zip(b) {
-        match x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()) {
-            Ordering::Equal => {}
-            unequal => return unequal,
-        }
-    }
-    a.len().cmp(&b.len())
 }

@@ -139,11 +139,9 @@ impl fmt::Display for Malformed {
 /// shape of a serialized origin.
 #[derive(Debug, Clone, Copy)]
 pub struct Origin<'a> {
+    /// Its shape is checked only when no configured origin equals it:
+    /// configured origins are well formed.
     value: &'a HeaderValue,
-    /// Whether [`is_well_formed`] said yes already (then it is visible
-    /// ASCII). The policy checks an actual request's origin only when no
-    /// configured origin equals it: configured origins are well formed.
-    checked: bool,
 }
 
 impl<'a> Origin<'a> {
@@ -191,22 +189,16 @@ impl<'a> Origin<'a> {
 
     /// Whether the origin has the shape of a serialized origin.
     pub(crate) fn is_well_formed(&self) -> bool {
-        self.checked || is_well_formed(self.value.as_bytes())
+        is_well_formed(self.value.as_bytes())
     }
 
-    /// The first `Origin` line; `more` says whether others follow. Its
-    /// shape is checked when `check` is set.
-    fn parse(value: &'a HeaderValue, more: bool, check: bool) -> Result<Self, Malformed> {
+    /// The first `Origin` line, its shape not yet checked; `more` says
+    /// whether others follow.
+    fn parse(value: &'a HeaderValue, more: bool) -> Result<Self, Malformed> {
         if more {
             return Err(Malformed::MultipleOrigins);
         }
-        if check && !is_well_formed(value.as_bytes()) {
-            return Err(Malformed::Origin);
-        }
-        Ok(Origin {
-            value,
-            checked: check,
-        })
+        Ok(Origin { value })
     }
 }
 
@@ -407,10 +399,10 @@ impl<'a> CorsRequest<'a> {
     /// ```
     pub fn parse(method: &Method, headers: &'a HeaderMap) -> Result<Self, InvalidRequest> {
         let request = Self::classify(method, headers)?;
-        if let CorsRequest::Actual(origin) = request {
+        if let (Some(origin), Some(kind)) = (request.origin(), request.kind()) {
             if !origin.is_well_formed() {
                 return Err(InvalidRequest {
-                    kind: RequestKind::Actual,
+                    kind,
                     problem: Malformed::Origin,
                 });
             }
@@ -418,8 +410,10 @@ impl<'a> CorsRequest<'a> {
         Ok(request)
     }
 
-    /// [`CorsRequest::parse`], except that an actual request's origin is
-    /// left unchecked for the policy to check when it needs to.
+    /// [`CorsRequest::parse`], except that the origin's shape is left for
+    /// the policy to check when it needs to: an origin equal to a configured
+    /// one is well formed, and most requests come from those.
+    #[inline(always)]
     pub(crate) fn classify(
         method: &Method,
         headers: &'a HeaderMap,
@@ -442,9 +436,17 @@ impl<'a> CorsRequest<'a> {
             Some(_) => RequestKind::Preflight,
             None => RequestKind::Actual,
         };
-        let invalid = |problem| InvalidRequest { kind, problem };
-        let origin = Origin::parse(origin, found.origin.more, kind == RequestKind::Preflight)
-            .map_err(invalid)?;
+        let origin = Origin::parse(origin, found.origin.more)
+            .map_err(|problem| InvalidRequest { kind, problem })?;
+        // A preflight malformed in several ways is refused for its origin
+        // first, as if the origin had been checked first.
+        let invalid = |problem| InvalidRequest {
+            kind,
+            problem: match origin.is_well_formed() {
+                true => problem,
+                false => Malformed::Origin,
+            },
+        };
         let Some(method) = found.method.first else {
             return Ok(CorsRequest::Actual(origin));
         };
@@ -589,6 +591,24 @@ impl<'a> RequestedHeaders<'a> {
     /// ```
     pub fn is_empty(&self) -> bool {
         self.clone().next().is_none()
+    }
+
+    /// The first name `refused` says no to, as sent. Works on the bytes of
+    /// the validated lines: nothing is copied or converted unless refused.
+    pub(crate) fn find_name(&self, mut refused: impl FnMut(&[u8]) -> bool) -> Option<&'a str> {
+        let mut in_line = |line: &'a HeaderValue| {
+            line.as_bytes()
+                .split(|&b| b == b',')
+                .map(<[u8]>::trim_ascii)
+                .find(|name| !name.is_empty() && refused(name))
+        };
+        let name = match self.first {
+            None => None,
+            Some(first) if !self.more_lines => in_line(first),
+            Some(_) => self.lines().find_map(in_line),
+        }?;
+        // Validated as a token: ASCII.
+        Some(std::str::from_utf8(name).unwrap_or_default())
     }
 
     /// The raw header lines, for echoing the list back.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::request::Parts;
-use http::{HeaderValue, Request, Response};
+use http::{HeaderMap, HeaderValue, Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -267,6 +267,19 @@ where
     }
 }
 
+impl Finish {
+    fn apply(self, headers: &mut HeaderMap) {
+        match self {
+            Finish::Vary => {
+                let present = Existing::vary_in(headers);
+                merge_vary(headers, VARY_ORIGIN, present);
+            }
+            Finish::Allow(origin, actual) => actual.apply(origin, headers),
+            Finish::Strip { vary } => apply_rejected(headers, vary),
+        }
+    }
+}
+
 /// What [`Cors`] does with a request once decided; owns what it needs, so
 /// the request can move on to the inner service.
 enum Step<B> {
@@ -278,6 +291,7 @@ enum Step<B> {
     Forward(Option<Finish>),
 }
 
+#[inline(always)]
 fn next_step<B: Default>(policy: &Policy, decision: Decision<'_>) -> Step<B> {
     Step::Forward(Some(match decision {
         Decision::NotCors if !policy.varies_by_origin() => return Step::Forward(None),
@@ -377,23 +391,15 @@ where
                 None => panic!("ResponseFuture polled after completion"),
             },
             StateProj::Inner { future, finish } => {
-                let mut response = match future.poll(cx) {
-                    Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
-                    Poll::Ready(Ok(response)) => response,
-                };
-                if let Some(finish) = finish.take() {
-                    let headers = response.headers_mut();
-                    match finish {
-                        Finish::Vary => {
-                            let present = Existing::vary_in(headers);
-                            merge_vary(headers, &VARY_ORIGIN, present);
-                        }
-                        Finish::Allow(origin, actual) => actual.apply(origin, headers),
-                        Finish::Strip { vary } => apply_rejected(headers, vary),
+                // Decorated where the inner future left it: moving the
+                // response out and back costs more than the headers do.
+                let mut poll = future.poll(cx);
+                if let Poll::Ready(Ok(response)) = &mut poll {
+                    if let Some(finish) = finish.take() {
+                        finish.apply(response.headers_mut());
                     }
                 }
-                Poll::Ready(Ok(response))
+                poll
             }
             StateProj::AsyncActual { future, check } => check.poll(future, cx),
             StateProj::AsyncPreflight { check } => check.poll(cx).map(Ok),

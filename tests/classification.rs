@@ -147,6 +147,79 @@ fn malformed_origin_is_a_typed_rejection() {
 }
 
 #[test]
+fn malformed_preflight_origin_is_a_typed_rejection_under_every_kind_of_origin_rule() {
+    let preflight_from = |origin: &str| {
+        parts(
+            Method::OPTIONS,
+            &[("origin", origin), ("access-control-request-method", "PUT")],
+        )
+    };
+    let layers = [
+        ("listed", layer()),
+        ("any", CorsLayer::permissive()),
+        (
+            "pattern",
+            CorsLayer::builder()
+                .allow_origins(["https://*.example.com"])
+                .build()
+                .unwrap(),
+        ),
+    ];
+    for (rule, layer) in &layers {
+        for bad in [
+            "app.example.com",
+            "https://a b.example.com",
+            "https://a.example.com/",
+        ] {
+            let p = preflight_from(bad);
+            match layer.policy().decide(&p) {
+                Decision::Rejected(r) => {
+                    assert_eq!(r.kind(), RequestKind::Preflight, "{rule}: {bad}");
+                    assert_eq!(
+                        r.reason(),
+                        Rejection::Malformed(Malformed::Origin),
+                        "{rule}: {bad}"
+                    );
+                }
+                other => panic!("{rule}: {bad}: not rejected: {other:?}"),
+            }
+            assert_eq!(
+                CorsRequest::parse(&p.method, &p.headers)
+                    .unwrap_err()
+                    .problem,
+                Malformed::Origin,
+                "{bad}"
+            );
+        }
+    }
+}
+
+#[test]
+fn preflight_malformed_in_origin_and_method_is_refused_for_its_origin() {
+    assert_eq!(
+        rejection(
+            Method::OPTIONS,
+            &[
+                ("origin", "not an origin"),
+                ("access-control-request-method", "PU T")
+            ]
+        ),
+        (RequestKind::Preflight, Malformed::Origin)
+    );
+    assert_eq!(
+        rejection(
+            Method::OPTIONS,
+            &[
+                ("origin", "not an origin"),
+                ("access-control-request-method", "PUT"),
+                ("access-control-request-headers", "x(bad)")
+            ]
+        ),
+        (RequestKind::Preflight, Malformed::Origin)
+    );
+}
+
+#[test]
 fn two_origin_headers_are_a_typed_rejection() {
     assert_eq!(
         rejection(Method::GET, &[("origin", APP), ("origin", APP)]),
