@@ -675,18 +675,14 @@ impl<'a> RequestOrigin<'a> {
                     || matches!(b, b'[' | b']' | b':' | b'.')
             })
         } else {
-            // One pass: allowed bytes, and no empty label (leading, trailing
-            // or doubled dot).
-            let mut previous = b'.';
-            let ok = host.iter().all(|&b| {
-                let ok = b.is_ascii_lowercase()
-                    || b.is_ascii_digit()
-                    || matches!(b, b'-' | b'_')
-                    || (b == b'.' && previous != b'.');
-                previous = b;
-                ok
+            // One pass without a branch per byte (valid hosts are read to
+            // the end anyway): allowed bytes, and no empty label (leading,
+            // trailing or doubled dot).
+            let (ok, last_dot) = host.iter().fold((true, true), |(ok, previous_dot), &b| {
+                let dot = b == b'.';
+                (ok & HOST_BYTE[usize::from(b)] & !(dot & previous_dot), dot)
             });
-            ok && previous != b'.'
+            ok && !last_dot
         };
         if !host_ok {
             return None;
@@ -714,6 +710,19 @@ impl<'a> RequestOrigin<'a> {
         Some(RequestOrigin { https, host, port })
     }
 }
+
+/// Bytes of a canonical request host that patterns can match: lowercase
+/// letters, digits, `-`, `_` and the dot between labels.
+static HOST_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'-' | b'_' | b'.');
+        b += 1;
+    }
+    table
+};
 
 /// Splits `host[:port]`, keeping IPv6 brackets on the host; `None` when
 /// something other than `:port` follows a bracketed host.

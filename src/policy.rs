@@ -726,13 +726,11 @@ impl Policy {
             return Err(Rejection::MethodNotAllowed(method));
         }
 
-        let authorization_requested = preflight.requested_headers().includes_authorization();
+        let authorization_requested = preflight.requested().includes_authorization();
         let refused = match &self.headers {
-            HeaderRule::List(list) => preflight
-                .requested_headers()
-                .find_name(|name| !list.contains(name)),
+            HeaderRule::List(list) => preflight.requested().find_name(|name| !list.contains(name)),
             HeaderRule::Any if self.credentials => {
-                preflight.requested_headers().find_name(|name| name == b"*")
+                preflight.requested().find_name(|name| name == b"*")
             }
             HeaderRule::Any => None,
         };

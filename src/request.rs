@@ -296,6 +296,11 @@ impl<'a> Preflight<'a> {
         self.headers.clone()
     }
 
+    /// The requested names, borrowed: no copy of the iterator's state.
+    pub(crate) fn requested(&self) -> &RequestedHeaders<'a> {
+        &self.headers
+    }
+
     /// Whether the preflight carries `Access-Control-Request-Private-Network: true`.
     ///
     /// ```
@@ -838,7 +843,31 @@ mod tests {
         .prop_map(|chunks| chunks.concat())
     }
 
+    /// Lines as browsers send them, names joined by "," without whitespace,
+    /// now and then with a byte that is not allowed.
+    fn browser_line_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            3 => Just(b','),
+            8 => prop::sample::select(b"abcxyz-_09!~".to_vec()),
+            1 => any::<u8>(),
+        ];
+        prop::collection::vec(byte, 0..200)
+    }
+
     proptest! {
+        #[test]
+        fn count_names_agrees_with_split_trim_and_check_on_browser_lines(
+            line in browser_line_bytes(),
+            counted in 0usize..70,
+        ) {
+            let (mut fast, mut plain) = (Names { count: counted, authorization: false }, Names { count: counted, authorization: false });
+            let (fast_result, plain_result) = (count_names(&line, &mut fast), split_trim_check(&line, &mut plain));
+            prop_assert_eq!(fast_result, plain_result);
+            if fast_result.is_ok() {
+                prop_assert_eq!(fast, plain);
+            }
+        }
+
         #[test]
         fn count_names_agrees_with_split_trim_and_check(
             line in line_bytes(),
