@@ -6,6 +6,10 @@
 # Needs wrk (Debian: apt-get install -y wrk). Bounded: ROUNDS x 2 scenarios x
 # 3 contestants x DURATION seconds (default 2 x 2 x 3 x 4 s = 48 s).
 #   bash benches/e2e.sh            # prints a Markdown table (best round per cell)
+#
+# Two readings per run: requests per second as wrk sees them, and the
+# server's own CPU time per request (user + system, from /proc), which a
+# busy neighbour on a shared machine disturbs far less than throughput.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,7 +49,12 @@ EOF
   fi
 }
 
-declare -A best
+# utime + stime of a process, in clock ticks.
+cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+declare -A best cpu
 for round in $(seq "$ROUNDS"); do
   for scenario in b d; do
     script "$scenario"
@@ -56,13 +65,22 @@ for round in $(seq "$ROUNDS"); do
         (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
         sleep 0.1
       done
-      rps=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$lua" \
-        "http://127.0.0.1:$PORT/" | awk '/Requests\/sec/ {print $2}')
+      ticks_before=$(cpu_ticks "$server")
+      out=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$lua" \
+        "http://127.0.0.1:$PORT/")
+      ticks=$(( $(cpu_ticks "$server") - ticks_before ))
+      rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+      requests=$(awk '/requests in/ {print $1}' <<<"$out")
+      us=$(awk -v t="$ticks" -v r="$requests" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN {printf "%.3f", 1e6 * t / hz / r}')
       kill "$server"; wait "$server" 2>/dev/null || true; server=
-      echo "round $round ($scenario) $who: $rps req/s" >&2
+      echo "round $round ($scenario) $who: $rps req/s, $us us CPU per request" >&2
       key="$scenario $who"
       if [ -z "${best[$key]:-}" ] || awk "BEGIN {exit !($rps > ${best[$key]})}"; then
         best[$key]=$rps
+      fi
+      if [ -z "${cpu[$key]:-}" ] || awk "BEGIN {exit !($us < ${cpu[$key]})}"; then
+        cpu[$key]=$us
       fi
     done
   done
@@ -76,4 +94,15 @@ for scenario in b d; do
   ours=${best["$scenario ours"]}
   awk -v s="$scenario" -v n="$none" -v t="$theirs" -v o="$ours" 'BEGIN {
     printf "| (%s) | %.0f | %.0f (%.1f %%) | %.0f (%.1f %%) |\n", s, n, t, 100*t/n, o, 100*o/n }'
+done
+
+echo
+echo "| scenario | no layer CPU µs/request | tower-http (no layer / it) | tower-cors (no layer / it) |"
+echo "|---|---:|---:|---:|"
+for scenario in b d; do
+  none=${cpu["$scenario none"]}
+  theirs=${cpu["$scenario tower-http"]}
+  ours=${cpu["$scenario ours"]}
+  awk -v s="$scenario" -v n="$none" -v t="$theirs" -v o="$ours" 'BEGIN {
+    printf "| (%s) | %.2f | %.2f (%.1f %%) | %.2f (%.1f %%) |\n", s, n, t, 100*n/t, o, 100*n/o }'
 done
