@@ -629,9 +629,18 @@ impl OriginMatcher {
         if scheme.suffixes.is_empty() {
             return false;
         }
-        // Probe suffixes from the shortest, stopping before the whole host:
-        // the apex never matches a subdomain pattern.
         let host = parsed.host;
+        // The apex never matches a subdomain pattern: a suffix matches only
+        // after a dot inside the host.
+        if scheme.suffixes.len() <= FEW_SUFFIXES {
+            return scheme.suffixes.iter().any(|(suffix, ports)| {
+                host.len() > suffix.len()
+                    && host.ends_with(suffix)
+                    && host[host.len() - suffix.len() - 1] == b'.'
+                    && ports.accepts(parsed.port)
+            });
+        }
+        // Probe suffixes from the shortest, stopping before the whole host.
         let mut end = host.len();
         for labels in 1..=self.max_suffix_labels {
             let Some(dot) = host[..end].iter().rposition(|&b| b == b'.') else {
@@ -650,6 +659,10 @@ impl OriginMatcher {
         false
     }
 }
+
+/// Up to this many subdomain suffixes per scheme, comparing the host's end
+/// with each costs less than hashing it once per label count in use.
+const FEW_SUFFIXES: usize = 4;
 
 /// A request origin in the canonical http(s) form patterns can match:
 /// lowercase host of letters, digits, `-`, `_` and `.` without empty labels
@@ -870,6 +883,40 @@ mod tests {
             ),
         ) {
             proptest::prop_assert_eq!(is_well_formed(&origin), well_formed_by_search(&origin));
+        }
+
+        /// Subdomain patterns match the same hosts whether a scheme has few
+        /// suffixes (compared one by one) or many (hashed per label count).
+        #[test]
+        fn subdomain_suffixes_match_alike_few_or_many(
+            suffixes in proptest::collection::btree_set(
+                proptest::collection::vec(
+                    proptest::sample::select(vec!["alpha", "beta", "gamma", "ex"]),
+                    2..=3,
+                ),
+                1..=9,
+            ),
+            host in proptest::collection::vec(
+                proptest::sample::select(vec!["alpha", "beta", "gamma", "ex", "tex"]),
+                1..=5,
+            ),
+        ) {
+            let suffixes: Vec<String> = suffixes.iter().map(|labels| labels.join(".")).collect();
+            let specs: Vec<OriginSpec> = suffixes
+                .iter()
+                .filter_map(|suffix| parse_configured(&format!("https://*.{suffix}")).ok())
+                .collect();
+            proptest::prop_assume!(specs.len() == suffixes.len());
+            let matcher = OriginMatcher::new(specs, Vec::new());
+            let host = host.join(".");
+            let expected = suffixes.iter().any(|suffix| host.ends_with(&format!(".{suffix}")));
+            proptest::prop_assert_eq!(
+                matcher.matches_pattern(format!("https://{host}").as_bytes()),
+                expected,
+                "{} against {:?}", host, suffixes
+            );
+            let over_http = format!("http://{}", host);
+            proptest::prop_assert!(!matcher.matches_pattern(over_http.as_bytes()));
         }
 
         /// Pattern matching skips the shape check: only sound if every origin
