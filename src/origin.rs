@@ -423,9 +423,12 @@ impl Hasher for OriginHasher {
         }
         let rest = words.remainder();
         if !rest.is_empty() {
-            let mut word = [0; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
+            // Byte by byte: copying a slice of unknown length calls memcpy.
+            let word = rest
+                .iter()
+                .rev()
+                .fold(0u64, |word, &b| word << 8 | u64::from(b));
+            self.add(word);
         }
     }
 

@@ -227,30 +227,7 @@ where
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         if self.policy.needs_parts() {
-            // Predicates see the request head as `Parts`: split the request.
-            let (parts, body) = request.into_parts();
-            let decision = self.policy.decide(&parts);
-            if let Decision::Rejected(rejected) = &decision {
-                // An origin the static rules refused may still pass the async
-                // predicate (async_origin.rs).
-                if let Some(started) = async_origin::start(&self.policy, rejected, &parts) {
-                    let policy = Arc::clone(&self.policy);
-                    return if rejected.is_preflight() {
-                        ResponseFuture::async_preflight(started, parts, policy)
-                    } else {
-                        let future = self.inner.call(Request::from_parts(parts, body));
-                        ResponseFuture::async_actual(future, started, policy)
-                    };
-                }
-            }
-            return match next_step(&self.policy, decision) {
-                Step::Answer(response) => ResponseFuture::ready(response),
-                Step::Refuse => ResponseFuture::ready(refused_preflight_response(parts.headers)),
-                Step::Forward(finish) => {
-                    let future = self.inner.call(Request::from_parts(parts, body));
-                    ResponseFuture::forward(future, finish)
-                }
-            };
+            return self.call_with_parts(request);
         }
         // Without predicates, decide on the request as it is: splitting and
         // rebuilding it would copy it twice.
@@ -263,6 +240,45 @@ where
                 ResponseFuture::ready(refused_preflight_response(headers))
             }
             Step::Forward(finish) => ResponseFuture::forward(self.inner.call(request), finish),
+        }
+    }
+}
+
+impl<S> Cors<S> {
+    /// [`Service::call`] under policies with predicates, which see the
+    /// request head as `Parts`. Kept out of line, so that the usual path
+    /// stays small enough to build its future in place.
+    #[inline(never)]
+    fn call_with_parts<ReqBody, ResBody>(
+        &mut self,
+        request: Request<ReqBody>,
+    ) -> ResponseFuture<S::Future, ResBody>
+    where
+        S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+        ResBody: Default,
+    {
+        let (parts, body) = request.into_parts();
+        let decision = self.policy.decide(&parts);
+        if let Decision::Rejected(rejected) = &decision {
+            // An origin the static rules refused may still pass the async
+            // predicate (async_origin.rs).
+            if let Some(started) = async_origin::start(&self.policy, rejected, &parts) {
+                let policy = Arc::clone(&self.policy);
+                return if rejected.is_preflight() {
+                    ResponseFuture::async_preflight(started, parts, policy)
+                } else {
+                    let future = self.inner.call(Request::from_parts(parts, body));
+                    ResponseFuture::async_actual(future, started, policy)
+                };
+            }
+        }
+        match next_step(&self.policy, decision) {
+            Step::Answer(response) => ResponseFuture::ready(response),
+            Step::Refuse => ResponseFuture::ready(refused_preflight_response(parts.headers)),
+            Step::Forward(finish) => {
+                let future = self.inner.call(Request::from_parts(parts, body));
+                ResponseFuture::forward(future, finish)
+            }
         }
     }
 }
