@@ -765,18 +765,27 @@ pub(crate) fn is_well_formed(origin: &[u8]) -> bool {
     if origin == b"null" {
         return true;
     }
-    // Scheme characters exclude ':', so the first ':' must start "://".
-    let Some(colon) = origin.iter().position(|&b| b == b':') else {
-        return false;
+    // Browsers send http and https origins almost always: known good
+    // schemes need no scan.
+    let (scheme_ok, authority) = if let Some(authority) = origin.strip_prefix(b"https://") {
+        (true, authority)
+    } else if let Some(authority) = origin.strip_prefix(b"http://") {
+        (true, authority)
+    } else {
+        // Scheme characters exclude ':', so the first ':' must start "://".
+        let Some(colon) = origin.iter().position(|&b| b == b':') else {
+            return false;
+        };
+        let (scheme, rest) = origin.split_at(colon);
+        let Some(authority) = rest.strip_prefix(b"://") else {
+            return false;
+        };
+        let scheme_ok = scheme.first().is_some_and(u8::is_ascii_alphabetic)
+            && scheme
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+        (scheme_ok, authority)
     };
-    let (scheme, rest) = origin.split_at(colon);
-    let Some(authority) = rest.strip_prefix(b"://") else {
-        return false;
-    };
-    let scheme_ok = scheme.first().is_some_and(u8::is_ascii_alphabetic)
-        && scheme
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
     // A table and a fold rather than `all`: no branch per byte (origins are
     // short, and valid ones are read to the end anyway).
     scheme_ok

@@ -714,16 +714,16 @@ impl Policy {
         // With credentials browsers read `*` literally, so "any" would echo
         // a method or header literally named `*` next to ACAC: refuse those
         // instead, and no credentialed answer ever carries `*`.
-        let method = preflight.method();
+        let method = preflight.method_value().as_bytes();
         let method_ok = match &self.methods {
-            MethodRule::Any => !(self.credentials && method == "*"),
+            MethodRule::Any => !(self.credentials && method == b"*"),
             MethodRule::List(list) => {
-                matches!(method, "GET" | "HEAD" | "POST")
-                    || list.iter().any(|m| m.as_str() == method)
+                matches!(method, b"GET" | b"HEAD" | b"POST")
+                    || list.iter().any(|m| m.as_str().as_bytes() == method)
             }
         };
         if !method_ok {
-            return Err(Rejection::MethodNotAllowed(method));
+            return Err(Rejection::MethodNotAllowed(preflight.method()));
         }
 
         let authorization_requested = preflight.requested().includes_authorization();
