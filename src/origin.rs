@@ -493,8 +493,10 @@ pub(crate) enum Matched<'a> {
     Echo,
 }
 
-/// The compiled origin rules: one hash probe for exact origins, at most a few
-/// for patterns (one per suffix length in use), then the predicates.
+/// The compiled origin rules: one hash probe for exact origins; for
+/// patterns, one probe for hosts with any port, then at most
+/// [`FEW_SUFFIXES`] comparisons or one probe per suffix length in use;
+/// then the predicates.
 #[derive(Clone, Default)]
 pub(crate) struct OriginMatcher {
     exact: OriginMap<Box<[u8]>, HeaderValue>,
