@@ -86,23 +86,21 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
-echo "| scenario | no layer req/s | tower-http req/s (% of no layer) | tower-cors req/s (% of no layer) |"
-echo "|---|---:|---:|---:|"
-for scenario in b d; do
-  none=${best["$scenario none"]}
-  theirs=${best["$scenario tower-http"]}
-  ours=${best["$scenario ours"]}
-  awk -v s="$scenario" -v n="$none" -v t="$theirs" -v o="$ours" 'BEGIN {
-    printf "| (%s) | %.0f | %.0f (%.1f %%) | %.0f (%.1f %%) |\n", s, n, t, 100*t/n, o, 100*o/n }'
-done
+# One table: $1 names the cells (best or cpu), $2 the header, $3 the awk
+# format of a row, $4 the contestants' share of "no layer".
+table() {
+  local -n cells=$1
+  echo "$2"
+  echo "|---|---:|---:|---:|"
+  for scenario in b d; do
+    awk -v s="$scenario" -v n="${cells["$scenario none"]}" \
+      -v t="${cells["$scenario tower-http"]}" -v o="${cells["$scenario ours"]}" \
+      "BEGIN { printf \"$3\\n\", s, n, t, $4 }"
+  done
+}
 
+table best "| scenario | no layer req/s | tower-http req/s (% of no layer) | tower-cors req/s (% of no layer) |" \
+  "| (%s) | %.0f | %.0f (%.1f %%) | %.0f (%.1f %%) |" "100*t/n, o, 100*o/n"
 echo
-echo "| scenario | no layer CPU µs/request | tower-http (no layer / it) | tower-cors (no layer / it) |"
-echo "|---|---:|---:|---:|"
-for scenario in b d; do
-  none=${cpu["$scenario none"]}
-  theirs=${cpu["$scenario tower-http"]}
-  ours=${cpu["$scenario ours"]}
-  awk -v s="$scenario" -v n="$none" -v t="$theirs" -v o="$ours" 'BEGIN {
-    printf "| (%s) | %.2f | %.2f (%.1f %%) | %.2f (%.1f %%) |\n", s, n, t, 100*n/t, o, 100*n/o }'
-done
+table cpu "| scenario | no layer CPU µs/request | tower-http (no layer / it) | tower-cors (no layer / it) |" \
+  "| (%s) | %.2f | %.2f (%.1f %%) | %.2f (%.1f %%) |" "100*n/t, o, 100*n/o"
