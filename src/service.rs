@@ -246,8 +246,8 @@ where
 
 impl<S> Cors<S> {
     /// [`Service::call`] under policies with predicates, which see the
-    /// request head as `Parts`. Kept out of line, so that the usual path
-    /// stays small enough to build its future in place.
+    /// request head as `Parts`: the rarer path, kept out of line so that
+    /// `call` stays small.
     #[inline(never)]
     fn call_with_parts<ReqBody, ResBody>(
         &mut self,
