@@ -533,7 +533,7 @@ pub struct RequestedHeaders<'a> {
     /// Index of the next header line to split.
     next_line: usize,
     /// What is left of the line being split.
-    current: &'a str,
+    current: &'a [u8],
 }
 
 impl<'a> RequestedHeaders<'a> {
@@ -568,7 +568,7 @@ impl<'a> RequestedHeaders<'a> {
             more_lines: lines.more,
             authorization: names.authorization,
             next_line: 0,
-            current: "",
+            current: &[],
         })
     }
 
@@ -602,18 +602,15 @@ impl<'a> RequestedHeaders<'a> {
     /// the validated lines: nothing is copied or converted unless refused.
     pub(crate) fn find_name(&self, mut refused: impl FnMut(&[u8]) -> bool) -> Option<&'a str> {
         let mut in_line = |line: &'a HeaderValue| {
-            line.as_bytes()
-                .split(|&b| b == b',')
-                .map(<[u8]>::trim_ascii)
-                .find(|name| !name.is_empty() && refused(name))
+            let mut rest = line.as_bytes();
+            std::iter::from_fn(|| next_name(&mut rest)).find(|name| refused(name))
         };
         let name = match self.first {
             None => None,
             Some(first) if !self.more_lines => in_line(first),
             Some(_) => self.lines().find_map(in_line),
         }?;
-        // Validated as a token: ASCII.
-        Some(std::str::from_utf8(name).unwrap_or_default())
+        Some(ascii(name))
     }
 
     /// The raw header lines, for echoing the list back.
@@ -627,36 +624,39 @@ impl<'a> Iterator for RequestedHeaders<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         loop {
-            if self.current.is_empty() {
-                let line = match self.next_line {
-                    0 => self.first?,
-                    _ if !self.more_lines => return None,
-                    n => self.lines().nth(n)?,
-                };
-                self.next_line += 1;
-                // Validated as tokens and separators: visible ASCII.
-                self.current = std::str::from_utf8(line.as_bytes()).unwrap_or_default();
-                continue;
+            if let Some(name) = next_name(&mut self.current) {
+                return Some(ascii(name));
             }
-            // Byte positions: the line is ASCII, so every index is a char
-            // boundary; a plain loop beats `str::find` on names this short.
-            let bytes = self.current.as_bytes();
-            let end = bytes.iter().position(|&b| b == b',').unwrap_or(bytes.len());
-            let start = bytes[..end]
-                .iter()
-                .position(|&b| !matches!(b, b' ' | b'\t'))
-                .unwrap_or(end);
-            let stop = bytes[..end]
-                .iter()
-                .rposition(|&b| !matches!(b, b' ' | b'\t'))
-                .map_or(start, |i| i + 1);
-            let item = &self.current[start..stop];
-            self.current = self.current.get(end + 1..).unwrap_or("");
-            if !item.is_empty() {
-                return Some(item);
-            }
+            let line = match self.next_line {
+                0 => self.first?,
+                _ if !self.more_lines => return None,
+                n => self.lines().nth(n)?,
+            };
+            self.next_line += 1;
+            self.current = line.as_bytes();
         }
     }
+}
+
+/// Takes the next name off what is left of a validated line: items split at
+/// commas, surrounding whitespace trimmed, empty ones skipped. `None` when
+/// the line is used up.
+fn next_name<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+    while !rest.is_empty() {
+        let end = rest.iter().position(|&b| b == b',').unwrap_or(rest.len());
+        let name = rest[..end].trim_ascii();
+        *rest = rest.get(end + 1..).unwrap_or_default();
+        if !name.is_empty() {
+            return Some(name);
+        }
+    }
+    None
+}
+
+/// A name of a validated line as text: tokens are ASCII, so this never
+/// falls back to the empty default.
+fn ascii(name: &[u8]) -> &str {
+    std::str::from_utf8(name).unwrap_or_default()
 }
 
 /// The lines of one request header: the first, and whether more follow.
