@@ -1,8 +1,8 @@
-//! Independent black-box conformance audit of `tower-cors` against
-//! DESIGN.md ("Request classification", "Response rules", "Configuration
-//! refused by build()") and the WHATWG Fetch standard's CORS protocol
-//! (CORS check, CORS-preflight fetch, safelisted / forbidden names, `*`
-//! semantics, Vary) plus Private Network Access preflights.
+//! Black-box conformance cases from the WHATWG Fetch standard's CORS protocol
+//! (CORS check, CORS-preflight fetch, safelisted and forbidden names, `*`
+//! semantics, Vary) and Private Network Access preflights that the modules
+//! for classification, response rules and refused configurations do not
+//! already pin, plus a property test over hostile request heads.
 //!
 //! Self-contained: uses only the public API of `tower_cors`.
 
@@ -11,12 +11,9 @@ use std::time::Duration;
 
 use http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 use tower::{service_fn, Layer, ServiceExt};
-mod common;
 
-use common::{run, run_with, tokens};
-use tower_cors::{
-    ConfigError, CorsLayer, Decision, Malformed, Rejection, RequestKind, MAX_REQUEST_HEADERS_BYTES,
-};
+use crate::common::{run, run_with, tokens};
+use tower_cors::{CorsLayer, Decision, Malformed, Rejection, RequestKind};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -107,44 +104,9 @@ fn allows(layer: &CorsLayer, origin: &str) -> bool {
     matches!(layer.policy().decide(&parts), Decision::Actual(_))
 }
 
-fn err_of(b: tower_cors::CorsBuilder) -> ConfigError {
-    match b.build() {
-        Ok(_) => panic!("build() accepted a configuration DESIGN.md says it refuses"),
-        Err(e) => e,
-    }
-}
-
-fn refused_origin(origin: &str) -> String {
-    err_of(CorsLayer::builder().allow_origins([origin])).to_string()
-}
-
 // ---------------------------------------------------------------------------
 // Request classification
 // ---------------------------------------------------------------------------
-
-// DESIGN "Request classification": no Origin -> not CORS, untouched (no Vary when `*` policy).
-#[tokio::test]
-async fn no_origin_under_any_origin_policy_passes_through_untouched() {
-    let layer = CorsLayer::permissive();
-    let req = request(Method::GET, &[]);
-    let (res, calls) = run_with(&layer, req, StatusCode::CREATED, &[("x-inner", "1")]).await;
-    assert_eq!(calls, 1);
-    assert_eq!(res.status(), StatusCode::CREATED);
-    assert_eq!(res.body(), "inner");
-    assert_eq!(one(res.headers(), "x-inner"), "1");
-    assert!(cors_header_names(res.headers()).is_empty());
-    assert!(res.headers().get(header::VARY).is_none());
-}
-
-// DESIGN "Request classification": no Origin -> Vary: Origin added when the policy depends on the origin.
-#[tokio::test]
-async fn no_origin_under_listed_origins_gets_only_vary_origin() {
-    let layer = exact();
-    let (res, calls) = run(&layer, request(Method::GET, &[]), &[]).await;
-    assert_eq!(calls, 1);
-    assert!(cors_header_names(res.headers()).is_empty());
-    assert_eq!(tokens(res.headers(), "vary"), ["origin"]);
-}
 
 // DESIGN "Request classification" + "Response rules" (Vary merge): non-CORS Vary merges, no duplicates.
 #[tokio::test]
@@ -177,38 +139,6 @@ async fn no_origin_keeps_cors_headers_the_inner_service_set() {
     assert_eq!(one(res.headers(), ACAO), "https://other.example");
 }
 
-// DESIGN "Request classification": OPTIONS + ACRM without Origin is not a preflight; inner is called.
-#[tokio::test]
-async fn options_with_acrm_but_without_origin_reaches_inner_service() {
-    let layer = exact();
-    let req = request(
-        Method::OPTIONS,
-        &[("access-control-request-method", b"PUT")],
-    );
-    let (parts, _) = req.into_parts();
-    assert!(matches!(layer.policy().decide(&parts), Decision::NotCors));
-    let req = Request::from_parts(parts, String::new());
-    let (res, calls) = run(&layer, req, &[]).await;
-    assert_eq!(calls, 1);
-    assert_eq!(res.body(), "inner");
-    assert!(cors_header_names(res.headers()).is_empty());
-}
-
-// DESIGN "Request classification": OPTIONS without ACRM is an ordinary (actual) request for the inner service.
-#[tokio::test]
-async fn options_with_origin_but_without_acrm_reaches_inner_and_is_decorated() {
-    let layer = exact();
-    let req = request(Method::OPTIONS, &[("origin", APP.as_bytes())]);
-    let (parts, _) = req.into_parts();
-    assert!(matches!(layer.policy().decide(&parts), Decision::Actual(_)));
-    let req = Request::from_parts(parts, String::new());
-    let (res, calls) = run_with(&layer, req, StatusCode::OK, &[("allow", "GET, OPTIONS")]).await;
-    assert_eq!(calls, 1);
-    assert_eq!(res.body(), "inner");
-    assert_eq!(one(res.headers(), ACAO), APP);
-    assert_eq!(one(res.headers(), "allow"), "GET, OPTIONS");
-}
-
 // DESIGN "Request classification": anything else with Origin (even non-OPTIONS carrying ACRM) is an actual request.
 #[tokio::test]
 async fn non_options_request_with_acrm_is_an_actual_request() {
@@ -232,59 +162,6 @@ async fn non_options_request_with_acrm_is_an_actual_request() {
     }
 }
 
-// DESIGN "Request classification": OPTIONS + Origin + ACRM is a preflight answered by the middleware.
-#[tokio::test]
-async fn allowed_preflight_never_calls_inner_service() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .build()
-        .unwrap();
-    let (res, calls) = run(&layer, preflight(APP, "PUT", None), &[("x-inner", "1")]).await;
-    assert_eq!(calls, 0);
-    assert!(res.status().is_success());
-    assert!(res.headers().get("x-inner").is_none());
-    assert!(res.body().is_empty());
-}
-
-// DESIGN "Response rules": rejected preflight -> no CORS headers, inner not called (every rejection reason).
-#[tokio::test]
-async fn rejected_preflight_never_calls_inner_and_has_no_cors_headers() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .allow_headers([HeaderName::from_static("x-ok")])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(60))
-        .build()
-        .unwrap();
-    let cases: Vec<Request<String>> = vec![
-        preflight("https://evil.example", "PUT", None),
-        preflight(APP, "DELETE", None),
-        preflight(APP, "PUT", Some("x-ok, x-not-ok")),
-        preflight(APP, "NOT A TOKEN", None),
-        preflight(APP, "PUT", Some("x-ok;")),
-        request(
-            Method::OPTIONS,
-            &[
-                ("origin", APP.as_bytes()),
-                ("origin", APP.as_bytes()),
-                ("access-control-request-method", b"PUT"),
-            ],
-        ),
-    ];
-    for (i, req) in cases.into_iter().enumerate() {
-        let (res, calls) = run(&layer, req, &[(ACAO, "*")]).await;
-        assert_eq!(calls, 0, "case {i}");
-        assert!(
-            cors_header_names(res.headers()).is_empty(),
-            "case {i}: {:?}",
-            res.headers()
-        );
-        assert!(res.body().is_empty(), "case {i}");
-    }
-}
-
 // Fetch "CORS-preflight fetch": a rejected preflight must not look like a successful one (no ok status + ACAO).
 #[tokio::test]
 async fn rejected_preflight_decision_is_typed_as_preflight() {
@@ -304,47 +181,6 @@ async fn rejected_preflight_decision_is_typed_as_preflight() {
 // ---------------------------------------------------------------------------
 // Origins
 // ---------------------------------------------------------------------------
-
-// DESIGN "Response rules": origins compare byte-exact (case, scheme, trailing slash, default port, trailing dot).
-#[test]
-fn origin_matching_is_byte_exact() {
-    let layer = exact();
-    assert!(allows(&layer, APP));
-    for other in [
-        "https://APP.example.com",
-        "https://App.Example.Com",
-        "HTTPS://app.example.com",
-        "Https://app.example.com",
-        "https://app.example.com:443",
-        "http://app.example.com",
-        "https://app.example.com.",
-        "https://app.example.co",
-        "https://app.example.com.evil.example",
-        "https://xapp.example.com",
-        "https://sub.app.example.com",
-    ] {
-        assert!(!allows(&layer, other), "{other} must not match {APP}");
-    }
-}
-
-// DESIGN "Response rules": a trailing slash is not part of an origin; `https://x/` is malformed, never matched.
-#[test]
-fn origin_with_trailing_slash_or_path_is_rejected_not_matched() {
-    let layer = exact();
-    for bad in [
-        "https://app.example.com/",
-        "https://app.example.com/path",
-        "https://app.example.com?q",
-        "https://app.example.com#f",
-        "https://user@app.example.com",
-    ] {
-        let (parts, _) = get_from(bad).into_parts();
-        match layer.policy().decide(&parts) {
-            Decision::Rejected(r) => assert_eq!(r.kind(), RequestKind::Actual, "{bad}"),
-            other => panic!("{bad} allowed: {other:?}"),
-        }
-    }
-}
 
 // DESIGN "Response rules": an exact origin with a non-default port matches only that port.
 #[test]
@@ -375,113 +211,12 @@ fn ip_literal_origins_match_byte_exact() {
     assert!(!allows(&layer, "http://localhost:8080"));
 }
 
-// DESIGN "Response rules": `null` is never matched by patterns (nor by a list without it).
-#[test]
-fn null_origin_is_never_matched_by_patterns() {
-    let layer = layer_for(&["https://*.example.com", "http://localhost:*", APP]);
-    let (parts, _) = get_from("null").into_parts();
-    match layer.policy().decide(&parts) {
-        Decision::Rejected(r) => assert_eq!(r.reason(), Rejection::OriginNotAllowed("null")),
-        other => panic!("null allowed: {other:?}"),
-    }
-}
-
 // Fetch "CORS check": ACAO `*` matches any origin including the opaque `null` (no credentials).
 #[tokio::test]
 async fn null_origin_gets_star_under_any_origin_policy() {
     let layer = CorsLayer::permissive();
     let (res, _) = run(&layer, get_from("null"), &[]).await;
     assert_eq!(one(res.headers(), ACAO), "*");
-}
-
-// DESIGN "Response rules": non-HTTP(S) origins are never matched by patterns.
-#[test]
-fn non_http_origins_are_never_matched_by_patterns() {
-    let layer = layer_for(&[
-        "https://*.example.com",
-        "http://localhost:*",
-        "https://*.example.com:*",
-    ]);
-    for other in [
-        "wss://a.example.com",
-        "ws://localhost:3000",
-        "ftp://a.example.com",
-        "chrome-extension://a.example.com",
-        "moz-extension://localhost",
-        "httpss://a.example.com",
-        "file://a.example.com",
-    ] {
-        assert!(!allows(&layer, other), "{other}");
-    }
-}
-
-// DESIGN "Public API" allow_origins: subdomain pattern = one or more labels, dot boundary, never the apex.
-#[test]
-fn subdomain_pattern_matches_one_or_more_labels_never_apex_or_lookalikes() {
-    let layer = layer_for(&["https://*.example.com"]);
-    for ok in [
-        "https://a.example.com",
-        "https://a.b.example.com",
-        "https://x.y.z.example.com",
-        "https://a-b.example.com",
-        "https://1.example.com",
-    ] {
-        assert!(allows(&layer, ok), "{ok}");
-    }
-    for no in [
-        "https://example.com",
-        "https://.example.com",
-        "https://a..example.com",
-        "https://aexample.com",
-        "https://a-example.com",
-        "https://evilexample.com",
-        "https://example.com.evil.example",
-        "https://a.example.com.evil.example",
-        "https://a.example.co",
-        "https://a.example.comx",
-        "https://a.example.com.",
-        "https://A.example.com",
-        "https://a.EXAMPLE.com",
-        "http://a.example.com",
-        "https://a.example.com:8443",
-        "https://a.example.com:443",
-        "https://a.example.com:",
-    ] {
-        assert!(!allows(&layer, no), "{no}");
-    }
-}
-
-// DESIGN "Public API" allow_origins: port pattern matches any port (and none) of that scheme+host only.
-#[test]
-fn port_pattern_matches_any_port_of_that_scheme_and_host_only() {
-    let layer = layer_for(&["http://localhost:*"]);
-    for ok in [
-        "http://localhost",
-        "http://localhost:3000",
-        "http://localhost:1",
-        "http://localhost:65535",
-        "http://localhost:8080",
-    ] {
-        assert!(allows(&layer, ok), "{ok}");
-    }
-    for no in [
-        "https://localhost:3000",
-        "http://localhostx:3000",
-        "http://xlocalhost:3000",
-        "http://a.localhost:3000",
-        "http://localhost.evil.example:3000",
-        "http://LOCALHOST:3000",
-        "http://localhost:",
-        "http://localhost:abc",
-        "http://localhost:65536",
-        "http://localhost:99999",
-        "http://localhost:3000:3000",
-        "http://localhost:+80",
-        "http://localhost:-1",
-        "http://127.0.0.1:3000",
-    ] {
-        assert!(!allows(&layer, no), "{no}");
-    }
 }
 
 // DESIGN "Public API" allow_origins: a subdomain and a port wildcard together are both "allowed places".
@@ -587,17 +322,6 @@ fn predicate_sees_request_parts() {
 // ---------------------------------------------------------------------------
 // Actual responses: ACAO / ACAC / ACEH
 // ---------------------------------------------------------------------------
-
-// DESIGN "Response rules": ACAO echoes the request origin for listed origins; exactly one line.
-#[tokio::test]
-async fn allowed_actual_echoes_origin_in_exactly_one_acao() {
-    let layer = exact();
-    let (res, calls) = run(&layer, get_from(APP), &[]).await;
-    assert_eq!(calls, 1);
-    assert_eq!(res.body(), "inner");
-    assert_eq!(one(res.headers(), ACAO), APP);
-    assert!(res.headers().get(ACAC).is_none());
-}
 
 // DESIGN "Response rules": CORS headers set by the inner service are replaced, never duplicated (one ACAO).
 #[tokio::test]
@@ -741,51 +465,6 @@ async fn malformed_origin_on_actual_request_reaches_inner_without_cors_headers()
     assert!(cors_header_names(res.headers()).is_empty());
 }
 
-// DESIGN "Response rules" (expose) + Fetch: listed exposed headers appear on allowed actual responses.
-#[tokio::test]
-async fn listed_expose_headers_appear_on_allowed_actual_responses() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .expose_headers([
-            HeaderName::from_static("x-request-id"),
-            HeaderName::from_static("x-total"),
-        ])
-        .build()
-        .unwrap();
-    let (res, _) = run(&layer, get_from(APP), &[(ACEH, "x-secret")]).await;
-    let t = tokens(res.headers(), ACEH);
-    assert_eq!(t, ["x-request-id", "x-total"]);
-}
-
-// Fetch "CORS-safelisted response-header name": `*` in ACEH is literal under credentials, so never sent then.
-#[tokio::test]
-async fn expose_any_is_star_without_credentials_and_names_with_credentials() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .expose_any_header()
-        .build()
-        .unwrap();
-    let (res, _) = run(&layer, get_from(APP), &[("x-request-id", "1")]).await;
-    assert_eq!(one(res.headers(), ACEH), "*");
-
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .expose_any_header()
-        .allow_credentials(true)
-        .build()
-        .unwrap();
-    let (res, _) = run(
-        &layer,
-        get_from(APP),
-        &[("x-request-id", "1"), ("set-cookie", "a=b")],
-    )
-    .await;
-    let t = tokens(res.headers(), ACEH);
-    assert!(!t.contains(&"*".to_owned()), "{t:?}");
-    assert!(t.contains(&"x-request-id".to_owned()), "{t:?}");
-    assert!(!t.contains(&"set-cookie".to_owned()), "{t:?}");
-}
-
 // ---------------------------------------------------------------------------
 // Vary
 // ---------------------------------------------------------------------------
@@ -854,35 +533,9 @@ async fn rejected_actual_vary_origin_merged_without_duplicates() {
     assert_eq!(count(&t, "accept-encoding"), 1);
 }
 
-// DESIGN "Response rules" + Fetch "CORS-preflight cache": preflight answers vary on Origin, ACRM, ACRH, once each.
-#[tokio::test]
-async fn preflight_vary_lists_origin_acrm_acrh_once_each() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .allow_any_header()
-        .build()
-        .unwrap();
-    let (res, _) = run(&layer, preflight(APP, "PUT", Some("x-a")), &[]).await;
-    let t = tokens(res.headers(), "vary");
-    assert_eq!(count(&t, "origin"), 1, "{t:?}");
-    assert_eq!(count(&t, "access-control-request-method"), 1, "{t:?}");
-    assert_eq!(count(&t, "access-control-request-headers"), 1, "{t:?}");
-}
-
 // ---------------------------------------------------------------------------
 // Preflight answers
 // ---------------------------------------------------------------------------
-
-// DESIGN "Response rules": preflight status default 204, empty body.
-#[tokio::test]
-async fn preflight_default_status_is_204_with_empty_body() {
-    let layer = exact();
-    let (res, calls) = run(&layer, preflight(APP, "GET", None), &[]).await;
-    assert_eq!(calls, 0);
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert!(res.body().is_empty());
-}
 
 // DESIGN "Public API" preflight_status: the configured 2xx status is used, empty body.
 #[tokio::test]
@@ -942,19 +595,6 @@ async fn preflight_max_age_is_configured_seconds() {
     }
 }
 
-// DESIGN "Response rules": preflight with credentials carries ACAC exactly `true` and echoes the origin.
-#[tokio::test]
-async fn preflight_with_credentials_has_acac_true_and_echoed_origin() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_credentials(true)
-        .build()
-        .unwrap();
-    let (res, _) = run(&layer, preflight(APP, "POST", None), &[]).await;
-    assert_eq!(one(res.headers(), ACAC), "true");
-    assert_eq!(one(res.headers(), ACAO), APP);
-}
-
 // DESIGN "Response rules": ACAO `*` on preflights when any origin allowed and no credentials.
 #[tokio::test]
 async fn preflight_any_origin_without_credentials_is_star() {
@@ -989,30 +629,6 @@ async fn preflight_any_method_is_star_without_credentials_and_echoed_with_creden
     assert_eq!(acam, "PATCH");
     let (res, _) = run(&layer, preflight(APP, "x-custom-method", None), &[]).await;
     assert_eq!(one(res.headers(), ACAM), "x-custom-method");
-}
-
-// DESIGN "Response rules": with credentials "any header" mirrors the requested list, never `*`.
-#[tokio::test]
-async fn preflight_with_credentials_and_any_header_echoes_requested_list_not_star() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_any_header()
-        .allow_credentials(true)
-        .build()
-        .unwrap();
-    let (res, calls) = run(
-        &layer,
-        preflight(APP, "POST", Some("content-type,x-a,authorization")),
-        &[],
-    )
-    .await;
-    assert_eq!(calls, 0);
-    let t = tokens(res.headers(), ACAH);
-    assert!(!t.contains(&"*".to_owned()), "{t:?}");
-    for n in ["content-type", "x-a", "authorization"] {
-        assert!(t.contains(&n.to_owned()), "{n} missing from {t:?}");
-    }
-    assert_eq!(one(res.headers(), ACAC), "true");
 }
 
 // DESIGN "Response rules": credentials + any header, requested list spread over two ACRH lines -> all echoed.
@@ -1062,20 +678,6 @@ async fn preflight_any_header_without_credentials_names_authorization_explicitly
     }
 }
 
-// Fetch "CORS-preflight fetch": without credentials `*` in ACAH covers every non-Authorization header.
-#[tokio::test]
-async fn preflight_any_header_without_credentials_is_star() {
-    let layer = CorsLayer::permissive();
-    let (res, _) = run(
-        &layer,
-        preflight("https://x.example", "GET", Some("x-a, content-type")),
-        &[],
-    )
-    .await;
-    let t = tokens(res.headers(), ACAH);
-    assert!(t.contains(&"*".to_owned()), "{t:?}");
-}
-
 // Fetch "CORS-safelisted method": GET, HEAD, POST are always allowed in a preflight (byte-exact).
 #[test]
 fn safelisted_methods_always_pass_preflight() {
@@ -1098,26 +700,6 @@ fn safelisted_methods_always_pass_preflight() {
             other => panic!("{m}: {other:?}"),
         }
     }
-}
-
-// Fetch "CORS-preflight fetch": method comparison is byte-case-sensitive ("patch" is not "PATCH").
-#[test]
-fn preflight_method_match_is_case_sensitive() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PATCH])
-        .build()
-        .unwrap();
-    let (parts, _) = preflight(APP, "PATCH", None).into_parts();
-    assert!(matches!(
-        layer.policy().decide(&parts),
-        Decision::Preflight(_)
-    ));
-    let (parts, _) = preflight(APP, "patch", None).into_parts();
-    assert!(matches!(
-        layer.policy().decide(&parts),
-        Decision::Rejected(r) if r.reason() == Rejection::MethodNotAllowed("patch")
-    ));
 }
 
 // DESIGN "Public API" decision: a refused header is named in the typed rejection.
@@ -1225,6 +807,10 @@ async fn acrh_invalid_token_is_typed_malformed_rejection() {
         b"x-a, x:b",
         b"x-\xe9t\xe9",
         b"x@y",
+        b"x-a b",
+        b"x-ok, x(bad)",
+        b"\"quoted\"",
+        b"x-a;b",
     ] {
         let req = request(
             Method::OPTIONS,
@@ -1250,108 +836,6 @@ async fn acrh_invalid_token_is_typed_malformed_rejection() {
         assert_eq!(calls, 0);
         assert!(cors_header_names(res.headers()).is_empty());
     }
-}
-
-// DESIGN "Response rules": over-long ACRH is a typed rejection with bounded work, never a panic.
-#[tokio::test]
-async fn acrh_over_long_is_typed_malformed_rejection() {
-    let layer = CorsLayer::permissive();
-    // 40 valid names of 120 bytes each: fewer than 64 items but more than the byte bound.
-    let names: Vec<String> = (0..40)
-        .map(|i| format!("x-{i:03}-{}", "h".repeat(114)))
-        .collect();
-    let acrh = names.join(",");
-    assert!(acrh.len() > MAX_REQUEST_HEADERS_BYTES);
-    let (parts, _) = preflight("https://x.example", "PUT", Some(&acrh)).into_parts();
-    match layer.policy().decide(&parts) {
-        Decision::Rejected(r) => {
-            assert_eq!(r.kind(), RequestKind::Preflight);
-            assert!(
-                matches!(r.reason(), Rejection::Malformed(_)),
-                "{:?}",
-                r.reason()
-            );
-        }
-        other => panic!("{other:?}"),
-    }
-    let (res, calls) = run(&layer, Request::from_parts(parts, String::new()), &[]).await;
-    assert_eq!(calls, 0);
-    assert!(cors_header_names(res.headers()).is_empty());
-
-    // Very many tiny names: also bounded.
-    let many = vec!["x"; 10_000].join(",");
-    let (parts, _) = preflight("https://x.example", "PUT", Some(&many)).into_parts();
-    assert!(matches!(
-        layer.policy().decide(&parts),
-        Decision::Rejected(r) if matches!(r.reason(), Rejection::Malformed(_))
-    ));
-}
-
-// DESIGN "Response rules": too many ACRH items, or a list split over many lines, is a typed rejection.
-#[test]
-fn acrh_too_many_items_or_lines_is_typed_rejection() {
-    let layer = CorsLayer::permissive();
-    let items: Vec<String> = (0..=tower_cors::MAX_REQUEST_HEADERS_ITEMS)
-        .map(|i| format!("x{i}"))
-        .collect();
-    let (parts, _) = preflight("https://x.example", "PUT", Some(&items.join(","))).into_parts();
-    assert!(matches!(
-        layer.policy().decide(&parts),
-        Decision::Rejected(r) if matches!(r.reason(), Rejection::Malformed(_))
-    ));
-
-    // The same names, one per header line.
-    let mut req = preflight("https://x.example", "PUT", None);
-    for i in &items {
-        req.headers_mut().append(
-            header::ACCESS_CONTROL_REQUEST_HEADERS,
-            HeaderValue::from_str(i).unwrap(),
-        );
-    }
-    let (parts, _) = req.into_parts();
-    assert!(matches!(
-        layer.policy().decide(&parts),
-        Decision::Rejected(r) if matches!(r.reason(), Rejection::Malformed(_))
-    ));
-
-    // Few lines, but together longer than the byte bound.
-    let mut req = preflight("https://x.example", "PUT", None);
-    let long = format!("x-{}", "a".repeat(1500));
-    for _ in 0..3 {
-        req.headers_mut().append(
-            header::ACCESS_CONTROL_REQUEST_HEADERS,
-            HeaderValue::from_str(&long).unwrap(),
-        );
-    }
-    let (parts, _) = req.into_parts();
-    assert!(matches!(
-        layer.policy().decide(&parts),
-        Decision::Rejected(r) if matches!(r.reason(), Rejection::Malformed(_))
-    ));
-
-    // Exactly the item bound is fine.
-    let (parts, _) = preflight(
-        "https://x.example",
-        "PUT",
-        Some(&items[..tower_cors::MAX_REQUEST_HEADERS_ITEMS].join(",")),
-    )
-    .into_parts();
-    assert!(matches!(
-        layer.policy().decide(&parts),
-        Decision::Preflight(_)
-    ));
-}
-
-// DESIGN "Response rules": a typical browser-size ACRH is accepted.
-#[test]
-fn acrh_of_ordinary_size_is_accepted() {
-    let layer = CorsLayer::permissive();
-    let names: Vec<String> = (0..30).map(|i| format!("x-custom-header-{i}")).collect();
-    let (parts, _) = preflight("https://x.example", "PUT", Some(&names.join(", "))).into_parts();
-    assert!(matches!(
-        layer.policy().decide(&parts),
-        Decision::Preflight(_)
-    ));
 }
 
 // DESIGN "Response rules": invalid ACRM token (and repeated ACRM) is a typed rejection, inner not called.
@@ -1530,448 +1014,6 @@ impl fmt::Display for InnerError {
 }
 impl std::error::Error for InnerError {}
 
-// DESIGN "Public API" Cors<S>: errors of the inner service pass through unchanged.
-#[tokio::test]
-async fn inner_service_errors_pass_through_unchanged() {
-    let layer = exact();
-    let reqs = vec![
-        request(Method::GET, &[]),
-        get_from(APP),
-        get_from("https://evil.example"),
-        request(Method::OPTIONS, &[("origin", APP.as_bytes())]),
-    ];
-    for req in reqs {
-        let inner = service_fn(|_req: Request<String>| async {
-            Err::<Response<String>, _>(InnerError("boom"))
-        });
-        let err = layer.layer(inner).oneshot(req).await.unwrap_err();
-        assert_eq!(err, InnerError("boom"));
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Configuration refused by build()
-// ---------------------------------------------------------------------------
-
-// DESIGN "Configuration refused by build()": credentials with any-origin.
-#[test]
-fn build_refuses_credentials_with_any_origin() {
-    let e = err_of(
-        CorsLayer::builder()
-            .allow_any_origin()
-            .allow_credentials(true),
-    );
-    assert!(matches!(e, ConfigError::CredentialsWithAnyOrigin));
-    let msg = e.to_string();
-    assert!(
-        msg.contains("allow_any_origin") || msg.contains("credentials"),
-        "{msg}"
-    );
-    // Order of calls does not matter.
-    assert!(CorsLayer::builder()
-        .allow_credentials(true)
-        .allow_any_origin()
-        .build()
-        .is_err());
-}
-
-// DESIGN "Configuration refused by build()": `*` as a listed origin, message names it.
-#[test]
-fn build_refuses_star_as_listed_origin() {
-    let msg = refused_origin("*");
-    assert!(
-        msg.contains("\"*\"") || msg.contains("`*`") || msg.contains('*'),
-        "{msg}"
-    );
-}
-
-// DESIGN "Configuration refused by build()": `null` as a listed origin, message names it.
-#[test]
-fn build_refuses_null_as_listed_origin() {
-    let msg = refused_origin("null");
-    assert!(msg.contains("null"), "{msg}");
-}
-
-// DESIGN "Configuration refused by build()": `file://` origins, message names the value.
-#[test]
-fn build_refuses_file_origins() {
-    for o in ["file://", "file:///home/me/index.html", "file://host"] {
-        let msg = refused_origin(o);
-        assert!(msg.contains(o), "{o}: {msg}");
-    }
-}
-
-// DESIGN "Configuration refused by build()": path, query, fragment, user-info -> error names the canonical origin.
-#[test]
-fn build_refuses_path_query_fragment_userinfo_naming_canonical() {
-    for o in [
-        "https://app.example.com/path",
-        "https://app.example.com/a/b/",
-        "https://app.example.com?x=1",
-        "https://app.example.com/?x=1",
-        "https://app.example.com#frag",
-        "https://user@app.example.com",
-        "https://user:pass@app.example.com",
-    ] {
-        let msg = refused_origin(o);
-        assert!(msg.contains(o), "{o}: message lacks the value: {msg}");
-        assert!(
-            msg.contains(&format!("\"{APP}\"")),
-            "{o}: message lacks the canonical form: {msg}"
-        );
-    }
-}
-
-// DESIGN "Configuration refused by build()": non-canonical forms -> error names the canonical one.
-#[test]
-fn build_refuses_non_canonical_origins_naming_canonical_form() {
-    for (o, canonical) in [
-        ("https://App.Example.com", "https://app.example.com"),
-        ("HTTPS://app.example.com", "https://app.example.com"),
-        ("https://app.example.com:443", "https://app.example.com"),
-        ("http://app.example.com:80", "http://app.example.com"),
-        ("https://app.example.com/", "https://app.example.com"),
-        ("https://bücher.example", "https://xn--bcher-kva.example"),
-        ("https://*.Example.com", "https://*.example.com"),
-        ("http://LOCALHOST:*", "http://localhost:*"),
-        ("http://[0:0:0:0:0:0:0:1]:3000", "http://[::1]:3000"),
-        (" https://app.example.com", "https://app.example.com"),
-        ("https://app.example.com ", "https://app.example.com"),
-        ("https://app.example.com:", "https://app.example.com"),
-    ] {
-        let msg = refused_origin(o);
-        assert!(msg.contains(o), "{o}: message lacks the value: {msg}");
-        assert!(
-            msg.contains(&format!("\"{canonical}\"")),
-            "{o}: message lacks canonical {canonical}: {msg}"
-        );
-    }
-}
-
-// DESIGN "Configuration refused by build()": wildcards anywhere but a leading subdomain label or the port.
-#[test]
-fn build_refuses_misplaced_wildcards_naming_the_pattern() {
-    for o in [
-        "https://a.*.example.com",
-        "https://*example.com",
-        "https://ex*ample.com",
-        "https://example.*",
-        "https://*.*.example.com",
-        "https://**.example.com",
-        "*://app.example.com",
-        "http*://app.example.com",
-        "https://app.example.com:8*",
-        "https://app.example.com:*0",
-        "https://example.com.*",
-    ] {
-        let result = CorsLayer::builder().allow_origins([o]).build();
-        let msg = match result {
-            Ok(_) => panic!("{o} accepted"),
-            Err(e) => e.to_string(),
-        };
-        assert!(msg.contains(o), "{o}: {msg}");
-    }
-}
-
-// DESIGN "Configuration refused by build()": subdomain wildcards on a public suffix.
-#[test]
-fn build_refuses_subdomain_wildcard_on_public_suffix() {
-    for o in [
-        "https://*.com",
-        "https://*.co.uk",
-        "https://*.org",
-        "https://*.io",
-    ] {
-        let msg = refused_origin(o);
-        assert!(msg.contains(o), "{o}: {msg}");
-    }
-    // A registrable domain under them is fine.
-    assert!(CorsLayer::builder()
-        .allow_origins(["https://*.example.co.uk", "https://*.example.com"])
-        .build()
-        .is_ok());
-}
-
-// DESIGN "Configuration refused by build()": subdomain wildcards on *a* public suffix — common entries of the
-// Public Suffix List (ccSLDs and shared hosting) beyond the ones the crate happens to list.
-#[test]
-fn build_refuses_subdomain_wildcard_on_common_psl_entries() {
-    let mut accepted = Vec::new();
-    for o in [
-        "https://*.co.in",
-        "https://*.com.mx",
-        "https://*.co.za",
-        "https://*.com.tr",
-        "https://*.com.ar",
-        "https://*.gitlab.io",
-        "https://*.onrender.com",
-        "https://*.fly.dev",
-        "https://*.readthedocs.io",
-        "https://*.github.io",
-        "https://*.herokuapp.com",
-        "https://*.vercel.app",
-        "https://*.pages.dev",
-    ] {
-        if CorsLayer::builder().allow_origins([o]).build().is_ok() {
-            accepted.push(o);
-        }
-    }
-    assert!(
-        accepted.is_empty(),
-        "accepted wildcards on public suffixes: {accepted:?}"
-    );
-}
-
-// DESIGN "Configuration refused by build()": http:// with credentials unless explicitly allowed.
-#[test]
-fn build_refuses_plain_http_with_credentials_naming_origin() {
-    for o in [
-        "http://app.example.com",
-        "http://*.example.com",
-        "http://app.example.com:8080",
-        "http://10.0.0.1",
-        "http://192.168.1.10:8080",
-    ] {
-        let e = err_of(
-            CorsLayer::builder()
-                .allow_origins([o])
-                .allow_credentials(true),
-        );
-        assert!(e.to_string().contains(o), "{o}: {e}");
-        // Without credentials they are fine.
-        assert!(
-            CorsLayer::builder().allow_origins([o]).build().is_ok(),
-            "{o}"
-        );
-        // Explicitly allowed.
-        assert!(
-            CorsLayer::builder()
-                .allow_origins([o])
-                .allow_credentials(true)
-                .allow_credentials_over_http(true)
-                .build()
-                .is_ok(),
-            "{o}"
-        );
-    }
-}
-
-// DESIGN "Configuration refused by build()": loopback hosts are potentially trustworthy, always allowed.
-#[test]
-fn build_accepts_loopback_http_with_credentials() {
-    for o in [
-        "http://localhost",
-        "http://localhost:3000",
-        "http://localhost:*",
-        "http://app.localhost:5173",
-        "http://*.localhost",
-        "http://127.0.0.1",
-        "http://127.0.0.1:8080",
-        "http://127.1.2.3:9000",
-        "http://[::1]",
-        "http://[::1]:3000",
-    ] {
-        let r = CorsLayer::builder()
-            .allow_origins([o])
-            .allow_credentials(true)
-            .build();
-        assert!(r.is_ok(), "{o}: {:?}", r.err());
-    }
-}
-
-// DESIGN "Configuration refused by build()": forbidden methods CONNECT, TRACE, TRACK (Fetch: byte-case-insensitive).
-#[test]
-fn build_refuses_forbidden_methods_naming_them() {
-    for m in [
-        "CONNECT", "TRACE", "TRACK", "connect", "trace", "track", "Track",
-    ] {
-        let method = Method::from_bytes(m.as_bytes()).unwrap();
-        let e = err_of(
-            CorsLayer::builder()
-                .allow_origins([APP])
-                .allow_methods([Method::PUT, method]),
-        );
-        assert!(e.to_string().contains(m), "{m}: {e}");
-    }
-}
-
-// DESIGN "Configuration refused by build()": forbidden request headers (Fetch list and proxy-/sec- prefixes).
-#[test]
-fn build_refuses_forbidden_request_headers_naming_them() {
-    for h in [
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-        "proxy-authorization",
-        "proxy-foo",
-        "sec-fetch-mode",
-        "sec-anything",
-    ] {
-        let e = err_of(
-            CorsLayer::builder()
-                .allow_origins([APP])
-                .allow_headers([header::CONTENT_TYPE, HeaderName::from_static(h)]),
-        );
-        assert!(e.to_string().contains(h), "{h}: {e}");
-    }
-    // Ordinary headers are fine (including ones that merely contain a forbidden word).
-    assert!(CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            HeaderName::from_static("x-cookie"),
-            HeaderName::from_static("x-sec-token"),
-        ])
-        .build()
-        .is_ok());
-}
-
-// DESIGN "Configuration refused by build()": Set-Cookie in exposed headers.
-#[test]
-fn build_refuses_set_cookie_in_exposed_headers() {
-    for h in ["set-cookie", "set-cookie2"] {
-        let e = err_of(CorsLayer::builder().allow_origins([APP]).expose_headers([
-            HeaderName::from_static("x-request-id"),
-            HeaderName::from_static(h),
-        ]));
-        assert!(e.to_string().to_ascii_lowercase().contains(h), "{h}: {e}");
-    }
-}
-
-// DESIGN "Configuration refused by build()": max-age above 86400 s; 86400 itself accepted.
-#[test]
-fn build_refuses_max_age_above_one_day() {
-    let e = err_of(
-        CorsLayer::builder()
-            .allow_origins([APP])
-            .max_age(Duration::from_secs(86_401)),
-    );
-    assert!(e.to_string().contains("86401"), "{e}");
-    let e = err_of(
-        CorsLayer::builder()
-            .allow_origins([APP])
-            .max_age(Duration::from_secs(u64::MAX)),
-    );
-    assert!(e.to_string().contains(&u64::MAX.to_string()), "{e}");
-    assert!(CorsLayer::builder()
-        .allow_origins([APP])
-        .max_age(Duration::from_secs(86_400))
-        .build()
-        .is_ok());
-}
-
-// DESIGN "Configuration refused by build()": a max-age just above 86400 s (fractional) is refused with a
-// message that does not claim "86400 exceeds 86400".
-#[test]
-fn build_max_age_fractional_above_one_day_message_is_coherent() {
-    match CorsLayer::builder()
-        .allow_origins([APP])
-        .max_age(Duration::from_millis(86_400_500))
-        .build()
-    {
-        Ok(layer) => {
-            // Accepting it is fine only if the header then says at most 86400.
-            let (parts, _) = preflight(APP, "GET", None).into_parts();
-            let Decision::Preflight(p) = layer.policy().decide(&parts) else {
-                panic!()
-            };
-            let v: u64 = p.headers()[ACMA].to_str().unwrap().parse().unwrap();
-            assert!(v <= 86_400);
-        }
-        Err(e) => {
-            let msg = e.to_string();
-            assert!(
-                !msg.contains("max_age of 86400 s exceeds"),
-                "the offending value is reported as the limit itself: {msg}"
-            );
-        }
-    }
-}
-
-// DESIGN "Configuration refused by build()": non-2xx preflight status, message names it.
-#[test]
-fn build_refuses_non_2xx_preflight_status() {
-    for s in [100u16, 101, 199, 300, 301, 304, 400, 403, 404, 500] {
-        let status = StatusCode::from_u16(s).unwrap();
-        let e = err_of(
-            CorsLayer::builder()
-                .allow_origins([APP])
-                .preflight_status(status),
-        );
-        assert!(e.to_string().contains(&s.to_string()), "{s}: {e}");
-    }
-    for s in [200u16, 204, 299] {
-        assert!(CorsLayer::builder()
-            .allow_origins([APP])
-            .preflight_status(StatusCode::from_u16(s).unwrap())
-            .build()
-            .is_ok());
-    }
-}
-
-// DESIGN "Public API" build(): "Validates and compiles. Never panics" on arbitrary origin strings.
-#[test]
-fn build_never_panics_on_garbage_origins() {
-    for o in [
-        "",
-        " ",
-        ":",
-        "://",
-        "https://",
-        "https:",
-        "https:/app.example.com",
-        "https:///",
-        "https://:443",
-        "https://[::1",
-        "https://[zz]",
-        "https://[]",
-        "https://app.example.com:99999",
-        "https://app.example.com:-1",
-        "https://app.example.com:0",
-        "https://a b.example.com",
-        "https://app.example.com\n",
-        "https://\u{0}",
-        "https://*.",
-        "https://*",
-        "https://*.*",
-        "http://*:*",
-        "https://xn--.example",
-        "https://.example.com",
-        "https://example..com",
-        "https://例え.テスト",
-        "https://\u{202e}moc.elpmaxe",
-        "https://256.256.256.256",
-        "https://0x7f.1",
-        "ws://*.example.com",
-        "chrome-extension://*",
-        "\\\\server\\share",
-    ] {
-        let result = std::panic::catch_unwind(|| {
-            CorsLayer::builder().allow_origins([o]).build().map(|_| ())
-        });
-        assert!(result.is_ok(), "build() panicked on {o:?}");
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Never panics on hostile request heads
 // ---------------------------------------------------------------------------
@@ -2029,13 +1071,21 @@ mod props {
                     Decision::Actual(a) => {
                         // An allowed origin is always a serialized origin (or null) echoed or `*`.
                         let v = a.allow_origin().as_bytes();
+                        prop_assert!(v == b"*" || v == origin.as_slice(), "{v:?}");
                         prop_assert!(v == b"*" || !v.contains(&b'/') || v.windows(3).any(|w| w == b"://"));
                     }
                     Decision::Preflight(p) => {
-                        let _ = p.headers();
+                        // The same holds for the preflight's answer.
+                        let headers = p.headers();
+                        let v = headers[ACAO].as_bytes();
+                        prop_assert!(v == b"*" || v == origin.as_slice(), "{v:?}");
+                        prop_assert!(v == b"*" || !v.contains(&b'/') || v.windows(3).any(|w| w == b"://"));
                     }
                     Decision::Rejected(r) => {
-                        let _ = r.to_string();
+                        // A rejection explains itself on one clean line.
+                        let reason = r.to_string();
+                        prop_assert!(!reason.is_empty());
+                        prop_assert!(!reason.chars().any(char::is_control), "{reason:?}");
                     }
                     Decision::NotCors => {}
                 }

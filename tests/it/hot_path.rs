@@ -3,9 +3,7 @@
 //! stripped only when present, requested header lists split by hand, and
 //! subdomain patterns matched after a one-pass host check.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use http::{header, Method, Request, StatusCode};
 use tower_cors::{CorsLayer, CorsRequest};
 
