@@ -57,6 +57,7 @@ fn subdomain_pattern_matches_one_or_more_labels_at_a_dot_boundary_never_the_apex
         "https://evilexample.com",
         "https://example.com.evil.net",
         "https://a.example.com.evil.example",
+        "https://app.example.com.evil",
         "https://aexample.com",
         "https://a..example.com",
         "https://a.example.co",
@@ -214,16 +215,45 @@ async fn rejected_actual_request_gets_no_cors_headers_even_if_the_inner_service_
     let inner = [
         ("access-control-allow-origin", "*"),
         ("access-control-allow-credentials", "true"),
+        ("access-control-expose-headers", "x-secret"),
+        ("access-control-allow-methods", "GET, PUT"),
+        ("access-control-allow-headers", "*"),
+        ("access-control-max-age", "600"),
+        ("access-control-allow-private-network", "true"),
+        ("x-inner", "1"),
     ];
-    let (res, calls) = run(
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_credentials(true)
+        .expose_headers([HeaderName::from_static("x-request-id")])
+        .build()
+        .unwrap();
+    for layer in [exact(), layer] {
+        let (res, calls) = run_with(
+            &layer,
+            actual(Method::GET, Some("https://evil.example")),
+            StatusCode::IM_A_TEAPOT,
+            &inner,
+        )
+        .await;
+        assert_eq!(calls, 1);
+        assert_eq!(res.status(), StatusCode::IM_A_TEAPOT);
+        assert_eq!(res.body(), "inner");
+        assert!(!has_cors_headers(res.headers()), "{:?}", res.headers());
+        assert_eq!(values(res.headers(), "x-inner"), ["1"]);
+        assert_eq!(vary_tokens(res.headers()), ["origin"]);
+    }
+}
+
+#[tokio::test]
+async fn rejected_actual_request_keeps_the_inner_vary_and_adds_origin_once() {
+    let (res, _) = run(
         &exact(),
         actual(Method::GET, Some("https://evil.example")),
-        &inner,
+        &[("vary", "Accept-Encoding, Origin")],
     )
     .await;
-    assert_eq!(calls, 1);
-    assert!(!has_cors_headers(res.headers()));
-    assert_eq!(vary_tokens(res.headers()), ["origin"]);
+    assert_eq!(vary_tokens(res.headers()), ["accept-encoding", "origin"]);
 }
 
 #[tokio::test]
@@ -279,16 +309,21 @@ async fn preflight_vary_lists_origin_and_both_request_headers() {
 
 #[tokio::test]
 async fn allow_credentials_is_exactly_true_or_absent() {
-    let (res, _) = run(
-        &exact(),
-        actual(Method::GET, Some(APP)),
-        &[("access-control-allow-credentials", "true")],
-    )
-    .await;
-    assert!(res
-        .headers()
-        .get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
-        .is_none());
+    for inner in ["true", "false", "TRUE"] {
+        let (res, _) = run(
+            &exact(),
+            actual(Method::GET, Some(APP)),
+            &[("access-control-allow-credentials", inner)],
+        )
+        .await;
+        assert!(
+            res.headers()
+                .get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
+                .is_none(),
+            "inner set {inner}"
+        );
+        assert_eq!(values(res.headers(), "access-control-allow-origin"), [APP]);
+    }
     let creds = CorsLayer::builder()
         .allow_origins([APP])
         .allow_credentials(true)
@@ -396,11 +431,16 @@ async fn any_header_and_any_method_with_credentials_mirror_the_request() {
         values(res.headers(), "access-control-allow-headers"),
         ["authorization,x-custom"]
     );
+    assert_eq!(
+        values(res.headers(), "access-control-allow-credentials"),
+        ["true"]
+    );
     let (res, _) = run(&layer, preflight(APP, "PUT", None), &[]).await;
     assert!(res
         .headers()
         .get(header::ACCESS_CONTROL_ALLOW_HEADERS)
         .is_none());
+    assert_eq!(values(res.headers(), "access-control-allow-origin"), [APP]);
 }
 
 #[tokio::test]
@@ -605,4 +645,10 @@ async fn private_network_preflights_get_the_allow_header_only_when_opted_in() {
     assert!(
         vary_tokens(res.headers()).contains(&"access-control-request-private-network".to_owned())
     );
+    // Opted in, but not asked: no answer header.
+    let (res, _) = run(&pna, preflight(APP, "GET", None), &[]).await;
+    assert!(res
+        .headers()
+        .get("access-control-allow-private-network")
+        .is_none());
 }
