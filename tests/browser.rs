@@ -280,6 +280,13 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
             .init(json!({ "headers": { "x-anything": "1" } })),
         s("permissive_authorization", Top, "permissive")
             .init(json!({ "headers": { "authorization": "Bearer t0ken" } })),
+        // Control: a hand-rolled answer of a bare `*` for the headers.
+        s("bare_star_authorization", Top, "no_cors_layer")
+            .query("?acao=*&acam=*&acah=*")
+            .init(json!({ "headers": { "authorization": "Bearer t0ken" } })),
+        s("bare_star_arbitrary", Top, "no_cors_layer")
+            .query("?acao=*&acam=*&acah=*")
+            .init(json!({ "headers": { "x-anything": "1" } })),
         // Preflight status and caching.
         s("preflight_default_status", Top, "exact").init(json!({ "method": "PUT" })),
         s("preflight_status_200", Top, "status_200").init(json!({ "method": "PUT" })),

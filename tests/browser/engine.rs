@@ -46,6 +46,7 @@ user_pref("extensions.update.enabled", false);
 user_pref("dom.security.https_first", false);
 user_pref("dom.security.https_only_mode", false);
 user_pref("devtools.console.stdout.content", true);
+user_pref("network.cors_preflight.authorization_covered_by_wildcard", false);
 user_pref("browser.dom.window.dump.enabled", true);
 "#;
 

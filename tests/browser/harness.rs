@@ -280,7 +280,6 @@ impl Run {
     }
     /// The console messages about a scenario's request: those naming its
     /// URL (the engines name the URL in every CORS error they print).
-    #[allow(dead_code)]
     pub fn console(&self, id: &str) -> Vec<&str> {
         let s = self.scenario(id);
         let url = format!("{}{}", self.env.api_base(s.server), s.path_str());

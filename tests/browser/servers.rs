@@ -110,6 +110,8 @@ pub async fn outer_recorder(
 /// query string so that every scenario can use its own path:
 /// `status=NNN`, `acao=VALUE` (sets its own Access-Control-Allow-Origin),
 /// `echo_acao=1` (hand-rolled CORS: echoes Origin, without `Vary`),
+/// `acah=VALUE` / `acam=VALUE` (its own Access-Control-Allow-Headers /
+/// -Methods, for hand-rolled preflight answers),
 /// `vary=VALUE` (sets its own `Vary`),
 /// `cache=1` (`Cache-Control: max-age=600`).
 pub async fn inner_handler(State(ctx): State<ServerCtx>, req: Request) -> Response<Body> {
@@ -154,6 +156,12 @@ pub async fn inner_handler(State(ctx): State<ServerCtx>, req: Request) -> Respon
         if let Some(o) = req.headers().get(header::ORIGIN) {
             resp = resp.header(header::ACCESS_CONTROL_ALLOW_ORIGIN, o.clone());
         }
+    }
+    if let Some(v) = query.get("acah") {
+        resp = resp.header(header::ACCESS_CONTROL_ALLOW_HEADERS, v.as_str());
+    }
+    if let Some(v) = query.get("acam") {
+        resp = resp.header(header::ACCESS_CONTROL_ALLOW_METHODS, v.as_str());
     }
     if let Some(v) = query.get("vary") {
         resp = resp.header(header::VARY, v.as_str());

@@ -188,8 +188,48 @@ fn parse_attempt(v: &Value) -> Attempt {
     }
 }
 
-/// The console messages in an engine's log, one per line.
+/// The console messages in an engine's log, one message per entry.
+///
+/// Chromium (`--enable-logging=stderr`) prints each as
+/// `[...:INFO:CONSOLE:N] "message", source: URL (line)`. WebKitGTK's
+/// MiniBrowser prints `CONSOLE <SOURCE> <LEVEL> message`, a CORS refusal as
+/// two lines: the reason (without the URL), then "Fetch API cannot load URL
+/// …"; they are joined into one message. Firefox sends CORS errors to the web
+/// console only, never to stdout or stderr, so its list holds none of them.
 fn console_lines(engine: Engine, log: &str) -> Vec<String> {
-    let _ = engine;
-    log.lines().map(str::to_owned).collect()
+    match engine {
+        Engine::Chromium => log
+            .lines()
+            .filter(|l| l.contains(":INFO:CONSOLE"))
+            .filter_map(|l| {
+                let (_, msg) = l.split_once("] \"")?;
+                Some(
+                    msg.rsplit_once("\", source: ")
+                        .map_or(msg, |(m, _)| m)
+                        .to_owned(),
+                )
+            })
+            .collect(),
+        Engine::WebKit => {
+            let mut out: Vec<String> = Vec::new();
+            let mut reason: Option<&str> = None;
+            for msg in log.lines().filter_map(|l| l.strip_prefix("CONSOLE ")) {
+                if msg.starts_with("SECURITY ERROR ") {
+                    reason = Some(msg);
+                    continue;
+                }
+                match reason.take() {
+                    Some(r) => out.push(format!("{msg} [{r}]")),
+                    None => out.push(msg.to_owned()),
+                }
+            }
+            out.extend(reason.map(str::to_owned));
+            out
+        }
+        Engine::Firefox => log
+            .lines()
+            .filter_map(|l| l.strip_prefix("console.").filter(|_| l.contains("http://")))
+            .map(str::to_owned)
+            .collect(),
+    }
 }
