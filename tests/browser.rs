@@ -293,6 +293,9 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
         s("max_age_cached", Top, "max_age")
             .init(json!({ "method": "PUT" }))
             .repeat(2),
+        s("no_max_age_cached", Top, "exact")
+            .init(json!({ "method": "PUT" }))
+            .repeat(2),
         s("max_age_zero", Top, "max_age_zero")
             .init(json!({ "method": "PUT" }))
             .repeat(2),
