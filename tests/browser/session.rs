@@ -101,6 +101,7 @@ pub async fn run_browser(launcher: Launcher, suite: &Suite) -> Result<Run, Strin
 
     let page = format!("http://app.localhost:{app_port}/");
     let mut browser = launcher.launch(&page)?;
+    let mut relaunched = false;
     let mut per_frame: HashMap<String, Value> = HashMap::new();
     let deadline = Instant::now() + RUN_TIMEOUT;
     loop {
@@ -117,6 +118,18 @@ pub async fn run_browser(launcher: Launcher, suite: &Suite) -> Result<Run, Strin
             Ok(None) => return Err("report channel closed".into()),
             Err(_) => {
                 if let Some(status) = browser.exited() {
+                    // A browser that died before loading anything (say, its
+                    // virtual X server lost a race for a display number) gets
+                    // one more chance; one that ran part of the page does not.
+                    if !relaunched && per_frame.is_empty() && log.lock().unwrap().is_empty() {
+                        eprintln!(
+                            "{engine:?} exited at start ({status}), starting it again; log tail:\n{}",
+                            browser.log_tail()
+                        );
+                        relaunched = true;
+                        browser = launcher.launch(&page)?;
+                        continue;
+                    }
                     return Err(format!(
                         "{engine:?} exited before reporting ({status})\nlog tail:\n{}",
                         browser.log_tail()
