@@ -25,8 +25,11 @@ pub enum Engine {
 const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 
 /// Firefox preferences for a quiet, self-contained run: no first-run pages,
-/// no background traffic, plain http kept plain, console messages (page
-/// errors included) printed to stdout.
+/// no background traffic, plain http kept plain, the page's console API
+/// messages printed to stdout. One changes CORS itself: `*` in
+/// Access-Control-Allow-Headers stops covering `Authorization`, as Fetch
+/// says and Firefox has ready behind this switch, so that one engine of the
+/// three applies the standard's rule (Chromium and WebKit still relax it).
 const FIREFOX_PREFS: &str = r#"
 user_pref("browser.shell.checkDefaultBrowser", false);
 user_pref("browser.startup.homepage_override.mstone", "ignore");
