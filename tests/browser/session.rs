@@ -208,7 +208,8 @@ fn parse_attempt(v: &Value) -> Attempt {
 /// MiniBrowser prints `CONSOLE <SOURCE> <LEVEL> message`, a CORS refusal as
 /// two lines: the reason (without the URL), then "Fetch API cannot load URL
 /// …"; they are joined into one message. Firefox sends CORS errors to the web
-/// console only, never to stdout or stderr, so its list holds none of them.
+/// console only, never to stdout or stderr: its list holds only console API
+/// messages (`console.log: …`) that name a URL.
 fn console_lines(engine: Engine, log: &str) -> Vec<String> {
     match engine {
         Engine::Chromium => log
