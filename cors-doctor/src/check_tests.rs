@@ -1,1 +1,455 @@
+//! Table-driven tests of every client-side rule, written from the Fetch
+//! standard's text (and the web-platform tests' cases where they exist).
 
+use super::*;
+
+const ORIGIN: &str = "https://app.example";
+
+fn req(method: &str, headers: &[(&str, &str)], credentials: bool) -> CorsRequest {
+    CorsRequest {
+        origin: ORIGIN.to_owned(),
+        method: normalize_method(method),
+        headers: headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect(),
+        credentials,
+    }
+}
+
+fn resp(status: u16, headers: &[(&str, &str)]) -> ResponseHead {
+    ResponseHead {
+        status,
+        headers: headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect(),
+    }
+}
+
+#[test]
+fn methods_normalise_only_the_six_standard_ones() {
+    let cases = [
+        ("get", "GET"),
+        ("Post", "POST"),
+        ("delete", "DELETE"),
+        ("options", "OPTIONS"),
+        ("head", "HEAD"),
+        ("put", "PUT"),
+        ("patch", "patch"),
+        ("PATCH", "PATCH"),
+        ("Custom", "Custom"),
+    ];
+    for (given, sent) in cases {
+        assert_eq!(normalize_method(given), sent, "{given}");
+    }
+}
+
+#[test]
+fn safelisted_methods_are_get_head_post_exactly() {
+    let cases = [
+        ("GET", true),
+        ("HEAD", true),
+        ("POST", true),
+        ("PUT", false),
+        ("PATCH", false),
+        ("OPTIONS", false),
+        ("post", false),
+    ];
+    for (m, want) in cases {
+        assert_eq!(is_safelisted_method(m), want, "{m}");
+    }
+}
+
+#[test]
+fn request_headers_are_safelisted_by_name_and_value() {
+    let long = "a".repeat(129);
+    let cases: &[(&str, &str, bool)] = &[
+        ("Accept", "application/json", true),
+        ("accept", "text/html, */*;q=0.8", true),
+        ("Accept", "a\"b", false),
+        ("Accept", &long, false),
+        ("Accept-Language", "en-US,en;q=0.9", true),
+        ("Content-Language", "de-DE", true),
+        ("Accept-Language", "en_US", false),
+        ("Content-Type", "text/plain", true),
+        ("Content-Type", "text/plain;charset=UTF-8", true),
+        ("content-type", "Multipart/Form-Data; boundary=x", true),
+        ("Content-Type", "application/x-www-form-urlencoded", true),
+        ("Content-Type", "application/json", false),
+        ("Content-Type", "text/plain; charset=\"utf-8\"", false),
+        ("Content-Type", "text", false),
+        ("Range", "bytes=0-", true),
+        ("Range", "bytes=10-20", true),
+        ("Range", "bytes=-500", false),
+        ("Range", "bytes=20-10", false),
+        ("Range", "bytes=0-1,3-4", false),
+        ("X-Requested-With", "XMLHttpRequest", false),
+        ("Authorization", "Bearer x", false),
+    ];
+    for (name, value, want) in cases {
+        assert_eq!(
+            is_safelisted_request_header(name, value),
+            *want,
+            "{name}: {value}"
+        );
+    }
+}
+
+#[test]
+fn unsafe_names_are_lowercase_sorted_unique_and_include_oversized_safelisted() {
+    let big = "a".repeat(128);
+    let cases: Vec<(Vec<(&str, &str)>, Vec<&str>)> = vec![
+        (vec![("Accept", "*/*")], vec![]),
+        (
+            vec![("X-B", "1"), ("x-a", "1"), ("Content-Type", "application/json")],
+            vec!["content-type", "x-a", "x-b"],
+        ),
+        (vec![("X-A", "1"), ("x-a", "2")], vec!["x-a"]),
+        // Nine 128-byte safelisted values add up to more than 1024 bytes.
+        (
+            vec![
+                ("Accept", big.as_str()),
+                ("Accept", big.as_str()),
+                ("Accept", big.as_str()),
+                ("Accept", big.as_str()),
+                ("Accept", big.as_str()),
+                ("Accept", big.as_str()),
+                ("Accept", big.as_str()),
+                ("Accept", big.as_str()),
+                ("Content-Language", "x"),
+            ],
+            vec!["accept", "content-language"],
+        ),
+    ];
+    for (headers, want) in cases {
+        let r = req("GET", &headers, false);
+        assert_eq!(unsafe_request_header_names(&r.headers), want, "{headers:?}");
+    }
+}
+
+#[test]
+fn preflight_is_needed_for_an_unsafe_method_or_header() {
+    let cases: &[(&str, &[(&str, &str)], bool)] = &[
+        ("GET", &[], false),
+        ("post", &[("Content-Type", "text/plain")], false),
+        ("POST", &[("Content-Type", "application/json")], true),
+        ("PUT", &[], true),
+        ("DELETE", &[], true),
+        ("GET", &[("X-Api-Key", "k")], true),
+        ("GET", &[("Authorization", "Bearer t")], true),
+        ("HEAD", &[("Accept-Language", "en")], false),
+    ];
+    for (method, headers, want) in cases {
+        let r = req(method, headers, false);
+        assert_eq!(
+            !preflight_reasons(&r).is_empty(),
+            *want,
+            "{method} {headers:?}"
+        );
+    }
+}
+
+#[test]
+fn preflight_request_carries_origin_method_and_sorted_lowercase_header_list() {
+    let r = req(
+        "patch",
+        &[
+            ("X-Zeta", "1"),
+            ("Content-Type", "application/json"),
+            ("Accept", "*/*"),
+            ("X-Alpha", "1"),
+        ],
+        true,
+    );
+    assert_eq!(
+        preflight_headers(&r),
+        vec![
+            ("origin".to_owned(), ORIGIN.to_owned()),
+            ("access-control-request-method".to_owned(), "patch".to_owned()),
+            (
+                "access-control-request-headers".to_owned(),
+                "content-type,x-alpha,x-zeta".to_owned()
+            ),
+        ]
+    );
+    let simple_headers = preflight_headers(&req("DELETE", &[], false));
+    assert_eq!(simple_headers.len(), 2, "no empty request-headers list");
+}
+
+#[test]
+fn cors_check_follows_the_fetch_standard() {
+    type Case = (&'static str, bool, &'static [(&'static str, &'static str)], Result<(), Failure>);
+    let cases: &[Case] = &[
+        ("missing", false, &[], Err(Failure::AllowOriginMissing)),
+        ("star", false, &[("access-control-allow-origin", "*")], Ok(())),
+        ("echo", false, &[("access-control-allow-origin", ORIGIN)], Ok(())),
+        (
+            "star with credentials",
+            true,
+            &[("access-control-allow-origin", "*"), ("access-control-allow-credentials", "true")],
+            Err(Failure::AllowOriginWildcardWithCredentials),
+        ),
+        (
+            "echo with credentials",
+            true,
+            &[("access-control-allow-origin", ORIGIN), ("access-control-allow-credentials", "true")],
+            Ok(()),
+        ),
+        (
+            "credentials absent",
+            true,
+            &[("access-control-allow-origin", ORIGIN)],
+            Err(Failure::AllowCredentialsNotTrue { value: None }),
+        ),
+        (
+            "credentials not exactly true",
+            true,
+            &[("access-control-allow-origin", ORIGIN), ("access-control-allow-credentials", "True")],
+            Err(Failure::AllowCredentialsNotTrue { value: Some("True".into()) }),
+        ),
+        (
+            "credentials header ignored without credentials mode",
+            false,
+            &[("access-control-allow-origin", ORIGIN), ("access-control-allow-credentials", "nope")],
+            Ok(()),
+        ),
+        (
+            "other origin",
+            false,
+            &[("access-control-allow-origin", "https://evil.example")],
+            Err(Failure::AllowOriginMismatch { value: "https://evil.example".into() }),
+        ),
+        (
+            "trailing slash is another value",
+            false,
+            &[("access-control-allow-origin", "https://app.example/")],
+            Err(Failure::AllowOriginMismatch { value: "https://app.example/".into() }),
+        ),
+        (
+            "case matters",
+            false,
+            &[("access-control-allow-origin", "https://APP.example")],
+            Err(Failure::AllowOriginMismatch { value: "https://APP.example".into() }),
+        ),
+        (
+            "list",
+            false,
+            &[("access-control-allow-origin", "https://app.example, https://b.example")],
+            Err(Failure::AllowOriginMultiple { value: "https://app.example, https://b.example".into() }),
+        ),
+        (
+            "sent twice",
+            false,
+            &[("access-control-allow-origin", ORIGIN), ("access-control-allow-origin", ORIGIN)],
+            Err(Failure::AllowOriginMultiple { value: format!("{ORIGIN}, {ORIGIN}") }),
+        ),
+        (
+            "not an origin",
+            false,
+            &[("access-control-allow-origin", "true")],
+            Err(Failure::AllowOriginInvalid { value: "true".into() }),
+        ),
+        (
+            "null does not match a real origin",
+            false,
+            &[("access-control-allow-origin", "null")],
+            Err(Failure::AllowOriginInvalid { value: "null".into() }),
+        ),
+    ];
+    for (name, credentials, headers, want) in cases {
+        let got = cors_check(&req("GET", &[], *credentials), &resp(200, headers));
+        assert_eq!(&got, want, "{name}");
+    }
+}
+
+#[test]
+fn null_origin_matches_a_literal_null() {
+    let mut r = req("GET", &[], false);
+    r.origin = "null".to_owned();
+    assert_eq!(
+        cors_check(&r, &resp(200, &[("access-control-allow-origin", "null")])),
+        Ok(())
+    );
+}
+
+/// A preflight answer that passes the CORS check for `ORIGIN`.
+fn pf(status: u16, extra: &[(&'static str, &'static str)], credentials: bool) -> ResponseHead {
+    let mut h: Vec<(&str, &str)> = vec![("access-control-allow-origin", ORIGIN)];
+    if credentials {
+        h.push(("access-control-allow-credentials", "true"));
+    }
+    h.extend_from_slice(extra);
+    resp(status, &h)
+}
+
+#[test]
+fn preflight_checks_follow_the_fetch_standard() {
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        bool,
+        u16,
+        &'static [(&'static str, &'static str)],
+        Result<(), &'static str>,
+    );
+    let cases: &[Case] = &[
+        ("method listed", "PUT", &[], false, 204, &[("access-control-allow-methods", "GET, PUT")], Ok(())),
+        ("method missing", "PUT", &[], false, 204, &[("access-control-allow-methods", "GET")], Err("method-not-allowed")),
+        ("no ACAM at all", "DELETE", &[], false, 200, &[], Err("method-not-allowed")),
+        ("method case matters", "PATCH", &[], false, 204, &[("access-control-allow-methods", "patch")], Err("method-not-allowed")),
+        ("lowercase method must be listed lowercase", "patch", &[], false, 204, &[("access-control-allow-methods", "PATCH")], Err("method-not-allowed")),
+        ("lowercase put is normalised", "put", &[], false, 204, &[("access-control-allow-methods", "PUT")], Ok(())),
+        ("lowercase listed standard method never matches", "PUT", &[], false, 204, &[("access-control-allow-methods", "put")], Err("method-not-allowed")),
+        ("method star", "PATCH", &[], false, 204, &[("access-control-allow-methods", "*")], Ok(())),
+        ("method star with credentials", "PATCH", &[], true, 204, &[("access-control-allow-methods", "*")], Err("method-not-allowed")),
+        ("safelisted method needs no listing", "GET", &[("X-A", "1")], false, 204, &[("access-control-allow-methods", "get"), ("access-control-allow-headers", "x-a")], Ok(())),
+        ("header listed, any case", "GET", &[("X-Api-Key", "1")], false, 204, &[("access-control-allow-headers", "X-API-KEY")], Ok(())),
+        ("header missing", "GET", &[("X-Api-Key", "1")], false, 204, &[("access-control-allow-headers", "x-other")], Err("header-not-allowed")),
+        ("header star", "GET", &[("X-Api-Key", "1")], false, 204, &[("access-control-allow-headers", "*")], Ok(())),
+        ("header star with credentials", "GET", &[("X-Api-Key", "1")], true, 204, &[("access-control-allow-headers", "*")], Err("header-not-allowed")),
+        ("authorization not under star", "GET", &[("Authorization", "Bearer t")], false, 204, &[("access-control-allow-headers", "*")], Err("header-not-allowed")),
+        ("authorization listed with star", "GET", &[("Authorization", "Bearer t")], false, 204, &[("access-control-allow-headers", "*, authorization")], Ok(())),
+        ("non-safelisted content-type", "POST", &[("Content-Type", "application/json")], false, 204, &[], Err("header-not-allowed")),
+        ("safelisted content-type needs no listing", "PUT", &[("Content-Type", "text/plain")], false, 204, &[("access-control-allow-methods", "PUT")], Ok(())),
+        ("status 2xx other than 200", "PUT", &[], false, 299, &[("access-control-allow-methods", "PUT")], Ok(())),
+        ("status not ok", "PUT", &[], false, 500, &[("access-control-allow-methods", "PUT")], Err("preflight-status")),
+        ("redirect", "PUT", &[], false, 307, &[("location", "/elsewhere")], Err("preflight-redirect")),
+        ("empty list items are skipped", "PUT", &[], false, 204, &[("access-control-allow-methods", ",PUT,,")], Ok(())),
+        ("invalid method list", "PUT", &[], false, 204, &[("access-control-allow-methods", "PUT DELETE")], Err("allow-methods-invalid")),
+        ("invalid header list", "PUT", &[], false, 204, &[("access-control-allow-methods", "PUT"), ("access-control-allow-headers", "x-a;x-b")], Err("allow-headers-invalid")),
+        ("max-age absent is fine", "PUT", &[], false, 204, &[("access-control-allow-methods", "PUT"), ("access-control-max-age", "abc")], Ok(())),
+    ];
+    for (name, method, headers, credentials, status, extra, want) in cases {
+        let r = req(method, headers, *credentials);
+        let got = preflight_check(&r, &pf(*status, extra, *credentials));
+        match (want, &got) {
+            (Ok(()), Ok(_)) => {}
+            (Err(id), Err(f)) => assert_eq!(f.id(), *id, "{name}: {f:?}"),
+            _ => panic!("{name}: got {got:?}, want {want:?}"),
+        }
+    }
+}
+
+#[test]
+fn preflight_cors_check_comes_before_status_as_in_chromium() {
+    // A 403 without CORS headers (how many servers refuse) is reported as
+    // the missing header, not the status.
+    let got = preflight_check(&req("PUT", &[], false), &resp(403, &[]));
+    assert_eq!(got, Err(Failure::AllowOriginMissing));
+}
+
+#[test]
+fn preflight_failures_name_the_header_and_why_star_did_not_apply() {
+    let r = req("GET", &[("Authorization", "t")], false);
+    let got = preflight_check(&r, &pf(204, &[("access-control-allow-headers", "*")], false));
+    assert_eq!(
+        got,
+        Err(Failure::HeaderNotAllowed {
+            name: "authorization".into(),
+            all: vec!["authorization".into()],
+            wildcard_ignored: false,
+            authorization_under_wildcard: true,
+        })
+    );
+    let r = req("GET", &[("X-B", "1"), ("X-A", "1")], true);
+    let got = preflight_check(&r, &pf(204, &[("access-control-allow-headers", "*")], true));
+    assert_eq!(
+        got,
+        Err(Failure::HeaderNotAllowed {
+            name: "x-a".into(),
+            all: vec!["x-a".into(), "x-b".into()],
+            wildcard_ignored: true,
+            authorization_under_wildcard: false,
+        })
+    );
+}
+
+#[test]
+fn max_age_is_reported_when_numeric() {
+    let cases = [("600", Some(600), false), ("abc", None, true), ("-1", None, true)];
+    for (value, age, invalid) in cases {
+        let r = req("PUT", &[], false);
+        let grant = preflight_check(
+            &r,
+            &pf(
+                204,
+                &[
+                    ("access-control-allow-methods", "PUT"),
+                    ("access-control-max-age", value),
+                ],
+                false,
+            ),
+        )
+        .expect("passes");
+        assert_eq!((grant.max_age, grant.max_age_invalid), (age, invalid), "{value}");
+    }
+}
+
+#[test]
+fn actual_response_redirects_are_reported_after_the_cors_check() {
+    let r = req("GET", &[], false);
+    assert_eq!(
+        actual_check(&r, &resp(302, &[("location", "/b")])),
+        Err(Failure::AllowOriginMissing)
+    );
+    assert_eq!(
+        actual_check(
+            &r,
+            &resp(302, &[("location", "/b"), ("access-control-allow-origin", "*")])
+        ),
+        Err(Failure::Redirect {
+            status: 302,
+            location: Some("/b".into())
+        })
+    );
+    // An error status with the right headers is still readable.
+    assert_eq!(
+        actual_check(&r, &resp(500, &[("access-control-allow-origin", "*")])),
+        Ok(())
+    );
+}
+
+#[test]
+fn exposure_follows_the_safelist_and_expose_headers() {
+    type Case = (&'static str, bool, &'static str, &'static [&'static str], &'static [&'static str]);
+    let cases: &[Case] = &[
+        ("nothing exposed", false, "", &["cache-control", "content-type"], &["set-cookie", "x-id", "x-other"]),
+        ("listed, any case", false, "X-Id", &["cache-control", "content-type", "x-id"], &["access-control-expose-headers", "set-cookie", "x-other"]),
+        ("star without credentials: all but set-cookie", false, "*", &["access-control-expose-headers", "cache-control", "content-type", "x-id", "x-other"], &["set-cookie"]),
+        ("star with credentials is literal", true, "*", &["cache-control", "content-type"], &["access-control-expose-headers", "set-cookie", "x-id", "x-other"]),
+    ];
+    for (name, credentials, aceh, readable, hidden) in cases {
+        let mut h = vec![
+            ("content-type", "text/plain"),
+            ("cache-control", "no-store"),
+            ("x-id", "1"),
+            ("x-other", "2"),
+            ("set-cookie", "a=b"),
+        ];
+        if !aceh.is_empty() {
+            h.push(("access-control-expose-headers", aceh));
+        }
+        let e = exposure(&req("GET", &[], *credentials), &resp(200, &h));
+        let readable: Vec<String> = readable.iter().map(|s| (*s).to_owned()).collect();
+        let hidden: Vec<String> = hidden.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(e.readable, readable, "{name}");
+        assert_eq!(e.hidden, hidden, "{name}");
+        assert_eq!(e.wildcard_ignored, *credentials && *aceh == "*", "{name}");
+    }
+}
+
+#[test]
+fn forbidden_methods_and_headers_are_recognised() {
+    for m in ["CONNECT", "trace", "Track"] {
+        assert!(is_forbidden_method(m), "{m}");
+    }
+    assert!(!is_forbidden_method("PATCH"));
+    for h in ["Cookie", "Host", "Origin", "Sec-Fetch-Mode", "Proxy-Authorization", "Content-Length"] {
+        assert!(is_forbidden_request_header(h), "{h}");
+    }
+    for h in ["Authorization", "X-Api-Key", "Content-Type"] {
+        assert!(!is_forbidden_request_header(h), "{h}");
+    }
+}
