@@ -102,7 +102,11 @@ fn unsafe_names_are_lowercase_sorted_unique_and_include_oversized_safelisted() {
     let cases: Vec<(Vec<(&str, &str)>, Vec<&str>)> = vec![
         (vec![("Accept", "*/*")], vec![]),
         (
-            vec![("X-B", "1"), ("x-a", "1"), ("Content-Type", "application/json")],
+            vec![
+                ("X-B", "1"),
+                ("x-a", "1"),
+                ("Content-Type", "application/json"),
+            ],
             vec!["content-type", "x-a", "x-b"],
         ),
         (vec![("X-A", "1"), ("x-a", "2")], vec!["x-a"]),
@@ -166,7 +170,10 @@ fn preflight_request_carries_origin_method_and_sorted_lowercase_header_list() {
         preflight_headers(&r),
         vec![
             ("origin".to_owned(), ORIGIN.to_owned()),
-            ("access-control-request-method".to_owned(), "patch".to_owned()),
+            (
+                "access-control-request-method".to_owned(),
+                "patch".to_owned()
+            ),
             (
                 "access-control-request-headers".to_owned(),
                 "content-type,x-alpha,x-zeta".to_owned()
@@ -179,21 +186,42 @@ fn preflight_request_carries_origin_method_and_sorted_lowercase_header_list() {
 
 #[test]
 fn cors_check_follows_the_fetch_standard() {
-    type Case = (&'static str, bool, &'static [(&'static str, &'static str)], Result<(), Failure>);
+    type Case = (
+        &'static str,
+        bool,
+        &'static [(&'static str, &'static str)],
+        Result<(), Failure>,
+    );
     let cases: &[Case] = &[
         ("missing", false, &[], Err(Failure::AllowOriginMissing)),
-        ("star", false, &[("access-control-allow-origin", "*")], Ok(())),
-        ("echo", false, &[("access-control-allow-origin", ORIGIN)], Ok(())),
+        (
+            "star",
+            false,
+            &[("access-control-allow-origin", "*")],
+            Ok(()),
+        ),
+        (
+            "echo",
+            false,
+            &[("access-control-allow-origin", ORIGIN)],
+            Ok(()),
+        ),
         (
             "star with credentials",
             true,
-            &[("access-control-allow-origin", "*"), ("access-control-allow-credentials", "true")],
+            &[
+                ("access-control-allow-origin", "*"),
+                ("access-control-allow-credentials", "true"),
+            ],
             Err(Failure::AllowOriginWildcardWithCredentials),
         ),
         (
             "echo with credentials",
             true,
-            &[("access-control-allow-origin", ORIGIN), ("access-control-allow-credentials", "true")],
+            &[
+                ("access-control-allow-origin", ORIGIN),
+                ("access-control-allow-credentials", "true"),
+            ],
             Ok(()),
         ),
         (
@@ -205,56 +233,84 @@ fn cors_check_follows_the_fetch_standard() {
         (
             "credentials not exactly true",
             true,
-            &[("access-control-allow-origin", ORIGIN), ("access-control-allow-credentials", "True")],
-            Err(Failure::AllowCredentialsNotTrue { value: Some("True".into()) }),
+            &[
+                ("access-control-allow-origin", ORIGIN),
+                ("access-control-allow-credentials", "True"),
+            ],
+            Err(Failure::AllowCredentialsNotTrue {
+                value: Some("True".into()),
+            }),
         ),
         (
             "credentials header ignored without credentials mode",
             false,
-            &[("access-control-allow-origin", ORIGIN), ("access-control-allow-credentials", "nope")],
+            &[
+                ("access-control-allow-origin", ORIGIN),
+                ("access-control-allow-credentials", "nope"),
+            ],
             Ok(()),
         ),
         (
             "other origin",
             false,
             &[("access-control-allow-origin", "https://evil.example")],
-            Err(Failure::AllowOriginMismatch { value: "https://evil.example".into() }),
+            Err(Failure::AllowOriginMismatch {
+                value: "https://evil.example".into(),
+            }),
         ),
         (
             "trailing slash is another value",
             false,
             &[("access-control-allow-origin", "https://app.example/")],
-            Err(Failure::AllowOriginMismatch { value: "https://app.example/".into() }),
+            Err(Failure::AllowOriginMismatch {
+                value: "https://app.example/".into(),
+            }),
         ),
         (
             "case matters",
             false,
             &[("access-control-allow-origin", "https://APP.example")],
-            Err(Failure::AllowOriginMismatch { value: "https://APP.example".into() }),
+            Err(Failure::AllowOriginMismatch {
+                value: "https://APP.example".into(),
+            }),
         ),
         (
             "list",
             false,
-            &[("access-control-allow-origin", "https://app.example, https://b.example")],
-            Err(Failure::AllowOriginMultiple { value: "https://app.example, https://b.example".into() }),
+            &[(
+                "access-control-allow-origin",
+                "https://app.example, https://b.example",
+            )],
+            Err(Failure::AllowOriginMultiple {
+                value: "https://app.example, https://b.example".into(),
+            }),
         ),
         (
             "sent twice",
             false,
-            &[("access-control-allow-origin", ORIGIN), ("access-control-allow-origin", ORIGIN)],
-            Err(Failure::AllowOriginMultiple { value: format!("{ORIGIN}, {ORIGIN}") }),
+            &[
+                ("access-control-allow-origin", ORIGIN),
+                ("access-control-allow-origin", ORIGIN),
+            ],
+            Err(Failure::AllowOriginMultiple {
+                value: format!("{ORIGIN}, {ORIGIN}"),
+            }),
         ),
         (
             "not an origin",
             false,
             &[("access-control-allow-origin", "true")],
-            Err(Failure::AllowOriginInvalid { value: "true".into() }),
+            Err(Failure::AllowOriginInvalid {
+                value: "true".into(),
+            }),
         ),
         (
             "null does not match a real origin",
             false,
             &[("access-control-allow-origin", "null")],
-            Err(Failure::AllowOriginInvalid { value: "null".into() }),
+            Err(Failure::AllowOriginInvalid {
+                value: "null".into(),
+            }),
         ),
     ];
     for (name, credentials, headers, want) in cases {
@@ -295,31 +351,240 @@ fn preflight_checks_follow_the_fetch_standard() {
         Result<(), &'static str>,
     );
     let cases: &[Case] = &[
-        ("method listed", "PUT", &[], false, 204, &[("access-control-allow-methods", "GET, PUT")], Ok(())),
-        ("method missing", "PUT", &[], false, 204, &[("access-control-allow-methods", "GET")], Err("method-not-allowed")),
-        ("no ACAM at all", "DELETE", &[], false, 200, &[], Err("method-not-allowed")),
-        ("method case matters", "PATCH", &[], false, 204, &[("access-control-allow-methods", "patch")], Err("method-not-allowed")),
-        ("lowercase method must be listed lowercase", "patch", &[], false, 204, &[("access-control-allow-methods", "PATCH")], Err("method-not-allowed")),
-        ("lowercase put is normalised", "put", &[], false, 204, &[("access-control-allow-methods", "PUT")], Ok(())),
-        ("lowercase listed standard method never matches", "PUT", &[], false, 204, &[("access-control-allow-methods", "put")], Err("method-not-allowed")),
-        ("method star", "PATCH", &[], false, 204, &[("access-control-allow-methods", "*")], Ok(())),
-        ("method star with credentials", "PATCH", &[], true, 204, &[("access-control-allow-methods", "*")], Err("method-not-allowed")),
-        ("safelisted method needs no listing", "GET", &[("X-A", "1")], false, 204, &[("access-control-allow-methods", "get"), ("access-control-allow-headers", "x-a")], Ok(())),
-        ("header listed, any case", "GET", &[("X-Api-Key", "1")], false, 204, &[("access-control-allow-headers", "X-API-KEY")], Ok(())),
-        ("header missing", "GET", &[("X-Api-Key", "1")], false, 204, &[("access-control-allow-headers", "x-other")], Err("header-not-allowed")),
-        ("header star", "GET", &[("X-Api-Key", "1")], false, 204, &[("access-control-allow-headers", "*")], Ok(())),
-        ("header star with credentials", "GET", &[("X-Api-Key", "1")], true, 204, &[("access-control-allow-headers", "*")], Err("header-not-allowed")),
-        ("authorization not under star", "GET", &[("Authorization", "Bearer t")], false, 204, &[("access-control-allow-headers", "*")], Err("header-not-allowed")),
-        ("authorization listed with star", "GET", &[("Authorization", "Bearer t")], false, 204, &[("access-control-allow-headers", "*, authorization")], Ok(())),
-        ("non-safelisted content-type", "POST", &[("Content-Type", "application/json")], false, 204, &[], Err("header-not-allowed")),
-        ("safelisted content-type needs no listing", "PUT", &[("Content-Type", "text/plain")], false, 204, &[("access-control-allow-methods", "PUT")], Ok(())),
-        ("status 2xx other than 200", "PUT", &[], false, 299, &[("access-control-allow-methods", "PUT")], Ok(())),
-        ("status not ok", "PUT", &[], false, 500, &[("access-control-allow-methods", "PUT")], Err("preflight-status")),
-        ("redirect", "PUT", &[], false, 307, &[("location", "/elsewhere")], Err("preflight-redirect")),
-        ("empty list items are skipped", "PUT", &[], false, 204, &[("access-control-allow-methods", ",PUT,,")], Ok(())),
-        ("invalid method list", "PUT", &[], false, 204, &[("access-control-allow-methods", "PUT DELETE")], Err("allow-methods-invalid")),
-        ("invalid header list", "PUT", &[], false, 204, &[("access-control-allow-methods", "PUT"), ("access-control-allow-headers", "x-a;x-b")], Err("allow-headers-invalid")),
-        ("max-age absent is fine", "PUT", &[], false, 204, &[("access-control-allow-methods", "PUT"), ("access-control-max-age", "abc")], Ok(())),
+        (
+            "method listed",
+            "PUT",
+            &[],
+            false,
+            204,
+            &[("access-control-allow-methods", "GET, PUT")],
+            Ok(()),
+        ),
+        (
+            "method missing",
+            "PUT",
+            &[],
+            false,
+            204,
+            &[("access-control-allow-methods", "GET")],
+            Err("method-not-allowed"),
+        ),
+        (
+            "no ACAM at all",
+            "DELETE",
+            &[],
+            false,
+            200,
+            &[],
+            Err("method-not-allowed"),
+        ),
+        (
+            "method case matters",
+            "PATCH",
+            &[],
+            false,
+            204,
+            &[("access-control-allow-methods", "patch")],
+            Err("method-not-allowed"),
+        ),
+        (
+            "lowercase method must be listed lowercase",
+            "patch",
+            &[],
+            false,
+            204,
+            &[("access-control-allow-methods", "PATCH")],
+            Err("method-not-allowed"),
+        ),
+        (
+            "lowercase put is normalised",
+            "put",
+            &[],
+            false,
+            204,
+            &[("access-control-allow-methods", "PUT")],
+            Ok(()),
+        ),
+        (
+            "lowercase listed standard method never matches",
+            "PUT",
+            &[],
+            false,
+            204,
+            &[("access-control-allow-methods", "put")],
+            Err("method-not-allowed"),
+        ),
+        (
+            "method star",
+            "PATCH",
+            &[],
+            false,
+            204,
+            &[("access-control-allow-methods", "*")],
+            Ok(()),
+        ),
+        (
+            "method star with credentials",
+            "PATCH",
+            &[],
+            true,
+            204,
+            &[("access-control-allow-methods", "*")],
+            Err("method-not-allowed"),
+        ),
+        (
+            "safelisted method needs no listing",
+            "GET",
+            &[("X-A", "1")],
+            false,
+            204,
+            &[
+                ("access-control-allow-methods", "get"),
+                ("access-control-allow-headers", "x-a"),
+            ],
+            Ok(()),
+        ),
+        (
+            "header listed, any case",
+            "GET",
+            &[("X-Api-Key", "1")],
+            false,
+            204,
+            &[("access-control-allow-headers", "X-API-KEY")],
+            Ok(()),
+        ),
+        (
+            "header missing",
+            "GET",
+            &[("X-Api-Key", "1")],
+            false,
+            204,
+            &[("access-control-allow-headers", "x-other")],
+            Err("header-not-allowed"),
+        ),
+        (
+            "header star",
+            "GET",
+            &[("X-Api-Key", "1")],
+            false,
+            204,
+            &[("access-control-allow-headers", "*")],
+            Ok(()),
+        ),
+        (
+            "header star with credentials",
+            "GET",
+            &[("X-Api-Key", "1")],
+            true,
+            204,
+            &[("access-control-allow-headers", "*")],
+            Err("header-not-allowed"),
+        ),
+        (
+            "authorization not under star",
+            "GET",
+            &[("Authorization", "Bearer t")],
+            false,
+            204,
+            &[("access-control-allow-headers", "*")],
+            Err("header-not-allowed"),
+        ),
+        (
+            "authorization listed with star",
+            "GET",
+            &[("Authorization", "Bearer t")],
+            false,
+            204,
+            &[("access-control-allow-headers", "*, authorization")],
+            Ok(()),
+        ),
+        (
+            "non-safelisted content-type",
+            "POST",
+            &[("Content-Type", "application/json")],
+            false,
+            204,
+            &[],
+            Err("header-not-allowed"),
+        ),
+        (
+            "safelisted content-type needs no listing",
+            "PUT",
+            &[("Content-Type", "text/plain")],
+            false,
+            204,
+            &[("access-control-allow-methods", "PUT")],
+            Ok(()),
+        ),
+        (
+            "status 2xx other than 200",
+            "PUT",
+            &[],
+            false,
+            299,
+            &[("access-control-allow-methods", "PUT")],
+            Ok(()),
+        ),
+        (
+            "status not ok",
+            "PUT",
+            &[],
+            false,
+            500,
+            &[("access-control-allow-methods", "PUT")],
+            Err("preflight-status"),
+        ),
+        (
+            "redirect",
+            "PUT",
+            &[],
+            false,
+            307,
+            &[("location", "/elsewhere")],
+            Err("preflight-redirect"),
+        ),
+        (
+            "empty list items are skipped",
+            "PUT",
+            &[],
+            false,
+            204,
+            &[("access-control-allow-methods", ",PUT,,")],
+            Ok(()),
+        ),
+        (
+            "invalid method list",
+            "PUT",
+            &[],
+            false,
+            204,
+            &[("access-control-allow-methods", "PUT DELETE")],
+            Err("allow-methods-invalid"),
+        ),
+        (
+            "invalid header list",
+            "PUT",
+            &[],
+            false,
+            204,
+            &[
+                ("access-control-allow-methods", "PUT"),
+                ("access-control-allow-headers", "x-a;x-b"),
+            ],
+            Err("allow-headers-invalid"),
+        ),
+        (
+            "max-age absent is fine",
+            "PUT",
+            &[],
+            false,
+            204,
+            &[
+                ("access-control-allow-methods", "PUT"),
+                ("access-control-max-age", "abc"),
+            ],
+            Ok(()),
+        ),
     ];
     for (name, method, headers, credentials, status, extra, want) in cases {
         let r = req(method, headers, *credentials);
@@ -343,7 +608,10 @@ fn preflight_cors_check_comes_before_status_as_in_chromium() {
 #[test]
 fn preflight_failures_name_the_header_and_why_star_did_not_apply() {
     let r = req("GET", &[("Authorization", "t")], false);
-    let got = preflight_check(&r, &pf(204, &[("access-control-allow-headers", "*")], false));
+    let got = preflight_check(
+        &r,
+        &pf(204, &[("access-control-allow-headers", "*")], false),
+    );
     assert_eq!(
         got,
         Err(Failure::HeaderNotAllowed {
@@ -368,7 +636,11 @@ fn preflight_failures_name_the_header_and_why_star_did_not_apply() {
 
 #[test]
 fn max_age_is_reported_when_numeric() {
-    let cases = [("600", Some(600), false), ("abc", None, true), ("-1", None, true)];
+    let cases = [
+        ("600", Some(600), false),
+        ("abc", None, true),
+        ("-1", None, true),
+    ];
     for (value, age, invalid) in cases {
         let r = req("PUT", &[], false);
         let grant = preflight_check(
@@ -383,7 +655,11 @@ fn max_age_is_reported_when_numeric() {
             ),
         )
         .expect("passes");
-        assert_eq!((grant.max_age, grant.max_age_invalid), (age, invalid), "{value}");
+        assert_eq!(
+            (grant.max_age, grant.max_age_invalid),
+            (age, invalid),
+            "{value}"
+        );
     }
 }
 
@@ -397,7 +673,10 @@ fn actual_response_redirects_are_reported_after_the_cors_check() {
     assert_eq!(
         actual_check(
             &r,
-            &resp(302, &[("location", "/b"), ("access-control-allow-origin", "*")])
+            &resp(
+                302,
+                &[("location", "/b"), ("access-control-allow-origin", "*")]
+            )
         ),
         Err(Failure::Redirect {
             status: 302,
@@ -413,12 +692,53 @@ fn actual_response_redirects_are_reported_after_the_cors_check() {
 
 #[test]
 fn exposure_follows_the_safelist_and_expose_headers() {
-    type Case = (&'static str, bool, &'static str, &'static [&'static str], &'static [&'static str]);
+    type Case = (
+        &'static str,
+        bool,
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+    );
     let cases: &[Case] = &[
-        ("nothing exposed", false, "", &["cache-control", "content-type"], &["set-cookie", "x-id", "x-other"]),
-        ("listed, any case", false, "X-Id", &["cache-control", "content-type", "x-id"], &["access-control-expose-headers", "set-cookie", "x-other"]),
-        ("star without credentials: all but set-cookie", false, "*", &["access-control-expose-headers", "cache-control", "content-type", "x-id", "x-other"], &["set-cookie"]),
-        ("star with credentials is literal", true, "*", &["cache-control", "content-type"], &["access-control-expose-headers", "set-cookie", "x-id", "x-other"]),
+        (
+            "nothing exposed",
+            false,
+            "",
+            &["cache-control", "content-type"],
+            &["set-cookie", "x-id", "x-other"],
+        ),
+        (
+            "listed, any case",
+            false,
+            "X-Id",
+            &["cache-control", "content-type", "x-id"],
+            &["access-control-expose-headers", "set-cookie", "x-other"],
+        ),
+        (
+            "star without credentials: all but set-cookie",
+            false,
+            "*",
+            &[
+                "access-control-expose-headers",
+                "cache-control",
+                "content-type",
+                "x-id",
+                "x-other",
+            ],
+            &["set-cookie"],
+        ),
+        (
+            "star with credentials is literal",
+            true,
+            "*",
+            &["cache-control", "content-type"],
+            &[
+                "access-control-expose-headers",
+                "set-cookie",
+                "x-id",
+                "x-other",
+            ],
+        ),
     ];
     for (name, credentials, aceh, readable, hidden) in cases {
         let mut h = vec![
@@ -446,7 +766,14 @@ fn forbidden_methods_and_headers_are_recognised() {
         assert!(is_forbidden_method(m), "{m}");
     }
     assert!(!is_forbidden_method("PATCH"));
-    for h in ["Cookie", "Host", "Origin", "Sec-Fetch-Mode", "Proxy-Authorization", "Content-Length"] {
+    for h in [
+        "Cookie",
+        "Host",
+        "Origin",
+        "Sec-Fetch-Mode",
+        "Proxy-Authorization",
+        "Content-Length",
+    ] {
         assert!(is_forbidden_request_header(h), "{h}");
     }
     for h in ["Authorization", "X-Api-Key", "Content-Type"] {
