@@ -64,6 +64,8 @@ pub enum Failure {
     AllowOriginMultiple {
         /// The combined value.
         value: String,
+        /// The header came on more than one line (Firefox words this apart).
+        repeated: bool,
     },
     /// A value that is not an origin at all.
     AllowOriginInvalid {
@@ -374,7 +376,15 @@ pub fn cors_check(req: &CorsRequest, resp: &ResponseHead) -> Result<(), Failure>
         return Err(if acao == "*" {
             Failure::AllowOriginWildcardWithCredentials
         } else if acao.contains([',', ' ']) {
-            Failure::AllowOriginMultiple { value: acao }
+            let lines = resp
+                .headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("access-control-allow-origin"))
+                .count();
+            Failure::AllowOriginMultiple {
+                value: acao,
+                repeated: lines > 1,
+            }
         } else if !looks_like_url(&acao) {
             Failure::AllowOriginInvalid { value: acao }
         } else {

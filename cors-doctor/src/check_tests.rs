@@ -283,6 +283,7 @@ fn cors_check_follows_the_fetch_standard() {
             )],
             Err(Failure::AllowOriginMultiple {
                 value: "https://app.example, https://b.example".into(),
+                repeated: false,
             }),
         ),
         (
@@ -294,6 +295,7 @@ fn cors_check_follows_the_fetch_standard() {
             ],
             Err(Failure::AllowOriginMultiple {
                 value: format!("{ORIGIN}, {ORIGIN}"),
+                repeated: true,
             }),
         ),
         (

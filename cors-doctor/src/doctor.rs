@@ -47,6 +47,20 @@ pub struct Blocked {
     pub fix: Fix,
 }
 
+/// A rule of the Fetch standard the server breaks while today's engines
+/// still let the request through.
+#[derive(Clone, Debug, Serialize)]
+pub struct Warning {
+    /// The check, as in `Failure::id`.
+    pub check: &'static str,
+    /// What is wrong and who allows it.
+    pub summary: String,
+    /// Firefox's console warning (Chromium and Safari print none).
+    pub firefox: String,
+    /// What to change.
+    pub fix: Fix,
+}
+
 /// Everything a run found: the text and JSON outputs are both made from it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -72,6 +86,8 @@ pub struct Report {
     pub blocked: Option<Blocked>,
     /// Which response headers the script can read, when allowed.
     pub exposure: Option<Exposure>,
+    /// Standard violations the engines tolerate today.
+    pub warnings: Vec<Warning>,
     /// Remarks that do not change the verdict.
     pub notes: Vec<String>,
 }
@@ -114,6 +130,7 @@ pub async fn run(client: &HttpClient, uri: &Uri, req: &CorsRequest) -> Result<Re
         verdict: "blocked",
         blocked: None,
         exposure: None,
+        warnings: Vec::new(),
         notes: Vec::new(),
     };
     if !["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"].contains(&req.method.as_str())
@@ -131,7 +148,37 @@ pub async fn run(client: &HttpClient, uri: &Uri, req: &CorsRequest) -> Result<Re
         headers.push(("accept".to_owned(), "*/*".to_owned()));
         headers.push(("user-agent".to_owned(), user_agent()));
         let received = client.send("OPTIONS", uri, &headers).await?;
-        let result = check::preflight_check(req, &received);
+        let mut result = check::preflight_check(req, &received);
+        if let Err(
+            failure @ Failure::HeaderNotAllowed {
+                authorization_under_wildcard: true,
+                ..
+            },
+        ) = &result
+        {
+            // The standard never lets `*` cover Authorization, but Chromium,
+            // Firefox and Safari still do (Firefox with a console warning).
+            // The verdict follows the engines; the violation is reported.
+            let cx = Context {
+                url: &url,
+                origin: &req.origin,
+                status: received.status,
+            };
+            report.warnings.push(Warning {
+                check: "authorization-under-wildcard",
+                summary: "Authorization is let through only by `Access-Control-Allow-Headers: *`: \
+                          the Fetch standard forbids this; Chromium, Firefox and Safari still \
+                          allow it (Firefox warns), and may stop"
+                    .to_owned(),
+                firefox: explain::firefox_authorization_warning(&url),
+                fix: explain::fix(Stage::Preflight, failure, &cx),
+            });
+            let mut tolerant = req.clone();
+            tolerant
+                .headers
+                .retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
+            result = check::preflight_check(&tolerant, &received);
+        }
         let status = received.status;
         report.steps.push(Step {
             stage: Stage::Preflight,

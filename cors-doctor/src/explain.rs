@@ -64,7 +64,7 @@ pub fn messages(stage: Stage, failure: &Failure, cx: &Context<'_>) -> Messages {
             "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote \
              resource at {}. (Reason: {}",
             cx.url,
-            firefox_reason(stage, failure, cx)
+            firefox_reason(failure, cx)
         ),
         safari: safari_message(stage, failure, cx),
     }
@@ -84,7 +84,7 @@ pub fn chromium_detail(stage: Stage, failure: &Failure) -> String {
         Failure::AllowOriginMissing => {
             format!("{pre}No 'Access-Control-Allow-Origin' header is present on the requested resource.")
         }
-        Failure::AllowOriginMultiple { value } => format!(
+        Failure::AllowOriginMultiple { value, .. } => format!(
             "{pre}The 'Access-Control-Allow-Origin' header contains multiple values '{value}', but only one is allowed."
         ),
         Failure::AllowOriginInvalid { value } => format!(
@@ -119,34 +119,27 @@ pub fn chromium_detail(stage: Stage, failure: &Failure) -> String {
 }
 
 /// Firefox's "(Reason: …)" part, with what follows it.
-fn firefox_reason(stage: Stage, failure: &Failure, cx: &Context<'_>) -> String {
+fn firefox_reason(failure: &Failure, cx: &Context<'_>) -> String {
     let status = cx.status;
-    // Firefox looks at a preflight's status before its CORS headers.
-    if stage == Stage::Preflight
-        && !(200..300).contains(&status)
-        && !matches!(failure, Failure::PreflightStatus { .. })
-    {
-        return format!("CORS preflight response did not succeed). Status code: {status}.");
-    }
     match failure {
-        Failure::PreflightRedirect { .. } | Failure::PreflightStatus { .. } => {
+        Failure::PreflightRedirect { .. } => {
+            "CORS request external redirect not allowed).".to_owned()
+        }
+        Failure::PreflightStatus { .. } => {
             format!("CORS preflight response did not succeed). Status code: {status}.")
         }
         Failure::AllowOriginMissing => format!(
             "CORS header 'Access-Control-Allow-Origin' missing). Status code: {status}."
         ),
-        Failure::AllowOriginMultiple { .. } => {
+        // Firefox counts header lines: one line holding a list is a mismatch.
+        Failure::AllowOriginMultiple { repeated: true, .. } => {
             "Multiple CORS header 'Access-Control-Allow-Origin' not allowed).".to_owned()
         }
-        Failure::AllowOriginInvalid { .. } | Failure::AllowOriginMismatch { .. } => format!(
-            "CORS header 'Access-Control-Allow-Origin' does not match '{}').",
-            match failure {
-                Failure::AllowOriginInvalid { value } | Failure::AllowOriginMismatch { value } => {
-                    value.as_str()
-                }
-                _ => "",
-            }
-        ),
+        Failure::AllowOriginMultiple { value, .. }
+        | Failure::AllowOriginInvalid { value }
+        | Failure::AllowOriginMismatch { value } => {
+            format!("CORS header 'Access-Control-Allow-Origin' does not match '{value}').")
+        }
         Failure::AllowOriginWildcardWithCredentials => {
             "Credential is not supported if the CORS header 'Access-Control-Allow-Origin' is '*')."
                 .to_owned()
@@ -175,7 +168,8 @@ fn firefox_reason(stage: Stage, failure: &Failure, cx: &Context<'_>) -> String {
 /// Safari's first console line; `None` when WebKit would allow the request.
 fn safari_message(stage: Stage, failure: &Failure, cx: &Context<'_>) -> Option<String> {
     let status = cx.status;
-    // WebKit, too, checks a preflight's status before its CORS headers.
+    // Unlike Chromium and Firefox, WebKit checks a preflight's status
+    // before its CORS headers.
     if stage == Stage::Preflight && !(200..300).contains(&status) {
         return Some(format!(
             "Preflight response is not successful. Status code: {status}"
@@ -191,7 +185,7 @@ fn safari_message(stage: Stage, failure: &Failure, cx: &Context<'_>) -> Option<S
             "Origin {} is not allowed by Access-Control-Allow-Origin. Status code: {status}",
             cx.origin
         ),
-        Failure::AllowOriginMultiple { value } if value.contains(',') => {
+        Failure::AllowOriginMultiple { value, .. } if value.contains(',') => {
             "Access-Control-Allow-Origin cannot contain more than one origin.".to_owned()
         }
         Failure::AllowOriginMultiple { .. } => format!(
@@ -227,6 +221,18 @@ fn safari_message(stage: Stage, failure: &Failure, cx: &Context<'_>) -> Option<S
             "(not a Safari message) the redirect was not followed.".to_owned()
         }
     })
+}
+
+/// Firefox's console warning when `Access-Control-Allow-Headers: *` is all
+/// that lets `Authorization` through (Firefox, like Chromium and Safari,
+/// still allows the request).
+pub fn firefox_authorization_warning(url: &str) -> String {
+    format!(
+        "Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote \
+         resource at {url} soon. (Reason: When the `Access-Control-Allow-Headers` is `*`, the \
+         `Authorization` header is not covered. To include the `Authorization` header, it must \
+         be explicitly listed in CORS header `Access-Control-Allow-Headers`)."
+    )
 }
 
 /// `Method::PUT` for the standard methods, `Method::from_bytes(…)` otherwise.
@@ -418,7 +424,7 @@ pub fn summary(failure: &Failure) -> String {
             format!("the preflight was answered with a {status} redirect; preflights never follow redirects")
         }
         Failure::AllowOriginMissing => "no Access-Control-Allow-Origin header".to_owned(),
-        Failure::AllowOriginMultiple { value } => {
+        Failure::AllowOriginMultiple { value, .. } => {
             format!("Access-Control-Allow-Origin holds more than one value: `{value}`")
         }
         Failure::AllowOriginInvalid { value } => {

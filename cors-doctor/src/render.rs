@@ -111,6 +111,12 @@ pub fn text(report: &Report) -> String {
             let _ = writeln!(out, "  tower-cors: {}", b.fix.tower_cors);
         }
     }
+    for w in &report.warnings {
+        let _ = writeln!(out, "WARNING ({}): {}", w.check, w.summary);
+        let _ = writeln!(out, "  Firefox:  {}", w.firefox);
+        let _ = writeln!(out, "  fix:      {}", w.fix.server);
+        let _ = writeln!(out, "  tower-cors: {}", w.fix.tower_cors);
+    }
     for note in &report.notes {
         let _ = writeln!(out, "note: {note}");
     }

@@ -152,13 +152,7 @@ fn verdicts_against_a_hand_written_cors_server() {
             None,
             Some("x-request-id"),
         ),
-        (
-            "/star",
-            &["-H", "Authorization: Bearer t"],
-            1,
-            Some("header-not-allowed"),
-            None,
-        ),
+        ("/star", &["-H", "Authorization: Bearer t"], 0, None, None),
         (
             "/star",
             &["--credentials"],
@@ -306,6 +300,44 @@ fn failures_carry_console_messages_and_the_tower_cors_fix() {
         .as_str()
         .unwrap_or("")
         .contains(".allow_origins([\"http://app.localhost:3000\"])"));
+}
+
+#[test]
+fn authorization_under_a_wildcard_is_allowed_with_a_warning() {
+    // The standard forbids it; the engines still allow it (checked against
+    // Chromium in browser_agreement.rs), so the verdict is "allowed".
+    let base = server();
+    let out = doctor(&[
+        &format!("{base}/star"),
+        "--origin",
+        ORIGIN,
+        "-H",
+        "Authorization: Bearer t",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let w = &out.json["warnings"][0];
+    assert_eq!(w["check"], "authorization-under-wildcard", "{out:?}");
+    assert!(w["firefox"]
+        .as_str()
+        .unwrap_or("")
+        .contains("the `Authorization` header is not covered"));
+    assert_eq!(
+        w["fix"]["tower_cors"],
+        ".allow_headers([header::AUTHORIZATION])"
+    );
+    // Listing it explicitly next to `*` clears the warning.
+    let listed = doctor(&[
+        &format!("{base}/echo"),
+        "--origin",
+        ORIGIN,
+        "-H",
+        "X-Api-Key: k",
+    ]);
+    assert_eq!(
+        listed.json["warnings"].as_array().map(Vec::len),
+        Some(0),
+        "{listed:?}"
+    );
 }
 
 #[test]

@@ -57,23 +57,31 @@ pub fn doctor(args: &[&str]) -> Outcome {
     }
 }
 
-/// Serves `router` on 127.0.0.1 from a thread of its own, for the rest of
+/// A loopback listener on a free port, bound now so its port is known
+/// before the server that uses it is built.
+pub fn reserve() -> std::net::TcpListener {
+    std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind")
+}
+
+/// Serves `router` on `listener` from a thread of its own, for the rest of
 /// the test process; returns the port.
-pub fn serve(router: Router) -> u16 {
-    let (tx, rx) = std::sync::mpsc::channel();
+pub fn serve_on(listener: std::net::TcpListener, router: Router) -> u16 {
+    let port = listener.local_addr().expect("addr").port();
+    listener.set_nonblocking(true).expect("nonblocking");
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("runtime");
         rt.block_on(async move {
-            let l = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-                .await
-                .expect("bind");
-            tx.send(l.local_addr().expect("addr").port())
-                .expect("send port");
+            let l = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
             let _ = axum::serve(l, router).await;
         });
     });
-    rx.recv().expect("server started")
+    port
+}
+
+/// Serves `router` on a free loopback port; returns the port.
+pub fn serve(router: Router) -> u16 {
+    serve_on(reserve(), router)
 }
