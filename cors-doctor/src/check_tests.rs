@@ -5,6 +5,11 @@ use super::*;
 
 const ORIGIN: &str = "https://app.example";
 
+/// Request or response header pairs in a table row.
+type Pairs<'a> = Vec<(&'a str, &'a str)>;
+/// A fixed list of header pairs.
+type HeaderList = &'static [(&'static str, &'static str)];
+
 fn req(method: &str, headers: &[(&str, &str)], credentials: bool) -> CorsRequest {
     CorsRequest {
         origin: ORIGIN.to_owned(),
@@ -99,7 +104,7 @@ fn request_headers_are_safelisted_by_name_and_value() {
 #[test]
 fn unsafe_names_are_lowercase_sorted_unique_and_include_oversized_safelisted() {
     let big = "a".repeat(128);
-    let cases: Vec<(Vec<(&str, &str)>, Vec<&str>)> = vec![
+    let cases: Vec<(Pairs<'_>, Vec<&str>)> = vec![
         (vec![("Accept", "*/*")], vec![]),
         (
             vec![
@@ -134,7 +139,7 @@ fn unsafe_names_are_lowercase_sorted_unique_and_include_oversized_safelisted() {
 
 #[test]
 fn preflight_is_needed_for_an_unsafe_method_or_header() {
-    let cases: &[(&str, &[(&str, &str)], bool)] = &[
+    let cases: &[(&str, HeaderList, bool)] = &[
         ("GET", &[], false),
         ("post", &[("Content-Type", "text/plain")], false),
         ("POST", &[("Content-Type", "application/json")], true),

@@ -18,7 +18,7 @@ pub struct Args {
     /// The URL the page's script fetches (http:// or https://).
     pub url: String,
 
-    /// The origin of the calling page, e.g. https://app.example.com
+    /// The origin of the calling page, e.g. `https://app.example.com`.
     #[arg(long)]
     pub origin: String,
 
@@ -211,7 +211,8 @@ mod tests {
 
     #[test]
     fn header_arguments_take_a_value_or_a_sensible_default() {
-        let cases: &[(&str, Result<(&str, &str), &str>)] = &[
+        type Want = Result<(&'static str, &'static str), &'static str>;
+        let cases: &[(&str, Want)] = &[
             ("X-Api-Key: abc", Ok(("X-Api-Key", "abc"))),
             ("X-Api-Key", Ok(("X-Api-Key", "1"))),
             ("Content-Type", Ok(("Content-Type", "application/json"))),

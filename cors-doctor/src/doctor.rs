@@ -99,11 +99,14 @@ impl Report {
     }
 }
 
-fn blocked(stage: Stage, failure: Failure, url: &str, origin: &str, status: u16) -> Blocked {
+fn blocked(stage: Stage, failure: Failure, url: &str, req: &CorsRequest, status: u16) -> Blocked {
+    let requested = check::unsafe_request_header_names(&req.headers);
     let cx = Context {
         url,
-        origin,
+        origin: &req.origin,
         status,
+        method: &req.method,
+        requested: &requested,
     };
     Blocked {
         stage,
@@ -159,10 +162,13 @@ pub async fn run(client: &HttpClient, uri: &Uri, req: &CorsRequest) -> Result<Re
             // The standard never lets `*` cover Authorization, but Chromium,
             // Firefox and Safari still do (Firefox with a console warning).
             // The verdict follows the engines; the violation is reported.
+            let requested = check::unsafe_request_header_names(&req.headers);
             let cx = Context {
                 url: &url,
                 origin: &req.origin,
                 status: received.status,
+                method: &req.method,
+                requested: &requested,
             };
             report.warnings.push(Warning {
                 check: "authorization-under-wildcard",
@@ -196,13 +202,7 @@ pub async fn run(client: &HttpClient, uri: &Uri, req: &CorsRequest) -> Result<Re
                 report.preflight = Some(grant);
             }
             Err(failure) => {
-                report.blocked = Some(blocked(
-                    Stage::Preflight,
-                    failure,
-                    &url,
-                    &req.origin,
-                    status,
-                ));
+                report.blocked = Some(blocked(Stage::Preflight, failure, &url, req, status));
                 return Ok(report);
             }
         }
@@ -246,7 +246,7 @@ pub async fn run(client: &HttpClient, uri: &Uri, req: &CorsRequest) -> Result<Re
             report.exposure = exposure;
         }
         Err(failure) => {
-            report.blocked = Some(blocked(Stage::Actual, failure, &url, &req.origin, status));
+            report.blocked = Some(blocked(Stage::Actual, failure, &url, req, status));
         }
     }
     Ok(report)

@@ -24,6 +24,10 @@ pub struct Context<'a> {
     pub origin: &'a str,
     /// The status of the response that failed.
     pub status: u16,
+    /// The request method (after normalisation).
+    pub method: &'a str,
+    /// The request header names the preflight asked for (lowercase).
+    pub requested: &'a [String],
 }
 
 /// The console messages of the three engines for one failure.
@@ -275,18 +279,7 @@ pub fn fix(stage: Stage, failure: &Failure, cx: &Context<'_>) -> Fix {
                          `.layer(…)` order), so it answers preflights before anything redirects."
                 .to_owned(),
         },
-        Failure::AllowOriginMissing if stage == Stage::Preflight && cx.status >= 300 => Fix {
-            server: format!(
-                "The server does not answer CORS preflights here (status {}): answer OPTIONS \
-                 with `Access-Control-Allow-Origin: {origin}` and a 2xx status.",
-                cx.status
-            ),
-            tower_cors: format!(
-                "Wrap the routes in the layer (`Router::layer(cors)`, not on one route) with \
-                 `{allow}`; tower-cors answers the preflight itself. A 403 from tower-cors means \
-                 the origin is not in the policy."
-            ),
-        },
+        Failure::AllowOriginMissing if stage == Stage::Preflight => preflight_refused(cx),
         Failure::AllowOriginMissing => Fix {
             server: format!(
                 "Send `Access-Control-Allow-Origin: {origin}` (or `*` without credentials)."
@@ -414,6 +407,47 @@ pub fn fix(stage: Stage, failure: &Failure, cx: &Context<'_>) -> Fix {
                          layer."
                 .to_owned(),
         },
+    }
+}
+
+/// A preflight answered without any CORS header: the server refused it (or
+/// does not handle OPTIONS here). Which part it refused is not visible, so
+/// the fix names everything the preflight asked for.
+fn preflight_refused(cx: &Context<'_>) -> Fix {
+    let origin = cx.origin;
+    let method_needed = !matches!(cx.method, "GET" | "HEAD" | "POST");
+    let mut headers = vec![format!("`Access-Control-Allow-Origin: {origin}`")];
+    let mut calls = format!(".allow_origins([\"{origin}\"])");
+    if method_needed {
+        headers.push(format!("`Access-Control-Allow-Methods: {}`", cx.method));
+        calls.push_str(&format!(".allow_methods([{}])", method_expr(cx.method)));
+    }
+    if !cx.requested.is_empty() {
+        headers.push(format!(
+            "`Access-Control-Allow-Headers: {}`",
+            cx.requested.join(", ")
+        ));
+        calls.push_str(&format!(
+            ".allow_headers([{}])",
+            cx.requested
+                .iter()
+                .map(|h| header_expr(h))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Fix {
+        server: format!(
+            "The preflight got {} without CORS headers: the server refused it or does not handle \
+             OPTIONS here. Answer it with a 2xx status and {}.",
+            cx.status,
+            headers.join(", ")
+        ),
+        tower_cors: format!(
+            "A 403 without CORS headers from tower-cors means it refused the preflight: make \
+             sure the policy allows all this request asks for: {calls}; and that the layer \
+             wrap the whole router (`Router::layer(cors)`) so OPTIONS reaches the layer."
+        ),
     }
 }
 
