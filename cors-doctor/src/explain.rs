@@ -446,7 +446,7 @@ fn preflight_refused(cx: &Context<'_>) -> Fix {
         tower_cors: format!(
             "A 403 without CORS headers from tower-cors means it refused the preflight: make \
              sure the policy allows all this request asks for: {calls}; and that the layer \
-             wrap the whole router (`Router::layer(cors)`) so OPTIONS reaches the layer."
+             wraps the whole router (`Router::layer(cors)`) so OPTIONS reaches it."
         ),
     }
 }
