@@ -593,5 +593,8 @@ pub fn exposure(req: &CorsRequest, resp: &ResponseHead) -> Exposure {
 }
 
 #[cfg(test)]
-#[path = "check_tests.rs"]
-mod tests;
+#[path = "check_request_tests.rs"]
+mod request_tests;
+#[cfg(test)]
+#[path = "check_response_tests.rs"]
+mod response_tests;

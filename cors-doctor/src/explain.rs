@@ -506,3 +506,7 @@ pub fn summary(failure: &Failure) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+#[path = "explain_tests.rs"]
+mod tests;
