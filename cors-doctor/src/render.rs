@@ -81,11 +81,35 @@ pub fn text(report: &Report) -> String {
             if let Some(e) = &report.exposure {
                 let _ = writeln!(out, "  readable headers: {}", list_or_none(&e.readable));
                 let _ = writeln!(out, "  hidden headers:   {}", list_or_none(&e.hidden));
-                if !e.hidden.is_empty() {
+                // Headers a script plausibly wants; CORS and hop-by-hop ones
+                // are hidden by design.
+                let wanted: Vec<&String> = e
+                    .hidden
+                    .iter()
+                    .filter(|h| {
+                        !h.starts_with("access-control-")
+                            && !matches!(
+                                h.as_str(),
+                                "date"
+                                    | "vary"
+                                    | "connection"
+                                    | "keep-alive"
+                                    | "server"
+                                    | "set-cookie"
+                                    | "transfer-encoding"
+                            )
+                    })
+                    .collect();
+                if !wanted.is_empty() {
                     let _ = writeln!(
                         out,
-                        "  (to let the script read one, list it in Access-Control-Expose-Headers; \
-                         tower-cors: .expose_headers([...]))"
+                        "  to let the script read them, list them in Access-Control-Expose-Headers \
+                         (tower-cors: .expose_headers([{}]))",
+                        wanted
+                            .iter()
+                            .map(|h| format!("HeaderName::from_static(\"{h}\")"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     );
                 }
             }

@@ -222,10 +222,6 @@ pub fn run(
             }
         }
     };
-    // The console lines were logged before the report was sent; a short
-    // pause lets the log writer catch up before the file is read.
-    std::thread::sleep(Duration::from_millis(300));
-    let log = browser.log();
     let results: Vec<Value> =
         serde_json::from_str(&body).map_err(|e| format!("report: {e}: {body}"))?;
     if results.len() != fetches.len() {
@@ -234,6 +230,24 @@ pub fn run(
             results.len(),
             fetches.len()
         ));
+    }
+    // Console lines reach the log through the browser process, possibly
+    // after the report: wait (briefly) until every failed fetch has one.
+    let console_for = |log: &str, url: &str| -> Vec<String> {
+        log.lines()
+            .filter(|l| l.contains("CONSOLE") && l.contains(&format!("'{url}'")))
+            .map(str::to_owned)
+            .collect()
+    };
+    let settle = Instant::now() + Duration::from_secs(3);
+    let mut log = browser.log();
+    while Instant::now() < settle
+        && fetches.iter().zip(&results).any(|(f, r)| {
+            !r["ok"].as_bool().unwrap_or(false) && console_for(&log, &f.url).is_empty()
+        })
+    {
+        std::thread::sleep(Duration::from_millis(100));
+        log = browser.log();
     }
     let seen = fetches
         .iter()
@@ -249,11 +263,7 @@ pub fn run(
                         .collect()
                 })
                 .unwrap_or_default(),
-            console: log
-                .lines()
-                .filter(|l| l.contains("CONSOLE") && l.contains(&format!("'{}'", f.url)))
-                .map(str::to_owned)
-                .collect(),
+            console: console_for(&log, &f.url),
         })
         .collect();
     Ok(seen)
