@@ -227,9 +227,13 @@ fn mime_essence(value: &str) -> Option<String> {
 /// Whether a `Range` value is a single `bytes=start-[end]` range: the only
 /// form that is safelisted (suffix ranges like `bytes=-500` are not).
 fn is_simple_range(value: &str) -> bool {
-    let Some(rest) = value.strip_prefix("bytes=") else {
+    // The unit is matched ASCII case-insensitively; no whitespace anywhere.
+    let Some((unit, rest)) = value.split_once('=') else {
         return false;
     };
+    if !unit.eq_ignore_ascii_case("bytes") {
+        return false;
+    }
     let Some((start, end)) = rest.split_once('-') else {
         return false;
     };
@@ -502,9 +506,12 @@ pub fn preflight_check(req: &CorsRequest, resp: &ResponseHead) -> Result<Preflig
     }
 
     let raw_age = resp.get("access-control-max-age");
+    // Digits only (no sign); a huge number saturates rather than failing.
     let max_age = raw_age
         .as_deref()
-        .and_then(|v| v.trim().parse::<u64>().ok());
+        .map(|v| v.trim_matches([' ', '\t']))
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        .map(|v| v.parse::<u64>().unwrap_or(u64::MAX));
     Ok(PreflightGrant {
         methods,
         headers,

@@ -460,6 +460,8 @@ fn preflight_failures_name_the_header_and_why_star_did_not_apply() {
 #[test]
 fn max_age_is_reported_when_numeric() {
     let cases = [
+        ("+5", None, true),
+        ("99999999999999999999999", Some(u64::MAX), false),
         ("600", Some(600), false),
         ("abc", None, true),
         ("-1", None, true),
