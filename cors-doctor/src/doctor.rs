@@ -99,15 +99,25 @@ impl Report {
     }
 }
 
-fn blocked(stage: Stage, failure: Failure, url: &str, req: &CorsRequest, status: u16) -> Blocked {
-    let requested = check::unsafe_request_header_names(&req.headers);
-    let cx = Context {
+/// The fill-in values for messages and fixes.
+fn context<'a>(
+    url: &'a str,
+    req: &'a CorsRequest,
+    status: u16,
+    requested: &'a [String],
+) -> Context<'a> {
+    Context {
         url,
         origin: &req.origin,
         status,
         method: &req.method,
-        requested: &requested,
-    };
+        requested,
+    }
+}
+
+fn blocked(stage: Stage, failure: Failure, url: &str, req: &CorsRequest, status: u16) -> Blocked {
+    let requested = check::unsafe_request_header_names(&req.headers);
+    let cx = context(url, req, status, &requested);
     Blocked {
         stage,
         summary: explain::summary(&failure),
@@ -120,9 +130,8 @@ fn blocked(stage: Stage, failure: Failure, url: &str, req: &CorsRequest, status:
 /// Runs the checks against the server. `Err` only when a request could not
 /// be sent or answered at all.
 pub async fn run(client: &HttpClient, uri: &Uri, req: &CorsRequest) -> Result<Report, String> {
-    let url = uri.to_string();
     let mut report = Report {
-        url: url.clone(),
+        url: uri.to_string(),
         origin: req.origin.clone(),
         method: req.method.clone(),
         headers: req.headers.clone(),
@@ -136,78 +145,103 @@ pub async fn run(client: &HttpClient, uri: &Uri, req: &CorsRequest) -> Result<Re
         warnings: Vec::new(),
         notes: Vec::new(),
     };
-    if !["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"].contains(&req.method.as_str())
-        && req.method != req.method.to_ascii_uppercase()
-    {
+    let standard = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+    if !standard.contains(&req.method.as_str()) && req.method != req.method.to_ascii_uppercase() {
         report.notes.push(format!(
             "fetch() sends `{}` exactly as written (only the six standard methods are \
              uppercased), and the preflight answer must list it in that case.",
             req.method
         ));
     }
+    if !report.preflight_reasons.is_empty() && !preflight(client, uri, req, &mut report).await? {
+        return Ok(report);
+    }
+    actual(client, uri, req, &mut report).await?;
+    Ok(report)
+}
 
-    if !report.preflight_reasons.is_empty() {
-        let mut headers = check::preflight_headers(req);
-        headers.push(("accept".to_owned(), "*/*".to_owned()));
-        headers.push(("user-agent".to_owned(), user_agent()));
-        let received = client.send("OPTIONS", uri, &headers).await?;
-        let mut result = check::preflight_check(req, &received);
-        if let Err(
-            failure @ Failure::HeaderNotAllowed {
-                authorization_under_wildcard: true,
-                ..
-            },
-        ) = &result
-        {
-            // The standard never lets `*` cover Authorization, but Chromium,
-            // Firefox and Safari still do (Firefox with a console warning).
-            // The verdict follows the engines; the violation is reported.
-            let requested = check::unsafe_request_header_names(&req.headers);
-            let cx = Context {
-                url: &url,
-                origin: &req.origin,
-                status: received.status,
-                method: &req.method,
-                requested: &requested,
-            };
-            report.warnings.push(Warning {
-                check: "authorization-under-wildcard",
-                summary: "Authorization is let through only by `Access-Control-Allow-Headers: *`: \
-                          the Fetch standard forbids this; Chromium, Firefox and Safari still \
-                          allow it (Firefox warns), and may stop"
-                    .to_owned(),
-                firefox: explain::firefox_authorization_warning(&url),
-                fix: explain::fix(Stage::Preflight, failure, &cx),
-            });
-            let mut tolerant = req.clone();
-            tolerant
-                .headers
-                .retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
-            result = check::preflight_check(&tolerant, &received);
+/// Sends the preflight and records it; `false` when it blocks the request.
+async fn preflight(
+    client: &HttpClient,
+    uri: &Uri,
+    req: &CorsRequest,
+    report: &mut Report,
+) -> Result<bool, String> {
+    let url = report.url.clone();
+    let mut headers = check::preflight_headers(req);
+    headers.push(("accept".to_owned(), "*/*".to_owned()));
+    headers.push(("user-agent".to_owned(), user_agent()));
+    let received = client.send("OPTIONS", uri, &headers).await?;
+    let mut result = check::preflight_check(req, &received);
+    if let Err(
+        failure @ Failure::HeaderNotAllowed {
+            authorization_under_wildcard: true,
+            ..
+        },
+    ) = &result
+    {
+        report
+            .warnings
+            .push(authorization_warning(&url, req, received.status, failure));
+        // Judge the rest as the engines do: as if `*` covered Authorization.
+        let mut tolerant = req.clone();
+        tolerant
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
+        result = check::preflight_check(&tolerant, &received);
+    }
+    let status = received.status;
+    report.steps.push(Step {
+        stage: Stage::Preflight,
+        sent: Sent {
+            method: "OPTIONS".to_owned(),
+            url: url.clone(),
+            headers,
+        },
+        received,
+        passed: result.is_ok(),
+    });
+    match result {
+        Ok(grant) => {
+            note_max_age(&mut report.notes, &grant);
+            report.preflight = Some(grant);
+            Ok(true)
         }
-        let status = received.status;
-        report.steps.push(Step {
-            stage: Stage::Preflight,
-            sent: Sent {
-                method: "OPTIONS".to_owned(),
-                url: url.clone(),
-                headers,
-            },
-            received,
-            passed: result.is_ok(),
-        });
-        match result {
-            Ok(grant) => {
-                note_max_age(&mut report.notes, &grant);
-                report.preflight = Some(grant);
-            }
-            Err(failure) => {
-                report.blocked = Some(blocked(Stage::Preflight, failure, &url, req, status));
-                return Ok(report);
-            }
+        Err(failure) => {
+            report.blocked = Some(blocked(Stage::Preflight, failure, &url, req, status));
+            Ok(false)
         }
     }
+}
 
+/// The standard never lets `*` cover Authorization, but Chromium, Firefox
+/// and Safari still do (Firefox with a console warning), so the verdict
+/// follows the engines and the violation becomes a warning.
+fn authorization_warning(url: &str, req: &CorsRequest, status: u16, failure: &Failure) -> Warning {
+    let requested = check::unsafe_request_header_names(&req.headers);
+    Warning {
+        check: "authorization-under-wildcard",
+        summary: "Authorization is let through only by `Access-Control-Allow-Headers: *`: the \
+                  Fetch standard forbids this; Chromium, Firefox and Safari still allow it \
+                  (Firefox warns), and may stop"
+            .to_owned(),
+        firefox: explain::firefox_authorization_warning(url),
+        fix: explain::fix(
+            Stage::Preflight,
+            failure,
+            &context(url, req, status, &requested),
+        ),
+    }
+}
+
+/// Sends the request itself and records it, with what a script may read.
+async fn actual(
+    client: &HttpClient,
+    uri: &Uri,
+    req: &CorsRequest,
+    report: &mut Report,
+) -> Result<(), String> {
+    let url = report.url.clone();
     let mut headers = req.headers.clone();
     if !headers
         .iter()
@@ -234,14 +268,12 @@ pub async fn run(client: &HttpClient, uri: &Uri, req: &CorsRequest) -> Result<Re
     match result {
         Ok(()) => {
             report.verdict = "allowed";
-            if let Some(e) = &exposure {
-                if e.wildcard_ignored {
-                    report.notes.push(
-                        "Access-Control-Expose-Headers: * is a literal name with credentials; \
-                         list the headers by name"
-                            .to_owned(),
-                    );
-                }
+            if exposure.as_ref().is_some_and(|e| e.wildcard_ignored) {
+                report.notes.push(
+                    "Access-Control-Expose-Headers: * is a literal name with credentials; list \
+                     the headers by name"
+                        .to_owned(),
+                );
             }
             report.exposure = exposure;
         }
@@ -249,7 +281,7 @@ pub async fn run(client: &HttpClient, uri: &Uri, req: &CorsRequest) -> Result<Re
             report.blocked = Some(blocked(Stage::Actual, failure, &url, req, status));
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 fn user_agent() -> String {
