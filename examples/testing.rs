@@ -59,10 +59,7 @@ pub fn check_with_decide() {
     let Decision::Preflight(allowed) = policy.decide(&preflight) else {
         panic!("preview deployments must be able to delete");
     };
-    assert_eq!(
-        allowed.allow_origin(),
-        "https://pr-42.preview.example.com"
-    );
+    assert_eq!(allowed.allow_origin(), "https://pr-42.preview.example.com");
 
     // Rejections come with a typed reason...
     let cases: [(&[(&str, &str)], Rejection<'_>); 3] = [
@@ -126,7 +123,10 @@ pub async fn check_with_service_fn() {
     let response = service.clone().oneshot(preflight).await.unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let headers = response.headers();
-    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://app.example.com");
+    assert_eq!(
+        headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://app.example.com"
+    );
     assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
     assert_eq!(headers[header::ACCESS_CONTROL_MAX_AGE], "600");
     assert_eq!(

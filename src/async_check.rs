@@ -15,15 +15,15 @@ use crate::async_origin::CheckFuture;
 use crate::policy::{AllowOrigin, Policy};
 use crate::rejection::{Rejected, Rejection};
 use crate::request::{CorsRequest, RequestKind};
-use crate::response::{refused_preflight, strip};
+use crate::response::{rejected_preflight, strip};
 
-/// A started check, for a request the static rules refused for its origin.
+/// A started check, for a request the static rules rejected for its origin.
 pub(crate) struct Started {
     check: CheckFuture,
     origin: HeaderValue,
 }
 
-/// Starts the async check if `rejected` is an origin refusal that the
+/// Starts the async check if `rejected` is an origin rejection that the
 /// policy's async predicate may overturn.
 pub(crate) fn start(policy: &Policy, rejected: &Rejected<'_>, parts: &Parts) -> Option<Started> {
     let predicate = policy.async_origin()?;
@@ -146,7 +146,7 @@ impl<B> PreflightCheck<B> {
             CorsRequest::classify(&self.parts.method, &self.parts.headers)
         else {
             // Unreachable: the request was classified as a preflight before.
-            return refused_preflight(HeaderMap::new());
+            return rejected_preflight(HeaderMap::new());
         };
         let origin = preflight.origin();
         let checked = if origin_allowed {
@@ -158,7 +158,7 @@ impl<B> PreflightCheck<B> {
             Ok(allowed) => allowed.response(),
             Err(reason) => {
                 crate::trace::rejection(RequestKind::Preflight, reason);
-                refused_preflight(HeaderMap::new())
+                rejected_preflight(HeaderMap::new())
             }
         }
     }

@@ -43,7 +43,10 @@ pub(crate) struct ValueBuffer {
 
 impl ValueBuffer {
     /// Adds `a, b, c`; `None` when `names` is empty.
-    pub(crate) fn list<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) -> Option<Range<usize>> {
+    pub(crate) fn list<'a>(
+        &mut self,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Option<Range<usize>> {
         let start = self.bytes.len();
         for name in names {
             if self.bytes.len() > start {
@@ -77,4 +80,3 @@ impl Values {
         HeaderValue::from_maybe_shared(self.0.slice(range)).ok()
     }
 }
-

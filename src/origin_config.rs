@@ -419,4 +419,33 @@ mod tests {
         assert_eq!(serialize_ipv6("::".parse().unwrap()), "::");
     }
 
+    #[test]
+    fn subdomain_wildcards_are_refused_on_every_listed_public_suffix() {
+        for (origin, suffix) in [
+            ("https://*.com", "com"),
+            ("https://*.co.uk", "co.uk"),
+            ("https://*.github.io", "github.io"),
+            ("https://*.herokuapp.com", "herokuapp.com"),
+            ("https://*.vercel.app", "vercel.app"),
+        ] {
+            assert_eq!(
+                parse_configured(origin),
+                Err(ConfigError::WildcardOnPublicSuffix {
+                    origin: origin.to_owned(),
+                    suffix: suffix.to_owned(),
+                })
+            );
+        }
+        for origin in [
+            "https://*.example.com",
+            "https://*.example.co.uk",
+            "https://*.user.github.io",
+            "http://*.localhost",
+        ] {
+            assert!(
+                matches!(parse_configured(origin), Ok(OriginSpec::Pattern(_))),
+                "{origin}"
+            );
+        }
+    }
 }

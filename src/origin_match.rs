@@ -180,7 +180,7 @@ impl OriginMatcher {
         }
         // Patterns match only origins in the strict form `RequestOrigin`
         // parses, which are well formed. Predicates see well-formed origins
-        // only. Without either, the origin is refused, and its shape
+        // only. Without either, the origin is rejected, and its shape
         // matters only to the reason, read later if at all.
         if self.has_patterns() && self.matches_pattern(value.as_bytes()) {
             return true;
@@ -317,7 +317,6 @@ pub(crate) fn split_request_host_port(s: &[u8]) -> Option<(&[u8], Option<&[u8]>)
         None => (s, None),
     })
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -292,7 +292,7 @@ pub enum Decision<'a> {
     Actual(AllowedActual<'a>),
     /// An allowed preflight: the layer answers it.
     Preflight(AllowedPreflight<'a>),
-    /// A refused CORS request.
+    /// A rejected CORS request.
     Rejected(Rejected<'a>),
 }
 

@@ -45,7 +45,7 @@ pub struct Rejected<'a> {
 }
 
 /// A [`Rejection`] as decided. A rejected origin is kept as the header and
-/// read as text only when asked for: origin refusals are the common case,
+/// read as text only when asked for: origin rejections are the common case,
 /// and the layer itself never asks unless it logs.
 #[derive(Clone, Copy)]
 enum Reason<'a> {

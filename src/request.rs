@@ -8,9 +8,9 @@ use http::{HeaderMap, HeaderValue, Method};
 
 mod requested_headers;
 
+use requested_headers::Lines;
 pub(crate) use requested_headers::{is_token, RequestedHeaders, REQUEST_PRIVATE_NETWORK};
 pub use requested_headers::{MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS};
-use requested_headers::Lines;
 
 /// Whether a CORS request is an actual request or a preflight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -215,7 +215,7 @@ impl<'a> CorsRequest<'a> {
         };
         let origin = Origin::parse(origin, found.origin.more)
             .map_err(|problem| InvalidRequest { kind, problem })?;
-        // A preflight malformed in several ways is refused for its origin
+        // A preflight malformed in several ways is rejected for its origin
         // first, as if the origin had been checked first.
         let invalid = |problem| InvalidRequest {
             kind,
@@ -309,7 +309,6 @@ static AUTHORITY: [bool; 256] = {
     }
     table
 };
-
 
 #[cfg(test)]
 mod tests {

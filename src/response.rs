@@ -1,6 +1,6 @@
 //! Everything the layer writes into responses: the headers of an allowed
 //! actual response, the answers to preflights (from a template computed once
-//! per policy), what a refused request's response loses, and `Vary`.
+//! per policy), what a rejected request's response loses, and `Vary`.
 //!
 //! It knows header values, not policies: the policy says what to write
 //! ([`Reply`], [`PreflightFill`]) and this module writes it.
@@ -34,9 +34,9 @@ pub(crate) enum Expose {
 pub(crate) enum Reply<B> {
     /// Answer without calling the inner service (an allowed preflight).
     Answer(Response<B>),
-    /// Answer a refused preflight: 403, no CORS headers. Built from the
+    /// Answer a rejected preflight: 403, no CORS headers. Built from the
     /// request's own header map, so it allocates nothing.
-    RefusePreflight,
+    RejectPreflight,
     /// Call the inner service; leave its response as it is.
     Forward,
     /// Call the inner service; merge `Vary: Origin` into its response.
@@ -54,7 +54,7 @@ impl<B> Reply<B> {
     /// that do not call it.
     pub(crate) fn finish(self, headers: &mut HeaderMap) {
         match self {
-            Reply::Answer(_) | Reply::RefusePreflight | Reply::Forward => {}
+            Reply::Answer(_) | Reply::RejectPreflight | Reply::Forward => {}
             Reply::Vary => {
                 let present = Existing::vary_in(headers);
                 merge_vary(headers, VARY_ORIGIN, present);
@@ -104,11 +104,11 @@ impl ActualHeaders {
     }
 }
 
-/// The answer to a refused preflight: 403, no CORS headers, empty body, with
+/// The answer to a rejected preflight: 403, no CORS headers, empty body, with
 /// `headers` emptied first (given the request's map, it allocates nothing).
 /// A non-2xx status fails the preflight in every browser and shows up
 /// plainly in logs and developer tools.
-pub(crate) fn refused_preflight<B: Default>(mut headers: HeaderMap) -> Response<B> {
+pub(crate) fn rejected_preflight<B: Default>(mut headers: HeaderMap) -> Response<B> {
     headers.clear();
     headers.insert(header::VARY, VARY_PREFLIGHT);
     let mut response = Response::new(B::default());
@@ -117,7 +117,7 @@ pub(crate) fn refused_preflight<B: Default>(mut headers: HeaderMap) -> Response<
     response
 }
 
-/// Strips CORS headers the inner service set on a refused request's
+/// Strips CORS headers the inner service set on a rejected request's
 /// response, and merges `Vary: Origin` if the policy depends on the origin.
 pub(crate) fn strip(headers: &mut HeaderMap, vary: bool) {
     let existing = Existing::in_headers(headers);
@@ -271,7 +271,7 @@ const CORS_RESPONSE_HEADERS: [HeaderName; 7] = [
 ];
 
 /// Removes the CORS headers an inner service set, so that the response
-/// carries only the layer's answer (or none, when refused).
+/// carries only the layer's answer (or none, when rejected).
 fn remove_cors_headers(headers: &mut HeaderMap) {
     for name in CORS_RESPONSE_HEADERS {
         headers.remove(name);
@@ -396,7 +396,6 @@ fn exposable_names(headers: &HeaderMap) -> Option<HeaderValue> {
     }
     HeaderValue::from_maybe_shared(out.freeze()).ok()
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -14,7 +14,7 @@ use tower_service::Service;
 use crate::async_check::{self, ActualCheck, PreflightCheck, Started};
 use crate::policy::{Decision, Policy};
 use crate::request::RequestKind;
-use crate::response::{refused_preflight, Reply};
+use crate::response::{rejected_preflight, Reply};
 
 /// CORS as a Tower layer: a compiled [`Policy`] behind an `Arc`, cheap to clone.
 ///
@@ -208,10 +208,10 @@ where
         let decision = self.policy.decide_head(request.method(), request.headers());
         match reply(&self.policy, decision) {
             Reply::Answer(response) => ResponseFuture::ready(response),
-            Reply::RefusePreflight => {
+            Reply::RejectPreflight => {
                 // The preflight's own header map, emptied, holds the answer.
                 let headers = std::mem::take(request.headers_mut());
-                ResponseFuture::ready(refused_preflight(headers))
+                ResponseFuture::ready(rejected_preflight(headers))
             }
             finish => ResponseFuture::forward(self.inner.call(request), finish),
         }
@@ -247,7 +247,7 @@ impl<S> Cors<S> {
         }
         match reply(&self.policy, decision) {
             Reply::Answer(response) => ResponseFuture::ready(response),
-            Reply::RefusePreflight => ResponseFuture::ready(refused_preflight(parts.headers)),
+            Reply::RejectPreflight => ResponseFuture::ready(rejected_preflight(parts.headers)),
             finish => {
                 let future = self.inner.call(Request::from_parts(parts, body));
                 ResponseFuture::forward(future, finish)
@@ -270,7 +270,7 @@ fn reply<B: Default>(policy: &Policy, decision: Decision<'_>) -> Reply<B> {
         Decision::Rejected(rejected) => {
             crate::trace::rejected(&rejected);
             match rejected.kind() {
-                RequestKind::Preflight => Reply::RefusePreflight,
+                RequestKind::Preflight => Reply::RejectPreflight,
                 RequestKind::Actual => Reply::Strip {
                     vary: policy.varies_by_origin(),
                 },

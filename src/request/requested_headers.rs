@@ -399,4 +399,32 @@ mod tests {
             prop_assert_eq!(got, expected);
         }
     }
+
+    fn parse_line(line: &str) -> Result<Vec<String>, Malformed> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            ACCESS_CONTROL_REQUEST_HEADERS,
+            HeaderValue::from_str(line).unwrap(),
+        );
+        let lines = Lines::of(headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS));
+        RequestedHeaders::parse(&headers, lines).map(|names| names.map(str::to_owned).collect())
+    }
+
+    #[test]
+    fn accepted_lists_iterate_at_most_the_item_limit() {
+        let names = |n: usize| {
+            (0..n)
+                .map(|i| format!("x-{i}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let at_limit = parse_line(&names(MAX_REQUEST_HEADERS_ITEMS)).unwrap();
+        assert_eq!(at_limit.len(), MAX_REQUEST_HEADERS_ITEMS);
+        assert_eq!(
+            parse_line(&names(MAX_REQUEST_HEADERS_ITEMS + 1)),
+            Err(Malformed::TooManyRequestHeaders)
+        );
+        let long = "x".repeat(MAX_REQUEST_HEADERS_BYTES + 1);
+        assert_eq!(parse_line(&long), Err(Malformed::RequestHeadersTooLong));
+    }
 }

@@ -163,7 +163,6 @@ async fn rejected_preflight_decision_is_typed_as_preflight() {
         panic!("not rejected")
     };
     assert_eq!(r.kind(), RequestKind::Preflight);
-    assert!(r.is_preflight());
     assert_eq!(
         r.reason(),
         Rejection::OriginNotAllowed("https://evil.example")
@@ -937,8 +936,7 @@ mod props {
                     }
                     Decision::Preflight(p) => {
                         // The same holds for the preflight's answer.
-                        let headers = p.headers();
-                        let v = headers[ACAO].as_bytes();
+                        let v = p.allow_origin().as_bytes();
                         prop_assert!(v == b"*" || v == origin.as_slice(), "{v:?}");
                         prop_assert!(v == b"*" || !v.contains(&b'/') || v.windows(3).any(|w| w == b"://"));
                     }
