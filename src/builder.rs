@@ -4,17 +4,33 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::future::Future;
+
+use http::header::AUTHORIZATION;
 use http::request::Parts;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderName, HeaderValue, Method, StatusCode};
 
 use crate::async_origin::AsyncOriginCheck;
 use crate::error::ConfigError;
-use crate::headers::{join, STAR};
-use crate::interned::interned;
-use crate::names::NameSet;
-use crate::origin::{parse_configured, OriginMatcher, Predicate};
-use crate::policy::{Expose, HeaderRule, MethodRule, OriginRule, Policy};
+use crate::grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
+use crate::origin_config::{parse_configured, OriginSpec};
+use crate::origin_match::{OriginMatcher, Predicate};
+use crate::policy::{Listed, OriginRule, Policy, Settings};
 use crate::service::CorsLayer;
+
+impl CorsLayer {
+    /// Starts a configuration; see [`CorsBuilder`].
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn builder() -> CorsBuilder {
+        CorsBuilder::new()
+    }
+}
 
 /// Longest `Access-Control-Max-Age` accepted: 24 hours, Firefox's cap
 /// (Chromium caps at 2 hours).
@@ -361,15 +377,118 @@ impl CorsBuilder {
         self
     }
 
+    /// Allows origins that an async check accepts, e.g. a lookup of
+    /// registered tenant origins in a database. It is asked only when the
+    /// listed origins, patterns and [`allow_origin_predicate`]s did not allow
+    /// the origin, and never for `null` or malformed origins; an allowed
+    /// origin is echoed back. A later call replaces an earlier one.
+    ///
+    /// The function gets the `Origin` value and the request head and returns
+    /// a `'static` future: clone what it needs (a pool handle, the origin)
+    /// into it.
+    ///
+    /// - **Actual requests** reach the inner service at once; the check runs
+    ///   alongside, and the response gets CORS headers when both are done
+    ///   and the check said yes. No `Clone` bound on the inner service.
+    /// - **Preflights** wait for the check, then are answered (204 or 403)
+    ///   as usual.
+    ///
+    /// [`Policy::decide`](crate::Policy::decide) stays synchronous and
+    /// applies the static rules only: for an origin that only this predicate
+    /// would allow it returns `Rejected` with `OriginNotAllowed`, and the
+    /// layer then asks the predicate. With the `tracing` feature, the
+    /// rejection event is emitted only if the predicate also says no.
+    ///
+    /// **Cost**: requests whose origin the static rules allow, and requests
+    /// without `Origin`, pay nothing. Each other request pays the check
+    /// itself, one boxed future, one small box of state, and for actual
+    /// requests a clone of the `Origin` value. Cache answers in the
+    /// predicate if the lookup is slow, and keep the static rules for the
+    /// origins you know, so the common case never gets here.
+    ///
+    /// [`allow_origin_predicate`]: Self::allow_origin_predicate
+    ///
+    /// ```
+    /// use std::collections::HashSet;
+    /// use std::sync::{Arc, RwLock};
+    /// use tower_cors::CorsLayer;
+    ///
+    /// // Stands in for a database of tenant origins.
+    /// let tenants = Arc::new(RwLock::new(HashSet::from(["https://shop.tenant.example".to_owned()])));
+    ///
+    /// let cors = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_origin_async_predicate(move |origin, _parts| {
+    ///         let tenants = Arc::clone(&tenants);
+    ///         let origin = origin.to_str().unwrap_or_default().to_owned();
+    ///         async move { tenants.read().unwrap().contains(&origin) }
+    ///     })
+    ///     .build()?;
+    /// assert!(cors.policy().to_string().contains("+ async predicate"));
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_origin_async_predicate<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(&HeaderValue, &Parts) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        self.async_origin = Some(AsyncOriginCheck::new(f));
+        self
+    }
+
+    /// Adds what gRPC-Web calls need: method `POST`, the request headers in
+    /// [`GRPC_WEB_REQUEST_HEADERS`] and the exposed headers in
+    /// [`GRPC_WEB_EXPOSED_HEADERS`]. Origins, credentials and everything else
+    /// stay yours to set, before or after this call; for bearer tokens, use
+    /// [`grpc_web_with_authorization`](Self::grpc_web_with_authorization) (or
+    /// add `.allow_headers([AUTHORIZATION])`), and add any custom metadata
+    /// keys your clients send with [`allow_headers`](Self::allow_headers).
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let cors = CorsLayer::builder()
+    ///     .grpc_web()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// assert_eq!(
+    ///     cors.policy().to_string(),
+    ///     "origins: [https://app.example.com]; methods: POST; \
+    ///      headers: x-grpc-web, content-type, x-user-agent, grpc-timeout; \
+    ///      expose: grpc-status, grpc-message, grpc-status-details-bin; credentials: false; \
+    ///      max-age: unset; private network: false; preflight status: 204"
+    /// );
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn grpc_web(self) -> Self {
+        self.allow_methods([Method::POST])
+            .allow_headers(GRPC_WEB_REQUEST_HEADERS)
+            .expose_headers(GRPC_WEB_EXPOSED_HEADERS)
+    }
+
+    /// [`grpc_web`](Self::grpc_web) plus the `authorization` request header,
+    /// for clients that send bearer tokens as call metadata.
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let cors = CorsLayer::builder()
+    ///     .grpc_web_with_authorization()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_credentials(true)
+    ///     .build()?;
+    /// assert!(cors.policy().to_string().contains("grpc-timeout, authorization"));
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn grpc_web_with_authorization(self) -> Self {
+        self.grpc_web().allow_headers([AUTHORIZATION])
+    }
+
     /// Validates the configuration and compiles it. Never panics; every
     /// refusal is a [`ConfigError`] naming the value and the fix.
     ///
-    /// Memory: the compiled header values (origins, method and header lists,
-    /// max-age) are copied once into a process-wide pool that is never
-    /// freed, so that copying them into responses costs no atomic operation.
-    /// The pool keeps each distinct value once, however often policies are
-    /// built, and holds at most 64 KiB (about 2 000 origins); values past
-    /// that stay with the policy and are freed with it.
+    /// The compiled header values live in one buffer the policy owns and
+    /// frees with it.
     ///
     /// ```
     /// use tower_cors::{ConfigError, CorsLayer};
@@ -385,40 +504,34 @@ impl CorsBuilder {
 
     pub(crate) fn compile(self) -> Result<Policy, ConfigError> {
         let origins = self.compile_origins()?;
-        let (methods, allow_methods) = self.compile_methods()?;
-        let (headers, allow_headers) = self.compile_headers()?;
+        let methods = self.compile_methods()?;
+        let headers = self.compile_headers()?;
         let expose = self.compile_expose()?;
-
-        let max_age = match self.max_age {
+        let max_age_seconds = match self.max_age {
             None => None,
             Some(age) if age.as_secs() > MAX_MAX_AGE.as_secs() => {
                 return Err(ConfigError::MaxAgeTooLong {
                     seconds: age.as_secs(),
                 })
             }
-            Some(age) => Some(interned(HeaderValue::from(age.as_secs()))),
+            Some(age) => Some(age.as_secs()),
         };
         if !self.preflight_status.is_success() {
             return Err(ConfigError::PreflightStatusNotSuccess {
                 status: self.preflight_status,
             });
         }
-
-        Ok(Policy {
+        Ok(Policy::new(Settings {
             origins,
             credentials: self.credentials,
             methods,
-            allow_methods,
             headers,
-            allow_headers,
             expose,
-            max_age,
+            max_age_seconds,
             private_network: self.private_network,
             preflight_status: self.preflight_status,
             async_origin: self.async_origin,
-            preflight_headers: HeaderMap::new(),
-        }
-        .with_preflight_headers())
+        }))
     }
 
     fn compile_origins(&self) -> Result<OriginRule, ConfigError> {
@@ -434,7 +547,7 @@ impl CorsBuilder {
             }
             return Ok(OriginRule::Any);
         }
-        let mut specs = Vec::with_capacity(self.origins.len());
+        let (mut exact, mut patterns) = (Vec::new(), Vec::new());
         for origin in &self.origins {
             let spec = parse_configured(origin)?;
             if self.credentials && !self.credentials_over_http && !spec.is_trustworthy() {
@@ -442,15 +555,19 @@ impl CorsBuilder {
                     origin: origin.clone(),
                 });
             }
-            specs.push(spec);
+            match spec {
+                OriginSpec::Exact { canonical, .. } => exact.push(canonical),
+                OriginSpec::Pattern(pattern) => patterns.push(pattern),
+            }
         }
         Ok(OriginRule::Matcher(OriginMatcher::new(
-            specs,
+            exact,
+            patterns,
             self.predicates.clone(),
         )))
     }
 
-    fn compile_methods(&self) -> Result<(MethodRule, HeaderValue), ConfigError> {
+    fn compile_methods(&self) -> Result<Listed<Method>, ConfigError> {
         let mut methods: Vec<Method> = Vec::with_capacity(self.methods.len());
         for method in &self.methods {
             let name = method.as_str();
@@ -472,18 +589,14 @@ impl CorsBuilder {
                 methods.push(method.clone());
             }
         }
-        if self.any_method {
-            return Ok((MethodRule::Any, STAR));
-        }
-        let listed = if methods.is_empty() {
-            HeaderValue::from_static("GET, HEAD, POST")
+        Ok(if self.any_method {
+            Listed::Any
         } else {
-            join(methods.iter().map(Method::as_str)).map_or(STAR, interned)
-        };
-        Ok((MethodRule::List(methods), listed))
+            Listed::List(methods)
+        })
     }
 
-    fn compile_headers(&self) -> Result<(HeaderRule, Option<HeaderValue>), ConfigError> {
+    fn compile_headers(&self) -> Result<Listed<HeaderName>, ConfigError> {
         let mut names: Vec<HeaderName> = Vec::with_capacity(self.headers.len());
         for name in &self.headers {
             if name.as_str() == "*" {
@@ -501,15 +614,15 @@ impl CorsBuilder {
                 names.push(name.clone());
             }
         }
-        if self.any_header {
-            return Ok((HeaderRule::Any, None));
-        }
-        let value = join(names.iter().map(HeaderName::as_str)).map(interned);
-        Ok((HeaderRule::List(NameSet::new(&names)), value))
+        Ok(if self.any_header {
+            Listed::Any
+        } else {
+            Listed::List(names)
+        })
     }
 
-    fn compile_expose(&self) -> Result<Expose, ConfigError> {
-        let mut names: Vec<&str> = Vec::with_capacity(self.expose.len());
+    fn compile_expose(&self) -> Result<Listed<HeaderName>, ConfigError> {
+        let mut names: Vec<HeaderName> = Vec::with_capacity(self.expose.len());
         for name in &self.expose {
             if name.as_str() == "*" {
                 return Err(ConfigError::WildcardName {
@@ -522,19 +635,14 @@ impl CorsBuilder {
                     header: name.as_str().to_owned(),
                 });
             }
-            if !names.contains(&name.as_str()) {
-                names.push(name.as_str());
+            if !names.contains(name) {
+                names.push(name.clone());
             }
         }
-        Ok(if self.expose_any && self.credentials {
-            Expose::ResponseHeaders
-        } else if self.expose_any {
-            Expose::Value(STAR)
+        Ok(if self.expose_any {
+            Listed::Any
         } else {
-            match join(names) {
-                Some(value) => Expose::Value(interned(value)),
-                None => Expose::None,
-            }
+            Listed::List(names)
         })
     }
 }
