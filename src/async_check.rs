@@ -1,6 +1,8 @@
-//! The futures of requests whose origin only the async origin predicate can
-//! allow: entered only when [`Policy::decide`] rejected an origin and an
-//! async predicate is configured, so every other request pays nothing.
+//! Requests whose origin only the async origin check (the async predicate or
+//! the origin lookup) can allow: entered only when [`Policy::decide`]
+//! rejected an origin and such a check is configured, so every other request
+//! pays nothing. A check answered at once (a cached lookup answer) finishes
+//! like a static decision; one to wait for gets the futures below.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,38 +13,106 @@ use http::header::ORIGIN;
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Response};
 
-use crate::async_origin::CheckFuture;
 use crate::policy::{AllowOrigin, Policy};
 use crate::rejection::{Rejected, Rejection};
 use crate::request::{CorsRequest, RequestKind};
 use crate::response::{rejected_preflight, strip};
+use crate::verdict::{Check, CheckFuture, Verdict};
 
 /// A started check, for a request the static rules rejected for its origin.
-pub(crate) struct Started {
+pub(crate) enum Started {
+    /// Answered at once: a cached lookup answer (or a lookup that cannot
+    /// run). The request goes on as if the static rules had decided.
+    Ready(Verdict),
+    /// To wait for.
+    Pending(Pending),
+}
+
+/// A check to wait for, and the origin it checks.
+pub(crate) struct Pending {
     check: CheckFuture,
     origin: HeaderValue,
 }
 
 /// Starts the async check if `rejected` is an origin rejection that the
-/// policy's async predicate may overturn.
+/// policy's async check may overturn: never for `null`, a malformed origin,
+/// or any other rejection.
+#[inline]
 pub(crate) fn start(policy: &Policy, rejected: &Rejected<'_>, parts: &Parts) -> Option<Started> {
-    let predicate = policy.async_origin()?;
-    match rejected.reason() {
-        Rejection::OriginNotAllowed(origin) if origin != "null" => {}
+    let check = policy.async_origin()?;
+    let text = match rejected.reason() {
+        Rejection::OriginNotAllowed(origin) if origin != "null" => origin,
         _ => return None,
-    }
+    };
     let origin = parts.headers.get(ORIGIN)?;
-    Some(Started {
-        check: predicate.start(origin, parts),
-        origin: origin.clone(),
+    Some(match check.start(origin, text, parts) {
+        Check::Ready(verdict) => Started::Ready(verdict),
+        Check::Pending(check) => Started::Pending(Pending {
+            check,
+            origin: origin.clone(),
+        }),
     })
+}
+
+/// The rejection a refused or failed check logs.
+fn refusal(verdict: Verdict, origin: &str) -> Rejection<'_> {
+    match verdict {
+        Verdict::Failed => Rejection::OriginLookupFailed(origin),
+        Verdict::Allowed | Verdict::Refused => Rejection::OriginNotAllowed(origin),
+    }
+}
+
+/// Finishes an actual request's response under `verdict`: CORS headers if
+/// allowed, none (and a logged rejection) otherwise.
+pub(crate) fn finish_actual(
+    policy: &Policy,
+    verdict: Verdict,
+    origin: &HeaderValue,
+    headers: &mut HeaderMap,
+) {
+    if verdict == Verdict::Allowed {
+        policy.actual_headers().apply(origin.clone(), headers);
+    } else {
+        log_refusal(RequestKind::Actual, verdict, origin);
+        strip(headers, policy.varies_by_origin());
+    }
+}
+
+/// Logs (with `tracing`) a request the async check refused or failed on.
+pub(crate) fn log_refusal(kind: RequestKind, verdict: Verdict, origin: &HeaderValue) {
+    let origin = origin.to_str().unwrap_or_default();
+    crate::trace::rejection(kind, refusal(verdict, origin));
+}
+
+/// A preflight's answer under `verdict`: the policy's full answer if the
+/// origin is allowed (its method and header checks still apply), else 403.
+pub(crate) fn answer_preflight(policy: &Policy, parts: &Parts, verdict: Verdict) -> Response<()> {
+    let Ok(CorsRequest::Preflight(preflight)) =
+        CorsRequest::classify(&parts.method, &parts.headers)
+    else {
+        // Unreachable: the request was classified as a preflight before.
+        return rejected_preflight(HeaderMap::new());
+    };
+    let origin = preflight.origin();
+    let checked = if verdict == Verdict::Allowed {
+        policy.check_preflight(preflight, AllowOrigin::Value(origin.header_value()))
+    } else {
+        Err(refusal(verdict, origin.as_str()))
+    };
+    match checked {
+        Ok(allowed) => allowed.response(),
+        Err(reason) => {
+            crate::trace::rejection(RequestKind::Preflight, reason);
+            rejected_preflight(HeaderMap::new())
+        }
+    }
 }
 
 /// An actual request under an async check: the inner service's response is
 /// parked here if it arrives before the verdict.
 pub(crate) struct ActualCheck<B> {
     check: CheckFuture,
-    verdict: Option<bool>,
+    verdict: Option<Verdict>,
     origin: HeaderValue,
     policy: Arc<Policy>,
     parked: Option<Response<B>>,
@@ -50,7 +120,7 @@ pub(crate) struct ActualCheck<B> {
 }
 
 impl<B> ActualCheck<B> {
-    pub(crate) fn new(started: Started, policy: Arc<Policy>) -> Box<Self> {
+    pub(crate) fn new(started: Pending, policy: Arc<Policy>) -> Box<Self> {
         Box::new(ActualCheck {
             check: started.check,
             verdict: None,
@@ -72,8 +142,8 @@ impl<B> ActualCheck<B> {
         F: Future<Output = Result<Response<B>, E>>,
     {
         if self.verdict.is_none() {
-            if let Poll::Ready(allowed) = self.check.as_mut().poll(cx) {
-                self.verdict = Some(allowed);
+            if let Poll::Ready(verdict) = self.check.as_mut().poll(cx) {
+                self.verdict = Some(verdict);
             }
         }
         if !self.inner_done {
@@ -89,21 +159,13 @@ impl<B> ActualCheck<B> {
                 }
             }
         }
-        let Some(allowed) = self.verdict else {
+        let Some(verdict) = self.verdict else {
             return Poll::Pending;
         };
         let Some(mut response) = self.parked.take() else {
             return Poll::Pending;
         };
-        let headers = response.headers_mut();
-        if allowed {
-            let actual = self.policy.actual_headers();
-            actual.apply(self.origin.clone(), headers);
-        } else {
-            let origin = self.origin.to_str().unwrap_or_default();
-            crate::trace::rejection(RequestKind::Actual, Rejection::OriginNotAllowed(origin));
-            strip(headers, self.policy.varies_by_origin());
-        }
+        finish_actual(&self.policy, verdict, &self.origin, response.headers_mut());
         Poll::Ready(Ok(response))
     }
 }
@@ -118,7 +180,7 @@ pub(crate) struct PreflightCheck<B> {
 
 impl<B> PreflightCheck<B> {
     pub(crate) fn new(
-        started: Started,
+        started: Pending,
         parts: Parts,
         policy: Arc<Policy>,
         make_body: fn() -> B,
@@ -132,34 +194,11 @@ impl<B> PreflightCheck<B> {
     }
 
     pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Response<B>> {
-        let allowed = match self.check.as_mut().poll(cx) {
+        let verdict = match self.check.as_mut().poll(cx) {
             Poll::Pending => return Poll::Pending,
-            Poll::Ready(allowed) => allowed,
+            Poll::Ready(verdict) => verdict,
         };
-        let response = self.answer(allowed);
+        let response = answer_preflight(&self.policy, &self.parts, verdict);
         Poll::Ready(response.map(|()| (self.make_body)()))
-    }
-
-    fn answer(&self, origin_allowed: bool) -> Response<()> {
-        let policy = &*self.policy;
-        let Ok(CorsRequest::Preflight(preflight)) =
-            CorsRequest::classify(&self.parts.method, &self.parts.headers)
-        else {
-            // Unreachable: the request was classified as a preflight before.
-            return rejected_preflight(HeaderMap::new());
-        };
-        let origin = preflight.origin();
-        let checked = if origin_allowed {
-            policy.check_preflight(preflight, AllowOrigin::Value(origin.header_value()))
-        } else {
-            Err(Rejection::OriginNotAllowed(origin.as_str()))
-        };
-        match checked {
-            Ok(allowed) => allowed.response(),
-            Err(reason) => {
-                crate::trace::rejection(RequestKind::Preflight, reason);
-                rejected_preflight(HeaderMap::new())
-            }
-        }
     }
 }

@@ -1,46 +1,104 @@
-//! The stored async origin predicate of
-//! [`CorsBuilder::allow_origin_async_predicate`](crate::CorsBuilder::allow_origin_async_predicate);
-//! the futures that wait for it are in `async_check.rs`.
+//! The async origin check: the predicate of
+//! [`CorsBuilder::allow_origin_async_predicate`](crate::CorsBuilder::allow_origin_async_predicate)
+//! or the cached lookup of
+//! [`CorsBuilder::allow_origin_lookup`](crate::CorsBuilder::allow_origin_lookup),
+//! as configured and as compiled; the futures that wait for it are in
+//! `async_check.rs`.
 
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use http::request::Parts;
 use http::HeaderValue;
 
-/// The predicate's future, boxed: the one allocation this feature costs per
-/// checked request, besides its bookkeeping.
-pub(crate) type CheckFuture = Pin<Box<dyn Future<Output = bool> + Send + 'static>>;
+#[cfg(feature = "origin-lookup")]
+use crate::origin_lookup::{LookupFn, LookupSettings, OriginLookup};
+use crate::verdict::{Check, CheckFuture, Verdict};
 
 /// The predicate with its future boxed.
 type CheckFn = dyn Fn(&HeaderValue, &Parts) -> CheckFuture + Send + Sync + 'static;
 
-/// A stored async origin predicate.
+/// The async origin check as configured: one per builder, the later call
+/// replacing the earlier.
 #[derive(Clone)]
-pub(crate) struct AsyncOriginCheck(Arc<CheckFn>);
-
-impl fmt::Debug for AsyncOriginCheck {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AsyncOriginCheck")
-    }
+pub(crate) enum AsyncOriginSpec {
+    Predicate(Arc<CheckFn>),
+    #[cfg(feature = "origin-lookup")]
+    Lookup(Arc<LookupFn>),
 }
 
-impl AsyncOriginCheck {
+impl AsyncOriginSpec {
     /// Stores `f`, boxing the futures it returns.
-    pub(crate) fn new<F, Fut>(f: F) -> Self
+    pub(crate) fn predicate<F, Fut>(f: F) -> Self
     where
         F: Fn(&HeaderValue, &Parts) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = bool> + Send + 'static,
     {
-        AsyncOriginCheck(Arc::new(move |origin, parts| {
-            Box::pin(f(origin, parts)) as CheckFuture
+        AsyncOriginSpec::Predicate(Arc::new(move |origin, parts| {
+            let future = f(origin, parts);
+            Box::pin(async move { Verdict::from(future.await) }) as CheckFuture
         }))
     }
 
-    /// Starts a check of `origin`.
-    pub(crate) fn start(&self, origin: &HeaderValue, parts: &Parts) -> CheckFuture {
-        (self.0)(origin, parts)
+    /// The check of one compiled policy: a lookup gets its own, empty cache.
+    pub(crate) fn compile(
+        self,
+        #[cfg(feature = "origin-lookup")] settings: LookupSettings,
+    ) -> AsyncOriginCheck {
+        match self {
+            AsyncOriginSpec::Predicate(f) => AsyncOriginCheck::Predicate(f),
+            #[cfg(feature = "origin-lookup")]
+            AsyncOriginSpec::Lookup(lookup) => {
+                AsyncOriginCheck::Lookup(Arc::new(OriginLookup::new(lookup, settings)))
+            }
+        }
+    }
+}
+
+/// A compiled async origin check.
+#[derive(Clone)]
+pub(crate) enum AsyncOriginCheck {
+    Predicate(Arc<CheckFn>),
+    #[cfg(feature = "origin-lookup")]
+    Lookup(Arc<OriginLookup>),
+}
+
+impl fmt::Debug for AsyncOriginCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+impl AsyncOriginCheck {
+    /// Starts a check of `origin` (the header, and as text).
+    #[inline]
+    pub(crate) fn start(&self, origin: &HeaderValue, text: &str, parts: &Parts) -> Check {
+        match self {
+            AsyncOriginCheck::Predicate(f) => {
+                let _ = text;
+                Check::Pending(f(origin, parts))
+            }
+            #[cfg(feature = "origin-lookup")]
+            AsyncOriginCheck::Lookup(lookup) => lookup.start(text),
+        }
+    }
+
+    /// What `Policy`'s `Display` calls it.
+    pub(crate) fn describe(&self) -> &'static str {
+        match self {
+            AsyncOriginCheck::Predicate(_) => "async predicate",
+            #[cfg(feature = "origin-lookup")]
+            AsyncOriginCheck::Lookup(_) => "origin lookup",
+        }
+    }
+
+    /// The origin lookup, if that is the check.
+    #[cfg(feature = "origin-lookup")]
+    pub(crate) fn lookup(&self) -> Option<&OriginLookup> {
+        match self {
+            AsyncOriginCheck::Lookup(lookup) => Some(lookup),
+            AsyncOriginCheck::Predicate(_) => None,
+        }
     }
 }

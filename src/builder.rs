@@ -10,7 +10,7 @@ use http::header::AUTHORIZATION;
 use http::request::Parts;
 use http::{HeaderName, HeaderValue, Method, StatusCode};
 
-use crate::async_origin::AsyncOriginCheck;
+use crate::async_origin::AsyncOriginSpec;
 use crate::error::ConfigError;
 use crate::grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
 use crate::origin_config::{parse_configured, OriginSpec};
@@ -75,7 +75,9 @@ pub struct CorsBuilder {
     max_age: Option<Duration>,
     private_network: bool,
     preflight_status: StatusCode,
-    pub(crate) async_origin: Option<AsyncOriginCheck>,
+    pub(crate) async_origin: Option<AsyncOriginSpec>,
+    #[cfg(feature = "origin-lookup")]
+    pub(crate) lookup_settings: crate::origin_lookup::LookupSettings,
 }
 
 impl Default for CorsBuilder {
@@ -96,6 +98,8 @@ impl Default for CorsBuilder {
             private_network: false,
             preflight_status: StatusCode::NO_CONTENT,
             async_origin: None,
+            #[cfg(feature = "origin-lookup")]
+            lookup_settings: Default::default(),
         }
     }
 }
@@ -432,7 +436,7 @@ impl CorsBuilder {
         F: Fn(&HeaderValue, &Parts) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = bool> + Send + 'static,
     {
-        self.async_origin = Some(AsyncOriginCheck::new(f));
+        self.async_origin = Some(AsyncOriginSpec::predicate(f));
         self
     }
 
@@ -530,7 +534,12 @@ impl CorsBuilder {
             max_age_seconds,
             private_network: self.private_network,
             preflight_status: self.preflight_status,
-            async_origin: self.async_origin,
+            async_origin: self.async_origin.map(|spec| {
+                spec.compile(
+                    #[cfg(feature = "origin-lookup")]
+                    self.lookup_settings,
+                )
+            }),
         }))
     }
 

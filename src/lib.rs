@@ -108,6 +108,10 @@ pub mod guide;
 mod headers;
 mod names;
 mod origin_config;
+#[cfg(feature = "origin-lookup")]
+mod origin_lookup;
+#[cfg(feature = "origin-lookup")]
+mod origin_lookup_config;
 mod origin_match;
 mod policy;
 mod public_suffix;
@@ -117,6 +121,7 @@ mod request;
 mod response;
 mod service;
 mod trace;
+mod verdict;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]

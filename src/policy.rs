@@ -148,8 +148,8 @@ impl fmt::Display for Policy {
                 if predicates > 0 {
                     write!(f, " + {predicates} predicate(s)")?;
                 }
-                if self.async_origin.is_some() {
-                    f.write_str(" + async predicate")?;
+                if let Some(check) = &self.async_origin {
+                    write!(f, " + {}", check.describe())?;
                 }
             }
         }

@@ -18,6 +18,11 @@ pub enum Rejection<'a> {
     HeaderNotAllowed(&'a str),
     /// A CORS header of the request is malformed.
     Malformed(Malformed),
+    /// The origin lookup of
+    /// [`allow_origin_lookup`](crate::CorsBuilder::allow_origin_lookup) could
+    /// not answer for this origin (an error, a timeout or a panic): the
+    /// request is refused, and the next one asks again.
+    OriginLookupFailed(&'a str),
 }
 
 impl fmt::Display for Rejection<'_> {
@@ -33,6 +38,11 @@ impl fmt::Display for Rejection<'_> {
                 write!(f, "request header \"{}\" is not allowed", h.escape_debug())
             }
             Rejection::Malformed(m) => write!(f, "malformed request: {m}"),
+            Rejection::OriginLookupFailed(o) => write!(
+                f,
+                "origin \"{}\" is refused: the origin lookup failed",
+                o.escape_debug()
+            ),
         }
     }
 }

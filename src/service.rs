@@ -7,14 +7,15 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::request::Parts;
-use http::{Request, Response};
+use http::{header, Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::async_check::{self, ActualCheck, PreflightCheck, Started};
+use crate::async_check::{self, ActualCheck, Pending, PreflightCheck, Started};
 use crate::policy::{Decision, Policy};
 use crate::request::RequestKind;
 use crate::response::{rejected_preflight, Reply};
+use crate::verdict::Verdict;
 
 /// CORS as a Tower layer: a compiled [`Policy`] behind an `Arc`, cheap to clone.
 ///
@@ -234,15 +235,22 @@ impl<S> Cors<S> {
         let decision = self.policy.decide(&parts);
         if let Decision::Rejected(rejected) = &decision {
             // An origin the static rules rejected may still pass the async
-            // predicate (async_check.rs).
-            if let Some(started) = async_check::start(&self.policy, rejected, &parts) {
-                let policy = Arc::clone(&self.policy);
-                return if rejected.kind() == RequestKind::Preflight {
-                    ResponseFuture::async_preflight(started, parts, policy)
-                } else {
-                    let future = self.inner.call(Request::from_parts(parts, body));
-                    ResponseFuture::async_actual(future, started, policy)
-                };
+            // check (async_check.rs).
+            let kind = rejected.kind();
+            match async_check::start(&self.policy, rejected, &parts) {
+                None => {}
+                Some(Started::Pending(pending)) => {
+                    let policy = Arc::clone(&self.policy);
+                    return if kind == RequestKind::Preflight {
+                        ResponseFuture::async_preflight(pending, parts, policy)
+                    } else {
+                        let future = self.inner.call(Request::from_parts(parts, body));
+                        ResponseFuture::async_actual(future, pending, policy)
+                    };
+                }
+                Some(Started::Ready(verdict)) => {
+                    return self.call_checked(parts, body, kind, verdict);
+                }
             }
         }
         match reply(&self.policy, decision) {
@@ -253,6 +261,41 @@ impl<S> Cors<S> {
                 ResponseFuture::forward(future, finish)
             }
         }
+    }
+}
+
+impl<S> Cors<S> {
+    /// A request whose origin an async check answered at once (a cached
+    /// lookup answer): finished like a static decision, without boxing.
+    fn call_checked<ReqBody, ResBody>(
+        &mut self,
+        parts: Parts,
+        body: ReqBody,
+        kind: RequestKind,
+        verdict: Verdict,
+    ) -> ResponseFuture<S::Future, ResBody>
+    where
+        S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+        ResBody: Default,
+    {
+        if kind == RequestKind::Preflight {
+            let response = async_check::answer_preflight(&self.policy, &parts, verdict);
+            return ResponseFuture::ready(response.map(|()| ResBody::default()));
+        }
+        let reply = match parts.headers.get(header::ORIGIN) {
+            Some(origin) if verdict == Verdict::Allowed => {
+                Reply::Allow(origin.clone(), self.policy.actual_headers())
+            }
+            origin => {
+                if let Some(origin) = origin {
+                    async_check::log_refusal(RequestKind::Actual, verdict, origin);
+                }
+                Reply::Strip {
+                    vary: self.policy.varies_by_origin(),
+                }
+            }
+        };
+        ResponseFuture::forward(self.inner.call(Request::from_parts(parts, body)), reply)
     }
 }
 
@@ -310,7 +353,7 @@ impl<F, B> ResponseFuture<F, B> {
         }
     }
 
-    fn async_actual(future: F, started: Started, policy: Arc<Policy>) -> Self {
+    fn async_actual(future: F, started: Pending, policy: Arc<Policy>) -> Self {
         ResponseFuture {
             state: State::AsyncActual {
                 future,
@@ -319,7 +362,7 @@ impl<F, B> ResponseFuture<F, B> {
         }
     }
 
-    fn async_preflight(started: Started, parts: Parts, policy: Arc<Policy>) -> Self
+    fn async_preflight(started: Pending, parts: Parts, policy: Arc<Policy>) -> Self
     where
         B: Default,
     {

@@ -41,3 +41,20 @@ pub(crate) fn built(policy: &crate::Policy) {
 #[cfg(not(feature = "tracing"))]
 #[inline]
 pub(crate) fn built(_policy: &crate::Policy) {}
+
+/// A failed origin lookup at `warn`, with its error: the store is down or
+/// slow, which an operator should hear of even when requests are refused.
+#[cfg(all(feature = "tracing", feature = "origin-lookup"))]
+pub(crate) fn lookup_failed(origin: &str, error: &dyn std::fmt::Display) {
+    tracing::warn!(
+        target: "tower_cors::origin_lookup",
+        origin = %origin.escape_debug(),
+        error = %error,
+        "CORS origin lookup failed; the request is refused"
+    );
+}
+
+/// A failed origin lookup at `warn`, with its error.
+#[cfg(all(not(feature = "tracing"), feature = "origin-lookup"))]
+#[inline]
+pub(crate) fn lookup_failed(_origin: &str, _error: &dyn std::fmt::Display) {}

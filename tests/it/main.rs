@@ -18,6 +18,7 @@ mod fuzz_smoke;
 mod grpc_web;
 mod hot_path;
 mod ordering;
+mod origin_lookup;
 mod per_route;
 mod properties;
 mod response_rules;

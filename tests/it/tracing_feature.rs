@@ -220,6 +220,47 @@ mod with_feature {
         }
     }
 
+    #[cfg(feature = "origin-lookup")]
+    #[tokio::test(flavor = "current_thread")]
+    async fn failed_origin_lookup_emits_its_error_at_warn_and_the_rejection_at_debug() {
+        #[derive(Debug)]
+        struct StoreDown;
+        impl std::fmt::Display for StoreDown {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("connection refused")
+            }
+        }
+        impl std::error::Error for StoreDown {}
+
+        let cors = CorsLayer::builder()
+            .allow_origin_lookup(|_origin: String| async { Err::<bool, _>(StoreDown) })
+            .build()
+            .unwrap();
+        let capture = Capture::default();
+        let _guard = tracing::subscriber::set_default(capture.clone());
+        run(
+            &cors,
+            preflight("https://tenant.example", "POST", None),
+            &[],
+        )
+        .await;
+        let events = capture.ours();
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert_eq!(events[0].level, Level::WARN);
+        assert_eq!(events[0].target, "tower_cors::origin_lookup");
+        assert_eq!(events[0].field("origin"), Some("https://tenant.example"));
+        assert_eq!(
+            events[0].field("error"),
+            Some("the origin lookup failed: connection refused")
+        );
+        assert_eq!(events[1].level, Level::DEBUG);
+        assert_eq!(events[1].field("kind"), Some("Preflight"));
+        assert_eq!(
+            events[1].field("reason"),
+            Some("origin \"https://tenant.example\" is refused: the origin lookup failed")
+        );
+    }
+
     #[tokio::test]
     async fn allowed_and_non_cors_requests_emit_nothing() {
         assert!(events_for(actual(Method::GET, Some(APP))).await.is_empty());

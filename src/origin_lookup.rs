@@ -1,0 +1,325 @@
+//! The origin lookup of
+//! [`CorsBuilder::allow_origin_lookup`](crate::CorsBuilder::allow_origin_lookup)
+//! at run time: its cache, its single flight, its timeout.
+//!
+//! - A cached answer is read without a lock of this module and without
+//!   allocating: the request goes on at once, as if a static rule decided.
+//! - On a miss, the first request starts a *flight*: the lookup runs in its
+//!   own Tokio task, under the timeout, and every request for the same origin
+//!   waits for that one answer. A request that is cancelled (its client went
+//!   away) cancels nothing: the task still lands its answer for the others.
+//! - A flight *lands* (in `Landing`'s `Drop`, so a panic lands too): it
+//!   caches an answer (unless the cache was invalidated while it flew), logs a
+//!   failure, removes itself from the flights and tells its waiters.
+//!
+//! The cache and the flights belong to one compiled policy: a policy built
+//! again, or replaced, starts empty, and its memory goes with it.
+
+use std::collections::HashMap;
+use std::error::Error;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::verdict::{Check, Verdict};
+
+/// The error of a lookup, boxed.
+pub(crate) type LookupError = Box<dyn Error + Send + Sync + 'static>;
+
+/// The lookup's future, boxed: one allocation per flight, not per request.
+pub(crate) type LookupFuture = Pin<Box<dyn Future<Output = Result<bool, LookupError>> + Send>>;
+
+/// The lookup with its future and error boxed.
+pub(crate) type LookupFn = dyn Fn(String) -> LookupFuture + Send + Sync + 'static;
+
+/// How answers are kept and how long the store may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LookupSettings {
+    /// How long an "allowed" answer is kept.
+    pub(crate) ttl: Duration,
+    /// How long a "refused" answer is kept.
+    pub(crate) refused_ttl: Duration,
+    /// How many answers are kept at most.
+    pub(crate) capacity: usize,
+    /// How long one lookup may take.
+    pub(crate) timeout: Duration,
+}
+
+impl Default for LookupSettings {
+    fn default() -> Self {
+        LookupSettings {
+            ttl: Duration::from_secs(60),
+            refused_ttl: Duration::from_secs(5),
+            capacity: 10_000,
+            timeout: Duration::from_secs(2),
+        }
+    }
+}
+
+/// A cached answer and when it expires (`None`: a TTL too long to add).
+#[derive(Debug, Clone, Copy)]
+struct Cached {
+    allowed: bool,
+    expires: Option<Instant>,
+}
+
+/// Keyed by the origin as the browser sent it, which the lookup also sees.
+type Cache = quick_cache::sync::Cache<Box<str>, Cached>;
+
+/// The flights in the air, and the generation that invalidation bumps.
+#[derive(Default)]
+struct Flights {
+    /// Bumped by every invalidation: a flight that started under an older
+    /// generation may have read the store before the change, so its answer
+    /// reaches its waiters but is not cached.
+    generation: u64,
+    next_id: u64,
+    by_origin: HashMap<Box<str>, Flight>,
+}
+
+/// One lookup in the air: where its answer will appear.
+struct Flight {
+    id: u64,
+    answer: watch::Receiver<Option<Verdict>>,
+}
+
+/// The lookup of one compiled policy, its cache and its flights.
+pub(crate) struct OriginLookup {
+    lookup: Arc<LookupFn>,
+    settings: LookupSettings,
+    cache: Cache,
+    flights: Mutex<Flights>,
+}
+
+impl fmt::Debug for OriginLookup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OriginLookup")
+            .field("settings", &self.settings)
+            .field("cached", &self.cache.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl OriginLookup {
+    /// A lookup with an empty cache.
+    pub(crate) fn new(lookup: Arc<LookupFn>, settings: LookupSettings) -> Self {
+        // Room for a few hundred answers at first, growing to the capacity:
+        // a policy with a handful of tenants shouldn't hold a table sized
+        // for ten thousand.
+        let options = quick_cache::OptionsBuilder::new()
+            .estimated_items_capacity(settings.capacity.min(256))
+            .weight_capacity(settings.capacity as u64)
+            .build();
+        let cache = match options {
+            Ok(options) => Cache::with_options(
+                options,
+                Default::default(),
+                Default::default(),
+                Default::default(),
+            ),
+            // Unreachable: both required options are set above.
+            Err(_) => Cache::new(settings.capacity),
+        };
+        OriginLookup {
+            lookup,
+            settings,
+            cache,
+            flights: Mutex::default(),
+        }
+    }
+
+    /// Checks `origin`: a cached answer at once, else a wait for the one
+    /// flight that asks the store.
+    pub(crate) fn start(self: &Arc<Self>, origin: &str) -> Check {
+        if let Some(allowed) = self.cached(origin) {
+            return Check::Ready(Verdict::from(allowed));
+        }
+        let mut flights = self.lock();
+        // Flights land into the cache under this lock: checking again here
+        // means a request never starts a lookup for an answer just landed.
+        if let Some(allowed) = self.cached(origin) {
+            return Check::Ready(Verdict::from(allowed));
+        }
+        if let Some(flight) = flights.by_origin.get(origin) {
+            return Check::Pending(Box::pin(wait(flight.answer.clone())));
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            crate::trace::lookup_failed(origin, &"no Tokio runtime to run the origin lookup on");
+            return Check::Ready(Verdict::Failed);
+        };
+        let (sender, answer) = watch::channel(None);
+        flights.next_id += 1;
+        let id = flights.next_id;
+        let generation = flights.generation;
+        flights.by_origin.insert(
+            origin.into(),
+            Flight {
+                id,
+                answer: answer.clone(),
+            },
+        );
+        drop(flights);
+        let landing = Landing {
+            owner: Arc::clone(self),
+            origin: origin.to_owned(),
+            id,
+            generation,
+            sender,
+            outcome: None,
+        };
+        runtime.spawn(landing.fly());
+        Check::Pending(Box::pin(wait(answer)))
+    }
+
+    /// The cached answer for `origin`, if it has not expired.
+    #[inline]
+    fn cached(&self, origin: &str) -> Option<bool> {
+        let cached = self.cache.get(origin)?;
+        match cached.expires {
+            Some(expires) if Instant::now() >= expires => None,
+            _ => Some(cached.allowed),
+        }
+    }
+
+    /// Forgets `origin`'s answer; a flight for it in the air is no longer
+    /// joined, and its answer not cached.
+    pub(crate) fn invalidate(&self, origin: &str) {
+        let mut flights = self.lock();
+        flights.generation += 1;
+        flights.by_origin.remove(origin);
+        self.cache.remove(origin);
+    }
+
+    /// Forgets every answer; flights in the air are no longer joined, and
+    /// their answers not cached.
+    pub(crate) fn invalidate_all(&self) {
+        let mut flights = self.lock();
+        flights.generation += 1;
+        flights.by_origin.clear();
+        self.cache.clear();
+    }
+
+    /// The flights. A panic while they were locked (none is expected: no
+    /// user code runs under the lock) leaves them consistent, so a poisoned
+    /// lock is used as is.
+    fn lock(&self) -> MutexGuard<'_, Flights> {
+        self.flights.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Caches `allowed` for `origin` with its TTL; a zero TTL caches nothing.
+    fn remember(&self, origin: &str, allowed: bool) {
+        let ttl = if allowed {
+            self.settings.ttl
+        } else {
+            self.settings.refused_ttl
+        };
+        if ttl.is_zero() || self.settings.capacity == 0 {
+            return;
+        }
+        let expires = Instant::now().checked_add(ttl);
+        self.cache
+            .insert(origin.into(), Cached { allowed, expires });
+    }
+}
+
+/// Waits for a flight's answer; a flight that ended without one failed.
+async fn wait(mut answer: watch::Receiver<Option<Verdict>>) -> Verdict {
+    match answer.wait_for(Option::is_some).await {
+        Ok(verdict) => verdict.unwrap_or(Verdict::Failed),
+        Err(_) => Verdict::Failed,
+    }
+}
+
+/// Why a lookup gave no answer.
+enum Failure {
+    Error(LookupError),
+    Timeout(Duration),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Error(error) => write!(f, "the origin lookup failed: {error}"),
+            Failure::Timeout(timeout) => {
+                write!(f, "the origin lookup took longer than {timeout:?}")
+            }
+        }
+    }
+}
+
+/// A flight, landed when dropped: after its lookup ended, and also when
+/// the lookup panicked or its runtime shut down.
+struct Landing {
+    owner: Arc<OriginLookup>,
+    origin: String,
+    id: u64,
+    generation: u64,
+    sender: watch::Sender<Option<Verdict>>,
+    outcome: Option<Result<bool, Failure>>,
+}
+
+impl Landing {
+    /// Runs the lookup under the timeout, in the flight's own task.
+    async fn fly(mut self) {
+        let timeout = self.owner.settings.timeout;
+        let future = (self.owner.lookup)(self.origin.clone());
+        self.outcome = Some(match tokio::time::timeout(timeout, future).await {
+            Ok(Ok(allowed)) => Ok(allowed),
+            Ok(Err(error)) => Err(Failure::Error(error)),
+            Err(_elapsed) => Err(Failure::Timeout(timeout)),
+        });
+    }
+}
+
+impl Drop for Landing {
+    fn drop(&mut self) {
+        let verdict = match self.outcome.take() {
+            Some(Ok(allowed)) => Verdict::from(allowed),
+            Some(Err(failure)) => {
+                crate::trace::lookup_failed(&self.origin, &failure);
+                Verdict::Failed
+            }
+            None => {
+                crate::trace::lookup_failed(
+                    &self.origin,
+                    &"the origin lookup panicked, or its runtime shut down",
+                );
+                Verdict::Failed
+            }
+        };
+        let owner = &self.owner;
+        let mut flights = owner.lock();
+        if verdict != Verdict::Failed && flights.generation == self.generation {
+            owner.remember(&self.origin, verdict == Verdict::Allowed);
+        }
+        if flights
+            .by_origin
+            .get(self.origin.as_str())
+            .is_some_and(|flight| flight.id == self.id)
+        {
+            flights.by_origin.remove(self.origin.as_str());
+        }
+        drop(flights);
+        // No receiver left (every waiting request was cancelled) is fine.
+        let _ = self.sender.send(Some(verdict));
+    }
+}
+
+/// Boxes `lookup`'s futures and errors.
+pub(crate) fn boxed<F, Fut, E>(lookup: F) -> Arc<LookupFn>
+where
+    F: Fn(String) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<bool, E>> + Send + 'static,
+    E: Error + Send + Sync + 'static,
+{
+    Arc::new(move |origin| {
+        let future = lookup(origin);
+        Box::pin(async move { future.await.map_err(|error| Box::new(error) as LookupError) })
+            as LookupFuture
+    })
+}

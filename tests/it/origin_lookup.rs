@@ -1,0 +1,547 @@
+//! `allow_origin_lookup`: asked only after the static rules refused a
+//! well-formed origin, cached (TTLs, capacity), single-flight, bounded by its
+//! timeout, fail-closed, and forgotten on invalidation. TTL and timeout
+//! tests run on Tokio's paused clock, so they are exact and take no time.
+#![cfg(feature = "origin-lookup")]
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::common::{actual, has_cors_headers, preflight, vary_tokens, APP};
+use http::{header, Method, Request, Response, StatusCode};
+use tokio::sync::Notify;
+use tokio::time::{timeout, Instant};
+use tower::{service_fn, Layer, ServiceExt};
+use tower_cors::{CorsBuilder, CorsLayer};
+
+const TENANT: &str = "https://shop.tenant.example";
+const OTHER: &str = "https://other.example";
+const BOUND: Duration = Duration::from_secs(30);
+
+/// What the store does when asked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Behaviour {
+    /// Answers from its table.
+    Answer,
+    /// Never answers.
+    Hang,
+    /// Fails on every other call (the first fails).
+    FailEveryOther,
+    /// Panics inside its future.
+    Panic,
+}
+
+/// A store of tenant origins that counts how often it is asked, per origin.
+#[derive(Clone)]
+struct Store {
+    tenants: Arc<Mutex<HashSet<String>>>,
+    asked: Arc<Mutex<Vec<String>>>,
+    behaviour: Behaviour,
+}
+
+#[derive(Debug)]
+struct StoreDown;
+
+impl std::fmt::Display for StoreDown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("store down")
+    }
+}
+
+impl std::error::Error for StoreDown {}
+
+type Answer = Pin<Box<dyn Future<Output = Result<bool, StoreDown>> + Send>>;
+
+impl Store {
+    fn new(tenants: &[&str], behaviour: Behaviour) -> Self {
+        Store {
+            tenants: Arc::new(Mutex::new(tenants.iter().map(|t| t.to_string()).collect())),
+            asked: Arc::default(),
+            behaviour,
+        }
+    }
+
+    fn asked(&self) -> usize {
+        self.asked.lock().unwrap().len()
+    }
+
+    fn asked_for(&self, origin: &str) -> usize {
+        self.asked
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|o| *o == origin)
+            .count()
+    }
+
+    fn add(&self, origin: &str) {
+        self.tenants.lock().unwrap().insert(origin.to_owned());
+    }
+
+    fn lookup(&self, origin: String) -> Answer {
+        let call = {
+            let mut asked = self.asked.lock().unwrap();
+            asked.push(origin.clone());
+            asked.len()
+        };
+        let allowed = self.tenants.lock().unwrap().contains(&origin);
+        let behaviour = self.behaviour;
+        Box::pin(async move {
+            // An answer that takes a turn of the scheduler, like a real store.
+            tokio::task::yield_now().await;
+            match behaviour {
+                Behaviour::Answer => Ok(allowed),
+                Behaviour::Hang => std::future::pending().await,
+                Behaviour::FailEveryOther if call % 2 == 1 => Err(StoreDown),
+                Behaviour::FailEveryOther => Ok(allowed),
+                Behaviour::Panic => panic!("the store panicked"),
+            }
+        })
+    }
+
+    /// A layer allowing APP statically and asking this store for the rest.
+    fn layer(&self, configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
+        let store = self.clone();
+        let builder = CorsLayer::builder()
+            .allow_origins([APP])
+            .allow_methods([Method::PUT])
+            .allow_origin_lookup(move |origin| store.lookup(origin));
+        configure(builder).build().unwrap()
+    }
+}
+
+/// `common::run`, bounded: a regression must fail, not hang.
+async fn run(layer: &CorsLayer, req: Request<String>) -> (Response<String>, usize) {
+    timeout(BOUND, crate::common::run(layer, req, &[]))
+        .await
+        .expect("request did not complete")
+}
+
+/// Whether an actual request from `origin` gets CORS headers.
+async fn allowed(layer: &CorsLayer, origin: &str) -> bool {
+    let (res, calls) = run(layer, actual(Method::GET, Some(origin))).await;
+    assert_eq!(calls, 1, "an actual request always reaches the service");
+    match res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        Some(value) => {
+            assert_eq!(value, origin);
+            true
+        }
+        None => {
+            assert!(!has_cors_headers(res.headers()));
+            false
+        }
+    }
+}
+
+#[tokio::test]
+async fn lookup_is_asked_only_when_the_static_rules_refuse_a_well_formed_origin() {
+    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let layer = store.layer(|b| b);
+    assert!(allowed(&layer, APP).await);
+    run(&layer, preflight(APP, "PUT", None)).await;
+    run(&layer, actual(Method::GET, None)).await;
+    for never in [
+        "null",
+        "not an origin",
+        "https://a.example/path",
+        "https://",
+    ] {
+        assert!(!allowed(&layer, never).await, "{never}");
+        let (res, _) = run(&layer, preflight(never, "PUT", None)).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{never}");
+    }
+    assert_eq!(store.asked(), 0);
+    assert!(allowed(&layer, TENANT).await);
+    assert_eq!(store.asked(), 1);
+}
+
+#[tokio::test]
+async fn allowed_origin_is_echoed_and_its_preflight_answered() {
+    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let layer = store.layer(|b| b);
+    let (res, calls) = run(&layer, actual(Method::POST, Some(TENANT))).await;
+    assert_eq!(calls, 1);
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
+    assert_eq!(vary_tokens(res.headers()), ["origin"]);
+    // The preflight uses the cached answer, and still checks the method.
+    let (res, calls) = run(&layer, preflight(TENANT, "PUT", None)).await;
+    assert_eq!(calls, 0);
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
+    let (res, _) = run(&layer, preflight(TENANT, "DELETE", None)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(store.asked(), 1);
+}
+
+#[tokio::test]
+async fn refused_origin_gets_no_cors_headers_and_a_403_preflight() {
+    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let layer = store.layer(|b| b);
+    assert!(!allowed(&layer, OTHER).await);
+    let (res, calls) = run(&layer, preflight(OTHER, "PUT", None)).await;
+    assert_eq!(calls, 0);
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(!has_cors_headers(res.headers()));
+    assert_eq!(store.asked(), 1, "the refusal is cached");
+}
+
+#[tokio::test(start_paused = true)]
+async fn allowed_and_refused_answers_live_their_own_ttls() {
+    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let layer = store.layer(|b| {
+        b.origin_lookup_ttl(Duration::from_secs(60))
+            .origin_lookup_refused_ttl(Duration::from_secs(5))
+    });
+    assert!(allowed(&layer, TENANT).await);
+    assert!(!allowed(&layer, OTHER).await);
+    tokio::time::advance(Duration::from_millis(4_900)).await;
+    allowed(&layer, TENANT).await;
+    allowed(&layer, OTHER).await;
+    assert_eq!((store.asked_for(TENANT), store.asked_for(OTHER)), (1, 1));
+    tokio::time::advance(Duration::from_millis(200)).await;
+    allowed(&layer, TENANT).await;
+    allowed(&layer, OTHER).await;
+    assert_eq!((store.asked_for(TENANT), store.asked_for(OTHER)), (1, 2));
+    tokio::time::advance(Duration::from_secs(55)).await;
+    assert!(allowed(&layer, TENANT).await);
+    assert_eq!(store.asked_for(TENANT), 2);
+}
+
+#[tokio::test]
+async fn defaults_keep_answers_and_zero_ttls_keep_none() {
+    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let cached = store.layer(|b| b);
+    for _ in 0..3 {
+        allowed(&cached, TENANT).await;
+        allowed(&cached, OTHER).await;
+    }
+    assert_eq!(store.asked(), 2);
+    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let uncached = store.layer(|b| {
+        b.origin_lookup_ttl(Duration::ZERO)
+            .origin_lookup_refused_ttl(Duration::ZERO)
+    });
+    for _ in 0..3 {
+        assert!(allowed(&uncached, TENANT).await);
+        assert!(!allowed(&uncached, OTHER).await);
+    }
+    assert_eq!(store.asked(), 6);
+}
+
+#[tokio::test]
+async fn the_cache_holds_at_most_its_capacity() {
+    const CAPACITY: usize = 16;
+    const ORIGINS: usize = 400;
+    let store = Store::new(&[], Behaviour::Answer);
+    let layer = store.layer(|b| b.origin_lookup_capacity(CAPACITY));
+    let origin = |i: usize| format!("https://t{i}.example");
+    for i in 0..ORIGINS {
+        allowed(&layer, &origin(i)).await;
+    }
+    assert_eq!(store.asked(), ORIGINS);
+    // Asked again for every origin the cache could not have kept.
+    for i in 0..ORIGINS {
+        allowed(&layer, &origin(i)).await;
+    }
+    let asked_again = store.asked() - ORIGINS;
+    assert!(
+        asked_again >= ORIGINS - 2 * CAPACITY,
+        "{asked_again} of {ORIGINS} asked again: more than {CAPACITY} entries were kept"
+    );
+    // Capacity zero keeps nothing.
+    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let layer = store.layer(|b| b.origin_lookup_capacity(0));
+    assert!(allowed(&layer, TENANT).await);
+    assert!(allowed(&layer, TENANT).await);
+    assert_eq!(store.asked(), 2);
+}
+
+/// A lookup that waits for `gate` and counts its calls.
+fn gated_layer(gate: Arc<Notify>, asked: Arc<AtomicUsize>) -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origin_lookup(move |origin: String| {
+            asked.fetch_add(1, Ordering::SeqCst);
+            let gate = Arc::clone(&gate);
+            async move {
+                gate.notified().await;
+                Ok::<_, StoreDown>(origin == TENANT)
+            }
+        })
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_requests_for_an_uncached_origin_cause_one_lookup() {
+    let gate = Arc::new(Notify::new());
+    let asked = Arc::new(AtomicUsize::new(0));
+    let layer = gated_layer(Arc::clone(&gate), Arc::clone(&asked));
+    let requests: Vec<_> = (0..64)
+        .map(|i| {
+            let layer = layer.clone();
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    allowed(&layer, TENANT).await
+                } else {
+                    let (res, _) = run(&layer, preflight(TENANT, "GET", None)).await;
+                    res.status() == StatusCode::NO_CONTENT
+                }
+            })
+        })
+        .collect();
+    // Let every request reach the flight before the store answers.
+    while asked.load(Ordering::SeqCst) == 0 {
+        tokio::task::yield_now().await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    gate.notify_one();
+    for request in requests {
+        assert!(request.await.unwrap());
+    }
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_cancelled_first_request_does_not_cancel_the_lookup_others_wait_for() {
+    let gate = Arc::new(Notify::new());
+    let asked = Arc::new(AtomicUsize::new(0));
+    let layer = gated_layer(Arc::clone(&gate), Arc::clone(&asked));
+    let first = tokio::spawn({
+        let layer = layer.clone();
+        async move { allowed(&layer, TENANT).await }
+    });
+    while asked.load(Ordering::SeqCst) == 0 {
+        tokio::task::yield_now().await;
+    }
+    let second = tokio::spawn({
+        let layer = layer.clone();
+        async move { allowed(&layer, TENANT).await }
+    });
+    tokio::task::yield_now().await;
+    first.abort();
+    gate.notify_one();
+    assert!(second.await.unwrap());
+    assert!(allowed(&layer, TENANT).await);
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hanging_store_refuses_every_request_at_the_timeout() {
+    let timeout_after = Duration::from_millis(300);
+    let store = Store::new(&[TENANT], Behaviour::Hang);
+    let layer = store.layer(|b| b.origin_lookup_timeout(timeout_after));
+    let requests: Vec<_> = (0..20u64)
+        .map(|i| {
+            let layer = layer.clone();
+            tokio::spawn(async move {
+                // Requests arrive while the lookup is already waiting.
+                tokio::time::sleep(Duration::from_millis(10 * i)).await;
+                let start = Instant::now();
+                let (res, _) = if i % 2 == 0 {
+                    run(&layer, actual(Method::GET, Some(TENANT))).await
+                } else {
+                    run(&layer, preflight(TENANT, "PUT", None)).await
+                };
+                (i, start.elapsed(), res)
+            })
+        })
+        .collect();
+    for request in requests {
+        let (i, waited, res) = request.await.unwrap();
+        assert!(waited <= timeout_after, "request {i} waited {waited:?}");
+        assert!(!has_cors_headers(res.headers()), "request {i}");
+        let expected = if i % 2 == 0 {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(res.status(), expected, "request {i}");
+    }
+    assert_eq!(store.asked(), 1, "one lookup for all");
+    // A timeout is not cached: the next request asks again, and waits no
+    // longer than the timeout either.
+    let start = Instant::now();
+    assert!(!allowed(&layer, TENANT).await);
+    assert_eq!(start.elapsed(), timeout_after);
+    assert_eq!(store.asked(), 2);
+}
+
+#[tokio::test]
+async fn a_store_failing_half_the_time_refuses_only_on_failure_and_caches_only_answers() {
+    let tenants: Vec<String> = (0..50).map(|i| format!("https://t{i}.example")).collect();
+    let tenant_refs: Vec<&str> = tenants.iter().map(String::as_str).collect();
+    let store = Store::new(&tenant_refs, Behaviour::FailEveryOther);
+    let layer = store.layer(|b| b);
+    let strangers: Vec<String> = (0..50).map(|i| format!("https://s{i}.example")).collect();
+    for origin in tenants.iter().chain(&strangers) {
+        // First call fails: refused, not cached; the second answers.
+        assert!(!allowed(&layer, origin).await, "{origin}: failure refuses");
+        let is_tenant = tenants.contains(origin);
+        assert_eq!(allowed(&layer, origin).await, is_tenant, "{origin}");
+        // Cached now: neither asked again nor turned into a failure.
+        let (res, _) = run(&layer, preflight(origin, "PUT", None)).await;
+        let expected = if is_tenant {
+            StatusCode::NO_CONTENT
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(res.status(), expected, "{origin}");
+        assert_eq!(store.asked_for(origin), 2, "{origin}");
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_lookup_is_a_failed_lookup() {
+    let store = Store::new(&[TENANT], Behaviour::Panic);
+    let layer = store.layer(|b| b);
+    assert!(!allowed(&layer, TENANT).await);
+    let (res, _) = run(&layer, preflight(TENANT, "PUT", None)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(store.asked(), 2, "a panic is not cached");
+    // A lookup that panics before returning its future, likewise.
+    let layer = CorsLayer::builder()
+        .allow_origin_lookup(
+            |_origin: String| -> std::future::Ready<Result<bool, StoreDown>> {
+                panic!("the lookup panicked")
+            },
+        )
+        .build()
+        .unwrap();
+    assert!(!allowed(&layer, TENANT).await);
+    assert!(!allowed(&layer, TENANT).await);
+}
+
+#[tokio::test]
+async fn invalidation_makes_the_next_request_ask_again() {
+    let store = Store::new(&[], Behaviour::Answer);
+    let layer = store.layer(|b| b);
+    assert!(!allowed(&layer, TENANT).await);
+    assert!(!allowed(&layer, OTHER).await);
+    store.add(TENANT);
+    store.add(OTHER);
+    assert!(!allowed(&layer, TENANT).await, "still the cached refusal");
+    layer.invalidate_origin(TENANT);
+    assert!(allowed(&layer, TENANT).await);
+    assert!(!allowed(&layer, OTHER).await, "only TENANT was forgotten");
+    layer.invalidate_all_origins();
+    assert!(allowed(&layer, OTHER).await);
+    assert_eq!((store.asked_for(TENANT), store.asked_for(OTHER)), (2, 2));
+}
+
+#[tokio::test]
+async fn an_answer_read_before_an_invalidation_is_not_cached() {
+    let gate = Arc::new(Notify::new());
+    let asked = Arc::new(AtomicUsize::new(0));
+    let layer = gated_layer(Arc::clone(&gate), Arc::clone(&asked));
+    let pending = tokio::spawn({
+        let layer = layer.clone();
+        async move { allowed(&layer, TENANT).await }
+    });
+    while asked.load(Ordering::SeqCst) == 0 {
+        tokio::task::yield_now().await;
+    }
+    layer.invalidate_all_origins();
+    gate.notify_one();
+    assert!(
+        pending.await.unwrap(),
+        "the waiting request gets its answer"
+    );
+    // The answer may predate the change, so it was not cached.
+    let next = tokio::spawn({
+        let layer = layer.clone();
+        async move { allowed(&layer, TENANT).await }
+    });
+    while asked.load(Ordering::SeqCst) == 1 {
+        tokio::task::yield_now().await;
+    }
+    gate.notify_one();
+    assert!(next.await.unwrap());
+    assert_eq!(asked.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn each_built_policy_has_its_own_cache() {
+    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let builder = {
+        let store = store.clone();
+        CorsLayer::builder().allow_origin_lookup(move |origin| store.lookup(origin))
+    };
+    let first = builder.clone().build().unwrap();
+    let second = builder.build().unwrap();
+    assert!(allowed(&first, TENANT).await);
+    assert!(allowed(&second, TENANT).await);
+    assert_eq!(store.asked(), 2);
+    // Clones of a layer share its policy, and so its cache.
+    assert!(allowed(&first.clone(), TENANT).await);
+    assert_eq!(store.asked(), 2);
+}
+
+#[tokio::test]
+async fn the_later_of_lookup_and_async_predicate_is_the_one_asked() {
+    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let lookup_last = {
+        let store = store.clone();
+        CorsLayer::builder()
+            .allow_origin_async_predicate(|_, _| async { false })
+            .allow_origin_lookup(move |origin| store.lookup(origin))
+            .build()
+            .unwrap()
+    };
+    assert!(allowed(&lookup_last, TENANT).await);
+    assert!(lookup_last.policy().to_string().contains("+ origin lookup"));
+    let predicate_last = {
+        let store = store.clone();
+        CorsLayer::builder()
+            .allow_origin_lookup(move |origin| store.lookup(origin))
+            .allow_origin_async_predicate(|_, _| async { false })
+            .build()
+            .unwrap()
+    };
+    assert!(!allowed(&predicate_last, TENANT).await);
+    assert!(predicate_last
+        .policy()
+        .to_string()
+        .contains("+ async predicate"));
+    assert_eq!(store.asked(), 1);
+}
+
+#[tokio::test]
+async fn works_under_axum() {
+    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let app: axum::Router = axum::Router::new()
+        .route("/api/items", axum::routing::get(|| async { "items" }))
+        .layer(store.layer(|b| b));
+    let req = Request::get("/api/items")
+        .header(header::ORIGIN, TENANT)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.oneshot(req).await.unwrap();
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
+}
+
+#[test]
+fn outside_a_tokio_runtime_a_needed_lookup_fails_closed() {
+    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let layer = store.layer(|b| b);
+    let mut svc = layer.layer(service_fn(|_req: Request<String>| async {
+        Ok::<_, std::convert::Infallible>(Response::new(String::new()))
+    }));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let mut future = std::pin::pin!(tower::Service::call(
+        &mut svc,
+        preflight(TENANT, "PUT", None)
+    ));
+    let res = match future.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(res) => res.unwrap(),
+        std::task::Poll::Pending => {
+            panic!("a lookup that cannot run must not leave the request waiting")
+        }
+    };
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(store.asked(), 0);
+}
