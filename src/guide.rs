@@ -33,28 +33,64 @@ pub mod recipes {
     //! `https://*.example.com` matches one or more labels before
     //! `example.com` (never `example.com` itself). Wildcards on public
     //! suffixes (`https://*.com`, `https://*.github.io`) are refused, as anyone
-    //! can register a site there. Tenants' own custom domains can come from a
-    //! database through
-    //! [`allow_origin_async_predicate`](crate::CorsBuilder::allow_origin_async_predicate),
-    //! which is asked only for origins the patterns did not match.
+    //! can register a site there.
+    //!
+    //! # Tenants' own domains, from a database
+    //!
+    //! Tenants' custom domains (`https://shop.customer.example`) live in a
+    //! table. [`allow_origin_lookup`](crate::CorsBuilder::allow_origin_lookup)
+    //! asks it for origins the list and patterns did not match, with the
+    //! origin alone, and caches the answer: the store sees one query per
+    //! origin per TTL, concurrent requests share one query, and a store that
+    //! fails or hangs past the timeout refuses the request instead of
+    //! allowing it. `examples/tenants` is a whole server (SQLite by default,
+    //! PostgreSQL through `DATABASE_URL`, an admin endpoint).
     //!
     //! ```
+    //! use std::time::Duration;
     //! use tower_cors::CorsLayer;
     //!
     //! let cors = CorsLayer::builder()
     //!     .allow_origins(["https://example.com", "https://*.example.com"])
-    //!     .allow_origin_async_predicate(|origin, _parts| {
-    //!         let origin = origin.to_str().unwrap_or_default().to_owned();
-    //!         async move { lookup_custom_domain(&origin).await }
-    //!     })
+    //!     .allow_origin_lookup(|origin: String| async move { is_tenant_domain(&origin).await })
+    //!     .origin_lookup_ttl(Duration::from_secs(60))
+    //!     .origin_lookup_refused_ttl(Duration::from_secs(5))
     //!     .allow_credentials(true)
     //!     .build()?;
     //!
-    //! async fn lookup_custom_domain(origin: &str) -> bool {
-    //!     origin == "https://shop.customer.example" // a database query in real life
+    //! // Where a tenant's domain is added or removed:
+    //! cors.invalidate_origin("https://shop.customer.example");
+    //!
+    //! async fn is_tenant_domain(origin: &str) -> Result<bool, std::io::Error> {
+    //!     Ok(origin == "https://shop.customer.example") // a database query in real life
     //! }
     //! # Ok::<(), tower_cors::ConfigError>(())
     //! ```
+    //!
+    //! **A fleet of servers** shares one store (PostgreSQL, say) but each
+    //! server has its own cache, so after a change servers disagree for a
+    //! while, and the TTLs bound how long:
+    //!
+    //! - a new tenant is refused by a server that cached its refusal for at
+    //!   most `origin_lookup_refused_ttl` (5 s) after the change;
+    //! - a removed tenant is allowed by a server that cached its approval
+    //!   for at most `origin_lookup_ttl` (60 s) after the change;
+    //! - a browser's own preflight cache (`max_age`) adds to both.
+    //!
+    //! [`invalidate_origin`](crate::CorsLayer::invalidate_origin) and
+    //! [`invalidate_all_origins`](crate::CorsLayer::invalidate_all_origins)
+    //! reach the server they are called on (the one the admin request hit),
+    //! and no other: it is a local cache, not a shared one. To make a
+    //! removal take effect everywhere at once, deliver the change to every
+    //! server (e.g. PostgreSQL `LISTEN`/`NOTIFY`, or your message bus) and
+    //! call `invalidate_origin` in each; otherwise choose `origin_lookup_ttl`
+    //! as the longest a removed tenant may keep access. Shorter TTLs cost
+    //! more queries: about one per origin in use per TTL per server.
+    //!
+    //! [`allow_origin_async_predicate`](crate::CorsBuilder::allow_origin_async_predicate)
+    //! stays for checks that depend on more than the origin (it sees the
+    //! whole request head): it is asked on every such request, never cached,
+    //! and unbounded in time, so cache and time-limit inside it yourself.
     //!
     //! # A public API
     //!

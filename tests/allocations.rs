@@ -170,3 +170,93 @@ fn building_and_dropping_policies_gives_back_every_byte() {
     let after = BYTES.with(Cell::get);
     assert_eq!(after - before, 0, "bytes still held after 10 000 policies");
 }
+
+/// A layer allowing scenario (b)'s origins statically and `TENANT` through
+/// the origin lookup, with the tenant's answer already cached.
+#[cfg(feature = "origin-lookup")]
+fn warmed_lookup_layer() -> tower_cors::CorsLayer {
+    use tower::ServiceExt;
+
+    let layer = tower_cors::CorsLayer::builder()
+        .allow_origins(scenarios::ORIGINS)
+        .allow_origin_lookup(|origin: String| async move {
+            Ok::<_, std::io::Error>(origin == TENANT)
+        })
+        .build()
+        .expect("valid policy");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let service = tower_layer::Layer::layer(&layer, scenarios::Inner);
+        let response = service.oneshot(tenant_request()).await.expect("infallible");
+        assert!(response
+            .headers()
+            .contains_key(http::header::ACCESS_CONTROL_ALLOW_ORIGIN));
+    });
+    layer
+}
+
+#[cfg(feature = "origin-lookup")]
+const TENANT: &str = "https://shop.tenant.example";
+
+#[cfg(feature = "origin-lookup")]
+fn tenant_request() -> http::Request<()> {
+    http::Request::get("/api/items")
+        .header(http::header::HOST, "api.example.com")
+        .header(http::header::ORIGIN, TENANT)
+        .body(())
+        .expect("valid request")
+}
+
+/// Allocations while serving `request` once through `service`, after one
+/// warm-up.
+#[cfg(feature = "origin-lookup")]
+fn served_allocations<S>(service: &mut S, request: &http::Request<()>) -> usize
+where
+    S: tower_service::Service<
+        http::Request<()>,
+        Response = http::Response<()>,
+        Error = std::convert::Infallible,
+    >,
+{
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    drop(serve(service, request.clone(), &mut cx));
+    let request = request.clone();
+    let before = ALLOCATIONS.with(Cell::get);
+    drop(serve(service, request, &mut cx));
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+#[cfg(feature = "origin-lookup")]
+#[test]
+fn a_cached_origin_lookup_answer_allocates_nothing() {
+    let layer = warmed_lookup_layer();
+    let mut ours = tower_layer::Layer::layer(&layer, scenarios::Inner);
+    let mut none = scenarios::Inner;
+    let request = tenant_request();
+    let waker = noop_waker();
+    let response = serve(&mut ours, request.clone(), &mut Context::from_waker(&waker));
+    assert_eq!(
+        response.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        TENANT,
+        "answered from the cache, in one poll"
+    );
+    let added = served_allocations(&mut ours, &request) as isize
+        - served_allocations(&mut none, &request) as isize;
+    assert!(added <= 0, "a lookup hit adds {added} allocations");
+}
+
+#[cfg(feature = "origin-lookup")]
+#[test]
+fn a_dropped_lookup_policy_gives_back_its_cache() {
+    drop(warmed_lookup_layer());
+    let before = BYTES.with(Cell::get);
+    for _ in 0..100 {
+        drop(warmed_lookup_layer());
+    }
+    let after = BYTES.with(Cell::get);
+    assert_eq!(after - before, 0, "bytes still held after 100 lookup policies");
+}

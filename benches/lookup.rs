@@ -1,0 +1,265 @@
+//! The origin lookup (`allow_origin_lookup`) under load: 10 000 tenant
+//! origins, requests spread over them by a Zipf distribution (s = 1: the
+//! busiest tenant gets about 10 % of the requests, half of the tenants
+//! share under 10 %). See BENCHMARKS.md.
+//!
+//! - `cargo bench --bench lookup`: both parts below, as Markdown tables.
+//! - **Hit path**: every tenant's answer cached, each request served with
+//!   one `poll` (as in `benches/cors.rs`). 7 interleaved rounds, minimum per
+//!   cell; the overhead over no layer, next to scenario (b)'s (3 exact
+//!   origins, the same request shape). Goal: at most 2 × (b).
+//! - **Store load**: on Tokio's paused clock, 2 000 requests a second for
+//!   5 minutes (90 % from tenants by Zipf, 10 % from one-off unknown
+//!   origins), default TTLs (60 s allowed, 5 s refused), a store answering
+//!   in 1 ms: the lookups per second the store sees once warm, against the
+//!   2 000 an uncached predicate would make.
+
+use std::convert::Infallible;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::Context;
+use std::time::{Duration, Instant};
+
+use http::{header, Request, Response};
+use tower::ServiceExt;
+use tower_layer::Layer;
+use tower_service::Service;
+
+mod scenarios;
+
+use scenarios::{noop_waker, serve, Inner, ORIGINS};
+
+const TENANTS: usize = 10_000;
+/// Distinct requests cycled through in the hit-path loop.
+const SAMPLES: usize = 4096;
+const ROUNDS: usize = 7;
+const ITERATIONS: usize = 200_000;
+
+/// A small deterministic generator (xorshift64*), so every run serves the
+/// same sequence.
+struct Rng(u64);
+
+impl Rng {
+    fn next_unit(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        let x = self.0.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Tenant indexes drawn by Zipf with s = 1 over `TENANTS`.
+struct Zipf {
+    cdf: Vec<f64>,
+    rng: Rng,
+}
+
+impl Zipf {
+    fn new(seed: u64) -> Self {
+        let mut total = 0.0;
+        let mut cdf: Vec<f64> = (0..TENANTS)
+            .map(|k| {
+                total += 1.0 / (k + 1) as f64;
+                total
+            })
+            .collect();
+        for c in &mut cdf {
+            *c /= total;
+        }
+        Zipf { cdf, rng: Rng(seed) }
+    }
+
+    fn sample(&mut self) -> usize {
+        let u = self.rng.next_unit();
+        self.cdf.partition_point(|&c| c < u).min(TENANTS - 1)
+    }
+}
+
+fn tenant(i: usize) -> String {
+    format!("https://shop{i}.tenant{}.example", i % 97)
+}
+
+fn get_from(origin: &str) -> Request<()> {
+    Request::get("/api/items")
+        .header(header::HOST, "api.example.com")
+        .header(header::USER_AGENT, "Mozilla/5.0 (X11; Linux x86_64)")
+        .header(header::ACCEPT, "*/*")
+        .header(header::ORIGIN, origin)
+        .body(())
+        .expect("valid request")
+}
+
+#[derive(Debug)]
+struct Never;
+
+impl std::fmt::Display for Never {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("never")
+    }
+}
+
+impl std::error::Error for Never {}
+
+/// The three exact origins statically, tenants through the lookup (a set in
+/// memory here: the hit path never reaches it), `calls` counting lookups.
+fn lookup_layer(
+    calls: Arc<AtomicU64>,
+    latency: Duration,
+    capacity: usize,
+) -> tower_cors::CorsLayer {
+    let tenants: Arc<std::collections::HashSet<String>> = Arc::new((0..TENANTS).map(tenant).collect());
+    tower_cors::CorsLayer::builder()
+        .allow_origins(ORIGINS)
+        .allow_origin_lookup(move |origin: String| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            let tenants = Arc::clone(&tenants);
+            async move {
+                if !latency.is_zero() {
+                    tokio::time::sleep(latency).await;
+                }
+                Ok::<_, Never>(tenants.contains(&origin))
+            }
+        })
+        .origin_lookup_capacity(capacity)
+        .build()
+        .expect("valid")
+}
+
+/// Serves `requests` round-robin `n` times through `service`.
+fn run<S>(service: &mut S, requests: &[Request<()>], n: usize) -> Duration
+where
+    S: Service<Request<()>, Response = Response<()>, Error = Infallible>,
+{
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let start = Instant::now();
+    for i in 0..n {
+        let request = requests[i % requests.len()].clone();
+        black_box(serve(service, request, &mut cx));
+    }
+    start.elapsed()
+}
+
+fn hit_path() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let calls = Arc::new(AtomicU64::new(0));
+    // Room for every tenant, so that every request is a hit.
+    let layer = lookup_layer(Arc::clone(&calls), Duration::ZERO, 2 * TENANTS);
+    runtime.block_on(async {
+        for i in 0..TENANTS {
+            let service = layer.clone().layer(Inner);
+            let response = service.oneshot(get_from(&tenant(i))).await.expect("infallible");
+            assert!(response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+        }
+    });
+    let warmed = calls.load(Ordering::Relaxed);
+
+    let mut zipf = Zipf::new(0x5EED);
+    let skewed: Vec<Request<()>> = (0..SAMPLES).map(|_| get_from(&tenant(zipf.sample()))).collect();
+    let exact = [get_from(ORIGINS[1])];
+    let three = tower_cors::CorsLayer::builder().allow_origins(ORIGINS).build().expect("valid");
+    let mut ours_three = three.layer(Inner);
+    let mut ours_lookup = layer.layer(Inner);
+    let mut none = Inner;
+
+    // A served tenant request is decorated and asked nothing.
+    let waker = noop_waker();
+    let response = serve(&mut ours_lookup, skewed[0].clone(), &mut Context::from_waker(&waker));
+    assert!(response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+
+    let mut best = [f64::INFINITY; 4];
+    for _ in 0..ROUNDS {
+        let times = [
+            run(&mut none, &exact, ITERATIONS),
+            run(&mut ours_three, &exact, ITERATIONS),
+            run(&mut none, &skewed, ITERATIONS),
+            run(&mut ours_lookup, &skewed, ITERATIONS),
+        ];
+        for (best, time) in best.iter_mut().zip(times) {
+            *best = best.min(time.as_nanos() as f64 / ITERATIONS as f64);
+        }
+    }
+    assert_eq!(calls.load(Ordering::Relaxed), warmed, "every request was a hit");
+    let b = best[1] - best[0];
+    let lookup = best[3] - best[2];
+    println!("### Hit path (ns per request, minimum of {ROUNDS} rounds)\n");
+    println!("| request | no layer | tower-cors | overhead |");
+    println!("|---|---|---|---|");
+    println!(
+        "| (b) GET, allowed origin, 3 exact origins | {:.1} | {:.1} | {b:.1} |",
+        best[0], best[1]
+    );
+    println!(
+        "| GET from a cached tenant, 10 000 by Zipf | {:.1} | {:.1} | {lookup:.1} |",
+        best[2], best[3]
+    );
+    println!("\nlookup hit overhead / (b) overhead: {:.2} (goal: at most 2)\n", lookup / b);
+}
+
+fn store_load() {
+    const RATE: u64 = 2_000;
+    const SECONDS: u64 = 300;
+    const WARM: u64 = 60;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("runtime");
+    let calls = Arc::new(AtomicU64::new(0));
+    let layer = lookup_layer(Arc::clone(&calls), Duration::from_millis(1), 10_000);
+    let mut zipf = Zipf::new(0xC0FFEE);
+    let mut rng = Rng(7);
+    let wrong = Arc::new(AtomicU64::new(0));
+    let mut warm_calls = 0;
+    runtime.block_on(async {
+        let step = Duration::from_secs(1) / RATE as u32;
+        for n in 0..RATE * SECONDS {
+            if n == RATE * WARM {
+                warm_calls = calls.load(Ordering::Relaxed);
+            }
+            tokio::time::advance(step).await;
+            let (origin, is_tenant) = if rng.next_unit() < 0.9 {
+                (tenant(zipf.sample()), true)
+            } else {
+                (format!("https://unknown{n}.example"), false)
+            };
+            // Each request its own task, so that one waiting for the store
+            // (1 ms) does not hold back the next: the rate stays as set.
+            let service = layer.clone().layer(Inner);
+            let wrong = Arc::clone(&wrong);
+            tokio::spawn(async move {
+                let response = service.oneshot(get_from(&origin)).await.expect("infallible");
+                let allowed = response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+                if allowed != is_tenant {
+                    wrong.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    });
+    assert_eq!(wrong.load(Ordering::Relaxed), 0, "tenants allowed, strangers refused");
+    let requests = RATE * SECONDS;
+    let steady = (calls.load(Ordering::Relaxed) - warm_calls) as f64 / (SECONDS - WARM) as f64;
+    println!("### Store load (paused clock, {RATE} requests/s for {SECONDS} s)\n");
+    println!("| | lookups/s |");
+    println!("|---|---|");
+    println!("| uncached (a predicate asked per request) | {RATE} |");
+    println!("| allow_origin_lookup, default TTLs, after the first {WARM} s | {steady:.0} |");
+    println!("\n{requests} requests, {} lookups in all\n", calls.load(Ordering::Relaxed));
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test` runs benches with no
+    // such flag and only checks that they build and start.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("benches/lookup.rs: run with `cargo bench --bench lookup`");
+        return;
+    }
+    hit_path();
+    store_load();
+}
