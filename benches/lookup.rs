@@ -68,7 +68,10 @@ impl Zipf {
         for c in &mut cdf {
             *c /= total;
         }
-        Zipf { cdf, rng: Rng(seed) }
+        Zipf {
+            cdf,
+            rng: Rng(seed),
+        }
     }
 
     fn sample(&mut self) -> usize {
@@ -109,7 +112,8 @@ fn lookup_layer(
     latency: Duration,
     capacity: usize,
 ) -> tower_cors::CorsLayer {
-    let tenants: Arc<std::collections::HashSet<String>> = Arc::new((0..TENANTS).map(tenant).collect());
+    let tenants: Arc<std::collections::HashSet<String>> =
+        Arc::new((0..TENANTS).map(tenant).collect());
     tower_cors::CorsLayer::builder()
         .allow_origins(ORIGINS)
         .allow_origin_lookup(move |origin: String| {
@@ -153,24 +157,40 @@ fn hit_path() {
     runtime.block_on(async {
         for i in 0..TENANTS {
             let service = layer.clone().layer(Inner);
-            let response = service.oneshot(get_from(&tenant(i))).await.expect("infallible");
-            assert!(response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+            let response = service
+                .oneshot(get_from(&tenant(i)))
+                .await
+                .expect("infallible");
+            assert!(response
+                .headers()
+                .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
         }
     });
     let warmed = calls.load(Ordering::Relaxed);
 
     let mut zipf = Zipf::new(0x5EED);
-    let skewed: Vec<Request<()>> = (0..SAMPLES).map(|_| get_from(&tenant(zipf.sample()))).collect();
+    let skewed: Vec<Request<()>> = (0..SAMPLES)
+        .map(|_| get_from(&tenant(zipf.sample())))
+        .collect();
     let exact = [get_from(ORIGINS[1])];
-    let three = tower_cors::CorsLayer::builder().allow_origins(ORIGINS).build().expect("valid");
+    let three = tower_cors::CorsLayer::builder()
+        .allow_origins(ORIGINS)
+        .build()
+        .expect("valid");
     let mut ours_three = three.layer(Inner);
     let mut ours_lookup = layer.layer(Inner);
     let mut none = Inner;
 
     // A served tenant request is decorated and asked nothing.
     let waker = noop_waker();
-    let response = serve(&mut ours_lookup, skewed[0].clone(), &mut Context::from_waker(&waker));
-    assert!(response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+    let response = serve(
+        &mut ours_lookup,
+        skewed[0].clone(),
+        &mut Context::from_waker(&waker),
+    );
+    assert!(response
+        .headers()
+        .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
 
     let mut best = [f64::INFINITY; 4];
     for _ in 0..ROUNDS {
@@ -184,7 +204,11 @@ fn hit_path() {
             *best = best.min(time.as_nanos() as f64 / ITERATIONS as f64);
         }
     }
-    assert_eq!(calls.load(Ordering::Relaxed), warmed, "every request was a hit");
+    assert_eq!(
+        calls.load(Ordering::Relaxed),
+        warmed,
+        "every request was a hit"
+    );
     let b = best[1] - best[0];
     let lookup = best[3] - best[2];
     println!("### Hit path (ns per request, minimum of {ROUNDS} rounds)\n");
@@ -198,7 +222,10 @@ fn hit_path() {
         "| GET from a cached tenant, 10 000 by Zipf | {:.1} | {:.1} | {lookup:.1} |",
         best[2], best[3]
     );
-    println!("\nlookup hit overhead / (b) overhead: {:.2} (goal: at most 2)\n", lookup / b);
+    println!(
+        "\nlookup hit overhead / (b) overhead: {:.2} (goal: at most 2)\n",
+        lookup / b
+    );
 }
 
 fn store_load() {
@@ -233,8 +260,13 @@ fn store_load() {
             let service = layer.clone().layer(Inner);
             let wrong = Arc::clone(&wrong);
             tokio::spawn(async move {
-                let response = service.oneshot(get_from(&origin)).await.expect("infallible");
-                let allowed = response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+                let response = service
+                    .oneshot(get_from(&origin))
+                    .await
+                    .expect("infallible");
+                let allowed = response
+                    .headers()
+                    .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN);
                 if allowed != is_tenant {
                     wrong.fetch_add(1, Ordering::Relaxed);
                 }
@@ -242,7 +274,11 @@ fn store_load() {
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     });
-    assert_eq!(wrong.load(Ordering::Relaxed), 0, "tenants allowed, strangers refused");
+    assert_eq!(
+        wrong.load(Ordering::Relaxed),
+        0,
+        "tenants allowed, strangers refused"
+    );
     let requests = RATE * SECONDS;
     let steady = (calls.load(Ordering::Relaxed) - warm_calls) as f64 / (SECONDS - WARM) as f64;
     println!("### Store load (paused clock, {RATE} requests/s for {SECONDS} s)\n");
@@ -250,7 +286,10 @@ fn store_load() {
     println!("|---|---|");
     println!("| uncached (a predicate asked per request) | {RATE} |");
     println!("| allow_origin_lookup, default TTLs, after the first {WARM} s | {steady:.0} |");
-    println!("\n{requests} requests, {} lookups in all\n", calls.load(Ordering::Relaxed));
+    println!(
+        "\n{requests} requests, {} lookups in all\n",
+        calls.load(Ordering::Relaxed)
+    );
 }
 
 fn main() {

@@ -179,9 +179,9 @@ fn warmed_lookup_layer() -> tower_cors::CorsLayer {
 
     let layer = tower_cors::CorsLayer::builder()
         .allow_origins(scenarios::ORIGINS)
-        .allow_origin_lookup(|origin: String| async move {
-            Ok::<_, std::io::Error>(origin == TENANT)
-        })
+        .allow_origin_lookup(
+            |origin: String| async move { Ok::<_, std::io::Error>(origin == TENANT) },
+        )
         .build()
         .expect("valid policy");
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -258,5 +258,9 @@ fn a_dropped_lookup_policy_gives_back_its_cache() {
         drop(warmed_lookup_layer());
     }
     let after = BYTES.with(Cell::get);
-    assert_eq!(after - before, 0, "bytes still held after 100 lookup policies");
+    assert_eq!(
+        after - before,
+        0,
+        "bytes still held after 100 lookup policies"
+    );
 }

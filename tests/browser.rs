@@ -74,6 +74,7 @@ const SERVERS: &[&str] = &[
     "expose_any",
     "predicate_all",
     "grpc",
+    "lookup",
     "no_cors_layer",
 ];
 
@@ -213,10 +214,50 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
                     .build(),
             )),
         ),
+        ("lookup", lookup_server(build, &a)),
         // Control without any CORS layer: the handler echoes Origin into
         // Access-Control-Allow-Origin itself and sends no `Vary`.
         ("no_cors_layer", Box::new(|r: axum::Router| r)),
     ]
+}
+
+/// Tenants from a store through `allow_origin_lookup`, with an admin route
+/// (outside the CORS layer) that adds the requesting page's origin to the
+/// store and invalidates its cached answer. Refusals are kept 10 minutes, so
+/// only the invalidation can let a refused tenant in during the run.
+fn lookup_server(
+    build: impl Fn(&str, Result<CorsLayer, tower_cors::ConfigError>) -> CorsLayer,
+    app: &str,
+) -> Wrap {
+    use std::collections::HashSet;
+    use std::sync::{Arc, Mutex};
+
+    let tenants: Arc<Mutex<HashSet<String>>> = Arc::default();
+    let store = Arc::clone(&tenants);
+    let cors = build(
+        "lookup",
+        CorsLayer::builder()
+            .allow_origins([app])
+            .allow_origin_lookup(move |origin: String| {
+                let allowed = store.lock().unwrap().contains(&origin);
+                async move { Ok::<_, std::convert::Infallible>(allowed) }
+            })
+            .origin_lookup_refused_ttl(Duration::from_secs(600))
+            .build(),
+    );
+    let admin = cors.clone();
+    let add_tenant = move |headers: http::HeaderMap| {
+        if let Some(origin) = headers.get(http::header::ORIGIN) {
+            let origin = origin.to_str().unwrap_or_default();
+            tenants.lock().unwrap().insert(origin.to_owned());
+            admin.invalidate_origin(origin);
+        }
+        async { "added" }
+    };
+    Box::new(move |r: axum::Router| {
+        r.layer(cors)
+            .route("/admin/tenants", axum::routing::get(add_tenant))
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -334,6 +375,10 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
             .path("/s/no_vary_cache")
             .query("?cache=1&echo_acao=1")
             .init(json!({ "cache": "force-cache" })),
+        // Origins from a lookup: refused, the tenant added, allowed.
+        s("lookup_before", Sub, "lookup"),
+        s("lookup_add_tenant", Sub, "lookup").path("/admin/tenants"),
+        s("lookup_after", Sub, "lookup"),
         // gRPC-Web.
         s("grpc_web", Top, "grpc")
             .init(json!({

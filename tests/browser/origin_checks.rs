@@ -327,6 +327,27 @@ fn sandboxed_iframe_is_allowed_by_any_origin(run: &Run) {
     assert_eq!(one_actual(run, id).req("origin"), Some("null"));
 }
 
+// ---------------------------------------------------------------------------
+// Origins from a lookup
+// ---------------------------------------------------------------------------
+
+/// A tenant's page is refused while its origin is not in the lookup's store
+/// (and the refusal is cached for 10 minutes); the admin endpoint adds it
+/// and invalidates the cached refusal, and the very next request from the
+/// page is allowed, its origin echoed.
+fn lookup_tenant_is_blocked_before_being_added_and_allowed_right_after(run: &Run) {
+    let tenant = run.origin(Frame::Sub);
+    blocked(run, "lookup_before");
+    let e = one_actual(run, "lookup_before");
+    assert_eq!(e.req("origin"), Some(tenant.as_str()));
+    no_cors_headers(run, "lookup_before", e);
+    let a = allowed(run, "lookup_after");
+    assert_eq!(a.status, Some(200));
+    let e = one_actual(run, "lookup_after");
+    assert_eq!(e.resp("access-control-allow-origin"), Some(tenant.as_str()));
+    assert!(vary_has(e, "origin"), "{}", run.explain("lookup_after"));
+}
+
 checks![
     simple_get_from_allowed_origin_is_allowed,
     simple_get_from_look_alike_origin_is_blocked_but_reaches_handler,
@@ -354,4 +375,5 @@ checks![
     sandboxed_iframe_null_origin_is_refused_by_allow_all_predicate,
     allow_all_predicate_allows_real_origin,
     sandboxed_iframe_is_allowed_by_any_origin,
+    lookup_tenant_is_blocked_before_being_added_and_allowed_right_after,
 ];

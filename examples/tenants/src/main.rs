@@ -165,16 +165,18 @@ impl Admin {
             .or_else(|| origin.strip_prefix("http://"));
         let well_formed = rest.is_some_and(|host| {
             !host.is_empty()
-                && host.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.:[]".contains(&b)
-                })
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.:[]".contains(&b))
         });
         if well_formed {
             Ok(origin)
         } else {
             Err((
                 StatusCode::BAD_REQUEST,
-                format!("{origin:?} is not an origin as browsers send it (e.g. https://shop.example)\n"),
+                format!(
+                    "{origin:?} is not an origin as browsers send it (e.g. https://shop.example)\n"
+                ),
             ))
         }
     }

@@ -63,7 +63,9 @@ fn start(database: &std::path::Path) -> (Server, String) {
             }
         }
     });
-    let addr = rx.recv_timeout(BOUND).expect("the binary prints its address");
+    let addr = rx
+        .recv_timeout(BOUND)
+        .expect("the binary prints its address");
     (server, addr)
 }
 
