@@ -37,6 +37,12 @@ pub(crate) type LookupFuture = Pin<Box<dyn Future<Output = Result<bool, LookupEr
 /// The lookup with its future and error boxed.
 pub(crate) type LookupFn = dyn Fn(String) -> LookupFuture + Send + Sync + 'static;
 
+/// The longest origin the lookup is asked about; longer ones are refused
+/// without asking. A real one is shorter (a scheme, `://`, a host name of at
+/// most 253 bytes, a port), and the bound keeps the cache's memory bounded
+/// in bytes, not only in entries, whatever clients send.
+pub(crate) const MAX_ORIGIN_LEN: usize = 320;
+
 /// How answers are kept and how long the store may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct LookupSettings {
@@ -136,6 +142,9 @@ impl OriginLookup {
     /// Checks `origin`: a cached answer at once, else a wait for the one
     /// flight that asks the store.
     pub(crate) fn start(self: &Arc<Self>, origin: &str) -> Check {
+        if origin.len() > MAX_ORIGIN_LEN {
+            return Check::Ready(Verdict::Refused);
+        }
         if let Some(allowed) = self.cached(origin) {
             return Check::Ready(Verdict::from(allowed));
         }

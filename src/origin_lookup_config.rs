@@ -36,6 +36,15 @@ impl CorsBuilder {
     ///   [`CorsLayer::invalidate_all_origins`] make the next request ask
     ///   again; call them where tenants are added or removed.
     ///
+    /// **Load on the store**: one query per origin in use per TTL (the
+    /// benchmark in `benches/lookup.rs` measures it), plus one per request
+    /// from an origin never seen before: a client can invent origins, so a
+    /// store that cannot take a query per request needs a rate limit in
+    /// front of the layer. The lookup is asked only about well-formed
+    /// origins of at most 320 bytes (longer than any real one: a host name
+    /// has at most 253); longer ones are refused without asking, so the
+    /// cache's memory is bounded in bytes too.
+    ///
     /// Actual requests reach the inner service at once; the lookup runs
     /// alongside. [`Policy::decide`](crate::Policy::decide) stays
     /// synchronous and says what the static rules say.

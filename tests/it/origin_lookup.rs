@@ -154,6 +154,9 @@ async fn lookup_is_asked_only_when_the_static_rules_refuse_a_well_formed_origin(
         let (res, _) = run(&layer, preflight(never, "PUT", None)).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{never}");
     }
+    // Longer than any real origin: refused without asking.
+    let long = format!("https://{}.example", "a".repeat(320));
+    assert!(!allowed(&layer, &long).await);
     assert_eq!(store.asked(), 0);
     assert!(allowed(&layer, TENANT).await);
     assert_eq!(store.asked(), 1);
