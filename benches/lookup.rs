@@ -4,6 +4,10 @@
 //! share under 10 %). See BENCHMARKS.md.
 //!
 //! - `cargo bench --bench lookup`: both parts below, as Markdown tables.
+//! - `-- --count <none-b|b|none-lookup|lookup> <n>`: serves `n` hit-path
+//!   requests of one contestant after the warm-up, for `valgrind
+//!   --tool=callgrind` (instructions per request: the difference of two
+//!   runs divided by the difference of their `n`).
 //! - **Hit path**: every tenant's answer cached, each request served with
 //!   one `poll` (as in `benches/cors.rs`). 7 interleaved rounds, minimum per
 //!   cell; the overhead over no layer, next to scenario (b)'s (3 exact
@@ -146,46 +150,77 @@ where
     start.elapsed()
 }
 
-fn hit_path() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let calls = Arc::new(AtomicU64::new(0));
-    // Room for every tenant, so that every request is a hit.
-    let layer = lookup_layer(Arc::clone(&calls), Duration::ZERO, 2 * TENANTS);
-    runtime.block_on(async {
-        for i in 0..TENANTS {
-            let service = layer.clone().layer(Inner);
-            let response = service
-                .oneshot(get_from(&tenant(i)))
-                .await
-                .expect("infallible");
-            assert!(response
-                .headers()
-                .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+/// The four hit-path contestants, warmed up: every tenant's answer cached.
+struct HitPath {
+    calls: Arc<AtomicU64>,
+    warmed: u64,
+    skewed: Vec<Request<()>>,
+    exact: [Request<()>; 1],
+    ours_three: tower_cors::Cors<Inner>,
+    ours_lookup: tower_cors::Cors<Inner>,
+}
+
+impl HitPath {
+    fn new() -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let calls = Arc::new(AtomicU64::new(0));
+        // Room for every tenant, so that every request is a hit.
+        let layer = lookup_layer(Arc::clone(&calls), Duration::ZERO, 2 * TENANTS);
+        runtime.block_on(async {
+            for i in 0..TENANTS {
+                let service = layer.clone().layer(Inner);
+                let response = service
+                    .oneshot(get_from(&tenant(i)))
+                    .await
+                    .expect("infallible");
+                assert!(response
+                    .headers()
+                    .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+            }
+        });
+        let warmed = calls.load(Ordering::Relaxed);
+        let mut zipf = Zipf::new(0x5EED);
+        let skewed = (0..SAMPLES)
+            .map(|_| get_from(&tenant(zipf.sample())))
+            .collect();
+        let three = tower_cors::CorsLayer::builder()
+            .allow_origins(ORIGINS)
+            .build()
+            .expect("valid");
+        HitPath {
+            calls,
+            warmed,
+            skewed,
+            exact: [get_from(ORIGINS[1])],
+            ours_three: three.layer(Inner),
+            ours_lookup: layer.layer(Inner),
         }
-    });
-    let warmed = calls.load(Ordering::Relaxed);
+    }
 
-    let mut zipf = Zipf::new(0x5EED);
-    let skewed: Vec<Request<()>> = (0..SAMPLES)
-        .map(|_| get_from(&tenant(zipf.sample())))
-        .collect();
-    let exact = [get_from(ORIGINS[1])];
-    let three = tower_cors::CorsLayer::builder()
-        .allow_origins(ORIGINS)
-        .build()
-        .expect("valid");
-    let mut ours_three = three.layer(Inner);
-    let mut ours_lookup = layer.layer(Inner);
-    let mut none = Inner;
+    /// Serves `n` requests of one contestant: `none-b`, `b`, `none-lookup`
+    /// or `lookup`.
+    fn run(&mut self, which: &str, n: usize) -> Duration {
+        match which {
+            "none-b" => run(&mut Inner, &self.exact, n),
+            "b" => run(&mut self.ours_three, &self.exact, n),
+            "none-lookup" => run(&mut Inner, &self.skewed, n),
+            "lookup" => run(&mut self.ours_lookup, &self.skewed, n),
+            other => panic!("unknown contestant {other}"),
+        }
+    }
+}
 
+fn hit_path() {
+    let mut hit = HitPath::new();
     // A served tenant request is decorated and asked nothing.
     let waker = noop_waker();
+    let first = hit.skewed[0].clone();
     let response = serve(
-        &mut ours_lookup,
-        skewed[0].clone(),
+        &mut hit.ours_lookup,
+        first,
         &mut Context::from_waker(&waker),
     );
     assert!(response
@@ -194,19 +229,17 @@ fn hit_path() {
 
     let mut best = [f64::INFINITY; 4];
     for _ in 0..ROUNDS {
-        let times = [
-            run(&mut none, &exact, ITERATIONS),
-            run(&mut ours_three, &exact, ITERATIONS),
-            run(&mut none, &skewed, ITERATIONS),
-            run(&mut ours_lookup, &skewed, ITERATIONS),
-        ];
-        for (best, time) in best.iter_mut().zip(times) {
-            *best = best.min(time.as_nanos() as f64 / ITERATIONS as f64);
+        for (i, which) in ["none-b", "b", "none-lookup", "lookup"]
+            .into_iter()
+            .enumerate()
+        {
+            let time = hit.run(which, ITERATIONS);
+            best[i] = best[i].min(time.as_nanos() as f64 / ITERATIONS as f64);
         }
     }
     assert_eq!(
-        calls.load(Ordering::Relaxed),
-        warmed,
+        hit.calls.load(Ordering::Relaxed),
+        hit.warmed,
         "every request was a hit"
     );
     let b = best[1] - best[0];
@@ -295,7 +328,17 @@ fn store_load() {
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test` runs benches with no
     // such flag and only checks that they build and start.
-    if !std::env::args().any(|a| a == "--bench") {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, which, n] = &args[..] {
+        if flag == "--count" {
+            // For `valgrind --tool=callgrind`: n requests of one contestant
+            // after the warm-up, which two runs of different n cancel out.
+            let n = n.parse().expect("a request count");
+            HitPath::new().run(which, n);
+            return;
+        }
+    }
+    if !args.iter().any(|a| a == "--bench") {
         println!("benches/lookup.rs: run with `cargo bench --bench lookup`");
         return;
     }
