@@ -75,7 +75,12 @@ struct Cached {
 }
 
 /// Keyed by the origin as the browser sent it, which the lookup also sees.
-type Cache = quick_cache::sync::Cache<Box<str>, Cached>;
+type Cache = quick_cache::sync::Cache<
+    Box<str>,
+    Cached,
+    quick_cache::UnitWeighter,
+    foldhash::fast::RandomState,
+>;
 
 /// The flights in the air, and the generation that invalidation bumps.
 #[derive(Default)]
@@ -117,20 +122,13 @@ impl OriginLookup {
         // Room for a few hundred answers at first, growing to the capacity:
         // a policy with a handful of tenants shouldn't hold a table sized
         // for ten thousand.
-        let options = quick_cache::OptionsBuilder::new()
-            .estimated_items_capacity(settings.capacity.min(256))
-            .weight_capacity(settings.capacity as u64)
-            .build();
-        let cache = match options {
-            Ok(options) => Cache::with_options(
-                options,
-                Default::default(),
-                Default::default(),
-                Default::default(),
-            ),
-            // Unreachable: both required options are set above.
-            Err(_) => Cache::new(settings.capacity),
-        };
+        let cache = Cache::with(
+            settings.capacity.min(256),
+            settings.capacity as u64,
+            Default::default(),
+            Default::default(),
+            Default::default(),
+        );
         OriginLookup {
             lookup,
             settings,
