@@ -311,14 +311,10 @@ impl fmt::Display for CorsConfigError {
     }
 }
 
-impl std::error::Error for CorsConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.problem {
-            ConfigProblem::Invalid(error) => Some(error),
-            _ => None,
-        }
-    }
-}
+/// No source: the message already says everything, in the configuration's
+/// words, and a source would repeat it in the builder's (error reporters
+/// print the whole chain). The typed [`ConfigError`] is in [`problem`](CorsConfigError::problem).
+impl std::error::Error for CorsConfigError {}
 
 /// What is wrong with a [`CorsConfig`] field.
 #[non_exhaustive]
@@ -352,7 +348,54 @@ pub enum ConfigProblem {
         /// The value as configured.
         value: u16,
     },
-    /// Refused by [`CorsBuilder::build`].
-    #[error(transparent)]
-    Invalid(#[from] ConfigError),
+    /// Refused by [`CorsBuilder::build`]. Displayed in the configuration's
+    /// words (`max_age = 90000`, `allow_any_origin = true`), not the
+    /// builder's; the typed error is the field.
+    #[error("{}", in_config_words(.0))]
+    Invalid(ConfigError),
+}
+
+impl From<ConfigError> for ConfigProblem {
+    fn from(error: ConfigError) -> Self {
+        ConfigProblem::Invalid(error)
+    }
+}
+
+/// The message of a [`ConfigError`] for someone editing a configuration
+/// file: field names and values instead of builder calls. Errors about a
+/// listed value already speak of the value alone and keep their message.
+fn in_config_words(error: &ConfigError) -> String {
+    match error {
+        ConfigError::CredentialsWithAnyOrigin => "allow_credentials = true cannot be combined \
+            with allow_any_origin = true: browsers refuse `Access-Control-Allow-Origin: *` on \
+            credentialed requests, and echoing every origin with credentials lets any site act \
+            as the user; list the trusted origins in allow_origins instead"
+            .to_owned(),
+        ConfigError::AnyOriginWithList => "allow_any_origin = true makes the allow_origins list \
+            meaningless; keep either allow_any_origin = true or the list"
+            .to_owned(),
+        ConfigError::WildcardOrigin => "\"*\" is not an origin; set allow_any_origin = true to \
+            allow every origin, or list patterns such as \"https://*.example.com\""
+            .to_owned(),
+        ConfigError::InsecureOriginWithCredentials { origin } => format!(
+            "{origin:?} is plain http:// and allow_credentials = true: anyone on the network path \
+             can inject script into that origin and use the user's credentials; use https://, or \
+             set allow_credentials_over_http = true if you accept that risk (loopback hosts are \
+             always fine)"
+        ),
+        ConfigError::WildcardName { list, instead } => format!(
+            "\"*\" in {list} is not a name: browsers read it as a wildcard without credentials \
+             and literally with them; set {instead} = true to allow any, or list the names"
+        ),
+        ConfigError::MaxAgeTooLong { seconds } => format!(
+            "max_age = {seconds} is more than the 86400 seconds (24 h) browsers honour at most; \
+             use max_age = 86400 or less (Chromium caps it at 7200)"
+        ),
+        ConfigError::PreflightStatusNotSuccess { status } => format!(
+            "preflight_status = {} is not 2xx, so browsers would fail every preflight; use 204 \
+             (the default) or 200",
+            status.as_u16()
+        ),
+        other => other.to_string(),
+    }
 }

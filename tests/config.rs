@@ -213,13 +213,61 @@ fn scalar_field_errors_name_the_field() {
     );
 }
 
+/// Someone editing a file reads field names and values, not builder calls
+/// (`max_age = 90000`, not `Duration::from_secs`); the typed builder error
+/// stays available, and no error source repeats the message in Rust words.
 #[test]
-fn config_error_exposes_the_builder_error_as_its_source() {
-    let err = json_error(r#"{ "max_age": 90000 }"#);
-    let source = std::error::Error::source(&err).unwrap();
+fn config_errors_speak_the_configuration_words() {
+    let cases = [
+        (
+            r#"{ "max_age": 90000 }"#,
+            "max_age: max_age = 90000 is more than the 86400 seconds",
+            "max_age = 86400",
+        ),
+        (
+            r#"{ "allow_any_origin": true, "allow_credentials": true }"#,
+            "allow_credentials: allow_credentials = true cannot be combined with allow_any_origin = true",
+            "list the trusted origins in allow_origins",
+        ),
+        (
+            r#"{ "allow_any_origin": true, "allow_origins": ["https://a.example"] }"#,
+            "allow_any_origin: allow_any_origin = true makes the allow_origins list meaningless",
+            "keep either allow_any_origin = true or the list",
+        ),
+        (
+            r#"{ "allow_origins": ["*"] }"#,
+            "allow_origins[0]: \"*\" is not an origin",
+            "set allow_any_origin = true",
+        ),
+        (
+            r#"{ "allow_origins": ["http://b.example"], "allow_credentials": true }"#,
+            "allow_origins[0]: \"http://b.example\" is plain http:// and allow_credentials = true",
+            "set allow_credentials_over_http = true",
+        ),
+        (
+            r#"{ "allow_headers": ["*"] }"#,
+            "allow_headers[0]: \"*\" in allow_headers is not a name",
+            "set allow_any_header = true",
+        ),
+        (
+            r#"{ "preflight_status": 404 }"#,
+            "preflight_status: preflight_status = 404 is not 2xx",
+            "use 204 (the default) or 200",
+        ),
+    ];
+    for (json, start, fix) in cases {
+        let err = json_error(json);
+        let message = err.to_string();
+        assert!(message.starts_with(start), "{json}: {message}");
+        assert!(message.contains(fix), "{json}: {message}");
+        for rust in ["Duration::", "()", "allow_origins([", "(true)"] {
+            assert!(!message.contains(rust), "{json}: {rust} in {message}");
+        }
+        assert!(std::error::Error::source(&err).is_none(), "{json}");
+    }
     assert_eq!(
-        source.to_string(),
-        ConfigError::MaxAgeTooLong { seconds: 90000 }.to_string()
+        json_error(r#"{ "max_age": 90000 }"#).problem(),
+        &ConfigProblem::Invalid(ConfigError::MaxAgeTooLong { seconds: 90000 })
     );
 }
 
