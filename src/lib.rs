@@ -106,6 +106,7 @@ mod grpc_web;
 pub mod guide;
 mod headers;
 mod interned;
+pub mod lists;
 mod names;
 mod origin;
 mod policy;
