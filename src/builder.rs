@@ -8,13 +8,15 @@ use http::request::Parts;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 
 use crate::async_origin::AsyncOriginCheck;
-use crate::error::ConfigError;
+use crate::error::{is_origin_list, ConfigError};
 use crate::headers::{join, STAR};
 use crate::interned::interned;
+use crate::lists::{IntoHeaderNames, IntoMethods};
 use crate::names::NameSet;
 use crate::origin::{parse_configured, OriginMatcher, Predicate};
 use crate::policy::{Expose, HeaderRule, MethodRule, OriginRule, Policy};
 use crate::service::CorsLayer;
+use crate::warning::{ConfigWarning, CHROMIUM_MAX_AGE_SECONDS};
 
 /// Longest `Access-Control-Max-Age` accepted: 24 hours, Firefox's cap
 /// (Chromium caps at 2 hours).
@@ -48,11 +50,13 @@ pub struct CorsBuilder {
     origins: Vec<String>,
     any_origin: bool,
     predicates: Vec<Predicate>,
-    methods: Vec<Method>,
+    /// Methods as given; text that is not a method waits for `build()`.
+    methods: Vec<Result<Method, String>>,
     any_method: bool,
-    headers: Vec<HeaderName>,
+    /// Header names as given; text that is not one waits for `build()`.
+    headers: Vec<Result<HeaderName, String>>,
     any_header: bool,
-    expose: Vec<HeaderName>,
+    expose: Vec<Result<HeaderName, String>>,
     expose_any: bool,
     credentials: bool,
     credentials_over_http: bool,
@@ -182,7 +186,11 @@ impl CorsBuilder {
     /// Allows preflights to ask for these methods. GET, HEAD and POST are
     /// always allowed, because browsers never check them against
     /// `Access-Control-Allow-Methods`; without this call the header says
-    /// `GET, HEAD, POST`. Methods compare case-sensitively, as in browsers.
+    /// `GET, HEAD, POST`. Methods compare case-sensitively, as in browsers,
+    /// so `build()` refuses the six standard ones in lowercase.
+    ///
+    /// Takes one method or a list ([`IntoMethods`]), typed or as text
+    /// (`"PATCH"`, checked by `build()`).
     ///
     /// ```
     /// use http::Method;
@@ -190,11 +198,12 @@ impl CorsBuilder {
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com"])
     ///     .allow_methods([Method::PUT, Method::DELETE])
+    ///     .allow_methods(Method::PATCH)
     ///     .build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn allow_methods<I: IntoIterator<Item = Method>>(mut self, methods: I) -> Self {
-        self.methods.extend(methods);
+    pub fn allow_methods(mut self, methods: impl IntoMethods) -> Self {
+        methods.push_methods(&mut self.methods);
         self
     }
 
@@ -212,17 +221,21 @@ impl CorsBuilder {
 
     /// Allows scripts to send these request headers.
     ///
+    /// Takes one name or a list ([`IntoHeaderNames`]), typed or as text
+    /// (`"x-api-key"`, any case, checked by `build()`).
+    ///
     /// ```
     /// use http::header;
     ///
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com"])
     ///     .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+    ///     .allow_headers(["x-api-key"])
     ///     .build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn allow_headers<I: IntoIterator<Item = HeaderName>>(mut self, headers: I) -> Self {
-        self.headers.extend(headers);
+    pub fn allow_headers(mut self, headers: impl IntoHeaderNames) -> Self {
+        headers.push_header_names(&mut self.headers);
         self
     }
 
@@ -242,17 +255,21 @@ impl CorsBuilder {
 
     /// Lets scripts read these response headers.
     ///
+    /// Takes one name or a list ([`IntoHeaderNames`]), typed or as text
+    /// (`"x-total"`, any case, checked by `build()`).
+    ///
     /// ```
     /// use http::HeaderName;
     ///
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com"])
     ///     .expose_headers([HeaderName::from_static("x-request-id")])
+    ///     .expose_headers(["x-total"])
     ///     .build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn expose_headers<I: IntoIterator<Item = HeaderName>>(mut self, headers: I) -> Self {
-        self.expose.extend(headers);
+    pub fn expose_headers(mut self, headers: impl IntoHeaderNames) -> Self {
+        headers.push_header_names(&mut self.expose);
         self
     }
 
@@ -362,7 +379,11 @@ impl CorsBuilder {
     }
 
     /// Validates the configuration and compiles it. Never panics; every
-    /// refusal is a [`ConfigError`] naming the value and the fix.
+    /// refusal is a [`ConfigError`] naming the value and the fix, and all
+    /// of a configuration's mistakes are reported at once
+    /// ([`ConfigError::errors`]). What is accepted but probably unintended
+    /// is in [`CorsLayer::warnings`] (and logged at `warn` with the
+    /// `tracing` feature).
     ///
     /// Memory: the compiled header values (origins, method and header lists,
     /// max-age) are copied once into a process-wide pool that is never
@@ -378,32 +399,43 @@ impl CorsBuilder {
     /// assert_eq!(err.unwrap_err(), ConfigError::CredentialsWithAnyOrigin);
     /// ```
     pub fn build(self) -> Result<CorsLayer, ConfigError> {
-        let policy = self.compile()?;
+        let policy = self
+            .compile()
+            .map_err(|errors| ConfigError::from_list(errors).unwrap_or(ConfigError::NoOrigin))?;
         crate::trace::built(&policy);
+        crate::trace::warned(&policy);
         Ok(CorsLayer::from_policy(policy))
     }
 
-    pub(crate) fn compile(self) -> Result<Policy, ConfigError> {
-        let origins = self.compile_origins()?;
-        let (methods, allow_methods) = self.compile_methods()?;
-        let (headers, allow_headers) = self.compile_headers()?;
-        let expose = self.compile_expose()?;
+    /// The compiled policy, or every mistake found, in the order of the
+    /// settings: origins, methods, headers, exposed headers, the rest.
+    pub(crate) fn compile(self) -> Result<Policy, Vec<ConfigError>> {
+        let mut errors = Vec::new();
+        let origins = self.compile_origins(&mut errors);
+        let (methods, allow_methods) = self.compile_methods(&mut errors);
+        let (headers, allow_headers) = self.compile_headers(&mut errors);
+        let expose = self.compile_expose(&mut errors);
 
         let max_age = match self.max_age {
             None => None,
             Some(age) if age.as_secs() > MAX_MAX_AGE.as_secs() => {
-                return Err(ConfigError::MaxAgeTooLong {
+                errors.push(ConfigError::MaxAgeTooLong {
                     seconds: age.as_secs(),
-                })
+                });
+                None
             }
             Some(age) => Some(interned(HeaderValue::from(age.as_secs()))),
         };
         if !self.preflight_status.is_success() {
-            return Err(ConfigError::PreflightStatusNotSuccess {
+            errors.push(ConfigError::PreflightStatusNotSuccess {
                 status: self.preflight_status,
             });
         }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
 
+        let warnings = self.warnings();
         Ok(Policy {
             origins,
             credentials: self.credentials,
@@ -417,116 +449,179 @@ impl CorsBuilder {
             preflight_status: self.preflight_status,
             async_origin: self.async_origin,
             preflight_headers: HeaderMap::new(),
+            warnings,
         }
         .with_preflight_headers())
     }
 
-    fn compile_origins(&self) -> Result<OriginRule, ConfigError> {
-        if self.any_origin {
-            if !self.origins.is_empty()
-                || !self.predicates.is_empty()
-                || self.async_origin.is_some()
-            {
-                return Err(ConfigError::AnyOriginWithList);
+    /// What `build()` accepts but a user should know.
+    fn warnings(&self) -> Box<[ConfigWarning]> {
+        let mut warnings = Vec::new();
+        if let Some(seconds) = self.max_age.map(|age| age.as_secs()) {
+            if seconds > CHROMIUM_MAX_AGE_SECONDS {
+                warnings.push(ConfigWarning::MaxAgeAboveChromiumCap { seconds });
             }
-            if self.credentials {
-                return Err(ConfigError::CredentialsWithAnyOrigin);
-            }
-            return Ok(OriginRule::Any);
         }
+        if self.private_network {
+            warnings.push(ConfigWarning::PrivateNetworkAccessRetired);
+        }
+        if self.expose_any && self.credentials {
+            warnings.push(ConfigWarning::ExposeAnyHeaderWithCredentials);
+        }
+        warnings.into_boxed_slice()
+    }
+
+    fn compile_origins(&self, errors: &mut Vec<ConfigError>) -> OriginRule {
         let mut specs = Vec::with_capacity(self.origins.len());
         for origin in &self.origins {
-            let spec = parse_configured(origin)?;
+            if is_origin_list(origin) {
+                errors.push(ConfigError::OriginList {
+                    origin: origin.clone(),
+                });
+                continue;
+            }
+            let spec = match parse_configured(origin) {
+                Ok(spec) => spec,
+                Err(error) => {
+                    errors.push(error);
+                    continue;
+                }
+            };
             if self.credentials && !self.credentials_over_http && !spec.is_trustworthy() {
-                return Err(ConfigError::InsecureOriginWithCredentials {
+                errors.push(ConfigError::InsecureOriginWithCredentials {
                     origin: origin.clone(),
                 });
             }
             specs.push(spec);
         }
-        Ok(OriginRule::Matcher(OriginMatcher::new(
-            specs,
-            self.predicates.clone(),
-        )))
+        if self.any_origin {
+            if !self.origins.is_empty()
+                || !self.predicates.is_empty()
+                || self.async_origin.is_some()
+            {
+                errors.push(ConfigError::AnyOriginWithList);
+            } else if self.credentials {
+                errors.push(ConfigError::CredentialsWithAnyOrigin);
+            }
+            return OriginRule::Any;
+        }
+        if self.origins.is_empty() && self.predicates.is_empty() && self.async_origin.is_none() {
+            errors.push(ConfigError::NoOrigin);
+        }
+        OriginRule::Matcher(OriginMatcher::new(specs, self.predicates.clone()))
     }
 
-    fn compile_methods(&self) -> Result<(MethodRule, HeaderValue), ConfigError> {
+    fn compile_methods(&self, errors: &mut Vec<ConfigError>) -> (MethodRule, HeaderValue) {
+        const UPPERCASE: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
         let mut methods: Vec<Method> = Vec::with_capacity(self.methods.len());
         for method in &self.methods {
+            let method = match method {
+                Ok(method) => method,
+                Err(text) => {
+                    errors.push(ConfigError::InvalidMethod {
+                        method: text.clone(),
+                    });
+                    continue;
+                }
+            };
             let name = method.as_str();
             if name == "*" {
-                return Err(ConfigError::WildcardName {
+                errors.push(ConfigError::WildcardName {
                     list: "allow_methods",
                     instead: "allow_any_method",
                 });
-            }
-            if ["CONNECT", "TRACE", "TRACK"]
+            } else if ["CONNECT", "TRACE", "TRACK"]
                 .iter()
                 .any(|f| f.eq_ignore_ascii_case(name))
             {
-                return Err(ConfigError::ForbiddenMethod {
+                errors.push(ConfigError::ForbiddenMethod {
                     method: name.to_owned(),
                 });
-            }
-            if !methods.contains(method) {
+            } else if let Some(upper) = UPPERCASE
+                .iter()
+                .find(|u| u.eq_ignore_ascii_case(name) && **u != name)
+            {
+                // Browsers upper-case these six but send `patch` as is, and
+                // methods compare case-sensitively: "delete" never matches.
+                errors.push(ConfigError::LowercaseMethod {
+                    method: name.to_owned(),
+                    uppercase: (*upper).to_owned(),
+                });
+            } else if !methods.contains(method) {
                 methods.push(method.clone());
             }
         }
         if self.any_method {
-            return Ok((MethodRule::Any, STAR));
+            return (MethodRule::Any, STAR);
         }
         let listed = if methods.is_empty() {
             HeaderValue::from_static("GET, HEAD, POST")
         } else {
             join(methods.iter().map(Method::as_str)).map_or(STAR, interned)
         };
-        Ok((MethodRule::List(methods), listed))
+        (MethodRule::List(methods), listed)
     }
 
-    fn compile_headers(&self) -> Result<(HeaderRule, Option<HeaderValue>), ConfigError> {
+    fn compile_headers(&self, errors: &mut Vec<ConfigError>) -> (HeaderRule, Option<HeaderValue>) {
         let mut names: Vec<HeaderName> = Vec::with_capacity(self.headers.len());
         for name in &self.headers {
+            let name = match name {
+                Ok(name) => name,
+                Err(text) => {
+                    errors.push(ConfigError::InvalidHeaderName {
+                        header: text.clone(),
+                        list: "allow_headers",
+                    });
+                    continue;
+                }
+            };
             if name.as_str() == "*" {
-                return Err(ConfigError::WildcardName {
+                errors.push(ConfigError::WildcardName {
                     list: "allow_headers",
                     instead: "allow_any_header",
                 });
-            }
-            if is_forbidden_request_header(name.as_str()) {
-                return Err(ConfigError::ForbiddenRequestHeader {
+            } else if is_forbidden_request_header(name.as_str()) {
+                errors.push(ConfigError::ForbiddenRequestHeader {
                     header: name.as_str().to_owned(),
                 });
-            }
-            if !names.contains(name) {
+            } else if !names.contains(name) {
                 names.push(name.clone());
             }
         }
         if self.any_header {
-            return Ok((HeaderRule::Any, None));
+            return (HeaderRule::Any, None);
         }
         let value = join(names.iter().map(HeaderName::as_str)).map(interned);
-        Ok((HeaderRule::List(NameSet::new(&names)), value))
+        (HeaderRule::List(NameSet::new(&names)), value)
     }
 
-    fn compile_expose(&self) -> Result<Expose, ConfigError> {
+    fn compile_expose(&self, errors: &mut Vec<ConfigError>) -> Expose {
         let mut names: Vec<&str> = Vec::with_capacity(self.expose.len());
         for name in &self.expose {
-            if name.as_str() == "*" {
-                return Err(ConfigError::WildcardName {
+            let name = match name {
+                Ok(name) => name.as_str(),
+                Err(text) => {
+                    errors.push(ConfigError::InvalidHeaderName {
+                        header: text.clone(),
+                        list: "expose_headers",
+                    });
+                    continue;
+                }
+            };
+            if name == "*" {
+                errors.push(ConfigError::WildcardName {
                     list: "expose_headers",
                     instead: "expose_any_header",
                 });
-            }
-            if matches!(name.as_str(), "set-cookie" | "set-cookie2") {
-                return Err(ConfigError::ExposedSetCookie {
-                    header: name.as_str().to_owned(),
+            } else if matches!(name, "set-cookie" | "set-cookie2") {
+                errors.push(ConfigError::ExposedSetCookie {
+                    header: name.to_owned(),
                 });
-            }
-            if !names.contains(&name.as_str()) {
-                names.push(name.as_str());
+            } else if !names.contains(&name) {
+                names.push(name);
             }
         }
-        Ok(if self.expose_any && self.credentials {
+        if self.expose_any && self.credentials {
             Expose::ResponseHeaders
         } else if self.expose_any {
             Expose::Value(STAR)
@@ -535,7 +630,7 @@ impl CorsBuilder {
                 Some(value) => Expose::Value(interned(value)),
                 None => Expose::None,
             }
-        })
+        }
     }
 }
 

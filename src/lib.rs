@@ -115,6 +115,7 @@ mod punycode;
 mod request;
 mod service;
 mod trace;
+mod warning;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]
@@ -127,3 +128,4 @@ pub use request::{
     MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS,
 };
 pub use service::{Cors, CorsLayer, ResponseFuture};
+pub use warning::ConfigWarning;

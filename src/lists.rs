@@ -254,10 +254,7 @@ mod tests {
         assert_eq!(methods(owned.clone()), expected);
         assert_eq!(methods(["PUT", "DELETE"]), expected);
         assert_eq!(methods(["PUT", "DELETE"].iter()), expected);
-        assert_eq!(
-            methods(["PUT"].into_iter().chain(Some("DELETE"))),
-            expected
-        );
+        assert_eq!(methods(["PUT"].into_iter().chain(Some("DELETE"))), expected);
         assert_eq!(methods(None::<Method>), vec![]);
     }
 

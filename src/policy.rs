@@ -14,6 +14,7 @@ use crate::headers::{
 use crate::names::NameSet;
 use crate::origin::{Matched, OriginMatcher};
 use crate::request::{CorsRequest, Malformed, Origin, Preflight, RequestKind, RequestedHeaders};
+use crate::warning::ConfigWarning;
 
 /// Which origins are allowed.
 // Built once and kept behind an Arc, so the size of the variants doesn't matter.
@@ -95,6 +96,8 @@ pub struct Policy {
     /// The headers every allowed preflight answer starts from, computed once
     /// by [`Policy::with_preflight_headers`]; see [`AllowedPreflight::write_headers`].
     pub(crate) preflight_headers: HeaderMap,
+    /// What `build()` accepted but a user should know.
+    pub(crate) warnings: Box<[ConfigWarning]>,
 }
 
 impl fmt::Debug for Policy {
@@ -550,6 +553,7 @@ impl Policy {
             preflight_status: StatusCode::NO_CONTENT,
             async_origin: None,
             preflight_headers: HeaderMap::new(),
+            warnings: Box::default(),
         }
         .with_preflight_headers()
     }

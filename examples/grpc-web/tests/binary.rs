@@ -33,7 +33,7 @@ fn binary_prints_its_url_and_answers_a_grpc_web_preflight() {
             }
         }
     });
-    let mut next_line = || {
+    let next_line = || {
         rx.recv_timeout(Duration::from_secs(20))
             .expect("the binary prints its address and curl commands")
     };
