@@ -25,9 +25,10 @@ pub const MAX_MAX_AGE: Duration = Duration::from_secs(86_400);
 /// Collects a CORS configuration; [`build`](CorsBuilder::build) validates it
 /// and compiles a [`CorsLayer`].
 ///
-/// Nothing is allowed until configured: no origins, and preflights may ask for
-/// GET, HEAD and POST only with no extra headers. List-taking methods add to
-/// what earlier calls listed.
+/// Nothing is allowed until configured: no origins (and `build()` refuses a
+/// policy without any origin rule), and preflights may ask for GET, HEAD and
+/// POST only with no extra headers. List-taking methods add to what earlier
+/// calls listed.
 ///
 /// ```
 /// use std::time::Duration;

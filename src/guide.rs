@@ -359,7 +359,7 @@ pub mod migrating_from_tower_http {
     //!
     //! | tower-http | tower-cors |
     //! |---|---|
-    //! | `CorsLayer::new()`, `CorsLayer::default()`, `Cors::layer()` | `CorsLayer::builder()` … `.build()?` (nothing allowed until configured) |
+    //! | `CorsLayer::new()`, `CorsLayer::default()`, `Cors::layer()` | `CorsLayer::builder()` … `.build()?` (`build()` refuses a policy that allows no origin; the deprecated `CorsLayer::new()` returns the builder) |
     //! | `CorsLayer::permissive()` | `CorsLayer::permissive()` (same meaning) |
     //! | `CorsLayer::very_permissive()` | none on purpose: list the origins with `allow_origins([...])`, then `.allow_credentials(true).allow_any_method().allow_any_header()` |
     //! | `Cors::new(inner)` | `layer.layer(inner)` or `Cors::new(inner, &layer)` |
@@ -373,10 +373,10 @@ pub mod migrating_from_tower_http {
     //! | `AllowOrigin::async_predicate(f)` | `.allow_origin_async_predicate(f)`: `Fn(&HeaderValue, &Parts) -> impl Future<Output = bool>`; asked only after the static rules |
     //! | `AllowOrigin::mirror_request()` | none on purpose; without credentials, `.allow_any_origin()` |
     //! | `.allow_methods(Any)`, `AllowMethods::any()` | `.allow_any_method()` |
-    //! | `.allow_methods(Method)`, `.allow_methods([..])`, `AllowMethods::exact`/`list` | `.allow_methods([..])` |
+    //! | `.allow_methods(Method)`, `.allow_methods([..])`, `AllowMethods::exact`/`list` | `.allow_methods(Method::PUT)`, `.allow_methods([..])` (also text: `["PUT"]`) |
     //! | `AllowMethods::mirror_request()` | `.allow_any_method()` (echoes the requested method when credentials are on, `*` otherwise) |
     //! | `.allow_headers(Any)`, `AllowHeaders::any()` | `.allow_any_header()` (also answers `authorization`, which `*` never covers) |
-    //! | `.allow_headers([..])`, `AllowHeaders::list` | `.allow_headers([..])` |
+    //! | `.allow_headers([..])`, `AllowHeaders::list` | `.allow_headers([..])` (also text: `["x-api-key"]`) |
     //! | `AllowHeaders::mirror_request()` | `.allow_any_header()` (echoes the requested list when credentials are on) |
     //! | `.expose_headers(Any)`, `ExposeHeaders::any()` | `.expose_any_header()` (with credentials: the response's own header names) |
     //! | `.expose_headers([..])`, `ExposeHeaders::list` | `.expose_headers([..])` |
