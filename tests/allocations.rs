@@ -1,7 +1,7 @@
 //! Heap allocations per request, counted by a global allocator, for every
 //! benchmark scenario (benches/scenarios/mod.rs) and all three contestants.
 //!
-//! Pins issue 7's allocation targets so a regression fails CI: tower-cors adds
+//! Pins the allocation targets so a regression fails CI: tower-cors adds
 //! no allocation for requests without `Origin` (a) nor for a refused origin
 //! (c), at most the bounds below elsewhere, and always fewer than tower-http.
 //! Run with `--nocapture` to see the table.

@@ -195,6 +195,13 @@ fn hostile() -> Vec<Case> {
             Some(Malformed::TooManyRequestHeaders),
         ),
         (
+            "three lines together over the length limit",
+            (0..3)
+                .map(|_| format!("x-{}", "a".repeat(max / 3 + 200)).into_bytes())
+                .collect(),
+            Some(Malformed::RequestHeadersTooLong),
+        ),
+        (
             "ten thousand lines",
             (0..10_000).map(|_| b"a".to_vec()).collect(),
             Some(Malformed::TooManyRequestHeaders),

@@ -1,5 +1,5 @@
 //! `Policy::decide` and the `Cors` service on arbitrary request heads and inner responses.
-//! The body lives in `tests/fuzz_bodies/mod.rs`, shared with `tests/fuzz_smoke.rs`.
+//! The body lives in `tests/fuzz_bodies/mod.rs`, shared with `tests/it/fuzz_smoke.rs`.
 #![no_main]
 
 #[path = "../../tests/fuzz_bodies/mod.rs"]

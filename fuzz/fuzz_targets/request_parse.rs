@@ -1,5 +1,5 @@
 //! Classification and Access-Control-Request-Headers parsing (`CorsRequest::parse`) on arbitrary request heads.
-//! The body lives in `tests/fuzz_bodies/mod.rs`, shared with `tests/fuzz_smoke.rs`.
+//! The body lives in `tests/fuzz_bodies/mod.rs`, shared with `tests/it/fuzz_smoke.rs`.
 #![no_main]
 
 #[path = "../../tests/fuzz_bodies/mod.rs"]

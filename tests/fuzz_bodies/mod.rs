@@ -1,5 +1,5 @@
 //! The bodies of the fuzz targets, shared by `fuzz/fuzz_targets/*.rs`
-//! (cargo-fuzz, nightly) and `tests/fuzz_smoke.rs` (stable `cargo test`), so
+//! (cargo-fuzz, nightly) and `tests/it/fuzz_smoke.rs` (stable `cargo test`), so
 //! both exercise exactly the same entry points and invariants.
 //!
 //! Each body decodes raw bytes into a request head, a policy choice or a

@@ -3,10 +3,10 @@
 //! pseudo-random ones, tens of thousands in all. CI runs this; the real
 //! fuzzers (`cargo +nightly fuzz run <target>`) explore further.
 //!
-//! `TOWER_CORS_WRITE_CORPUS=<dir> cargo test --test fuzz_smoke` also writes
+//! `TOWER_CORS_WRITE_CORPUS=<dir> cargo test --test it fuzz_smoke::` also writes
 //! the corpus to `<dir>/<target>/`, to seed the fuzzers.
 
-#[path = "fuzz_bodies/mod.rs"]
+#[path = "../fuzz_bodies/mod.rs"]
 mod bodies;
 
 use std::collections::BTreeMap;

@@ -3,9 +3,7 @@
 //! either because `build()` refuses the configuration or because the
 //! decision refuses the request.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use http::{header, Method, StatusCode};
 use tower_cors::{ConfigError, CorsLayer, Decision, Rejection};
 

@@ -1,18 +1,17 @@
 //! Per-route policies in axum (`examples/per_route.rs`), over loopback.
 
 #[allow(dead_code)]
-#[path = "../examples/per_route.rs"]
+#[path = "../../examples/per_route.rs"]
 mod example;
-mod loopback;
 
 use std::convert::Infallible;
 
+use crate::loopback::{request, Server};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
 use http::{header, HeaderMap, Method, Request, StatusCode};
 use http_body_util::Full;
-use loopback::{request, Server};
 use tower::ServiceExt;
 use tower_cors::CorsLayer;
 

@@ -3,8 +3,8 @@
 
 use tower_cors::{MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS};
 
-const SECURITY: &str = include_str!("../SECURITY.md");
-const ERRORS: &str = include_str!("../src/error.rs");
+const SECURITY: &str = include_str!("../../SECURITY.md");
+const ERRORS: &str = include_str!("../../src/error.rs");
 
 /// Variant names of `ConfigError`, read from its source: lines of the form
 /// `    Name,` or `    Name {`.

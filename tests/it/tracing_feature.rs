@@ -1,11 +1,13 @@
 //! The `tracing` feature: one `debug` event per rejected request with its
-//! reason, one `info` event per `build()`, and nothing without the feature.
-
-mod common;
+//! reason, one `info` event per `build()`, no request value in a log line
+//! raw, and nothing without the feature. One capturing subscriber serves all.
+//!
+//! CI also runs this module without features:
+//! `cargo test -p tower-cors --test it tracing_feature::`.
 
 use std::sync::{Arc, Mutex};
 
-use common::*;
+use crate::common::*;
 use http::Method;
 use tower_cors::CorsLayer;
 use tracing::field::{Field, Visit};
@@ -28,6 +30,15 @@ impl Captured {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The event's fields as one `name=value name=value` line.
+    fn line(&self) -> String {
+        let mut line = String::new();
+        for (name, value) in &self.fields {
+            line.push_str(&format!("{name}={value} "));
+        }
+        line
     }
 }
 
@@ -239,6 +250,47 @@ mod with_feature {
         assert!(events_for(actual(Method::GET, Some(APP))).await.is_empty());
         assert!(events_for(preflight(APP, "PUT", None)).await.is_empty());
         assert!(events_for(actual(Method::GET, None)).await.is_empty());
+    }
+
+    /// Values are built from escaped diagnostics, so no request value reaches
+    /// a log line raw (Flask-CORS CVE-2024-1681 logged request data unescaped).
+    #[tokio::test(flavor = "current_thread")]
+    async fn rejection_and_policy_events_are_single_clean_lines() {
+        let capture = Capture::default();
+        let _guard = tracing::subscriber::set_default(capture.clone());
+
+        let layer = CorsLayer::builder()
+            .allow_origins([APP, "https://*.example.org"])
+            .allow_methods([Method::PUT])
+            .build()
+            .unwrap();
+        let hostile = [
+            preflight("https://evil.example\"x", "PUT", None),
+            preflight(APP, "DELETE", None),
+            preflight(APP, "PUT", Some("x-forged")),
+            actual(Method::GET, Some("https://evil.example")),
+        ];
+        for request in hostile {
+            run(&layer, request, &[]).await;
+        }
+        // Values that are not even well-formed never reach a log line.
+        let mut bad = actual(Method::GET, None);
+        bad.headers_mut().insert(
+            http::header::ORIGIN,
+            http::HeaderValue::from_bytes(b"https://evil.example\t\x80").unwrap(),
+        );
+        run(&layer, bad, &[]).await;
+
+        let events: Vec<String> = capture.with_target("").iter().map(Captured::line).collect();
+        assert!(events.len() >= 6, "{events:?}");
+        for event in &events {
+            assert!(!event.chars().any(char::is_control), "{event:?}");
+        }
+        assert!(events.iter().any(|e| e.contains("policy=")));
+        assert!(events
+            .iter()
+            .any(|e| e.contains(r#"origin "https://evil.example\"x" is not allowed"#)));
+        assert!(!events.iter().any(|e| e.contains("evil.example\t")));
     }
 }
 

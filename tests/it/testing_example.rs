@@ -1,7 +1,7 @@
 //! Runs the checks of `examples/testing.rs`, so the example stays correct.
 
 #[allow(dead_code)]
-#[path = "../examples/testing.rs"]
+#[path = "../../examples/testing.rs"]
 mod example;
 
 #[test]

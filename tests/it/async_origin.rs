@@ -1,14 +1,12 @@
 //! `allow_origin_async_predicate`: asked only when the static rules refuse an
 //! origin; actual requests reach the inner service at once, preflights wait.
 
-mod common;
-
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{actual, has_cors_headers, preflight, vary_tokens, APP};
+use crate::common::{actual, has_cors_headers, preflight, vary_tokens, APP};
 use http::{header, Method, Request, Response, StatusCode};
 use tokio::sync::oneshot;
 use tokio::time::timeout;
@@ -24,7 +22,7 @@ async fn run(
     req: Request<String>,
     inner_headers: &[(&'static str, &'static str)],
 ) -> (Response<String>, usize) {
-    timeout(BOUND, common::run(layer, req, inner_headers))
+    timeout(BOUND, crate::common::run(layer, req, inner_headers))
         .await
         .expect("request did not complete")
 }

@@ -3,16 +3,15 @@
 //! Runs `examples/hyper.rs` on a loopback port.
 
 #[allow(dead_code)]
-#[path = "../examples/hyper.rs"]
+#[path = "../../examples/hyper.rs"]
 mod example;
-mod loopback;
 
 use std::convert::Infallible;
 
+use crate::loopback::{request, Server};
 use bytes::Bytes;
 use http::{header, Method, Request, Response, StatusCode};
 use http_body_util::Full;
-use loopback::{request, Server};
 use tower::{ServiceBuilder, ServiceExt};
 
 const APP: &str = "https://app.example.com";

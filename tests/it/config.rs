@@ -3,7 +3,7 @@
 #![cfg(feature = "serde")]
 
 #[allow(dead_code)]
-#[path = "../examples/config.rs"]
+#[path = "../../examples/config.rs"]
 mod example;
 
 use std::time::Duration;
@@ -21,7 +21,7 @@ fn json_error(json: &str) -> CorsConfigError {
 
 #[test]
 fn example_toml_builds_the_same_policy_as_the_builder() {
-    let from_file = example::load(include_str!("../examples/cors.toml")).unwrap();
+    let from_file = example::load(include_str!("../../examples/cors.toml")).unwrap();
     let from_code = CorsLayer::builder()
         .allow_origins([
             "https://app.example.com",

@@ -1,8 +1,6 @@
 //! The gRPC-Web preset: what browsers' gRPC-Web clients send and must read.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use http::{header, Method, StatusCode};
 use tower_cors::{CorsLayer, Decision, Rejection};
 

@@ -1,14 +1,12 @@
 //! The `Cors<S>` service inside real stacks: mock services, error types,
 //! readiness, axum.
 
-mod common;
-
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use crate::common::*;
 use axum::{routing::get, Router};
-use common::*;
 use http::{header, Method, Request, Response, StatusCode};
 use tower::{service_fn, Layer, Service, ServiceBuilder, ServiceExt};
 
@@ -68,6 +66,19 @@ async fn inner_errors_pass_through_unchanged() {
         .await
         .unwrap_err();
     assert_eq!(err, InnerError("db down"));
+
+    // Whatever the classification: not CORS, rejected, OPTIONS without a request method.
+    for req in [
+        actual(Method::GET, None),
+        actual(Method::GET, Some("https://evil.example")),
+        actual(Method::OPTIONS, Some(APP)),
+    ] {
+        let inner = service_fn(|_req: Request<String>| async {
+            Err::<Response<String>, _>(InnerError("boom"))
+        });
+        let err = layer().layer(inner).oneshot(req).await.unwrap_err();
+        assert_eq!(err, InnerError("boom"));
+    }
 
     // Boxed errors, as tonic uses, too.
     let inner = service_fn(|_req: Request<String>| async {

@@ -1,0 +1,37 @@
+//! DESIGN.md "Configuration refused by build()": one test per refusal, each
+//! checking the variant and that the message names the value and the fix,
+//! and that a configuration clear of every refusal builds the policy it says.
+//! Origins in one module; methods, headers and values in another; then
+//! empty or misspelled configurations, all-at-once reports, the forms the
+//! list-taking methods accept, and warnings.
+
+mod all_at_once;
+mod argument_forms;
+mod empty_and_misspelled;
+mod origins;
+mod values;
+mod warnings;
+
+use std::time::Duration;
+
+use http::{header, HeaderName, Method, StatusCode};
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Decision};
+
+use crate::common::{actual, preflight, run, APP};
+
+const ACMA: &str = "access-control-max-age";
+
+fn origins(list: &[&str]) -> CorsBuilder {
+    CorsLayer::builder().allow_origins(list)
+}
+
+fn refusal(builder: CorsBuilder) -> ConfigError {
+    builder
+        .build()
+        .expect_err("configuration should be refused")
+}
+
+/// The message of the refusal of one listed origin.
+fn refused_origin(origin: &str) -> String {
+    refusal(origins(&[origin])).to_string()
+}

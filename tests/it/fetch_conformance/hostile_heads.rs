@@ -1,0 +1,76 @@
+//! Never panics on hostile request heads.
+
+use super::*;
+
+use proptest::prelude::*;
+
+fn header_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => prop::sample::select(b"abcxyz-.:/*,; \t0189[]@".to_vec()),
+            1 => 0x21u8..0x7f,
+            1 => 0x80u8..=0xff,
+        ],
+        0..60,
+    )
+}
+
+proptest! {
+    // DESIGN "Response rules": malformed headers are typed rejections, never panics.
+    #[test]
+    fn decide_never_panics_and_never_allows_malformed_origins(
+        origin in header_bytes(),
+        acrm in header_bytes(),
+        acrh in header_bytes(),
+        options in any::<bool>(),
+    ) {
+        let layers = [
+            CorsLayer::permissive(),
+            CorsLayer::builder()
+                .allow_origins(["https://*.example.com", "http://localhost:*", APP])
+                .allow_any_header()
+                .allow_credentials(true)
+                .build()
+                .unwrap(),
+        ];
+        let mut req = Request::builder()
+            .method(if options { Method::OPTIONS } else { Method::GET })
+            .uri("/")
+            .body(())
+            .unwrap();
+        for (name, value) in [
+            ("origin", &origin),
+            ("access-control-request-method", &acrm),
+            ("access-control-request-headers", &acrh),
+        ] {
+            if let Ok(v) = HeaderValue::from_bytes(value) {
+                req.headers_mut().insert(name, v);
+            }
+        }
+        let (parts, ()) = req.into_parts();
+        for layer in &layers {
+            match layer.policy().decide(&parts) {
+                Decision::Actual(a) => {
+                    // An allowed origin is always a serialized origin (or null) echoed or `*`.
+                    let v = a.allow_origin().as_bytes();
+                    prop_assert!(v == b"*" || v == origin.as_slice(), "{v:?}");
+                    prop_assert!(v == b"*" || !v.contains(&b'/') || v.windows(3).any(|w| w == b"://"));
+                }
+                Decision::Preflight(p) => {
+                    // The same holds for the preflight's answer.
+                    let headers = p.headers();
+                    let v = headers[ACAO].as_bytes();
+                    prop_assert!(v == b"*" || v == origin.as_slice(), "{v:?}");
+                    prop_assert!(v == b"*" || !v.contains(&b'/') || v.windows(3).any(|w| w == b"://"));
+                }
+                Decision::Rejected(r) => {
+                    // A rejection explains itself on one clean line.
+                    let reason = r.to_string();
+                    prop_assert!(!reason.is_empty());
+                    prop_assert!(!reason.chars().any(char::is_control), "{reason:?}");
+                }
+                Decision::NotCors => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The integration tests, one binary with a module per concern. Kept apart:
+//! `tests/allocations.rs` and `tests/bounded_parsing.rs` (each installs a
+//! counting global allocator), `tests/browser.rs` (real browsers) and
+//! `tests/example_processes.rs` (runs the examples as processes).
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../loopback/mod.rs"]
+mod loopback;
+
+mod async_origin;
+mod classification;
+mod config;
+mod config_refusals;
+mod cve_regressions;
+mod fetch_conformance;
+mod fuzz_smoke;
+mod grpc_web;
+mod hot_path;
+mod ordering;
+mod per_route;
+mod properties;
+mod response_rules;
+mod security_doc;
+mod service;
+mod testing_example;
+mod tracing_feature;
