@@ -4,19 +4,34 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::future::Future;
+
+use http::header::AUTHORIZATION;
 use http::request::Parts;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderName, HeaderValue, Method, StatusCode};
 
 use crate::async_origin::AsyncOriginCheck;
-use crate::error::{is_origin_list, ConfigError};
-use crate::headers::{join, STAR};
-use crate::interned::interned;
+use crate::error::ConfigError;
+use crate::grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
 use crate::lists::{IntoHeaderNames, IntoMethods};
-use crate::names::NameSet;
-use crate::origin::{parse_configured, OriginMatcher, Predicate};
-use crate::policy::{Expose, HeaderRule, MethodRule, OriginRule, Policy};
+use crate::origin_match::Predicate;
 use crate::service::CorsLayer;
-use crate::warning::{ConfigWarning, CHROMIUM_MAX_AGE_SECONDS};
+
+mod validate;
+
+impl CorsLayer {
+    /// Starts a configuration; see [`CorsBuilder`].
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn builder() -> CorsBuilder {
+        CorsBuilder::new()
+    }
+}
 
 /// Longest `Access-Control-Max-Age` accepted: 24 hours, Firefox's cap
 /// (Chromium caps at 2 hours).
@@ -379,6 +394,113 @@ impl CorsBuilder {
         self
     }
 
+    /// Allows origins that an async check accepts, e.g. a lookup of
+    /// registered tenant origins in a database. It is asked only when the
+    /// listed origins, patterns and [`allow_origin_predicate`]s did not allow
+    /// the origin, and never for `null` or malformed origins; an allowed
+    /// origin is echoed back. A later call replaces an earlier one.
+    ///
+    /// The function gets the `Origin` value and the request head and returns
+    /// a `'static` future: clone what it needs (a pool handle, the origin)
+    /// into it.
+    ///
+    /// - **Actual requests** reach the inner service at once; the check runs
+    ///   alongside, and the response gets CORS headers when both are done
+    ///   and the check said yes. No `Clone` bound on the inner service.
+    /// - **Preflights** wait for the check, then are answered (204 or 403)
+    ///   as usual.
+    ///
+    /// [`Policy::decide`](crate::Policy::decide) stays synchronous and
+    /// applies the static rules only: for an origin that only this predicate
+    /// would allow it returns `Rejected` with `OriginNotAllowed`, and the
+    /// layer then asks the predicate. With the `tracing` feature, the
+    /// rejection event is emitted only if the predicate also says no.
+    ///
+    /// **Cost**: requests whose origin the static rules allow, and requests
+    /// without `Origin`, pay nothing. Each other request pays the check
+    /// itself, one boxed future, one small box of state, and for actual
+    /// requests a clone of the `Origin` value. Cache answers in the
+    /// predicate if the lookup is slow, and keep the static rules for the
+    /// origins you know, so the common case never gets here.
+    ///
+    /// [`allow_origin_predicate`]: Self::allow_origin_predicate
+    ///
+    /// ```
+    /// use std::collections::HashSet;
+    /// use std::sync::{Arc, RwLock};
+    /// use tower_cors::CorsLayer;
+    ///
+    /// // Stands in for a database of tenant origins.
+    /// let tenants = Arc::new(RwLock::new(HashSet::from(["https://shop.tenant.example".to_owned()])));
+    ///
+    /// let cors = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_origin_async_predicate(move |origin, _parts| {
+    ///         let tenants = Arc::clone(&tenants);
+    ///         let origin = origin.to_str().unwrap_or_default().to_owned();
+    ///         async move { tenants.read().unwrap().contains(&origin) }
+    ///     })
+    ///     .build()?;
+    /// assert!(cors.policy().to_string().contains("+ async predicate"));
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn allow_origin_async_predicate<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(&HeaderValue, &Parts) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        self.async_origin = Some(AsyncOriginCheck::new(f));
+        self
+    }
+
+    /// Adds what gRPC-Web calls need: method `POST`, the request headers in
+    /// [`GRPC_WEB_REQUEST_HEADERS`] and the exposed headers in
+    /// [`GRPC_WEB_EXPOSED_HEADERS`]. Origins, credentials and everything else
+    /// stay yours to set, before or after this call; for bearer tokens, use
+    /// [`grpc_web_with_authorization`](Self::grpc_web_with_authorization) (or
+    /// add `.allow_headers([AUTHORIZATION])`), and add any custom metadata
+    /// keys your clients send with [`allow_headers`](Self::allow_headers).
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let cors = CorsLayer::builder()
+    ///     .grpc_web()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// assert_eq!(
+    ///     cors.policy().to_string(),
+    ///     "origins: [https://app.example.com]; methods: POST; \
+    ///      headers: x-grpc-web, content-type, x-user-agent, grpc-timeout; \
+    ///      expose: grpc-status, grpc-message, grpc-status-details-bin; credentials: false; \
+    ///      max-age: unset; private network: false; preflight status: 204"
+    /// );
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn grpc_web(self) -> Self {
+        self.allow_methods([Method::POST])
+            .allow_headers(GRPC_WEB_REQUEST_HEADERS)
+            .expose_headers(GRPC_WEB_EXPOSED_HEADERS)
+    }
+
+    /// [`grpc_web`](Self::grpc_web) plus the `authorization` request header,
+    /// for clients that send bearer tokens as call metadata.
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let cors = CorsLayer::builder()
+    ///     .grpc_web_with_authorization()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_credentials(true)
+    ///     .build()?;
+    /// assert!(cors.policy().to_string().contains("grpc-timeout, authorization"));
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn grpc_web_with_authorization(self) -> Self {
+        self.grpc_web().allow_headers([AUTHORIZATION])
+    }
+
     /// Validates the configuration and compiles it. Never panics; every
     /// refusal is a [`ConfigError`] naming the value and the fix, and all
     /// of a configuration's mistakes are reported at once
@@ -386,12 +508,8 @@ impl CorsBuilder {
     /// is in [`CorsLayer::warnings`] (and logged at `warn` with the
     /// `tracing` feature).
     ///
-    /// Memory: the compiled header values (origins, method and header lists,
-    /// max-age) are copied once into a process-wide pool that is never
-    /// freed, so that copying them into responses costs no atomic operation.
-    /// The pool keeps each distinct value once, however often policies are
-    /// built, and holds at most 64 KiB (about 2 000 origins); values past
-    /// that stay with the policy and are freed with it.
+    /// The compiled header values live in one buffer the policy owns and
+    /// frees with it.
     ///
     /// ```
     /// use tower_cors::{ConfigError, CorsLayer};
@@ -407,259 +525,4 @@ impl CorsBuilder {
         crate::trace::warned(&policy);
         Ok(CorsLayer::from_policy(policy))
     }
-
-    /// The compiled policy, or every mistake found, in the order of the
-    /// settings: origins, methods, headers, exposed headers, the rest.
-    pub(crate) fn compile(self) -> Result<Policy, Vec<ConfigError>> {
-        let mut errors = Vec::new();
-        let origins = self.compile_origins(&mut errors);
-        let (methods, allow_methods) = self.compile_methods(&mut errors);
-        let (headers, allow_headers) = self.compile_headers(&mut errors);
-        let expose = self.compile_expose(&mut errors);
-
-        let max_age = match self.max_age {
-            None => None,
-            Some(age) if age.as_secs() > MAX_MAX_AGE.as_secs() => {
-                errors.push(ConfigError::MaxAgeTooLong {
-                    seconds: age.as_secs(),
-                });
-                None
-            }
-            Some(age) => Some(interned(HeaderValue::from(age.as_secs()))),
-        };
-        if !self.preflight_status.is_success() {
-            errors.push(ConfigError::PreflightStatusNotSuccess {
-                status: self.preflight_status,
-            });
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-
-        let warnings = self.warnings();
-        Ok(Policy {
-            origins,
-            credentials: self.credentials,
-            methods,
-            allow_methods,
-            headers,
-            allow_headers,
-            expose,
-            max_age,
-            private_network: self.private_network,
-            preflight_status: self.preflight_status,
-            async_origin: self.async_origin,
-            preflight_headers: HeaderMap::new(),
-            warnings,
-        }
-        .with_preflight_headers())
-    }
-
-    /// What `build()` accepts but a user should know.
-    fn warnings(&self) -> Box<[ConfigWarning]> {
-        let mut warnings = Vec::new();
-        if let Some(seconds) = self.max_age.map(|age| age.as_secs()) {
-            if seconds > CHROMIUM_MAX_AGE_SECONDS {
-                warnings.push(ConfigWarning::MaxAgeAboveChromiumCap { seconds });
-            }
-        }
-        if self.private_network {
-            warnings.push(ConfigWarning::PrivateNetworkAccessRetired);
-        }
-        if self.expose_any && self.credentials {
-            warnings.push(ConfigWarning::ExposeAnyHeaderWithCredentials);
-        }
-        warnings.into_boxed_slice()
-    }
-
-    fn compile_origins(&self, errors: &mut Vec<ConfigError>) -> OriginRule {
-        let mut specs = Vec::with_capacity(self.origins.len());
-        for origin in &self.origins {
-            if is_origin_list(origin) {
-                errors.push(ConfigError::OriginList {
-                    origin: origin.clone(),
-                });
-                continue;
-            }
-            let spec = match parse_configured(origin) {
-                Ok(spec) => spec,
-                Err(error) => {
-                    errors.push(error);
-                    continue;
-                }
-            };
-            if self.credentials && !self.credentials_over_http && !spec.is_trustworthy() {
-                errors.push(ConfigError::InsecureOriginWithCredentials {
-                    origin: origin.clone(),
-                });
-            }
-            specs.push(spec);
-        }
-        if self.any_origin {
-            if !self.origins.is_empty()
-                || !self.predicates.is_empty()
-                || self.async_origin.is_some()
-            {
-                errors.push(ConfigError::AnyOriginWithList);
-            } else if self.credentials {
-                errors.push(ConfigError::CredentialsWithAnyOrigin);
-            }
-            return OriginRule::Any;
-        }
-        if self.origins.is_empty() && self.predicates.is_empty() && self.async_origin.is_none() {
-            errors.push(ConfigError::NoOrigin);
-        }
-        OriginRule::Matcher(OriginMatcher::new(specs, self.predicates.clone()))
-    }
-
-    fn compile_methods(&self, errors: &mut Vec<ConfigError>) -> (MethodRule, HeaderValue) {
-        const UPPERCASE: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-        let mut methods: Vec<Method> = Vec::with_capacity(self.methods.len());
-        for method in &self.methods {
-            let method = match method {
-                Ok(method) => method,
-                Err(text) => {
-                    errors.push(ConfigError::InvalidMethod {
-                        method: text.clone(),
-                    });
-                    continue;
-                }
-            };
-            let name = method.as_str();
-            if name == "*" {
-                errors.push(ConfigError::WildcardName {
-                    list: "allow_methods",
-                    instead: "allow_any_method",
-                });
-            } else if ["CONNECT", "TRACE", "TRACK"]
-                .iter()
-                .any(|f| f.eq_ignore_ascii_case(name))
-            {
-                errors.push(ConfigError::ForbiddenMethod {
-                    method: name.to_owned(),
-                });
-            } else if let Some(upper) = UPPERCASE
-                .iter()
-                .find(|u| u.eq_ignore_ascii_case(name) && **u != name)
-            {
-                // Browsers upper-case these six but send `patch` as is, and
-                // methods compare case-sensitively: "delete" never matches.
-                errors.push(ConfigError::LowercaseMethod {
-                    method: name.to_owned(),
-                    uppercase: (*upper).to_owned(),
-                });
-            } else if !methods.contains(method) {
-                methods.push(method.clone());
-            }
-        }
-        if self.any_method {
-            return (MethodRule::Any, STAR);
-        }
-        let listed = if methods.is_empty() {
-            HeaderValue::from_static("GET, HEAD, POST")
-        } else {
-            join(methods.iter().map(Method::as_str)).map_or(STAR, interned)
-        };
-        (MethodRule::List(methods), listed)
-    }
-
-    fn compile_headers(&self, errors: &mut Vec<ConfigError>) -> (HeaderRule, Option<HeaderValue>) {
-        let mut names: Vec<HeaderName> = Vec::with_capacity(self.headers.len());
-        for name in &self.headers {
-            let name = match name {
-                Ok(name) => name,
-                Err(text) => {
-                    errors.push(ConfigError::InvalidHeaderName {
-                        header: text.clone(),
-                        list: "allow_headers",
-                    });
-                    continue;
-                }
-            };
-            if name.as_str() == "*" {
-                errors.push(ConfigError::WildcardName {
-                    list: "allow_headers",
-                    instead: "allow_any_header",
-                });
-            } else if is_forbidden_request_header(name.as_str()) {
-                errors.push(ConfigError::ForbiddenRequestHeader {
-                    header: name.as_str().to_owned(),
-                });
-            } else if !names.contains(name) {
-                names.push(name.clone());
-            }
-        }
-        if self.any_header {
-            return (HeaderRule::Any, None);
-        }
-        let value = join(names.iter().map(HeaderName::as_str)).map(interned);
-        (HeaderRule::List(NameSet::new(&names)), value)
-    }
-
-    fn compile_expose(&self, errors: &mut Vec<ConfigError>) -> Expose {
-        let mut names: Vec<&str> = Vec::with_capacity(self.expose.len());
-        for name in &self.expose {
-            let name = match name {
-                Ok(name) => name.as_str(),
-                Err(text) => {
-                    errors.push(ConfigError::InvalidHeaderName {
-                        header: text.clone(),
-                        list: "expose_headers",
-                    });
-                    continue;
-                }
-            };
-            if name == "*" {
-                errors.push(ConfigError::WildcardName {
-                    list: "expose_headers",
-                    instead: "expose_any_header",
-                });
-            } else if matches!(name, "set-cookie" | "set-cookie2") {
-                errors.push(ConfigError::ExposedSetCookie {
-                    header: name.to_owned(),
-                });
-            } else if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-        if self.expose_any && self.credentials {
-            Expose::ResponseHeaders
-        } else if self.expose_any {
-            Expose::Value(STAR)
-        } else {
-            match join(names) {
-                Some(value) => Expose::Value(interned(value)),
-                None => Expose::None,
-            }
-        }
-    }
-}
-
-/// The Fetch standard's forbidden request-header names: scripts cannot set
-/// them, so allowing them only misleads.
-fn is_forbidden_request_header(name: &str) -> bool {
-    const NAMES: [&str; 21] = [
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-    ];
-    NAMES.contains(&name) || name.starts_with("proxy-") || name.starts_with("sec-")
 }

@@ -279,7 +279,7 @@ pub mod testing {
     //!
     //! [`Policy::decide`](crate::Policy::decide) is a pure function of the
     //! request head: a policy test needs no service, no runtime and no
-    //! mocks, and a refusal says why.
+    //! mocks, and a rejection says why.
     //!
     //! ```
     //! use http::{Method, Request};
@@ -303,8 +303,8 @@ pub mod testing {
     //! assert!(matches!(cors.policy().decide(&ok), Decision::Preflight(_)));
     //!
     //! let apex = preflight("https://preview.example.com", "DELETE");
-    //! let Decision::Rejected(refused) = cors.policy().decide(&apex) else { panic!() };
-    //! assert_eq!(refused.reason(), Rejection::OriginNotAllowed("https://preview.example.com"));
+    //! let Decision::Rejected(rejected) = cors.policy().decide(&apex) else { panic!() };
+    //! assert_eq!(rejected.reason(), Rejection::OriginNotAllowed("https://preview.example.com"));
     //! # Ok::<(), tower_cors::ConfigError>(())
     //! ```
     //!
@@ -352,7 +352,7 @@ pub mod migrating_from_tower_http {
     //!   tower-cors answers only real preflights (`OPTIONS` with `Origin` and
     //!   `Access-Control-Request-Method`): `204` (configurable with
     //!   `preflight_status`) when allowed, `403` without CORS headers when
-    //!   refused. Other `OPTIONS` requests reach your handlers.
+    //!   rejected. Other `OPTIONS` requests reach your handlers.
     //! - **Nothing is mirrored blindly.** Echoing any origin with
     //!   credentials (`very_permissive`, `AllowOrigin::mirror_request`) lets
     //!   every site act as the user; tower-cors has no such switch.

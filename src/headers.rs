@@ -1,9 +1,11 @@
-//! Header values written by the layer, and merging `Vary` with what the inner
-//! service set.
+//! Header values the layer writes, and the buffer a policy's own values are
+//! sliced from.
 
-use bytes::{BufMut, Bytes, BytesMut};
-use http::header::{self, HeaderName};
-use http::{HeaderMap, HeaderValue};
+use std::ops::Range;
+
+use bytes::{Bytes, BytesMut};
+use http::header::HeaderName;
+use http::HeaderValue;
 
 pub(crate) const STAR: HeaderValue = HeaderValue::from_static("*");
 /// `*` with a `'static` address, for handing out references.
@@ -21,7 +23,8 @@ pub(crate) const VARY_PREFLIGHT_PRIVATE_NETWORK: HeaderValue = HeaderValue::from
 pub(crate) const ALLOW_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-allow-private-network");
 
-/// Joins names into one `a, b, c` header value (at build time).
+/// Joins names into one `a, b, c` header value, on its own buffer: for
+/// lists echoed from a request.
 pub(crate) fn join<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<HeaderValue> {
     let joined = names.into_iter().collect::<Vec<_>>().join(", ");
     if joined.is_empty() {
@@ -30,155 +33,50 @@ pub(crate) fn join<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<Heade
     HeaderValue::from_str(&joined).ok()
 }
 
-/// What an inner response already has of the headers the layer writes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Existing {
-    /// A `Vary` header.
-    pub(crate) vary: bool,
-    /// Any `access-control-*` header.
-    pub(crate) cors: bool,
+/// The header values of one policy, written into one buffer while the policy
+/// is compiled and then sliced: the policy owns them and frees them with it,
+/// and a clone of one is a reference count, never a copy.
+#[derive(Debug, Default)]
+pub(crate) struct ValueBuffer {
+    bytes: BytesMut,
 }
 
-impl Existing {
-    /// One pass over the response's names: responses have few headers, so
-    /// this costs less than the hash probes it saves in the usual case,
-    /// where neither is there.
-    pub(crate) fn in_headers(headers: &HeaderMap) -> Existing {
-        let mut existing = Existing {
-            vary: false,
-            cors: false,
-        };
-        for name in headers.keys() {
-            existing.vary |= name == header::VARY;
-            existing.cors |= is_cors_name(name);
-        }
-        existing
-    }
-
-    /// Whether the response has a `Vary` header, when that is all there is
-    /// to know.
-    pub(crate) fn vary_in(headers: &HeaderMap) -> bool {
-        headers.keys().any(|name| name == header::VARY)
-    }
-}
-
-/// Whether `name` is `access-control-*`. The first byte rules out almost
-/// every other name without a string comparison.
-fn is_cors_name(name: &HeaderName) -> bool {
-    let name = name.as_str();
-    name.as_bytes().first() == Some(&b'a') && name.starts_with("access-control-")
-}
-
-/// Makes sure `Vary` lists `token` (lowercase), keeping every value the inner
-/// service set, as a single header line. `present` says whether the
-/// response has a `Vary` header already ([`Existing::vary`]). Allocates only
-/// when the inner service set a `Vary` that lacks the token.
-///
-/// `token` is taken by value: callers pass a constant, which is written in
-/// place, where cloning a borrowed value costs an indirect call.
-pub(crate) fn merge_vary(headers: &mut HeaderMap, token: HeaderValue, present: bool) {
-    if !present {
-        headers.insert(header::VARY, token);
-        return;
-    }
-    let mut len = token.len();
-    for line in headers.get_all(header::VARY) {
-        for item in line.as_bytes().split(|&b| b == b',') {
-            let item = item.trim_ascii();
-            if item == b"*" || item.eq_ignore_ascii_case(token.as_bytes()) {
-                return;
+impl ValueBuffer {
+    /// Adds `a, b, c`; `None` when `names` is empty.
+    pub(crate) fn list<'a>(
+        &mut self,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Option<Range<usize>> {
+        let start = self.bytes.len();
+        for name in names {
+            if self.bytes.len() > start {
+                self.bytes.extend_from_slice(b", ");
             }
+            self.bytes.extend_from_slice(name.as_bytes());
         }
-        len += line.len() + 2;
+        (self.bytes.len() > start).then(|| start..self.bytes.len())
     }
-    let mut joined = BytesMut::with_capacity(len);
-    for line in headers.get_all(header::VARY) {
-        let line = line.as_bytes().trim_ascii();
-        if !line.is_empty() {
-            joined.put_slice(line);
-            joined.put_slice(b", ");
-        }
+
+    /// Adds one value.
+    pub(crate) fn value(&mut self, value: &str) -> Range<usize> {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(value.as_bytes());
+        start..self.bytes.len()
     }
-    joined.put_slice(token.as_bytes());
-    match HeaderValue::from_maybe_shared(Bytes::from(joined)) {
-        Ok(value) => {
-            headers.insert(header::VARY, value);
-        }
-        // Joining valid values with ", " stays valid; keep both lines otherwise.
-        Err(_) => {
-            headers.append(header::VARY, token);
-        }
+
+    /// Ends writing: the values can now be sliced out.
+    pub(crate) fn freeze(self) -> Values {
+        Values(self.bytes.freeze())
     }
 }
 
-/// Response headers scripts may always read; never worth exposing.
-const SAFELISTED_RESPONSE: [HeaderName; 7] = [
-    header::CACHE_CONTROL,
-    header::CONTENT_LANGUAGE,
-    header::CONTENT_LENGTH,
-    header::CONTENT_TYPE,
-    header::EXPIRES,
-    header::LAST_MODIFIED,
-    header::PRAGMA,
-];
+/// A frozen [`ValueBuffer`].
+pub(crate) struct Values(Bytes);
 
-/// `Access-Control-Expose-Headers` naming every header of a response that
-/// scripts cannot already read, for "expose any" under credentials, where
-/// browsers take `*` literally. `None` when there is nothing to expose.
-pub(crate) fn exposable_names(headers: &HeaderMap) -> Option<HeaderValue> {
-    let mut out = BytesMut::new();
-    for name in headers.keys() {
-        let s = name.as_str();
-        if SAFELISTED_RESPONSE.contains(name)
-            || s.starts_with("access-control-")
-            || s == "set-cookie"
-            || s == "set-cookie2"
-            // Read literally under credentials, but never worth the confusion.
-            || s == "*"
-        {
-            continue;
-        }
-        if !out.is_empty() {
-            out.put_slice(b", ");
-        }
-        out.put_slice(s.as_bytes());
-    }
-    if out.is_empty() {
-        return None;
-    }
-    HeaderValue::from_maybe_shared(out.freeze()).ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn vary_after(existing: &[&'static str]) -> Vec<String> {
-        let mut h = HeaderMap::new();
-        for v in existing {
-            h.append(header::VARY, HeaderValue::from_static(v));
-        }
-        let present = Existing::in_headers(&h).vary;
-        merge_vary(&mut h, VARY_ORIGIN, present);
-        h.get_all(header::VARY)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect()
-    }
-
-    #[test]
-    fn vary_merges_into_one_line_without_duplicates() {
-        assert_eq!(vary_after(&[]), ["origin"]);
-        assert_eq!(
-            vary_after(&["Accept-Encoding"]),
-            ["Accept-Encoding, origin"]
-        );
-        assert_eq!(
-            vary_after(&["accept", "cookie"]),
-            ["accept, cookie, origin"]
-        );
-        assert_eq!(vary_after(&["Origin"]), ["Origin"]);
-        assert_eq!(vary_after(&["accept, ORIGIN"]), ["accept, ORIGIN"]);
-        assert_eq!(vary_after(&["*"]), ["*"]);
+impl Values {
+    /// The value written at `range`; `None` if it is not a valid header
+    /// value (the callers add names and numbers, which always are).
+    pub(crate) fn get(&self, range: Range<usize>) -> Option<HeaderValue> {
+        HeaderValue::from_maybe_shared(self.0.slice(range)).ok()
     }
 }

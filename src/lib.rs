@@ -1,6 +1,6 @@
 //! CORS for [Tower](https://docs.rs/tower) services — axum, tonic, hyper —
 //! exact to the Fetch standard, validated when it is built, and able to say
-//! why it refused a request.
+//! why it rejected a request.
 //!
 //! # Quick start
 //!
@@ -26,7 +26,7 @@
 //!
 //! # How a request flows
 //!
-//! 1. **Classify** ([`CorsRequest::parse`]): no `Origin` → not CORS;
+//! 1. **Classify**: no `Origin` → not CORS;
 //!    `OPTIONS` + `Origin` + `Access-Control-Request-Method` → preflight;
 //!    anything else with `Origin` → actual request. Malformed CORS headers are
 //!    a typed [`Malformed`] rejection, never a panic.
@@ -35,7 +35,7 @@
 //!    [`Decision::Actual`], [`Decision::Preflight`] or [`Decision::Rejected`]
 //!    with a [`Rejection`] reason.
 //! 3. **Apply** ([`Cors`]): an allowed preflight is answered with the
-//!    configured 2xx status and the inner service is never called; a refused
+//!    configured 2xx status and the inner service is never called; a rejected
 //!    preflight gets 403 with no CORS headers; actual requests always reach the
 //!    inner service, and its response gets CORS headers only if allowed.
 //!    `Vary` is merged with what the inner service set.
@@ -46,8 +46,8 @@
 //! origins with a path, query, fragment or user info, or not in the canonical
 //! form browsers send (the error names the canonical form); wildcards other
 //! than a leading subdomain label or the port; subdomain wildcards on public
-//! suffixes (a built-in list: every TLD and common shared-hosting suffixes,
-//! see [`ConfigError::WildcardOnPublicSuffix`]); plain `http://` origins
+//! suffixes (every entry of the Public Suffix List, ICANN and private, see
+//! [`ConfigError::WildcardOnPublicSuffix`]); plain `http://` origins
 //! with credentials unless [`CorsBuilder::allow_credentials_over_http`]
 //! (loopback hosts are always fine); CONNECT, TRACE and TRACK; forbidden
 //! request headers; `*` as a listed method or header name; `Set-Cookie` as
@@ -97,6 +97,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod async_check;
 mod async_origin;
 mod builder;
 #[cfg(feature = "serde")]
@@ -105,14 +106,16 @@ mod error;
 mod grpc_web;
 pub mod guide;
 mod headers;
-mod interned;
 pub mod lists;
 mod names;
-mod origin;
+mod origin_config;
+mod origin_match;
 mod policy;
 mod public_suffix;
 mod punycode;
+mod rejection;
 mod request;
+mod response;
 mod service;
 mod trace;
 mod warning;
@@ -122,10 +125,8 @@ pub use builder::{CorsBuilder, MAX_MAX_AGE};
 pub use config::{ConfigProblem, CorsConfig, CorsConfigError};
 pub use error::ConfigError;
 pub use grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
-pub use policy::{AllowedActual, AllowedPreflight, Decision, Policy, Rejected, Rejection};
-pub use request::{
-    CorsRequest, InvalidRequest, Malformed, Origin, Preflight, RequestKind, RequestedHeaders,
-    MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS,
-};
+pub use policy::{AllowedActual, AllowedPreflight, Decision, Policy};
+pub use rejection::{Rejected, Rejection};
+pub use request::{Malformed, RequestKind, MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS};
 pub use service::{Cors, CorsLayer, ResponseFuture};
 pub use warning::ConfigWarning;

@@ -19,7 +19,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
 use http::{HeaderValue, Method, Request, Response};
 use tower_cors::{
-    CorsLayer, CorsRequest, Decision, Malformed, Rejection, MAX_REQUEST_HEADERS_BYTES,
+    CorsLayer, Decision, Malformed, Rejection, RequestKind, MAX_REQUEST_HEADERS_BYTES,
     MAX_REQUEST_HEADERS_ITEMS,
 };
 use tower_layer::Layer;
@@ -293,24 +293,14 @@ fn hostile_request_header_lists_get_their_typed_reason() {
     let layer = &policies()[1].1;
     for (what, lines, expected) in hostile() {
         let (parts, ()) = preflight(&lines).into_parts();
-        let parsed = CorsRequest::parse(&parts.method, &parts.headers);
+        let decision = layer.policy().decide(&parts);
         match expected {
-            None => {
-                let Ok(CorsRequest::Preflight(p)) = parsed else {
-                    panic!("{what}: {parsed:?}")
-                };
-                assert!(p.requested_headers().count() <= MAX_REQUEST_HEADERS_ITEMS);
-                assert!(
-                    matches!(layer.policy().decide(&parts), Decision::Preflight(_)),
-                    "{what}"
-                );
-            }
+            None => assert!(matches!(decision, Decision::Preflight(_)), "{what}"),
             Some(reason) => {
-                assert_eq!(parsed.map(|_| ()).unwrap_err().problem, reason, "{what}");
-                let Decision::Rejected(r) = layer.policy().decide(&parts) else {
+                let Decision::Rejected(r) = decision else {
                     panic!("{what}: allowed")
                 };
-                assert!(r.is_preflight());
+                assert_eq!(r.kind(), RequestKind::Preflight);
                 assert_eq!(r.reason(), Rejection::Malformed(reason), "{what}");
                 assert!(r.to_string().len() < 200, "{what}: the reason echoes input");
             }
@@ -319,38 +309,13 @@ fn hostile_request_header_lists_get_their_typed_reason() {
 }
 
 #[test]
-fn classifying_and_deciding_never_allocate_whatever_the_list() {
+fn deciding_never_allocates_whatever_the_list() {
     for (policy, layer) in policies() {
         for (what, lines, _) in hostile() {
             let (parts, ()) = preflight(&lines).into_parts();
-            let (_, cost) = cost_of(|| {
-                let parsed = CorsRequest::parse(&parts.method, &parts.headers);
-                if let Ok(CorsRequest::Preflight(p)) = parsed {
-                    for name in p.requested_headers() {
-                        std::hint::black_box(name);
-                    }
-                }
-                matches!(layer.policy().decide(&parts), Decision::Preflight(_))
-            });
+            let (_, cost) =
+                cost_of(|| matches!(layer.policy().decide(&parts), Decision::Preflight(_)));
             assert_eq!(cost.allocations, 0, "{policy} / {what}: {cost:?}");
-        }
-    }
-}
-
-#[test]
-fn iteration_steps_are_capped_by_the_item_limit() {
-    for (what, lines, expected) in hostile() {
-        let (parts, ()) = preflight(&lines).into_parts();
-        if let Ok(CorsRequest::Preflight(p)) = CorsRequest::parse(&parts.method, &parts.headers) {
-            assert!(expected.is_none(), "{what}");
-            let mut steps = 0;
-            let mut names = p.requested_headers();
-            while names.next().is_some() {
-                steps += 1;
-                assert!(steps <= MAX_REQUEST_HEADERS_ITEMS, "{what}");
-            }
-            let bytes: usize = p.requested_headers().map(str::len).sum();
-            assert!(bytes <= MAX_REQUEST_HEADERS_BYTES, "{what}");
         }
     }
 }

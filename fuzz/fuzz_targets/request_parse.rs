@@ -1,4 +1,4 @@
-//! Classification and Access-Control-Request-Headers parsing (`CorsRequest::parse`) on arbitrary request heads.
+//! Classification and Access-Control-Request-Headers parsing, through `Policy::decide` and the layer, on arbitrary request heads.
 //! The body lives in `tests/fuzz_bodies/mod.rs`, shared with `tests/it/fuzz_smoke.rs`.
 #![no_main]
 

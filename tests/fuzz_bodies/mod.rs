@@ -21,7 +21,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use http::header::{self, HeaderName};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use tower_cors::{
-    CorsLayer, CorsRequest, Decision, RequestKind, MAX_REQUEST_HEADERS_BYTES,
+    CorsLayer, Decision, Rejection, RequestKind, MAX_REQUEST_HEADERS_BYTES,
     MAX_REQUEST_HEADERS_ITEMS,
 };
 use tower_layer::Layer;
@@ -287,47 +287,89 @@ fn assert_loggable(text: &str) {
     );
 }
 
+/// The kind of CORS request a head is, by the Fetch standard, whatever its
+/// values: `None` without `Origin`.
+fn kind_of(method: &Method, headers: &HeaderMap) -> Option<RequestKind> {
+    if !headers.contains_key(header::ORIGIN) {
+        None
+    } else if method == Method::OPTIONS
+        && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+    {
+        Some(RequestKind::Preflight)
+    } else {
+        Some(RequestKind::Actual)
+    }
+}
+
 /// Target `request_parse`: classification and `Access-Control-Request-Headers`
-/// parsing on arbitrary request heads.
+/// parsing on arbitrary request heads, seen through a policy that allows
+/// every well-formed request and echoes the requested header names.
 pub fn request_parse(data: &[u8]) {
     let mut input = Cursor::new(data);
     let Exchange { request, .. } = exchange(&mut input);
-    let (method, headers) = (request.method(), request.headers());
-    let kind = RequestKind::of(method, headers);
-    match CorsRequest::parse(method, headers) {
-        Ok(parsed) => {
-            assert_eq!(parsed.kind(), kind);
-            if let Some(origin) = parsed.origin() {
-                assert_eq!(
-                    origin.as_str().as_bytes(),
-                    headers[header::ORIGIN].as_bytes()
-                );
-                assert_eq!(origin.is_null(), origin.as_str() == "null");
-            }
-            if let CorsRequest::Preflight(preflight) = parsed {
-                assert_eq!(method, Method::OPTIONS);
-                assert!(!preflight.method().is_empty());
-                let (mut items, mut bytes) = (0, 0);
-                for name in preflight.requested_headers() {
-                    items += 1;
-                    bytes += name.len();
-                    assert!(!name.is_empty());
-                    assert!(
-                        name.bytes().all(|b| b.is_ascii_graphic() && b != b','),
-                        "requested header item {name:?} is not a token"
-                    );
-                    assert!(HeaderName::from_bytes(name.as_bytes()).is_ok());
-                }
-                assert!(items <= MAX_REQUEST_HEADERS_ITEMS);
-                assert!(bytes <= MAX_REQUEST_HEADERS_BYTES);
-                assert_eq!(preflight.requested_headers().is_empty(), items == 0);
-            }
+    static ECHO: OnceLock<CorsLayer> = OnceLock::new();
+    let echo = ECHO.get_or_init(|| {
+        CorsLayer::builder()
+            .allow_origin_predicate(|_, _| true)
+            .allow_any_method()
+            .allow_any_header()
+            .allow_credentials(true)
+            .build()
+            .expect("valid policy")
+    });
+    let kind = kind_of(request.method(), request.headers());
+    let (parts, ()) = request.into_parts();
+    match echo.policy().decide(&parts) {
+        Decision::NotCors => assert_eq!(kind, None),
+        Decision::Actual(allowed) => {
+            assert_eq!(kind, Some(RequestKind::Actual));
+            assert_eq!(allowed.allow_origin(), &parts.headers[header::ORIGIN]);
         }
-        Err(invalid) => {
-            assert_eq!(Some(invalid.kind), kind);
-            assert_loggable(&invalid.to_string());
+        Decision::Preflight(allowed) => {
+            assert_eq!(kind, Some(RequestKind::Preflight));
+            assert_eq!(parts.method, Method::OPTIONS);
+            assert_eq!(allowed.allow_origin(), &parts.headers[header::ORIGIN]);
+        }
+        Decision::Rejected(rejected) => {
+            assert_eq!(Some(rejected.kind()), kind);
+            // Everything well formed is allowed, but `null` and, under
+            // credentials, a method or header literally named `*`.
+            match rejected.reason() {
+                Rejection::Malformed(_) => {}
+                Rejection::OriginNotAllowed(origin) => assert_eq!(origin, "null"),
+                Rejection::MethodNotAllowed(name) | Rejection::HeaderNotAllowed(name) => {
+                    assert_eq!(name, "*")
+                }
+                other => panic!("rejected for {other:?}"),
+            }
+            assert_loggable(&rejected.to_string());
         }
     }
+    if kind != Some(RequestKind::Preflight) {
+        return;
+    }
+    let inner = Inner {
+        headers: HeaderMap::new(),
+        calls: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+    };
+    let response = run_ready(echo.layer(inner).call(Request::from_parts(parts, ())))
+        .unwrap_or_else(|never| match never {});
+    let Some(list) = response.headers().get(header::ACCESS_CONTROL_ALLOW_HEADERS) else {
+        return;
+    };
+    let list = list.to_str().expect("an echoed list is visible ASCII");
+    let (mut items, mut bytes) = (0, 0);
+    // One requested line is echoed as sent; several are joined with ", ".
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        items += 1;
+        bytes += name.len();
+        assert!(
+            HeaderName::from_bytes(name.as_bytes()).is_ok(),
+            "requested header item {name:?} is not a token"
+        );
+    }
+    assert!(items <= MAX_REQUEST_HEADERS_ITEMS);
+    assert!(bytes <= MAX_REQUEST_HEADERS_BYTES);
 }
 
 /// Target `policy_decide`: the decision and the service on arbitrary request
@@ -371,16 +413,13 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
             assert!(policy.preflight_status().is_success());
         }
         Decision::Rejected(rejected) => {
-            expect_inner_called = !rejected.is_preflight();
+            expect_inner_called = rejected.kind() == RequestKind::Actual;
             assert!(request_origin.is_some());
             assert_loggable(&rejected.to_string());
             assert_loggable(&format!("{:?}", rejected.reason()));
         }
     }
-    let is_preflight = matches!(
-        RequestKind::of(&parts.method, &parts.headers),
-        Some(RequestKind::Preflight)
-    );
+    let is_preflight = kind_of(&parts.method, &parts.headers) == Some(RequestKind::Preflight);
 
     let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut service = layer.layer(Inner {

@@ -576,10 +576,14 @@ fn observed(decision: &Decision<'_>) -> Outcome {
             acao: p.allow_origin().to_str().unwrap().to_owned(),
         },
         Decision::Rejected(r) => match r.reason() {
-            Rejection::OriginNotAllowed(_) => Outcome::OriginNotAllowed(kind(r.is_preflight())),
+            Rejection::OriginNotAllowed(_) => {
+                Outcome::OriginNotAllowed(kind(r.kind() == tower_cors::RequestKind::Preflight))
+            }
             Rejection::MethodNotAllowed(m) => Outcome::MethodNotAllowed(m.to_owned()),
             Rejection::HeaderNotAllowed(h) => Outcome::HeaderNotAllowed(h.to_owned()),
-            Rejection::Malformed(m) => Outcome::Malformed(kind(r.is_preflight()), m),
+            Rejection::Malformed(m) => {
+                Outcome::Malformed(kind(r.kind() == tower_cors::RequestKind::Preflight), m)
+            }
             other => panic!("unknown rejection {other:?}"),
         },
     }

@@ -17,7 +17,7 @@ use std::time::Duration;
 use http::{header, HeaderName, Method, StatusCode};
 use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Decision};
 
-use crate::common::{actual, preflight, run, APP};
+use crate::common::{actual, preflight, preflight_answer, run, APP};
 
 const ACMA: &str = "access-control-max-age";
 
