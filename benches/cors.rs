@@ -10,6 +10,9 @@
 //!   `valgrind --tool=callgrind` or `perf record`.
 //! - `cargo bench --bench cors -- --serve <a-h> <none|tower-http|ours> <port>`:
 //!   a hyper HTTP/1 server on 127.0.0.1 with one thread, for `benches/e2e.sh`.
+//!
+//! Instruction counts, which do not move with the machine's load, are in
+//! `benches/instructions.rs` (`cargo bench --bench instructions`).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -27,7 +30,7 @@ mod scenarios;
 
 use scenarios::{noop_waker, serve, Contestants, Scenario, Who};
 
-/// Issue 7's targets: our overhead / tower-http's, at most.
+/// The targets of BENCHMARKS.md: our overhead / tower-http's, at most.
 const TARGETS: [(&str, f64); 8] = [
     ("a", 0.35),
     ("b", 0.40),
@@ -109,7 +112,7 @@ fn calibrate(
 /// (contestant order rotating), so slow phases of a shared machine hit all of
 /// them alike. The minimum per cell is the least disturbed measurement.
 fn rounds() {
-    // Issue 7 asks for the minimum of 7 rounds; on a busy machine more
+    // The minimum of 7 rounds by default; on a busy machine more
     // rounds (CORS_BENCH_ROUNDS) give more chances of an undisturbed sample.
     let env = |name: &str, default: u64| {
         std::env::var(name)

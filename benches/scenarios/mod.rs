@@ -1,5 +1,6 @@
-//! The benchmark scenarios of issue 7, shared by `benches/cors.rs` (timing)
-//! and `tests/allocations.rs` (allocation counts), so both measure the same
+//! The benchmark scenarios of BENCHMARKS.md, shared by `benches/cors.rs`
+//! (timing), `benches/instructions.rs` (instruction counts) and
+//! `tests/allocations.rs` (allocation counts), so all measure the same
 //! requests under the same configurations.
 //!
 //! Every scenario has three contestants around the same inner service: no
@@ -79,7 +80,7 @@ impl Who {
 
 /// One scenario: a prebuilt request and both layers configured alike.
 pub struct Scenario {
-    /// `a` to `h`, as in the issue.
+    /// `a` to `h`, as in BENCHMARKS.md.
     pub id: &'static str,
     pub name: &'static str,
     pub request: Request<()>,
@@ -153,7 +154,7 @@ pub fn thousand_origins() -> Vec<String> {
         .collect()
 }
 
-/// All scenarios, in the issue's order.
+/// All scenarios, in BENCHMARKS.md's order.
 pub fn all() -> Vec<Scenario> {
     let x_requested_with = HeaderName::from_static("x-requested-with");
     let thousand = thousand_origins();
