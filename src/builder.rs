@@ -218,7 +218,7 @@ impl CorsBuilder {
     ///     .build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn allow_methods(mut self, methods: impl IntoMethods) -> Self {
+    pub fn allow_methods<M>(mut self, methods: impl IntoMethods<M>) -> Self {
         methods.push_methods(&mut self.methods);
         self
     }
@@ -250,7 +250,7 @@ impl CorsBuilder {
     ///     .build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn allow_headers(mut self, headers: impl IntoHeaderNames) -> Self {
+    pub fn allow_headers<M>(mut self, headers: impl IntoHeaderNames<M>) -> Self {
         headers.push_header_names(&mut self.headers);
         self
     }
@@ -284,7 +284,7 @@ impl CorsBuilder {
     ///     .build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn expose_headers(mut self, headers: impl IntoHeaderNames) -> Self {
+    pub fn expose_headers<M>(mut self, headers: impl IntoHeaderNames<M>) -> Self {
         headers.push_header_names(&mut self.expose);
         self
     }

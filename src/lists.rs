@@ -4,12 +4,12 @@
 //! or an array, slice, vector, set or standard iterator of values, each typed
 //! (`Method`, `HeaderName`) or a string that `build()` validates.
 //!
-//! These are traits rather than `IntoIterator` bounds so that a single
-//! `Method` is accepted too: a blanket implementation over every
-//! `IntoIterator` next to one for `Method` is refused by the compiler (the
-//! `http` crate could make `Method` iterable one day). The implementations
-//! therefore list the containers and the iterator adapters of `std`; any
-//! other iterator can be collected into a `Vec` first.
+//! The list traits take a marker type parameter ([`One`] or [`Many`]) so
+//! that a single value and every `IntoIterator` of values are both accepted:
+//! two plain blanket implementations (one for `Method`, one for every
+//! `IntoIterator`) would be refused by the compiler, since the `http` crate
+//! could make `Method` iterable one day. The marker is inferred; callers never
+//! write it.
 //!
 //! ```
 //! use http::{header, HeaderName, Method};
@@ -26,11 +26,10 @@
 //!     .expose_headers(&names)
 //!     .expose_headers(GRPC_WEB_EXPOSED_HEADERS.iter().cloned())
 //!     .expose_headers(["x-total"].iter().map(|n| HeaderName::from_static(n)))
+//!     .allow_methods(std::collections::HashSet::from([Method::GET]).into_iter())
 //!     .build()?;
 //! # Ok::<(), tower_cors::ConfigError>(())
 //! ```
-
-use std::collections::{BTreeSet, HashSet, VecDeque};
 
 use http::{HeaderName, Method};
 
@@ -50,10 +49,18 @@ pub trait HeaderNameArg {
     fn into_header_name(self) -> Result<HeaderName, String>;
 }
 
+/// Marker of the list traits' implementation for a single value.
+#[derive(Debug)]
+pub enum One {}
+
+/// Marker of the list traits' implementation for any `IntoIterator` of values.
+#[derive(Debug)]
+pub enum Many {}
+
 /// What [`CorsBuilder::allow_methods`](crate::CorsBuilder::allow_methods)
-/// accepts: one [`MethodArg`] or a collection of them (see the
-/// [module docs](self)).
-pub trait IntoMethods {
+/// accepts: one [`MethodArg`] or any `IntoIterator` of them (see the
+/// [module docs](self)). `Marker` is inferred.
+pub trait IntoMethods<Marker> {
     /// Appends each method, or the text that is not one.
     #[doc(hidden)]
     fn push_methods(self, into: &mut Vec<Result<Method, String>>);
@@ -61,9 +68,9 @@ pub trait IntoMethods {
 
 /// What [`CorsBuilder::allow_headers`](crate::CorsBuilder::allow_headers)
 /// and [`CorsBuilder::expose_headers`](crate::CorsBuilder::expose_headers)
-/// accept: one [`HeaderNameArg`] or a collection of them (see the
-/// [module docs](self)).
-pub trait IntoHeaderNames {
+/// accept: one [`HeaderNameArg`] or any `IntoIterator` of them (see the
+/// [module docs](self)). `Marker` is inferred.
+pub trait IntoHeaderNames<Marker> {
     /// Appends each header name, or the text that is not one.
     #[doc(hidden)]
     fn push_header_names(self, into: &mut Vec<Result<HeaderName, String>>);
@@ -141,104 +148,57 @@ impl HeaderNameArg for &String {
     }
 }
 
-impl IntoMethods for Method {
+impl<T: MethodArg> IntoMethods<One> for T {
     fn push_methods(self, into: &mut Vec<Result<Method, String>>) {
-        into.push(Ok(self));
+        into.push(self.into_method());
     }
 }
 
-impl IntoMethods for &Method {
+impl<I> IntoMethods<Many> for I
+where
+    I: IntoIterator,
+    I::Item: MethodArg,
+{
     fn push_methods(self, into: &mut Vec<Result<Method, String>>) {
-        into.push(Ok(self.clone()));
+        into.extend(self.into_iter().map(MethodArg::into_method));
     }
 }
 
-impl IntoHeaderNames for HeaderName {
+impl<T: HeaderNameArg> IntoHeaderNames<One> for T {
     fn push_header_names(self, into: &mut Vec<Result<HeaderName, String>>) {
-        into.push(Ok(self));
+        into.push(self.into_header_name());
     }
 }
 
-impl IntoHeaderNames for &HeaderName {
+impl<I> IntoHeaderNames<Many> for I
+where
+    I: IntoIterator,
+    I::Item: HeaderNameArg,
+{
     fn push_header_names(self, into: &mut Vec<Result<HeaderName, String>>) {
-        into.push(Ok(self.clone()));
+        into.extend(self.into_iter().map(HeaderNameArg::into_header_name));
     }
-}
-
-/// Implements both list traits for collections and iterator adapters whose
-/// items are arguments: `[generics] Type`.
-macro_rules! lists {
-    ($( [$($generics:tt)*] $ty:ty ),* $(,)?) => {$(
-        impl<$($generics)*> IntoMethods for $ty
-        where
-            $ty: IntoIterator,
-            <$ty as IntoIterator>::Item: MethodArg,
-        {
-            fn push_methods(self, into: &mut Vec<Result<Method, String>>) {
-                into.extend(self.into_iter().map(MethodArg::into_method));
-            }
-        }
-
-        impl<$($generics)*> IntoHeaderNames for $ty
-        where
-            $ty: IntoIterator,
-            <$ty as IntoIterator>::Item: HeaderNameArg,
-        {
-            fn push_header_names(self, into: &mut Vec<Result<HeaderName, String>>) {
-                into.extend(self.into_iter().map(HeaderNameArg::into_header_name));
-            }
-        }
-    )*};
-}
-
-lists! {
-    [T, const N: usize] [T; N],
-    ['a, T, const N: usize] &'a [T; N],
-    ['a, T] &'a [T],
-    [T] Vec<T>,
-    ['a, T] &'a Vec<T>,
-    [T] VecDeque<T>,
-    [T] Option<T>,
-    [T, S] HashSet<T, S>,
-    ['a, T, S] &'a HashSet<T, S>,
-    [T] BTreeSet<T>,
-    ['a, T] &'a BTreeSet<T>,
-    [T, const N: usize] std::array::IntoIter<T, N>,
-    [T] std::vec::IntoIter<T>,
-    ['a, T] std::slice::Iter<'a, T>,
-    [T] std::option::IntoIter<T>,
-    [T] std::iter::Once<T>,
-    [I, F] std::iter::Map<I, F>,
-    [I] std::iter::Cloned<I>,
-    [I] std::iter::Copied<I>,
-    [I, P] std::iter::Filter<I, P>,
-    [I, F] std::iter::FilterMap<I, F>,
-    [A, B] std::iter::Chain<A, B>,
-    [I] std::iter::Take<I>,
-    [I] std::iter::Skip<I>,
-    [I] std::iter::Rev<I>,
-    [I: Iterator] std::iter::Peekable<I>,
-    [I, F] std::iter::Inspect<I, F>,
-    [I: Iterator<Item: IntoIterator>] std::iter::Flatten<I>,
-    [I: Iterator, U: IntoIterator, F] std::iter::FlatMap<I, U, F>,
-    ['a] std::str::Split<'a, char>,
-    ['a] std::str::SplitWhitespace<'a>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn methods(list: impl IntoMethods) -> Vec<Result<Method, String>> {
+    fn methods<M>(list: impl IntoMethods<M>) -> Vec<Result<Method, String>> {
         let mut out = Vec::new();
         list.push_methods(&mut out);
         out
     }
 
-    fn names(list: impl IntoHeaderNames) -> Vec<Result<HeaderName, String>> {
+    fn names<M>(list: impl IntoHeaderNames<M>) -> Vec<Result<HeaderName, String>> {
         let mut out = Vec::new();
         list.push_header_names(&mut out);
         out
+    }
+
+    /// An iterator whose type the caller cannot name.
+    fn opaque(list: Vec<Method>) -> impl Iterator<Item = Method> {
+        list.into_iter()
     }
 
     #[test]
@@ -256,6 +216,9 @@ mod tests {
         assert_eq!(methods(["PUT", "DELETE"].iter()), expected);
         assert_eq!(methods(["PUT"].into_iter().chain(Some("DELETE"))), expected);
         assert_eq!(methods(None::<Method>), vec![]);
+        let set: std::collections::BTreeSet<&str> = ["DELETE", "PUT"].into();
+        assert_eq!(methods(set.iter().rev()), expected);
+        assert_eq!(methods(opaque(owned.clone())), expected);
     }
 
     #[test]
