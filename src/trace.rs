@@ -58,3 +58,16 @@ pub(crate) fn lookup_failed(origin: &str, error: &dyn std::fmt::Display) {
 #[cfg(all(not(feature = "tracing"), feature = "origin-lookup"))]
 #[inline]
 pub(crate) fn lookup_failed(_origin: &str, _error: &dyn std::fmt::Display) {}
+
+/// Each warning of a compiled policy at `warn`, once per build.
+#[cfg(feature = "tracing")]
+pub(crate) fn warned(policy: &crate::Policy) {
+    for warning in policy.warnings() {
+        tracing::warn!(target: "tower_cors", warning = %warning, "CORS configuration warning");
+    }
+}
+
+/// Each warning of a compiled policy at `warn`, once per build.
+#[cfg(not(feature = "tracing"))]
+#[inline(always)]
+pub(crate) fn warned(_policy: &crate::Policy) {}

@@ -4,7 +4,7 @@
 //! cached answer at once.
 //!
 //! ```text
-//! PORT=3000 ADMIN_TOKEN=secret cargo run -p tenants-example
+//! ADMIN_TOKEN=secret cargo run -p tenants-example
 //! curl -i http://localhost:3000/api/items -H 'Origin: https://shop.example'   # no CORS headers
 //! curl -X POST http://localhost:3000/admin/tenants -H 'x-admin-token: secret' -d 'https://shop.example'
 //! curl -i http://localhost:3000/api/items -H 'Origin: https://shop.example'   # allowed
@@ -91,7 +91,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
-    println!("listening on http://{}", listener.local_addr()?);
+    let addr = listener.local_addr()?;
+    println!("listening on http://{addr}");
+    println!("a tenant's origin is refused until it is added:");
+    println!("  curl -i http://{addr}/api/items -H 'Origin: https://shop.example'");
+    println!("  curl -X POST http://{addr}/admin/tenants -H 'x-admin-token: $ADMIN_TOKEN' -d 'https://shop.example'");
     axum::serve(listener, app).await?;
     Ok(())
 }
