@@ -101,6 +101,12 @@
 //!   [`ConfigWarning`]. Without it, nothing is emitted.
 //! - `serde`: `CorsConfig`, a configuration read from TOML, JSON, YAML…,
 //!   validated like the builder, with errors naming the field.
+//! - `origin-lookup` (on by default):
+//!   [`CorsBuilder::allow_origin_lookup`], origins from a store, cached,
+//!   single-flight, with a timeout. It runs on Tokio (a task and a timer per
+//!   lookup), which axum, tonic and hyper servers already use; turn default
+//!   features off to build without Tokio. With `tracing`, a failed lookup is
+//!   a `warn` event (target `tower_cors::origin_lookup`) with its error.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
