@@ -14,6 +14,19 @@
 //!   on first run). For a fleet of servers, point every one at the same
 //!   PostgreSQL: `DATABASE_URL=postgres://user:pass@db/app`. The code and
 //!   the SQL are the same.
+//!
+//!   Tried with PostgreSQL 15 from Debian (`apt-get install postgresql`),
+//!   a throw-away cluster on port 55432:
+//!
+//!   ```text
+//!   su postgres -c "/usr/lib/postgresql/15/bin/initdb -D /tmp/pg -A trust"
+//!   su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D /tmp/pg -o '-p 55432 -k /tmp' start"
+//!   DATABASE_URL=postgres://postgres@127.0.0.1:55432/postgres ADMIN_TOKEN=secret cargo run -p tenants-example
+//!   ```
+//!
+//!   With the database stopped, a preflight from an origin not yet cached
+//!   gets `403` after the pool's 1 s acquire timeout (the lookup's own
+//!   timeout, 2 s, bounds it otherwise).
 //! - `ADMIN_TOKEN`: the admin endpoint's secret (sent as `x-admin-token`);
 //!   without it the admin endpoint refuses everything.
 //! - `PORT`: `0` picks a free port; the address is printed.
