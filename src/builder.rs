@@ -1,16 +1,20 @@
 //! [`CorsBuilder`]: collects settings, validates them and compiles a [`Policy`].
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-
-use std::future::Future;
 
 use http::header::AUTHORIZATION;
 use http::request::Parts;
 use http::{HeaderName, HeaderValue, Method, StatusCode};
 
+mod forbidden;
+
+use forbidden::is_forbidden_request_header;
+
 use crate::async_origin::AsyncOriginCheck;
+use crate::connect_rpc::{CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
 use crate::error::ConfigError;
 use crate::grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
 use crate::origin_config::{parse_configured, OriginSpec};
@@ -76,6 +80,7 @@ pub struct CorsBuilder {
     private_network: bool,
     preflight_status: StatusCode,
     pub(crate) async_origin: Option<AsyncOriginCheck>,
+    guard_websockets: bool,
 }
 
 impl Default for CorsBuilder {
@@ -96,6 +101,7 @@ impl Default for CorsBuilder {
             private_network: false,
             preflight_status: StatusCode::NO_CONTENT,
             async_origin: None,
+            guard_websockets: false,
         }
     }
 }
@@ -118,6 +124,7 @@ impl fmt::Debug for CorsBuilder {
             .field("private_network", &self.private_network)
             .field("preflight_status", &self.preflight_status)
             .field("async_origin", &self.async_origin.is_some())
+            .field("guard_websockets", &self.guard_websockets)
             .finish()
     }
 }
@@ -339,14 +346,12 @@ impl CorsBuilder {
 
     /// Answers Private Network Access preflights
     /// (`Access-Control-Request-Private-Network: true`) with
-    /// `Access-Control-Allow-Private-Network: true`. Off by default: it lets
-    /// public sites reach this service on a private network.
-    ///
-    /// When off, such a preflight still gets the policy's ordinary answer,
-    /// only without that header, so browsers enforcing Private Network
-    /// Access block the request. It is not refused with 403: Chrome's
-    /// warning-only mode lets the request through when just that header is
-    /// missing, and a refusal would break it there.
+    /// `Access-Control-Allow-Private-Network: true`; off by default, as it
+    /// lets public sites reach a private network. Only older Chromium builds
+    /// read it: Chrome put those preflights on hold in 2024 and since Chrome
+    /// 142 asks the user (Local Network Access: a permission prompt, no
+    /// server header); Firefox and Safari never enforced them. Off, such a
+    /// preflight gets the ordinary answer without it, not a 403.
     ///
     /// ```
     /// let cors = tower_cors::CorsLayer::builder()
@@ -484,6 +489,51 @@ impl CorsBuilder {
         self.grpc_web().allow_headers([AUTHORIZATION])
     }
 
+    /// Adds what Connect and gRPC-Web calls need: [`CONNECT_METHODS`],
+    /// [`CONNECT_REQUEST_HEADERS`], [`CONNECT_EXPOSED_HEADERS`]. Origins,
+    /// credentials, `authorization` and custom headers stay yours to add;
+    /// expose custom trailers as `trailer-<name>`.
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .connect_rpc()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// assert!(cors.policy().to_string().contains("methods: GET, POST;"));
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn connect_rpc(self) -> Self {
+        self.allow_methods(CONNECT_METHODS)
+            .allow_headers(CONNECT_REQUEST_HEADERS)
+            .expose_headers(CONNECT_EXPOSED_HEADERS)
+    }
+
+    /// Also refuses WebSocket handshakes whose `Origin` the policy does not
+    /// allow (403, inner service not called, [`RequestKind::WebSocket`](crate::RequestKind::WebSocket));
+    /// off by default. Browsers send `Origin` on handshakes but apply no CORS
+    /// check to them. A handshake is a `GET` whose `Upgrade` lists `websocket`,
+    /// or any `CONNECT` (HTTP/2, RFC 8441: `:protocol` is no `http` header,
+    /// and scripts cannot send `CONNECT` otherwise). Same origin rules as
+    /// every request; under the async predicate the inner future is polled
+    /// only once the origin is allowed. Handshakes without `Origin` pass;
+    /// under [`allow_any_origin`](Self::allow_any_origin) every one passes.
+    ///
+    /// ```
+    /// use tower_cors::{CorsLayer, Decision, RequestKind};
+    ///
+    /// let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]);
+    /// let cors = cors.guard_websockets(true).build()?;
+    /// let handshake = http::Request::get("/ws").header("origin", "https://evil.example");
+    /// let (parts, ()) = handshake.header("upgrade", "websocket").body(())?.into_parts();
+    /// let Decision::Rejected(rejected) = cors.policy().decide(&parts) else { panic!() };
+    /// assert_eq!(rejected.kind(), RequestKind::WebSocket);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn guard_websockets(mut self, on: bool) -> Self {
+        self.guard_websockets = on;
+        self
+    }
+
     /// Validates the configuration and compiles it. Never panics; every
     /// refusal is a [`ConfigError`] naming the value and the fix.
     ///
@@ -531,6 +581,7 @@ impl CorsBuilder {
             private_network: self.private_network,
             preflight_status: self.preflight_status,
             async_origin: self.async_origin,
+            guard_websockets: self.guard_websockets,
         }))
     }
 
@@ -645,33 +696,4 @@ impl CorsBuilder {
             Listed::List(names)
         })
     }
-}
-
-/// The Fetch standard's forbidden request-header names: scripts cannot set
-/// them, so allowing them only misleads.
-fn is_forbidden_request_header(name: &str) -> bool {
-    const NAMES: [&str; 21] = [
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-    ];
-    NAMES.contains(&name) || name.starts_with("proxy-") || name.starts_with("sec-")
 }

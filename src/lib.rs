@@ -102,6 +102,7 @@ mod async_origin;
 mod builder;
 #[cfg(feature = "serde")]
 mod config;
+mod connect_rpc;
 mod error;
 mod grpc_web;
 pub mod guide;
@@ -117,10 +118,12 @@ mod request;
 mod response;
 mod service;
 mod trace;
+mod websocket;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]
 pub use config::{ConfigProblem, CorsConfig, CorsConfigError};
+pub use connect_rpc::{CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
 pub use error::ConfigError;
 pub use grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
 pub use policy::{AllowedActual, AllowedPreflight, Decision, Policy};
