@@ -1,8 +1,8 @@
 //! A WebSocket echo route behind `tower-cors` with `guard_websockets(true)`.
 //!
 //! ```text
-//! cargo run --example websocket
-//! PORT=8080 ALLOWED_ORIGINS=https://app.example.com cargo run --example websocket
+//! cargo run -p tower-cors-examples --example websocket
+//! PORT=8080 ALLOWED_ORIGINS=https://app.example.com cargo run -p tower-cors-examples --example websocket
 //! ```
 //!
 //! Browsers send `Origin` on a WebSocket handshake but apply no CORS check

@@ -9,18 +9,15 @@ use http::header::AUTHORIZATION;
 use http::request::Parts;
 use http::{HeaderName, HeaderValue, Method, StatusCode};
 
-mod forbidden;
-
-use forbidden::is_forbidden_request_header;
-
 use crate::async_origin::AsyncOriginCheck;
 use crate::connect_rpc::{CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
 use crate::error::ConfigError;
 use crate::grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
-use crate::origin_config::{parse_configured, OriginSpec};
-use crate::origin_match::{OriginMatcher, Predicate};
-use crate::policy::{Listed, OriginRule, Policy, Settings};
+use crate::lists::{IntoHeaderNames, IntoMethods};
+use crate::origin_match::Predicate;
 use crate::service::CorsLayer;
+
+mod validate;
 
 impl CorsLayer {
     /// Starts a configuration; see [`CorsBuilder`].
@@ -43,9 +40,10 @@ pub const MAX_MAX_AGE: Duration = Duration::from_secs(86_400);
 /// Collects a CORS configuration; [`build`](CorsBuilder::build) validates it
 /// and compiles a [`CorsLayer`].
 ///
-/// Nothing is allowed until configured: no origins, and preflights may ask for
-/// GET, HEAD and POST only with no extra headers. List-taking methods add to
-/// what earlier calls listed.
+/// Nothing is allowed until configured: no origins (and `build()` refuses a
+/// policy without any origin rule), and preflights may ask for GET, HEAD and
+/// POST only with no extra headers. List-taking methods add to what earlier
+/// calls listed.
 ///
 /// ```
 /// use std::time::Duration;
@@ -68,11 +66,13 @@ pub struct CorsBuilder {
     origins: Vec<String>,
     any_origin: bool,
     predicates: Vec<Predicate>,
-    methods: Vec<Method>,
+    /// Methods as given; text that is not a method waits for `build()`.
+    methods: Vec<Result<Method, String>>,
     any_method: bool,
-    headers: Vec<HeaderName>,
+    /// Header names as given; text that is not one waits for `build()`.
+    headers: Vec<Result<HeaderName, String>>,
     any_header: bool,
-    expose: Vec<HeaderName>,
+    expose: Vec<Result<HeaderName, String>>,
     expose_any: bool,
     credentials: bool,
     credentials_over_http: bool,
@@ -205,7 +205,11 @@ impl CorsBuilder {
     /// Allows preflights to ask for these methods. GET, HEAD and POST are
     /// always allowed, because browsers never check them against
     /// `Access-Control-Allow-Methods`; without this call the header says
-    /// `GET, HEAD, POST`. Methods compare case-sensitively, as in browsers.
+    /// `GET, HEAD, POST`. Methods compare case-sensitively, as in browsers,
+    /// so `build()` refuses the six standard ones in lowercase.
+    ///
+    /// Takes one method or a list ([`IntoMethods`]), typed or as text
+    /// (`"PATCH"`, checked by `build()`).
     ///
     /// ```
     /// use http::Method;
@@ -213,11 +217,12 @@ impl CorsBuilder {
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com"])
     ///     .allow_methods([Method::PUT, Method::DELETE])
+    ///     .allow_methods(Method::PATCH)
     ///     .build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn allow_methods<I: IntoIterator<Item = Method>>(mut self, methods: I) -> Self {
-        self.methods.extend(methods);
+    pub fn allow_methods<M>(mut self, methods: impl IntoMethods<M>) -> Self {
+        methods.push_methods(&mut self.methods);
         self
     }
 
@@ -235,17 +240,21 @@ impl CorsBuilder {
 
     /// Allows scripts to send these request headers.
     ///
+    /// Takes one name or a list ([`IntoHeaderNames`]), typed or as text
+    /// (`"x-api-key"`, any case, checked by `build()`).
+    ///
     /// ```
     /// use http::header;
     ///
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com"])
     ///     .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+    ///     .allow_headers(["x-api-key"])
     ///     .build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn allow_headers<I: IntoIterator<Item = HeaderName>>(mut self, headers: I) -> Self {
-        self.headers.extend(headers);
+    pub fn allow_headers<M>(mut self, headers: impl IntoHeaderNames<M>) -> Self {
+        headers.push_header_names(&mut self.headers);
         self
     }
 
@@ -265,17 +274,21 @@ impl CorsBuilder {
 
     /// Lets scripts read these response headers.
     ///
+    /// Takes one name or a list ([`IntoHeaderNames`]), typed or as text
+    /// (`"x-total"`, any case, checked by `build()`).
+    ///
     /// ```
     /// use http::HeaderName;
     ///
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com"])
     ///     .expose_headers([HeaderName::from_static("x-request-id")])
+    ///     .expose_headers(["x-total"])
     ///     .build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn expose_headers<I: IntoIterator<Item = HeaderName>>(mut self, headers: I) -> Self {
-        self.expose.extend(headers);
+    pub fn expose_headers<M>(mut self, headers: impl IntoHeaderNames<M>) -> Self {
+        headers.push_header_names(&mut self.expose);
         self
     }
 
@@ -346,12 +359,21 @@ impl CorsBuilder {
 
     /// Answers Private Network Access preflights
     /// (`Access-Control-Request-Private-Network: true`) with
-    /// `Access-Control-Allow-Private-Network: true`; off by default, as it
-    /// lets public sites reach a private network. Only older Chromium builds
-    /// read it: Chrome put those preflights on hold in 2024 and since Chrome
-    /// 142 asks the user (Local Network Access: a permission prompt, no
-    /// server header); Firefox and Safari never enforced them. Off, such a
-    /// preflight gets the ordinary answer without it, not a 403.
+    /// `Access-Control-Allow-Private-Network: true`. Off by default: it lets
+    /// public sites reach this service on a private network.
+    ///
+    /// What it does today: only Chromium builds that send those preflights
+    /// read the header. Chrome put them on hold in 2024 and since Chrome 142
+    /// guards local networks with Local Network Access, a permission prompt
+    /// the user answers and no server header can; Firefox and Safari never
+    /// enforced Private Network Access. So in current browsers this setting
+    /// neither grants nor blocks anything: it answers older Chromium builds
+    /// only, and changes nothing on other requests.
+    ///
+    /// When off, such a preflight still gets the policy's ordinary answer,
+    /// only without that header, not a 403: Chrome's warning-only mode lets
+    /// the request through when just that header is missing, and a refusal
+    /// would break it there.
     ///
     /// ```
     /// let cors = tower_cors::CorsLayer::builder()
@@ -509,14 +531,26 @@ impl CorsBuilder {
     }
 
     /// Also refuses WebSocket handshakes whose `Origin` the policy does not
-    /// allow (403, inner service not called, [`RequestKind::WebSocket`](crate::RequestKind::WebSocket));
-    /// off by default. Browsers send `Origin` on handshakes but apply no CORS
-    /// check to them. A handshake is a `GET` whose `Upgrade` lists `websocket`,
-    /// or any `CONNECT` (HTTP/2, RFC 8441: `:protocol` is no `http` header,
-    /// and scripts cannot send `CONNECT` otherwise). Same origin rules as
-    /// every request; under the async predicate the inner future is polled
-    /// only once the origin is allowed. Handshakes without `Origin` pass;
-    /// under [`allow_any_origin`](Self::allow_any_origin) every one passes.
+    /// allow: 403 with no CORS headers, the inner service not called, the
+    /// request decided as [`Rejected`](crate::Rejected) with kind
+    /// [`RequestKind::WebSocket`](crate::RequestKind::WebSocket) and the
+    /// origin's own reason. Off by default.
+    ///
+    /// Browsers send `Origin` on handshakes but apply no CORS check to them,
+    /// so without this any site can open a socket with the user's cookies
+    /// (cross-site WebSocket hijacking). A handshake is an HTTP/1.1 `GET`
+    /// whose `Upgrade` lists `websocket` (any case, anywhere in the list), or
+    /// any `CONNECT`: HTTP/2's extended CONNECT (RFC 8441) names its protocol
+    /// in `:protocol`, which is not an `http` header, and scripts cannot send
+    /// `CONNECT` otherwise (Fetch forbids it).
+    ///
+    /// Handshakes are judged by the same origin rules as every request:
+    /// exact origins, patterns, predicates and the async predicate, under
+    /// which the inner service's future is created but polled only once the
+    /// origin is allowed, and dropped unpolled if it is not. Handshakes
+    /// without `Origin` (non-browser clients) pass; under
+    /// [`allow_any_origin`](Self::allow_any_origin) every handshake passes.
+    /// Other requests are decided as without it, and cost the same.
     ///
     /// ```
     /// use tower_cors::{CorsLayer, Decision, RequestKind};
@@ -535,7 +569,11 @@ impl CorsBuilder {
     }
 
     /// Validates the configuration and compiles it. Never panics; every
-    /// refusal is a [`ConfigError`] naming the value and the fix.
+    /// refusal is a [`ConfigError`] naming the value and the fix, and all
+    /// of a configuration's mistakes are reported at once
+    /// ([`ConfigError::errors`]). What is accepted but probably unintended
+    /// is in [`CorsLayer::warnings`] (and logged at `warn` with the
+    /// `tracing` feature).
     ///
     /// The compiled header values live in one buffer the policy owns and
     /// frees with it.
@@ -547,153 +585,11 @@ impl CorsBuilder {
     /// assert_eq!(err.unwrap_err(), ConfigError::CredentialsWithAnyOrigin);
     /// ```
     pub fn build(self) -> Result<CorsLayer, ConfigError> {
-        let policy = self.compile()?;
+        let policy = self
+            .compile()
+            .map_err(|errors| ConfigError::from_list(errors).unwrap_or(ConfigError::NoOrigin))?;
         crate::trace::built(&policy);
+        crate::trace::warned(&policy);
         Ok(CorsLayer::from_policy(policy))
-    }
-
-    pub(crate) fn compile(self) -> Result<Policy, ConfigError> {
-        let origins = self.compile_origins()?;
-        let methods = self.compile_methods()?;
-        let headers = self.compile_headers()?;
-        let expose = self.compile_expose()?;
-        let max_age_seconds = match self.max_age {
-            None => None,
-            Some(age) if age.as_secs() > MAX_MAX_AGE.as_secs() => {
-                return Err(ConfigError::MaxAgeTooLong {
-                    seconds: age.as_secs(),
-                })
-            }
-            Some(age) => Some(age.as_secs()),
-        };
-        if !self.preflight_status.is_success() {
-            return Err(ConfigError::PreflightStatusNotSuccess {
-                status: self.preflight_status,
-            });
-        }
-        Ok(Policy::new(Settings {
-            origins,
-            credentials: self.credentials,
-            methods,
-            headers,
-            expose,
-            max_age_seconds,
-            private_network: self.private_network,
-            preflight_status: self.preflight_status,
-            async_origin: self.async_origin,
-            guard_websockets: self.guard_websockets,
-        }))
-    }
-
-    fn compile_origins(&self) -> Result<OriginRule, ConfigError> {
-        if self.any_origin {
-            if !self.origins.is_empty()
-                || !self.predicates.is_empty()
-                || self.async_origin.is_some()
-            {
-                return Err(ConfigError::AnyOriginWithList);
-            }
-            if self.credentials {
-                return Err(ConfigError::CredentialsWithAnyOrigin);
-            }
-            return Ok(OriginRule::Any);
-        }
-        let (mut exact, mut patterns) = (Vec::new(), Vec::new());
-        for origin in &self.origins {
-            let spec = parse_configured(origin)?;
-            if self.credentials && !self.credentials_over_http && !spec.is_trustworthy() {
-                return Err(ConfigError::InsecureOriginWithCredentials {
-                    origin: origin.clone(),
-                });
-            }
-            match spec {
-                OriginSpec::Exact { canonical, .. } => exact.push(canonical),
-                OriginSpec::Pattern(pattern) => patterns.push(pattern),
-            }
-        }
-        Ok(OriginRule::Matcher(OriginMatcher::new(
-            exact,
-            patterns,
-            self.predicates.clone(),
-        )))
-    }
-
-    fn compile_methods(&self) -> Result<Listed<Method>, ConfigError> {
-        let mut methods: Vec<Method> = Vec::with_capacity(self.methods.len());
-        for method in &self.methods {
-            let name = method.as_str();
-            if name == "*" {
-                return Err(ConfigError::WildcardName {
-                    list: "allow_methods",
-                    instead: "allow_any_method",
-                });
-            }
-            if ["CONNECT", "TRACE", "TRACK"]
-                .iter()
-                .any(|f| f.eq_ignore_ascii_case(name))
-            {
-                return Err(ConfigError::ForbiddenMethod {
-                    method: name.to_owned(),
-                });
-            }
-            if !methods.contains(method) {
-                methods.push(method.clone());
-            }
-        }
-        Ok(if self.any_method {
-            Listed::Any
-        } else {
-            Listed::List(methods)
-        })
-    }
-
-    fn compile_headers(&self) -> Result<Listed<HeaderName>, ConfigError> {
-        let mut names: Vec<HeaderName> = Vec::with_capacity(self.headers.len());
-        for name in &self.headers {
-            if name.as_str() == "*" {
-                return Err(ConfigError::WildcardName {
-                    list: "allow_headers",
-                    instead: "allow_any_header",
-                });
-            }
-            if is_forbidden_request_header(name.as_str()) {
-                return Err(ConfigError::ForbiddenRequestHeader {
-                    header: name.as_str().to_owned(),
-                });
-            }
-            if !names.contains(name) {
-                names.push(name.clone());
-            }
-        }
-        Ok(if self.any_header {
-            Listed::Any
-        } else {
-            Listed::List(names)
-        })
-    }
-
-    fn compile_expose(&self) -> Result<Listed<HeaderName>, ConfigError> {
-        let mut names: Vec<HeaderName> = Vec::with_capacity(self.expose.len());
-        for name in &self.expose {
-            if name.as_str() == "*" {
-                return Err(ConfigError::WildcardName {
-                    list: "expose_headers",
-                    instead: "expose_any_header",
-                });
-            }
-            if matches!(name.as_str(), "set-cookie" | "set-cookie2") {
-                return Err(ConfigError::ExposedSetCookie {
-                    header: name.as_str().to_owned(),
-                });
-            }
-            if !names.contains(name) {
-                names.push(name.clone());
-            }
-        }
-        Ok(if self.expose_any {
-            Listed::Any
-        } else {
-            Listed::List(names)
-        })
     }
 }
