@@ -29,6 +29,9 @@ fn request(method: Method, headers: &[(&str, &str)]) -> Request<String> {
     builder.body(String::new()).unwrap()
 }
 
+/// One table row: name, method, request headers, expected outcome.
+type Case<'a> = (&'a str, Method, &'a [(&'a str, &'a str)], Outcome);
+
 /// What the guarded layer does with a request: its status and whether the
 /// inner service was called.
 enum Outcome {
@@ -41,7 +44,7 @@ enum Outcome {
 #[tokio::test]
 async fn handshakes_from_refused_origins_are_refused_and_others_pass() {
     let upgrade = [("upgrade", "websocket"), ("connection", "Upgrade")];
-    let cases: &[(&str, Method, &[(&str, &str)], Outcome)] = &[
+    let cases: &[Case] = &[
         (
             "h1 handshake, refused origin",
             Method::GET,
