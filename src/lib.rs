@@ -88,7 +88,8 @@
 //! # Guides
 //!
 //! - [Recipes](guide::recipes): SPA with local development, multi-tenant
-//!   subdomains, public API, credentials, gRPC-Web, per-route policies.
+//!   subdomains, public API, credentials, gRPC-Web, Connect, WebSocket
+//!   routes, per-route policies.
 //! - [Where the layer goes](guide::placement) in a middleware stack.
 //! - [Testing policies](guide::testing).
 //! - [Migrating from tower-http](guide::migrating_from_tower_http), with a
