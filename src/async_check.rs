@@ -117,6 +117,10 @@ pub(crate) struct ActualCheck<B> {
     policy: Arc<Policy>,
     parked: Option<Response<B>>,
     inner_done: bool,
+    /// For a guarded WebSocket handshake: the inner future is not polled
+    /// before the verdict, and a refusal is answered with 403 made with
+    /// this body.
+    handshake: Option<fn() -> B>,
 }
 
 impl<B> ActualCheck<B> {
@@ -128,7 +132,20 @@ impl<B> ActualCheck<B> {
             policy,
             parked: None,
             inner_done: false,
+            handshake: None,
         })
+    }
+
+    /// A WebSocket handshake under the guard: its inner future waits for
+    /// the verdict, so a refused origin never runs the handler.
+    pub(crate) fn handshake(
+        started: Pending,
+        policy: Arc<Policy>,
+        make_body: fn() -> B,
+    ) -> Box<Self> {
+        let mut check = ActualCheck::new(started, policy);
+        check.handshake = Some(make_body);
+        check
     }
 
     /// Polls the check and the inner future; decorates the response when
@@ -144,6 +161,17 @@ impl<B> ActualCheck<B> {
         if self.verdict.is_none() {
             if let Poll::Ready(verdict) = self.check.as_mut().poll(cx) {
                 self.verdict = Some(verdict);
+            }
+        }
+        if let Some(make_body) = self.handshake {
+            match self.verdict {
+                None => return Poll::Pending,
+                Some(Verdict::Allowed) => {}
+                Some(verdict) => {
+                    log_refusal(RequestKind::WebSocket, verdict, &self.origin);
+                    let refused: Response<()> = rejected_preflight(HeaderMap::new());
+                    return Poll::Ready(Ok(refused.map(|()| make_body())));
+                }
             }
         }
         if !self.inner_done {

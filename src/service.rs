@@ -289,11 +289,20 @@ impl<S> Cors<S> {
                 None => {}
                 Some(Started::Pending(pending)) => {
                     let policy = Arc::clone(&self.policy);
-                    return if kind == RequestKind::Preflight {
-                        ResponseFuture::async_preflight(pending, parts, policy)
-                    } else {
-                        let future = self.inner.call(Request::from_parts(parts, body));
-                        ResponseFuture::async_actual(future, pending, policy)
+                    return match kind {
+                        RequestKind::Preflight => {
+                            ResponseFuture::async_preflight(pending, parts, policy)
+                        }
+                        RequestKind::Actual => {
+                            let future = self.inner.call(Request::from_parts(parts, body));
+                            ResponseFuture::async_actual(future, pending, policy)
+                        }
+                        RequestKind::WebSocket => {
+                            // Tower's `call` cannot wait, so the inner future is
+                            // made now and polled only once the origin is allowed.
+                            let future = self.inner.call(Request::from_parts(parts, body));
+                            ResponseFuture::async_handshake(future, pending, policy)
+                        }
                     };
                 }
                 Some(Started::Ready(verdict)) => {
@@ -326,9 +335,20 @@ impl<S> Cors<S> {
         S: Service<Request<ReqBody>, Response = Response<ResBody>>,
         ResBody: Default,
     {
-        if kind == RequestKind::Preflight {
-            let response = async_check::answer_preflight(&self.policy, &parts, verdict);
-            return ResponseFuture::ready(response.map(|()| ResBody::default()));
+        match kind {
+            RequestKind::Preflight => {
+                let response = async_check::answer_preflight(&self.policy, &parts, verdict);
+                return ResponseFuture::ready(response.map(|()| ResBody::default()));
+            }
+            // A guarded handshake from a refused origin never reaches the
+            // inner service.
+            RequestKind::WebSocket if verdict != Verdict::Allowed => {
+                if let Some(origin) = parts.headers.get(header::ORIGIN) {
+                    async_check::log_refusal(kind, verdict, origin);
+                }
+                return ResponseFuture::ready(rejected_preflight(parts.headers));
+            }
+            RequestKind::WebSocket | RequestKind::Actual => {}
         }
         let reply = match parts.headers.get(header::ORIGIN) {
             Some(origin) if verdict == Verdict::Allowed => {
@@ -336,7 +356,7 @@ impl<S> Cors<S> {
             }
             origin => {
                 if let Some(origin) = origin {
-                    async_check::log_refusal(RequestKind::Actual, verdict, origin);
+                    async_check::log_refusal(kind, verdict, origin);
                 }
                 Reply::Strip {
                     vary: self.policy.varies_by_origin(),
@@ -361,7 +381,7 @@ fn reply<B: Default>(policy: &Policy, decision: Decision<'_>) -> Reply<B> {
         Decision::Rejected(rejected) => {
             crate::trace::rejected(&rejected);
             match rejected.kind() {
-                RequestKind::Preflight => Reply::RejectPreflight,
+                RequestKind::Preflight | RequestKind::WebSocket => Reply::RejectPreflight,
                 RequestKind::Actual => Reply::Strip {
                     vary: policy.varies_by_origin(),
                 },
@@ -406,6 +426,18 @@ impl<F, B> ResponseFuture<F, B> {
             state: State::AsyncActual {
                 future,
                 check: ActualCheck::new(started, policy),
+            },
+        }
+    }
+
+    fn async_handshake(future: F, started: Pending, policy: Arc<Policy>) -> Self
+    where
+        B: Default,
+    {
+        ResponseFuture {
+            state: State::AsyncActual {
+                future,
+                check: ActualCheck::handshake(started, policy, B::default),
             },
         }
     }

@@ -46,6 +46,8 @@ macro_rules! checks {
 mod origin_checks;
 #[path = "browser/request_checks.rs"]
 mod request_checks;
+#[path = "browser/websocket_checks.rs"]
+mod websocket_checks;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -75,6 +77,7 @@ const SERVERS: &[&str] = &[
     "predicate_all",
     "grpc",
     "lookup",
+    "websocket",
     "no_cors_layer",
 ];
 
@@ -215,6 +218,16 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
             )),
         ),
         ("lookup", lookup_server(build, &a)),
+        (
+            "websocket",
+            layer(build(
+                "websocket",
+                CorsLayer::builder()
+                    .allow_origins([a.as_str()])
+                    .guard_websockets(true)
+                    .build(),
+            )),
+        ),
         // Control without any CORS layer: the handler echoes Origin into
         // Access-Control-Allow-Origin itself and sends no `Vary`.
         ("no_cors_layer", Box::new(|r: axum::Router| r)),
@@ -392,6 +405,11 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
                 "body": "AAAAAAA="
             }))
             .read(&["grpc-status", "grpc-message", "x-secret"]),
+        // WebSocket handshakes: guarded, and a control without the guard.
+        s("ws_allowed", Top, "websocket").websocket(),
+        s("ws_foreign", LookAlike, "websocket").websocket(),
+        s("ws_sandboxed", Sandboxed, "websocket").websocket(),
+        s("ws_unguarded_foreign", LookAlike, "exact").websocket(),
     ]
 }
 
@@ -448,6 +466,7 @@ fn main() -> ExitCode {
         for (name, check) in origin_checks::CHECKS
             .iter()
             .chain(request_checks::CHECKS)
+            .chain(websocket_checks::CHECKS)
             .copied()
         {
             let name = format!("{}::{name}", engine.name());

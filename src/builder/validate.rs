@@ -52,6 +52,7 @@ impl CorsBuilder {
                 )
             }),
             warnings,
+            guard_websockets: self.guard_websockets,
         }))
     }
 
