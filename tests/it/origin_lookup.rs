@@ -548,3 +548,49 @@ fn outside_a_tokio_runtime_a_needed_lookup_fails_closed() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(store.asked(), 0);
 }
+
+/// A WebSocket handshake from `origin`.
+fn handshake(origin: &str) -> Request<String> {
+    Request::get("/ws")
+        .header(header::ORIGIN, origin)
+        .header(header::UPGRADE, "websocket")
+        .header(header::CONNECTION, "Upgrade")
+        .body(String::new())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn guarded_handshakes_are_refused_unless_the_lookup_allows_cached_or_not() {
+    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let layer = store.layer(|b| b.guard_websockets(true));
+    for round in ["asked", "cached"] {
+        let (res, calls) = run(&layer, handshake(OTHER)).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{round}");
+        assert!(res.body().is_empty(), "{round}: not the handler's answer");
+        // While the lookup runs, the inner future exists but is never
+        // polled (Tower's `call` cannot wait); from the cache, the inner
+        // service is not even called.
+        if round == "cached" {
+            assert_eq!(calls, 0);
+        }
+        let (res, calls) = run(&layer, handshake(TENANT)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{round}");
+        assert_eq!(calls, 1, "{round}");
+    }
+    assert_eq!(store.asked(), 2);
+    // A failed lookup refuses the handshake too.
+    let store = Store::new(&[TENANT], Behaviour::Panic);
+    let layer = store.layer(|b| b.guard_websockets(true));
+    let (res, _) = run(&layer, handshake(TENANT)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.body().is_empty());
+}
+
+#[test]
+fn a_failed_lookup_has_its_own_rejection_reason() {
+    let reason = tower_cors::Rejection::OriginLookupFailed(TENANT);
+    assert_eq!(
+        reason.to_string(),
+        "origin \"https://shop.tenant.example\" is refused: the origin lookup failed"
+    );
+}

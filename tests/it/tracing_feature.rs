@@ -269,20 +269,17 @@ mod with_feature {
             &[],
         )
         .await;
-        let events = capture.ours();
-        assert_eq!(events.len(), 2, "{events:?}");
+        // The lookup's own event; the rejection's `debug` event is the one
+        // every refusal gets (tested above), and is left out here: other
+        // tests hit its callsite on threads without a subscriber at the
+        // same time, which makes its capture racy.
+        let events = capture.with_target("tower_cors::origin_lookup");
+        assert_eq!(events.len(), 1, "{events:?}");
         assert_eq!(events[0].level, Level::WARN);
-        assert_eq!(events[0].target, "tower_cors::origin_lookup");
         assert_eq!(events[0].field("origin"), Some("https://tenant.example"));
         assert_eq!(
             events[0].field("error"),
             Some("the origin lookup failed: connection refused")
-        );
-        assert_eq!(events[1].level, Level::DEBUG);
-        assert_eq!(events[1].field("kind"), Some("Preflight"));
-        assert_eq!(
-            events[1].field("reason"),
-            Some("origin \"https://tenant.example\" is refused: the origin lookup failed")
         );
     }
 
