@@ -9,18 +9,23 @@ use std::task::{Context, Poll};
 
 use http::header::ORIGIN;
 use http::request::Parts;
-use http::{HeaderMap, HeaderValue, Response};
+use http::{HeaderMap, HeaderValue, Method, Response, Uri};
 
 use crate::async_origin::CheckFuture;
 use crate::policy::{AllowOrigin, Policy};
 use crate::rejection::{Rejected, Rejection};
 use crate::request::{CorsRequest, RequestKind};
 use crate::response::{rejected_preflight, strip};
+use crate::trace::Head;
 
 /// A started check, for a request the static rules rejected for its origin.
 pub(crate) struct Started {
     check: CheckFuture,
     origin: HeaderValue,
+    /// What a rejection event names: the request moves on to the inner
+    /// service before the verdict is in.
+    method: Method,
+    uri: Uri,
 }
 
 /// Starts the async check if `rejected` is an origin rejection that the
@@ -35,6 +40,8 @@ pub(crate) fn start(policy: &Policy, rejected: &Rejected<'_>, parts: &Parts) -> 
     Some(Started {
         check: predicate.start(origin, parts),
         origin: origin.clone(),
+        method: parts.method.clone(),
+        uri: parts.uri.clone(),
     })
 }
 
@@ -44,6 +51,8 @@ pub(crate) struct ActualCheck<B> {
     check: CheckFuture,
     verdict: Option<bool>,
     origin: HeaderValue,
+    method: Method,
+    uri: Uri,
     policy: Arc<Policy>,
     parked: Option<Response<B>>,
     inner_done: bool,
@@ -55,6 +64,8 @@ impl<B> ActualCheck<B> {
             check: started.check,
             verdict: None,
             origin: started.origin,
+            method: started.method,
+            uri: started.uri,
             policy,
             parked: None,
             inner_done: false,
@@ -97,11 +108,23 @@ impl<B> ActualCheck<B> {
         };
         let headers = response.headers_mut();
         if allowed {
+            crate::counters::allowed(RequestKind::Actual);
             let actual = self.policy.actual_headers();
             actual.apply(self.origin.clone(), headers);
         } else {
             let origin = self.origin.to_str().unwrap_or_default();
-            crate::trace::rejection(RequestKind::Actual, Rejection::OriginNotAllowed(origin));
+            let reason = Rejection::OriginNotAllowed(origin);
+            let mut request_headers = HeaderMap::new();
+            if cfg!(feature = "tracing") {
+                request_headers.insert(ORIGIN, self.origin.clone());
+            }
+            let head = Head {
+                method: &self.method,
+                uri: &self.uri,
+                headers: &request_headers,
+            };
+            crate::trace::rejection(RequestKind::Actual, reason, head);
+            crate::counters::refused(RequestKind::Actual, reason);
             strip(headers, self.policy.varies_by_origin());
         }
         Poll::Ready(Ok(response))
@@ -155,10 +178,24 @@ impl<B> PreflightCheck<B> {
             Err(Rejection::OriginNotAllowed(origin.as_str()))
         };
         match checked {
-            Ok(allowed) => allowed.response(),
+            Ok(allowed) => {
+                crate::counters::allowed(RequestKind::Preflight);
+                allowed.response()
+            }
             Err(reason) => {
-                crate::trace::rejection(RequestKind::Preflight, reason);
-                rejected_preflight(HeaderMap::new())
+                let head = Head {
+                    method: &self.parts.method,
+                    uri: &self.parts.uri,
+                    headers: &self.parts.headers,
+                };
+                crate::trace::rejection(RequestKind::Preflight, reason, head);
+                crate::counters::refused(RequestKind::Preflight, reason);
+                // An allowed origin refused for its method or a header
+                // gets the policy's answer, as in `Policy::refused_preflight`.
+                let answer = origin_allowed.then(|| policy.refused_preflight(&self.parts.headers));
+                answer
+                    .flatten()
+                    .unwrap_or_else(|| rejected_preflight(HeaderMap::new()))
             }
         }
     }

@@ -191,6 +191,51 @@ pub mod testing {
     //! # Ok::<(), tower_cors::ConfigError>(())
     //! ```
     //!
+    //! Under [`allow_origin_async_predicate`](crate::CorsBuilder::allow_origin_async_predicate)
+    //! `decide` cannot know the answer for an origin the static rules do not
+    //! allow: it returns [`Decision::Deferred`](crate::Decision::Deferred),
+    //! never a rejection the async check might overturn. Test the async
+    //! check itself through the service (below).
+    //!
+    //! ```
+    //! use http::Request;
+    //! use tower_cors::{CorsLayer, Decision};
+    //!
+    //! let cors = CorsLayer::builder()
+    //!     .allow_origins(["https://app.example.com"])
+    //!     .allow_origin_async_predicate(|_origin, _parts| async { false })
+    //!     .build()?;
+    //! let (head, ()) = Request::get("/")
+    //!     .header("origin", "https://tenant.example")
+    //!     .body(())
+    //!     .unwrap()
+    //!     .into_parts();
+    //! assert!(matches!(cors.policy().decide(&head), Decision::Deferred(_)));
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
+    //! [`Policy::explain`](crate::Policy::explain) says the same in words,
+    //! with the nearest configured value and the fix when a request is
+    //! refused: print it in a failing test.
+    //!
+    //! ```
+    //! use http::Request;
+    //! use tower_cors::{CorsLayer, Hint};
+    //!
+    //! let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]).build()?;
+    //! let (head, ()) = Request::get("/")
+    //!     .header("origin", "https://app.example.com:8443")
+    //!     .body(())
+    //!     .unwrap()
+    //!     .into_parts();
+    //! let explanation = cors.policy().explain(&head);
+    //! assert_eq!(
+    //!     explanation.hints(),
+    //!     [Hint::OriginPort { configured: "https://app.example.com".into() }]
+    //! );
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
     //! To check the written headers and whether the inner service ran, wrap
     //! a `tower::service_fn` (or a `tower_test::mock` service, to also
     //! inspect the request it received and pick its response):

@@ -37,8 +37,6 @@ pub(crate) enum Reply<B> {
     /// Answer a rejected preflight: 403, no CORS headers. Built from the
     /// request's own header map, so it allocates nothing.
     RejectPreflight,
-    /// Call the inner service; leave its response as it is.
-    Forward,
     /// Call the inner service; merge `Vary: Origin` into its response.
     Vary,
     /// Call the inner service; write the CORS headers of an allowed request
@@ -54,7 +52,7 @@ impl<B> Reply<B> {
     /// that do not call it.
     pub(crate) fn finish(self, headers: &mut HeaderMap) {
         match self {
-            Reply::Answer(_) | Reply::RejectPreflight | Reply::Forward => {}
+            Reply::Answer(_) | Reply::RejectPreflight => {}
             Reply::Vary => {
                 let present = Existing::vary_in(headers);
                 merge_vary(headers, VARY_ORIGIN, present);

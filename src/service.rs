@@ -12,9 +12,13 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::async_check::{self, ActualCheck, PreflightCheck, Started};
+use crate::counters;
+use crate::headers::STAR;
 use crate::policy::{Decision, Policy};
+use crate::rejection::Rejected;
 use crate::request::RequestKind;
 use crate::response::{rejected_preflight, Reply};
+use crate::trace::Head;
 
 /// CORS as a Tower layer: a compiled [`Policy`] behind an `Arc`, cheap to clone.
 ///
@@ -206,7 +210,7 @@ where
         // Without predicates, decide on the request as it is: splitting and
         // rebuilding it would copy it twice.
         let decision = self.policy.decide_head(request.method(), request.headers());
-        match reply(&self.policy, decision) {
+        match reply(&self.policy, decision, Head::of(&request)) {
             Reply::Answer(response) => ResponseFuture::ready(response),
             Reply::RejectPreflight => {
                 // The preflight's own header map, emptied, holds the answer.
@@ -232,10 +236,11 @@ impl<S> Cors<S> {
     {
         let (parts, body) = request.into_parts();
         let decision = self.policy.decide(&parts);
-        if let Decision::Rejected(rejected) = &decision {
+        if let Decision::Deferred(deferred) = &decision {
             // An origin the static rules rejected may still pass the async
             // predicate (async_check.rs).
-            if let Some(started) = async_check::start(&self.policy, rejected, &parts) {
+            let rejected = deferred.if_refused();
+            if let Some(started) = async_check::start(&self.policy, &rejected, &parts) {
                 let policy = Arc::clone(&self.policy);
                 return if rejected.kind() == RequestKind::Preflight {
                     ResponseFuture::async_preflight(started, parts, policy)
@@ -245,7 +250,12 @@ impl<S> Cors<S> {
                 };
             }
         }
-        match reply(&self.policy, decision) {
+        let head = Head {
+            method: &parts.method,
+            uri: &parts.uri,
+            headers: &parts.headers,
+        };
+        match reply(&self.policy, decision, head) {
             Reply::Answer(response) => ResponseFuture::ready(response),
             Reply::RejectPreflight => ResponseFuture::ready(rejected_preflight(parts.headers)),
             finish => {
@@ -256,26 +266,50 @@ impl<S> Cors<S> {
     }
 }
 
-/// What the layer does with a decided request.
+/// What the layer does with a decided request; `head` is the request's, for
+/// the answer to a refused preflight and for diagnostics.
 // Forced with the other request-path steps: (b) 3030 -> 2974 instructions/request.
 #[inline(always)]
-fn reply<B: Default>(policy: &Policy, decision: Decision<'_>) -> Reply<B> {
+fn reply<B: Default>(policy: &Policy, decision: Decision<'_>, head: Head<'_>) -> Reply<B> {
     match decision {
-        Decision::NotCors if policy.varies_by_origin() => Reply::Vary,
-        Decision::NotCors => Reply::Forward,
+        Decision::NotCors if policy.varies_by_origin() => {
+            counters::not_cors();
+            Reply::Vary
+        }
+        // Any origin: `*` on every response, so that a cached one also
+        // serves a later `fetch()` (Fetch, "CORS protocol and HTTP caches").
+        Decision::NotCors => {
+            counters::not_cors();
+            Reply::Allow(STAR, policy.actual_headers())
+        }
         Decision::Actual(allowed) => {
+            counters::allowed(RequestKind::Actual);
             Reply::Allow(allowed.allow_origin().clone(), policy.actual_headers())
         }
-        Decision::Preflight(allowed) => Reply::Answer(allowed.response()),
-        Decision::Rejected(rejected) => {
-            crate::trace::rejected(&rejected);
-            match rejected.kind() {
-                RequestKind::Preflight => Reply::RejectPreflight,
-                RequestKind::Actual => Reply::Strip {
-                    vary: policy.varies_by_origin(),
-                },
-            }
+        Decision::Preflight(allowed) => {
+            counters::allowed(RequestKind::Preflight);
+            Reply::Answer(allowed.response())
         }
+        Decision::Rejected(rejected) => reject(policy, &rejected, head),
+        // Only if the async check could not start: the static rules stand.
+        Decision::Deferred(deferred) => reject(policy, &deferred.if_refused(), head),
+    }
+}
+
+/// What the layer does with a rejected request.
+fn reject<B: Default>(policy: &Policy, rejected: &Rejected<'_>, head: Head<'_>) -> Reply<B> {
+    crate::trace::rejected(rejected, head);
+    counters::rejected(rejected);
+    match rejected.kind() {
+        // The browser then refuses the real request itself and names the
+        // method or header the answer lacks.
+        RequestKind::Preflight if rejected.origin_allowed() => policy
+            .refused_preflight(head.headers)
+            .map_or(Reply::RejectPreflight, Reply::Answer),
+        RequestKind::Preflight => Reply::RejectPreflight,
+        // `Vary: Origin` under any-origin too: a response without CORS
+        // headers must not be served from a cache to other origins.
+        RequestKind::Actual => Reply::Strip { vary: true },
     }
 }
 

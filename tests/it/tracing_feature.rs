@@ -166,6 +166,46 @@ mod with_feature {
         );
     }
 
+    /// What a developer needs to find the request in the logs: its method,
+    /// path and origin, next to the kind and the reason.
+    #[tokio::test]
+    async fn rejection_events_name_method_path_origin_kind_and_reason() {
+        let cases = [
+            (
+                actual(Method::GET, Some("https://evil.example")),
+                ("GET", "https://evil.example", "Actual"),
+                "origin \"https://evil.example\" is not allowed",
+            ),
+            (
+                preflight(APP, "PUT", Some("x-secret")),
+                ("OPTIONS", APP, "Preflight"),
+                "request header \"x-secret\" is not allowed",
+            ),
+            (
+                preflight(APP, "DELETE", None),
+                ("OPTIONS", APP, "Preflight"),
+                "method \"DELETE\" is not allowed",
+            ),
+        ];
+        for (request, (method, origin, kind), reason) in cases {
+            let events = events_for(request).await;
+            assert_eq!(events.len(), 1, "{events:?}");
+            let event = &events[0];
+            assert_eq!(event.field("method"), Some(method));
+            assert_eq!(event.field("path"), Some("/api/items"));
+            assert_eq!(event.field("origin"), Some(origin));
+            assert_eq!(event.field("kind"), Some(kind));
+            assert_eq!(event.field("reason"), Some(reason));
+        }
+        let mut bad = actual(Method::GET, None);
+        bad.headers_mut().insert(
+            http::header::ORIGIN,
+            http::HeaderValue::from_bytes(b"https://e\x80\"").unwrap(),
+        );
+        let events = events_for(bad).await;
+        assert_eq!(events[0].field("origin"), Some(r#"https://e\x80\""#));
+    }
+
     #[tokio::test]
     async fn malformed_request_emits_one_debug_event() {
         let events = events_for(actual(Method::GET, Some("not an origin"))).await;
