@@ -240,3 +240,46 @@ fn axum_example_answers_the_readme_preflight_and_refuses_other_origins() {
     );
     assert!(list.contains("x-item-count: 1\r\n"), "{list}");
 }
+
+/// `examples/metrics.rs` (the `metrics` feature) counts each request by kind
+/// and outcome and serves the counters in Prometheus' text format.
+#[cfg(feature = "metrics")]
+#[test]
+fn metrics_example_serves_the_request_counters_on_metrics() {
+    let (_server, addr) = start("metrics");
+    let allowed = send(
+        &addr,
+        "GET /api/hello HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
+    );
+    assert!(
+        allowed.contains("access-control-allow-origin: https://app.example.com\r\n"),
+        "{allowed}"
+    );
+    let refused = send(
+        &addr,
+        "GET /api/hello HTTP/1.1\r\nOrigin: https://evil.example\r\n",
+    );
+    assert!(
+        !refused.contains("access-control-allow-origin"),
+        "{refused}"
+    );
+    send(
+        &addr,
+        "OPTIONS /api/hello HTTP/1.1\r\nOrigin: https://app.example.com\r\n\
+         Access-Control-Request-Method: DELETE\r\n",
+    );
+    send(&addr, "GET /api/hello HTTP/1.1\r\n");
+
+    let page = send(&addr, "GET /metrics HTTP/1.1\r\n");
+    assert!(page.starts_with("http/1.1 200"), "{page}");
+    for line in [
+        "tower_cors_requests_total{kind=\"actual\",outcome=\"allowed\"} 1",
+        "tower_cors_requests_total{kind=\"actual\",outcome=\"origin_not_allowed\"} 1",
+        "tower_cors_requests_total{kind=\"preflight\",outcome=\"method_not_allowed\"} 1",
+        "tower_cors_requests_total{kind=\"not_cors\",outcome=\"allowed\"} 1",
+    ] {
+        assert!(page.lines().any(|l| l == line), "no {line:?} in\n{page}");
+    }
+    // The page itself is outside the CORS layer: not counted.
+    assert!(!page.contains("outcome=\"allowed\"} 2"), "{page}");
+}

@@ -458,7 +458,10 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
                 t == *item || (t == "*" && !policy.allows_credentials())
             })
         });
-        assert!(!listed, "the answer to a refused preflight allows {item}: {headers:?}");
+        assert!(
+            !listed,
+            "the answer to a refused preflight allows {item}: {headers:?}"
+        );
     }
 
     // Access-Control-Allow-Origin: absent unless allowed; `*` or the origin byte for byte.

@@ -109,7 +109,10 @@ async fn preflight_allowed_by_the_predicate_still_checks_method_and_headers() {
     assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
     let (res, _) = run(&layer, preflight(TENANT, "PUT", Some("x-secret")), &[]).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert!(res.headers().get(header::ACCESS_CONTROL_ALLOW_HEADERS).is_none());
+    assert!(res
+        .headers()
+        .get(header::ACCESS_CONTROL_ALLOW_HEADERS)
+        .is_none());
 }
 
 #[tokio::test]

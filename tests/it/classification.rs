@@ -39,7 +39,10 @@ async fn request_without_origin_gets_star_and_no_vary_when_every_origin_gets_sta
     // A cached copy must also serve a later fetch() (Fetch, "CORS protocol
     // and HTTP caches").
     assert_eq!(values(res.headers(), "access-control-allow-origin"), ["*"]);
-    assert_eq!(values(res.headers(), "access-control-expose-headers"), ["*"]);
+    assert_eq!(
+        values(res.headers(), "access-control-expose-headers"),
+        ["*"]
+    );
     assert!(res.headers().get(header::VARY).is_none());
 }
 

@@ -205,13 +205,19 @@ mod wildcard_with_credentials {
             assert!(res.status().is_success());
             let h = res.headers();
             assert_eq!(h[header::ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
-            for name in [header::ACCESS_CONTROL_ALLOW_METHODS, header::ACCESS_CONTROL_ALLOW_HEADERS] {
+            for name in [
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+            ] {
                 assert!(!tokens(h, name.as_str()).contains(&"*".to_owned()), "{h:?}");
             }
         }
         // The regression input itself, as the fuzzer found it.
         let (res, _) = run(&layer, preflight(APP, "GET", Some("*")), &[]).await;
-        assert!(res.headers().get(header::ACCESS_CONTROL_ALLOW_HEADERS).is_none());
+        assert!(res
+            .headers()
+            .get(header::ACCESS_CONTROL_ALLOW_HEADERS)
+            .is_none());
     }
 
     #[tokio::test]
@@ -282,9 +288,15 @@ mod insecure_defaults {
         assert!(!layer.policy().allows_credentials());
         // Refused, the allowed origin learns the defaults, which lack them.
         let (res, _) = run(&layer, preflight(APP, "DELETE", None), &[]).await;
-        assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "GET, HEAD, POST");
+        assert_eq!(
+            res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS],
+            "GET, HEAD, POST"
+        );
         let (res, _) = run(&layer, preflight(APP, "POST", Some("x-custom")), &[]).await;
-        assert!(res.headers().get(header::ACCESS_CONTROL_ALLOW_HEADERS).is_none());
+        assert!(res
+            .headers()
+            .get(header::ACCESS_CONTROL_ALLOW_HEADERS)
+            .is_none());
         let (res, _) = run(&layer, preflight(APP, "POST", None), &[]).await;
         assert_eq!(res.status(), StatusCode::NO_CONTENT);
         let h = res.headers();
