@@ -13,7 +13,16 @@ mod hints;
 
 pub use hints::Hint;
 
-/// The outcome of an explained request.
+/// The outcome of an explained request: [`Policy::decide`]'s, in one word.
+///
+/// ```
+/// use http::Request;
+/// use tower_cors::{CorsLayer, Verdict};
+///
+/// let (head, ()) = Request::get("/").body(()).unwrap().into_parts();
+/// assert_eq!(CorsLayer::permissive().policy().explain(&head).verdict(), Verdict::NotCors);
+/// assert_eq!(Verdict::AsyncCheckDecides.to_string(), "the async origin check decides");
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -41,6 +50,24 @@ impl fmt::Display for Verdict {
 
 /// One check of an explained request: what was checked, and whether it
 /// passed.
+///
+/// ```
+/// use http::{header, Request};
+/// use tower_cors::CorsLayer;
+///
+/// let cors = CorsLayer::builder().allow_origins(["https://*.example.com"]).build().unwrap();
+/// let (head, ()) = Request::get("/")
+///     .header(header::ORIGIN, "https://a.example.com")
+///     .body(())
+///     .unwrap()
+///     .into_parts();
+/// let explanation = cors.policy().explain(&head);
+/// let check = &explanation.checks()[0];
+/// assert_eq!(check.subject(), "origin \"https://a.example.com\"");
+/// assert!(check.passed());
+/// assert_eq!(check.detail(), "matches a pattern");
+/// assert_eq!(check.to_string(), "origin \"https://a.example.com\": ok (matches a pattern)");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
     subject: String,

@@ -306,7 +306,12 @@ pub enum Decision<'a> {
     /// A rejected CORS request. A preflight from an allowed origin refused
     /// for its method or a header still gets the policy's answer (status,
     /// `Access-Control-Allow-Origin`, the configured method and header
-    /// lists), so that the browser itself names what is missing.
+    /// lists), so that the browser itself names what is missing. Where an
+    /// allowed answer mirrors the request (any method or any header with
+    /// credentials, where browsers read `*` literally), that answer mirrors
+    /// only what is allowed: the method unless it is `*` (no
+    /// `Access-Control-Allow-Methods` then), the header names other than
+    /// `*`. It never covers what was refused.
     Rejected(Rejected<'a>),
     /// The static origin rules do not allow the origin, and the async origin
     /// check ([`CorsBuilder::allow_origin_async_predicate`]) decides: the
