@@ -1,7 +1,7 @@
 //! The `metrics` feature: CORS request counters served for Prometheus.
 //!
 //! ```text
-//! cargo run --example metrics --features metrics
+//! cargo run -p tower-cors-examples --example metrics --features metrics
 //! curl -i http://127.0.0.1:3000/api/hello -H 'Origin: https://evil.example'
 //! curl http://127.0.0.1:3000/metrics
 //! ```

@@ -57,8 +57,15 @@
 //! with credentials unless [`CorsBuilder::allow_credentials_over_http`]
 //! (loopback hosts are always fine); CONNECT, TRACE and TRACK; forbidden
 //! request headers; `*` as a listed method or header name; `Set-Cookie` as
-//! an exposed header; max-age above 86400 s; non-2xx preflight statuses. See
-//! [`ConfigError`].
+//! an exposed header; max-age above 86400 s; non-2xx preflight statuses; a
+//! policy that allows no origin at all; the six standard methods in
+//! lowercase; several origins in one string; text that is not a method or
+//! header name. Every mistake is reported at once: see [`ConfigError`]. What
+//! it accepts but browsers treat otherwise is in [`CorsLayer::warnings`].
+//!
+//! The list-taking methods take one value or a list, typed or as text:
+//! `allow_methods(Method::PUT)`, `allow_headers(["x-api-key"])` (see
+//! [`lists`]).
 //!
 //! # Testing a policy
 //!
@@ -96,8 +103,9 @@
 //! # Features
 //!
 //! - `tracing`: one `debug` event per rejected request (target `tower_cors`;
-//!   fields `method`, `path`, `origin`, `kind`, `reason`), and an `info`
-//!   summary of each compiled policy. Without it, nothing is emitted.
+//!   fields `method`, `path`, `origin`, `kind`, `reason`), an `info`
+//!   summary of each compiled policy and a `warn` event per
+//!   [`ConfigWarning`]. Without it, nothing is emitted.
 //! - `metrics`: the counter `tower_cors_requests_total`, labelled `kind`
 //!   (`preflight`, `actual`, `not_cors`) and `outcome` (`allowed`,
 //!   `origin_not_allowed`, `method_not_allowed`, `header_not_allowed`,
@@ -121,6 +129,7 @@ mod explain;
 mod grpc_web;
 pub mod guide;
 mod headers;
+pub mod lists;
 mod names;
 mod origin_config;
 mod origin_match;
@@ -132,6 +141,7 @@ mod request;
 mod response;
 mod service;
 mod trace;
+mod warning;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]
@@ -143,3 +153,4 @@ pub use policy::{AllowedActual, AllowedPreflight, Decision, Policy};
 pub use rejection::{Deferred, Rejected, Rejection};
 pub use request::{Malformed, RequestKind, MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS};
 pub use service::{Cors, CorsLayer, ResponseFuture};
+pub use warning::ConfigWarning;
