@@ -397,7 +397,10 @@ pub mod migrating_from_tower_http {
     //!   tower-cors answers only real preflights (`OPTIONS` with `Origin` and
     //!   `Access-Control-Request-Method`): `204` (configurable with
     //!   `preflight_status`) when allowed, `403` without CORS headers when
-    //!   rejected. Other `OPTIONS` requests reach your handlers.
+    //!   the origin is refused, and the policy's own answer (which lacks the
+    //!   method or header) when an allowed origin asks for too much, so the
+    //!   browser's console names it. Other `OPTIONS` requests reach your
+    //!   handlers.
     //! - **Nothing is mirrored blindly.** Echoing any origin with
     //!   credentials (`very_permissive`, `AllowOrigin::mirror_request`) lets
     //!   every site act as the user; tower-cors has no such switch.

@@ -88,9 +88,10 @@ impl<'a> Rejected<'a> {
         }
     }
 
-    /// Whether the rejected request was a preflight (answered by the layer
-    /// with 403 and no CORS headers) or an actual request (forwarded to the
-    /// inner service, whose response gets no CORS headers).
+    /// Whether the rejected request was a preflight (answered by the layer:
+    /// 403 and no CORS headers, or the policy's own lists when an allowed
+    /// origin asked for a method or header they lack) or an actual request
+    /// (forwarded to the inner service, whose response gets no CORS headers).
     ///
     /// ```
     /// use http::{header, Request};
