@@ -17,39 +17,76 @@ use crate::request::RequestKind;
 pub(crate) const REQUESTS_TOTAL: &str = "tower_cors_requests_total";
 
 #[cfg(feature = "metrics")]
-fn record(kind: &'static str, outcome: &'static str) {
-    metrics::counter!(REQUESTS_TOTAL, "kind" => kind, "outcome" => outcome).increment(1);
+use metrics::Label;
+
+#[cfg(feature = "metrics")]
+const fn labels(kind: &'static str, outcome: &'static str) -> [Label; 2] {
+    [
+        Label::from_static_parts("kind", kind),
+        Label::from_static_parts("outcome", outcome),
+    ]
+}
+
+/// The outcomes of a CORS request, in the order of [`outcome_index`].
+#[cfg(feature = "metrics")]
+macro_rules! outcomes {
+    ($kind:literal) => {
+        [
+            labels($kind, "allowed"),
+            labels($kind, "origin_not_allowed"),
+            labels($kind, "method_not_allowed"),
+            labels($kind, "header_not_allowed"),
+            labels($kind, "malformed"),
+        ]
+    };
+}
+
+// Every label set, fixed: a key made of static parts costs no allocation
+// per request (the `counter!` macro allocates labels given as variables).
+#[cfg(feature = "metrics")]
+static NOT_CORS: [Label; 2] = labels("not_cors", "allowed");
+#[cfg(feature = "metrics")]
+static ACTUAL: [[Label; 2]; 5] = outcomes!("actual");
+#[cfg(feature = "metrics")]
+static PREFLIGHT: [[Label; 2]; 5] = outcomes!("preflight");
+
+#[cfg(feature = "metrics")]
+fn record(labels: &'static [Label]) {
+    const METADATA: metrics::Metadata<'static> =
+        metrics::Metadata::new(module_path!(), metrics::Level::INFO, Some(module_path!()));
+    let key = metrics::Key::from_static_parts(REQUESTS_TOTAL, labels);
+    metrics::with_recorder(|recorder| recorder.register_counter(&key, &METADATA)).increment(1);
 }
 
 #[cfg(feature = "metrics")]
-fn kind_label(kind: RequestKind) -> &'static str {
+fn outcomes(kind: RequestKind) -> &'static [[Label; 2]; 5] {
     match kind {
-        RequestKind::Preflight => "preflight",
-        RequestKind::Actual => "actual",
+        RequestKind::Preflight => &PREFLIGHT,
+        RequestKind::Actual => &ACTUAL,
     }
 }
 
-/// The `outcome` label of a refusal.
+/// Where a refusal's `outcome` label is in [`ACTUAL`] and [`PREFLIGHT`].
 #[cfg(feature = "metrics")]
-fn outcome_label(reason: Rejection<'_>) -> &'static str {
+fn outcome_index(reason: Rejection<'_>) -> usize {
     match reason {
-        Rejection::OriginNotAllowed(_) => "origin_not_allowed",
-        Rejection::MethodNotAllowed(_) => "method_not_allowed",
-        Rejection::HeaderNotAllowed(_) => "header_not_allowed",
-        Rejection::Malformed(_) => "malformed",
+        Rejection::OriginNotAllowed(_) => 1,
+        Rejection::MethodNotAllowed(_) => 2,
+        Rejection::HeaderNotAllowed(_) => 3,
+        Rejection::Malformed(_) => 4,
     }
 }
 
 /// A request without `Origin`, passed on.
 #[cfg(feature = "metrics")]
 pub(crate) fn not_cors() {
-    record("not_cors", "allowed");
+    record(&NOT_CORS);
 }
 
 /// An allowed CORS request.
 #[cfg(feature = "metrics")]
 pub(crate) fn allowed(kind: RequestKind) {
-    record(kind_label(kind), "allowed");
+    record(&outcomes(kind)[0]);
 }
 
 /// A rejected CORS request.
@@ -61,7 +98,7 @@ pub(crate) fn rejected(rejected: &Rejected<'_>) {
 /// A CORS request refused for `reason`.
 #[cfg(feature = "metrics")]
 pub(crate) fn refused(kind: RequestKind, reason: Rejection<'_>) {
-    record(kind_label(kind), outcome_label(reason));
+    record(&outcomes(kind)[outcome_index(reason)]);
 }
 
 /// A request without `Origin`, passed on.
