@@ -56,6 +56,10 @@ pub(crate) struct ActualCheck<B> {
     policy: Arc<Policy>,
     parked: Option<Response<B>>,
     inner_done: bool,
+    /// For a guarded WebSocket handshake: the inner future is not polled
+    /// before the verdict, and a refusal is answered with 403 made with
+    /// this body.
+    handshake: Option<fn() -> B>,
 }
 
 impl<B> ActualCheck<B> {
@@ -69,7 +73,37 @@ impl<B> ActualCheck<B> {
             policy,
             parked: None,
             inner_done: false,
+            handshake: None,
         })
+    }
+
+    /// A WebSocket handshake under the guard: its inner future waits for
+    /// the verdict, so a refused origin never runs the handler.
+    pub(crate) fn handshake(
+        started: Started,
+        policy: Arc<Policy>,
+        make_body: fn() -> B,
+    ) -> Box<Self> {
+        let mut check = ActualCheck::new(started, policy);
+        check.handshake = Some(make_body);
+        check
+    }
+
+    /// The rejection event and counter of an origin the check refused.
+    fn report_refusal(&self, kind: RequestKind) {
+        let origin = self.origin.to_str().unwrap_or_default();
+        let reason = Rejection::OriginNotAllowed(origin);
+        let mut request_headers = HeaderMap::new();
+        if cfg!(feature = "tracing") {
+            request_headers.insert(ORIGIN, self.origin.clone());
+        }
+        let head = Head {
+            method: &self.method,
+            uri: &self.uri,
+            headers: &request_headers,
+        };
+        crate::trace::rejection(kind, reason, head);
+        crate::counters::refused(kind, reason);
     }
 
     /// Polls the check and the inner future; decorates the response when
@@ -85,6 +119,17 @@ impl<B> ActualCheck<B> {
         if self.verdict.is_none() {
             if let Poll::Ready(allowed) = self.check.as_mut().poll(cx) {
                 self.verdict = Some(allowed);
+            }
+        }
+        if let Some(make_body) = self.handshake {
+            match self.verdict {
+                None => return Poll::Pending,
+                Some(false) => {
+                    self.report_refusal(RequestKind::WebSocket);
+                    let refused: Response<()> = rejected_preflight(HeaderMap::new());
+                    return Poll::Ready(Ok(refused.map(|()| make_body())));
+                }
+                Some(true) => {}
             }
         }
         if !self.inner_done {
@@ -112,19 +157,7 @@ impl<B> ActualCheck<B> {
             let actual = self.policy.actual_headers();
             actual.apply(self.origin.clone(), headers);
         } else {
-            let origin = self.origin.to_str().unwrap_or_default();
-            let reason = Rejection::OriginNotAllowed(origin);
-            let mut request_headers = HeaderMap::new();
-            if cfg!(feature = "tracing") {
-                request_headers.insert(ORIGIN, self.origin.clone());
-            }
-            let head = Head {
-                method: &self.method,
-                uri: &self.uri,
-                headers: &request_headers,
-            };
-            crate::trace::rejection(RequestKind::Actual, reason, head);
-            crate::counters::refused(RequestKind::Actual, reason);
+            self.report_refusal(RequestKind::Actual);
             strip(headers, self.policy.varies_by_origin());
         }
         Poll::Ready(Ok(response))

@@ -3,7 +3,8 @@
 //! Without the feature these compile to nothing.
 //!
 //! One counter, `tower_cors_requests_total`, labelled `kind` (`preflight`,
-//! `actual`, `not_cors`) and `outcome` (`allowed`, or the kind of refusal:
+//! `actual`, `websocket` for handshakes refused by `guard_websockets`,
+//! `not_cors`) and `outcome` (`allowed`, or the kind of refusal:
 //! `origin_not_allowed`, `method_not_allowed`, `header_not_allowed`,
 //! `malformed`). Label values are these constants only: never an origin, a
 //! method or a header name from a request, so the number of series stays
@@ -49,6 +50,8 @@ static NOT_CORS: [Label; 2] = labels("not_cors", "allowed");
 static ACTUAL: [[Label; 2]; 5] = outcomes!("actual");
 #[cfg(feature = "metrics")]
 static PREFLIGHT: [[Label; 2]; 5] = outcomes!("preflight");
+#[cfg(feature = "metrics")]
+static WEBSOCKET: [[Label; 2]; 5] = outcomes!("websocket");
 
 #[cfg(feature = "metrics")]
 fn record(labels: &'static [Label]) {
@@ -63,6 +66,7 @@ fn outcomes(kind: RequestKind) -> &'static [[Label; 2]; 5] {
     match kind {
         RequestKind::Preflight => &PREFLIGHT,
         RequestKind::Actual => &ACTUAL,
+        RequestKind::WebSocket => &WEBSOCKET,
     }
 }
 

@@ -408,6 +408,7 @@ impl Policy {
 fn kind_word(kind: RequestKind) -> &'static str {
     match kind {
         RequestKind::Actual => "actual",
+        RequestKind::WebSocket => "WebSocket handshake",
         RequestKind::Preflight => "preflight",
     }
 }

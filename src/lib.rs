@@ -94,7 +94,8 @@
 //! # Guides
 //!
 //! - [Recipes](guide::recipes): SPA with local development, multi-tenant
-//!   subdomains, public API, credentials, gRPC-Web, per-route policies.
+//!   subdomains, public API, credentials, gRPC-Web, Connect, WebSocket
+//!   routes, per-route policies.
 //! - [Where the layer goes](guide::placement) in a middleware stack.
 //! - [Testing policies](guide::testing).
 //! - [Migrating from tower-http](guide::migrating_from_tower_http), with a
@@ -107,7 +108,7 @@
 //!   summary of each compiled policy and a `warn` event per
 //!   [`ConfigWarning`]. Without it, nothing is emitted.
 //! - `metrics`: the counter `tower_cors_requests_total`, labelled `kind`
-//!   (`preflight`, `actual`, `not_cors`) and `outcome` (`allowed`,
+//!   (`preflight`, `actual`, `websocket`, `not_cors`) and `outcome` (`allowed`,
 //!   `origin_not_allowed`, `method_not_allowed`, `header_not_allowed`,
 //!   `malformed`), through the [`metrics`](https://docs.rs/metrics) facade:
 //!   install the exporter of your choice. Labels never hold request values,
@@ -123,6 +124,7 @@ mod async_origin;
 mod builder;
 #[cfg(feature = "serde")]
 mod config;
+mod connect_rpc;
 mod counters;
 mod error;
 mod explain;
@@ -142,10 +144,12 @@ mod response;
 mod service;
 mod trace;
 mod warning;
+mod websocket;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]
 pub use config::{ConfigProblem, CorsConfig, CorsConfigError};
+pub use connect_rpc::{CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
 pub use error::ConfigError;
 pub use explain::{Check, Explanation, Hint, Verdict};
 pub use grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};

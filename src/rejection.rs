@@ -90,8 +90,11 @@ impl<'a> Rejected<'a> {
 
     /// Whether the rejected request was a preflight (answered by the layer:
     /// 403 and no CORS headers, or the policy's own lists when an allowed
-    /// origin asked for a method or header they lack) or an actual request
-    /// (forwarded to the inner service, whose response gets no CORS headers).
+    /// origin asked for a method or header they lack), an actual request
+    /// (forwarded to the inner service, whose response gets no CORS
+    /// headers), or a WebSocket handshake under
+    /// [`guard_websockets`](crate::CorsBuilder::guard_websockets) (answered
+    /// with 403; the reason is the origin's).
     ///
     /// ```
     /// use http::{header, Request};
@@ -154,6 +157,7 @@ impl fmt::Display for Rejected<'_> {
         let kind = match self.kind {
             RequestKind::Actual => "CORS request",
             RequestKind::Preflight => "CORS preflight",
+            RequestKind::WebSocket => "WebSocket handshake",
         };
         write!(f, "{kind} rejected: {}", self.reason())
     }

@@ -290,11 +290,20 @@ impl<S> Cors<S> {
             let rejected = deferred.if_refused();
             if let Some(started) = async_check::start(&self.policy, &rejected, &parts) {
                 let policy = Arc::clone(&self.policy);
-                return if rejected.kind() == RequestKind::Preflight {
-                    ResponseFuture::async_preflight(started, parts, policy)
-                } else {
-                    let future = self.inner.call(Request::from_parts(parts, body));
-                    ResponseFuture::async_actual(future, started, policy)
+                return match rejected.kind() {
+                    RequestKind::Preflight => {
+                        ResponseFuture::async_preflight(started, parts, policy)
+                    }
+                    RequestKind::Actual => {
+                        let future = self.inner.call(Request::from_parts(parts, body));
+                        ResponseFuture::async_actual(future, started, policy)
+                    }
+                    RequestKind::WebSocket => {
+                        // Tower's `call` cannot wait, so the inner future is
+                        // made now and polled only once the origin is allowed.
+                        let future = self.inner.call(Request::from_parts(parts, body));
+                        ResponseFuture::async_handshake(future, started, policy)
+                    }
                 };
             }
         }
@@ -359,7 +368,7 @@ fn reject<B: Default>(policy: &Policy, rejected: &Rejected<'_>, head: Head<'_>) 
         RequestKind::Preflight if rejected.origin_allowed() => policy
             .refused_preflight(head.headers)
             .map_or(Reply::RejectPreflight, Reply::Answer),
-        RequestKind::Preflight => Reply::RejectPreflight,
+        RequestKind::Preflight | RequestKind::WebSocket => Reply::RejectPreflight,
         // `Vary: Origin` under any-origin too: a response without CORS
         // headers must not be served from a cache to other origins.
         RequestKind::Actual => Reply::Strip { vary: true },
@@ -402,6 +411,18 @@ impl<F, B> ResponseFuture<F, B> {
             state: State::AsyncActual {
                 future,
                 check: ActualCheck::new(started, policy),
+            },
+        }
+    }
+
+    fn async_handshake(future: F, started: Started, policy: Arc<Policy>) -> Self
+    where
+        B: Default,
+    {
+        ResponseFuture {
+            state: State::AsyncActual {
+                future,
+                check: ActualCheck::handshake(started, policy, B::default),
             },
         }
     }
