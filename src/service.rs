@@ -12,6 +12,8 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::async_check::{self, ActualCheck, PreflightCheck, Started};
+use crate::divergence::{Head, Trial};
+use crate::installed::{Rules, Source};
 use crate::policy::{Decision, Policy};
 use crate::request::RequestKind;
 use crate::response::{rejected_preflight, Reply};
@@ -30,7 +32,7 @@ use crate::response::{rejected_preflight, Reply};
 /// ```
 #[derive(Debug, Clone)]
 pub struct CorsLayer {
-    policy: Arc<Policy>,
+    source: Source,
 }
 
 impl CorsLayer {
@@ -46,6 +48,9 @@ impl CorsLayer {
     }
 
     /// The compiled policy, for inspection and for tests without a service.
+    /// For a [reloadable](CorsLayer::reloadable) layer, the policy it was
+    /// made from; the one in force is
+    /// [`ReloadHandle::current`](crate::ReloadHandle::current).
     ///
     /// ```
     /// use http::Request;
@@ -55,13 +60,20 @@ impl CorsLayer {
     /// assert!(matches!(CorsLayer::permissive().policy().decide(&parts), Decision::NotCors));
     /// ```
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        self.source.policy()
     }
 
     pub(crate) fn from_policy(policy: Policy) -> CorsLayer {
-        CorsLayer {
-            policy: Arc::new(policy),
-        }
+        CorsLayer::from_source(Source::Static(Arc::new(policy)))
+    }
+
+    pub(crate) fn from_source(source: Source) -> CorsLayer {
+        CorsLayer { source }
+    }
+
+    /// Where the layer's services find their policy.
+    pub(crate) fn source(&self) -> &Source {
+        &self.source
     }
 }
 
@@ -71,7 +83,7 @@ impl<S> Layer<S> for CorsLayer {
     fn layer(&self, inner: S) -> Cors<S> {
         Cors {
             inner,
-            policy: Arc::clone(&self.policy),
+            source: self.source.clone(),
         }
     }
 }
@@ -106,7 +118,7 @@ impl<S> Layer<S> for CorsLayer {
 #[derive(Debug, Clone)]
 pub struct Cors<S> {
     inner: S,
-    policy: Arc<Policy>,
+    source: Source,
 }
 
 impl<S> Cors<S> {
@@ -125,7 +137,9 @@ impl<S> Cors<S> {
         layer.layer(inner)
     }
 
-    /// The compiled policy.
+    /// The compiled policy; for a service of a
+    /// [reloadable](CorsLayer::reloadable) layer, the policy the layer was
+    /// made from.
     ///
     /// ```
     /// use tower_cors::{Cors, CorsLayer};
@@ -137,7 +151,7 @@ impl<S> Cors<S> {
     /// assert!(!cors.policy().varies_by_origin());
     /// ```
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        self.source.policy()
     }
 
     /// The inner service.
@@ -199,59 +213,121 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        if self.policy.needs_parts() {
-            return self.call_with_parts(request);
-        }
-        // Without predicates, decide on the request as it is: splitting and
-        // rebuilding it would copy it twice.
-        let decision = self.policy.decide_head(request.method(), request.headers());
-        match reply(&self.policy, decision) {
-            Reply::Answer(response) => ResponseFuture::ready(response),
-            Reply::RejectPreflight => {
-                // The preflight's own header map, emptied, holds the answer.
-                let headers = std::mem::take(request.headers_mut());
-                ResponseFuture::ready(rejected_preflight(headers))
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        // Checked once: a fixed policy is one pointer away, as before
+        // reloading existed; only the other two pay for more.
+        match &self.source {
+            Source::Static(policy) => call_under(&mut self.inner, policy, None, request),
+            Source::Trialled(rules) => call_shared(&mut self.inner, rules, request),
+            Source::Reloadable { current, .. } => {
+                // The one atomic load: this request is decided, and finished,
+                // under the rules in force now, whatever replaces them later.
+                let rules = current.load();
+                call_shared(&mut self.inner, &rules, request)
             }
-            finish => ResponseFuture::forward(self.inner.call(request), finish),
         }
     }
 }
 
-impl<S> Cors<S> {
-    /// [`Service::call`] under policies with predicates, which see the
-    /// request head as `Parts`: the rarer path, kept out of `call` so that
-    /// the common path stays small.
-    fn call_with_parts<ReqBody, ResBody>(
-        &mut self,
-        request: Request<ReqBody>,
-    ) -> ResponseFuture<S::Future, ResBody>
-    where
-        S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-        ResBody: Default,
-    {
-        let (parts, body) = request.into_parts();
-        let decision = self.policy.decide(&parts);
-        if let Decision::Rejected(rejected) = &decision {
-            // An origin the static rules rejected may still pass the async
-            // predicate (async_check.rs).
-            if let Some(started) = async_check::start(&self.policy, rejected, &parts) {
-                let policy = Arc::clone(&self.policy);
-                return if rejected.kind() == RequestKind::Preflight {
-                    ResponseFuture::async_preflight(started, parts, policy)
-                } else {
-                    let future = self.inner.call(Request::from_parts(parts, body));
-                    ResponseFuture::async_actual(future, started, policy)
-                };
-            }
+/// [`Service::call`] under rules that may have a report-only candidate:
+/// the path of trialled and reloadable layers, kept apart so that the fixed
+/// layer's stays as small as it was.
+#[inline(never)]
+fn call_shared<S, ReqBody, ResBody>(
+    inner: &mut S,
+    rules: &Rules,
+    request: Request<ReqBody>,
+) -> ResponseFuture<S::Future, ResBody>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    call_under(inner, &rules.enforced, rules.trial.as_ref(), request)
+}
+
+/// [`Service::call`] under one policy, with its candidate if on trial.
+// Forced with the other request-path steps (see `reply`).
+#[inline(always)]
+fn call_under<S, ReqBody, ResBody>(
+    inner: &mut S,
+    policy: &Arc<Policy>,
+    trial: Option<&Trial>,
+    mut request: Request<ReqBody>,
+) -> ResponseFuture<S::Future, ResBody>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    if policy.needs_parts() || trial.is_some_and(Trial::needs_parts) {
+        return call_with_parts(inner, policy, trial, request);
+    }
+    // Without predicates, decide on the request as it is: splitting and
+    // rebuilding it would copy it twice.
+    let decision = policy.decide_head(request.method(), request.headers());
+    if let Some(trial) = trial {
+        let head = Head {
+            method: request.method(),
+            uri: request.uri(),
+            headers: request.headers(),
+            parts: None,
+        };
+        trial.observe(policy, &decision, head);
+    }
+    match reply(policy, decision) {
+        Reply::Answer(response) => ResponseFuture::ready(response),
+        Reply::RejectPreflight => {
+            // The preflight's own header map, emptied, holds the answer.
+            let headers = std::mem::take(request.headers_mut());
+            ResponseFuture::ready(rejected_preflight(headers))
         }
-        match reply(&self.policy, decision) {
-            Reply::Answer(response) => ResponseFuture::ready(response),
-            Reply::RejectPreflight => ResponseFuture::ready(rejected_preflight(parts.headers)),
-            finish => {
-                let future = self.inner.call(Request::from_parts(parts, body));
-                ResponseFuture::forward(future, finish)
-            }
+        finish => ResponseFuture::forward(inner.call(request), finish),
+    }
+}
+
+/// [`Service::call`] under policies with predicates, which see the request
+/// head as `Parts`: the rarer path, kept out of `call` so that the common
+/// path stays small.
+fn call_with_parts<S, ReqBody, ResBody>(
+    inner: &mut S,
+    policy: &Arc<Policy>,
+    trial: Option<&Trial>,
+    request: Request<ReqBody>,
+) -> ResponseFuture<S::Future, ResBody>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    let (parts, body) = request.into_parts();
+    let decision = policy.decide(&parts);
+    if let Some(trial) = trial {
+        let head = Head {
+            method: &parts.method,
+            uri: &parts.uri,
+            headers: &parts.headers,
+            parts: Some(&parts),
+        };
+        trial.observe(policy, &decision, head);
+    }
+    if let Decision::Rejected(rejected) = &decision {
+        // An origin the static rules rejected may still pass the async
+        // predicate (async_check.rs). The check keeps this request's policy:
+        // a replacement meanwhile does not change how it ends.
+        if let Some(started) = async_check::start(policy, rejected, &parts) {
+            let policy = Arc::clone(policy);
+            return if rejected.kind() == RequestKind::Preflight {
+                ResponseFuture::async_preflight(started, parts, policy)
+            } else {
+                let future = inner.call(Request::from_parts(parts, body));
+                ResponseFuture::async_actual(future, started, policy)
+            };
+        }
+    }
+    match reply(policy, decision) {
+        Reply::Answer(response) => ResponseFuture::ready(response),
+        Reply::RejectPreflight => ResponseFuture::ready(rejected_preflight(parts.headers)),
+        finish => {
+            let future = inner.call(Request::from_parts(parts, body));
+            ResponseFuture::forward(future, finish)
         }
     }
 }

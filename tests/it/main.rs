@@ -20,6 +20,8 @@ mod hot_path;
 mod ordering;
 mod per_route;
 mod properties;
+mod reload;
+mod report_only;
 mod response_rules;
 mod security_doc;
 mod service;
