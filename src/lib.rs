@@ -86,11 +86,16 @@
 //! - [Testing policies](guide::testing).
 //! - [Migrating from tower-http](guide::migrating_from_tower_http), with a
 //!   table of every tower-http method.
+//! - [Changing policies in production](guide::changing_policies): reload a
+//!   policy from a file on SIGHUP, trial a tighter one (report-only), and
+//!   how soon browsers see a change.
 //!
 //! # Features
 //!
-//! - `tracing`: one `debug` event per rejected request with its reason, and an
-//!   `info` summary of each compiled policy. Without it, nothing is emitted.
+//! - `tracing`: one `debug` event per rejected request with its reason, an
+//!   `info` summary of each compiled policy, and a `warn` event (target
+//!   `tower_cors::report_only`) per request a report-only candidate decides
+//!   differently. Without it, nothing is emitted.
 //! - `serde`: `CorsConfig`, a configuration read from TOML, JSON, YAML…,
 //!   validated like the builder, with errors naming the field.
 #![forbid(unsafe_code)]
