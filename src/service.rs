@@ -232,7 +232,7 @@ where
 /// [`Service::call`] under rules that may have a report-only candidate:
 /// the path of trialled and reloadable layers, kept apart so that the fixed
 /// layer's stays as small as it was.
-#[inline(never)]
+#[inline(always)]
 fn call_shared<S, ReqBody, ResBody>(
     inner: &mut S,
     rules: &Rules,
