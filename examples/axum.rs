@@ -1,8 +1,8 @@
 //! A small JSON API behind `tower-cors`.
 //!
 //! ```text
-//! cargo run --example axum
-//! PORT=8080 ALLOWED_ORIGINS=https://app.example.com,https://*.example.com cargo run --example axum
+//! cargo run -p tower-cors-examples --example axum
+//! PORT=8080 ALLOWED_ORIGINS=https://app.example.com,https://*.example.com cargo run -p tower-cors-examples --example axum
 //! ```
 //!
 //! Allows `http://localhost:5173` (a typical dev frontend) plus every origin

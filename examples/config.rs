@@ -1,8 +1,8 @@
 //! Loading a CORS policy from a TOML file (feature `serde`).
 //!
 //! ```text
-//! cargo run --example config --features serde                      # examples/cors.toml
-//! cargo run --example config --features serde -- path/to/cors.toml
+//! cargo run -p tower-cors-examples --example config --features serde     # examples/cors.toml
+//! cargo run -p tower-cors-examples --example config --features serde -- path/to/cors.toml
 //! ```
 //!
 //! Prints the compiled policy, or the offending field and the fix, e.g.
@@ -23,7 +23,7 @@ fn main() -> ExitCode {
     let path = std::env::args_os()
         .nth(1)
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/cors.toml"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cors.toml"));
     let loaded = std::fs::read_to_string(&path)
         .map_err(Into::into)
         .and_then(|text| load(&text));

@@ -1,7 +1,7 @@
 //! A bare hyper 1 server with tower-cors composed with other Tower middleware.
 //!
 //! ```text
-//! PORT=3000 cargo run --example hyper      # PORT=0 picks a free port
+//! cargo run -p tower-cors-examples --example hyper   # PORT=0 picks a free port
 //! curl -i -X OPTIONS localhost:3000/api/me -H 'origin: https://app.example.com' \
 //!      -H 'access-control-request-method: GET' -H 'access-control-request-headers: authorization'
 //! curl -i localhost:3000/api/me -H 'origin: https://app.example.com' -H 'authorization: Bearer let-me-in'
@@ -180,6 +180,16 @@ async fn main() -> std::io::Result<()> {
         .and_then(|p| p.parse().ok())
         .unwrap_or(3000);
     let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
-    println!("listening on http://{}", listener.local_addr()?);
+    let addr = listener.local_addr()?;
+    println!("listening on http://{addr}");
+    println!("try a preflight (no credentials: it passes the auth layer), then the request:");
+    println!(
+        "  curl -i -X OPTIONS http://{addr}/api/me -H 'Origin: https://app.example.com' \
+         -H 'Access-Control-Request-Method: GET' -H 'Access-Control-Request-Headers: authorization'"
+    );
+    println!(
+        "  curl -i http://{addr}/api/me -H 'Origin: https://app.example.com' \
+         -H 'Authorization: Bearer {TOKEN}'"
+    );
     serve(listener).await
 }

@@ -1,13 +1,15 @@
 //! Different CORS policies for different parts of an axum app.
 //!
 //! ```text
-//! PORT=3000 cargo run --example per_route      # PORT=0 picks a free port
+//! cargo run -p tower-cors-examples --example per_route   # PORT=0 picks a free port
 //! curl -i localhost:3000/public/status -H 'origin: https://anyone.example'
 //! curl -i localhost:3000/account/profile -H 'origin: https://app.example.com'
 //! ```
 //!
-//! - `/public/*`: any origin, no credentials (`Access-Control-Allow-Origin: *`).
-//! - `/account/*`: only `https://app.example.com`, with credentials (cookies).
+//! - `/public/*`: any origin, no credentials (`Access-Control-Allow-Origin: *`),
+//!   unknown paths under `/public` included (their 404 carries the header too).
+//! - `/account/*`: only `https://app.example.com`, with credentials (cookies);
+//!   unknown paths there get a plain 404.
 //!
 //! Each policy wraps its own sub-router, with [`Router::layer`] on a nested
 //! router or with [`Router::route_layer`]. Both wrap every method of each
@@ -23,7 +25,7 @@ use std::net::SocketAddr;
 
 use axum::routing::get;
 use axum::{Json, Router};
-use http::{header, Method};
+use http::{header, Method, StatusCode};
 use tokio::net::TcpListener;
 use tower_cors::CorsLayer;
 
@@ -52,12 +54,17 @@ fn account_cors() -> CorsLayer {
 
 /// The app: `/public` and `/account`, each with its own policy.
 pub fn router() -> Router {
-    // A nested router with `layer`: the policy covers everything under /public.
+    // A nested router with `layer`: the policy covers everything under
+    // /public, unknown paths included. The fallback is what makes it so:
+    // without one, axum sends `/public/nope` to the outer router's fallback,
+    // outside this layer, and the 404 carries no CORS headers (a script then
+    // sees a network error instead of the 404).
     let public = Router::new()
         .route(
             "/status",
             get(|| async { Json(serde_json::json!({ "up": true })) }),
         )
+        .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(public_cors());
 
     // `route_layer`: the policy covers these routes (unknown paths get a
@@ -86,6 +93,10 @@ async fn main() -> std::io::Result<()> {
         .and_then(|p| p.parse().ok())
         .unwrap_or(3000);
     let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
-    println!("listening on http://{}", listener.local_addr()?);
+    let addr = listener.local_addr()?;
+    println!("listening on http://{addr}");
+    println!("try a public route from any origin, then the account route from the app:");
+    println!("  curl -i http://{addr}/public/status -H 'Origin: https://anyone.example'");
+    println!("  curl -i http://{addr}/account/profile -H 'Origin: {APP_ORIGIN}'");
     serve(listener).await
 }

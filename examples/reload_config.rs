@@ -1,8 +1,8 @@
 //! Reloading a CORS policy from a TOML file on SIGHUP (feature `serde`).
 //!
 //! ```text
-//! cargo run --example reload_config --features serde                 # examples/cors.toml
-//! CORS_CONFIG=/etc/myapp/cors.toml cargo run --example reload_config --features serde
+//! cargo run -p tower-cors-examples --example reload_config --features serde   # examples/cors.toml
+//! CORS_CONFIG=/etc/myapp/cors.toml cargo run -p tower-cors-examples --example reload_config --features serde
 //! # edit the file, then:
 //! kill -HUP <pid>
 //! ```
@@ -58,7 +58,7 @@ fn reload_on_sighup(path: PathBuf, handle: ReloadHandle) -> std::io::Result<()> 
 async fn main() {
     let path = std::env::var_os("CORS_CONFIG")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/cors.toml"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cors.toml"));
     // At startup there is no old policy to fall back on: a mistake stops here.
     let layer = match load(&path) {
         Ok(layer) => layer,

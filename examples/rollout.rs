@@ -1,7 +1,7 @@
 //! Rolling out a tighter CORS policy without breaking clients blind.
 //!
 //! ```text
-//! cargo run --example rollout
+//! cargo run -p tower-cors-examples --example rollout
 //! curl -i http://127.0.0.1:3000/api/items -H 'Origin: https://legacy.example.com'
 //! curl -X POST http://127.0.0.1:3000/admin/promote     # or: kill -HUP <pid>
 //! ```

@@ -1,7 +1,7 @@
 //! Testing a CORS policy three ways, from cheapest to closest to production.
 //!
 //! ```text
-//! cargo run --example testing
+//! cargo run -p tower-cors-examples --example testing
 //! ```
 //!
 //! 1. [`Policy::decide`]: a pure function of the request head. No service,

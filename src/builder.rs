@@ -13,10 +13,11 @@ use http::{HeaderName, HeaderValue, Method, StatusCode};
 use crate::async_origin::AsyncOriginCheck;
 use crate::error::ConfigError;
 use crate::grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
-use crate::origin_config::{parse_configured, OriginSpec};
-use crate::origin_match::{OriginMatcher, Predicate};
-use crate::policy::{Listed, OriginRule, Policy, Settings};
+use crate::lists::{IntoHeaderNames, IntoMethods};
+use crate::origin_match::Predicate;
 use crate::service::CorsLayer;
+
+mod validate;
 
 impl CorsLayer {
     /// Starts a configuration; see [`CorsBuilder`].
@@ -39,9 +40,10 @@ pub const MAX_MAX_AGE: Duration = Duration::from_secs(86_400);
 /// Collects a CORS configuration; [`build`](CorsBuilder::build) validates it
 /// and compiles a [`CorsLayer`].
 ///
-/// Nothing is allowed until configured: no origins, and preflights may ask for
-/// GET, HEAD and POST only with no extra headers. List-taking methods add to
-/// what earlier calls listed.
+/// Nothing is allowed until configured: no origins (and `build()` refuses a
+/// policy without any origin rule), and preflights may ask for GET, HEAD and
+/// POST only with no extra headers. List-taking methods add to what earlier
+/// calls listed.
 ///
 /// ```
 /// use std::time::Duration;
@@ -64,11 +66,13 @@ pub struct CorsBuilder {
     origins: Vec<String>,
     any_origin: bool,
     predicates: Vec<Predicate>,
-    methods: Vec<Method>,
+    /// Methods as given; text that is not a method waits for `build()`.
+    methods: Vec<Result<Method, String>>,
     any_method: bool,
-    headers: Vec<HeaderName>,
+    /// Header names as given; text that is not one waits for `build()`.
+    headers: Vec<Result<HeaderName, String>>,
     any_header: bool,
-    expose: Vec<HeaderName>,
+    expose: Vec<Result<HeaderName, String>>,
     expose_any: bool,
     credentials: bool,
     credentials_over_http: bool,
@@ -198,7 +202,11 @@ impl CorsBuilder {
     /// Allows preflights to ask for these methods. GET, HEAD and POST are
     /// always allowed, because browsers never check them against
     /// `Access-Control-Allow-Methods`; without this call the header says
-    /// `GET, HEAD, POST`. Methods compare case-sensitively, as in browsers.
+    /// `GET, HEAD, POST`. Methods compare case-sensitively, as in browsers,
+    /// so `build()` refuses the six standard ones in lowercase.
+    ///
+    /// Takes one method or a list ([`IntoMethods`]), typed or as text
+    /// (`"PATCH"`, checked by `build()`).
     ///
     /// ```
     /// use http::Method;
@@ -206,11 +214,12 @@ impl CorsBuilder {
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com"])
     ///     .allow_methods([Method::PUT, Method::DELETE])
+    ///     .allow_methods(Method::PATCH)
     ///     .build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn allow_methods<I: IntoIterator<Item = Method>>(mut self, methods: I) -> Self {
-        self.methods.extend(methods);
+    pub fn allow_methods<M>(mut self, methods: impl IntoMethods<M>) -> Self {
+        methods.push_methods(&mut self.methods);
         self
     }
 
@@ -228,17 +237,21 @@ impl CorsBuilder {
 
     /// Allows scripts to send these request headers.
     ///
+    /// Takes one name or a list ([`IntoHeaderNames`]), typed or as text
+    /// (`"x-api-key"`, any case, checked by `build()`).
+    ///
     /// ```
     /// use http::header;
     ///
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com"])
     ///     .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+    ///     .allow_headers(["x-api-key"])
     ///     .build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn allow_headers<I: IntoIterator<Item = HeaderName>>(mut self, headers: I) -> Self {
-        self.headers.extend(headers);
+    pub fn allow_headers<M>(mut self, headers: impl IntoHeaderNames<M>) -> Self {
+        headers.push_header_names(&mut self.headers);
         self
     }
 
@@ -258,17 +271,21 @@ impl CorsBuilder {
 
     /// Lets scripts read these response headers.
     ///
+    /// Takes one name or a list ([`IntoHeaderNames`]), typed or as text
+    /// (`"x-total"`, any case, checked by `build()`).
+    ///
     /// ```
     /// use http::HeaderName;
     ///
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com"])
     ///     .expose_headers([HeaderName::from_static("x-request-id")])
+    ///     .expose_headers(["x-total"])
     ///     .build()?;
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn expose_headers<I: IntoIterator<Item = HeaderName>>(mut self, headers: I) -> Self {
-        self.expose.extend(headers);
+    pub fn expose_headers<M>(mut self, headers: impl IntoHeaderNames<M>) -> Self {
+        headers.push_header_names(&mut self.expose);
         self
     }
 
@@ -485,7 +502,11 @@ impl CorsBuilder {
     }
 
     /// Validates the configuration and compiles it. Never panics; every
-    /// refusal is a [`ConfigError`] naming the value and the fix.
+    /// refusal is a [`ConfigError`] naming the value and the fix, and all
+    /// of a configuration's mistakes are reported at once
+    /// ([`ConfigError::errors`]). What is accepted but probably unintended
+    /// is in [`CorsLayer::warnings`] (and logged at `warn` with the
+    /// `tracing` feature).
     ///
     /// The compiled header values live in one buffer the policy owns and
     /// frees with it.
@@ -497,181 +518,11 @@ impl CorsBuilder {
     /// assert_eq!(err.unwrap_err(), ConfigError::CredentialsWithAnyOrigin);
     /// ```
     pub fn build(self) -> Result<CorsLayer, ConfigError> {
-        let policy = self.compile()?;
+        let policy = self
+            .compile()
+            .map_err(|errors| ConfigError::from_list(errors).unwrap_or(ConfigError::NoOrigin))?;
         crate::trace::built(&policy);
+        crate::trace::warned(&policy);
         Ok(CorsLayer::from_policy(policy))
     }
-
-    pub(crate) fn compile(self) -> Result<Policy, ConfigError> {
-        let origins = self.compile_origins()?;
-        let methods = self.compile_methods()?;
-        let headers = self.compile_headers()?;
-        let expose = self.compile_expose()?;
-        let max_age_seconds = match self.max_age {
-            None => None,
-            Some(age) if age.as_secs() > MAX_MAX_AGE.as_secs() => {
-                return Err(ConfigError::MaxAgeTooLong {
-                    seconds: age.as_secs(),
-                })
-            }
-            Some(age) => Some(age.as_secs()),
-        };
-        if !self.preflight_status.is_success() {
-            return Err(ConfigError::PreflightStatusNotSuccess {
-                status: self.preflight_status,
-            });
-        }
-        Ok(Policy::new(Settings {
-            origins,
-            credentials: self.credentials,
-            methods,
-            headers,
-            expose,
-            max_age_seconds,
-            private_network: self.private_network,
-            preflight_status: self.preflight_status,
-            async_origin: self.async_origin,
-        }))
-    }
-
-    fn compile_origins(&self) -> Result<OriginRule, ConfigError> {
-        if self.any_origin {
-            if !self.origins.is_empty()
-                || !self.predicates.is_empty()
-                || self.async_origin.is_some()
-            {
-                return Err(ConfigError::AnyOriginWithList);
-            }
-            if self.credentials {
-                return Err(ConfigError::CredentialsWithAnyOrigin);
-            }
-            return Ok(OriginRule::Any);
-        }
-        let (mut exact, mut patterns) = (Vec::new(), Vec::new());
-        for origin in &self.origins {
-            let spec = parse_configured(origin)?;
-            if self.credentials && !self.credentials_over_http && !spec.is_trustworthy() {
-                return Err(ConfigError::InsecureOriginWithCredentials {
-                    origin: origin.clone(),
-                });
-            }
-            match spec {
-                OriginSpec::Exact { canonical, .. } => exact.push(canonical),
-                OriginSpec::Pattern(pattern) => patterns.push(pattern),
-            }
-        }
-        Ok(OriginRule::Matcher(OriginMatcher::new(
-            exact,
-            patterns,
-            self.predicates.clone(),
-        )))
-    }
-
-    fn compile_methods(&self) -> Result<Listed<Method>, ConfigError> {
-        let mut methods: Vec<Method> = Vec::with_capacity(self.methods.len());
-        for method in &self.methods {
-            let name = method.as_str();
-            if name == "*" {
-                return Err(ConfigError::WildcardName {
-                    list: "allow_methods",
-                    instead: "allow_any_method",
-                });
-            }
-            if ["CONNECT", "TRACE", "TRACK"]
-                .iter()
-                .any(|f| f.eq_ignore_ascii_case(name))
-            {
-                return Err(ConfigError::ForbiddenMethod {
-                    method: name.to_owned(),
-                });
-            }
-            if !methods.contains(method) {
-                methods.push(method.clone());
-            }
-        }
-        Ok(if self.any_method {
-            Listed::Any
-        } else {
-            Listed::List(methods)
-        })
-    }
-
-    fn compile_headers(&self) -> Result<Listed<HeaderName>, ConfigError> {
-        let mut names: Vec<HeaderName> = Vec::with_capacity(self.headers.len());
-        for name in &self.headers {
-            if name.as_str() == "*" {
-                return Err(ConfigError::WildcardName {
-                    list: "allow_headers",
-                    instead: "allow_any_header",
-                });
-            }
-            if is_forbidden_request_header(name.as_str()) {
-                return Err(ConfigError::ForbiddenRequestHeader {
-                    header: name.as_str().to_owned(),
-                });
-            }
-            if !names.contains(name) {
-                names.push(name.clone());
-            }
-        }
-        Ok(if self.any_header {
-            Listed::Any
-        } else {
-            Listed::List(names)
-        })
-    }
-
-    fn compile_expose(&self) -> Result<Listed<HeaderName>, ConfigError> {
-        let mut names: Vec<HeaderName> = Vec::with_capacity(self.expose.len());
-        for name in &self.expose {
-            if name.as_str() == "*" {
-                return Err(ConfigError::WildcardName {
-                    list: "expose_headers",
-                    instead: "expose_any_header",
-                });
-            }
-            if matches!(name.as_str(), "set-cookie" | "set-cookie2") {
-                return Err(ConfigError::ExposedSetCookie {
-                    header: name.as_str().to_owned(),
-                });
-            }
-            if !names.contains(name) {
-                names.push(name.clone());
-            }
-        }
-        Ok(if self.expose_any {
-            Listed::Any
-        } else {
-            Listed::List(names)
-        })
-    }
-}
-
-/// The Fetch standard's forbidden request-header names: scripts cannot set
-/// them, so allowing them only misleads.
-fn is_forbidden_request_header(name: &str) -> bool {
-    const NAMES: [&str; 21] = [
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-    ];
-    NAMES.contains(&name) || name.starts_with("proxy-") || name.starts_with("sec-")
 }

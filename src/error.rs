@@ -5,6 +5,10 @@
 /// Each message names the offending value and says how to fix it. Values are
 /// printed with control characters escaped, so a message is safe to log.
 ///
+/// `build()` reports every mistake at once: one mistake is its own variant,
+/// several are [`ConfigError::Several`], and [`errors`](ConfigError::errors)
+/// lists them in both cases.
+///
 /// ```
 /// use tower_cors::{ConfigError, CorsLayer};
 ///
@@ -156,7 +160,7 @@ pub enum ConfigError {
     },
 
     /// A request header browsers never let scripts set (`Cookie`, `Host`, `Sec-*`, ...).
-    #[error("{header:?} is a forbidden request header that scripts cannot set; remove it from allow_headers")]
+    #[error("{}", forbidden_request_header(header, "allow_credentials(true)"))]
     ForbiddenRequestHeader {
         /// The header name as configured.
         header: String,
@@ -194,4 +198,155 @@ pub enum ConfigError {
         /// The configured status.
         status: http::StatusCode,
     },
+
+    /// A policy that allows no origin at all: no list, no predicate, no
+    /// async check, not any. Every CORS request would be refused.
+    #[error(
+        "the policy allows no origin, so it would refuse every CORS request; list origins with \
+         allow_origins([\"https://app.example.com\"]), add allow_origin_predicate(..), or call \
+         allow_any_origin() for a public API without credentials"
+    )]
+    NoOrigin,
+
+    /// A string holding several origins (`"https://a.example,https://b.example"`).
+    #[error("{}", origin_list(origin, false))]
+    OriginList {
+        /// The string as configured.
+        origin: String,
+    },
+
+    /// One of the six standard methods not in uppercase (`"delete"`):
+    /// browsers upper-case those six before sending and methods compare
+    /// case-sensitively, so it would never match.
+    #[error(
+        "{method:?} would never match what browsers send: they upper-case DELETE, GET, HEAD, \
+         OPTIONS, POST and PUT, and methods compare case-sensitively; write {uppercase:?}"
+    )]
+    LowercaseMethod {
+        /// The method as configured.
+        method: String,
+        /// The same method in uppercase.
+        uppercase: String,
+    },
+
+    /// Text given as a method that is not a method token.
+    #[error("{method:?} is not an HTTP method name; write it like \"PUT\"")]
+    InvalidMethod {
+        /// The text as configured.
+        method: String,
+    },
+
+    /// Text given as a header name that is not one.
+    #[error("{}", invalid_header_name(header, list))]
+    InvalidHeaderName {
+        /// The text as configured.
+        header: String,
+        /// The builder method it was given to: `allow_headers` or `expose_headers`.
+        list: &'static str,
+    },
+
+    /// Several mistakes, each its own variant (never `Several`), in the order
+    /// `build()` found them; displayed one per line. A configuration with a
+    /// single mistake gets that mistake's own variant instead, so
+    /// `matches!(err, ConfigError::NoOrigin)` works as expected;
+    /// [`errors`](ConfigError::errors) lists them either way.
+    #[error("{} mistakes in the CORS configuration:{}", .0.len(), one_per_line(.0))]
+    Several(Vec<ConfigError>),
+}
+
+impl ConfigError {
+    /// Every mistake this error reports: the list of
+    /// [`Several`](ConfigError::Several), or this error alone.
+    ///
+    /// ```
+    /// use tower_cors::{ConfigError, CorsLayer};
+    ///
+    /// let err = CorsLayer::builder()
+    ///     .allow_origins(["https://a.example/", "*", "https://B.example"])
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.errors().len(), 3);
+    /// assert!(matches!(err.errors()[1], ConfigError::WildcardOrigin));
+    /// for mistake in err.errors() {
+    ///     eprintln!("{mistake}");
+    /// }
+    /// ```
+    pub fn errors(&self) -> &[ConfigError] {
+        match self {
+            ConfigError::Several(errors) => errors,
+            one => std::slice::from_ref(one),
+        }
+    }
+
+    /// One error for a non-empty list: the mistake itself, or `Several`.
+    pub(crate) fn from_list(mut errors: Vec<ConfigError>) -> Option<ConfigError> {
+        match errors.len() {
+            0 => None,
+            1 => errors.pop(),
+            _ => Some(ConfigError::Several(errors)),
+        }
+    }
+}
+
+fn one_per_line(errors: &[ConfigError]) -> String {
+    errors.iter().map(|e| format!("\n- {e}")).collect()
+}
+
+/// The message for a forbidden request header; `credentials` is how the
+/// caller turns credentials on (a builder call or a configuration field).
+pub(crate) fn forbidden_request_header(header: &str, credentials: &str) -> String {
+    if matches!(header, "cookie" | "cookie2") {
+        format!(
+            "{header:?} is a forbidden request header that scripts cannot set: cookies are sent \
+             with {credentials}, not as a header; remove it from allow_headers"
+        )
+    } else {
+        format!(
+            "{header:?} is a forbidden request header that scripts cannot set; remove it from \
+             allow_headers"
+        )
+    }
+}
+
+/// The message for a string holding several origins, with the list written
+/// the caller's way (`config`: a configuration file's array).
+pub(crate) fn origin_list(origin: &str, config: bool) -> String {
+    let items: Vec<String> = split_list(origin).map(|o| format!("{o:?}")).collect();
+    let fix = if config {
+        format!("allow_origins = [{}]", items.join(", "))
+    } else {
+        format!("allow_origins([{}])", items.join(", "))
+    };
+    format!("{origin:?} looks like a list: give each origin separately, as in {fix}")
+}
+
+fn invalid_header_name(header: &str, list: &str) -> String {
+    if header.contains(',') && split_list(header).nth(1).is_some() {
+        let items: Vec<String> = split_list(header).map(|h| format!("{h:?}")).collect();
+        format!(
+            "{header:?} in {list} looks like a list: give each header name separately, as in \
+             [{}]",
+            items.join(", ")
+        )
+    } else {
+        format!(
+            "{header:?} in {list} is not a header name; header names are tokens like \
+             \"content-type\""
+        )
+    }
+}
+
+/// The items of a comma- or whitespace-separated list.
+fn split_list(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c == ',' || c.is_ascii_whitespace())
+        .filter(|item| !item.is_empty())
+}
+
+/// Whether a configured origin is several origins in one string: items
+/// separated by commas, or by whitespace when at least two items have a
+/// scheme (`"https://exa mple.com"` is one broken origin, not a list).
+pub(crate) fn is_origin_list(origin: &str) -> bool {
+    let items = split_list(origin).count();
+    items >= 2
+        && (origin.contains(',') || split_list(origin).filter(|o| o.contains("://")).count() >= 2)
 }

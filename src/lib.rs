@@ -51,8 +51,15 @@
 //! with credentials unless [`CorsBuilder::allow_credentials_over_http`]
 //! (loopback hosts are always fine); CONNECT, TRACE and TRACK; forbidden
 //! request headers; `*` as a listed method or header name; `Set-Cookie` as
-//! an exposed header; max-age above 86400 s; non-2xx preflight statuses. See
-//! [`ConfigError`].
+//! an exposed header; max-age above 86400 s; non-2xx preflight statuses; a
+//! policy that allows no origin at all; the six standard methods in
+//! lowercase; several origins in one string; text that is not a method or
+//! header name. Every mistake is reported at once: see [`ConfigError`]. What
+//! it accepts but browsers treat otherwise is in [`CorsLayer::warnings`].
+//!
+//! The list-taking methods take one value or a list, typed or as text:
+//! `allow_methods(Method::PUT)`, `allow_headers(["x-api-key"])` (see
+//! [`lists`]).
 //!
 //! # Testing a policy
 //!
@@ -93,7 +100,8 @@
 //! # Features
 //!
 //! - `tracing`: one `debug` event per rejected request with its reason, an
-//!   `info` summary of each compiled policy, and a `warn` event (target
+//!   `info` summary of each compiled policy, a `warn` event per
+//!   [`ConfigWarning`], and a `warn` event (target
 //!   `tower_cors::report_only`) per request a report-only candidate decides
 //!   differently. Without it, nothing is emitted.
 //! - `serde`: `CorsConfig`, a configuration read from TOML, JSON, YAML…,
@@ -113,6 +121,7 @@ mod grpc_web;
 pub mod guide;
 mod headers;
 mod installed;
+pub mod lists;
 mod names;
 mod origin_config;
 mod origin_match;
@@ -126,6 +135,7 @@ mod request;
 mod response;
 mod service;
 mod trace;
+mod warning;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]
@@ -138,3 +148,4 @@ pub use rejection::{Rejected, Rejection};
 pub use reload::ReloadHandle;
 pub use request::{Malformed, RequestKind, MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS};
 pub use service::{Cors, CorsLayer, ResponseFuture};
+pub use warning::ConfigWarning;

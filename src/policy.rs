@@ -15,6 +15,7 @@ use crate::request::{CorsRequest, Origin, Preflight, RequestKind};
 use crate::response::{
     ActualHeaders, Expose, HeadersFill, PreflightFill, PreflightSettings, PreflightTemplate,
 };
+use crate::warning::ConfigWarning;
 
 /// Which origins are allowed.
 // Built once and kept behind an Arc, so the size of the variants doesn't matter.
@@ -65,6 +66,8 @@ pub(crate) struct Settings {
     pub(crate) private_network: bool,
     pub(crate) preflight_status: StatusCode,
     pub(crate) async_origin: Option<AsyncOriginCheck>,
+    /// What `build()` accepted but a user should know.
+    pub(crate) warnings: Box<[ConfigWarning]>,
 }
 
 /// A compiled CORS policy: what [`CorsBuilder::build`](crate::CorsBuilder::build)
@@ -107,6 +110,8 @@ pub struct Policy {
     async_origin: Option<AsyncOriginCheck>,
     /// What every allowed preflight answer starts from.
     preflight: PreflightTemplate,
+    /// What `build()` accepted but a user should know.
+    warnings: Box<[ConfigWarning]>,
 }
 
 impl fmt::Debug for Policy {
@@ -368,6 +373,7 @@ impl Policy {
             private_network: settings.private_network,
             async_origin: settings.async_origin,
             preflight,
+            warnings: settings.warnings,
         }
     }
 
@@ -383,6 +389,7 @@ impl Policy {
             private_network: false,
             preflight_status: StatusCode::NO_CONTENT,
             async_origin: None,
+            warnings: Box::default(),
         })
     }
 
@@ -430,6 +437,12 @@ impl Policy {
     }
 
     /// The async origin predicate, if configured.
+    /// What `build()` accepted but a user should know; see
+    /// [`CorsLayer::warnings`](crate::CorsLayer::warnings).
+    pub(crate) fn warnings(&self) -> &[ConfigWarning] {
+        &self.warnings
+    }
+
     pub(crate) fn async_origin(&self) -> Option<&AsyncOriginCheck> {
         self.async_origin.as_ref()
     }

@@ -12,11 +12,13 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::async_check::{self, ActualCheck, PreflightCheck, Started};
+use crate::builder::CorsBuilder;
 use crate::divergence::{Head, Trial};
 use crate::installed::{Rules, Source};
 use crate::policy::{Decision, Policy};
 use crate::request::RequestKind;
 use crate::response::{rejected_preflight, Reply};
+use crate::warning::ConfigWarning;
 
 /// CORS as a Tower layer: a compiled [`Policy`] behind an `Arc`, cheap to clone.
 ///
@@ -61,6 +63,52 @@ impl CorsLayer {
     /// ```
     pub fn policy(&self) -> &Policy {
         self.source.policy()
+    }
+
+    /// What [`build`](CorsBuilder::build) accepted but a user should know
+    /// (a `max_age` Chromium cuts short, a setting browsers no longer read,
+    /// ...); empty for a plain policy. With the `tracing` feature `build()`
+    /// also logs each at `warn`.
+    ///
+    /// ```
+    /// use tower_cors::{ConfigWarning, CorsLayer};
+    ///
+    /// let plain = CorsLayer::builder().allow_origins(["https://app.example.com"]).build()?;
+    /// assert!(plain.warnings().is_empty());
+    ///
+    /// let pna = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_private_network(true)
+    ///     .build()?;
+    /// assert_eq!(pna.warnings(), [ConfigWarning::PrivateNetworkAccessRetired]);
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn warnings(&self) -> &[ConfigWarning] {
+        self.source.policy().warnings()
+    }
+
+    /// tower-http's constructor, kept only to point to
+    /// [`builder`](CorsLayer::builder): it returns an empty
+    /// [`CorsBuilder`], not a layer. A layer that allowed nothing would
+    /// refuse every CORS request without a word, and one that allowed
+    /// everything (what rustc suggested before this existed:
+    /// [`permissive`](CorsLayer::permissive)) would open the API to every
+    /// site; `builder()...build()?` says what is allowed and checks it.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// let cors = tower_cors::CorsLayer::new() // same as CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    #[deprecated(
+        note = "tower-cors configures with a builder: use CorsLayer::builder()...build()?, \
+                which checks the configuration; CorsLayer::permissive() allows every origin"
+    )]
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new() -> CorsBuilder {
+        CorsBuilder::new()
     }
 
     pub(crate) fn from_policy(policy: Policy) -> CorsLayer {

@@ -41,3 +41,16 @@ pub(crate) fn built(policy: &crate::Policy) {
 #[cfg(not(feature = "tracing"))]
 #[inline]
 pub(crate) fn built(_policy: &crate::Policy) {}
+
+/// Each warning of a compiled policy at `warn`, once per build.
+#[cfg(feature = "tracing")]
+pub(crate) fn warned(policy: &crate::Policy) {
+    for warning in policy.warnings() {
+        tracing::warn!(target: "tower_cors", warning = %warning, "CORS configuration warning");
+    }
+}
+
+/// Each warning of a compiled policy at `warn`, once per build.
+#[cfg(not(feature = "tracing"))]
+#[inline(always)]
+pub(crate) fn warned(_policy: &crate::Policy) {}

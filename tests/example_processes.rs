@@ -1,7 +1,7 @@
 //! Runs the example programs as processes, the way the README tells users to:
 //! servers on `PORT=0` (a free loopback port, printed on stdout), a request
-//! or two, then killed. Every wait is bounded. The binaries are built by
-//! `cargo test` (all targets).
+//! or two, then killed. Every wait is bounded. The binaries belong to the
+//! `tower-cors-examples` package: `cargo test --workspace` builds them.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -12,8 +12,24 @@ use std::time::{Duration, Instant};
 
 const BOUND: Duration = Duration::from_secs(20);
 
-/// A running example; killed and reaped on drop.
-struct Server(Child);
+/// A running example and the lines it printed after its address; killed and
+/// reaped on drop.
+struct Server(Child, mpsc::Receiver<String>);
+
+impl Server {
+    /// The first `curl` command the example printed for the user to paste.
+    fn curl_line(&self) -> String {
+        let deadline = Instant::now() + BOUND;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.1.recv_timeout(left) {
+                Ok(line) if line.trim_start().starts_with("curl ") => return line,
+                Ok(_) => {}
+                Err(_) => panic!("the example printed no curl line"),
+            }
+        }
+    }
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -45,21 +61,29 @@ fn start_with(name: &str, env: &[(&str, &str)]) -> (Server, String) {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .unwrap_or_else(|e| panic!("examples/{name}.rs is built by cargo test: {e}"));
+        .unwrap_or_else(|e| panic!("examples/{name}.rs is built by cargo test --workspace: {e}"));
     let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(addr) = line.strip_prefix("listening on http://") {
-                let _ = tx.send(addr.to_owned());
+            if tx.send(line).is_err() {
+                break;
             }
         }
     });
-    let addr = rx
-        .recv_timeout(BOUND)
-        .unwrap_or_else(|_| panic!("examples/{name}.rs did not print its address"));
-    (server, addr)
+    let deadline = Instant::now() + BOUND;
+    let addr = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                if let Some(addr) = line.strip_prefix("listening on http://") {
+                    break addr.to_owned();
+                }
+            }
+            Err(_) => panic!("examples/{name}.rs did not print its address"),
+        }
+    };
+    (Server(child, rx), addr)
 }
 
 /// Sends a raw HTTP/1.1 request (with `Connection: close`); the response, lowercased.
@@ -81,7 +105,7 @@ fn run(name: &str, args: &[&str]) -> Output {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("examples/{name}.rs is built by cargo test: {e}"));
+        .unwrap_or_else(|e| panic!("examples/{name}.rs is built by cargo test --workspace: {e}"));
     let started = Instant::now();
     while child.try_wait().unwrap().is_none() {
         if started.elapsed() > BOUND {
@@ -95,7 +119,12 @@ fn run(name: &str, args: &[&str]) -> Output {
 
 #[test]
 fn hyper_example_answers_preflights_without_credentials_and_decorates_401() {
-    let (_server, addr) = start("hyper");
+    let (server, addr) = start("hyper");
+    let curl = server.curl_line();
+    assert!(
+        curl.contains(&format!("http://{addr}/api/me")),
+        "the printed curl targets the server: {curl}"
+    );
     let preflight = send(
         &addr,
         "OPTIONS /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\n\
@@ -125,7 +154,12 @@ fn hyper_example_answers_preflights_without_credentials_and_decorates_401() {
 
 #[test]
 fn per_route_example_serves_two_policies() {
-    let (_server, addr) = start("per_route");
+    let (server, addr) = start("per_route");
+    let curl = server.curl_line();
+    assert!(
+        curl.contains(&format!("http://{addr}/public/status")),
+        "the printed curl targets the server: {curl}"
+    );
     let public = send(
         &addr,
         "GET /public/status HTTP/1.1\r\nOrigin: https://anyone.example\r\n",
@@ -198,12 +232,18 @@ fn preflight_from(addr: &str, origin: &str) -> String {
 /// origins of `$ALLOWED_ORIGINS`, and refuses others without calling a handler.
 #[test]
 fn axum_example_answers_the_readme_preflight_and_refuses_other_origins() {
-    let (_server, addr) = start_with(
+    let (server, addr) = start_with(
         "axum",
         &[(
             "ALLOWED_ORIGINS",
             "https://app.example.com, https://*.example.com",
         )],
+    );
+
+    let curl = server.curl_line();
+    assert!(
+        curl.contains(&format!("http://{addr}/api/items")),
+        "the printed curl targets the server: {curl}"
     );
 
     let allowed = preflight_from(&addr, "http://localhost:5173");

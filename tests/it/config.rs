@@ -65,12 +65,23 @@ fn every_field_is_read_from_json() {
     assert_eq!(cors.policy().preflight_status(), StatusCode::OK);
 }
 
+/// Like the empty builder, an empty configuration allows no origin: refused,
+/// in the configuration's words.
 #[test]
-fn empty_config_is_the_empty_builder() {
-    let cors = from_json("{}").unwrap();
+fn empty_config_is_refused_like_the_empty_builder() {
+    let err = json_error("{}");
+    assert_eq!(err.field(), "allow_origins");
     assert_eq!(
-        cors.policy().to_string(),
-        CorsLayer::builder().build().unwrap().policy().to_string()
+        err.problem(),
+        &ConfigProblem::Invalid(ConfigError::NoOrigin)
+    );
+    assert_eq!(
+        CorsLayer::builder().build().unwrap_err(),
+        ConfigError::NoOrigin
+    );
+    assert!(
+        err.to_string().contains("list origins in allow_origins"),
+        "{err}"
     );
 }
 
@@ -93,7 +104,9 @@ fn unknown_fields_are_refused_by_the_deserializer() {
 
 #[test]
 fn invalid_method_names_its_index() {
-    let err = json_error(r#"{ "allow_methods": ["PUT", "PATCH", "GE T"] }"#);
+    let err = json_error(
+        r#"{ "allow_origins": ["https://app.example.com"], "allow_methods": ["PUT", "PATCH", "GE T"] }"#,
+    );
     assert_eq!(err.field(), "allow_methods[2]");
     assert_eq!(
         err.to_string(),
@@ -103,7 +116,9 @@ fn invalid_method_names_its_index() {
 
 #[test]
 fn lowercase_standard_method_is_refused_with_the_uppercase_form() {
-    let err = json_error(r#"{ "allow_methods": ["PUT", "delete"] }"#);
+    let err = json_error(
+        r#"{ "allow_origins": ["https://app.example.com"], "allow_methods": ["PUT", "delete"] }"#,
+    );
     assert_eq!(err.field(), "allow_methods[1]");
     assert_eq!(
         err.problem(),
@@ -116,7 +131,9 @@ fn lowercase_standard_method_is_refused_with_the_uppercase_form() {
 
 #[test]
 fn forbidden_method_names_its_index() {
-    let err = json_error(r#"{ "allow_methods": ["PUT", "TRACE"] }"#);
+    let err = json_error(
+        r#"{ "allow_origins": ["https://app.example.com"], "allow_methods": ["PUT", "TRACE"] }"#,
+    );
     assert_eq!(err.field(), "allow_methods[1]");
     assert!(matches!(
         err.problem(),
@@ -165,21 +182,27 @@ fn plain_http_origin_with_credentials_names_the_origin() {
 
 #[test]
 fn header_errors_name_their_list_and_index() {
-    let err = json_error(r#"{ "allow_headers": ["content-type", "bad header"] }"#);
+    let err = json_error(
+        r#"{ "allow_origins": ["https://app.example.com"], "allow_headers": ["content-type", "bad header"] }"#,
+    );
     assert_eq!(err.field(), "allow_headers[1]");
     assert!(matches!(
         err.problem(),
         ConfigProblem::InvalidHeaderName { .. }
     ));
 
-    let err = json_error(r#"{ "allow_headers": ["content-type", "cookie"] }"#);
+    let err = json_error(
+        r#"{ "allow_origins": ["https://app.example.com"], "allow_headers": ["content-type", "cookie"] }"#,
+    );
     assert_eq!(err.field(), "allow_headers[1]");
     assert!(matches!(
         err.problem(),
         ConfigProblem::Invalid(ConfigError::ForbiddenRequestHeader { .. })
     ));
 
-    let err = json_error(r#"{ "expose_headers": ["x-a", "x-b", "Set-Cookie"] }"#);
+    let err = json_error(
+        r#"{ "allow_origins": ["https://app.example.com"], "expose_headers": ["x-a", "x-b", "Set-Cookie"] }"#,
+    );
     assert_eq!(err.field(), "expose_headers[2]");
     assert!(matches!(
         err.problem(),
@@ -198,9 +221,18 @@ fn scalar_field_errors_name_the_field() {
             r#"{ "allow_any_origin": true, "allow_origins": ["https://a.example"] }"#,
             "allow_any_origin",
         ),
-        (r#"{ "max_age": 86401 }"#, "max_age"),
-        (r#"{ "preflight_status": 404 }"#, "preflight_status"),
-        (r#"{ "preflight_status": 42 }"#, "preflight_status"),
+        (
+            r#"{ "allow_origins": ["https://app.example.com"], "max_age": 86401 }"#,
+            "max_age",
+        ),
+        (
+            r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 404 }"#,
+            "preflight_status",
+        ),
+        (
+            r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 42 }"#,
+            "preflight_status",
+        ),
     ];
     for (json, field) in cases {
         let err = json_error(json);
@@ -208,18 +240,68 @@ fn scalar_field_errors_name_the_field() {
         assert!(err.to_string().starts_with(&format!("{field}: ")), "{err}");
     }
     assert_eq!(
-        json_error(r#"{ "preflight_status": 42 }"#).problem(),
+        json_error(r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 42 }"#)
+            .problem(),
         &ConfigProblem::InvalidStatus { value: 42 }
     );
 }
 
+/// Someone editing a file reads field names and values, not builder calls
+/// (`max_age = 90000`, not `Duration::from_secs`); the typed builder error
+/// stays available, and no error source repeats the message in Rust words.
 #[test]
-fn config_error_exposes_the_builder_error_as_its_source() {
-    let err = json_error(r#"{ "max_age": 90000 }"#);
-    let source = std::error::Error::source(&err).unwrap();
+fn config_errors_speak_the_configuration_words() {
+    let cases = [
+        (
+            r#"{ "allow_origins": ["https://app.example.com"], "max_age": 90000 }"#,
+            "max_age: max_age = 90000 is more than the 86400 seconds",
+            "max_age = 86400",
+        ),
+        (
+            r#"{ "allow_any_origin": true, "allow_credentials": true }"#,
+            "allow_credentials: allow_credentials = true cannot be combined with allow_any_origin = true",
+            "list the trusted origins in allow_origins",
+        ),
+        (
+            r#"{ "allow_any_origin": true, "allow_origins": ["https://a.example"] }"#,
+            "allow_any_origin: allow_any_origin = true makes the allow_origins list meaningless",
+            "keep either allow_any_origin = true or the list",
+        ),
+        (
+            r#"{ "allow_origins": ["*"] }"#,
+            "allow_origins[0]: \"*\" is not an origin",
+            "set allow_any_origin = true",
+        ),
+        (
+            r#"{ "allow_origins": ["http://b.example"], "allow_credentials": true }"#,
+            "allow_origins[0]: \"http://b.example\" is plain http:// and allow_credentials = true",
+            "set allow_credentials_over_http = true",
+        ),
+        (
+            r#"{ "allow_origins": ["https://app.example.com"], "allow_headers": ["*"] }"#,
+            "allow_headers[0]: \"*\" in allow_headers is not a name",
+            "set allow_any_header = true",
+        ),
+        (
+            r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 404 }"#,
+            "preflight_status: preflight_status = 404 is not 2xx",
+            "use 204 (the default) or 200",
+        ),
+    ];
+    for (json, start, fix) in cases {
+        let err = json_error(json);
+        let message = err.to_string();
+        assert!(message.starts_with(start), "{json}: {message}");
+        assert!(message.contains(fix), "{json}: {message}");
+        for rust in ["Duration::", "()", "allow_origins([", "(true)"] {
+            assert!(!message.contains(rust), "{json}: {rust} in {message}");
+        }
+        assert!(std::error::Error::source(&err).is_none(), "{json}");
+    }
     assert_eq!(
-        source.to_string(),
-        ConfigError::MaxAgeTooLong { seconds: 90000 }.to_string()
+        json_error(r#"{ "allow_origins": ["https://app.example.com"], "max_age": 90000 }"#)
+            .problem(),
+        &ConfigProblem::Invalid(ConfigError::MaxAgeTooLong { seconds: 90000 })
     );
 }
 
@@ -234,4 +316,59 @@ fn to_builder_lets_code_add_a_predicate() {
         .build()
         .unwrap();
     assert!(cors.policy().to_string().contains("+ 1 predicate(s)"));
+}
+
+/// Every mistake of a file at once, each with its field, in the order of the
+/// fields, one per line.
+#[test]
+fn every_mistake_is_reported_at_once_with_its_field() {
+    let err =
+        json_error(r#"{ "allow_origins": ["https://a.example/app", "*", "https://B.example"] }"#);
+    let fields: Vec<&str> = err.errors().map(|(field, _)| field).collect();
+    assert_eq!(
+        fields,
+        ["allow_origins[0]", "allow_origins[1]", "allow_origins[2]"]
+    );
+
+    let err = json_error(
+        r#"{
+            "preflight_status": 42,
+            "max_age": 90000,
+            "allow_headers": ["content-type", "Cookie"],
+            "allow_methods": ["get", "TRACE", "PUT"],
+            "allow_origins": ["https://a.example,https://b.example"]
+        }"#,
+    );
+    let fields: Vec<&str> = err.errors().map(|(field, _)| field).collect();
+    assert_eq!(
+        fields,
+        [
+            "allow_origins[0]",
+            "allow_methods[0]",
+            "allow_methods[1]",
+            "allow_headers[1]",
+            "max_age",
+            "preflight_status"
+        ]
+    );
+    let message = err.to_string();
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines[0], "6 mistakes in the CORS configuration:");
+    for (line, (field, problem)) in lines[1..].iter().zip(err.errors()) {
+        assert_eq!(*line, format!("- {field}: {problem}"));
+    }
+    for words in [
+        r#"looks like a list: give each origin separately, as in allow_origins = ["https://a.example", "https://b.example"]"#,
+        r#"write "GET""#,
+        "cookies are sent with allow_credentials = true, not as a header",
+        "max_age = 90000",
+    ] {
+        assert!(message.contains(words), "{words} not in {message}");
+    }
+    // The first mistake is also field() and problem().
+    assert_eq!(err.field(), "allow_origins[0]");
+    assert!(matches!(
+        err.problem(),
+        ConfigProblem::Invalid(ConfigError::OriginList { .. })
+    ));
 }

@@ -112,6 +112,23 @@ async fn public_preflight_reaches_the_layer_on_a_get_only_route() {
     server.stop().await;
 }
 
+/// The nested router's fallback puts unknown `/public` paths inside the
+/// layer: a script can read the 404 instead of seeing a network error.
+#[tokio::test]
+async fn unknown_public_path_is_a_404_with_cors_headers() {
+    let server = Server::start(example::serve).await;
+    let res = server.send(get_from(&server, "/public/nope", OTHER)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(acao(res.headers()), Some("*"));
+
+    let res = server
+        .send(preflight_from(&server, "/public/nope", OTHER, "GET"))
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(acao(res.headers()), Some("*"));
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn unknown_account_path_is_a_plain_404() {
     let server = Server::start(example::serve).await;

@@ -130,6 +130,9 @@ fn accepted(mut spec: Spec) -> Spec {
     if matches!(spec.origins, Origins::Any) && spec.credentials {
         spec.credentials = false;
     }
+    if let Origins::List { listed, predicate } = &mut spec.origins {
+        *predicate |= listed.is_empty();
+    }
     if model_refuses(&spec) {
         spec.over_http = true;
     }
@@ -174,10 +177,10 @@ fn build(spec: &Spec) -> Result<CorsLayer, tower_cors::ConfigError> {
 /// Whether `build()` must refuse the spec: credentials with any origin, or a
 /// plain-http non-loopback origin with credentials unless allowed.
 fn model_refuses(spec: &Spec) -> bool {
-    if !spec.credentials {
-        return false;
-    }
     match &spec.origins {
+        // A policy that allows no origin at all.
+        Origins::List { listed, predicate } if listed.is_empty() && !predicate => true,
+        _ if !spec.credentials => false,
         Origins::Any => true,
         Origins::List { listed, .. } => !spec.over_http && listed.contains(&"http://plain.example"),
     }

@@ -123,6 +123,31 @@ mod with_feature {
         );
     }
 
+    /// Each warning of `build()` is one `warn` event carrying its text; a
+    /// plain policy (above) logs none.
+    #[test]
+    fn build_logs_each_warning_at_warn() {
+        let capture = Capture::default();
+        let cors = tracing::subscriber::with_default(capture.clone(), || {
+            CorsLayer::builder()
+                .allow_origins([APP])
+                .allow_credentials(true)
+                .expose_any_header()
+                .max_age(std::time::Duration::from_secs(86_400))
+                .build()
+                .unwrap()
+        });
+        let warnings: Vec<Captured> = capture
+            .ours()
+            .into_iter()
+            .filter(|e| e.level == Level::WARN)
+            .collect();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        for (event, warning) in warnings.iter().zip(cors.warnings()) {
+            assert_eq!(event.field("warning"), Some(warning.to_string().as_str()));
+        }
+    }
+
     async fn events_for(request: http::Request<String>) -> Vec<Captured> {
         let cors = layer();
         let capture = Capture::default();

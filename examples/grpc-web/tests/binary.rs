@@ -28,14 +28,30 @@ fn binary_prints_its_url_and_answers_a_grpc_web_preflight() {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(addr) = line.strip_prefix("listening on http://") {
-                let _ = tx.send(addr.to_owned());
+            if tx.send(line).is_err() {
+                break;
             }
         }
     });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(20))
-        .expect("the binary prints its address");
+    let next_line = || {
+        rx.recv_timeout(Duration::from_secs(20))
+            .expect("the binary prints its address and curl commands")
+    };
+    let addr = loop {
+        if let Some(addr) = next_line().strip_prefix("listening on http://") {
+            break addr.to_owned();
+        }
+    };
+    let curl = loop {
+        let line = next_line();
+        if line.trim_start().starts_with("curl ") {
+            break line;
+        }
+    };
+    assert!(
+        curl.contains(&format!("http://{addr}/greeter.Greeter/SayHello")),
+        "the printed curl targets the server: {curl}"
+    );
 
     let mut stream = TcpStream::connect(&addr).unwrap();
     stream

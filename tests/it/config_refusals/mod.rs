@@ -1,10 +1,16 @@
 //! DESIGN.md "Configuration refused by build()": one test per refusal, each
 //! checking the variant and that the message names the value and the fix,
 //! and that a configuration clear of every refusal builds the policy it says.
-//! Origins in one module; methods, headers and values in the other.
+//! Origins in one module; methods, headers and values in another; then
+//! empty or misspelled configurations, all-at-once reports, the forms the
+//! list-taking methods accept, and warnings.
 
+mod all_at_once;
+mod argument_forms;
+mod empty_and_misspelled;
 mod origins;
 mod values;
+mod warnings;
 
 use std::time::Duration;
 

@@ -1,0 +1,253 @@
+//! Validation: a [`CorsBuilder`]'s settings checked all at once, and compiled
+//! into a [`Policy`] when nothing is wrong; the warnings that go with it.
+
+use http::{HeaderName, Method};
+
+use super::{CorsBuilder, MAX_MAX_AGE};
+use crate::error::{is_origin_list, ConfigError};
+use crate::origin_config::{parse_configured, OriginSpec};
+use crate::origin_match::OriginMatcher;
+use crate::policy::{Listed, OriginRule, Policy, Settings};
+use crate::warning::{ConfigWarning, CHROMIUM_MAX_AGE_SECONDS};
+
+/// The methods browsers upper-case before sending; any other method is sent
+/// as written.
+const UPPERCASED_BY_BROWSERS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+
+impl CorsBuilder {
+    /// The compiled policy, or every mistake found, in the order of the
+    /// settings: origins, methods, headers, exposed headers, the rest.
+    pub(crate) fn compile(self) -> Result<Policy, Vec<ConfigError>> {
+        let mut errors = Vec::new();
+        let origins = self.compile_origins(&mut errors);
+        let methods = self.compile_methods(&mut errors);
+        let headers = self.compile_headers(&mut errors);
+        let expose = self.compile_expose(&mut errors);
+        let max_age_seconds = self.max_age.map(|age| age.as_secs());
+        if let Some(seconds) = max_age_seconds.filter(|s| *s > MAX_MAX_AGE.as_secs()) {
+            errors.push(ConfigError::MaxAgeTooLong { seconds });
+        }
+        if !self.preflight_status.is_success() {
+            errors.push(ConfigError::PreflightStatusNotSuccess {
+                status: self.preflight_status,
+            });
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let warnings = self.warnings();
+        Ok(Policy::new(Settings {
+            origins,
+            credentials: self.credentials,
+            methods,
+            headers,
+            expose,
+            max_age_seconds,
+            private_network: self.private_network,
+            preflight_status: self.preflight_status,
+            async_origin: self.async_origin,
+            warnings,
+        }))
+    }
+
+    /// What `build()` accepts but a user should know.
+    fn warnings(&self) -> Box<[ConfigWarning]> {
+        let mut warnings = Vec::new();
+        if let Some(seconds) = self.max_age.map(|age| age.as_secs()) {
+            if seconds > CHROMIUM_MAX_AGE_SECONDS {
+                warnings.push(ConfigWarning::MaxAgeAboveChromiumCap { seconds });
+            }
+        }
+        if self.private_network {
+            warnings.push(ConfigWarning::PrivateNetworkAccessRetired);
+        }
+        if self.expose_any && self.credentials {
+            warnings.push(ConfigWarning::ExposeAnyHeaderWithCredentials);
+        }
+        warnings.into_boxed_slice()
+    }
+
+    fn compile_origins(&self, errors: &mut Vec<ConfigError>) -> OriginRule {
+        let (mut exact, mut patterns) = (Vec::new(), Vec::new());
+        for origin in &self.origins {
+            if is_origin_list(origin) {
+                errors.push(ConfigError::OriginList {
+                    origin: origin.clone(),
+                });
+                continue;
+            }
+            let spec = match parse_configured(origin) {
+                Ok(spec) => spec,
+                Err(error) => {
+                    errors.push(error);
+                    continue;
+                }
+            };
+            if self.credentials && !self.credentials_over_http && !spec.is_trustworthy() {
+                errors.push(ConfigError::InsecureOriginWithCredentials {
+                    origin: origin.clone(),
+                });
+            }
+            match spec {
+                OriginSpec::Exact { canonical, .. } => exact.push(canonical),
+                OriginSpec::Pattern(pattern) => patterns.push(pattern),
+            }
+        }
+        if self.any_origin {
+            if !self.origins.is_empty()
+                || !self.predicates.is_empty()
+                || self.async_origin.is_some()
+            {
+                errors.push(ConfigError::AnyOriginWithList);
+            } else if self.credentials {
+                errors.push(ConfigError::CredentialsWithAnyOrigin);
+            }
+            return OriginRule::Any;
+        }
+        if self.origins.is_empty() && self.predicates.is_empty() && self.async_origin.is_none() {
+            errors.push(ConfigError::NoOrigin);
+        }
+        OriginRule::Matcher(OriginMatcher::new(exact, patterns, self.predicates.clone()))
+    }
+
+    fn compile_methods(&self, errors: &mut Vec<ConfigError>) -> Listed<Method> {
+        let mut methods: Vec<Method> = Vec::with_capacity(self.methods.len());
+        for method in &self.methods {
+            let method = match method {
+                Ok(method) => method,
+                Err(text) => {
+                    errors.push(ConfigError::InvalidMethod {
+                        method: text.clone(),
+                    });
+                    continue;
+                }
+            };
+            let name = method.as_str();
+            if name == "*" {
+                errors.push(ConfigError::WildcardName {
+                    list: "allow_methods",
+                    instead: "allow_any_method",
+                });
+            } else if ["CONNECT", "TRACE", "TRACK"]
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(name))
+            {
+                errors.push(ConfigError::ForbiddenMethod {
+                    method: name.to_owned(),
+                });
+            } else if let Some(upper) = UPPERCASED_BY_BROWSERS
+                .iter()
+                .find(|u| u.eq_ignore_ascii_case(name) && **u != name)
+            {
+                // Methods compare case-sensitively: "delete" never matches
+                // the "DELETE" browsers send.
+                errors.push(ConfigError::LowercaseMethod {
+                    method: name.to_owned(),
+                    uppercase: (*upper).to_owned(),
+                });
+            } else if !methods.contains(method) {
+                methods.push(method.clone());
+            }
+        }
+        if self.any_method {
+            Listed::Any
+        } else {
+            Listed::List(methods)
+        }
+    }
+
+    fn compile_headers(&self, errors: &mut Vec<ConfigError>) -> Listed<HeaderName> {
+        let mut names: Vec<HeaderName> = Vec::with_capacity(self.headers.len());
+        for name in &self.headers {
+            let name = match name {
+                Ok(name) => name,
+                Err(text) => {
+                    errors.push(ConfigError::InvalidHeaderName {
+                        header: text.clone(),
+                        list: "allow_headers",
+                    });
+                    continue;
+                }
+            };
+            if name.as_str() == "*" {
+                errors.push(ConfigError::WildcardName {
+                    list: "allow_headers",
+                    instead: "allow_any_header",
+                });
+            } else if is_forbidden_request_header(name.as_str()) {
+                errors.push(ConfigError::ForbiddenRequestHeader {
+                    header: name.as_str().to_owned(),
+                });
+            } else if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        if self.any_header {
+            Listed::Any
+        } else {
+            Listed::List(names)
+        }
+    }
+
+    fn compile_expose(&self, errors: &mut Vec<ConfigError>) -> Listed<HeaderName> {
+        let mut names: Vec<HeaderName> = Vec::with_capacity(self.expose.len());
+        for name in &self.expose {
+            let name = match name {
+                Ok(name) => name,
+                Err(text) => {
+                    errors.push(ConfigError::InvalidHeaderName {
+                        header: text.clone(),
+                        list: "expose_headers",
+                    });
+                    continue;
+                }
+            };
+            if name.as_str() == "*" {
+                errors.push(ConfigError::WildcardName {
+                    list: "expose_headers",
+                    instead: "expose_any_header",
+                });
+            } else if matches!(name.as_str(), "set-cookie" | "set-cookie2") {
+                errors.push(ConfigError::ExposedSetCookie {
+                    header: name.as_str().to_owned(),
+                });
+            } else if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        if self.expose_any {
+            Listed::Any
+        } else {
+            Listed::List(names)
+        }
+    }
+}
+
+/// The Fetch standard's forbidden request-header names: scripts cannot set
+/// them, so allowing them only misleads.
+fn is_forbidden_request_header(name: &str) -> bool {
+    const NAMES: [&str; 21] = [
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+    ];
+    NAMES.contains(&name) || name.starts_with("proxy-") || name.starts_with("sec-")
+}

@@ -1,0 +1,59 @@
+//! `build()` reports every mistake of a configuration at once.
+
+use super::*;
+
+#[test]
+fn every_mistake_is_reported_at_once() {
+    let bad = ["https://a.example/app", "*", "https://B.example"];
+    let err = refusal(origins(&bad));
+    assert!(matches!(err, ConfigError::Several(_)), "{err:?}");
+    let errors = err.errors();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(matches!(&errors[0], ConfigError::OriginWithPath { origin, .. } if origin == bad[0]));
+    assert_eq!(errors[1], ConfigError::WildcardOrigin);
+    assert!(
+        matches!(&errors[2], ConfigError::NonCanonicalOrigin { origin, .. } if origin == bad[2])
+    );
+    // One line per mistake, each naming its value.
+    let msg = err.to_string();
+    let lines: Vec<&str> = msg.lines().collect();
+    assert_eq!(lines[0], "3 mistakes in the CORS configuration:");
+    assert_eq!(lines.len(), 4, "{msg}");
+    for (line, error) in lines[1..].iter().zip(errors) {
+        assert_eq!(*line, format!("- {error}"));
+    }
+    assert!(
+        lines[1].contains("\"https://a.example/app\"")
+            && lines[3].contains("\"https://B.example\"")
+    );
+
+    // Mistakes of different settings, in the order of the settings.
+    let err = refusal(
+        origins(&["https://a.example/app"])
+            .allow_methods([Method::TRACE])
+            .allow_headers(["cookie"])
+            .max_age(Duration::from_secs(100_000))
+            .preflight_status(StatusCode::FOUND),
+    );
+    let kinds: Vec<&str> = err
+        .errors()
+        .iter()
+        .map(|e| match e {
+            ConfigError::OriginWithPath { .. } => "origin",
+            ConfigError::ForbiddenMethod { .. } => "method",
+            ConfigError::ForbiddenRequestHeader { .. } => "header",
+            ConfigError::MaxAgeTooLong { .. } => "max_age",
+            ConfigError::PreflightStatusNotSuccess { .. } => "status",
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(kinds, ["origin", "method", "header", "max_age", "status"]);
+}
+
+#[test]
+fn a_single_mistake_is_its_own_variant_and_its_own_list() {
+    let err = refusal(origins(&["null"]));
+    assert_eq!(err, ConfigError::NullOrigin);
+    assert_eq!(err.errors(), [ConfigError::NullOrigin]);
+    assert!(!err.to_string().contains('\n'));
+}

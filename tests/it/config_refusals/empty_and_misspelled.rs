@@ -1,0 +1,140 @@
+//! Configurations that allow nothing or never match: no origin at all, the
+//! six standard methods in lowercase, several origins in one string, `Cookie`
+//! as a request header, text that is not a method or header name.
+
+use super::*;
+
+#[test]
+fn a_policy_that_allows_no_origin_is_refused() {
+    let nothing = [
+        CorsLayer::builder(),
+        CorsLayer::builder().allow_credentials(true),
+        CorsLayer::builder()
+            .allow_methods([Method::PUT])
+            .allow_headers(["x-api-key"]),
+    ];
+    for builder in nothing {
+        let err = refusal(builder);
+        assert_eq!(err, ConfigError::NoOrigin);
+        let msg = err.to_string();
+        for fix in [
+            "allow_origins([",
+            "allow_origin_predicate(",
+            "allow_any_origin()",
+        ] {
+            assert!(msg.contains(fix), "{msg}");
+        }
+    }
+    // Any origin rule at all is enough: a list, a predicate, an async check.
+    assert!(CorsLayer::builder()
+        .allow_origin_predicate(|_, _| false)
+        .build()
+        .is_ok());
+    assert!(CorsLayer::builder()
+        .allow_origin_async_predicate(|_, _| async { false })
+        .build()
+        .is_ok());
+}
+
+#[test]
+fn the_six_standard_methods_in_lowercase_are_refused() {
+    for (lower, upper) in [
+        ("delete", "DELETE"),
+        ("get", "GET"),
+        ("head", "HEAD"),
+        ("options", "OPTIONS"),
+        ("post", "POST"),
+        ("Put", "PUT"),
+    ] {
+        let expected = ConfigError::LowercaseMethod {
+            method: lower.into(),
+            uppercase: upper.into(),
+        };
+        let typed = Method::from_bytes(lower.as_bytes()).unwrap();
+        assert_eq!(
+            refusal(origins(&["https://a.example"]).allow_methods(typed)),
+            expected
+        );
+        let err = refusal(origins(&["https://a.example"]).allow_methods([lower]));
+        assert_eq!(err, expected);
+        assert!(
+            err.to_string().contains(&format!("write \"{upper}\"")),
+            "{err}"
+        );
+    }
+    // Browsers send other methods as written: lowercase `patch` is a method of its own.
+    assert!(origins(&["https://a.example"])
+        .allow_methods(["patch", "PATCH"])
+        .build()
+        .is_ok());
+}
+
+#[test]
+fn a_string_holding_several_origins_is_refused_as_a_list() {
+    for list in [
+        "https://a.example,https://b.example",
+        "https://a.example, https://b.example",
+        "https://a.example https://b.example",
+    ] {
+        let err = refusal(origins(&[list]));
+        assert_eq!(
+            err,
+            ConfigError::OriginList {
+                origin: list.into()
+            }
+        );
+        let msg = err.to_string();
+        assert!(
+            msg.contains("looks like a list: give each origin separately"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(r#"allow_origins(["https://a.example", "https://b.example"])"#),
+            "{msg}"
+        );
+    }
+}
+
+#[test]
+fn cookie_as_an_allowed_header_points_to_credentials() {
+    for cookie in ["Cookie", "cookie2"] {
+        let err = refusal(origins(&["https://a.example"]).allow_headers([cookie]));
+        let msg = err.to_string();
+        assert!(
+            msg.contains("cookies are sent with allow_credentials(true), not as a header"),
+            "{msg}"
+        );
+    }
+}
+
+#[test]
+fn text_that_is_not_a_method_or_header_name_is_refused_naming_it() {
+    assert_eq!(
+        refusal(origins(&["https://a.example"]).allow_methods(["GE T"])),
+        ConfigError::InvalidMethod {
+            method: "GE T".into()
+        }
+    );
+    let err = refusal(origins(&["https://a.example"]).allow_headers(["bad header"]));
+    assert_eq!(
+        err,
+        ConfigError::InvalidHeaderName {
+            header: "bad header".into(),
+            list: "allow_headers"
+        }
+    );
+    let err = refusal(origins(&["https://a.example"]).expose_headers(["x-total, x-page"]));
+    assert!(matches!(
+        err,
+        ConfigError::InvalidHeaderName {
+            list: "expose_headers",
+            ..
+        }
+    ));
+    assert!(
+        err.to_string().contains(
+            r#"looks like a list: give each header name separately, as in ["x-total", "x-page"]"#
+        ),
+        "{err}"
+    );
+}
