@@ -281,9 +281,9 @@ fn axum_example_answers_the_readme_preflight_and_refuses_other_origins() {
     assert!(list.contains("x-item-count: 1\r\n"), "{list}");
 }
 
-/// [`start_with`], also returning every line the example prints, stdout
-/// and stderr alike, as it prints them.
-fn start_logged(name: &str, env: &[(&str, &str)]) -> (Server, String, mpsc::Receiver<String>) {
+/// [`start_with`], with the lines the example prints on stderr as well as
+/// on stdout in the server's receiver.
+fn start_logged(name: &str, env: &[(&str, &str)]) -> (Server, String) {
     let mut child = Command::new(example_binary(name))
         .env("PORT", "0")
         .envs(env.iter().copied())
@@ -292,8 +292,8 @@ fn start_logged(name: &str, env: &[(&str, &str)]) -> (Server, String, mpsc::Rece
         .spawn()
         .unwrap_or_else(|e| panic!("examples/{name}.rs is built by cargo test: {e}"));
     let (stdout, stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let server = Server(child);
     let (tx, rx) = mpsc::channel();
+    let server = Server(child, rx);
     let err_tx = tx.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -305,17 +305,17 @@ fn start_logged(name: &str, env: &[(&str, &str)]) -> (Server, String, mpsc::Rece
             let _ = err_tx.send(line);
         }
     });
-    let first = wait_for(&rx, "listening on http://");
+    let first = wait_for(&server, "listening on http://");
     let addr = first["listening on http://".len()..].to_owned();
-    (server, addr, rx)
+    (server, addr)
 }
 
-/// The next printed line containing `needle` (earlier ones are skipped).
-fn wait_for(lines: &mpsc::Receiver<String>, needle: &str) -> String {
+/// The next line `server` prints containing `needle` (earlier ones are skipped).
+fn wait_for(server: &Server, needle: &str) -> String {
     let deadline = Instant::now() + BOUND;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        match lines.recv_timeout(left) {
+        match server.1.recv_timeout(left) {
             Ok(line) if line.contains(needle) => return line,
             Ok(_) => {}
             Err(_) => panic!("no line containing {needle:?} within {BOUND:?}"),
@@ -345,14 +345,14 @@ const LEGACY: &str = "https://legacy.example.com";
 /// `examples/rollout.rs` enforces today's list, prints what the tighter
 /// candidate would refuse, and enforces the candidate once promoted.
 fn rollout_reports_then_enforces_the_candidate(promote: impl FnOnce(&Server, &str)) {
-    let (server, addr, lines) = start_logged("rollout", &[]);
+    let (server, addr) = start_logged("rollout", &[]);
     let before = get_from(&addr, LEGACY);
     assert!(before.starts_with("http/1.1 200"), "{before}");
     assert!(
         before.contains(&format!("access-control-allow-origin: {LEGACY}\r\n")),
         "{before}"
     );
-    let report = wait_for(&lines, "report-only:");
+    let report = wait_for(&server, "report-only:");
     assert!(report.contains(LEGACY), "{report}");
     assert!(
         report.contains("the enforced policy allows it, the candidate refuses it"),
@@ -360,7 +360,7 @@ fn rollout_reports_then_enforces_the_candidate(promote: impl FnOnce(&Server, &st
     );
 
     promote(&server, &addr);
-    wait_for(&lines, "promoted: origins: [https://app.example.com]");
+    wait_for(&server, "promoted: origins: [https://app.example.com]");
     let after = get_from(&addr, LEGACY);
     assert!(after.starts_with("http/1.1 200"), "{after}");
     assert!(!after.contains("access-control-allow-origin"), "{after}");
@@ -396,8 +396,7 @@ fn reload_config_example_reloads_on_sighup_and_keeps_serving_through_a_bad_file(
     let file = std::env::temp_dir().join(format!("tower-cors-reload-{}.toml", std::process::id()));
     let write = |text: &str| std::fs::write(&file, text).unwrap();
     write("allow_origins = [\"https://app.example.com\"]\n");
-    let (server, addr, lines) =
-        start_logged("reload_config", &[("CORS_CONFIG", file.to_str().unwrap())]);
+    let (server, addr) = start_logged("reload_config", &[("CORS_CONFIG", file.to_str().unwrap())]);
     let allows = |origin: &str| {
         get_from(&addr, origin).contains(&format!("access-control-allow-origin: {origin}\r\n"))
     };
@@ -406,13 +405,13 @@ fn reload_config_example_reloads_on_sighup_and_keeps_serving_through_a_bad_file(
 
     write("allow_origins = [\"https://new.example.com\"]\n");
     hang_up(&server);
-    wait_for(&lines, "reloaded: origins: [https://new.example.com]");
+    wait_for(&server, "reloaded: origins: [https://new.example.com]");
     assert!(allows("https://new.example.com"));
     assert!(!allows("https://app.example.com"));
 
     write("allow_origins = [\"https://New.example.com/\"]\n");
     hang_up(&server);
-    let refused = wait_for(&lines, "refused");
+    let refused = wait_for(&server, "refused");
     let _ = std::fs::remove_file(&file);
     assert!(refused.contains("allow_origins[0]"), "{refused}");
     assert!(refused.contains("https://new.example.com"), "{refused}");
