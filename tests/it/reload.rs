@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::{actual, preflight, run, APP};
+use crate::common::{actual, copy_request, preflight, run, APP};
 use http::{header, HeaderMap, Method, Request, Response, StatusCode};
 use tokio::sync::Notify;
 use tokio::time::timeout;
@@ -84,14 +84,6 @@ fn probes() -> Vec<(&'static str, Request<String>)> {
     ]
 }
 
-fn clone_request(request: &Request<String>) -> Request<String> {
-    let mut clone = Request::new(request.body().clone());
-    *clone.method_mut() = request.method().clone();
-    *clone.uri_mut() = request.uri().clone();
-    *clone.headers_mut() = request.headers().clone();
-    clone
-}
-
 type Ready = std::future::Ready<Result<Response<String>, Infallible>>;
 
 /// An inner service answering 200 at once.
@@ -107,9 +99,9 @@ async fn services_made_before_and_after_a_replacement_follow_it() {
         handle.replace(installed);
         let after = layer.layer(ok_inner());
         for (name, request) in probes() {
-            let want = view_under(&expected, clone_request(&request)).await;
+            let want = view_under(&expected, copy_request(&request)).await;
             for svc in [before.clone(), after.clone()] {
-                let response = svc.oneshot(clone_request(&request)).await.unwrap();
+                let response = svc.oneshot(copy_request(&request)).await.unwrap();
                 assert_eq!(
                     cors_view(response.status(), response.headers()),
                     want,
@@ -124,7 +116,7 @@ async fn services_made_before_and_after_a_replacement_follow_it() {
 async fn the_policies_of_a_and_b_answer_every_probe_differently() {
     // The other tests tell the two policies apart by these probes.
     for (name, request) in probes() {
-        let a = view_under(&policy_a(), clone_request(&request)).await;
+        let a = view_under(&policy_a(), copy_request(&request)).await;
         let b = view_under(&policy_b(), request).await;
         assert_ne!(a, b, "{name}");
     }
@@ -144,7 +136,7 @@ async fn a_request_in_flight_finishes_with_the_headers_its_policy_chose() {
     let (layer, handle) = policy_a().reloadable();
     let mut svc = layer.layer(inner);
     let request = actual(Method::GET, Some(APP));
-    let want = view_under(&policy_a(), clone_request(&request)).await;
+    let want = view_under(&policy_a(), copy_request(&request)).await;
 
     let in_flight = svc.ready().await.unwrap().call(request);
     handle.replace(policy_b());
@@ -154,7 +146,7 @@ async fn a_request_in_flight_finishes_with_the_headers_its_policy_chose() {
 
     // The next request is B's.
     let next = actual(Method::GET, Some(APP));
-    let want_b = view_under(&policy_b(), clone_request(&next)).await;
+    let want_b = view_under(&policy_b(), copy_request(&next)).await;
     gate.notify_one();
     let response = timeout(BOUND, svc.ready().await.unwrap().call(next))
         .await
@@ -249,7 +241,7 @@ async fn a_reloadable_layer_made_reloadable_again_shares_the_switch() {
     second_handle.replace(policy_b());
     assert!(!handle.current().allows_credentials());
     let request = actual(Method::GET, Some(OTHER));
-    let want = view_under(&policy_b(), clone_request(&request)).await;
+    let want = view_under(&policy_b(), copy_request(&request)).await;
     assert_eq!(view_under(&second, request).await, want);
 }
 
@@ -262,7 +254,7 @@ async fn replacing_with_a_reloadable_layer_installs_what_it_enforces_now() {
     other_handle.replace(policy_a());
     assert!(!handle.current().allows_credentials());
     let request = actual(Method::GET, Some(OTHER));
-    let want = view_under(&policy_b(), clone_request(&request)).await;
+    let want = view_under(&policy_b(), copy_request(&request)).await;
     assert_eq!(view_under(&layer, request).await, want);
 }
 
@@ -277,8 +269,8 @@ fn the_handle_is_clone_send_and_sync() {
 async fn concurrent_requests_each_get_exactly_one_policys_answer() {
     let mut expected = Vec::new();
     for (_, request) in probes() {
-        let a = view_under(&policy_a(), clone_request(&request)).await;
-        let b = view_under(&policy_b(), clone_request(&request)).await;
+        let a = view_under(&policy_a(), copy_request(&request)).await;
+        let b = view_under(&policy_b(), copy_request(&request)).await;
         expected.push((request, a, b));
     }
     let expected = Arc::new(expected);
@@ -307,7 +299,7 @@ async fn concurrent_requests_each_get_exactly_one_policys_answer() {
             for i in 0..2_000 {
                 let probe = (i + task) % expected.len();
                 let (request, a, b) = &expected[probe];
-                let response = svc.clone().oneshot(clone_request(request)).await.unwrap();
+                let response = svc.clone().oneshot(copy_request(request)).await.unwrap();
                 let got = cors_view(response.status(), response.headers());
                 match (got == *a, got == *b) {
                     (true, false) => seen[probe][0] += 1,

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::common::{actual, preflight, run, APP};
+use crate::common::{actual, copy_request, preflight, run, APP};
 use http::{header, HeaderName, Method, Request};
 use tower_cors::{CorsLayer, Divergence, Rejection, RequestKind, Verdict};
 
@@ -100,19 +100,11 @@ fn requests() -> Vec<(&'static str, Request<String>)> {
     ]
 }
 
-fn copy(request: &Request<String>) -> Request<String> {
-    let mut clone = Request::new(request.body().clone());
-    *clone.method_mut() = request.method().clone();
-    *clone.uri_mut() = request.uri().clone();
-    *clone.headers_mut() = request.headers().clone();
-    clone
-}
-
 #[tokio::test]
 async fn the_candidate_never_changes_a_response() {
     let (layer, _) = trial(today(), tighter());
     for (name, request) in requests() {
-        let (alone, alone_calls) = run(&today(), copy(&request), &[("x-inner", "1")]).await;
+        let (alone, alone_calls) = run(&today(), copy_request(&request), &[("x-inner", "1")]).await;
         let (trialled, calls) = run(&layer, request, &[("x-inner", "1")]).await;
         assert_eq!(trialled.status(), alone.status(), "{name}");
         assert_eq!(trialled.headers(), alone.headers(), "{name}");
