@@ -12,7 +12,6 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::async_check::{self, ActualCheck, PreflightCheck, Started};
-use crate::builder::CorsBuilder;
 use crate::divergence::{Head, Trial};
 use crate::installed::{Rules, Source};
 use crate::policy::{Decision, Policy};
@@ -65,7 +64,7 @@ impl CorsLayer {
         self.source.policy()
     }
 
-    /// What [`build`](CorsBuilder::build) accepted but a user should know
+    /// What [`build`](crate::CorsBuilder::build) accepted but a user should know
     /// (a `max_age` Chromium cuts short, a setting browsers no longer read,
     /// ...); empty for a plain policy. With the `tracing` feature `build()`
     /// also logs each at `warn`.
@@ -85,30 +84,6 @@ impl CorsLayer {
     /// ```
     pub fn warnings(&self) -> &[ConfigWarning] {
         self.source.policy().warnings()
-    }
-
-    /// tower-http's constructor, kept only to point to
-    /// [`builder`](CorsLayer::builder): it returns an empty
-    /// [`CorsBuilder`], not a layer. A layer that allowed nothing would
-    /// refuse every CORS request without a word, and one that allowed
-    /// everything (what rustc suggested before this existed:
-    /// [`permissive`](CorsLayer::permissive)) would open the API to every
-    /// site; `builder()...build()?` says what is allowed and checks it.
-    ///
-    /// ```
-    /// # #![allow(deprecated)]
-    /// let cors = tower_cors::CorsLayer::new() // same as CorsLayer::builder()
-    ///     .allow_origins(["https://app.example.com"])
-    ///     .build()?;
-    /// # Ok::<(), tower_cors::ConfigError>(())
-    /// ```
-    #[deprecated(
-        note = "tower-cors configures with a builder: use CorsLayer::builder()...build()?, \
-                which checks the configuration; CorsLayer::permissive() allows every origin"
-    )]
-    #[allow(clippy::new_ret_no_self)]
-    pub fn new() -> CorsBuilder {
-        CorsBuilder::new()
     }
 
     pub(crate) fn from_policy(policy: Policy) -> CorsLayer {
