@@ -47,6 +47,10 @@ pub(crate) struct ActualCheck<B> {
     policy: Arc<Policy>,
     parked: Option<Response<B>>,
     inner_done: bool,
+    /// For a guarded WebSocket handshake: the inner future is not polled
+    /// before the verdict, and a refusal is answered with 403 made with
+    /// this body.
+    handshake: Option<fn() -> B>,
 }
 
 impl<B> ActualCheck<B> {
@@ -58,7 +62,20 @@ impl<B> ActualCheck<B> {
             policy,
             parked: None,
             inner_done: false,
+            handshake: None,
         })
+    }
+
+    /// A WebSocket handshake under the guard: its inner future waits for
+    /// the verdict, so a refused origin never runs the handler.
+    pub(crate) fn handshake(
+        started: Started,
+        policy: Arc<Policy>,
+        make_body: fn() -> B,
+    ) -> Box<Self> {
+        let mut check = ActualCheck::new(started, policy);
+        check.handshake = Some(make_body);
+        check
     }
 
     /// Polls the check and the inner future; decorates the response when
@@ -74,6 +91,19 @@ impl<B> ActualCheck<B> {
         if self.verdict.is_none() {
             if let Poll::Ready(allowed) = self.check.as_mut().poll(cx) {
                 self.verdict = Some(allowed);
+            }
+        }
+        if let Some(make_body) = self.handshake {
+            match self.verdict {
+                None => return Poll::Pending,
+                Some(false) => {
+                    let origin = self.origin.to_str().unwrap_or_default();
+                    let reason = Rejection::OriginNotAllowed(origin);
+                    crate::trace::rejection(RequestKind::WebSocket, reason);
+                    let refused: Response<()> = rejected_preflight(HeaderMap::new());
+                    return Poll::Ready(Ok(refused.map(|()| make_body())));
+                }
+                Some(true) => {}
             }
         }
         if !self.inner_done {

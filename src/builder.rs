@@ -1,16 +1,16 @@
 //! [`CorsBuilder`]: collects settings, validates them and compiles a [`Policy`].
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-
-use std::future::Future;
 
 use http::header::AUTHORIZATION;
 use http::request::Parts;
 use http::{HeaderName, HeaderValue, Method, StatusCode};
 
 use crate::async_origin::AsyncOriginCheck;
+use crate::connect_rpc::{CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
 use crate::error::ConfigError;
 use crate::grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
 use crate::lists::{IntoHeaderNames, IntoMethods};
@@ -104,6 +104,7 @@ pub struct CorsBuilder {
     private_network: bool,
     preflight_status: StatusCode,
     pub(crate) async_origin: Option<AsyncOriginCheck>,
+    guard_websockets: bool,
 }
 
 impl Default for CorsBuilder {
@@ -124,6 +125,7 @@ impl Default for CorsBuilder {
             private_network: false,
             preflight_status: StatusCode::NO_CONTENT,
             async_origin: None,
+            guard_websockets: false,
         }
     }
 }
@@ -146,6 +148,7 @@ impl fmt::Debug for CorsBuilder {
             .field("private_network", &self.private_network)
             .field("preflight_status", &self.preflight_status)
             .field("async_origin", &self.async_origin.is_some())
+            .field("guard_websockets", &self.guard_websockets)
             .finish()
     }
 }
@@ -383,11 +386,18 @@ impl CorsBuilder {
     /// `Access-Control-Allow-Private-Network: true`. Off by default: it lets
     /// public sites reach this service on a private network.
     ///
+    /// What it does today: only Chromium builds that send those preflights
+    /// read the header. Chrome put them on hold in 2024 and since Chrome 142
+    /// guards local networks with Local Network Access, a permission prompt
+    /// the user answers and no server header can; Firefox and Safari never
+    /// enforced Private Network Access. So in current browsers this setting
+    /// neither grants nor blocks anything: it answers older Chromium builds
+    /// only, and changes nothing on other requests.
+    ///
     /// When off, such a preflight still gets the policy's ordinary answer,
-    /// only without that header, so browsers enforcing Private Network
-    /// Access block the request. It is not refused with 403: Chrome's
-    /// warning-only mode lets the request through when just that header is
-    /// missing, and a refusal would break it there.
+    /// only without that header, not a 403: Chrome's warning-only mode lets
+    /// the request through when just that header is missing, and a refusal
+    /// would break it there.
     ///
     /// ```
     /// let cors = tower_cors::CorsLayer::builder()
@@ -523,6 +533,63 @@ impl CorsBuilder {
     /// ```
     pub fn grpc_web_with_authorization(self) -> Self {
         self.grpc_web().allow_headers([AUTHORIZATION])
+    }
+
+    /// Adds what Connect and gRPC-Web calls need: [`CONNECT_METHODS`],
+    /// [`CONNECT_REQUEST_HEADERS`], [`CONNECT_EXPOSED_HEADERS`]. Origins,
+    /// credentials, `authorization` and custom headers stay yours to add;
+    /// expose custom trailers as `trailer-<name>`.
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .connect_rpc()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// assert!(cors.policy().to_string().contains("methods: GET, POST;"));
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn connect_rpc(self) -> Self {
+        self.allow_methods(CONNECT_METHODS)
+            .allow_headers(CONNECT_REQUEST_HEADERS)
+            .expose_headers(CONNECT_EXPOSED_HEADERS)
+    }
+
+    /// Also refuses WebSocket handshakes whose `Origin` the policy does not
+    /// allow: 403 with no CORS headers, the inner service not called, the
+    /// request decided as [`Rejected`](crate::Rejected) with kind
+    /// [`RequestKind::WebSocket`](crate::RequestKind::WebSocket) and the
+    /// origin's own reason. Off by default.
+    ///
+    /// Browsers send `Origin` on handshakes but apply no CORS check to them,
+    /// so without this any site can open a socket with the user's cookies
+    /// (cross-site WebSocket hijacking). A handshake is an HTTP/1.1 `GET`
+    /// whose `Upgrade` lists `websocket` (any case, anywhere in the list), or
+    /// any `CONNECT`: HTTP/2's extended CONNECT (RFC 8441) names its protocol
+    /// in `:protocol`, which is not an `http` header, and scripts cannot send
+    /// `CONNECT` otherwise (Fetch forbids it).
+    ///
+    /// Handshakes are judged by the same origin rules as every request:
+    /// exact origins, patterns, predicates and the async predicate, under
+    /// which the inner service's future is created but polled only once the
+    /// origin is allowed, and dropped unpolled if it is not. Handshakes
+    /// without `Origin` (non-browser clients) pass; under
+    /// [`allow_any_origin`](Self::allow_any_origin) every handshake passes.
+    /// Other requests are decided as without it, and cost the same.
+    ///
+    /// ```
+    /// use tower_cors::{CorsLayer, Decision, RequestKind};
+    ///
+    /// let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]);
+    /// let cors = cors.guard_websockets(true).build()?;
+    /// let handshake = http::Request::get("/ws").header("origin", "https://evil.example");
+    /// let (parts, ()) = handshake.header("upgrade", "websocket").body(())?.into_parts();
+    /// let Decision::Rejected(rejected) = cors.policy().decide(&parts) else { panic!() };
+    /// assert_eq!(rejected.kind(), RequestKind::WebSocket);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn guard_websockets(mut self, on: bool) -> Self {
+        self.guard_websockets = on;
+        self
     }
 
     /// Validates the configuration and compiles it. Never panics; every

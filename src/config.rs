@@ -80,6 +80,10 @@ pub struct CorsConfig {
     pub preflight_status: Option<u16>,
     /// The gRPC-Web preset: see [`CorsBuilder::grpc_web`].
     pub grpc_web: bool,
+    /// The Connect preset: see [`CorsBuilder::connect_rpc`].
+    pub connect_rpc: bool,
+    /// See [`CorsBuilder::guard_websockets`].
+    pub guard_websockets: bool,
 }
 
 impl CorsConfig {
@@ -139,6 +143,9 @@ impl CorsConfig {
         if self.grpc_web {
             builder = builder.grpc_web();
         }
+        if self.connect_rpc {
+            builder = builder.connect_rpc();
+        }
         let methods: Vec<Method> = self.methods(&mut problems).map(|(_, m)| m).collect();
         let headers = header_names("allow_headers", &self.allow_headers, &mut problems);
         let expose = header_names("expose_headers", &self.expose_headers, &mut problems);
@@ -149,7 +156,8 @@ impl CorsConfig {
             .expose_headers(expose.into_iter().map(|(_, h)| h))
             .allow_credentials(self.allow_credentials)
             .allow_credentials_over_http(self.allow_credentials_over_http)
-            .allow_private_network(self.allow_private_network);
+            .allow_private_network(self.allow_private_network)
+            .guard_websockets(self.guard_websockets);
         if self.allow_any_origin {
             builder = builder.allow_any_origin();
         }

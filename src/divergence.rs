@@ -383,6 +383,7 @@ impl fmt::Display for Divergence<'_> {
         let kind = match self.kind {
             RequestKind::Actual => "CORS request",
             RequestKind::Preflight => "CORS preflight",
+            RequestKind::WebSocket => "WebSocket handshake",
         };
         write!(
             f,

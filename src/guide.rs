@@ -152,6 +152,47 @@ pub mod recipes {
     //! The repository's `examples/grpc-web/` is this server with its
     //! generated code, run against a gRPC-Web client in its tests.
     //!
+    //! # Connect (connect-es, connect-web, connect-go clients)
+    //!
+    //! [`CorsBuilder::connect_rpc`](crate::CorsBuilder::connect_rpc) allows
+    //! `GET` (Connect's side-effect-free calls) and `POST`, the Connect and
+    //! gRPC-Web request headers, and exposes the status and encoding headers,
+    //! as Connect's CORS guidance lists them. Add `authorization` and custom
+    //! headers yourself, and expose custom trailers as `trailer-<name>`.
+    //!
+    //! ```
+    //! use http::header::AUTHORIZATION;
+    //! use tower_cors::CorsLayer;
+    //!
+    //! let cors = CorsLayer::builder()
+    //!     .connect_rpc()
+    //!     .allow_headers([AUTHORIZATION])
+    //!     .allow_origins(["https://app.example.com"])
+    //!     .allow_credentials(true)
+    //!     .build()?;
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
+    //! # WebSocket routes
+    //!
+    //! Browsers apply no CORS check to WebSocket handshakes, so a CORS layer
+    //! alone leaves sockets open to every site. Turn on
+    //! [`CorsBuilder::guard_websockets`](crate::CorsBuilder::guard_websockets)
+    //! on the layer around the socket route: handshakes from origins the
+    //! policy refuses get `403` before the handler runs. The repository's
+    //! `examples/websocket.rs` is an axum echo route behind it.
+    //!
+    //! ```
+    //! use tower_cors::CorsLayer;
+    //!
+    //! let cors = CorsLayer::builder()
+    //!     .allow_origins(["https://app.example.com"])
+    //!     .allow_credentials(true)
+    //!     .guard_websockets(true)
+    //!     .build()?;
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
     //! # Different policies per route
     //!
     //! In axum, give each sub-router its own layer with `Router::layer` on a

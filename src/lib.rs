@@ -88,7 +88,8 @@
 //! # Guides
 //!
 //! - [Recipes](guide::recipes): SPA with local development, multi-tenant
-//!   subdomains, public API, credentials, gRPC-Web, per-route policies.
+//!   subdomains, public API, credentials, gRPC-Web, Connect, WebSocket
+//!   routes, per-route policies.
 //! - [Where the layer goes](guide::placement) in a middleware stack.
 //! - [Testing policies](guide::testing).
 //! - [Migrating from tower-http](guide::migrating_from_tower_http), with a
@@ -115,6 +116,7 @@ mod async_origin;
 mod builder;
 #[cfg(feature = "serde")]
 mod config;
+mod connect_rpc;
 mod divergence;
 mod error;
 mod grpc_web;
@@ -136,10 +138,12 @@ mod response;
 mod service;
 mod trace;
 mod warning;
+mod websocket;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]
 pub use config::{ConfigProblem, CorsConfig, CorsConfigError};
+pub use connect_rpc::{CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
 pub use divergence::{Divergence, Verdict};
 pub use error::ConfigError;
 pub use grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};

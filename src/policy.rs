@@ -68,6 +68,7 @@ pub(crate) struct Settings {
     pub(crate) async_origin: Option<AsyncOriginCheck>,
     /// What `build()` accepted but a user should know.
     pub(crate) warnings: Box<[ConfigWarning]>,
+    pub(crate) guard_websockets: bool,
 }
 
 /// A compiled CORS policy: what [`CorsBuilder::build`](crate::CorsBuilder::build)
@@ -112,6 +113,9 @@ pub struct Policy {
     preflight: PreflightTemplate,
     /// What `build()` accepted but a user should know.
     warnings: Box<[ConfigWarning]>,
+    /// Refuse WebSocket handshakes from refused origins; never set under
+    /// any-origin, where every origin is allowed.
+    websocket_guard: bool,
 }
 
 impl fmt::Debug for Policy {
@@ -126,6 +130,7 @@ impl fmt::Debug for Policy {
             .field("private_network", &self.private_network)
             .field("preflight_status", &self.preflight.status())
             .field("async_origin", &self.async_origin.is_some())
+            .field("websocket_guard", &self.websocket_guard)
             .finish()
     }
 }
@@ -181,7 +186,11 @@ impl fmt::Display for Policy {
             self.credentials,
             self.private_network,
             self.preflight.status().as_u16()
-        )
+        )?;
+        if self.websocket_guard {
+            f.write_str("; websocket handshakes: guarded")?;
+        }
+        Ok(())
     }
 }
 
@@ -361,6 +370,8 @@ impl Policy {
             max_age: max_age.clone(),
             private_network: settings.private_network,
         });
+        let websocket_guard =
+            settings.guard_websockets && !matches!(settings.origins, OriginRule::Any);
         Policy {
             origins: settings.origins,
             credentials: settings.credentials,
@@ -374,6 +385,7 @@ impl Policy {
             async_origin: settings.async_origin,
             preflight,
             warnings: settings.warnings,
+            websocket_guard,
         }
     }
 
@@ -390,6 +402,7 @@ impl Policy {
             preflight_status: StatusCode::NO_CONTENT,
             async_origin: None,
             warnings: Box::default(),
+            guard_websockets: false,
         })
     }
 
@@ -459,17 +472,23 @@ impl Policy {
         let request = match CorsRequest::classify(method, headers) {
             Ok(request) => request,
             Err(invalid) => {
+                let kind = match invalid.kind {
+                    RequestKind::Actual => self.refused_kind(method, headers),
+                    other => other,
+                };
                 return Decision::Rejected(Rejected::other(
-                    invalid.kind,
+                    kind,
                     Rejection::Malformed(invalid.problem),
-                ))
+                ));
             }
         };
         match request {
             CorsRequest::NotCors => Decision::NotCors,
             CorsRequest::Actual(origin) => match self.allow_origin(origin, parts) {
                 Some(allow_origin) => Decision::Actual(AllowedActual { allow_origin }),
-                None => Decision::Rejected(Rejected::origin(RequestKind::Actual, origin)),
+                None => {
+                    Decision::Rejected(Rejected::origin(self.refused_kind(method, headers), origin))
+                }
             },
             CorsRequest::Preflight(preflight) => {
                 let origin = preflight.origin();
@@ -483,6 +502,18 @@ impl Policy {
                     },
                 }
             }
+        }
+    }
+
+    /// The kind of a refused non-preflight request: a WebSocket handshake
+    /// under the guard (answered with 403), else an actual request. Asked
+    /// only on refusal, so allowed requests never look at `Upgrade`.
+    #[inline]
+    fn refused_kind(&self, method: &Method, headers: &HeaderMap) -> RequestKind {
+        if self.websocket_guard && crate::websocket::is_handshake(method, headers) {
+            RequestKind::WebSocket
+        } else {
+            RequestKind::Actual
         }
     }
 

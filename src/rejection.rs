@@ -89,8 +89,10 @@ impl<'a> Rejected<'a> {
     }
 
     /// Whether the rejected request was a preflight (answered by the layer
-    /// with 403 and no CORS headers) or an actual request (forwarded to the
-    /// inner service, whose response gets no CORS headers).
+    /// with 403 and no CORS headers), an actual request (forwarded to the
+    /// inner service, whose response gets no CORS headers), or a WebSocket
+    /// handshake under [`guard_websockets`](crate::CorsBuilder::guard_websockets)
+    /// (answered with 403; the reason is the origin's).
     ///
     /// ```
     /// use http::{header, Request};
@@ -143,6 +145,7 @@ impl fmt::Display for Rejected<'_> {
         let kind = match self.kind {
             RequestKind::Actual => "CORS request",
             RequestKind::Preflight => "CORS preflight",
+            RequestKind::WebSocket => "WebSocket handshake",
         };
         write!(f, "{kind} rejected: {}", self.reason())
     }

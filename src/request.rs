@@ -19,6 +19,11 @@ pub enum RequestKind {
     Actual,
     /// `OPTIONS` with `Origin` and `Access-Control-Request-Method`, answered by the layer.
     Preflight,
+    /// A WebSocket handshake whose `Origin` the policy refused, under
+    /// [`guard_websockets`](crate::CorsBuilder::guard_websockets): answered
+    /// by the layer with 403. Only refusals carry this kind; an allowed
+    /// handshake is an ordinary [`Decision::Actual`](crate::Decision::Actual).
+    WebSocket,
 }
 
 /// What is malformed in a CORS request. Browsers never send these; they come

@@ -34,8 +34,9 @@ pub(crate) enum Expose {
 pub(crate) enum Reply<B> {
     /// Answer without calling the inner service (an allowed preflight).
     Answer(Response<B>),
-    /// Answer a rejected preflight: 403, no CORS headers. Built from the
-    /// request's own header map, so it allocates nothing.
+    /// Answer a rejected preflight or a refused WebSocket handshake: 403,
+    /// no CORS headers. Built from the request's own header map, so it
+    /// allocates nothing.
     RejectPreflight,
     /// Call the inner service; leave its response as it is.
     Forward,

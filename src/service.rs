@@ -353,11 +353,18 @@ where
         // a replacement meanwhile does not change how it ends.
         if let Some(started) = async_check::start(policy, rejected, &parts) {
             let policy = Arc::clone(policy);
-            return if rejected.kind() == RequestKind::Preflight {
-                ResponseFuture::async_preflight(started, parts, policy)
-            } else {
-                let future = inner.call(Request::from_parts(parts, body));
-                ResponseFuture::async_actual(future, started, policy)
+            return match rejected.kind() {
+                RequestKind::Preflight => ResponseFuture::async_preflight(started, parts, policy),
+                RequestKind::Actual => {
+                    let future = inner.call(Request::from_parts(parts, body));
+                    ResponseFuture::async_actual(future, started, policy)
+                }
+                RequestKind::WebSocket => {
+                    // Tower's `call` cannot wait, so the inner future is
+                    // made now and polled only once the origin is allowed.
+                    let future = inner.call(Request::from_parts(parts, body));
+                    ResponseFuture::async_handshake(future, started, policy)
+                }
             };
         }
     }
@@ -385,7 +392,7 @@ fn reply<B: Default>(policy: &Policy, decision: Decision<'_>) -> Reply<B> {
         Decision::Rejected(rejected) => {
             crate::trace::rejected(&rejected);
             match rejected.kind() {
-                RequestKind::Preflight => Reply::RejectPreflight,
+                RequestKind::Preflight | RequestKind::WebSocket => Reply::RejectPreflight,
                 RequestKind::Actual => Reply::Strip {
                     vary: policy.varies_by_origin(),
                 },
@@ -430,6 +437,18 @@ impl<F, B> ResponseFuture<F, B> {
             state: State::AsyncActual {
                 future,
                 check: ActualCheck::new(started, policy),
+            },
+        }
+    }
+
+    fn async_handshake(future: F, started: Started, policy: Arc<Policy>) -> Self
+    where
+        B: Default,
+    {
+        ResponseFuture {
+            state: State::AsyncActual {
+                future,
+                check: ActualCheck::handshake(started, policy, B::default),
             },
         }
     }

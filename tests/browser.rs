@@ -46,6 +46,8 @@ macro_rules! checks {
 mod origin_checks;
 #[path = "browser/request_checks.rs"]
 mod request_checks;
+#[path = "browser/websocket_checks.rs"]
+mod websocket_checks;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -74,6 +76,7 @@ const SERVERS: &[&str] = &[
     "expose_any",
     "predicate_all",
     "grpc",
+    "websocket",
     "no_cors_layer",
 ];
 
@@ -213,6 +216,16 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
                     .build(),
             )),
         ),
+        (
+            "websocket",
+            layer(build(
+                "websocket",
+                CorsLayer::builder()
+                    .allow_origins([a.as_str()])
+                    .guard_websockets(true)
+                    .build(),
+            )),
+        ),
         // Control without any CORS layer: the handler echoes Origin into
         // Access-Control-Allow-Origin itself and sends no `Vary`.
         ("no_cors_layer", Box::new(|r: axum::Router| r)),
@@ -347,6 +360,11 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
                 "body": "AAAAAAA="
             }))
             .read(&["grpc-status", "grpc-message", "x-secret"]),
+        // WebSocket handshakes: guarded, and a control without the guard.
+        s("ws_allowed", Top, "websocket").websocket(),
+        s("ws_foreign", LookAlike, "websocket").websocket(),
+        s("ws_sandboxed", Sandboxed, "websocket").websocket(),
+        s("ws_unguarded_foreign", LookAlike, "exact").websocket(),
     ]
 }
 
@@ -403,6 +421,7 @@ fn main() -> ExitCode {
         for (name, check) in origin_checks::CHECKS
             .iter()
             .chain(request_checks::CHECKS)
+            .chain(websocket_checks::CHECKS)
             .copied()
         {
             let name = format!("{}::{name}", engine.name());

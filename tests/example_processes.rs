@@ -417,3 +417,63 @@ fn reload_config_example_reloads_on_sighup_and_keeps_serving_through_a_bad_file(
     assert!(refused.contains("https://new.example.com"), "{refused}");
     assert!(allows("https://new.example.com"));
 }
+
+/// Sends a WebSocket handshake for `/ws` (from `origin`, if any) and returns
+/// the connection with the response head, lowercased.
+fn handshake(addr: &str, origin: Option<&str>) -> (TcpStream, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    let origin = origin.map_or(String::new(), |o| format!("Origin: {o}\r\n"));
+    let request = format!(
+        "GET /ws HTTP/1.1\r\nHost: {addr}\r\n{origin}Connection: Upgrade\r\nUpgrade: websocket\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).unwrap() == 0 {
+            break;
+        }
+        head.push(byte[0]);
+    }
+    (stream, String::from_utf8_lossy(&head).to_ascii_lowercase())
+}
+
+/// Sends one masked text frame (as clients must) and reads the echoed frame.
+fn echo(stream: &mut TcpStream, text: &str) -> String {
+    let mask = [0x12u8, 0x34, 0x56, 0x78];
+    let mut frame = vec![0x81, 0x80 | text.len() as u8];
+    frame.extend_from_slice(&mask);
+    frame.extend(text.bytes().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    stream.write_all(&frame).unwrap();
+    let mut header = [0u8; 2];
+    stream.read_exact(&mut header).unwrap();
+    assert_eq!(header[0], 0x81, "a final text frame");
+    let mut payload = vec![0u8; usize::from(header[1] & 0x7f)];
+    stream.read_exact(&mut payload).unwrap();
+    String::from_utf8(payload).unwrap()
+}
+
+/// `examples/websocket.rs` upgrades and echoes for an allowed origin and for
+/// a client without `Origin`, and refuses a foreign origin's handshake.
+#[test]
+fn websocket_example_guards_the_handshake() {
+    let (_server, addr) = start_with(
+        "websocket",
+        &[("ALLOWED_ORIGINS", "https://app.example.com")],
+    );
+    for origin in [
+        Some("https://app.example.com"),
+        Some("http://localhost:5173"),
+        None,
+    ] {
+        let (mut stream, head) = handshake(&addr, origin);
+        assert!(head.starts_with("http/1.1 101"), "{origin:?}: {head}");
+        assert_eq!(echo(&mut stream, "hello"), "hello", "{origin:?}");
+    }
+    let (_stream, head) = handshake(&addr, Some("https://evil.example"));
+    assert!(head.starts_with("http/1.1 403"), "{head}");
+    assert!(!head.contains("access-control-allow"), "{head}");
+    assert!(!head.contains("upgrade"), "{head}");
+}

@@ -47,6 +47,7 @@ impl CorsBuilder {
             preflight_status: self.preflight_status,
             async_origin: self.async_origin,
             warnings,
+            guard_websockets: self.guard_websockets,
         }))
     }
 

@@ -110,6 +110,9 @@ pub struct Scenario {
     pub repeat: u32,
     /// Override of the path (default `/s/<id>`), for scenarios sharing a URL.
     pub path: Option<&'static str>,
+    /// What the page does: `fetch` (the default) or `websocket` (opens
+    /// `new WebSocket(ws://…)`, sends the scenario id, waits for the echo).
+    pub kind: &'static str,
 }
 
 impl Scenario {
@@ -123,7 +126,13 @@ impl Scenario {
             read: &[],
             repeat: 1,
             path: None,
+            kind: "fetch",
         }
+    }
+    /// A WebSocket scenario on `/ws/<id>`, the api servers' echo route.
+    pub fn websocket(mut self) -> Self {
+        self.kind = "websocket";
+        self
     }
     pub fn init(mut self, init: Value) -> Self {
         self.init = init;
@@ -146,9 +155,10 @@ impl Scenario {
         self
     }
     pub fn path_str(&self) -> String {
-        match self.path {
-            Some(p) => p.to_owned(),
-            None => format!("/s/{}", self.id),
+        match (self.path, self.kind) {
+            (Some(p), _) => p.to_owned(),
+            (None, "websocket") => format!("/ws/{}", self.id),
+            (None, _) => format!("/s/{}", self.id),
         }
     }
 }

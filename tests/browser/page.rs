@@ -28,8 +28,27 @@ struct AppCtx {
 }
 
 const RUNNER_JS: &str = r#"
+// A WebSocket scenario: open, send the id, resolve with the echo. A refused
+// handshake fires `error` then `close` before `open`; the error says so.
+function socketOnce(s) {
+  return new Promise((resolve) => {
+    const a = { ok: false, error: null, status: null, headers: {}, names: [], body: null };
+    let ws;
+    const timer = setTimeout(() => { a.error = 'timeout'; try { ws.close(); } catch (e) {} resolve(a); }, 5000);
+    const done = (error) => { clearTimeout(timer); if (error) a.error = error; resolve(a); };
+    try { ws = new WebSocket(s.url); } catch (e) { done(String(e)); return; }
+    ws.onopen = () => ws.send(s.id);
+    ws.onmessage = (ev) => { a.ok = true; a.body = String(ev.data); ws.close(); done(null); };
+    ws.onerror = () => { if (!a.ok) done('WebSocket error before open'); };
+    ws.onclose = (ev) => { if (!a.ok) done('WebSocket closed (code ' + ev.code + ')'); };
+  });
+}
 async function runOne(s) {
   const attempts = [];
+  if (s.kind === 'websocket') {
+    for (let i = 0; i < s.repeat; i++) attempts.push(await socketOnce(s));
+    return { id: s.id, attempts };
+  }
   for (let i = 0; i < s.repeat; i++) {
     const a = { ok: false, error: null, status: null, headers: {}, names: [], body: null };
     try {

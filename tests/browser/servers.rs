@@ -184,3 +184,33 @@ pub async fn bind() -> Result<(TcpListener, u16), String> {
     let port = l.local_addr().map_err(|e| e.to_string())?.port();
     Ok((l, port))
 }
+
+/// The api servers' WebSocket route, `/ws/{id}`, behind the CORS layer:
+/// records the handshake as the handler saw it, then echoes each text
+/// message once upgraded.
+pub async fn ws_echo(
+    State(ctx): State<ServerCtx>,
+    ws: axum::extract::ws::WebSocketUpgrade,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Response<Body> {
+    ctx.log.lock().unwrap().push(Entry {
+        server: ctx.name.clone(),
+        seen: Seen::Inner,
+        method: "GET".to_owned(),
+        path: uri.path().to_owned(),
+        req: header_map(&headers),
+        status: None,
+        resp: BTreeMap::new(),
+    });
+    ws.on_upgrade(|mut socket| async move {
+        use axum::extract::ws::Message;
+        while let Some(Ok(message)) = socket.recv().await {
+            if let Message::Text(text) = message {
+                if socket.send(Message::Text(text)).await.is_err() {
+                    break;
+                }
+            }
+        }
+    })
+}

@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use crate::engine::{Engine, Launcher};
 use crate::harness::{Attempt, Env, Frame, Run, Suite, Wrap};
 use crate::page;
-use crate::servers::{bind, inner_handler, outer_recorder, serve, Log, ServerCtx};
+use crate::servers::{bind, inner_handler, outer_recorder, serve, ws_echo, Log, ServerCtx};
 
 /// How long one engine's session may take before the run is a failure. The
 /// engines run side by side on a small machine, so this is generous; a
@@ -54,6 +54,7 @@ pub async fn run_browser(launcher: Launcher, suite: &Suite) -> Result<Run, Strin
             log: log.clone(),
         };
         let inner = Router::new()
+            .route("/ws/{id}", axum::routing::get(ws_echo))
             .fallback(inner_handler)
             .with_state(ctx.clone());
         let router = wrap(inner).layer(middleware::from_fn_with_state(ctx, outer_recorder));
@@ -68,9 +69,13 @@ pub async fn run_browser(launcher: Launcher, suite: &Suite) -> Result<Run, Strin
     let mut by_frame: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     let mut table = HashMap::new();
     for s in &list {
-        let url = format!("{}{}{}", env.api_base(s.server), s.path_str(), s.query);
+        let mut url = format!("{}{}{}", env.api_base(s.server), s.path_str(), s.query);
+        if s.kind == "websocket" {
+            url = url.replacen("http://", "ws://", 1);
+        }
         by_frame.entry(s.frame.name()).or_default().push(json!({
             "id": s.id,
+            "kind": s.kind,
             "url": url,
             "init": s.init,
             "read": s.read,

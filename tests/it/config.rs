@@ -97,6 +97,21 @@ fn grpc_web_flag_applies_the_preset() {
 }
 
 #[test]
+fn connect_rpc_and_guard_websockets_flags_apply_to_the_policy() {
+    let cors = from_json(
+        r#"{ "allow_origins": ["https://app.example.com"], "connect_rpc": true, "guard_websockets": true }"#,
+    )
+    .unwrap();
+    let summary = cors.policy().to_string();
+    assert!(summary.contains("methods: GET, POST;"), "{summary}");
+    assert!(summary.contains("connect-protocol-version"), "{summary}");
+    assert!(
+        summary.ends_with("; websocket handshakes: guarded"),
+        "{summary}"
+    );
+}
+
+#[test]
 fn unknown_fields_are_refused_by_the_deserializer() {
     let err = toml::from_str::<CorsConfig>("allow_origin = [\"https://a.example\"]").unwrap_err();
     assert!(err.to_string().contains("allow_origin"), "{err}");
