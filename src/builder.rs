@@ -31,6 +31,30 @@ impl CorsLayer {
     pub fn builder() -> CorsBuilder {
         CorsBuilder::new()
     }
+
+    /// tower-http's constructor, kept only to point to
+    /// [`builder`](CorsLayer::builder): it returns an empty
+    /// [`CorsBuilder`], not a layer. A layer that allowed nothing would
+    /// refuse every CORS request without a word, and one that allowed
+    /// everything (what rustc suggested before this existed:
+    /// [`permissive`](CorsLayer::permissive)) would open the API to every
+    /// site; `builder()...build()?` says what is allowed and checks it.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// let cors = tower_cors::CorsLayer::new() // same as CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    #[deprecated(
+        note = "tower-cors configures with a builder: use CorsLayer::builder()...build()?, \
+                which checks the configuration; CorsLayer::permissive() allows every origin"
+    )]
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new() -> CorsBuilder {
+        CorsBuilder::new()
+    }
 }
 
 /// Longest `Access-Control-Max-Age` accepted: 24 hours, Firefox's cap

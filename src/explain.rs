@@ -17,15 +17,15 @@ pub use hints::Hint;
 ///
 /// ```
 /// use http::Request;
-/// use tower_cors::{CorsLayer, Verdict};
+/// use tower_cors::{CorsLayer, Outcome};
 ///
 /// let (head, ()) = Request::get("/").body(()).unwrap().into_parts();
-/// assert_eq!(CorsLayer::permissive().policy().explain(&head).verdict(), Verdict::NotCors);
-/// assert_eq!(Verdict::AsyncCheckDecides.to_string(), "the async origin check decides");
+/// assert_eq!(CorsLayer::permissive().policy().explain(&head).verdict(), Outcome::NotCors);
+/// assert_eq!(Outcome::AsyncCheckDecides.to_string(), "the async origin check decides");
 /// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub enum Outcome {
     /// No `Origin`: not a CORS request.
     NotCors,
     /// The layer allows it.
@@ -37,13 +37,13 @@ pub enum Verdict {
     AsyncCheckDecides,
 }
 
-impl fmt::Display for Verdict {
+impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Verdict::NotCors => "not a CORS request",
-            Verdict::Allowed => "allowed",
-            Verdict::Refused => "refused",
-            Verdict::AsyncCheckDecides => "the async origin check decides",
+            Outcome::NotCors => "not a CORS request",
+            Outcome::Allowed => "allowed",
+            Outcome::Refused => "refused",
+            Outcome::AsyncCheckDecides => "the async origin check decides",
         })
     }
 }
@@ -113,7 +113,7 @@ impl fmt::Display for Check {
 ///
 /// ```
 /// use http::{header, Request};
-/// use tower_cors::{CorsLayer, Hint, Verdict};
+/// use tower_cors::{CorsLayer, Hint, Outcome};
 ///
 /// let cors = CorsLayer::builder()
 ///     .allow_origins(["https://app.example.com"])
@@ -128,7 +128,7 @@ impl fmt::Display for Check {
 ///     .unwrap()
 ///     .into_parts();
 /// let explanation = cors.policy().explain(&parts);
-/// assert_eq!(explanation.verdict(), Verdict::Refused);
+/// assert_eq!(explanation.verdict(), Outcome::Refused);
 /// assert_eq!(explanation.reason(), Some("request header \"x-evil\" is not allowed"));
 /// assert_eq!(
 ///     explanation.hints(),
@@ -141,7 +141,7 @@ pub struct Explanation {
     request: String,
     kind: Option<RequestKind>,
     checks: Vec<Check>,
-    verdict: Verdict,
+    verdict: Outcome,
     reason: Option<String>,
     hints: Vec<Hint>,
 }
@@ -158,7 +158,7 @@ impl Explanation {
     }
 
     /// The outcome: the same as [`Policy::decide`]'s.
-    pub fn verdict(&self) -> Verdict {
+    pub fn verdict(&self) -> Outcome {
         self.verdict
     }
 
@@ -209,11 +209,11 @@ impl Policy {
     ///
     /// Origin predicates are called again, as `decide` calls them; the
     /// async origin check is never called (its verdict is
-    /// [`Verdict::AsyncCheckDecides`]).
+    /// [`Outcome::AsyncCheckDecides`]).
     ///
     /// ```
     /// use http::{header, Request};
-    /// use tower_cors::{CorsLayer, Hint, Verdict};
+    /// use tower_cors::{CorsLayer, Hint, Outcome};
     ///
     /// let cors = CorsLayer::builder().allow_origins(["https://*.example.com"]).build().unwrap();
     /// let (parts, ()) = Request::get("/")
@@ -222,7 +222,7 @@ impl Policy {
     ///     .unwrap()
     ///     .into_parts();
     /// let explanation = cors.policy().explain(&parts);
-    /// assert_eq!(explanation.verdict(), Verdict::Refused);
+    /// assert_eq!(explanation.verdict(), Outcome::Refused);
     /// assert_eq!(explanation.hints(), [Hint::OriginApex { pattern: "https://*.example.com".into() }]);
     /// assert_eq!(
     ///     explanation.to_string(),
@@ -236,11 +236,11 @@ impl Policy {
     pub fn explain(&self, parts: &Parts) -> Explanation {
         let decision = self.decide(parts);
         let (verdict, reason) = match &decision {
-            Decision::NotCors => (Verdict::NotCors, None),
-            Decision::Actual(_) | Decision::Preflight(_) => (Verdict::Allowed, None),
-            Decision::Rejected(rejected) => (Verdict::Refused, Some(rejected.reason().to_string())),
+            Decision::NotCors => (Outcome::NotCors, None),
+            Decision::Actual(_) | Decision::Preflight(_) => (Outcome::Allowed, None),
+            Decision::Rejected(rejected) => (Outcome::Refused, Some(rejected.reason().to_string())),
             Decision::Deferred(deferred) => (
-                Verdict::AsyncCheckDecides,
+                Outcome::AsyncCheckDecides,
                 Some(format!(
                     "origin {} is not allowed by the static rules; the async origin check decides",
                     quoted(deferred.origin().as_bytes())

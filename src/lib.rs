@@ -100,13 +100,18 @@
 //! - [Testing policies](guide::testing).
 //! - [Migrating from tower-http](guide::migrating_from_tower_http), with a
 //!   table of every tower-http method.
+//! - [Changing policies in production](guide::changing_policies): reload a
+//!   policy from a file on SIGHUP, trial a tighter one (report-only), and
+//!   how soon browsers see a change.
 //!
 //! # Features
 //!
 //! - `tracing`: one `debug` event per rejected request (target `tower_cors`;
 //!   fields `method`, `path`, `origin`, `kind`, `reason`), an `info`
-//!   summary of each compiled policy and a `warn` event per
-//!   [`ConfigWarning`]. Without it, nothing is emitted.
+//!   summary of each compiled policy, a `warn` event per [`ConfigWarning`],
+//!   and a `warn` event (target `tower_cors::report_only`) per request a
+//!   report-only candidate decides differently. Without it, nothing is
+//!   emitted.
 //! - `metrics`: the counter `tower_cors_requests_total`, labelled `kind`
 //!   (`preflight`, `actual`, `websocket`, `not_cors`) and `outcome` (`allowed`,
 //!   `origin_not_allowed`, `method_not_allowed`, `header_not_allowed`,
@@ -126,11 +131,13 @@ mod builder;
 mod config;
 mod connect_rpc;
 mod counters;
+mod divergence;
 mod error;
 mod explain;
 mod grpc_web;
 pub mod guide;
 mod headers;
+mod installed;
 pub mod lists;
 mod names;
 mod origin_config;
@@ -139,6 +146,8 @@ mod policy;
 mod public_suffix;
 mod punycode;
 mod rejection;
+mod reload;
+mod report_only;
 mod request;
 mod response;
 mod service;
@@ -150,11 +159,13 @@ pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]
 pub use config::{ConfigProblem, CorsConfig, CorsConfigError};
 pub use connect_rpc::{CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
+pub use divergence::{Divergence, Verdict};
 pub use error::ConfigError;
-pub use explain::{Check, Explanation, Hint, Verdict};
+pub use explain::{Check, Explanation, Hint, Outcome};
 pub use grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
 pub use policy::{AllowedActual, AllowedPreflight, Decision, Policy};
 pub use rejection::{Deferred, Rejected, Rejection};
+pub use reload::ReloadHandle;
 pub use request::{Malformed, RequestKind, MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS};
 pub use service::{Cors, CorsLayer, ResponseFuture};
 pub use warning::ConfigWarning;

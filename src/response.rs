@@ -16,7 +16,7 @@ use crate::headers::{
 use crate::request::RequestedHeaders;
 
 /// What `Access-Control-Expose-Headers` says on allowed actual responses.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Expose {
     None,
     /// A precomputed list, or `*` for "any" without credentials.

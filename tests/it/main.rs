@@ -24,6 +24,8 @@ mod ordering;
 mod per_route;
 mod properties;
 mod refused_answers;
+mod reload;
+mod report_only;
 mod response_rules;
 mod security_doc;
 mod service;

@@ -286,6 +286,38 @@ mod with_feature {
     }
 
     #[tokio::test]
+    async fn a_report_only_divergence_is_one_warn_event_with_its_target() {
+        let candidate = CorsLayer::builder()
+            .allow_origins(["https://new.example.com"])
+            .allow_methods([Method::PUT])
+            .build()
+            .unwrap();
+        let cors = layer().with_report_only(candidate, |_| {});
+        let capture = Capture::default();
+        let _guard = tracing::subscriber::set_default(capture.clone());
+        run(&cors, actual(Method::GET, Some(APP)), &[]).await;
+        let events = capture.with_target("tower_cors::report_only");
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(events[0].level, Level::WARN);
+        assert_eq!(events[0].field("origin"), Some(APP));
+        assert_eq!(events[0].field("method"), Some("GET"));
+        assert_eq!(events[0].field("path"), Some("/api/items"));
+        assert_eq!(events[0].field("enforced"), Some("allows it"));
+        assert_eq!(
+            events[0].field("candidate"),
+            Some("refuses it: origin \"https://app.example.com\" is not allowed")
+        );
+        // Decided alike: nothing more.
+        run(
+            &cors,
+            actual(Method::GET, Some("https://evil.example")),
+            &[],
+        )
+        .await;
+        assert_eq!(capture.with_target("tower_cors::report_only").len(), 1);
+    }
+
+    #[tokio::test]
     async fn allowed_and_non_cors_requests_emit_nothing() {
         assert!(events_for(actual(Method::GET, Some(APP))).await.is_empty());
         assert!(events_for(preflight(APP, "PUT", None)).await.is_empty());
