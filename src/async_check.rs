@@ -11,19 +11,20 @@ use std::task::{Context, Poll};
 
 use http::header::ORIGIN;
 use http::request::Parts;
-use http::{HeaderMap, HeaderValue, Response};
+use http::{HeaderMap, HeaderValue, Method, Response, Uri};
 
+use crate::answer::{Answer, Check, CheckFuture};
 use crate::policy::{AllowOrigin, Policy};
 use crate::rejection::{Rejected, Rejection};
 use crate::request::{CorsRequest, RequestKind};
 use crate::response::{rejected_preflight, strip};
-use crate::verdict::{Check, CheckFuture, Verdict};
+use crate::trace::Head;
 
 /// A started check, for a request the static rules rejected for its origin.
 pub(crate) enum Started {
     /// Answered at once: a cached lookup answer (or a lookup that cannot
     /// run). The request goes on as if the static rules had decided.
-    Ready(Verdict),
+    Ready(Answer),
     /// To wait for.
     Pending(Pending),
 }
@@ -32,6 +33,10 @@ pub(crate) enum Started {
 pub(crate) struct Pending {
     check: CheckFuture,
     origin: HeaderValue,
+    /// What a rejection event names: the request moves on to the inner
+    /// service before the answer is in.
+    method: Method,
+    uri: Uri,
 }
 
 /// Starts the async check if `rejected` is an origin rejection that the
@@ -46,47 +51,71 @@ pub(crate) fn start(policy: &Policy, rejected: &Rejected<'_>, parts: &Parts) -> 
     };
     let origin = parts.headers.get(ORIGIN)?;
     Some(match check.start(origin, text, parts) {
-        Check::Ready(verdict) => Started::Ready(verdict),
+        Check::Ready(answer) => Started::Ready(answer),
         Check::Pending(check) => Started::Pending(Pending {
             check,
             origin: origin.clone(),
+            method: parts.method.clone(),
+            uri: parts.uri.clone(),
         }),
     })
 }
 
 /// The rejection a refused or failed check logs.
-fn refusal(verdict: Verdict, origin: &str) -> Rejection<'_> {
-    match verdict {
-        Verdict::Failed => Rejection::OriginLookupFailed(origin),
-        Verdict::Allowed | Verdict::Refused => Rejection::OriginNotAllowed(origin),
+fn refusal(answer: Answer, origin: &str) -> Rejection<'_> {
+    match answer {
+        Answer::Failed => Rejection::OriginLookupFailed(origin),
+        Answer::Allowed | Answer::Refused => Rejection::OriginNotAllowed(origin),
     }
 }
 
-/// Finishes an actual request's response under `verdict`: CORS headers if
-/// allowed, none (and a logged rejection) otherwise.
-pub(crate) fn finish_actual(
-    policy: &Policy,
-    verdict: Verdict,
-    origin: &HeaderValue,
-    headers: &mut HeaderMap,
-) {
-    if verdict == Verdict::Allowed {
-        policy.actual_headers().apply(origin.clone(), headers);
+/// Finishes an actual request's response under `answer`: CORS headers if
+/// allowed, none (and a reported rejection) otherwise.
+fn finish_actual(check: &ActualCheck<impl Sized>, answer: Answer, headers: &mut HeaderMap) {
+    if answer == Answer::Allowed {
+        crate::counters::allowed(RequestKind::Actual);
+        check
+            .policy
+            .actual_headers()
+            .apply(check.origin.clone(), headers);
     } else {
-        log_refusal(RequestKind::Actual, verdict, origin);
-        strip(headers, policy.varies_by_origin());
+        report_refusal(
+            RequestKind::Actual,
+            answer,
+            &check.origin,
+            &check.method,
+            &check.uri,
+        );
+        strip(headers, true);
     }
 }
 
-/// Logs (with `tracing`) a request the async check refused or failed on.
-pub(crate) fn log_refusal(kind: RequestKind, verdict: Verdict, origin: &HeaderValue) {
-    let origin = origin.to_str().unwrap_or_default();
-    crate::trace::rejection(kind, refusal(verdict, origin));
+/// Reports (a `tracing` event, a counter) a request the async check refused
+/// or failed on.
+pub(crate) fn report_refusal(
+    kind: RequestKind,
+    answer: Answer,
+    origin: &HeaderValue,
+    method: &Method,
+    uri: &Uri,
+) {
+    let reason = refusal(answer, origin.to_str().unwrap_or_default());
+    let mut headers = HeaderMap::new();
+    if cfg!(feature = "tracing") {
+        headers.insert(ORIGIN, origin.clone());
+    }
+    let head = Head {
+        method,
+        uri,
+        headers: &headers,
+    };
+    crate::trace::rejection(kind, reason, head);
+    crate::counters::refused(kind, reason);
 }
 
-/// A preflight's answer under `verdict`: the policy's full answer if the
+/// A preflight's answer under `answer`: the policy's full answer if the
 /// origin is allowed (its method and header checks still apply), else 403.
-pub(crate) fn answer_preflight(policy: &Policy, parts: &Parts, verdict: Verdict) -> Response<()> {
+pub(crate) fn answer_preflight(policy: &Policy, parts: &Parts, answer: Answer) -> Response<()> {
     let Ok(CorsRequest::Preflight(preflight)) =
         CorsRequest::classify(&parts.method, &parts.headers)
     else {
@@ -94,31 +123,48 @@ pub(crate) fn answer_preflight(policy: &Policy, parts: &Parts, verdict: Verdict)
         return rejected_preflight(HeaderMap::new());
     };
     let origin = preflight.origin();
-    let checked = if verdict == Verdict::Allowed {
+    let checked = if answer == Answer::Allowed {
         policy.check_preflight(preflight, AllowOrigin::Value(origin.header_value()))
     } else {
-        Err(refusal(verdict, origin.as_str()))
+        Err(refusal(answer, origin.as_str()))
     };
     match checked {
-        Ok(allowed) => allowed.response(),
+        Ok(allowed) => {
+            crate::counters::allowed(RequestKind::Preflight);
+            allowed.response()
+        }
         Err(reason) => {
-            crate::trace::rejection(RequestKind::Preflight, reason);
-            rejected_preflight(HeaderMap::new())
+            let head = Head {
+                method: &parts.method,
+                uri: &parts.uri,
+                headers: &parts.headers,
+            };
+            crate::trace::rejection(RequestKind::Preflight, reason, head);
+            crate::counters::refused(RequestKind::Preflight, reason);
+            // An allowed origin refused for its method or a header gets the
+            // policy's answer, as in `Policy::refused_preflight`.
+            let answer =
+                (answer == Answer::Allowed).then(|| policy.refused_preflight(&parts.headers));
+            answer
+                .flatten()
+                .unwrap_or_else(|| rejected_preflight(HeaderMap::new()))
         }
     }
 }
 
 /// An actual request under an async check: the inner service's response is
-/// parked here if it arrives before the verdict.
+/// parked here if it arrives before the answer.
 pub(crate) struct ActualCheck<B> {
     check: CheckFuture,
-    verdict: Option<Verdict>,
+    answer: Option<Answer>,
     origin: HeaderValue,
+    method: Method,
+    uri: Uri,
     policy: Arc<Policy>,
     parked: Option<Response<B>>,
     inner_done: bool,
     /// For a guarded WebSocket handshake: the inner future is not polled
-    /// before the verdict, and a refusal is answered with 403 made with
+    /// before the answer, and a refusal is answered with 403 made with
     /// this body.
     handshake: Option<fn() -> B>,
 }
@@ -127,8 +173,10 @@ impl<B> ActualCheck<B> {
     pub(crate) fn new(started: Pending, policy: Arc<Policy>) -> Box<Self> {
         Box::new(ActualCheck {
             check: started.check,
-            verdict: None,
+            answer: None,
             origin: started.origin,
+            method: started.method,
+            uri: started.uri,
             policy,
             parked: None,
             inner_done: false,
@@ -137,7 +185,7 @@ impl<B> ActualCheck<B> {
     }
 
     /// A WebSocket handshake under the guard: its inner future waits for
-    /// the verdict, so a refused origin never runs the handler.
+    /// the answer, so a refused origin never runs the handler.
     pub(crate) fn handshake(
         started: Pending,
         policy: Arc<Policy>,
@@ -158,17 +206,23 @@ impl<B> ActualCheck<B> {
     where
         F: Future<Output = Result<Response<B>, E>>,
     {
-        if self.verdict.is_none() {
-            if let Poll::Ready(verdict) = self.check.as_mut().poll(cx) {
-                self.verdict = Some(verdict);
+        if self.answer.is_none() {
+            if let Poll::Ready(answer) = self.check.as_mut().poll(cx) {
+                self.answer = Some(answer);
             }
         }
         if let Some(make_body) = self.handshake {
-            match self.verdict {
+            match self.answer {
                 None => return Poll::Pending,
-                Some(Verdict::Allowed) => {}
-                Some(verdict) => {
-                    log_refusal(RequestKind::WebSocket, verdict, &self.origin);
+                Some(Answer::Allowed) => {}
+                Some(answer) => {
+                    report_refusal(
+                        RequestKind::WebSocket,
+                        answer,
+                        &self.origin,
+                        &self.method,
+                        &self.uri,
+                    );
                     let refused: Response<()> = rejected_preflight(HeaderMap::new());
                     return Poll::Ready(Ok(refused.map(|()| make_body())));
                 }
@@ -187,18 +241,18 @@ impl<B> ActualCheck<B> {
                 }
             }
         }
-        let Some(verdict) = self.verdict else {
+        let Some(answer) = self.answer else {
             return Poll::Pending;
         };
         let Some(mut response) = self.parked.take() else {
             return Poll::Pending;
         };
-        finish_actual(&self.policy, verdict, &self.origin, response.headers_mut());
+        finish_actual(self, answer, response.headers_mut());
         Poll::Ready(Ok(response))
     }
 }
 
-/// A preflight under an async check: answered when the verdict is in.
+/// A preflight under an async check: answered when the answer is in.
 pub(crate) struct PreflightCheck<B> {
     check: CheckFuture,
     parts: Parts,
@@ -222,11 +276,11 @@ impl<B> PreflightCheck<B> {
     }
 
     pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Response<B>> {
-        let verdict = match self.check.as_mut().poll(cx) {
+        let answer = match self.check.as_mut().poll(cx) {
             Poll::Pending => return Poll::Pending,
-            Poll::Ready(verdict) => verdict,
+            Poll::Ready(answer) => answer,
         };
-        let response = answer_preflight(&self.policy, &self.parts, verdict);
+        let response = answer_preflight(&self.policy, &self.parts, answer);
         Poll::Ready(response.map(|()| (self.make_body)()))
     }
 }

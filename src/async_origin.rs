@@ -12,9 +12,9 @@ use std::sync::Arc;
 use http::request::Parts;
 use http::HeaderValue;
 
+use crate::answer::{Answer, Check, CheckFuture};
 #[cfg(feature = "origin-lookup")]
 use crate::origin_lookup::{LookupFn, LookupSettings, OriginLookup};
-use crate::verdict::{Check, CheckFuture, Verdict};
 
 /// The predicate with its future boxed.
 type CheckFn = dyn Fn(&HeaderValue, &Parts) -> CheckFuture + Send + Sync + 'static;
@@ -37,7 +37,7 @@ impl AsyncOriginSpec {
     {
         AsyncOriginSpec::Predicate(Arc::new(move |origin, parts| {
             let future = f(origin, parts);
-            Box::pin(async move { Verdict::from(future.await) }) as CheckFuture
+            Box::pin(async move { Answer::from(future.await) }) as CheckFuture
         }))
     }
 

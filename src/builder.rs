@@ -31,6 +31,30 @@ impl CorsLayer {
     pub fn builder() -> CorsBuilder {
         CorsBuilder::new()
     }
+
+    /// tower-http's constructor, kept only to point to
+    /// [`builder`](CorsLayer::builder): it returns an empty
+    /// [`CorsBuilder`], not a layer. A layer that allowed nothing would
+    /// refuse every CORS request without a word, and one that allowed
+    /// everything (what rustc suggested before this existed:
+    /// [`permissive`](CorsLayer::permissive)) would open the API to every
+    /// site; `builder()...build()?` says what is allowed and checks it.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// let cors = tower_cors::CorsLayer::new() // same as CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    #[deprecated(
+        note = "tower-cors configures with a builder: use CorsLayer::builder()...build()?, \
+                which checks the configuration; CorsLayer::permissive() allows every origin"
+    )]
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new() -> CorsBuilder {
+        CorsBuilder::new()
+    }
 }
 
 /// Longest `Access-Control-Max-Age` accepted: 24 hours, Firefox's cap
@@ -169,13 +193,13 @@ impl CorsBuilder {
     /// Allows every origin with `Access-Control-Allow-Origin: *`. Refused
     /// together with credentials or with listed origins.
     ///
-    /// As for every policy, requests without `Origin` pass through
-    /// untouched, so their responses carry no CORS headers; and since `*`
-    /// does not depend on the origin, no `Vary: Origin` is added. A shared
-    /// cache in front of the service that stores such a response and serves
-    /// it to a cross-origin `fetch()` makes that fetch fail. If one does,
-    /// have it key on `Origin`, or set `Access-Control-Allow-Origin: *` in
-    /// your handlers too (the layer replaces it on CORS requests).
+    /// Every response gets `Access-Control-Allow-Origin: *` (and the exposed
+    /// headers), responses to requests without `Origin` included: a cached
+    /// response to a navigation or an `<img>` then also serves a later
+    /// `fetch()` (Fetch, "CORS protocol and HTTP caches"). Since `*` does not
+    /// depend on the origin, no `Vary: Origin` is added, except to a refused
+    /// request's response (a malformed `Origin`), which carries no CORS
+    /// headers and must not be served to browsers from a shared cache.
     ///
     /// ```
     /// let public_api = tower_cors::CorsLayer::builder().allow_any_origin().build()?;
@@ -421,14 +445,14 @@ impl CorsBuilder {
     /// - **Actual requests** reach the inner service at once; the check runs
     ///   alongside, and the response gets CORS headers when both are done
     ///   and the check said yes. No `Clone` bound on the inner service.
-    /// - **Preflights** wait for the check, then are answered (204 or 403)
-    ///   as usual.
+    /// - **Preflights** wait for the check, then are answered as usual.
     ///
     /// [`Policy::decide`](crate::Policy::decide) stays synchronous and
-    /// applies the static rules only: for an origin that only this predicate
-    /// would allow it returns `Rejected` with `OriginNotAllowed`, and the
-    /// layer then asks the predicate. With the `tracing` feature, the
-    /// rejection event is emitted only if the predicate also says no.
+    /// applies the static rules only: for an origin they do not allow it
+    /// returns [`Decision::Deferred`](crate::Decision::Deferred), never a
+    /// rejection the predicate might overturn, and the layer then asks the
+    /// predicate. With the `tracing` feature, the rejection event is emitted
+    /// only if the predicate also says no.
     ///
     /// **Cost**: requests whose origin the static rules allow, and requests
     /// without `Origin`, pay nothing. Each other request pays the check

@@ -1,5 +1,6 @@
 //! Guides: recipes, where the layer goes, testing policies, migrating from
-//! tower-http. Documentation only; nothing here is code you call.
+//! tower-http, changing policies in production. Documentation only; nothing
+//! here is code you call.
 
 pub mod recipes {
     //! Policies for common situations.
@@ -385,6 +386,51 @@ pub mod testing {
     //! # Ok::<(), tower_cors::ConfigError>(())
     //! ```
     //!
+    //! Under [`allow_origin_async_predicate`](crate::CorsBuilder::allow_origin_async_predicate)
+    //! `decide` cannot know the answer for an origin the static rules do not
+    //! allow: it returns [`Decision::Deferred`](crate::Decision::Deferred),
+    //! never a rejection the async check might overturn. Test the async
+    //! check itself through the service (below).
+    //!
+    //! ```
+    //! use http::Request;
+    //! use tower_cors::{CorsLayer, Decision};
+    //!
+    //! let cors = CorsLayer::builder()
+    //!     .allow_origins(["https://app.example.com"])
+    //!     .allow_origin_async_predicate(|_origin, _parts| async { false })
+    //!     .build()?;
+    //! let (head, ()) = Request::get("/")
+    //!     .header("origin", "https://tenant.example")
+    //!     .body(())
+    //!     .unwrap()
+    //!     .into_parts();
+    //! assert!(matches!(cors.policy().decide(&head), Decision::Deferred(_)));
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
+    //! [`Policy::explain`](crate::Policy::explain) says the same in words,
+    //! with the nearest configured value and the fix when a request is
+    //! refused: print it in a failing test.
+    //!
+    //! ```
+    //! use http::Request;
+    //! use tower_cors::{CorsLayer, Hint};
+    //!
+    //! let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]).build()?;
+    //! let (head, ()) = Request::get("/")
+    //!     .header("origin", "https://app.example.com:8443")
+    //!     .body(())
+    //!     .unwrap()
+    //!     .into_parts();
+    //! let explanation = cors.policy().explain(&head);
+    //! assert_eq!(
+    //!     explanation.hints(),
+    //!     [Hint::OriginPort { configured: "https://app.example.com".into() }]
+    //! );
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+    //!
     //! To check the written headers and whether the inner service ran, wrap
     //! a `tower::service_fn` (or a `tower_test::mock` service, to also
     //! inspect the request it received and pick its response):
@@ -429,7 +475,10 @@ pub mod migrating_from_tower_http {
     //!   tower-cors answers only real preflights (`OPTIONS` with `Origin` and
     //!   `Access-Control-Request-Method`): `204` (configurable with
     //!   `preflight_status`) when allowed, `403` without CORS headers when
-    //!   rejected. Other `OPTIONS` requests reach your handlers.
+    //!   the origin is refused, and the policy's own answer (which lacks the
+    //!   method or header) when an allowed origin asks for too much, so the
+    //!   browser's console names it. Other `OPTIONS` requests reach your
+    //!   handlers.
     //! - **Nothing is mirrored blindly.** Echoing any origin with
     //!   credentials (`very_permissive`, `AllowOrigin::mirror_request`) lets
     //!   every site act as the user; tower-cors has no such switch.
@@ -488,6 +537,112 @@ pub mod migrating_from_tower_http {
     //!     .allow_credentials(true)
     //!     .max_age(Duration::from_secs(600))
     //!     .build()?;
+    //! # Ok::<(), tower_cors::ConfigError>(())
+    //! ```
+}
+
+pub mod changing_policies {
+    //! Changing a policy in production: reloading it without a restart,
+    //! and trialling a tighter one before enforcing it.
+    //!
+    //! # Reload a `CorsConfig` file on SIGHUP
+    //!
+    //! Build the policy from the file at startup, make the layer
+    //! [reloadable](crate::CorsLayer::reloadable), and build it again on
+    //! each SIGHUP. A file with a mistake never becomes a policy: its
+    //! [`CorsConfigError`](crate::CorsConfigError) names the field and the
+    //! fix, you log it, and the policy already serving stays in force.
+    //! `examples/reload_config.rs` is this recipe as a server.
+    //!
+    //! ```no_run
+    //! # #[cfg(all(unix, feature = "serde"))]
+    //! # async fn doc() -> Result<(), Box<dyn std::error::Error>> {
+    //! use std::path::{Path, PathBuf};
+    //! use tokio::signal::unix::{signal, SignalKind};
+    //! use tower_cors::{CorsConfig, CorsLayer};
+    //!
+    //! fn load(path: &Path) -> Result<CorsLayer, String> {
+    //!     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    //!     let config: CorsConfig = toml::from_str(&text).map_err(|e| e.to_string())?;
+    //!     // e.g. `allow_origins[2]: "https://App.example.com/" is not in canonical form, ...`
+    //!     config.build().map_err(|e| e.to_string())
+    //! }
+    //!
+    //! let path = PathBuf::from("/etc/myapp/cors.toml");
+    //! let (cors, handle) = load(&path)?.reloadable();
+    //! let mut hangups = signal(SignalKind::hangup())?;
+    //! tokio::spawn(async move {
+    //!     while hangups.recv().await.is_some() {
+    //!         match load(&path) {
+    //!             Ok(layer) => handle.replace(layer),
+    //!             Err(error) => eprintln!("CORS policy not reloaded, the old one serves on: {error}"),
+    //!         }
+    //!     }
+    //! });
+    //! let app: axum::Router = axum::Router::new()
+    //!     .route("/", axum::routing::get(|| async { "ok" }))
+    //!     .layer(cors);
+    //! # let _ = app;
+    //! # Ok(())
+    //! # }
+    //! ```
+    //!
+    //! Requests that begin after [`replace`](crate::ReloadHandle::replace)
+    //! are decided by the new policy; each request in flight finishes under
+    //! the one it began with, never a mix of the two.
+    //!
+    //! # A fleet behind a load balancer
+    //!
+    //! Each server holds its own policy; nothing is shared between
+    //! processes. Ship the same file to every server and send each one
+    //! SIGHUP: the fleet converges on the file's policy once every server
+    //! has reloaded it. Until then a client may meet either policy from one
+    //! request to the next (each request wholly one of them), and a server
+    //! whose reload failed keeps the old one and says so in its log: watch
+    //! for that line, or compare [`current`](crate::ReloadHandle::current)'s
+    //! `Display` across servers.
+    //!
+    //! # How soon a tightened policy takes effect
+    //!
+    //! Actual requests get the new policy's headers at once. Preflights are
+    //! different: a browser keeps a preflight answer for its
+    //! `Access-Control-Max-Age` (Chromium caps it at 2 hours, Firefox at
+    //! 24 hours; without the header, 5 seconds), and meanwhile sends the
+    //! requests that answer allowed without asking again. So after removing
+    //! an origin, its requests may still *reach your handlers* for up to
+    //! max-age (their responses lose the CORS headers at once, so scripts
+    //! can no longer read them); after removing a method or a request
+    //! header, browsers may keep sending it, and reading the answers, for up
+    //! to max-age. To tighten on a schedule, first lower
+    //! [`max_age`](crate::CorsBuilder::max_age) (say to 60 s), wait out the
+    //! old max-age, then tighten. Loosening takes effect at once: an origin
+    //! the old policy refused was never cached.
+    //!
+    //! # Trial a tighter policy first
+    //!
+    //! [`with_report_only`](crate::CorsLayer::with_report_only) enforces
+    //! today's policy and tells you, request by request, what the tighter
+    //! one would do differently: which clients it would lock out before it
+    //! locks them out. Made reloadable, the same layer promotes the
+    //! candidate without a restart (`examples/rollout.rs`).
+    //!
+    //! ```
+    //! use tower_cors::{CorsLayer, Divergence, Verdict};
+    //!
+    //! let today = CorsLayer::builder()
+    //!     .allow_origins(["https://app.example.com", "https://legacy.example.com"])
+    //!     .build()?;
+    //! let tighter = CorsLayer::builder().allow_origins(["https://app.example.com"]).build()?;
+    //! let (cors, handle) = today
+    //!     .with_report_only(tighter.clone(), |d: &Divergence<'_>| {
+    //!         if let Verdict::Refused(reason) = d.candidate() {
+    //!             eprintln!("would refuse {} {} from {}: {reason}", d.method(), d.path(), d.origin());
+    //!         }
+    //!     })
+    //!     .reloadable();
+    //! // Once the reports are quiet:
+    //! handle.replace(tighter);
+    //! # let _ = cors;
     //! # Ok::<(), tower_cors::ConfigError>(())
     //! ```
 }

@@ -32,12 +32,18 @@
 //!    a typed [`Malformed`] rejection, never a panic.
 //! 2. **Decide** ([`Policy::decide`]), a pure function of the request head and
 //!    the policy compiled by [`CorsBuilder::build`]: [`Decision::NotCors`],
-//!    [`Decision::Actual`], [`Decision::Preflight`] or [`Decision::Rejected`]
-//!    with a [`Rejection`] reason.
+//!    [`Decision::Actual`], [`Decision::Preflight`], [`Decision::Rejected`]
+//!    with a [`Rejection`] reason, or [`Decision::Deferred`] when only the
+//!    async origin check can decide. [`Policy::explain`] says the same in
+//!    words, with the fix for a refusal.
 //! 3. **Apply** ([`Cors`]): an allowed preflight is answered with the
-//!    configured 2xx status and the inner service is never called; a rejected
-//!    preflight gets 403 with no CORS headers; actual requests always reach the
-//!    inner service, and its response gets CORS headers only if allowed.
+//!    configured 2xx status and the inner service is never called. A
+//!    preflight from an allowed origin that asks for a method or header the
+//!    policy lacks gets the same answer with the policy's own lists, so the
+//!    browser's console names what is missing; other rejected preflights get
+//!    403 with no CORS headers. Actual requests always reach the inner
+//!    service, and its response gets CORS headers only if allowed (under
+//!    any-origin, `Access-Control-Allow-Origin: *` goes on every response).
 //!    `Vary` is merged with what the inner service set.
 //!
 //! # What `build()` refuses
@@ -94,12 +100,25 @@
 //! - [Testing policies](guide::testing).
 //! - [Migrating from tower-http](guide::migrating_from_tower_http), with a
 //!   table of every tower-http method.
+//! - [Changing policies in production](guide::changing_policies): reload a
+//!   policy from a file on SIGHUP, trial a tighter one (report-only), and
+//!   how soon browsers see a change.
 //!
 //! # Features
 //!
-//! - `tracing`: one `debug` event per rejected request with its reason, an
-//!   `info` summary of each compiled policy and a `warn` event per
-//!   [`ConfigWarning`]. Without it, nothing is emitted.
+//! - `tracing`: one `debug` event per rejected request (target `tower_cors`;
+//!   fields `method`, `path`, `origin`, `kind`, `reason`), an `info`
+//!   summary of each compiled policy, a `warn` event per [`ConfigWarning`],
+//!   and a `warn` event (target `tower_cors::report_only`) per request a
+//!   report-only candidate decides differently. Without it, nothing is
+//!   emitted.
+//! - `metrics`: the counter `tower_cors_requests_total`, labelled `kind`
+//!   (`preflight`, `actual`, `websocket`, `not_cors`) and `outcome` (`allowed`,
+//!   `origin_not_allowed`, `method_not_allowed`, `header_not_allowed`,
+//!   `malformed`, `origin_lookup_failed`), through the
+//!   [`metrics`](https://docs.rs/metrics) facade:
+//!   install the exporter of your choice. Labels never hold request values,
+//!   so the number of series is bounded. Without it, nothing is recorded.
 //! - `serde`: `CorsConfig`, a configuration read from TOML, JSON, YAML…,
 //!   validated like the builder, with errors naming the field.
 //! - `origin-lookup` (on by default):
@@ -112,16 +131,21 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod answer;
 mod async_check;
 mod async_origin;
 mod builder;
 #[cfg(feature = "serde")]
 mod config;
 mod connect_rpc;
+mod counters;
+mod divergence;
 mod error;
+mod explain;
 mod grpc_web;
 pub mod guide;
 mod headers;
+mod installed;
 pub mod lists;
 mod names;
 mod origin_config;
@@ -134,11 +158,12 @@ mod policy;
 mod public_suffix;
 mod punycode;
 mod rejection;
+mod reload;
+mod report_only;
 mod request;
 mod response;
 mod service;
 mod trace;
-mod verdict;
 mod warning;
 mod websocket;
 
@@ -146,10 +171,13 @@ pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]
 pub use config::{ConfigProblem, CorsConfig, CorsConfigError};
 pub use connect_rpc::{CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
+pub use divergence::{Divergence, Verdict};
 pub use error::ConfigError;
+pub use explain::{Check, Explanation, Hint, Outcome};
 pub use grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
 pub use policy::{AllowedActual, AllowedPreflight, Decision, Policy};
-pub use rejection::{Rejected, Rejection};
+pub use rejection::{Deferred, Rejected, Rejection};
+pub use reload::ReloadHandle;
 pub use request::{Malformed, RequestKind, MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS};
 pub use service::{Cors, CorsLayer, ResponseFuture};
 pub use warning::ConfigWarning;

@@ -26,7 +26,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::verdict::{Check, Verdict};
+use crate::answer::{Answer, Check};
 
 /// The error of a lookup, boxed.
 pub(crate) type LookupError = Box<dyn Error + Send + Sync + 'static>;
@@ -96,7 +96,7 @@ struct Flights {
 /// One lookup in the air: where its answer will appear.
 struct Flight {
     id: u64,
-    answer: watch::Receiver<Option<Verdict>>,
+    answer: watch::Receiver<Option<Answer>>,
 }
 
 /// The lookup of one compiled policy, its cache and its flights.
@@ -141,23 +141,23 @@ impl OriginLookup {
     /// flight that asks the store.
     pub(crate) fn start(self: &Arc<Self>, origin: &str) -> Check {
         if origin.len() > MAX_ORIGIN_LEN {
-            return Check::Ready(Verdict::Refused);
+            return Check::Ready(Answer::Refused);
         }
         if let Some(allowed) = self.cached(origin) {
-            return Check::Ready(Verdict::from(allowed));
+            return Check::Ready(Answer::from(allowed));
         }
         let mut flights = self.lock();
         // Flights land into the cache under this lock: checking again here
         // means a request never starts a lookup for an answer just landed.
         if let Some(allowed) = self.cached(origin) {
-            return Check::Ready(Verdict::from(allowed));
+            return Check::Ready(Answer::from(allowed));
         }
         if let Some(flight) = flights.by_origin.get(origin) {
             return Check::Pending(Box::pin(wait(flight.answer.clone())));
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             crate::trace::lookup_failed(origin, &"no Tokio runtime to run the origin lookup on");
-            return Check::Ready(Verdict::Failed);
+            return Check::Ready(Answer::Failed);
         };
         let (sender, answer) = watch::channel(None);
         flights.next_id += 1;
@@ -235,10 +235,10 @@ impl OriginLookup {
 }
 
 /// Waits for a flight's answer; a flight that ended without one failed.
-async fn wait(mut answer: watch::Receiver<Option<Verdict>>) -> Verdict {
+async fn wait(mut answer: watch::Receiver<Option<Answer>>) -> Answer {
     match answer.wait_for(Option::is_some).await {
-        Ok(verdict) => verdict.unwrap_or(Verdict::Failed),
-        Err(_) => Verdict::Failed,
+        Ok(verdict) => verdict.unwrap_or(Answer::Failed),
+        Err(_) => Answer::Failed,
     }
 }
 
@@ -266,7 +266,7 @@ struct Landing {
     origin: String,
     id: u64,
     generation: u64,
-    sender: watch::Sender<Option<Verdict>>,
+    sender: watch::Sender<Option<Answer>>,
     outcome: Option<Result<bool, Failure>>,
 }
 
@@ -286,23 +286,23 @@ impl Landing {
 impl Drop for Landing {
     fn drop(&mut self) {
         let verdict = match self.outcome.take() {
-            Some(Ok(allowed)) => Verdict::from(allowed),
+            Some(Ok(allowed)) => Answer::from(allowed),
             Some(Err(failure)) => {
                 crate::trace::lookup_failed(&self.origin, &failure);
-                Verdict::Failed
+                Answer::Failed
             }
             None => {
                 crate::trace::lookup_failed(
                     &self.origin,
                     &"the origin lookup panicked, or its runtime shut down",
                 );
-                Verdict::Failed
+                Answer::Failed
             }
         };
         let owner = &self.owner;
         let mut flights = owner.lock();
-        if verdict != Verdict::Failed && flights.generation == self.generation {
-            owner.remember(&self.origin, verdict == Verdict::Allowed);
+        if verdict != Answer::Failed && flights.generation == self.generation {
+            owner.remember(&self.origin, verdict == Answer::Allowed);
         }
         if flights
             .by_origin

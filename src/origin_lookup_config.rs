@@ -159,7 +159,9 @@ impl CorsLayer {
     /// cached. Does nothing without a lookup.
     ///
     /// It reaches this layer's policy (and every clone of the layer) only:
-    /// other servers keep their answers until their TTLs end.
+    /// other servers keep their answers until their TTLs end. On a
+    /// [reloadable](CorsLayer::reloadable) layer it reaches the policy in
+    /// force; a replaced policy's cache is dropped with that policy.
     ///
     /// [`allow_origin_lookup`]: CorsBuilder::allow_origin_lookup
     ///
@@ -174,7 +176,11 @@ impl CorsLayer {
     /// cors.invalidate_origin("https://shop.tenant.example");
     /// ```
     pub fn invalidate_origin(&self, origin: &str) {
-        if let Some(lookup) = self.policy().async_origin().and_then(|c| c.lookup()) {
+        if let Some(lookup) = self
+            .policy_in_force()
+            .async_origin()
+            .and_then(|c| c.lookup())
+        {
             lookup.invalidate(origin);
         }
     }
@@ -194,7 +200,11 @@ impl CorsLayer {
     /// cors.invalidate_all_origins();
     /// ```
     pub fn invalidate_all_origins(&self) {
-        if let Some(lookup) = self.policy().async_origin().and_then(|c| c.lookup()) {
+        if let Some(lookup) = self
+            .policy_in_force()
+            .async_origin()
+            .and_then(|c| c.lookup())
+        {
             lookup.invalidate_all();
         }
     }

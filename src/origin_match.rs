@@ -191,6 +191,16 @@ impl OriginMatcher {
         origin.is_well_formed() && self.predicates.iter().any(|p| p(value, parts))
     }
 
+    /// Whether a listed origin equals `origin`.
+    pub(crate) fn is_listed(&self, origin: &[u8]) -> bool {
+        self.exact.contains(origin)
+    }
+
+    /// Whether a pattern matches `origin` (never `null`).
+    pub(crate) fn pattern_matches(&self, origin: &[u8]) -> bool {
+        origin != b"null" && self.has_patterns() && self.matches_pattern(origin)
+    }
+
     fn has_patterns(&self) -> bool {
         self.patterns
             .iter()

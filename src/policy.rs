@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+mod inspect;
+mod refused;
+
 use http::header::HeaderName;
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -10,7 +13,7 @@ use crate::async_origin::AsyncOriginCheck;
 use crate::headers::{ValueBuffer, STAR, STAR_STATIC};
 use crate::names::NameSet;
 use crate::origin_match::OriginMatcher;
-use crate::rejection::{Rejected, Rejection};
+use crate::rejection::{Deferred, Rejected, Rejection};
 use crate::request::{CorsRequest, Origin, Preflight, RequestKind};
 use crate::response::{
     ActualHeaders, Expose, HeadersFill, PreflightFill, PreflightSettings, PreflightTemplate,
@@ -297,17 +300,40 @@ impl<'a> AllowedPreflight<'a> {
 }
 
 /// What the layer does with a request: the result of [`Policy::decide`].
+///
+/// Non-exhaustive: ways of deciding an origin may be added (as the async
+/// check added [`Decision::Deferred`]), and a `match` should say what it does
+/// with a request it does not know.
+#[non_exhaustive]
 #[derive(Debug, Clone)]
 pub enum Decision<'a> {
-    /// No `Origin`: the inner service answers; only `Vary: Origin` may be added.
+    /// No `Origin`: the inner service answers. Its response gets
+    /// `Vary: Origin` when the policy depends on the origin, and under
+    /// any-origin `Access-Control-Allow-Origin: *` (and the exposed headers),
+    /// so that a cached copy also serves a later `fetch()`.
     NotCors,
     /// An allowed actual request: the inner service answers, the response
     /// gets CORS headers.
     Actual(AllowedActual<'a>),
     /// An allowed preflight: the layer answers it.
     Preflight(AllowedPreflight<'a>),
-    /// A rejected CORS request.
+    /// A rejected CORS request. A preflight from an allowed origin refused
+    /// for its method or a header still gets the policy's answer (status,
+    /// `Access-Control-Allow-Origin`, the configured method and header
+    /// lists), so that the browser itself names what is missing. Where an
+    /// allowed answer mirrors the request (any method or any header with
+    /// credentials, where browsers read `*` literally), that answer mirrors
+    /// only what is allowed: the method unless it is `*` (no
+    /// `Access-Control-Allow-Methods` then), the header names other than
+    /// `*`. It never covers what was refused.
     Rejected(Rejected<'a>),
+    /// The static origin rules do not allow the origin, and the async origin
+    /// check ([`CorsBuilder::allow_origin_async_predicate`]) decides: the
+    /// layer waits for it. [`Deferred::if_refused`] is the rejection that
+    /// stands if it says no.
+    ///
+    /// [`CorsBuilder::allow_origin_async_predicate`]: crate::CorsBuilder::allow_origin_async_predicate
+    Deferred(Deferred<'a>),
 }
 
 impl Policy {
@@ -409,6 +435,12 @@ impl Policy {
     /// Decides what to do with a request head. Pure: no I/O, no allocation,
     /// no service needed.
     ///
+    /// It never runs the async origin check: under
+    /// [`allow_origin_async_predicate`](crate::CorsBuilder::allow_origin_async_predicate),
+    /// an origin the static rules (listed origins, patterns, predicates) do
+    /// not allow is [`Decision::Deferred`], not rejected, since the check may
+    /// still allow it.
+    ///
     /// ```
     /// use http::{header, Request};
     /// use tower_cors::{CorsLayer, Decision};
@@ -486,14 +518,12 @@ impl Policy {
             CorsRequest::NotCors => Decision::NotCors,
             CorsRequest::Actual(origin) => match self.allow_origin(origin, parts) {
                 Some(allow_origin) => Decision::Actual(AllowedActual { allow_origin }),
-                None => {
-                    Decision::Rejected(Rejected::origin(self.refused_kind(method, headers), origin))
-                }
+                None => self.refuse_origin(self.refused_kind(method, headers), origin),
             },
             CorsRequest::Preflight(preflight) => {
                 let origin = preflight.origin();
                 match self.allow_origin(origin, parts) {
-                    None => Decision::Rejected(Rejected::origin(RequestKind::Preflight, origin)),
+                    None => self.refuse_origin(RequestKind::Preflight, origin),
                     Some(allow_origin) => match self.check_preflight(preflight, allow_origin) {
                         Ok(allowed) => Decision::Preflight(allowed),
                         Err(reason) => {
@@ -503,6 +533,21 @@ impl Policy {
                 }
             }
         }
+    }
+
+    /// An origin the static rules do not allow: rejected, unless the async
+    /// check may still allow it (it never sees `null` nor malformed origins).
+    fn refuse_origin<'a>(&self, kind: RequestKind, origin: Origin<'a>) -> Decision<'a> {
+        let rejected = Rejected::origin(kind, origin);
+        if self.has_async_origin_check() && !origin.is_null() && origin.is_well_formed() {
+            return Decision::Deferred(Deferred::new(rejected));
+        }
+        Decision::Rejected(rejected)
+    }
+
+    /// Whether an async origin check can overturn the static rules.
+    pub(crate) fn has_async_origin_check(&self) -> bool {
+        self.async_origin.is_some()
     }
 
     /// The kind of a refused non-preflight request: a WebSocket handshake

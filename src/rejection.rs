@@ -98,11 +98,13 @@ impl<'a> Rejected<'a> {
         }
     }
 
-    /// Whether the rejected request was a preflight (answered by the layer
-    /// with 403 and no CORS headers), an actual request (forwarded to the
-    /// inner service, whose response gets no CORS headers), or a WebSocket
-    /// handshake under [`guard_websockets`](crate::CorsBuilder::guard_websockets)
-    /// (answered with 403; the reason is the origin's).
+    /// Whether the rejected request was a preflight (answered by the layer:
+    /// 403 and no CORS headers, or the policy's own lists when an allowed
+    /// origin asked for a method or header they lack), an actual request
+    /// (forwarded to the inner service, whose response gets no CORS
+    /// headers), or a WebSocket handshake under
+    /// [`guard_websockets`](crate::CorsBuilder::guard_websockets) (answered
+    /// with 403; the reason is the origin's).
     ///
     /// ```
     /// use http::{header, Request};
@@ -120,6 +122,16 @@ impl<'a> Rejected<'a> {
     /// ```
     pub fn kind(&self) -> RequestKind {
         self.kind
+    }
+
+    /// Whether the request is a preflight from an allowed origin refused
+    /// for its method or a header: such a preflight still gets the policy's
+    /// answer. Cheaper than [`Rejected::reason`]: no origin is examined.
+    pub(crate) fn origin_allowed(&self) -> bool {
+        matches!(
+            self.reason,
+            Reason::Other(Rejection::MethodNotAllowed(_) | Rejection::HeaderNotAllowed(_))
+        )
     }
 
     /// Why it was rejected.
@@ -158,5 +170,70 @@ impl fmt::Display for Rejected<'_> {
             RequestKind::WebSocket => "WebSocket handshake",
         };
         write!(f, "{kind} rejected: {}", self.reason())
+    }
+}
+
+/// A CORS request whose origin only the async origin check can allow: what
+/// [`Decision::Deferred`](crate::Decision::Deferred) holds.
+///
+/// ```
+/// use http::{header, Request};
+/// use tower_cors::{CorsLayer, Decision, RequestKind, Rejection};
+///
+/// let cors = CorsLayer::builder()
+///     .allow_origins(["https://app.example.com"])
+///     .allow_origin_async_predicate(|_origin, _parts| async { true })
+///     .build()
+///     .unwrap();
+/// let (parts, ()) = Request::get("/")
+///     .header(header::ORIGIN, "https://tenant.example")
+///     .body(())
+///     .unwrap()
+///     .into_parts();
+/// let Decision::Deferred(deferred) = cors.policy().decide(&parts) else { unreachable!() };
+/// assert_eq!(deferred.kind(), RequestKind::Actual);
+/// assert_eq!(deferred.origin(), "https://tenant.example");
+/// assert_eq!(
+///     deferred.if_refused().reason(),
+///     Rejection::OriginNotAllowed("https://tenant.example")
+/// );
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Deferred<'a> {
+    rejected: Rejected<'a>,
+}
+
+impl fmt::Debug for Deferred<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Deferred")
+            .field("kind", &self.kind())
+            .field("origin", &self.origin())
+            .finish()
+    }
+}
+
+impl<'a> Deferred<'a> {
+    /// `rejected` is an origin rejection of a well-formed origin.
+    pub(crate) fn new(rejected: Rejected<'a>) -> Self {
+        Deferred { rejected }
+    }
+
+    /// Whether the request is a preflight or an actual request.
+    pub fn kind(&self) -> RequestKind {
+        self.rejected.kind
+    }
+
+    /// The origin the async check is asked about, as sent.
+    pub fn origin(&self) -> &'a str {
+        match self.rejected.reason {
+            Reason::Origin(origin) => origin.as_str(),
+            Reason::Other(_) => "",
+        }
+    }
+
+    /// The rejection that stands if the async check refuses the origin. If
+    /// it allows it, a preflight's method and headers are checked next.
+    pub fn if_refused(&self) -> Rejected<'a> {
+        self.rejected
     }
 }

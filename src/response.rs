@@ -16,7 +16,7 @@ use crate::headers::{
 use crate::request::RequestedHeaders;
 
 /// What `Access-Control-Expose-Headers` says on allowed actual responses.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Expose {
     None,
     /// A precomputed list, or `*` for "any" without credentials.
@@ -38,8 +38,6 @@ pub(crate) enum Reply<B> {
     /// no CORS headers. Built from the request's own header map, so it
     /// allocates nothing.
     RejectPreflight,
-    /// Call the inner service; leave its response as it is.
-    Forward,
     /// Call the inner service; merge `Vary: Origin` into its response.
     Vary,
     /// Call the inner service; write the CORS headers of an allowed request
@@ -55,7 +53,7 @@ impl<B> Reply<B> {
     /// that do not call it.
     pub(crate) fn finish(self, headers: &mut HeaderMap) {
         match self {
-            Reply::Answer(_) | Reply::RejectPreflight | Reply::Forward => {}
+            Reply::Answer(_) | Reply::RejectPreflight => {}
             Reply::Vary => {
                 let present = Existing::vary_in(headers);
                 merge_vary(headers, VARY_ORIGIN, present);

@@ -1,25 +1,59 @@
 //! Diagnostics behind the `tracing` feature; without it these compile to nothing.
 
+use http::{HeaderMap, Method, Request, Uri};
+
 use crate::rejection::{Rejected, Rejection};
 use crate::request::RequestKind;
 
+/// The head of the request being decided, by reference: what a rejection
+/// event names besides its reason.
+#[derive(Clone, Copy)]
+pub(crate) struct Head<'a> {
+    // Read only by the `tracing` events.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) method: &'a Method,
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) uri: &'a Uri,
+    pub(crate) headers: &'a HeaderMap,
+}
+
+impl<'a> Head<'a> {
+    #[inline(always)]
+    pub(crate) fn of<B>(request: &'a Request<B>) -> Self {
+        Head {
+            method: request.method(),
+            uri: request.uri(),
+            headers: request.headers(),
+        }
+    }
+}
+
 /// One `debug` event per rejected CORS request, with the typed reason.
 #[cfg(feature = "tracing")]
-pub(crate) fn rejected(rejected: &Rejected<'_>) {
-    rejection(rejected.kind(), rejected.reason());
+pub(crate) fn rejected(rejected: &Rejected<'_>, head: Head<'_>) {
+    rejection(rejected.kind(), rejected.reason(), head);
 }
 
 /// One `debug` event per rejected CORS request, with the typed reason.
 /// Without the feature the reason is not even read.
 #[cfg(not(feature = "tracing"))]
-#[inline]
-pub(crate) fn rejected(_rejected: &Rejected<'_>) {}
+#[inline(always)]
+pub(crate) fn rejected(_rejected: &Rejected<'_>, _head: Head<'_>) {}
 
-/// One `debug` event per rejected CORS request, with the typed reason.
+/// One `debug` event per rejected CORS request: its method, path, origin,
+/// kind and reason. Request values are escaped (`\xNN` for bytes outside
+/// visible ASCII), so an event is always one clean line.
 #[cfg(feature = "tracing")]
-pub(crate) fn rejection(kind: RequestKind, reason: Rejection<'_>) {
+pub(crate) fn rejection(kind: RequestKind, reason: Rejection<'_>, head: Head<'_>) {
+    let origin = head
+        .headers
+        .get(http::header::ORIGIN)
+        .map_or(&[][..], |origin| origin.as_bytes());
     tracing::debug!(
         target: "tower_cors",
+        method = %head.method.as_str().as_bytes().escape_ascii(),
+        path = %head.uri.path().as_bytes().escape_ascii(),
+        origin = %origin.escape_ascii(),
         kind = ?kind,
         reason = %reason,
         "CORS request rejected"
@@ -28,8 +62,8 @@ pub(crate) fn rejection(kind: RequestKind, reason: Rejection<'_>) {
 
 /// One `debug` event per rejected CORS request, with the typed reason.
 #[cfg(not(feature = "tracing"))]
-#[inline]
-pub(crate) fn rejection(_kind: RequestKind, _reason: Rejection<'_>) {}
+#[inline(always)]
+pub(crate) fn rejection(_kind: RequestKind, _reason: Rejection<'_>, _head: Head<'_>) {}
 
 /// The compiled policy at `info`, once per build.
 #[cfg(feature = "tracing")]

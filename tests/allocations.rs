@@ -171,6 +171,124 @@ fn building_and_dropping_policies_gives_back_every_byte() {
     assert_eq!(after - before, 0, "bytes still held after 10 000 policies");
 }
 
+/// Allocations serving one request through `service`, as [`allocations`]
+/// counts them.
+fn allocations_through(
+    service: &mut tower_cors::Cors<scenarios::Inner>,
+    scenario: &Scenario,
+) -> isize {
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let request = scenario.request.clone();
+    let before = ALLOCATIONS.with(Cell::get);
+    drop(serve(service, request, &mut cx));
+    (ALLOCATIONS.with(Cell::get) - before) as isize
+}
+
+#[test]
+fn a_reloadable_layer_allocates_exactly_what_a_fixed_one_does() {
+    use tower_layer::Layer;
+    for scenario in scenarios::all() {
+        let (reloadable, handle) = scenario.ours.clone().reloadable();
+        // Replaced once, so the request meets a policy that was swapped in.
+        handle.replace(scenario.ours.clone());
+        let mut fixed = scenario.ours.layer(scenarios::Inner);
+        let mut reloading = reloadable.layer(scenarios::Inner);
+        // One warm-up request each (the first load on a thread registers
+        // it with arc-swap, once per thread), then the measured one.
+        allocations_through(&mut fixed, &scenario);
+        allocations_through(&mut reloading, &scenario);
+        let fixed = allocations_through(&mut fixed, &scenario);
+        let reloading = allocations_through(&mut reloading, &scenario);
+        assert_eq!(reloading, fixed, "({}) {}", scenario.id, scenario.name);
+    }
+}
+
+/// An inner service whose response is ready at the second poll, so a
+/// request can be left in flight across a replacement.
+#[derive(Clone, Copy)]
+struct SecondPoll;
+
+impl tower_service::Service<http::Request<()>> for SecondPoll {
+    type Response = http::Response<()>;
+    type Error = std::convert::Infallible;
+    type Future = YieldOnce;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _request: http::Request<()>) -> YieldOnce {
+        YieldOnce(false)
+    }
+}
+
+struct YieldOnce(bool);
+
+impl std::future::Future for YieldOnce {
+    type Output = Result<http::Response<()>, std::convert::Infallible>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        if std::mem::replace(&mut self.0, true) {
+            std::task::Poll::Ready(Ok(http::Response::new(())))
+        } else {
+            std::task::Poll::Pending
+        }
+    }
+}
+
+#[test]
+fn replacing_a_policy_ten_thousand_times_gives_back_every_byte() {
+    use std::future::Future;
+    use tower_layer::Layer;
+    use tower_service::Service;
+
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let request = |i: u64| {
+        http::Request::get("/")
+            .header(http::header::ORIGIN, format!("https://app{i}.example.com"))
+            .body(())
+            .expect("valid request")
+    };
+    let first = distinct_policy(10_000);
+    let (layer, handle) = first.clone().reloadable();
+    let mut service = layer.layer(SecondPoll);
+    // Warm-up: the first load and replacement on this thread, and the
+    // first request, may set up what lives as long as the process.
+    handle.replace(first.clone());
+    let mut warm = std::pin::pin!(service.call(request(10_000)));
+    while warm.as_mut().poll(&mut cx).is_pending() {}
+
+    let before = BYTES.with(Cell::get);
+    for i in 0..10_000 {
+        handle.replace(distinct_policy(i));
+        // A request begins under policy i and is still in flight when
+        // policy i + 1 replaces it; it ends with policy i's headers.
+        let mut in_flight = Box::pin(service.call(request(i)));
+        assert!(in_flight.as_mut().poll(&mut cx).is_pending());
+        handle.replace(distinct_policy(i + 1));
+        let std::task::Poll::Ready(Ok(response)) = in_flight.as_mut().poll(&mut cx) else {
+            panic!("the second poll answers");
+        };
+        assert_eq!(
+            response.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            format!("https://app{i}.example.com").as_str()
+        );
+    }
+    handle.replace(first);
+    let after = BYTES.with(Cell::get);
+    assert_eq!(
+        after - before,
+        0,
+        "bytes still held after 10 000 replacements"
+    );
+    drop(service);
+}
+
 /// A layer allowing scenario (b)'s origins statically and `TENANT` through
 /// the origin lookup, with the tenant's answer already cached.
 #[cfg(feature = "origin-lookup")]

@@ -281,6 +281,186 @@ fn axum_example_answers_the_readme_preflight_and_refuses_other_origins() {
     assert!(list.contains("x-item-count: 1\r\n"), "{list}");
 }
 
+/// `examples/metrics.rs` (the `metrics` feature) counts each request by kind
+/// and outcome and serves the counters in Prometheus' text format.
+#[cfg(feature = "metrics")]
+#[test]
+fn metrics_example_serves_the_request_counters_on_metrics() {
+    let (_server, addr) = start("metrics");
+    let allowed = send(
+        &addr,
+        "GET /api/hello HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
+    );
+    assert!(
+        allowed.contains("access-control-allow-origin: https://app.example.com\r\n"),
+        "{allowed}"
+    );
+    let refused = send(
+        &addr,
+        "GET /api/hello HTTP/1.1\r\nOrigin: https://evil.example\r\n",
+    );
+    assert!(
+        !refused.contains("access-control-allow-origin"),
+        "{refused}"
+    );
+    send(
+        &addr,
+        "OPTIONS /api/hello HTTP/1.1\r\nOrigin: https://app.example.com\r\n\
+         Access-Control-Request-Method: DELETE\r\n",
+    );
+    send(&addr, "GET /api/hello HTTP/1.1\r\n");
+
+    let page = send(&addr, "GET /metrics HTTP/1.1\r\n");
+    assert!(page.starts_with("http/1.1 200"), "{page}");
+    for line in [
+        "tower_cors_requests_total{kind=\"actual\",outcome=\"allowed\"} 1",
+        "tower_cors_requests_total{kind=\"actual\",outcome=\"origin_not_allowed\"} 1",
+        "tower_cors_requests_total{kind=\"preflight\",outcome=\"method_not_allowed\"} 1",
+        "tower_cors_requests_total{kind=\"not_cors\",outcome=\"allowed\"} 1",
+    ] {
+        assert!(page.lines().any(|l| l == line), "no {line:?} in\n{page}");
+    }
+    // The page itself is outside the CORS layer: not counted.
+    assert!(!page.contains("outcome=\"allowed\"} 2"), "{page}");
+}
+
+/// [`start_with`], with the lines the example prints on stderr as well as
+/// on stdout in the server's receiver.
+fn start_logged(name: &str, env: &[(&str, &str)]) -> (Server, String) {
+    let mut child = Command::new(example_binary(name))
+        .env("PORT", "0")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("examples/{name}.rs is built by cargo test: {e}"));
+    let (stdout, stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let (tx, rx) = mpsc::channel();
+    let server = Server(child, rx);
+    let err_tx = tx.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = err_tx.send(line);
+        }
+    });
+    let first = wait_for(&server, "listening on http://");
+    let addr = first["listening on http://".len()..].to_owned();
+    (server, addr)
+}
+
+/// The next line `server` prints containing `needle` (earlier ones are skipped).
+fn wait_for(server: &Server, needle: &str) -> String {
+    let deadline = Instant::now() + BOUND;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match server.1.recv_timeout(left) {
+            Ok(line) if line.contains(needle) => return line,
+            Ok(_) => {}
+            Err(_) => panic!("no line containing {needle:?} within {BOUND:?}"),
+        }
+    }
+}
+
+/// Sends SIGHUP to a server example.
+#[cfg(unix)]
+fn hang_up(server: &Server) {
+    let status = Command::new("kill")
+        .args(["-HUP", &server.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn get_from(addr: &str, origin: &str) -> String {
+    send(
+        addr,
+        &format!("GET /api/items HTTP/1.1\r\nOrigin: {origin}\r\n"),
+    )
+}
+
+const LEGACY: &str = "https://legacy.example.com";
+
+/// `examples/rollout.rs` enforces today's list, prints what the tighter
+/// candidate would refuse, and enforces the candidate once promoted.
+fn rollout_reports_then_enforces_the_candidate(promote: impl FnOnce(&Server, &str)) {
+    let (server, addr) = start_logged("rollout", &[]);
+    let before = get_from(&addr, LEGACY);
+    assert!(before.starts_with("http/1.1 200"), "{before}");
+    assert!(
+        before.contains(&format!("access-control-allow-origin: {LEGACY}\r\n")),
+        "{before}"
+    );
+    let report = wait_for(&server, "report-only:");
+    assert!(report.contains(LEGACY), "{report}");
+    assert!(
+        report.contains("the enforced policy allows it, the candidate refuses it"),
+        "{report}"
+    );
+
+    promote(&server, &addr);
+    wait_for(&server, "promoted: origins: [https://app.example.com]");
+    let after = get_from(&addr, LEGACY);
+    assert!(after.starts_with("http/1.1 200"), "{after}");
+    assert!(!after.contains("access-control-allow-origin"), "{after}");
+    let app = get_from(&addr, "https://app.example.com");
+    assert!(
+        app.contains("access-control-allow-origin: https://app.example.com\r\n"),
+        "{app}"
+    );
+}
+
+#[test]
+fn rollout_example_promotes_the_candidate_from_its_admin_endpoint() {
+    rollout_reports_then_enforces_the_candidate(|_, addr| {
+        let promoted = send(
+            addr,
+            "POST /admin/promote HTTP/1.1\r\nContent-Length: 0\r\n",
+        );
+        assert!(promoted.starts_with("http/1.1 200"), "{promoted}");
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn rollout_example_promotes_the_candidate_on_sighup() {
+    rollout_reports_then_enforces_the_candidate(|server, _| hang_up(server));
+}
+
+/// `examples/reload_config.rs` reloads its TOML file on SIGHUP; a file
+/// with a mistake is refused naming the field, and the old policy serves on.
+#[cfg(all(unix, feature = "serde"))]
+#[test]
+fn reload_config_example_reloads_on_sighup_and_keeps_serving_through_a_bad_file() {
+    let file = std::env::temp_dir().join(format!("tower-cors-reload-{}.toml", std::process::id()));
+    let write = |text: &str| std::fs::write(&file, text).unwrap();
+    write("allow_origins = [\"https://app.example.com\"]\n");
+    let (server, addr) = start_logged("reload_config", &[("CORS_CONFIG", file.to_str().unwrap())]);
+    let allows = |origin: &str| {
+        get_from(&addr, origin).contains(&format!("access-control-allow-origin: {origin}\r\n"))
+    };
+    assert!(allows("https://app.example.com"));
+    assert!(!allows("https://new.example.com"));
+
+    write("allow_origins = [\"https://new.example.com\"]\n");
+    hang_up(&server);
+    wait_for(&server, "reloaded: origins: [https://new.example.com]");
+    assert!(allows("https://new.example.com"));
+    assert!(!allows("https://app.example.com"));
+
+    write("allow_origins = [\"https://New.example.com/\"]\n");
+    hang_up(&server);
+    let refused = wait_for(&server, "refused");
+    let _ = std::fs::remove_file(&file);
+    assert!(refused.contains("allow_origins[0]"), "{refused}");
+    assert!(refused.contains("https://new.example.com"), "{refused}");
+    assert!(allows("https://new.example.com"));
+}
+
 /// Sends a WebSocket handshake for `/ws` (from `origin`, if any) and returns
 /// the connection with the response head, lowercased.
 fn handshake(addr: &str, origin: Option<&str>) -> (TcpStream, String) {

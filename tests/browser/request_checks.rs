@@ -65,18 +65,31 @@ fn preflighted_patch_is_allowed(run: &Run) {
     preflighted_method_is_allowed(run, "patch", "PATCH");
 }
 
-/// A method outside Access-Control-Allow-Methods fails the preflight; the
-/// layer answers 403 without CORS headers, the browser never sends the
-/// actual request, so the handler never sees it.
+/// A method outside Access-Control-Allow-Methods, from an allowed origin:
+/// the layer answers with the policy's own lists (which lack it), the
+/// browser refuses the actual request itself, so the handler never sees it.
 fn disallowed_method_is_blocked_and_handler_never_sees_it(run: &Run) {
     let id = "disallowed_method";
     blocked(run, id);
     let p = one_preflight(run, id);
     assert_eq!(p.req("access-control-request-method"), Some("PROPFIND"));
-    assert_eq!(p.status, Some(403));
-    no_cors_headers(run, id, p);
+    policy_answer(run, id, p);
+    assert_eq!(
+        p.resp("access-control-allow-methods"),
+        Some("PUT, DELETE, PATCH, OPTIONS")
+    );
     assert!(run.actual(id).is_empty(), "{}", run.explain(id));
     handler_never_saw_it(run, id);
+}
+
+/// The answer to a preflight from an allowed origin refused for its method
+/// or a header: the configured 2xx status and the allowed origin.
+fn policy_answer(run: &Run, id: &str, p: &crate::harness::Entry) {
+    assert_eq!(p.status, Some(204), "{}", run.explain(id));
+    assert_eq!(
+        p.resp("access-control-allow-origin"),
+        Some(run.origin(Frame::Top).as_str())
+    );
 }
 
 /// Fetch normalizes only DELETE, GET, HEAD, OPTIONS, POST and PUT; `patch`
@@ -87,7 +100,7 @@ fn lowercase_patch_is_not_covered_by_uppercase_patch(run: &Run) {
     blocked(run, id);
     let p = one_preflight(run, id);
     assert_eq!(p.req("access-control-request-method"), Some("patch"));
-    assert_eq!(p.status, Some(403));
+    policy_answer(run, id, p);
     handler_never_saw_it(run, id);
 }
 
@@ -144,8 +157,11 @@ fn unlisted_request_header_is_blocked_and_handler_never_sees_it(run: &Run) {
     blocked(run, id);
     let p = one_preflight(run, id);
     assert_eq!(p.req("access-control-request-headers"), Some("x-other"));
-    assert_eq!(p.status, Some(403));
-    no_cors_headers(run, id, p);
+    policy_answer(run, id, p);
+    assert_eq!(
+        p.resp("access-control-allow-headers"),
+        Some("content-type, x-custom")
+    );
     handler_never_saw_it(run, id);
 }
 
@@ -239,30 +255,60 @@ fn bare_star_covers_other_headers_in_every_engine(run: &Run) {
     assert_eq!(one_actual(run, id).req("x-anything"), Some("1"));
 }
 
-/// A refused preflight is explained in the console, naming the request's
-/// URL; `Run::console` finds those messages.
+/// A refused preflight is explained in the console in the browser's own
+/// words, naming the request's URL (`Run::console` finds those messages) and
+/// what is missing: for an allowed origin, the refused header or method,
+/// never a missing `Access-Control-Allow-Origin`, which only a disallowed
+/// origin gets.
 ///
 /// Differs by engine in where the message goes: Chromium and WebKit print
 /// their console to the log the suite reads; Firefox writes CORS errors only
 /// to its web console (not to stdout or stderr, whatever the preferences),
 /// so the suite sees none there.
 fn refused_preflight_is_explained_in_the_console(run: &Run) {
-    let id = "unlisted_header";
-    blocked(run, id);
-    let lines = run.console(id);
-    let expected = match run.engine {
-        Engine::Chromium => "has been blocked by CORS policy",
-        Engine::WebKit => "due to access control checks",
+    let (header, method, lowercase, origin) = match run.engine {
+        Engine::Chromium => (
+            "Request header field x-other is not allowed by Access-Control-Allow-Headers in preflight response.",
+            "Method PROPFIND is not allowed by Access-Control-Allow-Methods in preflight response.",
+            "Method patch is not allowed by Access-Control-Allow-Methods in preflight response.",
+            "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+        ),
+        Engine::WebKit => (
+            "Request header field x-other is not allowed by Access-Control-Allow-Headers.",
+            "Method PROPFIND is not allowed by Access-Control-Allow-Methods.",
+            "Method patch is not allowed by Access-Control-Allow-Methods.",
+            "Preflight response is not successful. Status code: 403",
+        ),
         Engine::Firefox => {
-            assert!(lines.is_empty(), "{lines:?}");
+            for id in ["unlisted_header", "disallowed_method", "preflight_look_alike"] {
+                blocked(run, id);
+                assert!(run.console(id).is_empty(), "{:?}", run.console(id));
+            }
             return;
         }
     };
-    assert!(
-        lines.iter().any(|l| l.contains(expected)),
-        "no console message containing {expected:?}: {lines:?}\nall console messages: {:?}",
-        run.console
-    );
+    let says = |id: &str, words: &str| {
+        blocked(run, id);
+        let lines = run.console(id);
+        assert!(
+            lines.iter().any(|l| l.contains(words)),
+            "{id}: no console message containing {words:?}: {lines:?}\nall console messages: {:?}",
+            run.console
+        );
+    };
+    says("unlisted_header", header);
+    says("disallowed_method", method);
+    says("lowercase_patch", lowercase);
+    says("preflight_look_alike", origin);
+    for id in ["unlisted_header", "disallowed_method", "lowercase_patch"] {
+        let lines = run.console(id);
+        assert!(
+            !lines
+                .iter()
+                .any(|l| l.contains(origin) || l.contains("Access-Control-Allow-Origin")),
+            "{id}: an allowed origin is told its origin is the problem: {lines:?}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -150,3 +150,12 @@ pub fn preflight_answer(layer: &CorsLayer, req: Request<String>) -> Response<Str
         Poll::Pending => panic!("a preflight answer is immediate"),
     }
 }
+
+/// A copy of `request`: method, URI, headers and body (`Request` is not `Clone`).
+pub fn copy_request(request: &Request<String>) -> Request<String> {
+    let mut copy = Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}

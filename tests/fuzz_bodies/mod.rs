@@ -344,6 +344,7 @@ pub fn request_parse(data: &[u8]) {
             }
             assert_loggable(&rejected.to_string());
         }
+        other => unreachable!("no async origin check here: {other:?}"),
     }
     if kind != Some(RequestKind::Preflight) {
         return;
@@ -394,6 +395,9 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
     let decision = policy.decide(&parts);
     let expect_inner_called;
     let mut expect_allowed = false;
+    // A preflight from an allowed origin refused for its method or a header
+    // gets the policy's answer, which must not name what was refused.
+    let mut refused_item: Option<(header::HeaderName, String)> = None;
     match &decision {
         Decision::NotCors => {
             assert!(request_origin.is_none());
@@ -417,7 +421,18 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
             assert!(request_origin.is_some());
             assert_loggable(&rejected.to_string());
             assert_loggable(&format!("{:?}", rejected.reason()));
+            refused_item = match (rejected.kind(), rejected.reason()) {
+                (RequestKind::Preflight, Rejection::MethodNotAllowed(m)) => {
+                    Some((header::ACCESS_CONTROL_ALLOW_METHODS, m.to_owned()))
+                }
+                (RequestKind::Preflight, Rejection::HeaderNotAllowed(h)) => {
+                    Some((header::ACCESS_CONTROL_ALLOW_HEADERS, h.to_ascii_lowercase()))
+                }
+                _ => None,
+            };
+            expect_allowed = refused_item.is_some();
         }
+        other => unreachable!("no async origin check here: {other:?}"),
     }
     let is_preflight = kind_of(&parts.method, &parts.headers) == Some(RequestKind::Preflight);
 
@@ -434,6 +449,23 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
         assert_eq!(called, 0, "a preflight reached the inner service");
     }
     let headers = response.headers();
+    if let Some((name, item)) = &refused_item {
+        let listed = headers.get_all(name).iter().any(|line| {
+            line.to_str().unwrap_or_default().split(',').any(|t| {
+                let t = t.trim();
+                let t = if *name == header::ACCESS_CONTROL_ALLOW_HEADERS {
+                    t.to_ascii_lowercase()
+                } else {
+                    t.to_owned()
+                };
+                t == *item || (t == "*" && !policy.allows_credentials())
+            })
+        });
+        assert!(
+            !listed,
+            "the answer to a refused preflight allows {item}: {headers:?}"
+        );
+    }
 
     // Access-Control-Allow-Origin: absent unless allowed; `*` or the origin byte for byte.
     let acao: Vec<&HeaderValue> = headers
@@ -696,6 +728,7 @@ pub fn builder_build(data: &[u8]) {
                     None
                 }
                 Decision::NotCors => unreachable!("the request has an Origin"),
+                other => unreachable!("no async origin check here: {other:?}"),
             };
             let Some(acao) = allowed else { continue };
             if any_origin {

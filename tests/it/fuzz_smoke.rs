@@ -424,6 +424,7 @@ fn policy_decide_survives_the_generated_corpus_and_reaches_every_outcome() {
                 Rejection::Malformed(_) => "malformed",
                 _ => "other",
             },
+            _ => "other",
         };
         *outcomes.entry(outcome).or_default() += 1;
     }

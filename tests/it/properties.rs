@@ -586,6 +586,7 @@ fn observed(decision: &Decision<'_>) -> Outcome {
             }
             other => panic!("unknown rejection {other:?}"),
         },
+        other => unreachable!("no async origin check here: {other:?}"),
     }
 }
 
@@ -763,9 +764,24 @@ proptest! {
                 prop_assert_eq!(&acao, &vec![model.clone()]);
                 prop_assert!(acao[0] == "*" || Some(&acao[0]) == request_origin.as_ref());
             }
+            // Any origin: `*` on every response, so that a cached one also
+            // serves a later fetch(); otherwise the inner service's own
+            // headers are left alone.
+            Outcome::NotCors if matches!(spec.origins, Origins::Any) => {
+                prop_assert_eq!(acao, vec!["*".to_owned()]);
+                prop_assert_eq!(
+                    all(h, "access-control-expose-headers"),
+                    model_expose(&spec, &inner).into_iter().collect::<Vec<_>>()
+                );
+            }
             Outcome::NotCors => {
-                // The inner service's own headers are left alone.
                 prop_assert_eq!(acao, all(&inner, "access-control-allow-origin"));
+            }
+            // From an allowed origin: the policy's answer, whose lists lack
+            // what was refused (refused_answers.rs checks them).
+            Outcome::MethodNotAllowed(_) | Outcome::HeaderNotAllowed(_) => {
+                prop_assert_eq!(acao.len(), 1);
+                prop_assert!(acao[0] == "*" || Some(&acao[0]) == request_origin.as_ref());
             }
             _ => {
                 for name in CORS_RESPONSE_HEADERS {
@@ -788,7 +804,9 @@ proptest! {
         let inner_vary = vary_tokens(&inner);
         if is_preflight {
             prop_assert_eq!(res.status(), match expected {
-                Outcome::Allowed { .. } => StatusCode::from_u16(spec.status).unwrap(),
+                Outcome::Allowed { .. }
+                | Outcome::MethodNotAllowed(_)
+                | Outcome::HeaderNotAllowed(_) => StatusCode::from_u16(spec.status).unwrap(),
                 _ => StatusCode::FORBIDDEN,
             });
             for t in ["origin", "access-control-request-method", "access-control-request-headers"] {
@@ -819,7 +837,10 @@ proptest! {
             if depends_on_origin && !inner_vary.iter().any(|t| t == "*") {
                 prop_assert!(vary.iter().any(|t| t == "origin"), "no Vary: origin in {:?}", vary);
             }
-            if !depends_on_origin {
+            // Refusals vary by origin under any-origin too: a response
+            // without CORS headers must not be served to other origins.
+            let refused = !matches!(expected, Outcome::Allowed { .. } | Outcome::NotCors);
+            if !depends_on_origin && !refused {
                 prop_assert_eq!(&vary, &inner_vary);
             }
             prop_assert!(all(h, "vary").len() <= all(&inner, "vary").len().max(1));

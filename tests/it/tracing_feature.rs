@@ -191,6 +191,46 @@ mod with_feature {
         );
     }
 
+    /// What a developer needs to find the request in the logs: its method,
+    /// path and origin, next to the kind and the reason.
+    #[tokio::test]
+    async fn rejection_events_name_method_path_origin_kind_and_reason() {
+        let cases = [
+            (
+                actual(Method::GET, Some("https://evil.example")),
+                ("GET", "https://evil.example", "Actual"),
+                "origin \"https://evil.example\" is not allowed",
+            ),
+            (
+                preflight(APP, "PUT", Some("x-secret")),
+                ("OPTIONS", APP, "Preflight"),
+                "request header \"x-secret\" is not allowed",
+            ),
+            (
+                preflight(APP, "DELETE", None),
+                ("OPTIONS", APP, "Preflight"),
+                "method \"DELETE\" is not allowed",
+            ),
+        ];
+        for (request, (method, origin, kind), reason) in cases {
+            let events = events_for(request).await;
+            assert_eq!(events.len(), 1, "{events:?}");
+            let event = &events[0];
+            assert_eq!(event.field("method"), Some(method));
+            assert_eq!(event.field("path"), Some("/api/items"));
+            assert_eq!(event.field("origin"), Some(origin));
+            assert_eq!(event.field("kind"), Some(kind));
+            assert_eq!(event.field("reason"), Some(reason));
+        }
+        let mut bad = actual(Method::GET, None);
+        bad.headers_mut().insert(
+            http::header::ORIGIN,
+            http::HeaderValue::from_bytes(b"https://e\x80\"").unwrap(),
+        );
+        let events = events_for(bad).await;
+        assert_eq!(events[0].field("origin"), Some(r#"https://e\x80\""#));
+    }
+
     #[tokio::test]
     async fn malformed_request_emits_one_debug_event() {
         let events = events_for(actual(Method::GET, Some("not an origin"))).await;
@@ -281,6 +321,38 @@ mod with_feature {
             events[0].field("error"),
             Some("the origin lookup failed: connection refused")
         );
+    }
+
+    #[tokio::test]
+    async fn a_report_only_divergence_is_one_warn_event_with_its_target() {
+        let candidate = CorsLayer::builder()
+            .allow_origins(["https://new.example.com"])
+            .allow_methods([Method::PUT])
+            .build()
+            .unwrap();
+        let cors = layer().with_report_only(candidate, |_| {});
+        let capture = Capture::default();
+        let _guard = tracing::subscriber::set_default(capture.clone());
+        run(&cors, actual(Method::GET, Some(APP)), &[]).await;
+        let events = capture.with_target("tower_cors::report_only");
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(events[0].level, Level::WARN);
+        assert_eq!(events[0].field("origin"), Some(APP));
+        assert_eq!(events[0].field("method"), Some("GET"));
+        assert_eq!(events[0].field("path"), Some("/api/items"));
+        assert_eq!(events[0].field("enforced"), Some("allows it"));
+        assert_eq!(
+            events[0].field("candidate"),
+            Some("refuses it: origin \"https://app.example.com\" is not allowed")
+        );
+        // Decided alike: nothing more.
+        run(
+            &cors,
+            actual(Method::GET, Some("https://evil.example")),
+            &[],
+        )
+        .await;
+        assert_eq!(capture.with_target("tower_cors::report_only").len(), 1);
     }
 
     #[tokio::test]

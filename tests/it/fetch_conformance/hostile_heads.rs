@@ -69,6 +69,7 @@ proptest! {
                     prop_assert!(!reason.chars().any(char::is_control), "{reason:?}");
                 }
                 Decision::NotCors => {}
+                other => unreachable!("no async origin check here: {other:?}"),
             }
         }
     }

@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 /// What an async origin check says about an origin the static rules refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Verdict {
+pub(crate) enum Answer {
     /// The origin is allowed.
     Allowed,
     /// The origin is not allowed.
@@ -18,23 +18,23 @@ pub(crate) enum Verdict {
     Failed,
 }
 
-impl From<bool> for Verdict {
+impl From<bool> for Answer {
     fn from(allowed: bool) -> Self {
         if allowed {
-            Verdict::Allowed
+            Answer::Allowed
         } else {
-            Verdict::Refused
+            Answer::Refused
         }
     }
 }
 
 /// A check's future, boxed: the one allocation an async check costs per
 /// request that waits for it, besides its bookkeeping.
-pub(crate) type CheckFuture = Pin<Box<dyn Future<Output = Verdict> + Send + 'static>>;
+pub(crate) type CheckFuture = Pin<Box<dyn Future<Output = Answer> + Send + 'static>>;
 
 /// A started check: answered at once (a cached lookup answer), or to wait for.
 pub(crate) enum Check {
     #[cfg_attr(not(feature = "origin-lookup"), allow(dead_code))]
-    Ready(Verdict),
+    Ready(Answer),
     Pending(CheckFuture),
 }

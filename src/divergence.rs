@@ -1,0 +1,411 @@
+//! Report-only trials: a candidate policy decides each request alongside
+//! the enforced one, and a [`Divergence`] describes each request the two
+//! decide differently. The candidate never changes a response.
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::header::{self, HeaderName, ORIGIN};
+use http::request::Parts;
+use http::{HeaderMap, HeaderValue, Method, Response, Uri};
+
+use crate::headers::ALLOW_PRIVATE_NETWORK;
+use crate::policy::{Decision, Policy};
+use crate::rejection::Rejection;
+use crate::request::RequestKind;
+use crate::response::ActualHeaders;
+
+/// The report callback of [`CorsLayer::with_report_only`](crate::CorsLayer::with_report_only).
+type Report = dyn Fn(&Divergence<'_>) + Send + Sync + 'static;
+
+/// A candidate policy on trial, and whom to tell when it disagrees.
+#[derive(Clone)]
+pub(crate) struct Trial {
+    candidate: Arc<Policy>,
+    report: Arc<Report>,
+}
+
+impl fmt::Debug for Trial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Trial")
+            .field("candidate", &self.candidate)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The request head a trial decides on. `parts` is `None` only when neither
+/// policy has a predicate that needs it.
+pub(crate) struct Head<'a> {
+    pub(crate) method: &'a Method,
+    pub(crate) uri: &'a Uri,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) parts: Option<&'a Parts>,
+}
+
+impl Trial {
+    pub(crate) fn new(candidate: Arc<Policy>, report: Arc<Report>) -> Trial {
+        Trial { candidate, report }
+    }
+
+    /// Whether the candidate needs the request head as `Parts`.
+    pub(crate) fn needs_parts(&self) -> bool {
+        self.candidate.needs_parts()
+    }
+
+    /// Decides `head` with the candidate, compares with what `enforced`
+    /// decided, and reports a difference. Requests without `Origin` are
+    /// never reported: both policies classify them alike, and neither can
+    /// refuse them.
+    pub(crate) fn observe(&self, enforced: &Policy, decision: &Decision<'_>, head: Head<'_>) {
+        if matches!(decision, Decision::NotCors) {
+            return;
+        }
+        let candidate = match head.parts {
+            Some(parts) => self.candidate.decide(parts),
+            None => self.candidate.decide_head(head.method, head.headers),
+        };
+        let ours = Outcome::of(enforced, decision);
+        let theirs = Outcome::of(&self.candidate, &candidate);
+        let Some(header) = ours.differs_from(&theirs) else {
+            return;
+        };
+        let divergence = Divergence {
+            kind: kind(decision),
+            origin: head
+                .headers
+                .get(ORIGIN)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default(),
+            method: head.method,
+            path: head.uri.path(),
+            enforced: ours.verdict(),
+            candidate: theirs.verdict(),
+            header,
+        };
+        #[cfg(feature = "tracing")]
+        tracing::warn!(
+            target: "tower_cors::report_only",
+            kind = ?divergence.kind,
+            origin = divergence.origin,
+            method = %divergence.method,
+            path = divergence.path,
+            enforced = %divergence.enforced,
+            candidate = %divergence.candidate,
+            "{divergence}"
+        );
+        (self.report)(&divergence);
+    }
+}
+
+fn kind(decision: &Decision<'_>) -> RequestKind {
+    match decision {
+        Decision::Preflight(_) => RequestKind::Preflight,
+        Decision::Rejected(rejected) => rejected.kind(),
+        Decision::Deferred(deferred) => deferred.kind(),
+        Decision::NotCors | Decision::Actual(_) => RequestKind::Actual,
+    }
+}
+
+/// One policy's decision, reduced to what its response would carry.
+enum Outcome<'a> {
+    Actual(&'a HeaderValue, ActualHeaders),
+    Preflight(Response<()>),
+    Refused(Rejection<'a>),
+    Undecided,
+}
+
+/// The CORS response headers compared, in the order a difference is named.
+static COMPARED: [HeaderName; 8] = [
+    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+    header::ACCESS_CONTROL_ALLOW_METHODS,
+    header::ACCESS_CONTROL_ALLOW_HEADERS,
+    header::ACCESS_CONTROL_MAX_AGE,
+    ALLOW_PRIVATE_NETWORK,
+    header::ACCESS_CONTROL_EXPOSE_HEADERS,
+    header::VARY,
+];
+
+impl<'a> Outcome<'a> {
+    fn of(policy: &'a Policy, decision: &'a Decision<'a>) -> Outcome<'a> {
+        match decision {
+            Decision::NotCors => Outcome::Undecided,
+            Decision::Actual(allowed) => {
+                Outcome::Actual(allowed.allow_origin(), policy.actual_headers())
+            }
+            Decision::Preflight(allowed) => Outcome::Preflight(allowed.response()),
+            // The async origin predicate has the last word; a trial never
+            // runs it.
+            Decision::Deferred(_) => Outcome::Undecided,
+            Decision::Rejected(rejected) => match rejected.reason() {
+                // The async origin predicate, asked only after the static
+                // rules refused, has the last word; a trial never runs it.
+                Rejection::OriginNotAllowed(origin)
+                    if origin != "null" && policy.async_origin().is_some() =>
+                {
+                    Outcome::Undecided
+                }
+                reason => Outcome::Refused(reason),
+            },
+        }
+    }
+
+    fn verdict(&self) -> Verdict<'a> {
+        match self {
+            Outcome::Actual(..) | Outcome::Preflight(_) => Verdict::Allowed,
+            Outcome::Refused(reason) => Verdict::Refused(*reason),
+            Outcome::Undecided => Verdict::Undecided,
+        }
+    }
+
+    /// `None` when the two decide alike; otherwise `Some` of the first
+    /// differing header when both allow.
+    fn differs_from(&self, other: &Outcome<'_>) -> Option<Option<HeaderName>> {
+        match (self, other) {
+            (Outcome::Actual(a, x), Outcome::Actual(b, y)) => {
+                let name = if a != b {
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN
+                } else if x.credentials != y.credentials {
+                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS
+                } else if x.expose != y.expose {
+                    header::ACCESS_CONTROL_EXPOSE_HEADERS
+                } else if x.vary != y.vary {
+                    header::VARY
+                } else {
+                    return None;
+                };
+                Some(Some(name))
+            }
+            (Outcome::Preflight(a), Outcome::Preflight(b)) => {
+                match COMPARED.iter().find(|name| {
+                    !a.headers()
+                        .get_all(*name)
+                        .iter()
+                        .eq(b.headers().get_all(*name).iter())
+                }) {
+                    Some(name) => Some(Some(name.clone())),
+                    None if a.status() != b.status() => Some(None),
+                    None => None,
+                }
+            }
+            (Outcome::Refused(_), Outcome::Refused(_))
+            | (Outcome::Undecided, Outcome::Undecided) => None,
+            _ => Some(None),
+        }
+    }
+}
+
+/// How one policy decided a request in a report-only trial.
+///
+/// ```
+/// use tower_cors::{Rejection, Verdict};
+///
+/// let refused = Verdict::Refused(Rejection::OriginNotAllowed("https://old.example"));
+/// assert_eq!(refused.to_string(), "refuses it: origin \"https://old.example\" is not allowed");
+/// assert!(Verdict::Allowed.is_allowed());
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict<'a> {
+    /// Allowed: the response gets CORS headers.
+    Allowed,
+    /// Refused, for this reason.
+    Refused(Rejection<'a>),
+    /// The static rules refused the origin, and the policy's async origin
+    /// predicate would decide. A trial never runs the candidate's predicate
+    /// (it would query your database for requests whose answer does not
+    /// depend on it), nor waits for the enforced one's: such a request is
+    /// reported as undecided rather than guessed at.
+    Undecided,
+}
+
+impl Verdict<'_> {
+    /// Whether the policy allowed the request.
+    ///
+    /// ```
+    /// assert!(!tower_cors::Verdict::Undecided.is_allowed());
+    /// ```
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Verdict::Allowed)
+    }
+}
+
+impl fmt::Display for Verdict<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Verdict::Allowed => f.write_str("allows it"),
+            Verdict::Refused(reason) => write!(f, "refuses it: {reason}"),
+            Verdict::Undecided => f.write_str("leaves it to its async origin predicate"),
+        }
+    }
+}
+
+/// One request that a report-only candidate decided differently from the
+/// enforced policy: allowed by one and refused by the other, or allowed by
+/// both with different CORS headers. Given to the callback of
+/// [`CorsLayer::with_report_only`](crate::CorsLayer::with_report_only).
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use http::{header, Request, Response};
+/// use tower::{Layer, ServiceExt};
+/// use tower_cors::{CorsLayer, Divergence, RequestKind};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let today = CorsLayer::builder()
+///     .allow_origins(["https://app.example.com", "https://old.example.com"])
+///     .build()
+///     .unwrap();
+/// let tighter = CorsLayer::builder().allow_origins(["https://app.example.com"]).build().unwrap();
+/// let seen = Arc::new(Mutex::new(Vec::new()));
+/// let log = Arc::clone(&seen);
+/// let layer = today.with_report_only(tighter, move |d: &Divergence<'_>| {
+///     assert_eq!(d.kind(), RequestKind::Actual);
+///     assert_eq!((d.origin(), d.method().as_str(), d.path()), ("https://old.example.com", "GET", "/items"));
+///     assert!(d.enforced().is_allowed() && !d.candidate().is_allowed());
+///     log.lock().unwrap().push(d.to_string());
+/// });
+///
+/// let svc = layer.layer(tower::service_fn(|_req: Request<()>| async {
+///     Ok::<_, std::convert::Infallible>(Response::new(()))
+/// }));
+/// let req = Request::get("/items").header(header::ORIGIN, "https://old.example.com").body(()).unwrap();
+/// let res = svc.oneshot(req).await.unwrap();
+/// // Enforced: still allowed.
+/// assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://old.example.com");
+/// assert_eq!(
+///     seen.lock().unwrap()[..],
+///     ["CORS request GET /items from \"https://old.example.com\": the enforced policy allows it, \
+///       the candidate refuses it: origin \"https://old.example.com\" is not allowed"]
+/// );
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Divergence<'a> {
+    kind: RequestKind,
+    origin: &'a str,
+    method: &'a Method,
+    path: &'a str,
+    enforced: Verdict<'a>,
+    candidate: Verdict<'a>,
+    header: Option<HeaderName>,
+}
+
+impl<'a> Divergence<'a> {
+    /// A preflight or an actual request.
+    ///
+    /// ```
+    /// # fn check(d: &tower_cors::Divergence<'_>) {
+    /// let is_preflight = d.kind() == tower_cors::RequestKind::Preflight;
+    /// # }
+    /// ```
+    pub fn kind(&self) -> RequestKind {
+        self.kind
+    }
+
+    /// The request's `Origin`, as sent (empty if it is not visible ASCII).
+    ///
+    /// ```
+    /// # fn check(d: &tower_cors::Divergence<'_>) {
+    /// println!("a client at {} would be affected", d.origin());
+    /// # }
+    /// ```
+    pub fn origin(&self) -> &'a str {
+        self.origin
+    }
+
+    /// The request's method: `OPTIONS` for a preflight.
+    ///
+    /// ```
+    /// # fn check(d: &tower_cors::Divergence<'_>) {
+    /// let method: &http::Method = d.method();
+    /// # }
+    /// ```
+    pub fn method(&self) -> &'a Method {
+        self.method
+    }
+
+    /// The request's path.
+    ///
+    /// ```
+    /// # fn check(d: &tower_cors::Divergence<'_>) {
+    /// let admin = d.path().starts_with("/admin");
+    /// # }
+    /// ```
+    pub fn path(&self) -> &'a str {
+        self.path
+    }
+
+    /// How the enforced policy decided: what the response carries.
+    ///
+    /// ```
+    /// # fn check(d: &tower_cors::Divergence<'_>) {
+    /// let served = d.enforced().is_allowed();
+    /// # }
+    /// ```
+    pub fn enforced(&self) -> Verdict<'a> {
+        self.enforced
+    }
+
+    /// How the candidate decided: what the response would carry once the
+    /// candidate is enforced.
+    ///
+    /// ```
+    /// use tower_cors::{Rejection, Verdict};
+    /// # fn check(d: &tower_cors::Divergence<'_>) {
+    /// if let Verdict::Refused(Rejection::OriginNotAllowed(origin)) = d.candidate() {
+    ///     println!("the new list would lock out {origin}");
+    /// }
+    /// # }
+    /// ```
+    pub fn candidate(&self) -> Verdict<'a> {
+        self.candidate
+    }
+
+    /// When both allow the request, the first CORS response header whose
+    /// value differs (`None` if only the preflight status differs, or if
+    /// one of the two does not allow it).
+    ///
+    /// ```
+    /// # fn check(d: &tower_cors::Divergence<'_>) {
+    /// if let Some(name) = d.header() {
+    ///     println!("both allow it, but {name} differs");
+    /// }
+    /// # }
+    /// ```
+    pub fn header(&self) -> Option<&HeaderName> {
+        self.header.as_ref()
+    }
+}
+
+/// One line, e.g. `CORS preflight OPTIONS /items from "https://old.example":
+/// the enforced policy allows it, the candidate refuses it: origin
+/// "https://old.example" is not allowed`.
+impl fmt::Display for Divergence<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.kind {
+            RequestKind::Actual => "CORS request",
+            RequestKind::Preflight => "CORS preflight",
+            RequestKind::WebSocket => "WebSocket handshake",
+        };
+        write!(
+            f,
+            "{kind} {} {} from \"{}\": ",
+            self.method,
+            self.path.escape_debug(),
+            self.origin.escape_debug()
+        )?;
+        match &self.header {
+            Some(name) => write!(f, "both policies allow it, with a different {name}"),
+            None if self.enforced == self.candidate => {
+                f.write_str("both policies allow it, with a different preflight status")
+            }
+            None => write!(
+                f,
+                "the enforced policy {}, the candidate {}",
+                self.enforced, self.candidate
+            ),
+        }
+    }
+}

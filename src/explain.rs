@@ -1,0 +1,431 @@
+//! [`Policy::explain`]: how a policy decides a request, in words. It asks
+//! [`Policy::decide`] for the verdict, so the two never disagree, then
+//! repeats each check alone to say which one failed and what is near it.
+
+use std::fmt;
+
+use http::request::Parts;
+
+use crate::policy::{Decision, Policy};
+use crate::request::{CorsRequest, Origin, Preflight, RequestKind};
+
+mod hints;
+
+pub use hints::Hint;
+
+/// The outcome of an explained request: [`Policy::decide`]'s, in one word.
+///
+/// ```
+/// use http::Request;
+/// use tower_cors::{CorsLayer, Outcome};
+///
+/// let (head, ()) = Request::get("/").body(()).unwrap().into_parts();
+/// assert_eq!(CorsLayer::permissive().policy().explain(&head).verdict(), Outcome::NotCors);
+/// assert_eq!(Outcome::AsyncCheckDecides.to_string(), "the async origin check decides");
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No `Origin`: not a CORS request.
+    NotCors,
+    /// The layer allows it.
+    Allowed,
+    /// The layer refuses it.
+    Refused,
+    /// The static rules do not allow the origin, and the async origin check
+    /// decides when the request arrives.
+    AsyncCheckDecides,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Outcome::NotCors => "not a CORS request",
+            Outcome::Allowed => "allowed",
+            Outcome::Refused => "refused",
+            Outcome::AsyncCheckDecides => "the async origin check decides",
+        })
+    }
+}
+
+/// One check of an explained request: what was checked, and whether it
+/// passed.
+///
+/// ```
+/// use http::{header, Request};
+/// use tower_cors::CorsLayer;
+///
+/// let cors = CorsLayer::builder().allow_origins(["https://*.example.com"]).build().unwrap();
+/// let (head, ()) = Request::get("/")
+///     .header(header::ORIGIN, "https://a.example.com")
+///     .body(())
+///     .unwrap()
+///     .into_parts();
+/// let explanation = cors.policy().explain(&head);
+/// let check = &explanation.checks()[0];
+/// assert_eq!(check.subject(), "origin \"https://a.example.com\"");
+/// assert!(check.passed());
+/// assert_eq!(check.detail(), "matches a pattern");
+/// assert_eq!(check.to_string(), "origin \"https://a.example.com\": ok (matches a pattern)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    subject: String,
+    passed: bool,
+    detail: String,
+}
+
+impl Check {
+    fn new(subject: String, passed: bool, detail: impl Into<String>) -> Check {
+        Check {
+            subject,
+            passed,
+            detail: detail.into(),
+        }
+    }
+
+    /// What was checked, e.g. `origin "https://app.example.com"`.
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// Whether it passed.
+    pub fn passed(&self) -> bool {
+        self.passed
+    }
+
+    /// How it was decided, e.g. `listed` or `not listed`.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let result = if self.passed { "ok" } else { "FAILED" };
+        write!(f, "{}: {result} ({})", self.subject, self.detail)
+    }
+}
+
+/// How a policy decides one request: the classification, each check, the
+/// verdict, and for a refusal hints with the nearest configured value and
+/// the fix. Made by [`Policy::explain`]; `Display`s as a few lines.
+///
+/// ```
+/// use http::{header, Request};
+/// use tower_cors::{CorsLayer, Hint, Outcome};
+///
+/// let cors = CorsLayer::builder()
+///     .allow_origins(["https://app.example.com"])
+///     .allow_headers([header::CONTENT_TYPE])
+///     .build()
+///     .unwrap();
+/// let (parts, ()) = Request::options("/items")
+///     .header(header::ORIGIN, "https://app.example.com")
+///     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+///     .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type, x-evil")
+///     .body(())
+///     .unwrap()
+///     .into_parts();
+/// let explanation = cors.policy().explain(&parts);
+/// assert_eq!(explanation.verdict(), Outcome::Refused);
+/// assert_eq!(explanation.reason(), Some("request header \"x-evil\" is not allowed"));
+/// assert_eq!(
+///     explanation.hints(),
+///     [Hint::HeaderNotListed { header: "x-evil".into(), allowed: vec!["content-type".into()] }]
+/// );
+/// println!("{explanation}");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    request: String,
+    kind: Option<RequestKind>,
+    checks: Vec<Check>,
+    verdict: Outcome,
+    reason: Option<String>,
+    hints: Vec<Hint>,
+}
+
+impl Explanation {
+    /// The kind of CORS request; `None` when it is not one.
+    pub fn kind(&self) -> Option<RequestKind> {
+        self.kind
+    }
+
+    /// Each check made, in order.
+    pub fn checks(&self) -> &[Check] {
+        &self.checks
+    }
+
+    /// The outcome: the same as [`Policy::decide`]'s.
+    pub fn verdict(&self) -> Outcome {
+        self.verdict
+    }
+
+    /// Why it is refused (a [`Rejection`](crate::Rejection), in words), or
+    /// what the async check decides; `None` otherwise.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
+    /// What would change the verdict, nearest configured value first.
+    pub fn hints(&self) -> &[Hint] {
+        &self.hints
+    }
+
+    /// The configured value nearest to what was refused, if any hint has one.
+    pub fn nearest(&self) -> Option<&str> {
+        self.hints.iter().find_map(Hint::nearest)
+    }
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "request: {}", self.request)?;
+        for check in &self.checks {
+            writeln!(f, "check: {check}")?;
+        }
+        match &self.reason {
+            Some(reason) => write!(f, "verdict: {}: {reason}", self.verdict)?,
+            None => write!(f, "verdict: {}", self.verdict)?,
+        }
+        for hint in &self.hints {
+            write!(f, "\nhint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Text from a request, escaped and quoted: safe to print.
+fn quoted(text: &[u8]) -> String {
+    format!("\"{}\"", text.escape_ascii())
+}
+
+impl Policy {
+    /// How this policy decides `parts`, in words: the classification, each
+    /// check, the verdict (always [`Policy::decide`]'s), and for a refusal
+    /// the nearest configured value and the fix. `Display`s as a few lines;
+    /// for logs, tests and a CLI. Never panics, whatever the request head.
+    ///
+    /// Origin predicates are called again, as `decide` calls them; the
+    /// async origin check is never called (its verdict is
+    /// [`Outcome::AsyncCheckDecides`]).
+    ///
+    /// ```
+    /// use http::{header, Request};
+    /// use tower_cors::{CorsLayer, Hint, Outcome};
+    ///
+    /// let cors = CorsLayer::builder().allow_origins(["https://*.example.com"]).build().unwrap();
+    /// let (parts, ()) = Request::get("/")
+    ///     .header(header::ORIGIN, "https://example.com")
+    ///     .body(())
+    ///     .unwrap()
+    ///     .into_parts();
+    /// let explanation = cors.policy().explain(&parts);
+    /// assert_eq!(explanation.verdict(), Outcome::Refused);
+    /// assert_eq!(explanation.hints(), [Hint::OriginApex { pattern: "https://*.example.com".into() }]);
+    /// assert_eq!(
+    ///     explanation.to_string(),
+    ///     "request: actual GET / from \"https://example.com\"\n\
+    ///      check: origin \"https://example.com\": FAILED (no listed origin or pattern matches)\n\
+    ///      verdict: refused: origin \"https://example.com\" is not allowed\n\
+    ///      hint: \"https://*.example.com\" matches subdomains only, never the domain itself: \
+    ///      add the apex origin to allow_origins too"
+    /// );
+    /// ```
+    pub fn explain(&self, parts: &Parts) -> Explanation {
+        let decision = self.decide(parts);
+        let (verdict, reason) = match &decision {
+            Decision::NotCors => (Outcome::NotCors, None),
+            Decision::Actual(_) | Decision::Preflight(_) => (Outcome::Allowed, None),
+            Decision::Rejected(rejected) => (Outcome::Refused, Some(rejected.reason().to_string())),
+            Decision::Deferred(deferred) => (
+                Outcome::AsyncCheckDecides,
+                Some(format!(
+                    "origin {} is not allowed by the static rules; the async origin check decides",
+                    quoted(deferred.origin().as_bytes())
+                )),
+            ),
+        };
+        let mut out = Explanation {
+            request: String::new(),
+            kind: None,
+            checks: Vec::new(),
+            verdict,
+            reason,
+            hints: Vec::new(),
+        };
+        let target = format!(
+            "{} {}",
+            parts.method.as_str().as_bytes().escape_ascii(),
+            parts.uri.path().as_bytes().escape_ascii()
+        );
+        match CorsRequest::classify(&parts.method, &parts.headers) {
+            Err(invalid) => {
+                out.kind = Some(invalid.kind);
+                out.request = format!("{} {target}", kind_word(invalid.kind));
+                out.checks.push(Check::new(
+                    "CORS request headers".to_owned(),
+                    false,
+                    invalid.problem.to_string(),
+                ));
+                out.hints.push(Hint::Malformed(invalid.problem));
+            }
+            Ok(CorsRequest::NotCors) => {
+                out.request = format!("{target} without Origin: not a CORS request");
+                let detail = if self.varies_by_origin() {
+                    "the response gets Vary: Origin"
+                } else {
+                    "the response gets Access-Control-Allow-Origin: *"
+                };
+                out.checks
+                    .push(Check::new("Origin header".to_owned(), true, detail));
+            }
+            Ok(CorsRequest::Actual(origin)) => {
+                out.kind = Some(RequestKind::Actual);
+                out.request = format!(
+                    "actual {target} from {}",
+                    quoted(origin.header_value().as_bytes())
+                );
+                self.explain_origin(origin, &decision, &mut out);
+            }
+            Ok(CorsRequest::Preflight(preflight)) => {
+                out.kind = Some(RequestKind::Preflight);
+                out.request = preflight_line(&preflight, &target);
+                if self.explain_origin(preflight.origin(), &decision, &mut out) {
+                    self.explain_preflight(&preflight, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    /// The origin check; whether the preflight checks come next (the origin
+    /// is allowed, or the async check may allow it).
+    fn explain_origin(
+        &self,
+        origin: Origin<'_>,
+        decision: &Decision<'_>,
+        out: &mut Explanation,
+    ) -> bool {
+        let subject = format!("origin {}", quoted(origin.header_value().as_bytes()));
+        let bytes = origin.header_value().as_bytes();
+        let refused_malformed = matches!(
+            decision,
+            Decision::Rejected(r) if matches!(r.reason(), crate::Rejection::Malformed(_))
+        );
+        if refused_malformed {
+            out.checks
+                .push(Check::new(subject, false, "not a serialized origin"));
+            out.hints.push(Hint::Malformed(crate::Malformed::Origin));
+            return false;
+        }
+        let Some(matcher) = self.origin_matcher() else {
+            out.checks
+                .push(Check::new(subject, true, "any origin is allowed"));
+            return true;
+        };
+        let allowed = !matches!(decision, Decision::Rejected(r) if !r.origin_allowed())
+            && !matches!(decision, Decision::Deferred(_));
+        if allowed {
+            let how = if matcher.is_listed(bytes) {
+                "listed"
+            } else if matcher.pattern_matches(bytes) {
+                "matches a pattern"
+            } else {
+                "allowed by an origin predicate"
+            };
+            out.checks.push(Check::new(subject, true, how));
+            return true;
+        }
+        let predicates = matcher.predicate_count();
+        let detail = match predicates {
+            0 => "no listed origin or pattern matches".to_owned(),
+            n => format!("no listed origin or pattern matches, and no predicate ({n}) allows it"),
+        };
+        out.checks.push(Check::new(subject, false, detail));
+        out.hints.extend(hints::origin_hints(
+            matcher,
+            &String::from_utf8_lossy(bytes),
+        ));
+        if matches!(decision, Decision::Deferred(_)) {
+            out.checks.push(Check::new(
+                "async origin check".to_owned(),
+                true,
+                "asked when the request arrives; the checks below apply if it allows the origin",
+            ));
+            return true;
+        }
+        false
+    }
+
+    /// The method and header checks of a preflight, each alone.
+    fn explain_preflight(&self, preflight: &Preflight<'_>, out: &mut Explanation) {
+        let method = preflight.method();
+        let method_ok = self.allows_method(method.as_bytes());
+        let detail = match (self.method_list(), method_ok) {
+            (None, true) => "any method is allowed",
+            (None, false) => "\"*\" is read literally with credentials",
+            (Some(_), true) if matches!(method, "GET" | "HEAD" | "POST") => {
+                "GET, HEAD and POST are always allowed"
+            }
+            (Some(_), true) => "listed",
+            (Some(_), false) => "not listed (methods are case-sensitive)",
+        };
+        out.checks.push(Check::new(
+            format!("method {}", quoted(method.as_bytes())),
+            method_ok,
+            detail,
+        ));
+        if !method_ok {
+            out.hints
+                .extend(hints::method_hints(self.method_list(), method));
+            return;
+        }
+        for name in preflight.requested().clone() {
+            let ok = self.allows_header(name.as_bytes());
+            let detail = match (self.header_list().is_some(), ok) {
+                (false, true) => "any header is allowed",
+                (false, false) => "\"*\" is read literally with credentials",
+                (true, true) => "listed",
+                (true, false) => "not listed",
+            };
+            out.checks.push(Check::new(
+                format!("request header {}", quoted(name.as_bytes())),
+                ok,
+                detail,
+            ));
+            if !ok {
+                let hint = hints::header_hint(self.header_list(), name);
+                if !out.hints.contains(&hint) {
+                    out.hints.push(hint);
+                }
+            }
+        }
+    }
+}
+
+fn kind_word(kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::Actual => "actual",
+        RequestKind::WebSocket => "WebSocket handshake",
+        RequestKind::Preflight => "preflight",
+    }
+}
+
+/// `preflight OPTIONS /path from "origin" for PUT with x-a, x-b`.
+fn preflight_line(preflight: &Preflight<'_>, target: &str) -> String {
+    let mut line = format!(
+        "preflight {target} from {} for {}",
+        quoted(preflight.origin().header_value().as_bytes()),
+        quoted(preflight.method().as_bytes())
+    );
+    let names: Vec<&str> = preflight.requested().clone().collect();
+    if !names.is_empty() {
+        line.push_str(&format!(
+            " with headers {}",
+            quoted(names.join(", ").as_bytes())
+        ));
+    }
+    line
+}

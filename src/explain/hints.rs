@@ -1,0 +1,391 @@
+//! Hints for a refusal: the configured value nearest to what was refused,
+//! and the change that would allow it.
+
+use std::fmt;
+
+use http::Method;
+
+use crate::origin_match::OriginMatcher;
+use crate::request::Malformed;
+
+/// What would turn a refusal into an answer, with the configured value
+/// nearest to what was refused. Part of an [`Explanation`](crate::Explanation).
+///
+/// ```
+/// use http::{header, Request};
+/// use tower_cors::{CorsLayer, Hint};
+///
+/// let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]).build().unwrap();
+/// let (parts, ()) = Request::get("/")
+///     .header(header::ORIGIN, "http://app.example.com")
+///     .body(())
+///     .unwrap()
+///     .into_parts();
+/// let explanation = cors.policy().explain(&parts);
+/// assert_eq!(
+///     explanation.hints(),
+///     [Hint::OriginScheme { configured: "https://app.example.com".into() }]
+/// );
+/// assert_eq!(explanation.hints()[0].nearest(), Some("https://app.example.com"));
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    /// The origin differs from a configured one only by scheme (`http` vs `https`).
+    OriginScheme {
+        /// The configured origin or pattern.
+        configured: String,
+    },
+    /// The origin differs from a configured one only by port.
+    OriginPort {
+        /// The configured origin or pattern.
+        configured: String,
+    },
+    /// The origin differs from a configured one only by a leading `www.` label.
+    OriginWww {
+        /// The configured origin.
+        configured: String,
+    },
+    /// The origin is the apex of a subdomain pattern, which never matches it.
+    OriginApex {
+        /// The configured pattern.
+        pattern: String,
+    },
+    /// The origin matches a configured one once lowercased: browsers send
+    /// lowercase origins, so this client is not a browser or rewrote it.
+    OriginCase {
+        /// The configured origin or pattern.
+        configured: String,
+    },
+    /// The origin is not near any configured one.
+    OriginNotListed {
+        /// The configured origins and patterns (at most ten).
+        configured: Vec<String>,
+    },
+    /// `null` (sandboxed iframes, `file:` pages, some redirects), which
+    /// listed origins and patterns never match.
+    NullOrigin,
+    /// The method is allowed but written in another case; browsers
+    /// upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT.
+    MethodCase {
+        /// The configured method.
+        configured: String,
+    },
+    /// The method is not listed.
+    MethodNotListed {
+        /// The method asked for, as sent.
+        method: String,
+        /// The methods a preflight may ask for.
+        allowed: Vec<String>,
+    },
+    /// A request header is not listed.
+    HeaderNotListed {
+        /// The header asked for, as sent.
+        header: String,
+        /// The request headers a preflight may ask for.
+        allowed: Vec<String>,
+    },
+    /// With credentials browsers read `*` literally, so a method or header
+    /// named `*` is never allowed.
+    LiteralStar,
+    /// A CORS header is malformed: browsers never send this.
+    Malformed(Malformed),
+}
+
+impl Hint {
+    /// The configured value nearest to what was refused, if there is one.
+    pub fn nearest(&self) -> Option<&str> {
+        match self {
+            Hint::OriginScheme { configured }
+            | Hint::OriginPort { configured }
+            | Hint::OriginWww { configured }
+            | Hint::OriginCase { configured }
+            | Hint::MethodCase { configured } => Some(configured),
+            Hint::OriginApex { pattern } => Some(pattern),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Hint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Hint::OriginScheme { configured } => write!(
+                f,
+                "only the scheme differs from the configured {configured:?}: http and https \
+                 are different origins; load the page from {configured:?}, or add this origin \
+                 to allow_origins"
+            ),
+            Hint::OriginPort { configured } => write!(
+                f,
+                "only the port differs from the configured {configured:?}: add this origin to \
+                 allow_origins, or a port pattern such as \"http://localhost:*\" for a \
+                 development server"
+            ),
+            Hint::OriginWww { configured } => write!(
+                f,
+                "only a \"www.\" label differs from the configured {configured:?}: they are \
+                 different origins; add this one to allow_origins too"
+            ),
+            Hint::OriginApex { pattern } => write!(
+                f,
+                "{pattern:?} matches subdomains only, never the domain itself: add the apex \
+                 origin to allow_origins too"
+            ),
+            Hint::OriginCase { configured } => write!(
+                f,
+                "matches the configured {configured:?} once lowercased: browsers send origins \
+                 in lowercase, so the client sending this one is not a browser; send it in \
+                 lowercase"
+            ),
+            Hint::OriginNotListed { configured } => write!(
+                f,
+                "add this origin to allow_origins (configured: {})",
+                list(configured)
+            ),
+            Hint::NullOrigin => f.write_str(
+                "\"null\" is sent by sandboxed iframes, file: pages and some redirects, and \
+                 any page can make it: listed origins and patterns never match it; allow it \
+                 only through allow_origin_predicate, knowing that",
+            ),
+            Hint::MethodCase { configured } => write!(
+                f,
+                "the configured method is {configured:?}: methods are case-sensitive and \
+                 browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT; send \
+                 {configured:?} from the page, or add this spelling to allow_methods"
+            ),
+            Hint::MethodNotListed { method, allowed } => write!(
+                f,
+                "add {method:?} to allow_methods (allowed: {})",
+                list(allowed)
+            ),
+            Hint::HeaderNotListed { header, allowed } => write!(
+                f,
+                "add {header:?} to allow_headers (allowed: {})",
+                list(allowed)
+            ),
+            Hint::LiteralStar => f.write_str(
+                "with credentials browsers read \"*\" literally: a method or header named \"*\" \
+                 is never allowed",
+            ),
+            Hint::Malformed(problem) => write!(
+                f,
+                "{problem}: browsers never send this; look at the client or proxy that made \
+                 the request"
+            ),
+        }
+    }
+}
+
+/// `a, b, c`, or `none`.
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        return "none".to_owned();
+    }
+    items.join(", ")
+}
+
+/// A serialized origin's parts, lowercased: `scheme`, `host`, explicit `port`.
+struct Parsed {
+    scheme: String,
+    host: String,
+    port: Option<u16>,
+}
+
+/// Parses `scheme://host[:port]`; `None` for anything else.
+fn parse_origin(origin: &str) -> Option<Parsed> {
+    let (scheme, rest) = origin.split_once("://")?;
+    let (host, port) = match rest.rfind(':') {
+        // An IPv6 literal's colons are inside its brackets.
+        Some(i) if !rest[i..].contains(']') => (&rest[..i], Some(rest[i + 1..].parse().ok()?)),
+        _ => (rest, None),
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    let port = port.filter(|&p| Some(p) != default_port(&scheme));
+    Some(Parsed {
+        host: host.to_ascii_lowercase(),
+        scheme,
+        port,
+    })
+}
+
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    }
+}
+
+/// The port part of a configured origin or pattern.
+enum PortSpec {
+    Default,
+    Exact(u16),
+    Any,
+}
+
+/// A configured origin or pattern, from `OriginMatcher::describe`.
+struct Configured {
+    text: String,
+    scheme: String,
+    subdomains: bool,
+    host: String,
+    port: PortSpec,
+}
+
+impl Configured {
+    fn parse(text: String) -> Option<Configured> {
+        let (scheme, rest) = text.split_once("://")?;
+        let (subdomains, rest) = match rest.strip_prefix("*.") {
+            Some(rest) => (true, rest),
+            None => (false, rest),
+        };
+        let (host, port) = match rest.rfind(':') {
+            Some(i) if !rest[i..].contains(']') => {
+                let port = match &rest[i + 1..] {
+                    "*" => PortSpec::Any,
+                    p => PortSpec::Exact(p.parse().ok()?),
+                };
+                (&rest[..i], port)
+            }
+            _ => (rest, PortSpec::Default),
+        };
+        Some(Configured {
+            scheme: scheme.to_owned(),
+            subdomains,
+            host: host.to_owned(),
+            port,
+            text: text.clone(),
+        })
+    }
+
+    fn host_matches(&self, host: &str) -> bool {
+        if self.subdomains {
+            host.len() > self.host.len() + 1
+                && host.ends_with(&self.host)
+                && host.as_bytes()[host.len() - self.host.len() - 1] == b'.'
+        } else {
+            host == self.host
+        }
+    }
+
+    fn port_matches(&self, port: Option<u16>) -> bool {
+        match self.port {
+            PortSpec::Any => true,
+            PortSpec::Default => port.is_none(),
+            PortSpec::Exact(p) => port == Some(p),
+        }
+    }
+}
+
+/// What brings a refused origin near a configured one. Every configured
+/// origin is compared; each kind of hint is given once per configured value.
+pub(crate) fn origin_hints(matcher: &OriginMatcher, origin: &str) -> Vec<Hint> {
+    if origin == "null" {
+        return vec![Hint::NullOrigin];
+    }
+    let configured: Vec<Configured> = matcher
+        .describe()
+        .into_iter()
+        .filter_map(Configured::parse)
+        .collect();
+    let mut hints = Vec::new();
+    if let Some(r) = parse_origin(origin) {
+        let lowered = origin.to_ascii_lowercase() != origin;
+        for c in &configured {
+            let same_scheme = r.scheme == c.scheme;
+            let host = c.host_matches(&r.host);
+            let port = c.port_matches(r.port);
+            let configured = c.text.clone();
+            let hint = if lowered && same_scheme && host && port {
+                Hint::OriginCase { configured }
+            } else if !same_scheme && host && port && is_http(&r.scheme) {
+                Hint::OriginScheme { configured }
+            } else if same_scheme && host && !port {
+                Hint::OriginPort { configured }
+            } else if same_scheme && port && c.subdomains && r.host == c.host {
+                Hint::OriginApex {
+                    pattern: configured,
+                }
+            } else if same_scheme && port && !c.subdomains && differ_by_www(&r.host, &c.host) {
+                Hint::OriginWww { configured }
+            } else {
+                continue;
+            };
+            if !hints.contains(&hint) {
+                hints.push(hint);
+            }
+        }
+    }
+    if hints.is_empty() && !configured.is_empty() {
+        hints.push(Hint::OriginNotListed {
+            configured: configured.into_iter().take(10).map(|c| c.text).collect(),
+        });
+    }
+    hints
+}
+
+fn is_http(scheme: &str) -> bool {
+    scheme == "http" || scheme == "https"
+}
+
+fn differ_by_www(a: &str, b: &str) -> bool {
+    a.strip_prefix("www.") == Some(b) || b.strip_prefix("www.") == Some(a)
+}
+
+/// What brings a refused method near a configured one.
+pub(crate) fn method_hints(list: Option<&[Method]>, method: &str) -> Vec<Hint> {
+    let Some(list) = list else {
+        // Any method refuses only `*`, under credentials.
+        return vec![Hint::LiteralStar];
+    };
+    if let Some(m) = list
+        .iter()
+        .find(|m| m.as_str().eq_ignore_ascii_case(method))
+    {
+        return vec![Hint::MethodCase {
+            configured: m.as_str().to_owned(),
+        }];
+    }
+    let mut allowed: Vec<String> = ["GET", "HEAD", "POST"].map(String::from).to_vec();
+    for m in list {
+        if !allowed.iter().any(|a| a == m.as_str()) {
+            allowed.push(m.as_str().to_owned());
+        }
+    }
+    vec![Hint::MethodNotListed {
+        method: method.to_owned(),
+        allowed,
+    }]
+}
+
+/// What would allow a refused request header.
+pub(crate) fn header_hint(list: Option<Vec<&str>>, header: &str) -> Hint {
+    match list {
+        None => Hint::LiteralStar,
+        Some(allowed) => Hint::HeaderNotListed {
+            header: header.to_owned(),
+            allowed: allowed.into_iter().map(str::to_owned).collect(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_parse_with_default_ports_dropped_and_ipv6_kept_whole() {
+        let p = parse_origin("HTTPS://App.Example:443").unwrap();
+        assert_eq!(
+            (p.scheme.as_str(), p.host.as_str(), p.port),
+            ("https", "app.example", None)
+        );
+        let p = parse_origin("http://[::1]:8080").unwrap();
+        assert_eq!((p.host.as_str(), p.port), ("[::1]", Some(8080)));
+        let p = parse_origin("http://[::1]").unwrap();
+        assert_eq!((p.host.as_str(), p.port), ("[::1]", None));
+        assert!(parse_origin("http://a:port").is_none());
+        assert!(parse_origin("null").is_none());
+    }
+}

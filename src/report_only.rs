@@ -1,0 +1,58 @@
+//! Trialling a policy before enforcing it: [`CorsLayer::with_report_only`].
+
+use std::sync::Arc;
+
+use crate::divergence::{Divergence, Trial};
+use crate::installed::{Rules, Source};
+use crate::service::CorsLayer;
+
+impl CorsLayer {
+    /// Enforces `self`; also decides every request with `candidate` and
+    /// calls `report` for each one the two decide differently (allowed vs
+    /// refused, or allowed with different CORS headers). The candidate never
+    /// changes a response. With the `tracing` feature each divergence is also
+    /// a `warn` event with target `tower_cors::report_only`.
+    ///
+    /// Requests the two decide alike cost one more decision and report
+    /// nothing; requests without `Origin` are never reported. `report` runs
+    /// on the request's path, inside `call`: keep it quick (log, count, send
+    /// to a channel). An origin left to an async origin predicate is
+    /// reported as [`Verdict::Undecided`](crate::Verdict::Undecided): the
+    /// candidate's predicate is never run (a trial must not query your
+    /// database for requests whose answer does not depend on it), and the
+    /// enforced one's answer comes after the report.
+    ///
+    /// Both layers count as they are now: `self` and `candidate` may be
+    /// reloadable, but the result follows neither (make the result
+    /// [`reloadable`](CorsLayer::reloadable) instead, and
+    /// [`replace`](crate::ReloadHandle::replace) it to promote the candidate),
+    /// and a candidate's own candidate is not run. Calling this on a layer
+    /// that has a candidate replaces it.
+    ///
+    /// ```
+    /// use tower_cors::{CorsLayer, Divergence};
+    ///
+    /// let today = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com", "https://legacy.example.com"])
+    ///     .build()?;
+    /// let tighter = CorsLayer::builder().allow_origins(["https://app.example.com"]).build()?;
+    ///
+    /// let (layer, handle) = today
+    ///     .with_report_only(tighter.clone(), |d: &Divergence<'_>| eprintln!("{d}"))
+    ///     .reloadable();
+    /// // ... serve with `layer`; once the reports are quiet, promote the candidate:
+    /// handle.replace(tighter);
+    /// # let _ = layer;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn with_report_only<F>(self, candidate: CorsLayer, report: F) -> CorsLayer
+    where
+        F: Fn(&Divergence<'_>) + Send + Sync + 'static,
+    {
+        let rules = Rules {
+            enforced: self.source().enforced(),
+            trial: Some(Trial::new(candidate.source().enforced(), Arc::new(report))),
+        };
+        CorsLayer::from_source(Source::Trialled(Arc::new(rules)))
+    }
+}

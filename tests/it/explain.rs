@@ -1,0 +1,362 @@
+//! `Policy::explain`: the verdict is `decide`'s, each check is named, and a
+//! refusal comes with the nearest configured value and its fix.
+
+use crate::common::*;
+use http::{header, HeaderName, Method};
+use tower_cors::{CorsLayer, Decision, Hint, Outcome, RequestKind};
+
+fn origin_policy() -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins([
+            "https://app.example.com",
+            "https://*.tenants.example",
+            "http://localhost:3000",
+            "https://www.shop.example",
+            "https://blog.example",
+        ])
+        .build()
+        .unwrap()
+}
+
+fn get_from(origin: &str) -> http::request::Parts {
+    parts(Method::GET, &[("origin", origin)])
+}
+
+#[test]
+fn near_miss_origins_name_the_configured_value_and_the_difference() {
+    let cors = origin_policy();
+    let scheme = |c: &str| Hint::OriginScheme {
+        configured: c.into(),
+    };
+    let port = |c: &str| Hint::OriginPort {
+        configured: c.into(),
+    };
+    let www = |c: &str| Hint::OriginWww {
+        configured: c.into(),
+    };
+    let case = |c: &str| Hint::OriginCase {
+        configured: c.into(),
+    };
+    let cases = [
+        ("http://app.example.com", scheme("https://app.example.com")),
+        (
+            "https://app.example.com:8443",
+            port("https://app.example.com"),
+        ),
+        ("http://localhost:5173", port("http://localhost:3000")),
+        (
+            "https://www.app.example.com",
+            www("https://app.example.com"),
+        ),
+        ("https://shop.example", www("https://www.shop.example")),
+        ("https://www.blog.example", www("https://blog.example")),
+        (
+            "https://tenants.example",
+            Hint::OriginApex {
+                pattern: "https://*.tenants.example".into(),
+            },
+        ),
+        (
+            "http://a.tenants.example",
+            scheme("https://*.tenants.example"),
+        ),
+        ("https://App.Example.com", case("https://app.example.com")),
+        (
+            "https://A.tenants.example",
+            case("https://*.tenants.example"),
+        ),
+    ];
+    for (origin, hint) in cases {
+        let explanation = cors.policy().explain(&get_from(origin));
+        assert_eq!(explanation.verdict(), Outcome::Refused, "{origin}");
+        assert_eq!(explanation.hints(), std::slice::from_ref(&hint), "{origin}");
+        assert_eq!(explanation.nearest(), hint.nearest(), "{origin}");
+        assert!(explanation.nearest().is_some(), "{origin}");
+    }
+}
+
+#[test]
+fn a_far_origin_lists_the_configured_ones() {
+    let explanation = origin_policy()
+        .policy()
+        .explain(&get_from("https://evil.example"));
+    assert_eq!(explanation.nearest(), None);
+    let [Hint::OriginNotListed { configured }] = explanation.hints() else {
+        panic!("{:?}", explanation.hints());
+    };
+    assert_eq!(configured.len(), 5);
+    assert!(configured.contains(&"https://*.tenants.example".to_owned()));
+    let text = explanation.hints()[0].to_string();
+    assert!(
+        text.starts_with("add this origin to allow_origins (configured: "),
+        "{text}"
+    );
+}
+
+#[test]
+fn null_origin_says_patterns_never_match_it() {
+    let explanation = origin_policy().policy().explain(&get_from("null"));
+    assert_eq!(explanation.hints(), [Hint::NullOrigin]);
+}
+
+#[test]
+fn a_method_refused_only_by_its_case_names_the_configured_spelling() {
+    let cors = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::from_bytes(b"PATCH").unwrap()])
+        .build()
+        .unwrap();
+    let request = preflight(APP, "patch", None).into_parts().0;
+    let explanation = cors.policy().explain(&request);
+    assert_eq!(explanation.verdict(), Outcome::Refused);
+    assert_eq!(
+        explanation.hints(),
+        [Hint::MethodCase {
+            configured: "PATCH".into()
+        }]
+    );
+    assert!(explanation.hints()[0]
+        .to_string()
+        .contains("browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT"));
+
+    let request = preflight(APP, "DELETE", None).into_parts().0;
+    assert_eq!(
+        cors.policy().explain(&request).hints(),
+        [Hint::MethodNotListed {
+            method: "DELETE".into(),
+            allowed: vec!["GET".into(), "HEAD".into(), "POST".into(), "PATCH".into()],
+        }]
+    );
+}
+
+#[test]
+fn a_refused_header_lists_the_allowed_ones_and_each_header_is_checked() {
+    let cors = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("x-ok")])
+        .build()
+        .unwrap();
+    let request = preflight(APP, "POST", Some("x-ok, x-evil, content-type"))
+        .into_parts()
+        .0;
+    let explanation = cors.policy().explain(&request);
+    assert_eq!(explanation.kind(), Some(RequestKind::Preflight));
+    assert_eq!(
+        explanation.reason(),
+        Some("request header \"x-evil\" is not allowed")
+    );
+    let checks: Vec<(&str, bool)> = explanation
+        .checks()
+        .iter()
+        .map(|c| (c.subject(), c.passed()))
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            ("origin \"https://app.example.com\"", true),
+            ("method \"POST\"", true),
+            ("request header \"x-ok\"", true),
+            ("request header \"x-evil\"", false),
+            ("request header \"content-type\"", true),
+        ]
+    );
+    assert_eq!(
+        explanation.hints(),
+        [Hint::HeaderNotListed {
+            header: "x-evil".into(),
+            allowed: vec!["content-type".into(), "x-ok".into()],
+        }]
+    );
+    assert_eq!(
+        explanation.to_string(),
+        "request: preflight OPTIONS /api/items from \"https://app.example.com\" for \"POST\" \
+         with headers \"x-ok, x-evil, content-type\"\n\
+         check: origin \"https://app.example.com\": ok (listed)\n\
+         check: method \"POST\": ok (GET, HEAD and POST are always allowed)\n\
+         check: request header \"x-ok\": ok (listed)\n\
+         check: request header \"x-evil\": FAILED (not listed)\n\
+         check: request header \"content-type\": ok (listed)\n\
+         verdict: refused: request header \"x-evil\" is not allowed\n\
+         hint: add \"x-evil\" to allow_headers (allowed: content-type, x-ok)"
+    );
+}
+
+#[test]
+fn a_literal_star_under_credentials_is_explained() {
+    let cors = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_any_method()
+        .allow_any_header()
+        .allow_credentials(true)
+        .build()
+        .unwrap();
+    for request in [preflight(APP, "*", None), preflight(APP, "PUT", Some("*"))] {
+        let explanation = cors.policy().explain(&request.into_parts().0);
+        assert_eq!(explanation.verdict(), Outcome::Refused);
+        assert_eq!(explanation.hints(), [Hint::LiteralStar]);
+    }
+}
+
+#[test]
+fn malformed_and_non_cors_requests_are_explained() {
+    let cors = origin_policy();
+    let explanation = cors.policy().explain(&get_from("https://app.example.com/"));
+    assert_eq!(explanation.verdict(), Outcome::Refused);
+    assert_eq!(
+        explanation.hints(),
+        [Hint::Malformed(tower_cors::Malformed::Origin)]
+    );
+
+    let two = parts(Method::GET, &[("origin", APP), ("origin", APP)]);
+    let explanation = cors.policy().explain(&two);
+    assert_eq!(
+        explanation.hints(),
+        [Hint::Malformed(tower_cors::Malformed::MultipleOrigins)]
+    );
+
+    let explanation = cors.policy().explain(&parts(Method::GET, &[]));
+    assert_eq!(explanation.verdict(), Outcome::NotCors);
+    assert_eq!(explanation.kind(), None);
+    assert!(explanation.hints().is_empty());
+    assert_eq!(
+        explanation.checks()[0].detail(),
+        "the response gets Vary: Origin"
+    );
+    let explanation = CorsLayer::permissive()
+        .policy()
+        .explain(&parts(Method::GET, &[]));
+    assert_eq!(
+        explanation.checks()[0].detail(),
+        "the response gets Access-Control-Allow-Origin: *"
+    );
+}
+
+#[test]
+fn allowed_requests_say_which_rule_allowed_them() {
+    let cors = CorsLayer::builder()
+        .allow_origins([APP, "https://*.tenants.example"])
+        .allow_origin_predicate(|origin, _| origin == "https://partner.example")
+        .build()
+        .unwrap();
+    for (origin, how) in [
+        (APP, "listed"),
+        ("https://a.tenants.example", "matches a pattern"),
+        ("https://partner.example", "allowed by an origin predicate"),
+    ] {
+        let explanation = cors.policy().explain(&get_from(origin));
+        assert_eq!(explanation.verdict(), Outcome::Allowed);
+        assert_eq!(explanation.checks()[0].detail(), how);
+        assert!(explanation.hints().is_empty());
+        assert_eq!(explanation.reason(), None);
+    }
+}
+
+/// Under an async origin check, neither `decide` nor `explain` calls an
+/// origin refused that the check may still allow.
+#[test]
+fn the_async_check_decides_origins_the_static_rules_do_not_allow() {
+    let cors = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_origin_async_predicate(|_, _| async { true })
+        .allow_methods([Method::PUT])
+        .build()
+        .unwrap();
+    let tenant = preflight("https://tenant.example", "DELETE", None)
+        .into_parts()
+        .0;
+    let Decision::Deferred(deferred) = cors.policy().decide(&tenant) else {
+        panic!("{:?}", cors.policy().decide(&tenant));
+    };
+    assert_eq!(deferred.kind(), RequestKind::Preflight);
+    let explanation = cors.policy().explain(&tenant);
+    assert_eq!(explanation.verdict(), Outcome::AsyncCheckDecides);
+    assert!(explanation
+        .to_string()
+        .contains("the async origin check decides"));
+    // The checks that follow if it allows the origin are still made.
+    let last = explanation.checks().last().unwrap();
+    assert_eq!(
+        (last.subject(), last.passed()),
+        ("method \"DELETE\"", false)
+    );
+
+    // `null` and malformed origins never reach the async check.
+    for origin in ["null", "https://tenant.example/"] {
+        let head = get_from(origin);
+        assert!(
+            matches!(cors.policy().decide(&head), Decision::Rejected(_)),
+            "{origin}"
+        );
+        assert_eq!(cors.policy().explain(&head).verdict(), Outcome::Refused);
+    }
+    assert!(matches!(
+        cors.policy().decide(&get_from(APP)),
+        Decision::Actual(_)
+    ));
+}
+
+fn verdict_of(decision: &Decision<'_>) -> Outcome {
+    match decision {
+        Decision::NotCors => Outcome::NotCors,
+        Decision::Actual(_) | Decision::Preflight(_) => Outcome::Allowed,
+        Decision::Rejected(_) => Outcome::Refused,
+        Decision::Deferred(_) => Outcome::AsyncCheckDecides,
+        _ => unreachable!("a new kind of decision"),
+    }
+}
+
+proptest::proptest! {
+    /// Any request head, however broken: explain never panics, agrees with
+    /// decide, and gives a refusal at least one hint.
+    #[test]
+    fn explain_never_panics_and_agrees_with_decide(
+        method in proptest::sample::select(vec!["GET", "OPTIONS", "PUT", "patch", "*"]),
+        origin in proptest::option::of(proptest::collection::vec(proptest::num::u8::ANY, 0..40)),
+        origin_kind in proptest::sample::select(vec![
+            "https://app.example.com", "http://app.example.com", "https://x.tenants.example",
+            "https://tenants.example", "null", "HTTPS://APP.EXAMPLE.COM:99999", "http://[::1]:3",
+            "https://[", "https://a:", "https://www.", "",
+        ]),
+        acrm in proptest::option::of(proptest::collection::vec(proptest::num::u8::ANY, 0..12)),
+        acrh in proptest::option::of(proptest::sample::select(vec![
+            "x-a", "*", " , ,", "x-a, X-B", "authorization", "\u{e9}", "a b",
+        ])),
+        policy in 0usize..3,
+    ) {
+        let layer = match policy {
+            0 => origin_policy(),
+            1 => CorsLayer::permissive(),
+            _ => CorsLayer::builder()
+                .allow_origins([APP])
+                .allow_any_method()
+                .allow_any_header()
+                .allow_credentials(true)
+                .allow_origin_async_predicate(|_, _| async { false })
+                .build()
+                .unwrap(),
+        };
+        let mut builder = http::Request::builder().method(method).uri("/p");
+        let mut origin_bytes = origin_kind.as_bytes().to_vec();
+        if let Some(extra) = origin {
+            origin_bytes.extend(extra);
+        }
+        if let Ok(value) = http::HeaderValue::from_bytes(&origin_bytes) {
+            builder = builder.header(header::ORIGIN, value);
+        }
+        if let Some(Ok(value)) = acrm.map(|m| http::HeaderValue::from_bytes(&m)) {
+            builder = builder.header(header::ACCESS_CONTROL_REQUEST_METHOD, value);
+        }
+        if let Some(Ok(value)) = acrh.map(|h| http::HeaderValue::from_bytes(h.as_bytes())) {
+            builder = builder.header(header::ACCESS_CONTROL_REQUEST_HEADERS, value);
+        }
+        let (head, ()) = builder.body(()).unwrap().into_parts();
+        let explanation = layer.policy().explain(&head);
+        proptest::prop_assert_eq!(explanation.verdict(), verdict_of(&layer.policy().decide(&head)));
+        if explanation.verdict() == Outcome::Refused {
+            proptest::prop_assert!(!explanation.hints().is_empty(), "{}", explanation);
+            proptest::prop_assert!(explanation.reason().is_some());
+        }
+        let text = explanation.to_string();
+        proptest::prop_assert!(text.chars().all(|c| c == '\n' || !c.is_control()), "{:?}", text);
+    }
+}

@@ -1,0 +1,338 @@
+//! `CorsLayer::reloadable` and `ReloadHandle`: every request is decided
+//! wholly under the policy in force when its `call` began.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::common::{actual, copy_request, preflight, run, APP};
+use http::{header, HeaderMap, Method, Request, Response, StatusCode};
+use tokio::sync::Notify;
+use tokio::time::timeout;
+use tower::{service_fn, Layer, Service, ServiceExt};
+use tower_cors::CorsLayer;
+
+const OTHER: &str = "https://other.example.com";
+const BOUND: Duration = Duration::from_secs(10);
+
+/// Policy A: APP with credentials, PUT, exposes x-a, max-age 10.
+fn policy_a() -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .allow_headers([header::CONTENT_TYPE])
+        .expose_headers([header::HeaderName::from_static("x-a")])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// Policy B: APP and OTHER, no credentials, DELETE, exposes x-b, max-age 20.
+fn policy_b() -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins([APP, OTHER])
+        .allow_methods([Method::DELETE])
+        .allow_headers([header::AUTHORIZATION])
+        .expose_headers([header::HeaderName::from_static("x-b")])
+        .max_age(Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+/// The CORS headers and `Vary` of a response, with its status: what a
+/// response owes to its policy.
+fn cors_view(status: StatusCode, headers: &HeaderMap) -> (u16, BTreeMap<String, Vec<String>>) {
+    let mut view = BTreeMap::new();
+    for name in headers.keys() {
+        if name.as_str().starts_with("access-control-") || name == header::VARY {
+            let values = headers
+                .get_all(name)
+                .iter()
+                .map(|v| v.to_str().unwrap().to_owned())
+                .collect();
+            view.insert(name.as_str().to_owned(), values);
+        }
+    }
+    (status.as_u16(), view)
+}
+
+/// What `layer` alone answers to `request`.
+async fn view_under(
+    layer: &CorsLayer,
+    request: Request<String>,
+) -> (u16, BTreeMap<String, Vec<String>>) {
+    let (response, _) = run(layer, request, &[]).await;
+    cors_view(response.status(), response.headers())
+}
+
+/// The requests whose answers tell A and B apart.
+fn probes() -> Vec<(&'static str, Request<String>)> {
+    vec![
+        ("GET from APP", actual(Method::GET, Some(APP))),
+        ("GET from OTHER", actual(Method::GET, Some(OTHER))),
+        (
+            "preflight PUT from APP",
+            preflight(APP, "PUT", Some("content-type")),
+        ),
+        (
+            "preflight DELETE from OTHER",
+            preflight(OTHER, "DELETE", None),
+        ),
+    ]
+}
+
+type Ready = std::future::Ready<Result<Response<String>, Infallible>>;
+
+/// An inner service answering 200 at once.
+fn ok_inner() -> tower::util::ServiceFn<fn(Request<String>) -> Ready> {
+    service_fn(|_req| std::future::ready(Ok(Response::new(String::new()))))
+}
+
+#[tokio::test]
+async fn services_made_before_and_after_a_replacement_follow_it() {
+    let (layer, handle) = policy_a().reloadable();
+    let before = layer.layer(ok_inner());
+    for (installed, expected) in [(policy_b(), policy_b()), (policy_a(), policy_a())] {
+        handle.replace(installed);
+        let after = layer.layer(ok_inner());
+        for (name, request) in probes() {
+            let want = view_under(&expected, copy_request(&request)).await;
+            for svc in [before.clone(), after.clone()] {
+                let response = svc.oneshot(copy_request(&request)).await.unwrap();
+                assert_eq!(
+                    cors_view(response.status(), response.headers()),
+                    want,
+                    "{name}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_policies_of_a_and_b_answer_every_probe_differently() {
+    // The other tests tell the two policies apart by these probes.
+    for (name, request) in probes() {
+        let a = view_under(&policy_a(), copy_request(&request)).await;
+        let b = view_under(&policy_b(), request).await;
+        assert_ne!(a, b, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_request_in_flight_finishes_with_the_headers_its_policy_chose() {
+    let gate = Arc::new(Notify::new());
+    let inner_gate = Arc::clone(&gate);
+    let inner = service_fn(move |_req: Request<String>| {
+        let gate = Arc::clone(&inner_gate);
+        async move {
+            gate.notified().await;
+            Ok::<_, Infallible>(Response::new(String::new()))
+        }
+    });
+    let (layer, handle) = policy_a().reloadable();
+    let mut svc = layer.layer(inner);
+    let request = actual(Method::GET, Some(APP));
+    let want = view_under(&policy_a(), copy_request(&request)).await;
+
+    let in_flight = svc.ready().await.unwrap().call(request);
+    handle.replace(policy_b());
+    gate.notify_one();
+    let response = timeout(BOUND, in_flight).await.unwrap().unwrap();
+    assert_eq!(cors_view(response.status(), response.headers()), want);
+
+    // The next request is B's.
+    let next = actual(Method::GET, Some(APP));
+    let want_b = view_under(&policy_b(), copy_request(&next)).await;
+    gate.notify_one();
+    let response = timeout(BOUND, svc.ready().await.unwrap().call(next))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cors_view(response.status(), response.headers()), want_b);
+}
+
+#[tokio::test]
+async fn an_async_origin_check_started_under_the_old_policy_finishes_under_it() {
+    let tenant = "https://shop.tenant.example";
+    let gate = Arc::new(Notify::new());
+    let predicate_gate = Arc::clone(&gate);
+    let old = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .max_age(Duration::from_secs(10))
+        .allow_origin_async_predicate(move |origin, _parts| {
+            let allowed = origin == "https://shop.tenant.example";
+            let gate = Arc::clone(&predicate_gate);
+            async move {
+                gate.notified().await;
+                allowed
+            }
+        })
+        .build()
+        .unwrap();
+    // The new policy refuses the tenant outright.
+    let new = CorsLayer::builder().allow_origins([APP]).build().unwrap();
+    let (layer, handle) = old.reloadable();
+    let mut svc = layer.layer(ok_inner());
+
+    let in_flight = svc
+        .ready()
+        .await
+        .unwrap()
+        .call(preflight(tenant, "PUT", None));
+    handle.replace(new);
+    gate.notify_one();
+    let response = timeout(BOUND, in_flight).await.unwrap().unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let headers = response.headers();
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], tenant);
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
+    assert_eq!(headers[header::ACCESS_CONTROL_MAX_AGE], "10");
+
+    // A preflight beginning now is the new policy's: refused, no check.
+    let response = timeout(
+        BOUND,
+        svc.ready()
+            .await
+            .unwrap()
+            .call(preflight(tenant, "PUT", None)),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+#[test]
+fn a_failed_rebuild_leaves_the_old_policy_serving() {
+    let (layer, handle) = policy_a().reloadable();
+    let before = handle.current();
+    // Not canonical: build() refuses it, so there is nothing to install.
+    let rebuilt = CorsLayer::builder()
+        .allow_origins(["https://App.example.com/"])
+        .build();
+    match rebuilt {
+        Ok(layer) => handle.replace(layer),
+        Err(error) => assert!(error.to_string().contains("https://app.example.com")),
+    }
+    assert!(Arc::ptr_eq(&before, &handle.current()));
+    assert!(handle.current().allows_credentials());
+    let _ = layer;
+}
+
+#[test]
+fn current_is_the_policy_in_force_and_policy_the_one_the_layer_was_made_from() {
+    let (layer, handle) = policy_a().reloadable();
+    assert!(handle.current().allows_credentials());
+    handle.replace(policy_b());
+    assert!(!handle.current().allows_credentials());
+    assert!(layer.policy().allows_credentials());
+    assert!(layer.layer(ok_inner()).policy().allows_credentials());
+}
+
+#[tokio::test]
+async fn a_reloadable_layer_made_reloadable_again_shares_the_switch() {
+    let (first, handle) = policy_a().reloadable();
+    let (second, second_handle) = first.reloadable();
+    second_handle.replace(policy_b());
+    assert!(!handle.current().allows_credentials());
+    let request = actual(Method::GET, Some(OTHER));
+    let want = view_under(&policy_b(), copy_request(&request)).await;
+    assert_eq!(view_under(&second, request).await, want);
+}
+
+#[tokio::test]
+async fn replacing_with_a_reloadable_layer_installs_what_it_enforces_now() {
+    let (layer, handle) = policy_a().reloadable();
+    let (other, other_handle) = policy_b().reloadable();
+    handle.replace(other);
+    // Later changes to the other switch do not reach this one.
+    other_handle.replace(policy_a());
+    assert!(!handle.current().allows_credentials());
+    let request = actual(Method::GET, Some(OTHER));
+    let want = view_under(&policy_b(), copy_request(&request)).await;
+    assert_eq!(view_under(&layer, request).await, want);
+}
+
+#[test]
+fn the_handle_is_clone_send_and_sync() {
+    fn check<T: Clone + Send + Sync + 'static>() {}
+    check::<tower_cors::ReloadHandle>();
+    check::<CorsLayer>();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_each_get_exactly_one_policys_answer() {
+    let mut expected = Vec::new();
+    for (_, request) in probes() {
+        let a = view_under(&policy_a(), copy_request(&request)).await;
+        let b = view_under(&policy_b(), copy_request(&request)).await;
+        expected.push((request, a, b));
+    }
+    let expected = Arc::new(expected);
+    let (layer, handle) = policy_a().reloadable();
+    let stop = Arc::new(AtomicBool::new(false));
+    let replacements = Arc::new(AtomicUsize::new(0));
+
+    let replacer = {
+        let (stop, replacements) = (Arc::clone(&stop), Arc::clone(&replacements));
+        let (a, b) = (policy_a(), policy_b());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                for policy in [&b, &a] {
+                    handle.replace(policy.clone());
+                    replacements.fetch_add(1, Ordering::Relaxed);
+                    tokio::task::yield_now().await;
+                }
+            }
+        })
+    };
+    let mut hammers = Vec::new();
+    for task in 0..4 {
+        let (svc, expected) = (layer.layer(ok_inner()), Arc::clone(&expected));
+        hammers.push(tokio::spawn(async move {
+            let mut seen = [[0usize; 2]; 4];
+            for i in 0..2_000 {
+                let probe = (i + task) % expected.len();
+                let (request, a, b) = &expected[probe];
+                let response = svc.clone().oneshot(copy_request(request)).await.unwrap();
+                let got = cors_view(response.status(), response.headers());
+                match (got == *a, got == *b) {
+                    (true, false) => seen[probe][0] += 1,
+                    (false, true) => seen[probe][1] += 1,
+                    _ => panic!("probe {probe}: {got:?} is neither {a:?} nor {b:?}"),
+                }
+                if i % 16 == 0 {
+                    tokio::task::yield_now().await;
+                }
+            }
+            seen
+        }));
+    }
+    let mut seen = [[0usize; 2]; 4];
+    for hammer in hammers {
+        let counts = timeout(Duration::from_secs(60), hammer)
+            .await
+            .unwrap()
+            .unwrap();
+        for (total, counts) in seen.iter_mut().zip(counts) {
+            total[0] += counts[0];
+            total[1] += counts[1];
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    replacer.await.unwrap();
+    assert!(replacements.load(Ordering::Relaxed) > 2);
+    let (a_total, b_total): (usize, usize) =
+        seen.iter().fold((0, 0), |(a, b), c| (a + c[0], b + c[1]));
+    assert_eq!(a_total + b_total, 4 * 2_000);
+    // Both policies served: the replacements happened while requests ran.
+    assert!(
+        a_total > 0 && b_total > 0,
+        "A served {a_total}, B {b_total}"
+    );
+}

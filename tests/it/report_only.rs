@@ -1,0 +1,373 @@
+//! `CorsLayer::with_report_only`: the enforced policy decides every
+//! response; the candidate decides alongside and is only reported.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::common::{actual, copy_request, preflight, run, APP};
+use http::{header, HeaderName, Method, Request};
+use tower_cors::{CorsLayer, Divergence, Rejection, RequestKind, Verdict};
+
+const LEGACY: &str = "https://legacy.example.com";
+const NEW: &str = "https://new.example.com";
+
+/// What a report said, owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Report {
+    kind: RequestKind,
+    origin: String,
+    method: String,
+    path: String,
+    enforced: String,
+    candidate: String,
+    header: Option<String>,
+    line: String,
+}
+
+impl Report {
+    fn of(d: &Divergence<'_>) -> Report {
+        Report {
+            kind: d.kind(),
+            origin: d.origin().to_owned(),
+            method: d.method().to_string(),
+            path: d.path().to_owned(),
+            enforced: format!("{:?}", d.enforced()),
+            candidate: format!("{:?}", d.candidate()),
+            header: d.header().map(|h| h.as_str().to_owned()),
+            line: d.to_string(),
+        }
+    }
+}
+
+type Reports = Arc<Mutex<Vec<Report>>>;
+
+/// `enforced` trialling `candidate`, and what it reported.
+fn trial(enforced: CorsLayer, candidate: CorsLayer) -> (CorsLayer, Reports) {
+    let reports: Reports = Arc::default();
+    let sink = Arc::clone(&reports);
+    let layer = enforced.with_report_only(candidate, move |d: &Divergence<'_>| {
+        sink.lock().unwrap().push(Report::of(d));
+    });
+    (layer, reports)
+}
+
+/// Today's policy: APP and LEGACY, PUT, content-type, credentials.
+fn today() -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins([APP, LEGACY])
+        .allow_methods([Method::PUT])
+        .allow_headers([header::CONTENT_TYPE])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
+        .build()
+        .unwrap()
+}
+
+/// The tighter candidate: APP only, no PUT; NEW added; x-total exposed.
+fn tighter() -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins([APP, NEW])
+        .allow_headers([header::CONTENT_TYPE])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
+        .build()
+        .unwrap()
+}
+
+fn requests() -> Vec<(&'static str, Request<String>)> {
+    vec![
+        ("GET without Origin", actual(Method::GET, None)),
+        ("GET from APP", actual(Method::GET, Some(APP))),
+        ("GET from LEGACY", actual(Method::GET, Some(LEGACY))),
+        ("GET from NEW", actual(Method::GET, Some(NEW))),
+        (
+            "preflight POST from APP",
+            preflight(APP, "POST", Some("content-type")),
+        ),
+        ("preflight PUT from APP", preflight(APP, "PUT", None)),
+        (
+            "preflight POST from LEGACY",
+            preflight(LEGACY, "POST", None),
+        ),
+        (
+            "GET from a stranger",
+            actual(Method::GET, Some("https://evil.example")),
+        ),
+        (
+            "GET from a malformed origin",
+            actual(Method::GET, Some("not an origin")),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn the_candidate_never_changes_a_response() {
+    let (layer, _) = trial(today(), tighter());
+    for (name, request) in requests() {
+        let (alone, alone_calls) = run(&today(), copy_request(&request), &[("x-inner", "1")]).await;
+        let (trialled, calls) = run(&layer, request, &[("x-inner", "1")]).await;
+        assert_eq!(trialled.status(), alone.status(), "{name}");
+        assert_eq!(trialled.headers(), alone.headers(), "{name}");
+        assert_eq!(calls, alone_calls, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn each_request_decided_differently_is_reported_once_with_both_verdicts() {
+    let (layer, reports) = trial(today(), tighter());
+    for (_, request) in requests() {
+        run(&layer, request, &[]).await;
+    }
+    let reports = reports.lock().unwrap().clone();
+    let refused = |origin: &str| {
+        format!(
+            "{:?}",
+            Verdict::Refused(Rejection::OriginNotAllowed(origin))
+        )
+    };
+    let summary: Vec<_> = reports
+        .iter()
+        .map(|r| {
+            (
+                r.kind,
+                r.origin.as_str(),
+                r.method.as_str(),
+                r.enforced.clone(),
+                r.candidate.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                RequestKind::Actual,
+                LEGACY,
+                "GET",
+                "Allowed".to_owned(),
+                refused(LEGACY)
+            ),
+            (
+                RequestKind::Actual,
+                NEW,
+                "GET",
+                refused(NEW),
+                "Allowed".to_owned()
+            ),
+            // Both allow it, but the method lists differ.
+            (
+                RequestKind::Preflight,
+                APP,
+                "OPTIONS",
+                "Allowed".to_owned(),
+                "Allowed".to_owned()
+            ),
+            (
+                RequestKind::Preflight,
+                APP,
+                "OPTIONS",
+                "Allowed".to_owned(),
+                format!("{:?}", Verdict::Refused(Rejection::MethodNotAllowed("PUT")))
+            ),
+            (
+                RequestKind::Preflight,
+                LEGACY,
+                "OPTIONS",
+                "Allowed".to_owned(),
+                refused(LEGACY)
+            ),
+        ],
+        "{reports:#?}"
+    );
+    assert!(reports.iter().all(|r| r.path == "/api/items"));
+    let headers: Vec<_> = reports.iter().map(|r| r.header.as_deref()).collect();
+    assert_eq!(
+        headers,
+        [None, None, Some("access-control-allow-methods"), None, None]
+    );
+    assert_eq!(
+        reports[0].line,
+        "CORS request GET /api/items from \"https://legacy.example.com\": the enforced policy \
+         allows it, the candidate refuses it: origin \"https://legacy.example.com\" is not allowed"
+    );
+}
+
+#[tokio::test]
+async fn both_allowing_with_different_headers_is_reported_naming_the_first_one() {
+    let base = || {
+        CorsLayer::builder()
+            .allow_origins([APP])
+            .allow_methods([Method::PUT])
+    };
+    let cases: Vec<(&str, CorsLayer, Request<String>, &str)> = vec![
+        (
+            "credentials dropped",
+            base().build().unwrap(),
+            actual(Method::GET, Some(APP)),
+            "access-control-allow-credentials",
+        ),
+        (
+            "exposed headers",
+            base()
+                .allow_credentials(true)
+                .expose_headers([HeaderName::from_static("x-total")])
+                .build()
+                .unwrap(),
+            actual(Method::GET, Some(APP)),
+            "access-control-expose-headers",
+        ),
+        (
+            "any origin answers *",
+            CorsLayer::builder()
+                .allow_any_origin()
+                .allow_methods([Method::PUT])
+                .build()
+                .unwrap(),
+            actual(Method::GET, Some(APP)),
+            "access-control-allow-origin",
+        ),
+        (
+            "preflight max-age",
+            base()
+                .allow_credentials(true)
+                .max_age(Duration::from_secs(5))
+                .build()
+                .unwrap(),
+            preflight(APP, "PUT", None),
+            "access-control-max-age",
+        ),
+        (
+            "preflight methods",
+            base()
+                .allow_methods([Method::PUT, Method::DELETE])
+                .allow_credentials(true)
+                .build()
+                .unwrap(),
+            preflight(APP, "PUT", None),
+            "access-control-allow-methods",
+        ),
+    ];
+    for (name, candidate, request, header) in cases {
+        let enforced = base().allow_credentials(true).build().unwrap();
+        let (layer, reports) = trial(enforced, candidate);
+        run(&layer, request, &[]).await;
+        let reports = reports.lock().unwrap().clone();
+        assert_eq!(reports.len(), 1, "{name}: {reports:#?}");
+        assert_eq!(reports[0].header.as_deref(), Some(header), "{name}");
+        assert_eq!(
+            (reports[0].enforced.as_str(), reports[0].candidate.as_str()),
+            ("Allowed", "Allowed")
+        );
+        assert!(
+            reports[0].line.ends_with(&format!(
+                "both policies allow it, with a different {header}"
+            )),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_candidate_deciding_alike_reports_nothing() {
+    let (layer, reports) = trial(today(), today());
+    for (_, request) in requests() {
+        run(&layer, request, &[]).await;
+    }
+    assert!(reports.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_origin_left_to_an_async_predicate_is_reported_undecided_and_the_predicate_not_run() {
+    let asked = Arc::new(Mutex::new(0));
+    let counter = Arc::clone(&asked);
+    let candidate = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .allow_headers([header::CONTENT_TYPE])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
+        .allow_origin_async_predicate(move |_origin, _parts| {
+            *counter.lock().unwrap() += 1;
+            async { true }
+        })
+        .build()
+        .unwrap();
+    let (layer, reports) = trial(today(), candidate);
+    let (response, _) = run(&layer, actual(Method::GET, Some(LEGACY)), &[]).await;
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        LEGACY
+    );
+    run(&layer, actual(Method::GET, Some(APP)), &[]).await;
+    assert_eq!(
+        *asked.lock().unwrap(),
+        0,
+        "the candidate's predicate never runs"
+    );
+    let reports = reports.lock().unwrap().clone();
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    assert_eq!(
+        (reports[0].enforced.as_str(), reports[0].candidate.as_str()),
+        ("Allowed", "Undecided")
+    );
+    assert!(reports[0]
+        .line
+        .ends_with("the candidate leaves it to its async origin predicate"));
+}
+
+#[tokio::test]
+async fn an_enforced_async_predicate_still_decides_the_response() {
+    let enforced = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_origin_async_predicate(|origin, _parts| {
+            let allowed = origin == LEGACY;
+            async move { allowed }
+        })
+        .build()
+        .unwrap();
+    let (layer, reports) = trial(enforced, tighter());
+    let (response, _) = run(&layer, actual(Method::GET, Some(LEGACY)), &[]).await;
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        LEGACY
+    );
+    let reports = reports.lock().unwrap().clone();
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    assert_eq!(reports[0].enforced, "Undecided");
+}
+
+#[tokio::test]
+async fn a_trial_composes_with_reload_and_ends_when_replaced_without_a_candidate() {
+    let (layer, reports) = trial(today(), tighter());
+    let (layer, handle) = layer.reloadable();
+    let legacy = || actual(Method::GET, Some(LEGACY));
+    let (response, _) = run(&layer, legacy(), &[]).await;
+    assert!(response
+        .headers()
+        .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+    assert_eq!(reports.lock().unwrap().len(), 1);
+
+    // Promote the candidate: LEGACY is refused now, and nothing is on trial.
+    handle.replace(tighter());
+    let (response, _) = run(&layer, legacy(), &[]).await;
+    assert!(!response
+        .headers()
+        .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+    assert_eq!(reports.lock().unwrap().len(), 1);
+    assert!(!handle.current().to_string().contains(LEGACY));
+}
+
+#[tokio::test]
+async fn a_second_trial_replaces_the_first_candidate() {
+    let (first, first_reports) = trial(today(), tighter());
+    let (layer, reports) = trial(first, today());
+    run(&layer, actual(Method::GET, Some(LEGACY)), &[]).await;
+    assert!(first_reports.lock().unwrap().is_empty());
+    assert!(reports.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_trialled_layer_shows_the_enforced_policy() {
+    let (layer, _) = trial(today(), tighter());
+    assert!(layer.policy().to_string().contains(LEGACY));
+}
