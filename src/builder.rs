@@ -617,7 +617,7 @@ impl CorsBuilder {
             .compile()
             .map_err(|errors| ConfigError::from_list(errors).unwrap_or(ConfigError::NoOrigin))?;
         crate::trace::built(&policy);
-        crate::trace::warned(&policy);
+        crate::trace::warned(policy.warnings());
         Ok(CorsLayer::from_policy(policy))
     }
 }

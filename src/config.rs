@@ -100,7 +100,7 @@ impl CorsConfig {
         match builder.compile() {
             Ok(policy) if problems.is_empty() => {
                 crate::trace::built(&policy);
-                crate::trace::warned(&policy);
+                crate::trace::warned(policy.warnings());
                 Ok(CorsLayer::from_policy(policy))
             }
             Ok(_) => Err(CorsConfigError::new(problems)),

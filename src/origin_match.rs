@@ -331,16 +331,21 @@ pub(crate) fn split_request_host_port(s: &[u8]) -> Option<(&[u8], Option<&[u8]>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::origin_config::{parse_configured, OriginSpec};
     use crate::request::is_well_formed;
 
-    fn matcher(origins: &[String]) -> OriginMatcher {
-        let mut patterns = Vec::new();
-        for origin in origins {
-            if let Ok(OriginSpec::Pattern(p)) = parse_configured(origin) {
-                patterns.push(p);
-            }
-        }
+    /// A matcher of `https://*.{suffix}` patterns, built here rather than
+    /// parsed, so that this module's tests need nothing from the
+    /// configuration side.
+    fn matcher(suffixes: &[String]) -> OriginMatcher {
+        let patterns = suffixes
+            .iter()
+            .map(|suffix| Pattern {
+                https: true,
+                host: suffix.clone(),
+                subdomains: true,
+                port: PortRule::Default,
+            })
+            .collect();
         OriginMatcher::new(Vec::new(), patterns, Vec::new())
     }
 
@@ -362,8 +367,7 @@ mod tests {
             ),
         ) {
             let suffixes: Vec<String> = suffixes.iter().map(|labels| labels.join(".")).collect();
-            let patterns: Vec<String> = suffixes.iter().map(|s| format!("https://*.{s}")).collect();
-            let m = matcher(&patterns);
+            let m = matcher(&suffixes);
             let host = host.join(".");
             let expected = suffixes.iter().any(|suffix| host.ends_with(&format!(".{suffix}")));
             proptest::prop_assert_eq!(

@@ -67,14 +67,14 @@ pub(crate) fn rejection(_kind: RequestKind, _reason: Rejection<'_>, _head: Head<
 
 /// The compiled policy at `info`, once per build.
 #[cfg(feature = "tracing")]
-pub(crate) fn built(policy: &crate::Policy) {
+pub(crate) fn built(policy: &dyn std::fmt::Display) {
     tracing::info!(target: "tower_cors", policy = %policy, "CORS policy compiled");
 }
 
 /// The compiled policy at `info`, once per build.
 #[cfg(not(feature = "tracing"))]
 #[inline]
-pub(crate) fn built(_policy: &crate::Policy) {}
+pub(crate) fn built(_policy: &dyn std::fmt::Display) {}
 
 /// A failed origin lookup at `warn`, with its error: the store is down or
 /// slow, which an operator should hear of even when requests are refused.
@@ -95,8 +95,8 @@ pub(crate) fn lookup_failed(_origin: &str, _error: &dyn std::fmt::Display) {}
 
 /// Each warning of a compiled policy at `warn`, once per build.
 #[cfg(feature = "tracing")]
-pub(crate) fn warned(policy: &crate::Policy) {
-    for warning in policy.warnings() {
+pub(crate) fn warned(warnings: &[crate::warning::ConfigWarning]) {
+    for warning in warnings {
         tracing::warn!(target: "tower_cors", warning = %warning, "CORS configuration warning");
     }
 }
@@ -104,4 +104,4 @@ pub(crate) fn warned(policy: &crate::Policy) {
 /// Each warning of a compiled policy at `warn`, once per build.
 #[cfg(not(feature = "tracing"))]
 #[inline(always)]
-pub(crate) fn warned(_policy: &crate::Policy) {}
+pub(crate) fn warned(_warnings: &[crate::warning::ConfigWarning]) {}
