@@ -1,0 +1,167 @@
+//! The shape of the source tree that keeps it easy to change: data flows one
+//! way between the modules of `src/` (no module reaches, directly or through
+//! others, one that reaches it back), and no source file passes 700 lines.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const MAX_LINES: usize = 700;
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).expect("readable source directory") {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Identifiers following `crate::` in code (comments and doc comments,
+/// whose links do not import anything, are skipped).
+fn crate_paths(text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        let mut rest = line;
+        while let Some(at) = rest.find("crate::") {
+            rest = &rest[at + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                found.insert(name);
+            }
+        }
+    }
+    found
+}
+
+/// Names `lib.rs` re-exports (`pub use module::{A, B};`), mapped to their
+/// module, so `crate::Policy` counts as a use of `policy`.
+fn reexports(lib: &str) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for statement in lib.split(';') {
+        let Some(at) = statement.find("pub use ") else {
+            continue;
+        };
+        let path = &statement[at + "pub use ".len()..];
+        let Some((module, names)) = path.split_once("::") else {
+            continue;
+        };
+        for name in names.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if !name.is_empty() {
+                map.insert(name.to_owned(), module.trim().to_owned());
+            }
+        }
+    }
+    map
+}
+
+/// Each top-level module of `src/` and the top-level modules it uses.
+fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let lib = fs::read_to_string(src.join("lib.rs")).expect("src/lib.rs");
+    let names = reexports(&lib);
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in &files {
+        let relative = file.strip_prefix(&src).expect("under src");
+        let first = relative.components().next().expect("a component");
+        let module = first
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_owned();
+        if module == "lib" {
+            continue;
+        }
+        let text = fs::read_to_string(file).expect("readable source");
+        let used = graph.entry(module.clone()).or_default();
+        for name in crate_paths(&text) {
+            let target = names.get(&name).cloned().unwrap_or(name);
+            if target != module {
+                used.insert(target);
+            }
+        }
+    }
+    let modules: BTreeSet<String> = graph.keys().cloned().collect();
+    for used in graph.values_mut() {
+        used.retain(|m| modules.contains(m));
+    }
+    graph
+}
+
+/// A path of modules from `from` back to itself, if there is one.
+fn circle_through(graph: &BTreeMap<String, BTreeSet<String>>, from: &str) -> Option<Vec<String>> {
+    let mut stack = vec![vec![from.to_owned()]];
+    let mut seen = BTreeSet::new();
+    while let Some(path) = stack.pop() {
+        let last = path.last().expect("non-empty path");
+        for next in &graph[last] {
+            if next == from {
+                let mut circle = path.clone();
+                circle.push(next.clone());
+                return Some(circle);
+            }
+            if seen.insert(next.clone()) {
+                let mut longer = path.clone();
+                longer.push(next.clone());
+                stack.push(longer);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn no_module_of_src_imports_one_that_imports_it_back() {
+    let graph = module_graph();
+    assert!(graph.len() > 10, "the graph was read: {graph:?}");
+    assert!(
+        graph["service"].contains("policy"),
+        "uses are found: {:?}",
+        graph["service"]
+    );
+    let circles: Vec<String> = graph
+        .keys()
+        .filter_map(|m| circle_through(&graph, m))
+        .map(|c| c.join(" -> "))
+        .collect();
+    assert!(
+        circles.is_empty(),
+        "import circles:\n{}",
+        circles.join("\n")
+    );
+}
+
+#[test]
+fn no_source_file_passes_700_lines() {
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "benches", "examples", "cors-doctor/src"] {
+        let dir = root().join(dir);
+        if dir.is_dir() {
+            rust_files(&dir, &mut files);
+        }
+    }
+    assert!(files.len() > 20, "files were found: {}", files.len());
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let lines = fs::read_to_string(f).ok()?.lines().count();
+            (lines > MAX_LINES).then(|| format!("{} ({lines} lines)", f.display()))
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "files over {MAX_LINES} lines:\n{}",
+        long.join("\n")
+    );
+}
