@@ -10,7 +10,7 @@ use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Method, Response, Uri};
 
 use crate::headers::ALLOW_PRIVATE_NETWORK;
-use crate::policy::{Decision, Policy};
+use crate::policy::{AllowedPreflight, Decision, Policy};
 use crate::rejection::Rejection;
 use crate::request::RequestKind;
 use crate::response::ActualHeaders;
@@ -23,6 +23,10 @@ type Report = dyn Fn(&Divergence<'_>) + Send + Sync + 'static;
 pub(crate) struct Trial {
     candidate: Arc<Policy>,
     report: Arc<Report>,
+    /// Whether the enforced policy's preflight answers start from the
+    /// candidate's template: then preflights decided alike are compared
+    /// without building either answer.
+    same_templates: bool,
 }
 
 impl fmt::Debug for Trial {
@@ -43,8 +47,15 @@ pub(crate) struct Head<'a> {
 }
 
 impl Trial {
-    pub(crate) fn new(candidate: Arc<Policy>, report: Arc<Report>) -> Trial {
-        Trial { candidate, report }
+    /// A trial of `candidate` beside `enforced`, the policy it is paired
+    /// with for its whole life.
+    pub(crate) fn new(enforced: &Policy, candidate: Arc<Policy>, report: Arc<Report>) -> Trial {
+        let same_templates = enforced.same_preflight_template(&candidate);
+        Trial {
+            candidate,
+            report,
+            same_templates,
+        }
     }
 
     /// Whether the candidate needs the request head as `Parts`.
@@ -66,7 +77,7 @@ impl Trial {
         };
         let ours = Outcome::of(enforced, decision);
         let theirs = Outcome::of(&self.candidate, &candidate);
-        let Some(header) = ours.differs_from(&theirs) else {
+        let Some(header) = ours.differs_from(&theirs, self.same_templates) else {
             return;
         };
         let divergence = Divergence {
@@ -109,7 +120,7 @@ fn kind(decision: &Decision<'_>) -> RequestKind {
 /// One policy's decision, reduced to what its response would carry.
 enum Outcome<'a> {
     Actual(&'a HeaderValue, ActualHeaders),
-    Preflight(Response<()>),
+    Preflight(&'a AllowedPreflight<'a>),
     Refused(Rejection<'a>),
     Undecided,
 }
@@ -133,7 +144,7 @@ impl<'a> Outcome<'a> {
             Decision::Actual(allowed) => {
                 Outcome::Actual(allowed.allow_origin(), policy.actual_headers())
             }
-            Decision::Preflight(allowed) => Outcome::Preflight(allowed.response()),
+            Decision::Preflight(allowed) => Outcome::Preflight(allowed),
             // The async origin predicate has the last word; a trial never
             // runs it.
             Decision::Deferred(_) => Outcome::Undecided,
@@ -160,7 +171,11 @@ impl<'a> Outcome<'a> {
 
     /// `None` when the two decide alike; otherwise `Some` of the first
     /// differing header when both allow.
-    fn differs_from(&self, other: &Outcome<'_>) -> Option<Option<HeaderName>> {
+    fn differs_from(
+        &self,
+        other: &Outcome<'_>,
+        same_templates: bool,
+    ) -> Option<Option<HeaderName>> {
         match (self, other) {
             (Outcome::Actual(a, x), Outcome::Actual(b, y)) => {
                 let name = if a != b {
@@ -176,7 +191,13 @@ impl<'a> Outcome<'a> {
                 };
                 Some(Some(name))
             }
+            (Outcome::Preflight(a), Outcome::Preflight(b)) if a.answers_like(b, same_templates) => {
+                None
+            }
             (Outcome::Preflight(a), Outcome::Preflight(b)) => {
+                // They differ: build both answers to name the first header
+                // that does.
+                let (a, b): (Response<()>, Response<()>) = (a.response(), b.response());
                 match COMPARED.iter().find(|name| {
                     !a.headers()
                         .get_all(*name)

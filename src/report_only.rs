@@ -49,9 +49,11 @@ impl CorsLayer {
     where
         F: Fn(&Divergence<'_>) + Send + Sync + 'static,
     {
+        let enforced = self.source().enforced();
+        let trial = Trial::new(&enforced, candidate.source().enforced(), Arc::new(report));
         let rules = Rules {
-            enforced: self.source().enforced(),
-            trial: Some(Trial::new(candidate.source().enforced(), Arc::new(report))),
+            enforced,
+            trial: Some(trial),
         };
         CorsLayer::from_source(Source::Trialled(Arc::new(rules)))
     }

@@ -131,7 +131,7 @@ pub(crate) fn strip(headers: &mut HeaderMap, vary: bool) {
 /// The answer every allowed preflight of a policy starts from: its status
 /// and headers in the order they are sent, with a placeholder where the
 /// value depends on the request (see [`PreflightFill`]).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PreflightTemplate {
     status: StatusCode,
     headers: HeaderMap,
@@ -169,6 +169,27 @@ pub(crate) enum HeadersFill<'a> {
     Echo(&'a RequestedHeaders<'a>),
     /// `*, authorization`: `*` does not cover `authorization`.
     StarAndAuthorization,
+}
+
+impl PreflightFill<'_> {
+    /// Whether two fills of one request complete equal templates into equal
+    /// answers. Echoed headers come from the same request, so they are
+    /// alike whenever both echo.
+    pub(crate) fn same_as(&self, other: &PreflightFill<'_>) -> bool {
+        let headers = matches!(
+            (&self.headers, &other.headers),
+            (HeadersFill::Template, HeadersFill::Template)
+                | (HeadersFill::Echo(_), HeadersFill::Echo(_))
+                | (
+                    HeadersFill::StarAndAuthorization,
+                    HeadersFill::StarAndAuthorization
+                )
+        );
+        headers
+            && self.origin == other.origin
+            && self.method == other.method
+            && self.private_network == other.private_network
+    }
 }
 
 impl PreflightTemplate {

@@ -267,6 +267,32 @@ async fn both_allowing_with_different_headers_is_reported_naming_the_first_one()
     }
 }
 
+/// Two policies whose preflight answers start from one template (same
+/// methods, headers, max-age, credentials) can still answer a request
+/// differently: here the candidate answers `*` where the enforced policy
+/// echoes the origin.
+#[tokio::test]
+async fn preflight_answers_from_one_template_that_differ_per_request_are_reported() {
+    let enforced = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .build()
+        .unwrap();
+    let candidate = CorsLayer::builder()
+        .allow_any_origin()
+        .allow_methods([Method::PUT])
+        .build()
+        .unwrap();
+    let (layer, reports) = trial(enforced, candidate);
+    run(&layer, preflight(APP, "PUT", None), &[]).await;
+    let reports = reports.lock().unwrap().clone();
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    assert_eq!(
+        reports[0].header.as_deref(),
+        Some("access-control-allow-origin")
+    );
+}
+
 #[tokio::test]
 async fn a_candidate_deciding_alike_reports_nothing() {
     let (layer, reports) = trial(today(), today());
