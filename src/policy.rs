@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+mod compare;
 mod inspect;
 mod refused;
 
@@ -275,19 +276,6 @@ impl<'a> AllowedPreflight<'a> {
         self.policy.preflight.answer(self.fill())
     }
 
-    /// Whether this answer and `other`, for the same request, are equal.
-    /// `same_templates` says whether the two policies' preflight templates
-    /// are, which a report-only trial knows once for all its requests: when
-    /// they are, neither answer is built.
-    pub(crate) fn answers_like(&self, other: &AllowedPreflight<'_>, same_templates: bool) -> bool {
-        if same_templates && self.fill().same_as(&other.fill()) {
-            return true;
-        }
-        let (mine, theirs): (http::Response<()>, http::Response<()>) =
-            (self.response(), other.response());
-        mine.status() == theirs.status() && mine.headers() == theirs.headers()
-    }
-
     /// What the answer changes in the policy's template.
     fn fill(&self) -> PreflightFill<'_> {
         let policy = self.policy;
@@ -498,11 +486,6 @@ impl Policy {
     /// [`CorsLayer::warnings`](crate::CorsLayer::warnings).
     pub(crate) fn warnings(&self) -> &[ConfigWarning] {
         &self.warnings
-    }
-
-    /// Whether `other` starts its preflight answers from the same template.
-    pub(crate) fn same_preflight_template(&self, other: &Policy) -> bool {
-        self.preflight == other.preflight
     }
 
     /// The async origin check (predicate or lookup), if configured.
