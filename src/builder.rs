@@ -17,6 +17,7 @@ use crate::lists::{IntoHeaderNames, IntoMethods};
 use crate::origin_match::Predicate;
 use crate::service::CorsLayer;
 
+mod compile;
 mod validate;
 
 impl CorsLayer {

@@ -131,23 +131,18 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod answer;
-mod async_check;
-mod async_origin;
 mod builder;
 #[cfg(feature = "serde")]
 mod config;
 mod connect_rpc;
-mod counters;
-mod divergence;
 mod error;
-mod explain;
 mod grpc_web;
 pub mod guide;
 mod headers;
-mod installed;
 pub mod lists;
+mod lookup;
 mod names;
+mod observe;
 mod origin_config;
 #[cfg(feature = "origin-lookup")]
 mod origin_lookup;
@@ -157,27 +152,33 @@ mod origin_match;
 mod policy;
 mod public_suffix;
 mod punycode;
-mod rejection;
-mod reload;
-mod report_only;
 mod request;
 mod response;
 mod service;
-mod trace;
+mod source;
 mod warning;
-mod websocket;
+
+// Old module paths, kept while branches written against them are merged.
+use observe::trace;
+#[cfg(feature = "origin-lookup")]
+use policy::origin_check as answer;
+use policy::origin_check as async_origin;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]
 pub use config::{ConfigProblem, CorsConfig, CorsConfigError};
 pub use connect_rpc::{CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
-pub use divergence::{Divergence, Verdict};
 pub use error::ConfigError;
-pub use explain::{Check, Explanation, Hint, Outcome};
 pub use grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
+pub use observe::explain::{Check, Explanation, Hint};
+pub use observe::report_only::Divergence;
+pub use observe::Verdict;
 pub use policy::{AllowedActual, AllowedPreflight, Decision, Policy};
-pub use rejection::{Deferred, Rejected, Rejection};
-pub use reload::ReloadHandle;
-pub use request::{Malformed, RequestKind, MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS};
-pub use service::{Cors, CorsLayer, ResponseFuture};
+pub use request::{
+    Malformed, Rejected, Rejection, RequestKind, MAX_REQUEST_HEADERS_BYTES,
+    MAX_REQUEST_HEADERS_ITEMS,
+};
+pub use service::{Cors, ResponseFuture};
+pub use source::reload::ReloadHandle;
+pub use source::CorsLayer;
 pub use warning::ConfigWarning;

@@ -11,18 +11,27 @@ use http::HeaderName;
 #[derive(Debug, Clone)]
 pub(crate) struct NameSet {
     names: Box<[Box<[u8]>]>,
+    /// The names as configured, in their order: what explanations list.
+    configured: Box<[HeaderName]>,
 }
 
 impl NameSet {
     /// `names` are `HeaderName`s, so already lowercase.
     pub(crate) fn new(names: &[HeaderName]) -> NameSet {
+        let configured = names;
         let mut names: Vec<Box<[u8]>> =
             names.iter().map(|n| n.as_str().as_bytes().into()).collect();
         names.sort_by(|a, b| by_length_then_bytes(a, b));
         names.dedup();
         NameSet {
             names: names.into_boxed_slice(),
+            configured: configured.into(),
         }
+    }
+
+    /// The names as configured, in their order.
+    pub(crate) fn configured(&self) -> &[HeaderName] {
+        &self.configured
     }
 
     /// Whether `name` is in the set, ignoring ASCII case.

@@ -156,7 +156,7 @@ impl OriginLookup {
             return Check::Pending(Box::pin(wait(flight.answer.clone())));
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            crate::trace::lookup_failed(origin, &"no Tokio runtime to run the origin lookup on");
+            lookup_failed(origin, &"no Tokio runtime to run the origin lookup on");
             return Check::Ready(Answer::Failed);
         };
         let (sender, answer) = watch::channel(None);
@@ -288,11 +288,11 @@ impl Drop for Landing {
         let verdict = match self.outcome.take() {
             Some(Ok(allowed)) => Answer::from(allowed),
             Some(Err(failure)) => {
-                crate::trace::lookup_failed(&self.origin, &failure);
+                lookup_failed(&self.origin, &failure);
                 Answer::Failed
             }
             None => {
-                crate::trace::lookup_failed(
+                lookup_failed(
                     &self.origin,
                     &"the origin lookup panicked, or its runtime shut down",
                 );
@@ -330,3 +330,19 @@ where
             as LookupFuture
     })
 }
+
+/// A failed origin lookup at `warn`, with its error: the store is down or
+/// slow, which an operator should hear of even when requests are refused.
+#[cfg(feature = "tracing")]
+fn lookup_failed(origin: &str, error: &dyn fmt::Display) {
+    tracing::warn!(
+        target: "tower_cors::origin_lookup",
+        origin = %origin.escape_debug(),
+        error = %error,
+        "CORS origin lookup failed; the request is refused"
+    );
+}
+
+/// A failed origin lookup at `warn`, with its error.
+#[cfg(not(feature = "tracing"))]
+fn lookup_failed(_origin: &str, _error: &dyn fmt::Display) {}

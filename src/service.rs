@@ -1,5 +1,6 @@
 //! [`CorsLayer`], the [`Cors`] service and its response future: a thin shell
-//! that applies [`Policy::decide`].
+//! that runs the pipeline (classify and decide, resolve, observe, write) on
+//! each request.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -7,110 +8,18 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::request::Parts;
-use http::{header, Request, Response};
+use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::answer::Answer;
-use crate::async_check::{self, ActualCheck, Pending, PreflightCheck, Started};
-use crate::counters;
-use crate::divergence::{Head, Trial};
-use crate::headers::STAR;
-use crate::installed::{Rules, Source};
+use crate::lookup::{self, ActualCheck, PreflightCheck};
+use crate::observe;
+use crate::policy::origin_check::{Check, CheckFuture};
 use crate::policy::{Decision, Policy};
-use crate::rejection::Rejected;
-use crate::request::RequestKind;
-use crate::response::{rejected_preflight, Reply};
-use crate::trace::Head as LogHead;
-use crate::warning::ConfigWarning;
-
-/// CORS as a Tower layer: a compiled [`Policy`] behind an `Arc`, cheap to clone.
-///
-/// ```
-/// use axum::{routing::get, Router};
-/// use tower_cors::CorsLayer;
-///
-/// let cors = CorsLayer::builder()
-///     .allow_origins(["https://app.example.com"])
-///     .build()
-///     .expect("valid CORS configuration");
-/// let app: Router = Router::new().route("/", get(|| async { "hello" })).layer(cors);
-/// ```
-#[derive(Debug, Clone)]
-pub struct CorsLayer {
-    source: Source,
-}
-
-impl CorsLayer {
-    /// For development and fully public APIs: any origin (`*`), any method,
-    /// any request header, every response header exposed, no credentials.
-    ///
-    /// ```
-    /// let dev = tower_cors::CorsLayer::permissive();
-    /// assert!(!dev.policy().allows_credentials());
-    /// ```
-    pub fn permissive() -> CorsLayer {
-        CorsLayer::from_policy(Policy::permissive())
-    }
-
-    /// The compiled policy, for inspection and for tests without a service.
-    /// For a [reloadable](CorsLayer::reloadable) layer, the policy it was
-    /// made from; the one in force is
-    /// [`ReloadHandle::current`](crate::ReloadHandle::current).
-    ///
-    /// ```
-    /// use http::Request;
-    /// use tower_cors::{CorsLayer, Decision};
-    ///
-    /// let (parts, ()) = Request::get("/").body(()).unwrap().into_parts();
-    /// assert!(matches!(CorsLayer::permissive().policy().decide(&parts), Decision::NotCors));
-    /// ```
-    pub fn policy(&self) -> &Policy {
-        self.source.policy()
-    }
-
-    /// The policy in force now: for a reloadable layer, the latest one
-    /// swapped in.
-    #[cfg(feature = "origin-lookup")]
-    pub(crate) fn policy_in_force(&self) -> Arc<Policy> {
-        self.source.enforced()
-    }
-
-    /// What [`build`](crate::CorsBuilder::build) accepted but a user should know
-    /// (a `max_age` Chromium cuts short, a setting browsers no longer read,
-    /// ...); empty for a plain policy. With the `tracing` feature `build()`
-    /// also logs each at `warn`.
-    ///
-    /// ```
-    /// use tower_cors::{ConfigWarning, CorsLayer};
-    ///
-    /// let plain = CorsLayer::builder().allow_origins(["https://app.example.com"]).build()?;
-    /// assert!(plain.warnings().is_empty());
-    ///
-    /// let pna = CorsLayer::builder()
-    ///     .allow_origins(["https://app.example.com"])
-    ///     .allow_private_network(true)
-    ///     .build()?;
-    /// assert_eq!(pna.warnings(), [ConfigWarning::PrivateNetworkAccessRetired]);
-    /// # Ok::<(), tower_cors::ConfigError>(())
-    /// ```
-    pub fn warnings(&self) -> &[ConfigWarning] {
-        self.source.policy().warnings()
-    }
-
-    pub(crate) fn from_policy(policy: Policy) -> CorsLayer {
-        CorsLayer::from_source(Source::Static(Arc::new(policy)))
-    }
-
-    pub(crate) fn from_source(source: Source) -> CorsLayer {
-        CorsLayer { source }
-    }
-
-    /// Where the layer's services find their policy.
-    pub(crate) fn source(&self) -> &Source {
-        &self.source
-    }
-}
+use crate::request::{Head, RequestKind};
+use crate::response::{self, Reply};
+pub(crate) use crate::source::CorsLayer;
+use crate::source::{Decides, Rules, Source};
 
 impl<S> Layer<S> for CorsLayer {
     type Service = Cors<S>;
@@ -248,16 +157,14 @@ where
         self.inner.poll_ready(cx)
     }
 
-    // Forced, with both paths inlined: with the reloadable path in `call`
-    // but `call` left to the compiler, the fixed path lost 37 instructions
-    // per request ((b) 2818 -> 2855) to a call and a copy of the request.
+    // Forced inline with both source paths: see BENCHMARKS.md, "inline(always)".
     #[inline(always)]
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         // Checked once: a fixed policy is one pointer away, as before
-        // reloading existed; the other two are out of line, so that this
-        // path stays as small as it was.
+        // reloading existed; the other sources are out of line, so that
+        // this path stays as small as it was.
         match &self.source {
-            Source::Static(policy) => call_under(&mut self.inner, policy, None, request),
+            Source::Static(policy) => call_under(&mut self.inner, policy, request),
             _ => self.call_shared(request),
         }
     }
@@ -266,7 +173,6 @@ where
 impl<S> Cors<S> {
     /// [`Service::call`] under rules that may be replaced or have a
     /// report-only candidate.
-    #[inline(always)]
     fn call_shared<ReqBody, ResBody>(
         &mut self,
         request: Request<ReqBody>,
@@ -277,7 +183,7 @@ impl<S> Cors<S> {
     {
         let loaded;
         let rules: &Rules = match &self.source {
-            Source::Static(policy) => return call_under(&mut self.inner, policy, None, request),
+            Source::Static(policy) => return call_under(&mut self.inner, policy, request),
             Source::Trialled(rules) => rules,
             Source::Reloadable { current, .. } => {
                 // The one atomic load: this request is decided, and
@@ -287,216 +193,126 @@ impl<S> Cors<S> {
                 &loaded
             }
         };
-        call_under(
-            &mut self.inner,
-            &rules.enforced,
-            rules.trial.as_ref(),
-            request,
-        )
+        match rules.trial {
+            Some(_) => call_under(&mut self.inner, rules, request),
+            None => call_under(&mut self.inner, &rules.enforced, request),
+        }
     }
 }
 
-/// [`Service::call`] under one policy, with its candidate if on trial.
-// Forced with the other request-path steps (see `reply`).
-#[inline(always)]
-fn call_under<S, ReqBody, ResBody>(
+/// [`Service::call`] under one source of decisions: classify and decide,
+/// observe, write.
+#[inline]
+fn call_under<S, D, ReqBody, ResBody>(
     inner: &mut S,
-    policy: &Arc<Policy>,
-    trial: Option<&Trial>,
+    rules: &D,
+    request: Request<ReqBody>,
+) -> ResponseFuture<S::Future, ResBody>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    D: Decides,
+    ResBody: Default,
+{
+    if rules.needs_parts() {
+        return call_with_parts(inner, rules, request);
+    }
+    // Without predicates, decide on the request as it is: splitting and
+    // rebuilding it would copy it twice.
+    let decision = rules.decide(Head::of(&request));
+    observe::decided(&decision, request.method(), request.uri());
+    let reply = response::reply(rules.enforced(), decision, request.headers());
+    forward(inner, reply, request)
+}
+
+/// Sends `request` on, or answers it, as `reply` says.
+#[inline]
+fn forward<S, ReqBody, ResBody>(
+    inner: &mut S,
+    reply: Reply<ResBody>,
     mut request: Request<ReqBody>,
 ) -> ResponseFuture<S::Future, ResBody>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     ResBody: Default,
 {
-    if policy.needs_parts() || trial.is_some_and(Trial::needs_parts) {
-        return call_with_parts(inner, policy, trial, request);
-    }
-    // Without predicates, decide on the request as it is: splitting and
-    // rebuilding it would copy it twice.
-    let decision = policy.decide_head(request.method(), request.headers());
-    if let Some(trial) = trial {
-        let head = Head {
-            method: request.method(),
-            uri: request.uri(),
-            headers: request.headers(),
-            parts: None,
-        };
-        trial.observe(policy, &decision, head);
-    }
-    match reply(policy, decision, || LogHead::of(&request)) {
+    match reply {
         Reply::Answer(response) => ResponseFuture::ready(response),
-        Reply::RejectPreflight => {
-            // The preflight's own header map, emptied, holds the answer.
+        // The request's own header map, emptied, holds the answer.
+        Reply::Refuse => {
             let headers = std::mem::take(request.headers_mut());
-            ResponseFuture::ready(rejected_preflight(headers))
+            ResponseFuture::ready(response::refusal(headers))
         }
         finish => ResponseFuture::forward(inner.call(request), finish),
     }
 }
 
-/// [`Service::call`] under policies with predicates, which see the request
-/// head as `Parts`: the rarer path, kept out of `call` so that the common
-/// path stays small.
-fn call_with_parts<S, ReqBody, ResBody>(
+/// [`Service::call`] under policies with predicates or an async origin
+/// check, which see the request head as `Parts`: the rarer path, kept out
+/// of `call` so that the common path stays small.
+fn call_with_parts<S, D, ReqBody, ResBody>(
     inner: &mut S,
-    policy: &Arc<Policy>,
-    trial: Option<&Trial>,
+    rules: &D,
     request: Request<ReqBody>,
 ) -> ResponseFuture<S::Future, ResBody>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    D: Decides,
     ResBody: Default,
 {
     let (parts, body) = request.into_parts();
-    let decision = policy.decide(&parts);
-    if let Some(trial) = trial {
-        let head = Head {
-            method: &parts.method,
-            uri: &parts.uri,
-            headers: &parts.headers,
-            parts: Some(&parts),
-        };
-        trial.observe(policy, &decision, head);
-    }
-    if let Decision::Deferred(deferred) = &decision {
-        // An origin the static rules rejected may still pass the async
-        // predicate (async_check.rs). The check keeps this request's policy:
-        // a replacement meanwhile does not change how it ends.
-        let rejected = deferred.if_refused();
-        let kind = rejected.kind();
-        match async_check::start(policy, &rejected, &parts) {
-            None => {}
-            Some(Started::Ready(answer)) => {
-                return call_answered(inner, policy, parts, body, kind, answer);
+    let policy = rules.enforced();
+    let decision = match rules.decide(Head::of_parts(&parts)) {
+        // Only the async origin check can allow the origin: its answer
+        // becomes the decision. The check keeps this request's policy: a
+        // replacement meanwhile does not change how it ends.
+        Decision::Deferred(deferred) => match lookup::start(policy, &deferred, &parts) {
+            None => Decision::Rejected(deferred),
+            Some((Check::Ready(answer), origin)) => {
+                let headers = Some(&parts.headers);
+                lookup::resolve(policy, deferred.kind(), origin, answer, headers)
             }
-            Some(Started::Pending(pending)) => {
-                let policy = Arc::clone(policy);
-                return match kind {
-                    RequestKind::Preflight => {
-                        ResponseFuture::async_preflight(pending, parts, policy)
-                    }
-                    RequestKind::Actual => {
-                        let future = inner.call(Request::from_parts(parts, body));
-                        ResponseFuture::async_actual(future, pending, policy)
-                    }
-                    RequestKind::WebSocket => {
-                        // Tower's `call` cannot wait, so the inner future is
-                        // made now and polled only once the origin is allowed.
-                        let future = inner.call(Request::from_parts(parts, body));
-                        ResponseFuture::async_handshake(future, pending, policy)
-                    }
-                };
+            Some((Check::Pending(check), origin)) => {
+                let (kind, origin) = (deferred.kind(), origin.clone());
+                return wait(inner, policy, kind, origin, check, parts, body);
             }
-        }
-    }
-    let head = || LogHead {
-        method: &parts.method,
-        uri: &parts.uri,
-        headers: &parts.headers,
+        },
+        decision => decision,
     };
-    match reply(policy, decision, head) {
-        Reply::Answer(response) => ResponseFuture::ready(response),
-        Reply::RejectPreflight => ResponseFuture::ready(rejected_preflight(parts.headers)),
-        finish => {
-            let future = inner.call(Request::from_parts(parts, body));
-            ResponseFuture::forward(future, finish)
-        }
-    }
+    observe::decided(&decision, &parts.method, &parts.uri);
+    let reply = response::reply(policy, decision, &parts.headers);
+    forward(inner, reply, Request::from_parts(parts, body))
 }
 
-/// A request whose origin an async check answered at once (a cached
-/// lookup answer): finished like a static decision, without boxing.
-fn call_answered<S, ReqBody, ResBody>(
+/// A request whose origin waits for the async check.
+fn wait<S, ReqBody, ResBody>(
     inner: &mut S,
-    policy: &Policy,
+    policy: &Arc<Policy>,
+    kind: RequestKind,
+    origin: http::HeaderValue,
+    check: CheckFuture,
     parts: Parts,
     body: ReqBody,
-    kind: RequestKind,
-    answer: Answer,
 ) -> ResponseFuture<S::Future, ResBody>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     ResBody: Default,
 {
-    match kind {
-        RequestKind::Preflight => {
-            let response = async_check::answer_preflight(policy, &parts, answer);
-            return ResponseFuture::ready(response.map(|()| ResBody::default()));
-        }
-        // A guarded handshake from a refused origin never reaches the
-        // inner service.
-        RequestKind::WebSocket if answer != Answer::Allowed => {
-            if let Some(origin) = parts.headers.get(header::ORIGIN) {
-                async_check::report_refusal(kind, answer, origin, &parts.method, &parts.uri);
+    let policy = Arc::clone(policy);
+    let state = match kind {
+        RequestKind::Preflight => State::PendingPreflight {
+            check: PreflightCheck::new(check, parts, policy, ResBody::default),
+        },
+        // Tower's `call` cannot wait, so the inner future is made now; for
+        // a guarded handshake it is polled only once the origin is allowed.
+        kind => {
+            let check = ActualCheck::new(check, kind, origin, &parts, policy, ResBody::default);
+            State::PendingActual {
+                future: inner.call(Request::from_parts(parts, body)),
+                check,
             }
-            return ResponseFuture::ready(rejected_preflight(parts.headers));
-        }
-        RequestKind::WebSocket | RequestKind::Actual => {}
-    }
-    let reply = match parts.headers.get(header::ORIGIN) {
-        Some(origin) if answer == Answer::Allowed => {
-            counters::allowed(kind);
-            Reply::Allow(origin.clone(), policy.actual_headers())
-        }
-        origin => {
-            if let Some(origin) = origin {
-                async_check::report_refusal(kind, answer, origin, &parts.method, &parts.uri);
-            }
-            Reply::Strip { vary: true }
         }
     };
-    ResponseFuture::forward(inner.call(Request::from_parts(parts, body)), reply)
-}
-
-/// What the layer does with a decided request.
-// Forced with the other request-path steps: (b) 3030 -> 2974 instructions/request.
-#[inline(always)]
-fn reply<'h, B: Default>(
-    policy: &Policy,
-    decision: Decision<'_>,
-    head: impl FnOnce() -> LogHead<'h>,
-) -> Reply<B> {
-    match decision {
-        Decision::NotCors if policy.varies_by_origin() => {
-            counters::not_cors();
-            Reply::Vary
-        }
-        // Any origin: `*` on every response, so that a cached one also
-        // serves a later `fetch()` (Fetch, "CORS protocol and HTTP caches").
-        Decision::NotCors => {
-            counters::not_cors();
-            Reply::Allow(STAR, policy.actual_headers())
-        }
-        Decision::Actual(allowed) => {
-            counters::allowed(RequestKind::Actual);
-            Reply::Allow(allowed.allow_origin().clone(), policy.actual_headers())
-        }
-        Decision::Preflight(allowed) => {
-            counters::allowed(RequestKind::Preflight);
-            Reply::Answer(allowed.response())
-        }
-        Decision::Rejected(rejected) => reject(policy, &rejected, head()),
-        // Only if the async check could not start: the static rules stand.
-        Decision::Deferred(deferred) => reject(policy, &deferred.if_refused(), head()),
-    }
-}
-
-/// What the layer does with a rejected request.
-fn reject<B: Default>(policy: &Policy, rejected: &Rejected<'_>, head: LogHead<'_>) -> Reply<B> {
-    crate::trace::rejected(rejected, head);
-    counters::rejected(rejected);
-    match rejected.kind() {
-        // The browser then refuses the real request itself and names the
-        // method or header the answer lacks.
-        RequestKind::Preflight if rejected.origin_allowed() => policy
-            .refused_preflight(head.headers)
-            .map_or(Reply::RejectPreflight, Reply::Answer),
-        RequestKind::Preflight | RequestKind::WebSocket => Reply::RejectPreflight,
-        // `Vary: Origin` under any-origin too: a response without CORS
-        // headers must not be served from a cache to other origins.
-        RequestKind::Actual => Reply::Strip { vary: true },
-    }
+    ResponseFuture { state }
 }
 
 pin_project_lite::pin_project! {
@@ -513,10 +329,10 @@ pin_project_lite::pin_project! {
     enum State<F, B> {
         Ready { response: Option<Response<B>> },
         Inner { #[pin] future: F, reply: Option<Reply<B>> },
-        // The two states of `allow_origin_async_predicate` (async_check.rs):
-        // boxed, so they don't grow the future of every other request.
-        AsyncActual { #[pin] future: F, check: Box<ActualCheck<B>> },
-        AsyncPreflight { check: Box<PreflightCheck<B>> },
+        // Waiting for an async origin check (`lookup/`): boxed, so they
+        // don't grow the future of every other request.
+        PendingActual { #[pin] future: F, check: Box<ActualCheck<B>> },
+        PendingPreflight { check: Box<PreflightCheck<B>> },
     }
 }
 
@@ -526,38 +342,6 @@ impl<F, B> ResponseFuture<F, B> {
             state: State::Inner {
                 future,
                 reply: Some(reply),
-            },
-        }
-    }
-
-    fn async_actual(future: F, started: Pending, policy: Arc<Policy>) -> Self {
-        ResponseFuture {
-            state: State::AsyncActual {
-                future,
-                check: ActualCheck::new(started, policy),
-            },
-        }
-    }
-
-    fn async_handshake(future: F, started: Pending, policy: Arc<Policy>) -> Self
-    where
-        B: Default,
-    {
-        ResponseFuture {
-            state: State::AsyncActual {
-                future,
-                check: ActualCheck::handshake(started, policy, B::default),
-            },
-        }
-    }
-
-    fn async_preflight(started: Pending, parts: Parts, policy: Arc<Policy>) -> Self
-    where
-        B: Default,
-    {
-        ResponseFuture {
-            state: State::AsyncPreflight {
-                check: PreflightCheck::new(started, parts, policy, B::default),
             },
         }
     }
@@ -603,8 +387,8 @@ where
                 }
                 poll
             }
-            StateProj::AsyncActual { future, check } => check.poll(future, cx),
-            StateProj::AsyncPreflight { check } => check.poll(cx).map(Ok),
+            StateProj::PendingActual { future, check } => check.poll(future, cx),
+            StateProj::PendingPreflight { check } => check.poll(cx).map(Ok),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use http::{header, HeaderName, Method};
-use tower_cors::{CorsLayer, Decision, Hint, Outcome, RequestKind};
+use tower_cors::{CorsLayer, Decision, Hint, RequestKind, Verdict};
 
 fn origin_policy() -> CorsLayer {
     CorsLayer::builder()
@@ -68,7 +68,10 @@ fn near_miss_origins_name_the_configured_value_and_the_difference() {
     ];
     for (origin, hint) in cases {
         let explanation = cors.policy().explain(&get_from(origin));
-        assert_eq!(explanation.verdict(), Outcome::Refused, "{origin}");
+        assert!(
+            matches!(explanation.verdict(), Verdict::Refused(_)),
+            "{origin}"
+        );
         assert_eq!(explanation.hints(), std::slice::from_ref(&hint), "{origin}");
         assert_eq!(explanation.nearest(), hint.nearest(), "{origin}");
         assert!(explanation.nearest().is_some(), "{origin}");
@@ -108,7 +111,7 @@ fn a_method_refused_only_by_its_case_names_the_configured_spelling() {
         .unwrap();
     let request = preflight(APP, "patch", None).into_parts().0;
     let explanation = cors.policy().explain(&request);
-    assert_eq!(explanation.verdict(), Outcome::Refused);
+    assert!(matches!(explanation.verdict(), Verdict::Refused(_)));
     assert_eq!(
         explanation.hints(),
         [Hint::MethodCase {
@@ -192,7 +195,7 @@ fn a_literal_star_under_credentials_is_explained() {
         .unwrap();
     for request in [preflight(APP, "*", None), preflight(APP, "PUT", Some("*"))] {
         let explanation = cors.policy().explain(&request.into_parts().0);
-        assert_eq!(explanation.verdict(), Outcome::Refused);
+        assert!(matches!(explanation.verdict(), Verdict::Refused(_)));
         assert_eq!(explanation.hints(), [Hint::LiteralStar]);
     }
 }
@@ -201,7 +204,7 @@ fn a_literal_star_under_credentials_is_explained() {
 fn malformed_and_non_cors_requests_are_explained() {
     let cors = origin_policy();
     let explanation = cors.policy().explain(&get_from("https://app.example.com/"));
-    assert_eq!(explanation.verdict(), Outcome::Refused);
+    assert!(matches!(explanation.verdict(), Verdict::Refused(_)));
     assert_eq!(
         explanation.hints(),
         [Hint::Malformed(tower_cors::Malformed::Origin)]
@@ -215,7 +218,7 @@ fn malformed_and_non_cors_requests_are_explained() {
     );
 
     let explanation = cors.policy().explain(&parts(Method::GET, &[]));
-    assert_eq!(explanation.verdict(), Outcome::NotCors);
+    assert_eq!(explanation.verdict(), Verdict::NotCors);
     assert_eq!(explanation.kind(), None);
     assert!(explanation.hints().is_empty());
     assert_eq!(
@@ -244,7 +247,7 @@ fn allowed_requests_say_which_rule_allowed_them() {
         ("https://partner.example", "allowed by an origin predicate"),
     ] {
         let explanation = cors.policy().explain(&get_from(origin));
-        assert_eq!(explanation.verdict(), Outcome::Allowed);
+        assert_eq!(explanation.verdict(), Verdict::Allowed);
         assert_eq!(explanation.checks()[0].detail(), how);
         assert!(explanation.hints().is_empty());
         assert_eq!(explanation.reason(), None);
@@ -269,7 +272,7 @@ fn the_async_check_decides_origins_the_static_rules_do_not_allow() {
     };
     assert_eq!(deferred.kind(), RequestKind::Preflight);
     let explanation = cors.policy().explain(&tenant);
-    assert_eq!(explanation.verdict(), Outcome::AsyncCheckDecides);
+    assert_eq!(explanation.verdict(), Verdict::Undecided);
     assert!(explanation
         .to_string()
         .contains("the async origin check decides"));
@@ -287,7 +290,10 @@ fn the_async_check_decides_origins_the_static_rules_do_not_allow() {
             matches!(cors.policy().decide(&head), Decision::Rejected(_)),
             "{origin}"
         );
-        assert_eq!(cors.policy().explain(&head).verdict(), Outcome::Refused);
+        assert!(matches!(
+            cors.policy().explain(&head).verdict(),
+            Verdict::Refused(_)
+        ));
     }
     assert!(matches!(
         cors.policy().decide(&get_from(APP)),
@@ -295,12 +301,12 @@ fn the_async_check_decides_origins_the_static_rules_do_not_allow() {
     ));
 }
 
-fn verdict_of(decision: &Decision<'_>) -> Outcome {
+fn verdict_of<'a>(decision: &Decision<'a>) -> Verdict<'a> {
     match decision {
-        Decision::NotCors => Outcome::NotCors,
-        Decision::Actual(_) | Decision::Preflight(_) => Outcome::Allowed,
-        Decision::Rejected(_) => Outcome::Refused,
-        Decision::Deferred(_) => Outcome::AsyncCheckDecides,
+        Decision::NotCors => Verdict::NotCors,
+        Decision::Actual(_) | Decision::Preflight(_) => Verdict::Allowed,
+        Decision::Rejected(rejected) => Verdict::Refused(rejected.reason()),
+        Decision::Deferred(_) => Verdict::Undecided,
         _ => unreachable!("a new kind of decision"),
     }
 }
@@ -352,7 +358,7 @@ proptest::proptest! {
         let (head, ()) = builder.body(()).unwrap().into_parts();
         let explanation = layer.policy().explain(&head);
         proptest::prop_assert_eq!(explanation.verdict(), verdict_of(&layer.policy().decide(&head)));
-        if explanation.verdict() == Outcome::Refused {
+        if matches!(explanation.verdict(), Verdict::Refused(_)) {
             proptest::prop_assert!(!explanation.hints().is_empty(), "{}", explanation);
             proptest::prop_assert!(explanation.reason().is_some());
         }

@@ -2,19 +2,56 @@
 //! [`CorsBuilder::allow_origin_async_predicate`](crate::CorsBuilder::allow_origin_async_predicate)
 //! or the cached lookup of
 //! [`CorsBuilder::allow_origin_lookup`](crate::CorsBuilder::allow_origin_lookup),
-//! as configured and as compiled; the futures that wait for it are in
-//! `async_check.rs`.
+//! as configured and as compiled: a rule of the policy, which the resolve
+//! stage (`lookup/`) starts when the static rules refuse an origin; and the
+//! answer it gives.
 
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use http::request::Parts;
 use http::HeaderValue;
 
-use crate::answer::{Answer, Check, CheckFuture};
 #[cfg(feature = "origin-lookup")]
 use crate::origin_lookup::{LookupFn, LookupSettings, OriginLookup};
+
+/// What an async origin check says about an origin the static rules refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Answer {
+    /// The origin is allowed.
+    Allowed,
+    /// The origin is not allowed.
+    Refused,
+    /// The check could not answer (an error, a timeout, a panic): the
+    /// request is refused, and the answer is not remembered.
+    // Only the origin lookup fails or answers at once.
+    #[cfg_attr(not(feature = "origin-lookup"), allow(dead_code))]
+    Failed,
+}
+
+impl From<bool> for Answer {
+    fn from(allowed: bool) -> Self {
+        if allowed {
+            Answer::Allowed
+        } else {
+            Answer::Refused
+        }
+    }
+}
+
+/// A check's future, boxed: the one allocation an async check costs per
+/// request that waits for it, besides its bookkeeping.
+pub(crate) type CheckFuture = Pin<Box<dyn Future<Output = Answer> + Send + 'static>>;
+
+/// A started check: answered at once (a cached lookup answer, or a lookup
+/// that cannot run), or to wait for.
+pub(crate) enum Check {
+    #[cfg_attr(not(feature = "origin-lookup"), allow(dead_code))]
+    Ready(Answer),
+    Pending(CheckFuture),
+}
 
 /// The predicate with its future boxed.
 type CheckFn = dyn Fn(&HeaderValue, &Parts) -> CheckFuture + Send + Sync + 'static;

@@ -4,10 +4,14 @@
 use std::fmt;
 
 use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
-use http::{HeaderMap, HeaderValue, Method};
+use http::request::Parts;
+use http::{HeaderMap, HeaderValue, Method, Request, Uri};
 
+mod rejection;
 mod requested_headers;
+pub(crate) mod websocket;
 
+pub use rejection::{Rejected, Rejection};
 use requested_headers::Lines;
 pub(crate) use requested_headers::{is_token, RequestedHeaders, REQUEST_PRIVATE_NETWORK};
 pub use requested_headers::{MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS};
@@ -24,6 +28,25 @@ pub enum RequestKind {
     /// by the layer with 403. Only refusals carry this kind; an allowed
     /// handshake is an ordinary [`Decision::Actual`](crate::Decision::Actual).
     WebSocket,
+}
+
+impl RequestKind {
+    /// The words logs and reports use for the kind, e.g. `CORS preflight`.
+    pub(crate) fn noun(self) -> &'static str {
+        match self {
+            RequestKind::Actual => "CORS request",
+            RequestKind::Preflight => "CORS preflight",
+            RequestKind::WebSocket => "WebSocket handshake",
+        }
+    }
+
+    /// Whether the layer itself answers a refused request of this kind
+    /// (403, inner service not called) rather than forwarding it without
+    /// CORS headers.
+    #[inline]
+    pub(crate) fn is_answered_when_refused(self) -> bool {
+        !matches!(self, RequestKind::Actual)
+    }
 }
 
 /// What is malformed in a CORS request. Browsers never send these; they come
@@ -114,13 +137,44 @@ impl<'a> Origin<'a> {
         is_well_formed(self.value.as_bytes())
     }
 
-    /// The first `Origin` line, its shape not yet checked; `more` says
-    /// whether others follow.
-    fn parse(value: &'a HeaderValue, more: bool) -> Result<Self, Malformed> {
-        if more {
-            return Err(Malformed::MultipleOrigins);
+    /// An `Origin` value kept from a request, its shape not yet checked.
+    pub(crate) fn new(value: &'a HeaderValue) -> Self {
+        Origin { value }
+    }
+}
+
+/// The head of a request being decided, by reference. `parts` is `None`
+/// only when no predicate needs the head as [`Parts`] (splitting a request
+/// and rebuilding it copies it twice).
+#[derive(Clone, Copy)]
+pub(crate) struct Head<'a> {
+    pub(crate) method: &'a Method,
+    pub(crate) uri: &'a Uri,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) parts: Option<&'a Parts>,
+}
+
+impl<'a> Head<'a> {
+    /// The head of a request that is not split.
+    #[inline]
+    pub(crate) fn of<B>(request: &'a Request<B>) -> Self {
+        Head {
+            method: request.method(),
+            uri: request.uri(),
+            headers: request.headers(),
+            parts: None,
         }
-        Ok(Origin { value })
+    }
+
+    /// The head of a split request.
+    #[inline]
+    pub(crate) fn of_parts(parts: &'a Parts) -> Self {
+        Head {
+            method: &parts.method,
+            uri: &parts.uri,
+            headers: &parts.headers,
+            parts: Some(parts),
+        }
     }
 }
 
@@ -178,28 +232,17 @@ pub(crate) enum CorsRequest<'a> {
     Preflight(Preflight<'a>),
 }
 
-/// A CORS request whose headers are malformed: its kind decides whether the
-/// layer answers it (preflight: 403) or forwards it (actual: no CORS headers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct InvalidRequest {
-    /// What kind of CORS request it is.
-    pub kind: RequestKind,
-    /// What is malformed.
-    pub problem: Malformed,
-}
-
 impl<'a> CorsRequest<'a> {
     /// Classifies a request head and validates its CORS headers. Does not
     /// allocate; work is bounded by [`MAX_REQUEST_HEADERS_BYTES`]. The
     /// origin's shape is left for the policy to check when it needs to: an
     /// origin equal to a configured one is well formed, and most requests
-    /// come from those.
-    // Forced with the other request-path steps: (b) 3030 -> 2974 instructions/request.
+    /// come from those. A malformed CORS request is a [`Rejected`] one with
+    /// a [`Malformed`] reason: its kind decides whether the layer answers it
+    /// (a preflight: 403) or forwards it (no CORS headers).
+    // Forced inline with the decision: see BENCHMARKS.md, "inline(always)".
     #[inline(always)]
-    pub(crate) fn classify(
-        method: &Method,
-        headers: &'a HeaderMap,
-    ) -> Result<Self, InvalidRequest> {
+    pub(crate) fn classify(method: &Method, headers: &'a HeaderMap) -> Result<Self, Rejected<'a>> {
         // Only OPTIONS requests can be preflights and need three headers:
         // one pass over the names finds them all. Others need only `Origin`,
         // found by one lookup. This runs on every request.
@@ -218,16 +261,22 @@ impl<'a> CorsRequest<'a> {
             Some(_) => RequestKind::Preflight,
             None => RequestKind::Actual,
         };
-        let origin = Origin::parse(origin, found.origin.more)
-            .map_err(|problem| InvalidRequest { kind, problem })?;
+        let origin = Origin::new(origin);
+        if found.origin.more {
+            return Err(Rejected::malformed(
+                kind,
+                origin,
+                Malformed::MultipleOrigins,
+            ));
+        }
         // A preflight malformed in several ways is rejected for its origin
         // first, as if the origin had been checked first.
-        let invalid = |problem| InvalidRequest {
-            kind,
-            problem: match origin.is_well_formed() {
+        let invalid = |problem| {
+            let problem = match origin.is_well_formed() {
                 true => problem,
                 false => Malformed::Origin,
-            },
+            };
+            Rejected::malformed(kind, origin, problem)
         };
         let Some(method) = found.method.first else {
             return Ok(CorsRequest::Actual(origin));

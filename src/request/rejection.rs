@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::request::{Malformed, Origin, RequestKind};
+use super::{Malformed, Origin, RequestKind};
 
 /// Why a CORS request was rejected. Every value borrowed from the request has
 /// been validated as visible ASCII; `Display` escapes anything else anyway,
@@ -47,19 +47,23 @@ impl fmt::Display for Rejection<'_> {
     }
 }
 
-/// A rejected CORS request: its kind and the reason.
+/// A rejected CORS request: its kind, its origin and the reason.
 #[derive(Clone, Copy)]
 pub struct Rejected<'a> {
     kind: RequestKind,
+    /// The request's `Origin`, as sent; `None` only for a request refused
+    /// without one.
+    origin: Option<Origin<'a>>,
     reason: Reason<'a>,
 }
 
-/// A [`Rejection`] as decided. A rejected origin is kept as the header and
-/// read as text only when asked for: origin rejections are the common case,
-/// and the layer itself never asks unless it logs.
+/// A [`Rejection`] as decided. A rejected origin is read as text only when
+/// asked for: origin rejections are the common case, and the layer itself
+/// never asks unless it logs.
 #[derive(Clone, Copy)]
 enum Reason<'a> {
-    Origin(Origin<'a>),
+    /// The origin is not allowed (or, if it is not well formed, malformed).
+    Origin,
     Other(Rejection<'a>),
 }
 
@@ -86,15 +90,45 @@ impl<'a> Rejected<'a> {
     pub(crate) fn origin(kind: RequestKind, origin: Origin<'a>) -> Self {
         Rejected {
             kind,
-            reason: Reason::Origin(origin),
+            origin: Some(origin),
+            reason: Reason::Origin,
         }
     }
 
-    /// A request rejected for `reason`.
-    pub(crate) fn other(kind: RequestKind, reason: Rejection<'a>) -> Self {
+    /// A request from `origin` rejected for `reason`.
+    pub(crate) fn other(kind: RequestKind, origin: Origin<'a>, reason: Rejection<'a>) -> Self {
         Rejected {
             kind,
+            origin: Some(origin),
             reason: Reason::Other(reason),
+        }
+    }
+
+    /// A request whose CORS headers are malformed.
+    pub(crate) fn malformed(kind: RequestKind, origin: Origin<'a>, problem: Malformed) -> Self {
+        Rejected::other(kind, origin, Rejection::Malformed(problem))
+    }
+
+    /// The same rejection for a request of another kind.
+    #[inline]
+    pub(crate) fn of_kind(self, kind: RequestKind) -> Self {
+        Rejected { kind, ..self }
+    }
+
+    /// The request's `Origin` header, as sent.
+    pub(crate) fn origin_value(&self) -> Option<&'a http::HeaderValue> {
+        self.origin.map(|origin| origin.header_value())
+    }
+
+    /// The origin an async origin check may still allow: a well-formed,
+    /// non-`null` origin the static rules refused. `None` for every other
+    /// rejection.
+    pub(crate) fn checkable_origin(&self) -> Option<Origin<'a>> {
+        match (self.reason, self.origin) {
+            (Reason::Origin, Some(origin)) if !origin.is_null() && origin.is_well_formed() => {
+                Some(origin)
+            }
+            _ => None,
         }
     }
 
@@ -151,89 +185,21 @@ impl<'a> Rejected<'a> {
     /// assert_eq!(rejected.reason(), Rejection::OriginNotAllowed("https://evil.example"));
     /// ```
     pub fn reason(&self) -> Rejection<'a> {
-        match self.reason {
+        match (self.reason, self.origin) {
             // The origin is checked for shape only when needed.
-            Reason::Origin(origin) if !origin.is_well_formed() => {
+            (Reason::Origin, Some(origin)) if !origin.is_well_formed() => {
                 Rejection::Malformed(Malformed::Origin)
             }
-            Reason::Origin(origin) => Rejection::OriginNotAllowed(origin.as_str()),
-            Reason::Other(reason) => reason,
+            (Reason::Origin, origin) => {
+                Rejection::OriginNotAllowed(origin.map_or("", |origin| origin.as_str()))
+            }
+            (Reason::Other(reason), _) => reason,
         }
     }
 }
 
 impl fmt::Display for Rejected<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
-            RequestKind::Actual => "CORS request",
-            RequestKind::Preflight => "CORS preflight",
-            RequestKind::WebSocket => "WebSocket handshake",
-        };
-        write!(f, "{kind} rejected: {}", self.reason())
-    }
-}
-
-/// A CORS request whose origin only the async origin check can allow: what
-/// [`Decision::Deferred`](crate::Decision::Deferred) holds.
-///
-/// ```
-/// use http::{header, Request};
-/// use tower_cors::{CorsLayer, Decision, RequestKind, Rejection};
-///
-/// let cors = CorsLayer::builder()
-///     .allow_origins(["https://app.example.com"])
-///     .allow_origin_async_predicate(|_origin, _parts| async { true })
-///     .build()
-///     .unwrap();
-/// let (parts, ()) = Request::get("/")
-///     .header(header::ORIGIN, "https://tenant.example")
-///     .body(())
-///     .unwrap()
-///     .into_parts();
-/// let Decision::Deferred(deferred) = cors.policy().decide(&parts) else { unreachable!() };
-/// assert_eq!(deferred.kind(), RequestKind::Actual);
-/// assert_eq!(deferred.origin(), "https://tenant.example");
-/// assert_eq!(
-///     deferred.if_refused().reason(),
-///     Rejection::OriginNotAllowed("https://tenant.example")
-/// );
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Deferred<'a> {
-    rejected: Rejected<'a>,
-}
-
-impl fmt::Debug for Deferred<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Deferred")
-            .field("kind", &self.kind())
-            .field("origin", &self.origin())
-            .finish()
-    }
-}
-
-impl<'a> Deferred<'a> {
-    /// `rejected` is an origin rejection of a well-formed origin.
-    pub(crate) fn new(rejected: Rejected<'a>) -> Self {
-        Deferred { rejected }
-    }
-
-    /// Whether the request is a preflight or an actual request.
-    pub fn kind(&self) -> RequestKind {
-        self.rejected.kind
-    }
-
-    /// The origin the async check is asked about, as sent.
-    pub fn origin(&self) -> &'a str {
-        match self.rejected.reason {
-            Reason::Origin(origin) => origin.as_str(),
-            Reason::Other(_) => "",
-        }
-    }
-
-    /// The rejection that stands if the async check refuses the origin. If
-    /// it allows it, a preflight's method and headers are checked next.
-    pub fn if_refused(&self) -> Rejected<'a> {
-        self.rejected
+        write!(f, "{} rejected: {}", self.kind.noun(), self.reason())
     }
 }

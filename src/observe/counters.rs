@@ -10,8 +10,9 @@
 //! method or a header name from a request, so the number of series stays
 //! bounded whatever clients send.
 
-use crate::rejection::{Rejected, Rejection};
-use crate::request::RequestKind;
+#[cfg(feature = "metrics")]
+use crate::request::Rejection;
+use crate::request::{Rejected, RequestKind};
 
 /// The counter's name.
 #[cfg(feature = "metrics")]
@@ -98,31 +99,20 @@ pub(crate) fn allowed(kind: RequestKind) {
 /// A rejected CORS request.
 #[cfg(feature = "metrics")]
 pub(crate) fn rejected(rejected: &Rejected<'_>) {
-    refused(rejected.kind(), rejected.reason());
-}
-
-/// A CORS request refused for `reason`.
-#[cfg(feature = "metrics")]
-pub(crate) fn refused(kind: RequestKind, reason: Rejection<'_>) {
-    record(&outcomes(kind)[outcome_index(reason)]);
+    record(&outcomes(rejected.kind())[outcome_index(rejected.reason())]);
 }
 
 /// A request without `Origin`, passed on.
 #[cfg(not(feature = "metrics"))]
-#[inline(always)]
+#[inline]
 pub(crate) fn not_cors() {}
 
 /// An allowed CORS request.
 #[cfg(not(feature = "metrics"))]
-#[inline(always)]
+#[inline]
 pub(crate) fn allowed(_kind: RequestKind) {}
 
 /// A rejected CORS request.
 #[cfg(not(feature = "metrics"))]
-#[inline(always)]
+#[inline]
 pub(crate) fn rejected(_rejected: &Rejected<'_>) {}
-
-/// A CORS request refused for `reason`.
-#[cfg(not(feature = "metrics"))]
-#[inline(always)]
-pub(crate) fn refused(_kind: RequestKind, _reason: Rejection<'_>) {}

@@ -360,12 +360,15 @@ pub(crate) fn method_hints(list: Option<&[Method]>, method: &str) -> Vec<Hint> {
 }
 
 /// What would allow a refused request header.
-pub(crate) fn header_hint(list: Option<Vec<&str>>, header: &str) -> Hint {
+pub(crate) fn header_hint(list: Option<&[http::HeaderName]>, header: &str) -> Hint {
     match list {
         None => Hint::LiteralStar,
         Some(allowed) => Hint::HeaderNotListed {
             header: header.to_owned(),
-            allowed: allowed.into_iter().map(str::to_owned).collect(),
+            allowed: allowed
+                .iter()
+                .map(|name| name.as_str().to_owned())
+                .collect(),
         },
     }
 }

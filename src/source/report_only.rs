@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use crate::divergence::{Divergence, Trial};
-use crate::installed::{Rules, Source};
-use crate::service::CorsLayer;
+use super::CorsLayer;
+use super::{Rules, Source};
+use crate::observe::report_only::{Divergence, Trial};
 
 impl CorsLayer {
     /// Enforces `self`; also decides every request with `candidate` and

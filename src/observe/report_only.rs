@@ -6,14 +6,12 @@ use std::fmt;
 use std::sync::Arc;
 
 use http::header::{self, HeaderName, ORIGIN};
-use http::request::Parts;
-use http::{HeaderMap, HeaderValue, Method, Response, Uri};
+use http::{HeaderValue, Method, Response};
 
-use crate::headers::ALLOW_PRIVATE_NETWORK;
-use crate::policy::{AllowedPreflight, Decision, Policy};
-use crate::rejection::Rejection;
-use crate::request::RequestKind;
-use crate::response::ActualHeaders;
+use super::Verdict;
+use crate::policy::{ActualHeaders, AllowedPreflight, Decision, Policy};
+use crate::request::{Head, Rejection, RequestKind};
+use crate::response::{preflight_answer, CORS_RESPONSE_HEADERS};
 
 /// The report callback of [`CorsLayer::with_report_only`](crate::CorsLayer::with_report_only).
 type Report = dyn Fn(&Divergence<'_>) + Send + Sync + 'static;
@@ -37,20 +35,11 @@ impl fmt::Debug for Trial {
     }
 }
 
-/// The request head a trial decides on. `parts` is `None` only when neither
-/// policy has a predicate that needs it.
-pub(crate) struct Head<'a> {
-    pub(crate) method: &'a Method,
-    pub(crate) uri: &'a Uri,
-    pub(crate) headers: &'a HeaderMap,
-    pub(crate) parts: Option<&'a Parts>,
-}
-
 impl Trial {
     /// A trial of `candidate` beside `enforced`, the policy it is paired
     /// with for its whole life.
     pub(crate) fn new(enforced: &Policy, candidate: Arc<Policy>, report: Arc<Report>) -> Trial {
-        let same_templates = enforced.same_preflight_template(&candidate);
+        let same_templates = enforced.preflight_template() == candidate.preflight_template();
         Trial {
             candidate,
             report,
@@ -71,12 +60,9 @@ impl Trial {
         if matches!(decision, Decision::NotCors) {
             return;
         }
-        let candidate = match head.parts {
-            Some(parts) => self.candidate.decide(parts),
-            None => self.candidate.decide_head(head.method, head.headers),
-        };
-        let ours = Outcome::of(enforced, decision);
-        let theirs = Outcome::of(&self.candidate, &candidate);
+        let candidate = self.candidate.decide_head(head);
+        let ours = Carried::of(enforced, decision);
+        let theirs = Carried::of(&self.candidate, &candidate);
         let Some(header) = ours.differs_from(&theirs, self.same_templates) else {
             return;
         };
@@ -100,8 +86,8 @@ impl Trial {
             origin = divergence.origin,
             method = %divergence.method,
             path = divergence.path,
-            enforced = %divergence.enforced,
-            candidate = %divergence.candidate,
+            enforced = %Verb(divergence.enforced),
+            candidate = %Verb(divergence.candidate),
             "{divergence}"
         );
         (self.report)(&divergence);
@@ -118,54 +104,42 @@ fn kind(decision: &Decision<'_>) -> RequestKind {
 }
 
 /// One policy's decision, reduced to what its response would carry.
-enum Outcome<'a> {
+enum Carried<'a> {
     Actual(&'a HeaderValue, ActualHeaders),
     Preflight(&'a AllowedPreflight<'a>),
     Refused(Rejection<'a>),
     Undecided,
 }
 
-/// The CORS response headers compared, in the order a difference is named.
-static COMPARED: [HeaderName; 8] = [
-    header::ACCESS_CONTROL_ALLOW_ORIGIN,
-    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-    header::ACCESS_CONTROL_ALLOW_METHODS,
-    header::ACCESS_CONTROL_ALLOW_HEADERS,
-    header::ACCESS_CONTROL_MAX_AGE,
-    ALLOW_PRIVATE_NETWORK,
-    header::ACCESS_CONTROL_EXPOSE_HEADERS,
-    header::VARY,
-];
-
-impl<'a> Outcome<'a> {
-    fn of(policy: &'a Policy, decision: &'a Decision<'a>) -> Outcome<'a> {
+impl<'a> Carried<'a> {
+    fn of(policy: &'a Policy, decision: &'a Decision<'a>) -> Carried<'a> {
         match decision {
-            Decision::NotCors => Outcome::Undecided,
+            Decision::NotCors => Carried::Undecided,
             Decision::Actual(allowed) => {
-                Outcome::Actual(allowed.allow_origin(), policy.actual_headers())
+                Carried::Actual(allowed.allow_origin(), policy.actual_headers())
             }
-            Decision::Preflight(allowed) => Outcome::Preflight(allowed),
+            Decision::Preflight(allowed) => Carried::Preflight(allowed),
             // The async origin predicate has the last word; a trial never
             // runs it.
-            Decision::Deferred(_) => Outcome::Undecided,
+            Decision::Deferred(_) => Carried::Undecided,
             Decision::Rejected(rejected) => match rejected.reason() {
                 // The async origin predicate, asked only after the static
                 // rules refused, has the last word; a trial never runs it.
                 Rejection::OriginNotAllowed(origin)
                     if origin != "null" && policy.async_origin().is_some() =>
                 {
-                    Outcome::Undecided
+                    Carried::Undecided
                 }
-                reason => Outcome::Refused(reason),
+                reason => Carried::Refused(reason),
             },
         }
     }
 
     fn verdict(&self) -> Verdict<'a> {
         match self {
-            Outcome::Actual(..) | Outcome::Preflight(_) => Verdict::Allowed,
-            Outcome::Refused(reason) => Verdict::Refused(*reason),
-            Outcome::Undecided => Verdict::Undecided,
+            Carried::Actual(..) | Carried::Preflight(_) => Verdict::Allowed,
+            Carried::Refused(reason) => Verdict::Refused(*reason),
+            Carried::Undecided => Verdict::Undecided,
         }
     }
 
@@ -173,11 +147,11 @@ impl<'a> Outcome<'a> {
     /// differing header when both allow.
     fn differs_from(
         &self,
-        other: &Outcome<'_>,
+        other: &Carried<'_>,
         same_templates: bool,
     ) -> Option<Option<HeaderName>> {
         match (self, other) {
-            (Outcome::Actual(a, x), Outcome::Actual(b, y)) => {
+            (Carried::Actual(a, x), Carried::Actual(b, y)) => {
                 let name = if a != b {
                     header::ACCESS_CONTROL_ALLOW_ORIGIN
                 } else if x.credentials != y.credentials {
@@ -191,15 +165,19 @@ impl<'a> Outcome<'a> {
                 };
                 Some(Some(name))
             }
-            (Outcome::Preflight(a), Outcome::Preflight(b))
-                if a.surely_answers_like(b, same_templates) =>
+            // Equal templates filled alike make equal answers: told without
+            // building either.
+            (Carried::Preflight(a), Carried::Preflight(b))
+                if same_templates && a.fill().same_as(&b.fill()) =>
             {
                 None
             }
-            (Outcome::Preflight(a), Outcome::Preflight(b)) => {
+            (Carried::Preflight(a), Carried::Preflight(b)) => {
                 // Built once each: equal, or the first header that differs.
-                let (a, b): (Response<()>, Response<()>) = (a.response(), b.response());
-                match COMPARED.iter().find(|name| {
+                let (a, b): (Response<()>, Response<()>) =
+                    (preflight_answer(a), preflight_answer(b));
+                let compared = CORS_RESPONSE_HEADERS.iter().chain([&header::VARY]);
+                match compared.into_iter().find(|name| {
                     !a.headers()
                         .get_all(*name)
                         .iter()
@@ -210,54 +188,9 @@ impl<'a> Outcome<'a> {
                     None => None,
                 }
             }
-            (Outcome::Refused(_), Outcome::Refused(_))
-            | (Outcome::Undecided, Outcome::Undecided) => None,
+            (Carried::Refused(_), Carried::Refused(_))
+            | (Carried::Undecided, Carried::Undecided) => None,
             _ => Some(None),
-        }
-    }
-}
-
-/// How one policy decided a request in a report-only trial.
-///
-/// ```
-/// use tower_cors::{Rejection, Verdict};
-///
-/// let refused = Verdict::Refused(Rejection::OriginNotAllowed("https://old.example"));
-/// assert_eq!(refused.to_string(), "refuses it: origin \"https://old.example\" is not allowed");
-/// assert!(Verdict::Allowed.is_allowed());
-/// ```
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict<'a> {
-    /// Allowed: the response gets CORS headers.
-    Allowed,
-    /// Refused, for this reason.
-    Refused(Rejection<'a>),
-    /// The static rules refused the origin, and the policy's async origin
-    /// predicate would decide. A trial never runs the candidate's predicate
-    /// (it would query your database for requests whose answer does not
-    /// depend on it), nor waits for the enforced one's: such a request is
-    /// reported as undecided rather than guessed at.
-    Undecided,
-}
-
-impl Verdict<'_> {
-    /// Whether the policy allowed the request.
-    ///
-    /// ```
-    /// assert!(!tower_cors::Verdict::Undecided.is_allowed());
-    /// ```
-    pub fn is_allowed(&self) -> bool {
-        matches!(self, Verdict::Allowed)
-    }
-}
-
-impl fmt::Display for Verdict<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Verdict::Allowed => f.write_str("allows it"),
-            Verdict::Refused(reason) => write!(f, "refuses it: {reason}"),
-            Verdict::Undecided => f.write_str("leaves it to its async origin predicate"),
         }
     }
 }
@@ -406,14 +339,10 @@ impl<'a> Divergence<'a> {
 /// "https://old.example" is not allowed`.
 impl fmt::Display for Divergence<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
-            RequestKind::Actual => "CORS request",
-            RequestKind::Preflight => "CORS preflight",
-            RequestKind::WebSocket => "WebSocket handshake",
-        };
         write!(
             f,
-            "{kind} {} {} from \"{}\": ",
+            "{} {} {} from \"{}\": ",
+            self.kind.noun(),
             self.method,
             self.path.escape_debug(),
             self.origin.escape_debug()
@@ -426,8 +355,24 @@ impl fmt::Display for Divergence<'_> {
             None => write!(
                 f,
                 "the enforced policy {}, the candidate {}",
-                self.enforced, self.candidate
+                Verb(self.enforced),
+                Verb(self.candidate)
             ),
+        }
+    }
+}
+
+/// A verdict as the verb of a divergence's sentence ("the candidate refuses
+/// it: ...").
+struct Verb<'a>(Verdict<'a>);
+
+impl fmt::Display for Verb<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Verdict::NotCors => f.write_str("does not see a CORS request"),
+            Verdict::Allowed => f.write_str("allows it"),
+            Verdict::Refused(reason) => write!(f, "refuses it: {reason}"),
+            Verdict::Undecided => f.write_str("leaves it to its async origin predicate"),
         }
     }
 }

@@ -6,47 +6,13 @@ use std::fmt;
 
 use http::request::Parts;
 
+use super::Verdict;
 use crate::policy::{Decision, Policy};
-use crate::request::{CorsRequest, Origin, Preflight, RequestKind};
+use crate::request::{CorsRequest, Malformed, Origin, Preflight, Rejection, RequestKind};
 
 mod hints;
 
 pub use hints::Hint;
-
-/// The outcome of an explained request: [`Policy::decide`]'s, in one word.
-///
-/// ```
-/// use http::Request;
-/// use tower_cors::{CorsLayer, Outcome};
-///
-/// let (head, ()) = Request::get("/").body(()).unwrap().into_parts();
-/// assert_eq!(CorsLayer::permissive().policy().explain(&head).verdict(), Outcome::NotCors);
-/// assert_eq!(Outcome::AsyncCheckDecides.to_string(), "the async origin check decides");
-/// ```
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// No `Origin`: not a CORS request.
-    NotCors,
-    /// The layer allows it.
-    Allowed,
-    /// The layer refuses it.
-    Refused,
-    /// The static rules do not allow the origin, and the async origin check
-    /// decides when the request arrives.
-    AsyncCheckDecides,
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Outcome::NotCors => "not a CORS request",
-            Outcome::Allowed => "allowed",
-            Outcome::Refused => "refused",
-            Outcome::AsyncCheckDecides => "the async origin check decides",
-        })
-    }
-}
 
 /// One check of an explained request: what was checked, and whether it
 /// passed.
@@ -113,7 +79,7 @@ impl fmt::Display for Check {
 ///
 /// ```
 /// use http::{header, Request};
-/// use tower_cors::{CorsLayer, Hint, Outcome};
+/// use tower_cors::{CorsLayer, Hint, Rejection, Verdict};
 ///
 /// let cors = CorsLayer::builder()
 ///     .allow_origins(["https://app.example.com"])
@@ -128,7 +94,7 @@ impl fmt::Display for Check {
 ///     .unwrap()
 ///     .into_parts();
 /// let explanation = cors.policy().explain(&parts);
-/// assert_eq!(explanation.verdict(), Outcome::Refused);
+/// assert_eq!(explanation.verdict(), Verdict::Refused(Rejection::HeaderNotAllowed("x-evil")));
 /// assert_eq!(explanation.reason(), Some("request header \"x-evil\" is not allowed"));
 /// assert_eq!(
 ///     explanation.hints(),
@@ -141,9 +107,58 @@ pub struct Explanation {
     request: String,
     kind: Option<RequestKind>,
     checks: Vec<Check>,
-    verdict: Outcome,
+    verdict: Decided,
     reason: Option<String>,
     hints: Vec<Hint>,
+}
+
+/// A [`Verdict`] that owns its reason's text, so an explanation outlives
+/// the request it explains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Decided {
+    NotCors,
+    Allowed,
+    /// A [`Rejection`] of this kind, about this text.
+    Refused(Refused, String),
+    Undecided,
+}
+
+/// The variants of [`Rejection`], without their text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refused {
+    Origin,
+    Method,
+    Header,
+    Malformed(Malformed),
+    OriginLookupFailed,
+}
+
+impl Decided {
+    fn refused(reason: Rejection<'_>) -> Decided {
+        let (kind, text) = match reason {
+            Rejection::OriginNotAllowed(text) => (Refused::Origin, text),
+            Rejection::MethodNotAllowed(text) => (Refused::Method, text),
+            Rejection::HeaderNotAllowed(text) => (Refused::Header, text),
+            Rejection::Malformed(problem) => (Refused::Malformed(problem), ""),
+            Rejection::OriginLookupFailed(text) => (Refused::OriginLookupFailed, text),
+        };
+        Decided::Refused(kind, text.to_owned())
+    }
+
+    fn verdict(&self) -> Verdict<'_> {
+        match self {
+            Decided::NotCors => Verdict::NotCors,
+            Decided::Allowed => Verdict::Allowed,
+            Decided::Undecided => Verdict::Undecided,
+            Decided::Refused(kind, text) => Verdict::Refused(match *kind {
+                Refused::Origin => Rejection::OriginNotAllowed(text),
+                Refused::Method => Rejection::MethodNotAllowed(text),
+                Refused::Header => Rejection::HeaderNotAllowed(text),
+                Refused::Malformed(problem) => Rejection::Malformed(problem),
+                Refused::OriginLookupFailed => Rejection::OriginLookupFailed(text),
+            }),
+        }
+    }
 }
 
 impl Explanation {
@@ -157,9 +172,9 @@ impl Explanation {
         &self.checks
     }
 
-    /// The outcome: the same as [`Policy::decide`]'s.
-    pub fn verdict(&self) -> Outcome {
-        self.verdict
+    /// The verdict: the same as [`Policy::decide`]'s.
+    pub fn verdict(&self) -> Verdict<'_> {
+        self.verdict.verdict()
     }
 
     /// Why it is refused (a [`Rejection`](crate::Rejection), in words), or
@@ -185,9 +200,9 @@ impl fmt::Display for Explanation {
         for check in &self.checks {
             writeln!(f, "check: {check}")?;
         }
-        match &self.reason {
-            Some(reason) => write!(f, "verdict: {}: {reason}", self.verdict)?,
-            None => write!(f, "verdict: {}", self.verdict)?,
+        match (&self.verdict, &self.reason) {
+            (Decided::Undecided, Some(reason)) => write!(f, "verdict: undecided: {reason}")?,
+            _ => write!(f, "verdict: {}", self.verdict())?,
         }
         for hint in &self.hints {
             write!(f, "\nhint: {hint}")?;
@@ -209,11 +224,11 @@ impl Policy {
     ///
     /// Origin predicates are called again, as `decide` calls them; the
     /// async origin check is never called (its verdict is
-    /// [`Outcome::AsyncCheckDecides`]).
+    /// [`Verdict::Undecided`]).
     ///
     /// ```
     /// use http::{header, Request};
-    /// use tower_cors::{CorsLayer, Hint, Outcome};
+    /// use tower_cors::{CorsLayer, Hint, Verdict};
     ///
     /// let cors = CorsLayer::builder().allow_origins(["https://*.example.com"]).build().unwrap();
     /// let (parts, ()) = Request::get("/")
@@ -222,7 +237,7 @@ impl Policy {
     ///     .unwrap()
     ///     .into_parts();
     /// let explanation = cors.policy().explain(&parts);
-    /// assert_eq!(explanation.verdict(), Outcome::Refused);
+    /// assert!(matches!(explanation.verdict(), Verdict::Refused(_)));
     /// assert_eq!(explanation.hints(), [Hint::OriginApex { pattern: "https://*.example.com".into() }]);
     /// assert_eq!(
     ///     explanation.to_string(),
@@ -236,14 +251,17 @@ impl Policy {
     pub fn explain(&self, parts: &Parts) -> Explanation {
         let decision = self.decide(parts);
         let (verdict, reason) = match &decision {
-            Decision::NotCors => (Outcome::NotCors, None),
-            Decision::Actual(_) | Decision::Preflight(_) => (Outcome::Allowed, None),
-            Decision::Rejected(rejected) => (Outcome::Refused, Some(rejected.reason().to_string())),
+            Decision::NotCors => (Decided::NotCors, None),
+            Decision::Actual(_) | Decision::Preflight(_) => (Decided::Allowed, None),
+            Decision::Rejected(rejected) => (
+                Decided::refused(rejected.reason()),
+                Some(rejected.reason().to_string()),
+            ),
             Decision::Deferred(deferred) => (
-                Outcome::AsyncCheckDecides,
+                Decided::Undecided,
                 Some(format!(
                     "origin {} is not allowed by the static rules; the async origin check decides",
-                    quoted(deferred.origin().as_bytes())
+                    quoted(deferred.origin_value().map_or(&b""[..], |o| o.as_bytes()))
                 )),
             ),
         };
@@ -262,14 +280,18 @@ impl Policy {
         );
         match CorsRequest::classify(&parts.method, &parts.headers) {
             Err(invalid) => {
-                out.kind = Some(invalid.kind);
-                out.request = format!("{} {target}", kind_word(invalid.kind));
+                let problem = match invalid.reason() {
+                    Rejection::Malformed(problem) => problem,
+                    _ => Malformed::Origin,
+                };
+                out.kind = Some(invalid.kind());
+                out.request = format!("{} {target}", kind_word(invalid.kind()));
                 out.checks.push(Check::new(
                     "CORS request headers".to_owned(),
                     false,
-                    invalid.problem.to_string(),
+                    problem.to_string(),
                 ));
-                out.hints.push(Hint::Malformed(invalid.problem));
+                out.hints.push(Hint::Malformed(problem));
             }
             Ok(CorsRequest::NotCors) => {
                 out.request = format!("{target} without Origin: not a CORS request");
@@ -312,12 +334,12 @@ impl Policy {
         let bytes = origin.header_value().as_bytes();
         let refused_malformed = matches!(
             decision,
-            Decision::Rejected(r) if matches!(r.reason(), crate::Rejection::Malformed(_))
+            Decision::Rejected(r) if matches!(r.reason(), Rejection::Malformed(_))
         );
         if refused_malformed {
             out.checks
                 .push(Check::new(subject, false, "not a serialized origin"));
-            out.hints.push(Hint::Malformed(crate::Malformed::Origin));
+            out.hints.push(Hint::Malformed(Malformed::Origin));
             return false;
         }
         let Some(matcher) = self.origin_matcher() else {

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
-use crate::installed::{Rules, Source};
+use super::CorsLayer;
+use super::{Rules, Source};
 use crate::policy::Policy;
-use crate::service::CorsLayer;
 
 impl CorsLayer {
     /// A layer whose policy can be replaced while the server runs, and the
