@@ -4,12 +4,10 @@
 //! except `localhost`.
 //!
 //! Why `psl`: it compiles the list into code, so nothing is read or parsed
-//! at run time and nothing ships beside the binary. Measured building a
-//! one-line probe binary from scratch (release, on a shared 2-core machine):
-//! `psl` 2.1 took 95 s and added 0.83 MB to the binary (1.28 MB against
-//! 0.45 MB); `publicsuffix` 2.3 took 118 s, added 0.21 MB, pulls in 43 crates
-//! through `idna`, and still needs the list's text shipped and parsed into
-//! maps at startup.
+//! at run time and nothing ships beside the binary; `publicsuffix` pulls in
+//! `idna` and its crates and still needs the list's text shipped and parsed
+//! into maps at startup (build time and binary size of both: BENCHMARKS.md,
+//! "Dependencies").
 
 use psl::{List, Psl};
 

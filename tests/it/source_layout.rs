@@ -165,3 +165,107 @@ fn no_source_file_passes_700_lines() {
         long.join("\n")
     );
 }
+
+/// Each line of code in `src/` outside `#[cfg(test)]` modules, with its file.
+fn code_lines() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let mut lines = Vec::new();
+    for file in files {
+        let name = file
+            .strip_prefix(root())
+            .expect("under the root")
+            .display()
+            .to_string();
+        let text = fs::read_to_string(&file).expect("readable source");
+        let code = text
+            .split("#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or_default();
+        for line in code.lines() {
+            lines.push((name.clone(), line.to_owned()));
+        }
+    }
+    lines
+}
+
+#[test]
+fn only_the_write_stage_writes_cors_headers_and_refusal_responses() {
+    const CORS_NAMES: [&str; 5] = [
+        "ACCESS_CONTROL_ALLOW",
+        "ACCESS_CONTROL_EXPOSE",
+        "ACCESS_CONTROL_MAX_AGE",
+        "ALLOW_PRIVATE_NETWORK",
+        "VARY",
+    ];
+    let writes = |line: &str| {
+        let code = line.trim_start();
+        if code.starts_with("//") {
+            return false;
+        }
+        let header_write = ["insert(", "append(", "remove("].iter().any(|call| {
+            code.split(call)
+                .skip(1)
+                .any(|args| CORS_NAMES.iter().any(|name| args.contains(name)))
+        });
+        header_write || code.contains("StatusCode::FORBIDDEN") || code.contains("status_mut()")
+    };
+    let writers: BTreeSet<String> = code_lines()
+        .into_iter()
+        .filter(|(_, line)| writes(line))
+        .map(|(file, _)| file)
+        .collect();
+    assert!(
+        writers.iter().any(|f| f.starts_with("src/response/")),
+        "the check finds the writes: {writers:?}"
+    );
+    let elsewhere: Vec<&String> = writers
+        .iter()
+        .filter(|f| !f.starts_with("src/response/"))
+        .collect();
+    assert!(
+        elsewhere.is_empty(),
+        "CORS headers or refusals written outside src/response/: {elsewhere:?}"
+    );
+}
+
+#[test]
+fn forced_inlines_are_few_and_no_comment_holds_a_benchmark_figure() {
+    let lines = code_lines();
+    let forced: Vec<&String> = lines
+        .iter()
+        .filter(|(_, line)| line.contains("#[inline(always)]"))
+        .map(|(file, _)| file)
+        .collect();
+    assert!(
+        forced.len() <= 6,
+        "{} #[inline(always)] (BENCHMARKS.md backs at most 6): {forced:?}",
+        forced.len()
+    );
+    // A figure: a number followed by a unit of time, size or work, or
+    // "N -> M".
+    const UNITS: [&str; 6] = ["instructions", "ns", "µs", "MB", "KB", "->"];
+    let figure = |comment: &str| {
+        let words: Vec<&str> = comment.split_whitespace().collect();
+        words.windows(2).any(|w| {
+            let number = w[0].trim_start_matches('(');
+            let number = !number.is_empty()
+                && number.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && number.chars().any(|c| c.is_ascii_digit());
+            let unit = w[1].trim_end_matches(|c: char| c.is_ascii_punctuation() && c != '>');
+            number && UNITS.contains(&unit)
+        })
+    };
+    let figures: Vec<String> = lines
+        .iter()
+        .filter_map(|(file, line)| {
+            let at = line.find("//")?;
+            figure(&line[at..]).then(|| format!("{file}: {}", line.trim()))
+        })
+        .collect();
+    assert!(
+        figures.is_empty(),
+        "benchmark figures belong in BENCHMARKS.md:\n{}",
+        figures.join("\n")
+    );
+}
