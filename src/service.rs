@@ -12,7 +12,7 @@ use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::lookup::{self, ActualCheck, PreflightCheck};
+use crate::lookup::{ActualCheck, PreflightCheck};
 use crate::observe;
 use crate::policy::origin_check::{Check, CheckFuture};
 use crate::policy::{Decision, Policy};
@@ -265,11 +265,11 @@ where
         // Only the async origin check can allow the origin: its answer
         // becomes the decision. The check keeps this request's policy: a
         // replacement meanwhile does not change how it ends.
-        Decision::Deferred(deferred) => match lookup::start(policy, &deferred, &parts) {
+        Decision::Deferred(deferred) => match policy.start_check(&deferred, &parts) {
             None => Decision::Rejected(deferred),
             Some((Check::Ready(answer), origin)) => {
                 let headers = Some(&parts.headers);
-                lookup::resolve(policy, deferred.kind(), origin, answer, headers)
+                policy.resolve(deferred.kind(), origin, answer, headers)
             }
             Some((Check::Pending(check), origin)) => {
                 let (kind, origin) = (deferred.kind(), origin.clone());

@@ -13,7 +13,7 @@ use std::task::{Context, Poll};
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Method, Response, Uri};
 
-use super::{origin_of, resolve};
+use super::origin_of;
 use crate::observe;
 use crate::policy::origin_check::{Answer, CheckFuture};
 use crate::policy::Policy;
@@ -67,7 +67,7 @@ impl<B> ActualCheck<B> {
 
     /// Resolves, observes and replies to the answer.
     fn reply(&self, answer: Answer) -> Reply<()> {
-        let decision = resolve(&self.policy, self.kind, &self.origin, answer, None);
+        let decision = self.policy.resolve(self.kind, &self.origin, answer, None);
         observe::decided(&decision, &self.method, &self.uri);
         response::reply(&self.policy, decision, &HeaderMap::new())
     }
@@ -157,13 +157,8 @@ impl<B> PreflightCheck<B> {
         let reply = match origin_of(&self.parts.headers) {
             Some(origin) => {
                 let headers = Some(&self.parts.headers);
-                let decision = resolve(
-                    &self.policy,
-                    RequestKind::Preflight,
-                    origin,
-                    answer,
-                    headers,
-                );
+                let kind = RequestKind::Preflight;
+                let decision = self.policy.resolve(kind, origin, answer, headers);
                 observe::decided(&decision, &self.parts.method, &self.parts.uri);
                 response::reply(&self.policy, decision, &self.parts.headers)
             }

@@ -9,6 +9,7 @@ use http::header::{self, HeaderName, ORIGIN};
 use http::{HeaderValue, Method, Response};
 
 use super::Verdict;
+use crate::policy::origin_check::{Answer, Check, CheckFuture};
 use crate::policy::{ActualHeaders, AllowedPreflight, Decision, Policy};
 use crate::request::{Head, Rejection, RequestKind};
 use crate::response::{preflight_answer, CORS_RESPONSE_HEADERS};
@@ -56,13 +57,81 @@ impl Trial {
     /// decided, and reports a difference. Requests without `Origin` are
     /// never reported: both policies classify them alike, and neither can
     /// refuse them.
-    pub(crate) fn observe(&self, enforced: &Policy, decision: &Decision<'_>, head: Head<'_>) {
+    ///
+    /// An origin only a policy's origin lookup can allow is asked of that
+    /// lookup, through its own cache, single flight and bound: a cached
+    /// answer is compared at once; otherwise the comparison waits for the
+    /// answer in a task of its own, so the enforced response never waits for
+    /// the trial. An async predicate is never run by a trial (it has no
+    /// cache; its verdict is [`Verdict::Undecided`]).
+    pub(crate) fn observe(&self, enforced: &Arc<Policy>, decision: &Decision<'_>, head: Head<'_>) {
         if matches!(decision, Decision::NotCors) {
             return;
         }
         let candidate = self.candidate.decide_head(head);
+        let ours = Settled::of(enforced, decision.clone(), head);
+        let theirs = Settled::of(&self.candidate, candidate, head);
+        match (ours, theirs) {
+            (Settled::Now(ours, a), Settled::Now(theirs, b)) => {
+                self.compare(enforced, &ours, &theirs, head, [a, b]);
+            }
+            (ours, theirs) => self.compare_later(enforced, ours, theirs, head),
+        }
+    }
+
+    /// Compares once the pending lookups answer, in a task of its own.
+    #[cfg(feature = "origin-lookup")]
+    fn compare_later(
+        &self,
+        enforced: &Arc<Policy>,
+        ours: Settled<'_>,
+        theirs: Settled<'_>,
+        head: Head<'_>,
+    ) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            // No runtime to wait on: what is known now is reported.
+            let (ours, a) = ours.now_or_undecided();
+            let (theirs, b) = theirs.now_or_undecided();
+            return self.compare(enforced, &ours, &theirs, head, [a, b]);
+        };
+        let (trial, enforced) = (self.clone(), Arc::clone(enforced));
+        let (ours, theirs) = (ours.into_wait(), theirs.into_wait());
+        let parts = owned_parts(head);
+        runtime.spawn(async move {
+            let a = ours.answer().await;
+            let b = theirs.answer().await;
+            let head = Head::of_parts(&parts);
+            let ours = Settled::resolved(&enforced, head, a);
+            let theirs = Settled::resolved(&trial.candidate, head, b);
+            trial.compare(&enforced, &ours, &theirs, head, [a, b]);
+        });
+    }
+
+    /// Without the origin lookup nothing is ever pending.
+    #[cfg(not(feature = "origin-lookup"))]
+    fn compare_later(
+        &self,
+        enforced: &Arc<Policy>,
+        ours: Settled<'_>,
+        theirs: Settled<'_>,
+        head: Head<'_>,
+    ) {
+        let (ours, a) = ours.now_or_undecided();
+        let (theirs, b) = theirs.now_or_undecided();
+        self.compare(enforced, &ours, &theirs, head, [a, b]);
+    }
+
+    /// Reports `decision` and `candidate` if they differ.
+    fn compare(
+        &self,
+        enforced: &Policy,
+        decision: &Decision<'_>,
+        candidate: &Decision<'_>,
+        head: Head<'_>,
+        lookups: [Option<Answer>; 2],
+    ) {
         let ours = Carried::of(enforced, decision);
-        let theirs = Carried::of(&self.candidate, &candidate);
+        let theirs = Carried::of(&self.candidate, candidate);
         let Some(header) = ours.differs_from(&theirs, self.same_templates) else {
             return;
         };
@@ -78,6 +147,7 @@ impl Trial {
             enforced: ours.verdict(),
             candidate: theirs.verdict(),
             header,
+            lookups,
         };
         #[cfg(feature = "tracing")]
         tracing::warn!(
@@ -86,12 +156,101 @@ impl Trial {
             origin = divergence.origin,
             method = %divergence.method,
             path = divergence.path,
-            enforced = %Verb(divergence.enforced),
-            candidate = %Verb(divergence.candidate),
+            enforced = %Verb(divergence.enforced, lookups[0]),
+            candidate = %Verb(divergence.candidate, lookups[1]),
             "{divergence}"
         );
         (self.report)(&divergence);
     }
+}
+
+/// One policy's decision in a trial: known now (with the lookup's answer,
+/// if one decided it), or waiting for its origin lookup.
+enum Settled<'a> {
+    Now(Decision<'a>, Option<Answer>),
+    #[cfg_attr(not(feature = "origin-lookup"), allow(dead_code))]
+    Later(CheckFuture),
+}
+
+impl<'a> Settled<'a> {
+    /// `decision`, or for an origin only the policy's lookup can allow,
+    /// the lookup's answer made into a decision (at once if cached).
+    fn of(policy: &'a Policy, decision: Decision<'a>, head: Head<'a>) -> Settled<'a> {
+        let asked = match (&decision, head.parts) {
+            (Decision::Deferred(deferred), Some(parts)) if policy.has_origin_lookup() => policy
+                .start_check(deferred, parts)
+                .map(|started| (deferred.kind(), started)),
+            _ => None,
+        };
+        match asked {
+            Some((kind, (Check::Ready(answer), origin))) => {
+                let resolved = policy.resolve(kind, origin, answer, Some(head.headers));
+                Settled::Now(resolved, Some(answer))
+            }
+            Some((_, (Check::Pending(check), _))) => Settled::Later(check),
+            None => Settled::Now(decision, None),
+        }
+    }
+
+    /// Decides `head` again under `policy`, with the lookup's `answer`.
+    #[cfg(feature = "origin-lookup")]
+    fn resolved(policy: &'a Policy, head: Head<'a>, answer: Option<Answer>) -> Decision<'a> {
+        match (policy.decide_head(head), answer) {
+            (Decision::Deferred(deferred), Some(answer)) => match deferred.origin_value() {
+                Some(origin) => policy.resolve(deferred.kind(), origin, answer, Some(head.headers)),
+                None => Decision::Deferred(deferred),
+            },
+            (decision, _) => decision,
+        }
+    }
+
+    /// What is known now: a pending lookup is undecided.
+    fn now_or_undecided(self) -> (Decision<'a>, Option<Answer>) {
+        match self {
+            Settled::Now(decision, answer) => (decision, answer),
+            Settled::Later(_) => (Decision::NotCors, None),
+        }
+    }
+
+    /// What a task needs of it: the answer known, or the check to wait for.
+    #[cfg(feature = "origin-lookup")]
+    fn into_wait(self) -> Wait {
+        match self {
+            Settled::Now(_, answer) => Wait::Known(answer),
+            Settled::Later(check) => Wait::Pending(check),
+        }
+    }
+}
+
+/// The owned half of [`Settled`], moved into a trial's task.
+#[cfg(feature = "origin-lookup")]
+enum Wait {
+    Known(Option<Answer>),
+    Pending(CheckFuture),
+}
+
+#[cfg(feature = "origin-lookup")]
+impl Wait {
+    async fn answer(self) -> Option<Answer> {
+        match self {
+            Wait::Known(answer) => answer,
+            Wait::Pending(check) => Some(check.await),
+        }
+    }
+}
+
+/// A copy of the request head a trial's task decides again: method, URI,
+/// version and headers (extensions are not `Clone`, and no rule reads them).
+#[cfg(feature = "origin-lookup")]
+fn owned_parts(head: Head<'_>) -> http::request::Parts {
+    let mut request = http::Request::new(());
+    *request.method_mut() = head.method.clone();
+    *request.uri_mut() = head.uri.clone();
+    *request.headers_mut() = head.headers.clone();
+    if let Some(parts) = head.parts {
+        *request.version_mut() = parts.version;
+    }
+    request.into_parts().0
 }
 
 fn kind(decision: &Decision<'_>) -> RequestKind {
@@ -119,19 +278,10 @@ impl<'a> Carried<'a> {
                 Carried::Actual(allowed.allow_origin(), policy.actual_headers())
             }
             Decision::Preflight(allowed) => Carried::Preflight(allowed),
-            // The async origin predicate has the last word; a trial never
-            // runs it.
+            // An async predicate has the last word; a trial never runs it
+            // (a lookup's answer was made into a decision before).
             Decision::Deferred(_) => Carried::Undecided,
-            Decision::Rejected(rejected) => match rejected.reason() {
-                // The async origin predicate, asked only after the static
-                // rules refused, has the last word; a trial never runs it.
-                Rejection::OriginNotAllowed(origin)
-                    if origin != "null" && policy.async_origin().is_some() =>
-                {
-                    Carried::Undecided
-                }
-                reason => Carried::Refused(reason),
-            },
+            Decision::Rejected(rejected) => Carried::Refused(rejected.reason()),
         }
     }
 
@@ -245,6 +395,8 @@ pub struct Divergence<'a> {
     enforced: Verdict<'a>,
     candidate: Verdict<'a>,
     header: Option<HeaderName>,
+    /// What each policy's origin lookup answered, where one decided.
+    lookups: [Option<Answer>; 2],
 }
 
 impl<'a> Divergence<'a> {
@@ -355,24 +507,29 @@ impl fmt::Display for Divergence<'_> {
             None => write!(
                 f,
                 "the enforced policy {}, the candidate {}",
-                Verb(self.enforced),
-                Verb(self.candidate)
+                Verb(self.enforced, self.lookups[0]),
+                Verb(self.candidate, self.lookups[1])
             ),
         }
     }
 }
 
 /// A verdict as the verb of a divergence's sentence ("the candidate refuses
-/// it: ...").
-struct Verb<'a>(Verdict<'a>);
+/// it: ..."), with what the policy's origin lookup said if it decided.
+struct Verb<'a>(Verdict<'a>, Option<Answer>);
 
 impl fmt::Display for Verb<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Verdict::NotCors => f.write_str("does not see a CORS request"),
-            Verdict::Allowed => f.write_str("allows it"),
-            Verdict::Refused(reason) => write!(f, "refuses it: {reason}"),
-            Verdict::Undecided => f.write_str("leaves it to its async origin predicate"),
+            Verdict::NotCors => f.write_str("does not see a CORS request")?,
+            Verdict::Allowed => f.write_str("allows it")?,
+            Verdict::Refused(reason) => write!(f, "refuses it: {reason}")?,
+            Verdict::Undecided => f.write_str("leaves it to its async origin predicate")?,
+        }
+        match self.1 {
+            Some(Answer::Allowed) => f.write_str(" (its origin lookup allows the origin)"),
+            Some(Answer::Refused) => f.write_str(" (its origin lookup refuses the origin)"),
+            Some(Answer::Failed) | None => Ok(()),
         }
     }
 }

@@ -14,8 +14,12 @@ use std::sync::Arc;
 use http::request::Parts;
 use http::HeaderValue;
 
+use http::{HeaderMap, Method};
+
+use super::{AllowOrigin, AllowedActual, Decision, Policy};
 #[cfg(feature = "origin-lookup")]
 use crate::origin_lookup::{LookupFn, LookupSettings, OriginLookup};
+use crate::request::{CorsRequest, Origin, Rejected, Rejection, RequestKind};
 
 /// What an async origin check says about an origin the static rules refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +140,71 @@ impl AsyncOriginCheck {
         match self {
             AsyncOriginCheck::Lookup(lookup) => Some(lookup),
             AsyncOriginCheck::Predicate(_) => None,
+        }
+    }
+}
+
+impl Policy {
+    /// Whether the async origin check is a cached origin lookup (which a
+    /// report-only trial may ask), rather than an async predicate.
+    pub(crate) fn has_origin_lookup(&self) -> bool {
+        match &self.async_origin {
+            #[cfg(feature = "origin-lookup")]
+            Some(AsyncOriginCheck::Lookup(_)) => true,
+            _ => false,
+        }
+    }
+
+    /// Starts the async check of a deferred request's origin, and gives the
+    /// origin back; `None` if the policy has no check or the origin is not
+    /// one it may allow (`null`, malformed).
+    #[inline]
+    pub(crate) fn start_check<'a>(
+        &self,
+        deferred: &Rejected<'a>,
+        parts: &Parts,
+    ) -> Option<(Check, &'a HeaderValue)> {
+        let check = self.async_origin.as_ref()?;
+        let origin = deferred.checkable_origin()?;
+        let started = check.start(origin.header_value(), origin.as_str(), parts);
+        Some((started, origin.header_value()))
+    }
+
+    /// The decision `answer` makes of a deferred request of `kind` from
+    /// `origin`: what the static rules would have decided had they allowed
+    /// the origin, or its refusal. Pure, like [`Policy::decide`]. A
+    /// preflight's method and headers are checked next, so `preflight`
+    /// holds its header map.
+    pub(crate) fn resolve<'a>(
+        &'a self,
+        kind: RequestKind,
+        origin: &'a HeaderValue,
+        answer: Answer,
+        preflight: Option<&'a HeaderMap>,
+    ) -> Decision<'a> {
+        let origin = Origin::new(origin);
+        match answer {
+            Answer::Refused => Decision::Rejected(Rejected::origin(kind, origin)),
+            Answer::Failed => Decision::Rejected(Rejected::other(
+                kind,
+                origin,
+                Rejection::OriginLookupFailed(origin.as_str()),
+            )),
+            Answer::Allowed if kind == RequestKind::Preflight => {
+                let classified =
+                    preflight.map(|headers| CorsRequest::classify(&Method::OPTIONS, headers));
+                match classified {
+                    Some(Ok(CorsRequest::Preflight(preflight))) => {
+                        let allow_origin = AllowOrigin::Value(preflight.origin().header_value());
+                        self.decide_preflight(preflight, allow_origin)
+                    }
+                    // Unreachable: the request was classified as a preflight.
+                    _ => Decision::Rejected(Rejected::origin(kind, origin)),
+                }
+            }
+            Answer::Allowed => Decision::Actual(AllowedActual::new(AllowOrigin::Value(
+                origin.header_value(),
+            ))),
         }
     }
 }

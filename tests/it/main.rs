@@ -27,6 +27,7 @@ mod properties;
 mod refused_answers;
 mod reload;
 mod report_only;
+mod report_only_lookup;
 mod response_rules;
 mod security_doc;
 mod service;
