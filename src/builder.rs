@@ -19,6 +19,8 @@ use crate::service::CorsLayer;
 
 mod validate;
 
+use validate::Naming;
+
 impl CorsLayer {
     /// Starts a configuration; see [`CorsBuilder`].
     ///
@@ -107,6 +109,8 @@ pub struct CorsBuilder {
     #[cfg(feature = "origin-lookup")]
     pub(crate) lookup_settings: crate::origin_lookup::LookupSettings,
     guard_websockets: bool,
+    /// Whose words `build()`'s errors speak.
+    naming: Naming,
 }
 
 impl Default for CorsBuilder {
@@ -130,6 +134,7 @@ impl Default for CorsBuilder {
             #[cfg(feature = "origin-lookup")]
             lookup_settings: Default::default(),
             guard_websockets: false,
+            naming: Naming::default(),
         }
     }
 }
@@ -610,12 +615,12 @@ impl CorsBuilder {
     /// use tower_cors::{ConfigError, CorsLayer};
     ///
     /// let err = CorsLayer::builder().allow_any_origin().allow_credentials(true).build();
-    /// assert_eq!(err.unwrap_err(), ConfigError::CredentialsWithAnyOrigin);
+    /// let err = err.unwrap_err();
+    /// assert!(matches!(err, ConfigError::CredentialsWithAnyOrigin { .. }));
+    /// assert_eq!(err.location().unwrap().field(), "allow_credentials");
     /// ```
     pub fn build(self) -> Result<CorsLayer, ConfigError> {
-        let policy = self
-            .compile()
-            .map_err(|errors| ConfigError::from_list(errors).unwrap_or(ConfigError::NoOrigin))?;
+        let policy = self.compile()?;
         crate::trace::built(&policy);
         crate::trace::warned(policy.warnings());
         Ok(CorsLayer::from_policy(policy))

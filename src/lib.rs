@@ -169,10 +169,10 @@ mod websocket;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]
-pub use config::{ConfigProblem, CorsConfig, CorsConfigError};
+pub use config::CorsConfig;
 pub use connect_rpc::{CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
 pub use divergence::{Divergence, Verdict};
-pub use error::ConfigError;
+pub use error::{ConfigError, Location};
 pub use explain::{Check, Explanation, Hint, Outcome};
 pub use grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
 pub use policy::{AllowedActual, AllowedPreflight, Decision, Policy};
