@@ -602,7 +602,8 @@ impl CorsBuilder {
     }
 
     /// Validates the configuration and compiles it. Never panics; every
-    /// refusal is a [`ConfigError`] naming the value and the fix, and all
+    /// refusal is a [`ConfigError`] naming the value, where it is
+    /// ([`ConfigError::location`]) and the fix, and all
     /// of a configuration's mistakes are reported at once
     /// ([`ConfigError::errors`]). What is accepted but probably unintended
     /// is in [`CorsLayer::warnings`] (and logged at `warn` with the
@@ -614,8 +615,7 @@ impl CorsBuilder {
     /// ```
     /// use tower_cors::{ConfigError, CorsLayer};
     ///
-    /// let err = CorsLayer::builder().allow_any_origin().allow_credentials(true).build();
-    /// let err = err.unwrap_err();
+    /// let err = CorsLayer::builder().allow_any_origin().allow_credentials(true).build().unwrap_err();
     /// assert!(matches!(err, ConfigError::CredentialsWithAnyOrigin { .. }));
     /// assert_eq!(err.location().unwrap().field(), "allow_credentials");
     /// ```

@@ -179,7 +179,7 @@ impl fmt::Display for Said<'_> {
             (Words::File, Status(name, code)) => write!(f, "{name} = {code}"),
             (Words::Builder, InCode(name)) => write!(f, "{name}(..)"),
             (Words::File, InCode(name)) => {
-                write!(f, "an {name} in code, on CorsConfig::to_builder's builder")
+                write!(f, "an {name} in code (after CorsConfig::to_builder)")
             }
         }
     }

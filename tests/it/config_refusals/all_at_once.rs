@@ -77,6 +77,6 @@ fn a_single_mistake_is_its_own_variant_and_its_own_list() {
     let err = refusal(origins(&["null"]));
     let location = origin_at(&err);
     assert_eq!(err, ConfigError::NullOrigin { location });
-    assert_eq!(err.errors(), [err.clone()]);
+    assert_eq!(err.errors(), std::slice::from_ref(&err));
     assert!(!err.to_string().contains('\n'));
 }
