@@ -42,11 +42,15 @@ impl CorsBuilder {
         self
     }
 
-    /// Where a setting is (`index`: of a list item, counting from `first`).
-    fn at(&self, field: &'static str, first: usize, index: Option<usize>) -> Location {
+    /// Where a whole setting is.
+    fn at(&self, field: &'static str) -> Location {
+        Location::new(field, None, self.naming.words)
+    }
+
+    /// Where item `i` of a list is, numbered from `first`.
+    fn item(&self, field: &'static str, first: usize, i: usize) -> Location {
         // Items before `first` are a preset's, which are never refused.
-        let index = index.map(|i| i.saturating_sub(first));
-        Location::new(field, index, self.naming.words)
+        Location::new(field, Some(i.saturating_sub(first)), self.naming.words)
     }
 
     /// The compiled policy, or every mistake found, in the order of the
@@ -61,13 +65,13 @@ impl CorsBuilder {
         if let Some(seconds) = max_age_seconds.filter(|s| *s > MAX_MAX_AGE.as_secs()) {
             errors.push(ConfigError::MaxAgeTooLong {
                 seconds,
-                location: self.at("max_age", 0, None),
+                location: self.at("max_age"),
             });
         }
         if !self.preflight_status.is_success() {
             errors.push(ConfigError::PreflightStatusNotSuccess {
                 status: self.preflight_status.as_u16(),
-                location: self.at("preflight_status", 0, None),
+                location: self.at("preflight_status"),
             });
         }
         if let Some(error) = ConfigError::from_list(errors) {
@@ -114,7 +118,7 @@ impl CorsBuilder {
     fn compile_origins(&self, errors: &mut Vec<ConfigError>) -> OriginRule {
         let (mut exact, mut patterns) = (Vec::new(), Vec::new());
         for (i, origin) in self.origins.iter().enumerate() {
-            let at = || self.at("allow_origins", self.naming.origins, Some(i));
+            let at = || self.item("allow_origins", self.naming.origins, i);
             if is_origin_list(origin) {
                 errors.push(ConfigError::OriginList {
                     origin: origin.clone(),
@@ -146,18 +150,18 @@ impl CorsBuilder {
                 || self.async_origin.is_some()
             {
                 errors.push(ConfigError::AnyOriginWithList {
-                    location: self.at("allow_any_origin", 0, None),
+                    location: self.at("allow_any_origin"),
                 });
             } else if self.credentials {
                 errors.push(ConfigError::CredentialsWithAnyOrigin {
-                    location: self.at("allow_credentials", 0, None),
+                    location: self.at("allow_credentials"),
                 });
             }
             return OriginRule::Any;
         }
         if self.origins.is_empty() && self.predicates.is_empty() && self.async_origin.is_none() {
             errors.push(ConfigError::NoOrigin {
-                location: self.at("allow_origins", 0, None),
+                location: self.at("allow_origins"),
             });
         }
         OriginRule::Matcher(OriginMatcher::new(exact, patterns, self.predicates.clone()))
@@ -166,7 +170,7 @@ impl CorsBuilder {
     fn compile_methods(&self, errors: &mut Vec<ConfigError>) -> Listed<Method> {
         let mut methods: Vec<Method> = Vec::with_capacity(self.methods.len());
         for (i, method) in self.methods.iter().enumerate() {
-            let location = self.at("allow_methods", self.naming.methods, Some(i));
+            let location = self.item("allow_methods", self.naming.methods, i);
             let method = match method {
                 Ok(method) => method,
                 Err(text) => {
@@ -213,7 +217,7 @@ impl CorsBuilder {
     fn compile_headers(&self, errors: &mut Vec<ConfigError>) -> Listed<HeaderName> {
         let mut names: Vec<HeaderName> = Vec::with_capacity(self.headers.len());
         for (i, name) in self.headers.iter().enumerate() {
-            let location = self.at("allow_headers", self.naming.headers, Some(i));
+            let location = self.item("allow_headers", self.naming.headers, i);
             let name = match name {
                 Ok(name) => name,
                 Err(text) => {
@@ -245,7 +249,7 @@ impl CorsBuilder {
     fn compile_expose(&self, errors: &mut Vec<ConfigError>) -> Listed<HeaderName> {
         let mut names: Vec<HeaderName> = Vec::with_capacity(self.expose.len());
         for (i, name) in self.expose.iter().enumerate() {
-            let location = self.at("expose_headers", self.naming.expose, Some(i));
+            let location = self.item("expose_headers", self.naming.expose, i);
             let name = match name {
                 Ok(name) => name,
                 Err(text) => {
