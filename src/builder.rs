@@ -20,6 +20,8 @@ use crate::service::CorsLayer;
 mod compile;
 mod validate;
 
+use validate::Naming;
+
 impl CorsLayer {
     /// Starts a configuration; see [`CorsBuilder`].
     ///
@@ -108,6 +110,8 @@ pub struct CorsBuilder {
     #[cfg(feature = "origin-lookup")]
     pub(crate) lookup_settings: crate::origin_lookup::LookupSettings,
     guard_websockets: bool,
+    /// Whose words `build()`'s errors speak.
+    naming: Naming,
 }
 
 impl Default for CorsBuilder {
@@ -131,6 +135,7 @@ impl Default for CorsBuilder {
             #[cfg(feature = "origin-lookup")]
             lookup_settings: Default::default(),
             guard_websockets: false,
+            naming: Naming::default(),
         }
     }
 }
@@ -598,7 +603,8 @@ impl CorsBuilder {
     }
 
     /// Validates the configuration and compiles it. Never panics; every
-    /// refusal is a [`ConfigError`] naming the value and the fix, and all
+    /// refusal is a [`ConfigError`] naming the value, where it is
+    /// ([`ConfigError::location`]) and the fix, and all
     /// of a configuration's mistakes are reported at once
     /// ([`ConfigError::errors`]). What is accepted but probably unintended
     /// is in [`CorsLayer::warnings`] (and logged at `warn` with the
@@ -610,13 +616,12 @@ impl CorsBuilder {
     /// ```
     /// use tower_cors::{ConfigError, CorsLayer};
     ///
-    /// let err = CorsLayer::builder().allow_any_origin().allow_credentials(true).build();
-    /// assert_eq!(err.unwrap_err(), ConfigError::CredentialsWithAnyOrigin);
+    /// let err = CorsLayer::builder().allow_any_origin().allow_credentials(true).build().unwrap_err();
+    /// assert!(matches!(err, ConfigError::CredentialsWithAnyOrigin { .. }));
+    /// assert_eq!(err.location().unwrap().field(), "allow_credentials");
     /// ```
     pub fn build(self) -> Result<CorsLayer, ConfigError> {
-        let policy = self
-            .compile()
-            .map_err(|errors| ConfigError::from_list(errors).unwrap_or(ConfigError::NoOrigin))?;
+        let policy = self.compile()?;
         crate::trace::built(&policy);
         crate::trace::warned(policy.warnings());
         Ok(CorsLayer::from_policy(policy))

@@ -1,9 +1,21 @@
-//! [`ConfigError`]: every configuration [`CorsBuilder::build`](crate::CorsBuilder::build) refuses.
+//! [`ConfigError`]: every configuration [`CorsBuilder::build`](crate::CorsBuilder::build) refuses,
+//! each with the [`Location`] of the mistake.
 
-/// A CORS configuration that [`CorsBuilder::build`](crate::CorsBuilder::build) refuses.
+mod location;
+
+pub use location::Location;
+use location::Setting::{InCode, List, On, Seconds, Status, Switch};
+pub(crate) use location::Words;
+
+/// A CORS configuration that [`CorsBuilder::build`](crate::CorsBuilder::build)
+/// (or `CorsConfig::build`, feature `serde`) refuses.
 ///
-/// Each message names the offending value and says how to fix it. Values are
-/// printed with control characters escaped, so a message is safe to log.
+/// Each message names the offending value and says how to fix it, in the
+/// caller's words: builder calls for code, `field = value` for a
+/// configuration file, whose messages also start with the field and index
+/// (`allow_origins[1]: ...`). Values are printed with control characters
+/// escaped, so a message is safe to log. Each mistake carries its
+/// [`Location`].
 ///
 /// `build()` reports every mistake at once: one mistake is its own variant,
 /// several are [`ConfigError::Several`], and [`errors`](ConfigError::errors)
@@ -18,237 +30,342 @@
 ///     .unwrap_err();
 /// assert!(matches!(err, ConfigError::NonCanonicalOrigin { .. }));
 /// assert!(err.to_string().contains("\"https://app.example.com\""));
+/// assert_eq!(err.location().unwrap().to_string(), "allow_origins[0]");
 /// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     /// `allow_credentials(true)` together with `allow_any_origin()`.
     #[error(
-        "allow_credentials(true) cannot be combined with allow_any_origin(): browsers refuse \
-         `Access-Control-Allow-Origin: *` on credentialed requests, and echoing every origin \
-         with credentials lets any site act as the user; list the trusted origins with \
-         allow_origins([...]) instead"
+        "{}{} cannot be combined with {}: browsers refuse `Access-Control-Allow-Origin: *` on \
+         credentialed requests, and echoing every origin with credentials lets any site act as \
+         the user; list the trusted origins with {} instead",
+        .location.prefix(),
+        .location.say(On("allow_credentials")),
+        .location.say(Switch("allow_any_origin")),
+        .location.say(List("allow_origins", &[]))
     )]
-    CredentialsWithAnyOrigin,
+    CredentialsWithAnyOrigin {
+        /// Where: `allow_credentials`.
+        location: Location,
+    },
 
     /// `allow_any_origin()` together with listed origins or a predicate.
     #[error(
-        "allow_any_origin() was combined with allow_origins or an origin predicate, which it \
-         makes meaningless; keep either allow_any_origin() or the list"
+        "{}{} was combined with allow_origins or an origin predicate, which it makes \
+         meaningless; keep either {} or the list",
+        .location.prefix(),
+        .location.say(Switch("allow_any_origin")),
+        .location.say(Switch("allow_any_origin"))
     )]
-    AnyOriginWithList,
+    AnyOriginWithList {
+        /// Where: `allow_any_origin`.
+        location: Location,
+    },
 
     /// `*` given as a listed origin.
     #[error(
-        "\"*\" is not an origin; call allow_any_origin() to allow every origin, or list \
-         patterns such as \"https://*.example.com\""
+        "{}\"*\" is not an origin; {} to allow every origin, or list patterns such as \
+         \"https://*.example.com\"",
+        .location.prefix(),
+        .location.set(Switch("allow_any_origin"))
     )]
-    WildcardOrigin,
+    WildcardOrigin {
+        /// Where: the item of `allow_origins`.
+        location: Location,
+    },
 
     /// `null` given as a listed origin.
     #[error(
-        "\"null\" cannot be allowed: it is the origin of sandboxed iframes, file: pages and \
+        "{}\"null\" cannot be allowed: it is the origin of sandboxed iframes, file: pages and \
          redirected requests alike, so allowing it allows all of them; serve the page from a \
-         real origin and list that one"
+         real origin and list that one",
+        .location.prefix()
     )]
-    NullOrigin,
+    NullOrigin {
+        /// Where: the item of `allow_origins`.
+        location: Location,
+    },
 
     /// A `file://` origin.
     #[error(
-        "{origin:?} cannot be allowed: browsers send `Origin: null` for file: pages; serve the \
-         page over http://localhost instead and list that origin"
+        "{}{origin:?} cannot be allowed: browsers send `Origin: null` for file: pages; serve the \
+         page over http://localhost instead and list that origin",
+        .location.prefix()
     )]
     FileOrigin {
         /// The origin as configured.
         origin: String,
+        /// Where: the item of `allow_origins`.
+        location: Location,
     },
 
     /// A string that is not an origin at all.
-    #[error("{origin:?} is not a valid origin ({reason}); write it as scheme://host[:port], e.g. \"https://app.example.com\"")]
+    #[error(
+        "{}{origin:?} is not a valid origin ({reason}); write it as scheme://host[:port], e.g. \
+         \"https://app.example.com\"",
+        .location.prefix()
+    )]
     InvalidOrigin {
         /// The origin as configured.
         origin: String,
         /// What is wrong with it.
         reason: &'static str,
+        /// Where: the item of `allow_origins`.
+        location: Location,
     },
 
     /// An origin with a path (other than a lone trailing `/`).
-    #[error("{origin:?} has a path, but an origin never does; use {canonical:?}")]
+    #[error("{}{origin:?} has a path, but an origin never does; use {canonical:?}", .location.prefix())]
     OriginWithPath {
         /// The origin as configured.
         origin: String,
         /// The origin without its path, in canonical form.
         canonical: String,
+        /// Where: the item of `allow_origins`.
+        location: Location,
     },
 
     /// An origin with a query or a fragment.
-    #[error("{origin:?} has a query or fragment, but an origin never does; use {canonical:?}")]
+    #[error(
+        "{}{origin:?} has a query or fragment, but an origin never does; use {canonical:?}",
+        .location.prefix()
+    )]
     OriginWithQueryOrFragment {
         /// The origin as configured.
         origin: String,
         /// The origin without query and fragment, in canonical form.
         canonical: String,
+        /// Where: the item of `allow_origins`.
+        location: Location,
     },
 
     /// An origin with user information (`user:pass@`).
-    #[error("{origin:?} has user information, but an origin never does; use {canonical:?}")]
+    #[error(
+        "{}{origin:?} has user information, but an origin never does; use {canonical:?}",
+        .location.prefix()
+    )]
     OriginWithUserInfo {
         /// The origin as configured.
         origin: String,
         /// The origin without user information, in canonical form.
         canonical: String,
+        /// Where: the item of `allow_origins`.
+        location: Location,
     },
 
     /// An origin not written in the form browsers send (case, default port,
     /// trailing slash, Unicode host, IP address notation).
     #[error(
-        "{origin:?} is not in canonical form, so it would never equal a browser's Origin header; \
-         use {canonical:?}"
+        "{}{origin:?} is not in canonical form, so it would never equal a browser's Origin \
+         header; use {canonical:?}",
+        .location.prefix()
     )]
     NonCanonicalOrigin {
         /// The origin as configured.
         origin: String,
         /// The form browsers send.
         canonical: String,
+        /// Where: the item of `allow_origins`.
+        location: Location,
     },
 
     /// A `*` anywhere but a whole leading host label or the whole port.
     #[error(
-        "{origin:?} has a wildcard where none is supported; `*` may only be the first host label \
-         (\"https://*.example.com\") or the port (\"http://localhost:*\")"
+        "{}{origin:?} has a wildcard where none is supported; `*` may only be the first host \
+         label (\"https://*.example.com\") or the port (\"http://localhost:*\")",
+        .location.prefix()
     )]
     MisplacedWildcard {
         /// The pattern as configured.
         origin: String,
+        /// Where: the item of `allow_origins`.
+        location: Location,
     },
 
     /// A subdomain wildcard whose suffix is a public suffix (anyone can register under it).
     #[error(
-        "{origin:?} would allow every site registered under the public suffix {suffix:?}; use a \
-         domain you control, e.g. \"https://*.example.{suffix}\""
+        "{}{origin:?} would allow every site registered under the public suffix {suffix:?}; use \
+         a domain you control, e.g. \"https://*.example.{suffix}\"",
+        .location.prefix()
     )]
     WildcardOnPublicSuffix {
         /// The pattern as configured.
         origin: String,
         /// The public suffix the wildcard sits on.
         suffix: String,
+        /// Where: the item of `allow_origins`.
+        location: Location,
     },
 
     /// A subdomain wildcard on an IP address.
-    #[error("{origin:?} puts a subdomain wildcard on an IP address, which has no subdomains; list the address itself")]
+    #[error(
+        "{}{origin:?} puts a subdomain wildcard on an IP address, which has no subdomains; list \
+         the address itself",
+        .location.prefix()
+    )]
     WildcardOnIpAddress {
         /// The pattern as configured.
         origin: String,
+        /// Where: the item of `allow_origins`.
+        location: Location,
     },
 
     /// A plain `http://` origin (not loopback) together with credentials.
     #[error(
-        "{origin:?} is plain http:// and credentials are allowed: anyone on the network path can \
-         inject script into that origin and use the user's credentials; use https://, or call \
-         allow_credentials_over_http(true) if you accept that risk (loopback hosts are always fine)"
+        "{}{origin:?} is plain http:// and {}: anyone on the network path can inject script \
+         into that origin and use the user's credentials; use https://, or {} if you accept \
+         that risk (loopback hosts are always fine)",
+        .location.prefix(),
+        .location.say(On("allow_credentials")),
+        .location.set(On("allow_credentials_over_http"))
     )]
     InsecureOriginWithCredentials {
         /// The origin as configured.
         origin: String,
+        /// Where: the item of `allow_origins`.
+        location: Location,
     },
 
     /// A method browsers never let scripts use (CONNECT, TRACE, TRACK).
-    #[error("{method:?} is a forbidden method that browsers never send cross-origin; remove it from allow_methods")]
+    #[error(
+        "{}{method:?} is a forbidden method that browsers never send cross-origin; remove it \
+         from {}",
+        .location.prefix(),
+        .location.field()
+    )]
     ForbiddenMethod {
         /// The method as configured.
         method: String,
+        /// Where: the item of `allow_methods`.
+        location: Location,
     },
 
     /// A request header browsers never let scripts set (`Cookie`, `Host`, `Sec-*`, ...).
-    #[error("{}", forbidden_request_header(header, "allow_credentials(true)"))]
+    #[error("{}{}", .location.prefix(), forbidden_request_header(header, location))]
     ForbiddenRequestHeader {
         /// The header name as configured.
         header: String,
+        /// Where: the item of `allow_headers`.
+        location: Location,
     },
 
     /// `Set-Cookie` (or `Set-Cookie2`) among the exposed headers.
-    #[error("{header:?} can never be exposed to scripts (browsers filter it out); remove it from expose_headers")]
+    #[error(
+        "{}{header:?} can never be exposed to scripts (browsers filter it out); remove it from {}",
+        .location.prefix(),
+        .location.field()
+    )]
     ExposedSetCookie {
         /// The header name as configured.
         header: String,
+        /// Where: the item of `expose_headers`.
+        location: Location,
     },
 
     /// `*` as a listed method, request header or exposed header.
     #[error(
-        "\"*\" in {list} is not a name: browsers read it as a wildcard without credentials and \
-         literally with them; call {instead}() to allow any, or list the names"
+        "{}\"*\" in {} is not a name: browsers read it as a wildcard without credentials and \
+         literally with them; {} to allow any, or list the names",
+        .location.prefix(),
+        .location.field(),
+        .location.set(Switch(any_of(location.field())))
     )]
     WildcardName {
-        /// The builder method it was given to: `allow_methods`, `allow_headers` or `expose_headers`.
-        list: &'static str,
-        /// The builder method that means "any": `allow_any_method`, `allow_any_header` or `expose_any_header`.
-        instead: &'static str,
+        /// Where: the item of `allow_methods`, `allow_headers` or `expose_headers`.
+        location: Location,
     },
 
     /// A max-age above 86400 seconds.
-    #[error("max_age of {seconds} s exceeds the 86400 s (24 h) that browsers honour at most; use a value up to Duration::from_secs(86400)")]
+    #[error(
+        "{}{} exceeds the 86400 s (24 h) that browsers honour at most; use {} or less",
+        .location.prefix(),
+        .location.say(Seconds("max_age", *seconds)),
+        .location.say(Seconds("max_age", 86_400))
+    )]
     MaxAgeTooLong {
         /// The configured max-age in whole seconds.
         seconds: u64,
+        /// Where: `max_age`.
+        location: Location,
     },
 
-    /// A preflight status outside 200–299.
-    #[error("preflight status {status} is not 2xx, so browsers would fail every preflight; use 204 (the default) or 200")]
+    /// A preflight status outside 200–299 (or, in a file, not a status at all).
+    #[error(
+        "{}{} is not 2xx, so browsers would fail every preflight; use 204 (the default) or 200",
+        .location.prefix(),
+        .location.say(Status("preflight_status", *status))
+    )]
     PreflightStatusNotSuccess {
-        /// The configured status.
-        status: http::StatusCode,
+        /// The configured status code.
+        status: u16,
+        /// Where: `preflight_status`.
+        location: Location,
     },
 
     /// A policy that allows no origin at all: no list, no predicate, no
     /// async check, not any. Every CORS request would be refused.
     #[error(
-        "the policy allows no origin, so it would refuse every CORS request; list origins with \
-         allow_origins([\"https://app.example.com\"]), add allow_origin_predicate(..), or call \
-         allow_any_origin() for a public API without credentials"
+        "{}the policy allows no origin, so it would refuse every CORS request; list origins with \
+         {}, add {}, or {} for a public API without credentials",
+        .location.prefix(),
+        .location.say(List("allow_origins", &["https://app.example.com"])),
+        .location.say(InCode("allow_origin_predicate")),
+        .location.set(Switch("allow_any_origin"))
     )]
-    NoOrigin,
+    NoOrigin {
+        /// Where: `allow_origins`, without an index.
+        location: Location,
+    },
 
     /// A string holding several origins (`"https://a.example,https://b.example"`).
-    #[error("{}", origin_list(origin, false))]
+    #[error("{}{}", .location.prefix(), origin_list(origin, location))]
     OriginList {
         /// The string as configured.
         origin: String,
+        /// Where: the item of `allow_origins`.
+        location: Location,
     },
 
     /// One of the six standard methods not in uppercase (`"delete"`):
     /// browsers upper-case those six before sending and methods compare
     /// case-sensitively, so it would never match.
     #[error(
-        "{method:?} would never match what browsers send: they upper-case DELETE, GET, HEAD, \
-         OPTIONS, POST and PUT, and methods compare case-sensitively; write {uppercase:?}"
+        "{}{method:?} would never match what browsers send: they upper-case DELETE, GET, HEAD, \
+         OPTIONS, POST and PUT, and methods compare case-sensitively; write {uppercase:?}",
+        .location.prefix()
     )]
     LowercaseMethod {
         /// The method as configured.
         method: String,
         /// The same method in uppercase.
         uppercase: String,
+        /// Where: the item of `allow_methods`.
+        location: Location,
     },
 
     /// Text given as a method that is not a method token.
-    #[error("{method:?} is not an HTTP method name; write it like \"PUT\"")]
+    #[error("{}{method:?} is not an HTTP method name; write it like \"PUT\"", .location.prefix())]
     InvalidMethod {
         /// The text as configured.
         method: String,
+        /// Where: the item of `allow_methods`.
+        location: Location,
     },
 
     /// Text given as a header name that is not one.
-    #[error("{}", invalid_header_name(header, list))]
+    #[error("{}{}", .location.prefix(), invalid_header_name(header, location))]
     InvalidHeaderName {
         /// The text as configured.
         header: String,
-        /// The builder method it was given to: `allow_headers` or `expose_headers`.
-        list: &'static str,
+        /// Where: the item of `allow_headers` or `expose_headers`.
+        location: Location,
     },
 
     /// Several mistakes, each its own variant (never `Several`), in the order
-    /// `build()` found them; displayed one per line. A configuration with a
+    /// of the settings; displayed one per line. A configuration with a
     /// single mistake gets that mistake's own variant instead, so
-    /// `matches!(err, ConfigError::NoOrigin)` works as expected;
+    /// `matches!(err, ConfigError::NoOrigin { .. })` works as expected;
     /// [`errors`](ConfigError::errors) lists them either way.
     #[error("{} mistakes in the CORS configuration:{}", .0.len(), one_per_line(.0))]
     Several(Vec<ConfigError>),
@@ -266,7 +383,7 @@ impl ConfigError {
     ///     .build()
     ///     .unwrap_err();
     /// assert_eq!(err.errors().len(), 3);
-    /// assert!(matches!(err.errors()[1], ConfigError::WildcardOrigin));
+    /// assert!(matches!(err.errors()[1], ConfigError::WildcardOrigin { .. }));
     /// for mistake in err.errors() {
     ///     eprintln!("{mistake}");
     /// }
@@ -278,7 +395,53 @@ impl ConfigError {
         }
     }
 
-    /// One error for a non-empty list: the mistake itself, or `Several`.
+    /// Where the mistake is; `None` for [`Several`](ConfigError::Several),
+    /// whose [`errors`](ConfigError::errors) each have their own.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let err = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .max_age(Duration::from_secs(100_000))
+    ///     .build()
+    ///     .unwrap_err();
+    /// let at = err.location().unwrap();
+    /// assert_eq!((at.field(), at.index()), ("max_age", None));
+    /// ```
+    pub fn location(&self) -> Option<&Location> {
+        use ConfigError::*;
+        match self {
+            CredentialsWithAnyOrigin { location }
+            | AnyOriginWithList { location }
+            | WildcardOrigin { location }
+            | NullOrigin { location }
+            | FileOrigin { location, .. }
+            | InvalidOrigin { location, .. }
+            | OriginWithPath { location, .. }
+            | OriginWithQueryOrFragment { location, .. }
+            | OriginWithUserInfo { location, .. }
+            | NonCanonicalOrigin { location, .. }
+            | MisplacedWildcard { location, .. }
+            | WildcardOnPublicSuffix { location, .. }
+            | WildcardOnIpAddress { location, .. }
+            | InsecureOriginWithCredentials { location, .. }
+            | ForbiddenMethod { location, .. }
+            | ForbiddenRequestHeader { location, .. }
+            | ExposedSetCookie { location, .. }
+            | WildcardName { location }
+            | MaxAgeTooLong { location, .. }
+            | PreflightStatusNotSuccess { location, .. }
+            | NoOrigin { location }
+            | OriginList { location, .. }
+            | LowercaseMethod { location, .. }
+            | InvalidMethod { location, .. }
+            | InvalidHeaderName { location, .. } => Some(location),
+            Several(_) => None,
+        }
+    }
+
+    /// One error for a list of mistakes: none, the mistake itself, or `Several`.
     pub(crate) fn from_list(mut errors: Vec<ConfigError>) -> Option<ConfigError> {
         match errors.len() {
             0 => None,
@@ -292,47 +455,55 @@ fn one_per_line(errors: &[ConfigError]) -> String {
     errors.iter().map(|e| format!("\n- {e}")).collect()
 }
 
-/// The message for a forbidden request header; `credentials` is how the
-/// caller turns credentials on (a builder call or a configuration field).
-pub(crate) fn forbidden_request_header(header: &str, credentials: &str) -> String {
+/// The message for a forbidden request header: a cookie points to credentials.
+fn forbidden_request_header(header: &str, at: &Location) -> String {
+    let field = at.field();
     if matches!(header, "cookie" | "cookie2") {
         format!(
             "{header:?} is a forbidden request header that scripts cannot set: cookies are sent \
-             with {credentials}, not as a header; remove it from allow_headers"
+             with {}, not as a header; remove it from {field}",
+            at.say(On("allow_credentials"))
         )
     } else {
         format!(
             "{header:?} is a forbidden request header that scripts cannot set; remove it from \
-             allow_headers"
+             {field}"
         )
     }
 }
 
 /// The message for a string holding several origins, with the list written
-/// the caller's way (`config`: a configuration file's array).
-pub(crate) fn origin_list(origin: &str, config: bool) -> String {
-    let items: Vec<String> = split_list(origin).map(|o| format!("{o:?}")).collect();
-    let fix = if config {
-        format!("allow_origins = [{}]", items.join(", "))
-    } else {
-        format!("allow_origins([{}])", items.join(", "))
-    };
-    format!("{origin:?} looks like a list: give each origin separately, as in {fix}")
+/// the caller's way.
+fn origin_list(origin: &str, at: &Location) -> String {
+    let items: Vec<&str> = split_list(origin).collect();
+    format!(
+        "{origin:?} looks like a list: give each origin separately, as in {}",
+        at.say(List(at.field(), &items))
+    )
 }
 
-fn invalid_header_name(header: &str, list: &str) -> String {
+fn invalid_header_name(header: &str, at: &Location) -> String {
+    let field = at.field();
     if header.contains(',') && split_list(header).nth(1).is_some() {
-        let items: Vec<String> = split_list(header).map(|h| format!("{h:?}")).collect();
+        let items: Vec<&str> = split_list(header).collect();
         format!(
-            "{header:?} in {list} looks like a list: give each header name separately, as in \
-             [{}]",
-            items.join(", ")
+            "{header:?} in {field} looks like a list: give each header name separately, as in {}",
+            at.say(List(field, &items))
         )
     } else {
         format!(
-            "{header:?} in {list} is not a header name; header names are tokens like \
+            "{header:?} in {field} is not a header name; header names are tokens like \
              \"content-type\""
         )
+    }
+}
+
+/// The switch that means "any" for a list of names.
+fn any_of(list: &str) -> &'static str {
+    match list {
+        "allow_methods" => "allow_any_method",
+        "allow_headers" => "allow_any_header",
+        _ => "expose_any_header",
     }
 }
 

@@ -296,7 +296,7 @@ pub mod recipes {
     //!
     //! fn cors_from_file(path: &str) -> Result<CorsLayer, Box<dyn std::error::Error>> {
     //!     let config: CorsConfig = toml::from_str(&std::fs::read_to_string(path)?)?;
-    //!     Ok(config.build()?) // CorsConfigError: "field: problem and fix"
+    //!     Ok(config.build()?) // ConfigError: "field[index]: problem and fix"
     //! }
     //!
     //! #[tokio::main]
@@ -550,7 +550,7 @@ pub mod changing_policies {
     //! Build the policy from the file at startup, make the layer
     //! [reloadable](crate::CorsLayer::reloadable), and build it again on
     //! each SIGHUP. A file with a mistake never becomes a policy: its
-    //! [`CorsConfigError`](crate::CorsConfigError) names the field and the
+    //! [`ConfigError`](crate::ConfigError) names the field and the
     //! fix, you log it, and the policy already serving stays in force.
     //! `examples/reload_config.rs` is this recipe as a server.
     //!

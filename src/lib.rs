@@ -166,9 +166,9 @@ use policy::origin_check as async_origin;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]
-pub use config::{ConfigProblem, CorsConfig, CorsConfigError};
+pub use config::CorsConfig;
 pub use connect_rpc::{CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
-pub use error::ConfigError;
+pub use error::{ConfigError, Location};
 pub use grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
 pub use observe::explain::{Check, Explanation, Hint};
 pub use observe::report_only::Divergence;

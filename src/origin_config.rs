@@ -8,7 +8,7 @@
 
 use std::net::Ipv6Addr;
 
-use crate::error::ConfigError;
+use crate::error::{ConfigError, Location};
 use crate::origin_match::{split_request_host_port, Pattern, PortRule};
 use crate::public_suffix::is_public_suffix;
 use crate::punycode::to_ascii_label;
@@ -54,17 +54,18 @@ fn default_port(scheme: &str) -> Option<u16> {
     }
 }
 
-/// Validates one configured origin or pattern.
-pub(crate) fn parse_configured(input: &str) -> Result<OriginSpec, ConfigError> {
+/// Validates one configured origin or pattern, found at `location`.
+pub(crate) fn parse_configured(input: &str, location: Location) -> Result<OriginSpec, ConfigError> {
     let invalid = |reason: &'static str| ConfigError::InvalidOrigin {
         origin: input.to_owned(),
         reason,
+        location: location.clone(),
     };
     if input == "*" {
-        return Err(ConfigError::WildcardOrigin);
+        return Err(ConfigError::WildcardOrigin { location });
     }
     if input.trim().eq_ignore_ascii_case("null") {
-        return Err(ConfigError::NullOrigin);
+        return Err(ConfigError::NullOrigin { location });
     }
     let trimmed = input.trim_matches(|c: char| c.is_ascii_whitespace() || c.is_ascii_control());
 
@@ -73,6 +74,7 @@ pub(crate) fn parse_configured(input: &str) -> Result<OriginSpec, ConfigError> {
     if scheme.contains('*') {
         return Err(ConfigError::MisplacedWildcard {
             origin: input.to_owned(),
+            location: location.clone(),
         });
     }
     let valid_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -85,6 +87,7 @@ pub(crate) fn parse_configured(input: &str) -> Result<OriginSpec, ConfigError> {
     if scheme == "file" {
         return Err(ConfigError::FileOrigin {
             origin: input.to_owned(),
+            location: location.clone(),
         });
     }
     let after_scheme = trimmed[colon + 1..]
@@ -110,6 +113,7 @@ pub(crate) fn parse_configured(input: &str) -> Result<OriginSpec, ConfigError> {
         Some(p) if p.contains('*') => {
             return Err(ConfigError::MisplacedWildcard {
                 origin: input.to_owned(),
+                location: location.clone(),
             })
         }
         Some(p) => {
@@ -143,6 +147,7 @@ pub(crate) fn parse_configured(input: &str) -> Result<OriginSpec, ConfigError> {
     if host_rest.contains('*') || (host_in.contains('*') && !subdomains) {
         return Err(ConfigError::MisplacedWildcard {
             origin: input.to_owned(),
+            location: location.clone(),
         });
     }
     if host_rest.is_empty() {
@@ -165,12 +170,14 @@ pub(crate) fn parse_configured(input: &str) -> Result<OriginSpec, ConfigError> {
         if host.starts_with('[') || is_ipv4_literal(&host) {
             return Err(ConfigError::WildcardOnIpAddress {
                 origin: input.to_owned(),
+                location: location.clone(),
             });
         }
         if is_public_suffix(&host) {
             return Err(ConfigError::WildcardOnPublicSuffix {
                 origin: input.to_owned(),
                 suffix: host,
+                location,
             });
         }
     }
@@ -187,6 +194,7 @@ pub(crate) fn parse_configured(input: &str) -> Result<OriginSpec, ConfigError> {
         return Err(ConfigError::OriginWithUserInfo {
             origin: owned(),
             canonical,
+            location,
         });
     }
     let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
@@ -194,18 +202,21 @@ pub(crate) fn parse_configured(input: &str) -> Result<OriginSpec, ConfigError> {
         return Err(ConfigError::OriginWithPath {
             origin: owned(),
             canonical,
+            location,
         });
     }
     if path_end < rest.len() {
         return Err(ConfigError::OriginWithQueryOrFragment {
             origin: owned(),
             canonical,
+            location,
         });
     }
     if canonical != input {
         return Err(ConfigError::NonCanonicalOrigin {
             origin: owned(),
             canonical,
+            location,
         });
     }
 
@@ -366,9 +377,14 @@ fn serialize_ipv6(addr: Ipv6Addr) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Words;
+
+    fn at() -> Location {
+        Location::new("allow_origins", Some(0), Words::Builder)
+    }
 
     fn canonical(s: &str) -> String {
-        match parse_configured(s) {
+        match parse_configured(s, at()) {
             Ok(OriginSpec::Exact { canonical, .. }) => canonical,
             Ok(OriginSpec::Pattern(p)) => format!("{p:?}"),
             Err(ConfigError::NonCanonicalOrigin { canonical, .. }) => canonical,
@@ -429,10 +445,11 @@ mod tests {
             ("https://*.vercel.app", "vercel.app"),
         ] {
             assert_eq!(
-                parse_configured(origin),
+                parse_configured(origin, at()),
                 Err(ConfigError::WildcardOnPublicSuffix {
                     origin: origin.to_owned(),
                     suffix: suffix.to_owned(),
+                    location: at(),
                 })
             );
         }
@@ -443,7 +460,7 @@ mod tests {
             "http://*.localhost",
         ] {
             assert!(
-                matches!(parse_configured(origin), Ok(OriginSpec::Pattern(_))),
+                matches!(parse_configured(origin, at()), Ok(OriginSpec::Pattern(_))),
                 "{origin}"
             );
         }

@@ -4,7 +4,7 @@
 use http::{HeaderName, Method};
 
 use super::{CorsBuilder, MAX_MAX_AGE};
-use crate::error::{is_origin_list, ConfigError};
+use crate::error::{is_origin_list, ConfigError, Location, Words};
 use crate::origin_config::{parse_configured, OriginSpec};
 use crate::origin_match::OriginMatcher;
 use crate::policy::{Listed, OriginRule, Policy, Settings};
@@ -14,10 +14,48 @@ use crate::warning::{ConfigWarning, CHROMIUM_MAX_AGE_SECONDS};
 /// as written.
 const UPPERCASED_BY_BROWSERS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
 
+/// How `build()` names where a mistake is: in builder words, or in a
+/// configuration file's, with list items numbered as in the file (from
+/// where its own items begin, after the presets it applied).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Naming {
+    words: Words,
+    /// How many items of each list come before the file's own.
+    origins: usize,
+    methods: usize,
+    headers: usize,
+    expose: usize,
+}
+
 impl CorsBuilder {
+    /// From here on the settings are a configuration file's: mistakes are
+    /// named in its words, list items numbered from the next one.
+    #[cfg(feature = "serde")]
+    pub(crate) fn in_file_words(mut self) -> Self {
+        self.naming = Naming {
+            words: Words::File,
+            origins: self.origins.len(),
+            methods: self.methods.len(),
+            headers: self.headers.len(),
+            expose: self.expose.len(),
+        };
+        self
+    }
+
+    /// Where a whole setting is.
+    fn at(&self, field: &'static str) -> Location {
+        Location::new(field, None, self.naming.words)
+    }
+
+    /// Where item `i` of a list is, numbered from `first`.
+    fn item(&self, field: &'static str, first: usize, i: usize) -> Location {
+        // Items before `first` are a preset's, which are never refused.
+        Location::new(field, Some(i.saturating_sub(first)), self.naming.words)
+    }
+
     /// The compiled policy, or every mistake found, in the order of the
     /// settings: origins, methods, headers, exposed headers, the rest.
-    pub(crate) fn compile(self) -> Result<Policy, Vec<ConfigError>> {
+    pub(crate) fn compile(self) -> Result<Policy, ConfigError> {
         let mut errors = Vec::new();
         let origins = self.compile_origins(&mut errors);
         let methods = self.compile_methods(&mut errors);
@@ -25,15 +63,19 @@ impl CorsBuilder {
         let expose = self.compile_expose(&mut errors);
         let max_age_seconds = self.max_age.map(|age| age.as_secs());
         if let Some(seconds) = max_age_seconds.filter(|s| *s > MAX_MAX_AGE.as_secs()) {
-            errors.push(ConfigError::MaxAgeTooLong { seconds });
+            errors.push(ConfigError::MaxAgeTooLong {
+                seconds,
+                location: self.at("max_age"),
+            });
         }
         if !self.preflight_status.is_success() {
             errors.push(ConfigError::PreflightStatusNotSuccess {
-                status: self.preflight_status,
+                status: self.preflight_status.as_u16(),
+                location: self.at("preflight_status"),
             });
         }
-        if !errors.is_empty() {
-            return Err(errors);
+        if let Some(error) = ConfigError::from_list(errors) {
+            return Err(error);
         }
         let warnings = self.warnings();
         Ok(Policy::new(Settings {
@@ -75,14 +117,16 @@ impl CorsBuilder {
 
     fn compile_origins(&self, errors: &mut Vec<ConfigError>) -> OriginRule {
         let (mut exact, mut patterns) = (Vec::new(), Vec::new());
-        for origin in &self.origins {
+        for (i, origin) in self.origins.iter().enumerate() {
+            let at = || self.item("allow_origins", self.naming.origins, i);
             if is_origin_list(origin) {
                 errors.push(ConfigError::OriginList {
                     origin: origin.clone(),
+                    location: at(),
                 });
                 continue;
             }
-            let spec = match parse_configured(origin) {
+            let spec = match parse_configured(origin, at()) {
                 Ok(spec) => spec,
                 Err(error) => {
                     errors.push(error);
@@ -92,6 +136,7 @@ impl CorsBuilder {
             if self.credentials && !self.credentials_over_http && !spec.is_trustworthy() {
                 errors.push(ConfigError::InsecureOriginWithCredentials {
                     origin: origin.clone(),
+                    location: at(),
                 });
             }
             match spec {
@@ -104,42 +149,48 @@ impl CorsBuilder {
                 || !self.predicates.is_empty()
                 || self.async_origin.is_some()
             {
-                errors.push(ConfigError::AnyOriginWithList);
+                errors.push(ConfigError::AnyOriginWithList {
+                    location: self.at("allow_any_origin"),
+                });
             } else if self.credentials {
-                errors.push(ConfigError::CredentialsWithAnyOrigin);
+                errors.push(ConfigError::CredentialsWithAnyOrigin {
+                    location: self.at("allow_credentials"),
+                });
             }
             return OriginRule::Any;
         }
         if self.origins.is_empty() && self.predicates.is_empty() && self.async_origin.is_none() {
-            errors.push(ConfigError::NoOrigin);
+            errors.push(ConfigError::NoOrigin {
+                location: self.at("allow_origins"),
+            });
         }
         OriginRule::Matcher(OriginMatcher::new(exact, patterns, self.predicates.clone()))
     }
 
     fn compile_methods(&self, errors: &mut Vec<ConfigError>) -> Listed<Method> {
         let mut methods: Vec<Method> = Vec::with_capacity(self.methods.len());
-        for method in &self.methods {
+        for (i, method) in self.methods.iter().enumerate() {
+            let location = self.item("allow_methods", self.naming.methods, i);
             let method = match method {
                 Ok(method) => method,
                 Err(text) => {
                     errors.push(ConfigError::InvalidMethod {
                         method: text.clone(),
+                        location,
                     });
                     continue;
                 }
             };
             let name = method.as_str();
             if name == "*" {
-                errors.push(ConfigError::WildcardName {
-                    list: "allow_methods",
-                    instead: "allow_any_method",
-                });
+                errors.push(ConfigError::WildcardName { location });
             } else if ["CONNECT", "TRACE", "TRACK"]
                 .iter()
                 .any(|f| f.eq_ignore_ascii_case(name))
             {
                 errors.push(ConfigError::ForbiddenMethod {
                     method: name.to_owned(),
+                    location,
                 });
             } else if let Some(upper) = UPPERCASED_BY_BROWSERS
                 .iter()
@@ -150,6 +201,7 @@ impl CorsBuilder {
                 errors.push(ConfigError::LowercaseMethod {
                     method: name.to_owned(),
                     uppercase: (*upper).to_owned(),
+                    location,
                 });
             } else if !methods.contains(method) {
                 methods.push(method.clone());
@@ -164,25 +216,24 @@ impl CorsBuilder {
 
     fn compile_headers(&self, errors: &mut Vec<ConfigError>) -> Listed<HeaderName> {
         let mut names: Vec<HeaderName> = Vec::with_capacity(self.headers.len());
-        for name in &self.headers {
+        for (i, name) in self.headers.iter().enumerate() {
+            let location = self.item("allow_headers", self.naming.headers, i);
             let name = match name {
                 Ok(name) => name,
                 Err(text) => {
                     errors.push(ConfigError::InvalidHeaderName {
                         header: text.clone(),
-                        list: "allow_headers",
+                        location,
                     });
                     continue;
                 }
             };
             if name.as_str() == "*" {
-                errors.push(ConfigError::WildcardName {
-                    list: "allow_headers",
-                    instead: "allow_any_header",
-                });
+                errors.push(ConfigError::WildcardName { location });
             } else if is_forbidden_request_header(name.as_str()) {
                 errors.push(ConfigError::ForbiddenRequestHeader {
                     header: name.as_str().to_owned(),
+                    location,
                 });
             } else if !names.contains(name) {
                 names.push(name.clone());
@@ -197,25 +248,24 @@ impl CorsBuilder {
 
     fn compile_expose(&self, errors: &mut Vec<ConfigError>) -> Listed<HeaderName> {
         let mut names: Vec<HeaderName> = Vec::with_capacity(self.expose.len());
-        for name in &self.expose {
+        for (i, name) in self.expose.iter().enumerate() {
+            let location = self.item("expose_headers", self.naming.expose, i);
             let name = match name {
                 Ok(name) => name,
                 Err(text) => {
                     errors.push(ConfigError::InvalidHeaderName {
                         header: text.clone(),
-                        list: "expose_headers",
+                        location,
                     });
                     continue;
                 }
             };
             if name.as_str() == "*" {
-                errors.push(ConfigError::WildcardName {
-                    list: "expose_headers",
-                    instead: "expose_any_header",
-                });
+                errors.push(ConfigError::WildcardName { location });
             } else if matches!(name.as_str(), "set-cookie" | "set-cookie2") {
                 errors.push(ConfigError::ExposedSetCookie {
                     header: name.as_str().to_owned(),
+                    location,
                 });
             } else if !names.contains(name) {
                 names.push(name.clone());

@@ -9,14 +9,19 @@ mod example;
 use std::time::Duration;
 
 use http::{header, HeaderName, Method, StatusCode};
-use tower_cors::{ConfigError, ConfigProblem, CorsConfig, CorsConfigError, CorsLayer};
+use tower_cors::{ConfigError, CorsConfig, CorsLayer};
 
-fn from_json(json: &str) -> Result<CorsLayer, CorsConfigError> {
+fn from_json(json: &str) -> Result<CorsLayer, ConfigError> {
     serde_json::from_str::<CorsConfig>(json).unwrap().build()
 }
 
-fn json_error(json: &str) -> CorsConfigError {
+fn json_error(json: &str) -> ConfigError {
     from_json(json).unwrap_err()
+}
+
+/// Where a single mistake is, as a file names it: `allow_origins[1]`.
+fn place(err: &ConfigError) -> String {
+    err.location().expect("a single mistake").to_string()
 }
 
 #[test]
@@ -70,19 +75,21 @@ fn every_field_is_read_from_json() {
 #[test]
 fn empty_config_is_refused_like_the_empty_builder() {
     let err = json_error("{}");
-    assert_eq!(err.field(), "allow_origins");
-    assert_eq!(
-        err.problem(),
-        &ConfigProblem::Invalid(ConfigError::NoOrigin)
-    );
-    assert_eq!(
-        CorsLayer::builder().build().unwrap_err(),
-        ConfigError::NoOrigin
-    );
+    assert!(matches!(err, ConfigError::NoOrigin { .. }), "{err:?}");
+    assert_eq!(place(&err), "allow_origins");
+    let builder = CorsLayer::builder().build().unwrap_err();
     assert!(
-        err.to_string().contains("list origins in allow_origins"),
-        "{err}"
+        matches!(builder, ConfigError::NoOrigin { .. }),
+        "{builder:?}"
     );
+    let message = err.to_string();
+    assert!(message.starts_with("allow_origins: "), "{message}");
+    for fix in [
+        r#"list origins with allow_origins = ["https://app.example.com"]"#,
+        "set allow_any_origin = true",
+    ] {
+        assert!(message.contains(fix), "{message}");
+    }
 }
 
 #[test]
@@ -117,112 +124,119 @@ fn unknown_fields_are_refused_by_the_deserializer() {
     assert!(err.to_string().contains("allow_origin"), "{err}");
 }
 
+/// The presets' items come first in the builder's lists; the file's own
+/// items keep the file's numbering, also through `to_builder`.
 #[test]
-fn invalid_method_names_its_index() {
-    let err = json_error(
-        r#"{ "allow_origins": ["https://app.example.com"], "allow_methods": ["PUT", "PATCH", "GE T"] }"#,
-    );
-    assert_eq!(err.field(), "allow_methods[2]");
-    assert_eq!(
-        err.to_string(),
-        "allow_methods[2]: \"GE T\" is not an HTTP method name; write it like \"PUT\""
-    );
-}
-
-#[test]
-fn lowercase_standard_method_is_refused_with_the_uppercase_form() {
-    let err = json_error(
-        r#"{ "allow_origins": ["https://app.example.com"], "allow_methods": ["PUT", "delete"] }"#,
-    );
-    assert_eq!(err.field(), "allow_methods[1]");
-    assert_eq!(
-        err.problem(),
-        &ConfigProblem::LowercaseMethod {
-            value: "delete".into(),
-            uppercase: "DELETE".into()
-        }
-    );
-}
-
-#[test]
-fn forbidden_method_names_its_index() {
-    let err = json_error(
-        r#"{ "allow_origins": ["https://app.example.com"], "allow_methods": ["PUT", "TRACE"] }"#,
-    );
-    assert_eq!(err.field(), "allow_methods[1]");
-    assert!(matches!(
-        err.problem(),
-        ConfigProblem::Invalid(ConfigError::ForbiddenMethod { .. })
-    ));
-    assert!(err
-        .to_string()
-        .starts_with("allow_methods[1]: \"TRACE\" is a forbidden method"));
-}
-
-#[test]
-fn origin_errors_name_their_index() {
-    let cases = [
-        (r#"["https://a.example", "*"]"#, "allow_origins[1]"),
-        (r#"["null"]"#, "allow_origins[0]"),
-        (
-            r#"["https://a.example", "https://b.example", "https://b.example/x"]"#,
-            "allow_origins[2]",
-        ),
-        (r#"["https://*.com"]"#, "allow_origins[0]"),
+fn list_indexes_are_the_files_after_presets_and_through_to_builder() {
+    let json = r#"{ "grpc_web": true, "connect_rpc": true, "allow_origins": ["https://a.example"],
+        "allow_methods": ["PUT", "TRACE"], "allow_headers": ["x-a", "cookie"],
+        "expose_headers": ["Set-Cookie"] }"#;
+    let places = ["allow_methods[1]", "allow_headers[1]", "expose_headers[0]"];
+    let config: CorsConfig = serde_json::from_str(json).unwrap();
+    let refusals = [
+        config.build().unwrap_err(),
+        config.to_builder().unwrap().build().unwrap_err(),
     ];
-    for (origins, field) in cases {
-        let err = json_error(&format!(r#"{{ "allow_origins": {origins} }}"#));
-        assert_eq!(err.field(), field, "{origins}: {err}");
-        assert!(matches!(err.problem(), ConfigProblem::Invalid(_)));
+    for err in refusals {
+        let found: Vec<String> = err.errors().iter().map(place).collect();
+        assert_eq!(found, places, "{err}");
     }
 }
 
+/// A refused list item is named by its field and index, in front of a
+/// message that names the value.
 #[test]
-fn plain_http_origin_with_credentials_names_the_origin() {
-    let err = json_error(
-        r#"{ "allow_origins": ["https://a.example", "http://b.example"], "allow_credentials": true }"#,
-    );
-    assert_eq!(err.field(), "allow_origins[1]");
-    assert!(matches!(
-        err.problem(),
-        ConfigProblem::Invalid(ConfigError::InsecureOriginWithCredentials { .. })
-    ));
-    // ... and the same origin builds once explicitly accepted.
+fn list_item_errors_name_their_field_and_index() {
+    let cases = [
+        (
+            r#""allow_origins": ["https://a.example", "*"]"#,
+            "allow_origins[1]",
+            "WildcardOrigin",
+            r#""*" is not an origin"#,
+        ),
+        (
+            r#""allow_origins": ["null"]"#,
+            "allow_origins[0]",
+            "NullOrigin",
+            r#""null" cannot be allowed"#,
+        ),
+        (
+            r#""allow_origins": ["https://a.example", "https://b.example/x"]"#,
+            "allow_origins[1]",
+            "OriginWithPath",
+            r#"use "https://b.example""#,
+        ),
+        (
+            r#""allow_origins": ["https://*.com"]"#,
+            "allow_origins[0]",
+            "WildcardOnPublicSuffix",
+            r#""https://*.com" would allow"#,
+        ),
+        (
+            r#""allow_origins": ["https://a.example", "http://b.example"], "allow_credentials": true"#,
+            "allow_origins[1]",
+            "InsecureOriginWithCredentials",
+            r#""http://b.example" is plain http://"#,
+        ),
+        (
+            r#""allow_methods": ["PUT", "PATCH", "GE T"]"#,
+            "allow_methods[2]",
+            "InvalidMethod",
+            r#""GE T" is not an HTTP method name; write it like "PUT""#,
+        ),
+        (
+            r#""allow_methods": ["PUT", "delete"]"#,
+            "allow_methods[1]",
+            "LowercaseMethod",
+            r#"write "DELETE""#,
+        ),
+        (
+            r#""allow_methods": ["PUT", "TRACE"]"#,
+            "allow_methods[1]",
+            "ForbiddenMethod",
+            r#""TRACE" is a forbidden method"#,
+        ),
+        (
+            r#""allow_headers": ["content-type", "bad header"]"#,
+            "allow_headers[1]",
+            "InvalidHeaderName",
+            r#""bad header" in allow_headers is not a header name"#,
+        ),
+        (
+            r#""allow_headers": ["content-type", "cookie"]"#,
+            "allow_headers[1]",
+            "ForbiddenRequestHeader",
+            r#""cookie" is a forbidden request header"#,
+        ),
+        (
+            r#""expose_headers": ["x-a", "x-b", "Set-Cookie"]"#,
+            "expose_headers[2]",
+            "ExposedSetCookie",
+            r#""set-cookie" can never be exposed"#,
+        ),
+    ];
+    for (fields, at, variant, words) in cases {
+        let origins = r#""allow_origins": ["https://app.example.com"], "#;
+        let origins = if fields.contains("allow_origins") {
+            ""
+        } else {
+            origins
+        };
+        let json = format!("{{ {origins}{fields} }}");
+        let err = json_error(&json);
+        assert_eq!(place(&err), at, "{json}");
+        assert!(format!("{err:?}").starts_with(variant), "{json}: {err:?}");
+        let message = err.to_string();
+        assert!(message.starts_with(&format!("{at}: ")), "{message}");
+        assert!(message.contains(words), "{json}: {message}");
+    }
+    // The plain http:// origin builds once explicitly accepted; browsers send
+    // `patch` as written, so lowercase it is a method of its own, as in code.
     from_json(
         r#"{ "allow_origins": ["http://b.example"], "allow_credentials": true,
-             "allow_credentials_over_http": true }"#,
+             "allow_credentials_over_http": true, "allow_methods": ["patch"] }"#,
     )
     .unwrap();
-}
-
-#[test]
-fn header_errors_name_their_list_and_index() {
-    let err = json_error(
-        r#"{ "allow_origins": ["https://app.example.com"], "allow_headers": ["content-type", "bad header"] }"#,
-    );
-    assert_eq!(err.field(), "allow_headers[1]");
-    assert!(matches!(
-        err.problem(),
-        ConfigProblem::InvalidHeaderName { .. }
-    ));
-
-    let err = json_error(
-        r#"{ "allow_origins": ["https://app.example.com"], "allow_headers": ["content-type", "cookie"] }"#,
-    );
-    assert_eq!(err.field(), "allow_headers[1]");
-    assert!(matches!(
-        err.problem(),
-        ConfigProblem::Invalid(ConfigError::ForbiddenRequestHeader { .. })
-    ));
-
-    let err = json_error(
-        r#"{ "allow_origins": ["https://app.example.com"], "expose_headers": ["x-a", "x-b", "Set-Cookie"] }"#,
-    );
-    assert_eq!(err.field(), "expose_headers[2]");
-    assert!(matches!(
-        err.problem(),
-        ConfigProblem::Invalid(ConfigError::ExposedSetCookie { .. })
-    ));
 }
 
 #[test]
@@ -251,59 +265,72 @@ fn scalar_field_errors_name_the_field() {
     ];
     for (json, field) in cases {
         let err = json_error(json);
-        assert_eq!(err.field(), field, "{json}: {err}");
+        assert_eq!(place(&err), field, "{json}: {err}");
         assert!(err.to_string().starts_with(&format!("{field}: ")), "{err}");
     }
-    assert_eq!(
-        json_error(r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 42 }"#)
-            .problem(),
-        &ConfigProblem::InvalidStatus { value: 42 }
+    // A number that is no status code at all is refused like a non-2xx one.
+    let err =
+        json_error(r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 42 }"#);
+    assert!(
+        matches!(
+            err,
+            ConfigError::PreflightStatusNotSuccess { status: 42, .. }
+        ),
+        "{err:?}"
     );
 }
 
 /// Someone editing a file reads field names and values, not builder calls
-/// (`max_age = 90000`, not `Duration::from_secs`); the typed builder error
-/// stays available, and no error source repeats the message in Rust words.
+/// (`max_age = 90000`, not `Duration::from_secs`); the same mistake made in
+/// code reads as builder calls, without the field in front; no error source
+/// repeats the message.
 #[test]
-fn config_errors_speak_the_configuration_words() {
+fn config_errors_speak_the_configuration_words_and_builder_errors_the_builders() {
     let cases = [
         (
             r#"{ "allow_origins": ["https://app.example.com"], "max_age": 90000 }"#,
-            "max_age: max_age = 90000 is more than the 86400 seconds",
-            "max_age = 86400",
+            "max_age: max_age = 90000 exceeds the 86400 s",
+            "use max_age = 86400 or less",
+            "max_age(Duration::from_secs(90000)) exceeds the 86400 s",
         ),
         (
             r#"{ "allow_any_origin": true, "allow_credentials": true }"#,
             "allow_credentials: allow_credentials = true cannot be combined with allow_any_origin = true",
-            "list the trusted origins in allow_origins",
+            "list the trusted origins with allow_origins = [...]",
+            "allow_credentials(true) cannot be combined with allow_any_origin()",
         ),
         (
             r#"{ "allow_any_origin": true, "allow_origins": ["https://a.example"] }"#,
-            "allow_any_origin: allow_any_origin = true makes the allow_origins list meaningless",
+            "allow_any_origin: allow_any_origin = true was combined with allow_origins",
             "keep either allow_any_origin = true or the list",
+            "allow_any_origin() was combined with allow_origins",
         ),
         (
             r#"{ "allow_origins": ["*"] }"#,
             "allow_origins[0]: \"*\" is not an origin",
             "set allow_any_origin = true",
+            "\"*\" is not an origin; call allow_any_origin()",
         ),
         (
             r#"{ "allow_origins": ["http://b.example"], "allow_credentials": true }"#,
             "allow_origins[0]: \"http://b.example\" is plain http:// and allow_credentials = true",
             "set allow_credentials_over_http = true",
+            "\"http://b.example\" is plain http:// and allow_credentials(true)",
         ),
         (
             r#"{ "allow_origins": ["https://app.example.com"], "allow_headers": ["*"] }"#,
             "allow_headers[0]: \"*\" in allow_headers is not a name",
             "set allow_any_header = true",
+            "\"*\" in allow_headers is not a name",
         ),
         (
             r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 404 }"#,
             "preflight_status: preflight_status = 404 is not 2xx",
             "use 204 (the default) or 200",
+            "preflight_status(404 Not Found) is not 2xx",
         ),
     ];
-    for (json, start, fix) in cases {
+    for (json, start, fix, in_code) in cases {
         let err = json_error(json);
         let message = err.to_string();
         assert!(message.starts_with(start), "{json}: {message}");
@@ -312,12 +339,28 @@ fn config_errors_speak_the_configuration_words() {
             assert!(!message.contains(rust), "{json}: {rust} in {message}");
         }
         assert!(std::error::Error::source(&err).is_none(), "{json}");
+        // The builder the file stands for, refused in code.
+        let config: CorsConfig = serde_json::from_str(json).unwrap();
+        let mut builder = CorsLayer::builder()
+            .allow_origins(&config.allow_origins)
+            .allow_headers(&config.allow_headers)
+            .allow_credentials(config.allow_credentials)
+            .max_age(Duration::from_secs(config.max_age.unwrap_or(0)));
+        if config.allow_any_origin {
+            builder = builder.allow_any_origin();
+        }
+        if let Some(code) = config.preflight_status {
+            builder = builder.preflight_status(StatusCode::from_u16(code).unwrap());
+        }
+        let in_builder = builder.build().unwrap_err();
+        assert_eq!(
+            in_builder.location().map(|at| at.field()),
+            err.location().map(|at| at.field())
+        );
+        let message = in_builder.to_string();
+        assert!(message.starts_with(in_code), "{json}: {message}");
+        assert!(!message.contains(" = "), "{json}: {message}");
     }
-    assert_eq!(
-        json_error(r#"{ "allow_origins": ["https://app.example.com"], "max_age": 90000 }"#)
-            .problem(),
-        &ConfigProblem::Invalid(ConfigError::MaxAgeTooLong { seconds: 90000 })
-    );
 }
 
 #[test]
@@ -331,6 +374,11 @@ fn to_builder_lets_code_add_a_predicate() {
         .build()
         .unwrap();
     assert!(cors.policy().to_string().contains("+ 1 predicate(s)"));
+    let bad: CorsConfig = toml::from_str("preflight_status = 1000").unwrap();
+    assert!(matches!(
+        bad.to_builder().unwrap_err(),
+        ConfigError::PreflightStatusNotSuccess { status: 1000, .. }
+    ));
 }
 
 /// Every mistake of a file at once, each with its field, in the order of the
@@ -339,7 +387,7 @@ fn to_builder_lets_code_add_a_predicate() {
 fn every_mistake_is_reported_at_once_with_its_field() {
     let err =
         json_error(r#"{ "allow_origins": ["https://a.example/app", "*", "https://B.example"] }"#);
-    let fields: Vec<&str> = err.errors().map(|(field, _)| field).collect();
+    let fields: Vec<String> = err.errors().iter().map(place).collect();
     assert_eq!(
         fields,
         ["allow_origins[0]", "allow_origins[1]", "allow_origins[2]"]
@@ -349,41 +397,44 @@ fn every_mistake_is_reported_at_once_with_its_field() {
         r#"{
             "preflight_status": 42,
             "max_age": 90000,
+            "allow_credentials": true,
+            "allow_any_origin": true,
             "allow_headers": ["content-type", "Cookie"],
-            "allow_methods": ["get", "TRACE", "PUT"],
-            "allow_origins": ["https://a.example,https://b.example"]
+            "allow_methods": ["get", "TRACE", "PUT"]
         }"#,
     );
-    let fields: Vec<&str> = err.errors().map(|(field, _)| field).collect();
+    let fields: Vec<String> = err.errors().iter().map(place).collect();
     assert_eq!(
         fields,
         [
-            "allow_origins[0]",
             "allow_methods[0]",
             "allow_methods[1]",
             "allow_headers[1]",
+            "allow_credentials",
             "max_age",
             "preflight_status"
         ]
     );
+    assert!(err.location().is_none(), "{err:?}");
     let message = err.to_string();
     let lines: Vec<&str> = message.lines().collect();
     assert_eq!(lines[0], "6 mistakes in the CORS configuration:");
-    for (line, (field, problem)) in lines[1..].iter().zip(err.errors()) {
-        assert_eq!(*line, format!("- {field}: {problem}"));
+    assert_eq!(lines.len(), 7, "{message}");
+    for (line, error) in lines[1..].iter().zip(err.errors()) {
+        assert_eq!(*line, format!("- {error}"));
+        assert!(line.starts_with(&format!("- {}: ", place(error))), "{line}");
     }
     for words in [
-        r#"looks like a list: give each origin separately, as in allow_origins = ["https://a.example", "https://b.example"]"#,
         r#"write "GET""#,
         "cookies are sent with allow_credentials = true, not as a header",
         "max_age = 90000",
     ] {
         assert!(message.contains(words), "{words} not in {message}");
     }
-    // The first mistake is also field() and problem().
-    assert_eq!(err.field(), "allow_origins[0]");
-    assert!(matches!(
-        err.problem(),
-        ConfigProblem::Invalid(ConfigError::OriginList { .. })
-    ));
+
+    let err = json_error(r#"{ "allow_origins": ["https://a.example,https://b.example"] }"#);
+    assert!(matches!(err, ConfigError::OriginList { .. }), "{err:?}");
+    assert!(err.to_string().contains(
+        r#"looks like a list: give each origin separately, as in allow_origins = ["https://a.example", "https://b.example"]"#
+    ), "{err}");
 }

@@ -10,7 +10,14 @@ fn every_mistake_is_reported_at_once() {
     let errors = err.errors();
     assert_eq!(errors.len(), 3, "{errors:?}");
     assert!(matches!(&errors[0], ConfigError::OriginWithPath { origin, .. } if origin == bad[0]));
-    assert_eq!(errors[1], ConfigError::WildcardOrigin);
+    assert!(matches!(errors[1], ConfigError::WildcardOrigin { .. }));
+    // Each names its place in the list.
+    let indexes: Vec<Option<usize>> = errors
+        .iter()
+        .map(|e| e.location().and_then(|at| at.index()))
+        .collect();
+    assert_eq!(indexes, [Some(0), Some(1), Some(2)]);
+    assert!(err.location().is_none());
     assert!(
         matches!(&errors[2], ConfigError::NonCanonicalOrigin { origin, .. } if origin == bad[2])
     );
@@ -48,12 +55,28 @@ fn every_mistake_is_reported_at_once() {
         })
         .collect();
     assert_eq!(kinds, ["origin", "method", "header", "max_age", "status"]);
+    let fields: Vec<&str> = err
+        .errors()
+        .iter()
+        .map(|e| e.location().unwrap().field())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "allow_origins",
+            "allow_methods",
+            "allow_headers",
+            "max_age",
+            "preflight_status"
+        ]
+    );
 }
 
 #[test]
 fn a_single_mistake_is_its_own_variant_and_its_own_list() {
     let err = refusal(origins(&["null"]));
-    assert_eq!(err, ConfigError::NullOrigin);
-    assert_eq!(err.errors(), [ConfigError::NullOrigin]);
+    let location = origin_at(&err);
+    assert_eq!(err, ConfigError::NullOrigin { location });
+    assert_eq!(err.errors(), std::slice::from_ref(&err));
     assert!(!err.to_string().contains('\n'));
 }

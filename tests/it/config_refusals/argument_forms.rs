@@ -37,7 +37,9 @@ fn methods_and_header_names_are_accepted_as_text_and_single_values() {
 #[test]
 #[allow(deprecated)]
 fn the_tower_http_constructor_is_an_empty_builder() {
-    assert_eq!(refusal(CorsLayer::new()), ConfigError::NoOrigin);
+    let err = refusal(CorsLayer::new());
+    let location = located(&err, "allow_origins", None);
+    assert_eq!(err, ConfigError::NoOrigin { location });
     let layer = CorsLayer::new()
         .allow_origins(["https://a.example"])
         .build()

@@ -15,7 +15,8 @@ fn a_policy_that_allows_no_origin_is_refused() {
     ];
     for builder in nothing {
         let err = refusal(builder);
-        assert_eq!(err, ConfigError::NoOrigin);
+        let location = located(&err, "allow_origins", None);
+        assert_eq!(err, ConfigError::NoOrigin { location });
         let msg = err.to_string();
         for fix in [
             "allow_origins([",
@@ -46,17 +47,16 @@ fn the_six_standard_methods_in_lowercase_are_refused() {
         ("post", "POST"),
         ("Put", "PUT"),
     ] {
-        let expected = ConfigError::LowercaseMethod {
+        let expected = |err: &ConfigError| ConfigError::LowercaseMethod {
             method: lower.into(),
             uppercase: upper.into(),
+            location: located(err, "allow_methods", Some(1)),
         };
         let typed = Method::from_bytes(lower.as_bytes()).unwrap();
-        assert_eq!(
-            refusal(origins(&["https://a.example"]).allow_methods(typed)),
-            expected
-        );
-        let err = refusal(origins(&["https://a.example"]).allow_methods([lower]));
-        assert_eq!(err, expected);
+        let err = refusal(origins(&["https://a.example"]).allow_methods([Method::PUT, typed]));
+        assert_eq!(err, expected(&err));
+        let err = refusal(origins(&["https://a.example"]).allow_methods(["PUT", lower]));
+        assert_eq!(err, expected(&err));
         assert!(
             err.to_string().contains(&format!("write \"{upper}\"")),
             "{err}"
@@ -80,7 +80,8 @@ fn a_string_holding_several_origins_is_refused_as_a_list() {
         assert_eq!(
             err,
             ConfigError::OriginList {
-                origin: list.into()
+                origin: list.into(),
+                location: origin_at(&err),
             }
         );
         let msg = err.to_string();
@@ -109,10 +110,12 @@ fn cookie_as_an_allowed_header_points_to_credentials() {
 
 #[test]
 fn text_that_is_not_a_method_or_header_name_is_refused_naming_it() {
+    let err = refusal(origins(&["https://a.example"]).allow_methods(["GE T"]));
     assert_eq!(
-        refusal(origins(&["https://a.example"]).allow_methods(["GE T"])),
+        err,
         ConfigError::InvalidMethod {
-            method: "GE T".into()
+            method: "GE T".into(),
+            location: located(&err, "allow_methods", Some(0)),
         }
     );
     let err = refusal(origins(&["https://a.example"]).allow_headers(["bad header"]));
@@ -120,20 +123,16 @@ fn text_that_is_not_a_method_or_header_name_is_refused_naming_it() {
         err,
         ConfigError::InvalidHeaderName {
             header: "bad header".into(),
-            list: "allow_headers"
+            location: located(&err, "allow_headers", Some(0)),
         }
     );
+    assert!(err.to_string().contains("in allow_headers"), "{err}");
     let err = refusal(origins(&["https://a.example"]).expose_headers(["x-total, x-page"]));
-    assert!(matches!(
-        err,
-        ConfigError::InvalidHeaderName {
-            list: "expose_headers",
-            ..
-        }
-    ));
+    assert!(matches!(err, ConfigError::InvalidHeaderName { .. }));
+    located(&err, "expose_headers", Some(0));
     assert!(
         err.to_string().contains(
-            r#"looks like a list: give each header name separately, as in ["x-total", "x-page"]"#
+            r#"looks like a list: give each header name separately, as in expose_headers(["x-total", "x-page"])"#
         ),
         "{err}"
     );

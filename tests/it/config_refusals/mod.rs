@@ -15,7 +15,7 @@ mod warnings;
 use std::time::Duration;
 
 use http::{header, HeaderName, Method, StatusCode};
-use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Decision};
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Decision, Location};
 
 use crate::common::{actual, preflight, preflight_answer, run, APP};
 
@@ -29,6 +29,18 @@ fn refusal(builder: CorsBuilder) -> ConfigError {
     builder
         .build()
         .expect_err("configuration should be refused")
+}
+
+/// The location of a single mistake, checked to be `field` (at `index`).
+fn located(err: &ConfigError, field: &str, index: Option<usize>) -> Location {
+    let at = err.location().expect("a single mistake").clone();
+    assert_eq!((at.field(), at.index()), (field, index), "{err:?}");
+    at
+}
+
+/// The location of a mistake in the first listed origin.
+fn origin_at(err: &ConfigError) -> Location {
+    located(err, "allow_origins", Some(0))
 }
 
 /// The message of the refusal of one listed origin.

@@ -9,7 +9,12 @@ fn credentials_with_any_origin_are_refused() {
             .allow_any_origin()
             .allow_credentials(true),
     );
-    assert_eq!(err, ConfigError::CredentialsWithAnyOrigin);
+    assert_eq!(
+        err,
+        ConfigError::CredentialsWithAnyOrigin {
+            location: located(&err, "allow_credentials", None)
+        }
+    );
     assert!(err.to_string().contains("allow_origins"));
     // The message names the value (and the fix) for more spellings.
     {
@@ -18,7 +23,7 @@ fn credentials_with_any_origin_are_refused() {
                 .allow_any_origin()
                 .allow_credentials(true),
         );
-        assert!(matches!(e, ConfigError::CredentialsWithAnyOrigin));
+        assert!(matches!(e, ConfigError::CredentialsWithAnyOrigin { .. }));
         let msg = e.to_string();
         assert!(
             msg.contains("allow_any_origin") || msg.contains("credentials"),
@@ -36,13 +41,23 @@ fn credentials_with_any_origin_are_refused() {
 #[test]
 fn any_origin_combined_with_a_list_is_refused() {
     let err = refusal(origins(&["https://a.example"]).allow_any_origin());
-    assert_eq!(err, ConfigError::AnyOriginWithList);
+    assert_eq!(
+        err,
+        ConfigError::AnyOriginWithList {
+            location: located(&err, "allow_any_origin", None)
+        }
+    );
 }
 
 #[test]
 fn star_as_a_listed_origin_is_refused() {
     let err = refusal(origins(&["*"]));
-    assert_eq!(err, ConfigError::WildcardOrigin);
+    assert_eq!(
+        err,
+        ConfigError::WildcardOrigin {
+            location: origin_at(&err)
+        }
+    );
     assert!(err.to_string().contains("allow_any_origin()"));
     // The message names the value (and the fix) for more spellings.
     {
@@ -57,11 +72,9 @@ fn star_as_a_listed_origin_is_refused() {
 #[test]
 fn null_as_a_listed_origin_is_refused() {
     for null in ["null", "NULL", " null"] {
-        assert_eq!(
-            refusal(origins(&[null])),
-            ConfigError::NullOrigin,
-            "{null:?}"
-        );
+        let err = refusal(origins(&[null]));
+        let location = origin_at(&err);
+        assert_eq!(err, ConfigError::NullOrigin { location }, "{null:?}");
     }
     // The message names the value (and the fix) for more spellings.
     {
@@ -91,7 +104,8 @@ fn origins_with_a_path_query_fragment_or_user_info_are_refused_naming_the_canoni
         err,
         ConfigError::OriginWithPath {
             origin: "https://app.example.com/api".into(),
-            canonical: "https://app.example.com".into()
+            canonical: "https://app.example.com".into(),
+            location: origin_at(&err),
         }
     );
     assert!(err.to_string().contains("use \"https://app.example.com\""));
@@ -157,7 +171,8 @@ fn non_canonical_origins_are_refused_naming_the_canonical_form() {
             err,
             ConfigError::NonCanonicalOrigin {
                 origin: given.into(),
-                canonical: canonical.into()
+                canonical: canonical.into(),
+                location: origin_at(&err),
             },
             "{given}"
         );
@@ -258,11 +273,14 @@ fn subdomain_wildcards_on_public_suffixes_are_refused() {
         ("https://*.github.io", "github.io"),
         ("https://*.vercel.app", "vercel.app"),
     ] {
+        let err = refusal(origins(&[o]));
+        let location = origin_at(&err);
         assert_eq!(
-            refusal(origins(&[o])),
+            err,
             ConfigError::WildcardOnPublicSuffix {
                 origin: o.into(),
-                suffix: suffix.into()
+                suffix: suffix.into(),
+                location,
             }
         );
     }
@@ -331,7 +349,8 @@ fn plain_http_origins_with_credentials_are_refused_unless_explicitly_allowed() {
     assert_eq!(
         err,
         ConfigError::InsecureOriginWithCredentials {
-            origin: "http://app.example.com".into()
+            origin: "http://app.example.com".into(),
+            location: origin_at(&err),
         }
     );
     assert!(err

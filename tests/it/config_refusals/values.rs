@@ -15,7 +15,8 @@ fn forbidden_methods_are_refused() {
         assert_eq!(
             err,
             ConfigError::ForbiddenMethod {
-                method: m.as_str().into()
+                method: m.as_str().into(),
+                location: located(&err, "allow_methods", Some(0)),
             }
         );
     }
@@ -50,7 +51,10 @@ fn forbidden_request_headers_are_refused() {
             refusal(origins(&["https://a.example"]).allow_headers([HeaderName::from_static(h)]));
         assert_eq!(
             err,
-            ConfigError::ForbiddenRequestHeader { header: h.into() },
+            ConfigError::ForbiddenRequestHeader {
+                header: h.into(),
+                location: located(&err, "allow_headers", Some(0)),
+            },
             "{h}"
         );
     }
@@ -110,7 +114,8 @@ fn set_cookie_in_exposed_headers_is_refused() {
     assert_eq!(
         err,
         ConfigError::ExposedSetCookie {
-            header: "set-cookie".into()
+            header: "set-cookie".into(),
+            location: located(&err, "expose_headers", Some(0)),
         }
     );
     // The message names the value (and the fix) for more spellings.
@@ -128,7 +133,13 @@ fn set_cookie_in_exposed_headers_is_refused() {
 #[test]
 fn max_age_above_a_day_is_refused() {
     let err = refusal(origins(&["https://a.example"]).max_age(Duration::from_secs(86_401)));
-    assert_eq!(err, ConfigError::MaxAgeTooLong { seconds: 86_401 });
+    assert_eq!(
+        err,
+        ConfigError::MaxAgeTooLong {
+            seconds: 86_401,
+            location: located(&err, "max_age", None),
+        }
+    );
     assert!(origins(&["https://a.example"])
         .max_age(Duration::from_secs(86_400))
         .build()
@@ -162,9 +173,13 @@ fn non_2xx_preflight_status_is_refused() {
         StatusCode::FORBIDDEN,
         StatusCode::CONTINUE,
     ] {
+        let err = refusal(origins(&["https://a.example"]).preflight_status(s));
         assert_eq!(
-            refusal(origins(&["https://a.example"]).preflight_status(s)),
-            ConfigError::PreflightStatusNotSuccess { status: s }
+            err,
+            ConfigError::PreflightStatusNotSuccess {
+                status: s.as_u16(),
+                location: located(&err, "preflight_status", None),
+            }
         );
     }
     // The message names the value (and the fix) for more spellings.

@@ -56,12 +56,10 @@ fn regular_expressions_and_non_canonical_origins_are_refused() {
         );
     }
     let err = build_err(&["https://App.Example.com"]);
-    assert_eq!(
-        err,
-        ConfigError::NonCanonicalOrigin {
-            origin: "https://App.Example.com".into(),
-            canonical: APP.into(),
-        }
+    assert!(
+        matches!(&err, ConfigError::NonCanonicalOrigin { origin, canonical, .. }
+            if origin == "https://App.Example.com" && canonical == APP),
+        "{err:?}"
     );
     assert!(matches!(
         build_err(&["https://app.example.com/api"]),

@@ -10,7 +10,10 @@ use super::*;
 
 #[test]
 fn a_star_in_the_origin_list_is_refused() {
-    assert_eq!(build_err(&["*"]), ConfigError::WildcardOrigin);
+    assert!(matches!(
+        build_err(&["*"]),
+        ConfigError::WildcardOrigin { .. }
+    ));
 }
 
 #[test]
@@ -80,5 +83,5 @@ fn any_origin_with_credentials_is_refused_instead_of_reflecting() {
         .allow_credentials(true)
         .build()
         .unwrap_err();
-    assert_eq!(err, ConfigError::CredentialsWithAnyOrigin);
+    assert!(matches!(err, ConfigError::CredentialsWithAnyOrigin { .. }));
 }

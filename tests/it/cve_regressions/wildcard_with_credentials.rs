@@ -17,8 +17,14 @@ fn build_refuses_any_origin_with_credentials_in_either_order() {
         .allow_credentials(true)
         .build()
         .unwrap_err();
-    assert_eq!(first, ConfigError::CredentialsWithAnyOrigin);
-    assert_eq!(second, ConfigError::CredentialsWithAnyOrigin);
+    assert!(matches!(
+        first,
+        ConfigError::CredentialsWithAnyOrigin { .. }
+    ));
+    assert!(matches!(
+        second,
+        ConfigError::CredentialsWithAnyOrigin { .. }
+    ));
     assert!(first.to_string().contains("allow_origins"));
 }
 
@@ -152,7 +158,8 @@ fn star_as_a_listed_method_or_header_name_is_refused() {
     ];
     for (result, (list, instead)) in errors.into_iter().zip(expected) {
         let err = result.unwrap_err();
-        assert_eq!(err, ConfigError::WildcardName { list, instead });
+        assert!(matches!(err, ConfigError::WildcardName { .. }), "{err:?}");
+        assert_eq!(err.location().map(|at| at.field()), Some(list));
         assert!(err.to_string().contains(instead), "{err}");
     }
 }
