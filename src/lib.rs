@@ -181,3 +181,9 @@ pub use reload::ReloadHandle;
 pub use request::{Malformed, RequestKind, MAX_REQUEST_HEADERS_BYTES, MAX_REQUEST_HEADERS_ITEMS};
 pub use service::{Cors, CorsLayer, ResponseFuture};
 pub use warning::ConfigWarning;
+
+/// The README's Rust blocks, compiled (and those not marked `no_run` run)
+/// by `cargo test --doc`, so that each one works as pasted.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
