@@ -8,7 +8,15 @@ use std::path::{Path, PathBuf};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Where a repository path begins.
-const TOP: [&str; 7] = ["src/", "tests/", "examples/", "benches/", "fuzz/", "cors-doctor/", ".ci/"];
+const TOP: [&str; 7] = [
+    "src/",
+    "tests/",
+    "examples/",
+    "benches/",
+    "fuzz/",
+    "cors-doctor/",
+    ".ci/",
+];
 
 fn is_path_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"_./-".contains(&b)
@@ -28,13 +36,22 @@ fn cited_paths(text: &str, links: bool) -> Vec<String> {
                 paths.push(target.to_owned());
             }
         }
-        if (i > 0 && is_path_byte(text.as_bytes()[i - 1])) || !TOP.iter().any(|t| rest.starts_with(t)) {
+        if (i > 0 && is_path_byte(text.as_bytes()[i - 1]))
+            || !TOP.iter().any(|t| rest.starts_with(t))
+        {
             continue;
         }
-        let end = rest.bytes().position(|b| !is_path_byte(b)).unwrap_or(rest.len());
+        let end = rest
+            .bytes()
+            .position(|b| !is_path_byte(b))
+            .unwrap_or(rest.len());
         let path = rest[..end].trim_end_matches('.');
         // `cors-doctor/0.1.0` is a user agent, not a path.
-        if !path.split('/').nth(1).is_some_and(|s| s.starts_with(|c: char| c.is_ascii_digit())) {
+        if !path
+            .split('/')
+            .nth(1)
+            .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_digit()))
+        {
             paths.push(path.to_owned());
         }
     }
@@ -70,7 +87,11 @@ fn every_path_the_docs_cite_exists() {
         ("README.md", read("README.md"), root.into()),
         ("SECURITY.md", read("SECURITY.md"), root.into()),
         ("BENCHMARKS.md", read("BENCHMARKS.md"), root.into()),
-        ("cors-doctor/README.md", read("cors-doctor/README.md"), root.join("cors-doctor")),
+        (
+            "cors-doctor/README.md",
+            read("cors-doctor/README.md"),
+            root.join("cors-doctor"),
+        ),
         ("doc comments in src/", src_docs, root.into()),
     ];
     let mut missing = Vec::new();
@@ -81,7 +102,11 @@ fn every_path_the_docs_cite_exists() {
             }
         }
     }
-    assert!(missing.is_empty(), "cited but missing:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "cited but missing:\n{}",
+        missing.join("\n")
+    );
     assert!(cited_paths(&docs[4].1, false).contains(&"tests/it/ordering.rs".to_owned()));
 }
 
@@ -92,7 +117,10 @@ fn readme_setup_adds_every_crate_its_rust_blocks_use() {
     for (n, block) in readme.split("```").enumerate().filter(|(n, _)| n % 2 == 1) {
         if block.starts_with("sh") && block.contains("cargo add ") {
             setups += 1;
-            for line in block.lines().filter_map(|l| l.trim().strip_prefix("cargo add ")) {
+            for line in block
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("cargo add "))
+            {
                 let mut words = line.split_whitespace();
                 while let Some(word) = words.next() {
                     match word {
@@ -104,7 +132,9 @@ fn readme_setup_adds_every_crate_its_rust_blocks_use() {
             }
         } else if block.starts_with("rust") {
             for line in block.lines().map(str::trim) {
-                let path = line.strip_prefix("use ").or_else(|| line.strip_prefix("#["));
+                let path = line
+                    .strip_prefix("use ")
+                    .or_else(|| line.strip_prefix("#["));
                 if let Some((krate, _)) = path.and_then(|p| p.split_once("::")) {
                     used.push((n, krate.replace('_', "-")));
                 }
@@ -114,6 +144,9 @@ fn readme_setup_adds_every_crate_its_rust_blocks_use() {
     assert_eq!(setups, 1, "the `cargo add` lines are stated once");
     for (block, krate) in used {
         let std = ["std", "core", "alloc"].contains(&krate.as_str());
-        assert!(std || added.contains(&krate), "README block {block} uses `{krate}`, never added: {added:?}");
+        assert!(
+            std || added.contains(&krate),
+            "README block {block} uses `{krate}`, never added: {added:?}"
+        );
     }
 }

@@ -132,8 +132,16 @@ async fn panicking_handler_500_carries_acao_only_with_catch_panic_inside_cors() 
     let routes = || axum::Router::new().route("/boom", axum::routing::get(panicking_handler));
     let cors = || axum_example::cors("").unwrap();
     let cases = [
-        ("inside", axum_example::with_layers(routes(), cors()), Some(ORIGIN_5173)),
-        ("outside", routes().layer(cors()).layer(CatchPanicLayer::new()), None),
+        (
+            "inside",
+            axum_example::with_layers(routes(), cors()),
+            Some(ORIGIN_5173),
+        ),
+        (
+            "outside",
+            routes().layer(cors()).layer(CatchPanicLayer::new()),
+            None,
+        ),
     ];
     for (placement, app, allow_origin) in cases {
         let req = Request::get("/boom")
@@ -141,8 +149,16 @@ async fn panicking_handler_500_carries_acao_only_with_catch_panic_inside_cors() 
             .body(axum::body::Body::empty())
             .unwrap();
         let res = app.oneshot(req).await.unwrap();
-        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR, "{placement}");
+        assert_eq!(
+            res.status(),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{placement}"
+        );
         let acao = res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN);
-        assert_eq!(acao.map(|v| v.to_str().unwrap()), allow_origin, "{placement}");
+        assert_eq!(
+            acao.map(|v| v.to_str().unwrap()),
+            allow_origin,
+            "{placement}"
+        );
     }
 }
