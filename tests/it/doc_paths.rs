@@ -110,6 +110,28 @@ fn every_path_the_docs_cite_exists() {
     assert!(cited_paths(&docs[4].1, false).contains(&"tests/it/ordering.rs".to_owned()));
 }
 
+/// The root package has no examples (`autoexamples = false`): a command that
+/// runs one names the examples package, and the example is declared there.
+#[test]
+fn readme_example_commands_name_the_examples_package() {
+    let read = |p: &str| std::fs::read_to_string(Path::new(ROOT).join(p)).unwrap();
+    let (readme, manifest) = (read("README.md"), read("examples/Cargo.toml"));
+    let mut commands = 0;
+    for line in readme.lines().filter(|l| l.contains("--example ")) {
+        let name = line
+            .split("--example ")
+            .nth(1)
+            .and_then(|r| r.split([' ', '`']).next());
+        let declared = name.is_some_and(|n| manifest.contains(&format!("name = \"{n}\"")));
+        assert!(
+            line.contains("-p tower-cors-examples") && declared,
+            "{line}"
+        );
+        commands += 1;
+    }
+    assert!(commands >= 3, "{commands}");
+}
+
 #[test]
 fn readme_setup_adds_every_crate_its_rust_blocks_use() {
     let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
