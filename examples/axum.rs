@@ -7,7 +7,8 @@
 //!
 //! Allows `http://localhost:5173` (a typical dev frontend) plus every origin
 //! listed comma-separated in `$ALLOWED_ORIGINS`, with credentials. Listens on
-//! 127.0.0.1:3000, or on `$PORT` (0 picks a free port).
+//! 127.0.0.1:3000, or on `$PORT` (0 picks a free port). A handler that
+//! panics answers 500 with CORS headers (see [`with_layers`]).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,11 +19,12 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use tower_cors::CorsLayer;
+use tower_http::catch_panic::CatchPanicLayer;
 
 type Items = Arc<Mutex<Vec<Value>>>;
 
 /// The CORS policy: the dev frontend plus `$ALLOWED_ORIGINS`.
-fn cors(extra_origins: &str) -> Result<CorsLayer, tower_cors::ConfigError> {
+pub fn cors(extra_origins: &str) -> Result<CorsLayer, tower_cors::ConfigError> {
     let origins = std::iter::once("http://localhost:5173").chain(
         extra_origins
             .split(',')
@@ -41,10 +43,19 @@ fn cors(extra_origins: &str) -> Result<CorsLayer, tower_cors::ConfigError> {
 
 fn app(cors: CorsLayer) -> Router {
     let items: Items = Arc::new(Mutex::new(vec![json!({"id": 1, "name": "first"})]));
-    Router::new()
+    let routes = Router::new()
         .route("/api/items", get(list).post(create))
-        .with_state(items)
-        .layer(cors)
+        .with_state(items);
+    with_layers(routes, cors)
+}
+
+/// The middleware around the routes. In axum a later `.layer` wraps the
+/// earlier ones, so `CatchPanicLayer` is inside the CORS layer: the 500 it
+/// makes of a panicking handler passes through CORS and the page can read
+/// it. Outside, that 500 would carry no CORS headers and the browser would
+/// report a CORS error; without it, the connection would just drop.
+pub fn with_layers(routes: Router, cors: CorsLayer) -> Router {
+    routes.layer(CatchPanicLayer::new()).layer(cors)
 }
 
 async fn list(State(items): State<Items>) -> ([(HeaderName, String); 1], Json<Vec<Value>>) {

@@ -320,33 +320,42 @@ pub mod recipes {
 pub mod placement {
     //! Where the layer goes in a middleware stack.
     //!
-    //! **Outside authentication, rate limiting and error handling.**
-    //! Browsers send preflights without cookies or `Authorization`, so an
-    //! auth layer outside CORS answers them 401 and the real request is never
-    //! sent. And every response the page should be able to read — 401, 429,
-    //! 503 — must pass through the CORS layer to get its headers; a response
-    //! without them reaches the page as an opaque network error.
+    //! **Outside authentication, rate limiting, error handling and
+    //! `CatchPanicLayer`.** Browsers send preflights without cookies or
+    //! `Authorization`, so an auth layer outside CORS answers them 401 and
+    //! the real request is never sent. And every response the page should be
+    //! able to read — 401, 429, 503, the 500 of a panicking handler — must
+    //! pass through the CORS layer to get its headers; a response without
+    //! them reaches the page as a CORS error. tower-http's `CatchPanicLayer`
+    //! (its `catch-panic` feature) turns a panic into that 500: put it inside
+    //! the CORS layer (without it the connection just drops).
     //!
     //! ```
-    //! use std::time::Duration;
     //! use axum::{routing::get, Router};
     //! use tower::ServiceBuilder;
     //! use tower_cors::CorsLayer;
+    //! use tower_http::catch_panic::CatchPanicLayer;
     //!
     //! let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]).build()?;
     //! let app: Router = Router::new()
     //!     .route("/api/me", get(|| async { "me" }))
     //!     // ServiceBuilder: the first layer is the outermost.
-    //!     .layer(ServiceBuilder::new().layer(cors).concurrency_limit(64));
+    //!     .layer(
+    //!         ServiceBuilder::new()
+    //!             .layer(cors)
+    //!             .layer(CatchPanicLayer::new())
+    //!             .concurrency_limit(64),
+    //!     );
     //! // In axum, a later `.layer(...)` call wraps the earlier ones, so add
-    //! // auth layers *before* the CORS layer:
-    //! // Router::new().route(..).layer(auth).layer(cors)
+    //! // auth and panic layers *before* the CORS layer:
+    //! // Router::new().route(..).layer(auth).layer(CatchPanicLayer::new()).layer(cors)
     //! # Ok::<(), tower_cors::ConfigError>(())
     //! ```
     //!
     //! `examples/hyper.rs` shows a full stack (CORS, error-to-response
-    //! mapping, timeout, concurrency limit, auth) and `tests/ordering.rs`
-    //! pins down what goes wrong in the other order.
+    //! mapping, timeout, concurrency limit, auth), `examples/axum.rs` an axum
+    //! one with `CatchPanicLayer`, and `tests/it/ordering.rs` pins down what
+    //! goes wrong in the other order.
     //!
     //! Use one CORS layer per request path: an outer layer answers every
     //! preflight before an inner one could.

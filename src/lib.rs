@@ -182,3 +182,9 @@ pub use service::{Cors, ResponseFuture};
 pub use source::reload::ReloadHandle;
 pub use source::CorsLayer;
 pub use warning::ConfigWarning;
+
+/// The README's Rust blocks, compiled (and those not marked `no_run` run)
+/// by `cargo test --doc`, so that each one works as pasted.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

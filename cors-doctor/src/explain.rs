@@ -239,25 +239,26 @@ pub fn firefox_authorization_warning(url: &str) -> String {
     )
 }
 
-/// `Method::PUT` for the standard methods, `Method::from_bytes(…)` otherwise.
+/// `Method::PUT` for a method `http` has a constant of, `"patch"` (text,
+/// as the README writes it) otherwise: both are what `allow_methods` takes.
 fn method_expr(method: &str) -> String {
-    const CONSTS: [&str; 9] = [
-        "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "CONNECT", "PATCH", "TRACE",
-    ];
+    const CONSTS: [&str; 7] = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"];
     if CONSTS.contains(&method) {
         format!("Method::{method}")
     } else {
-        format!("Method::from_bytes(b\"{method}\")?")
+        format!("\"{method}\"")
     }
 }
 
-/// `header::AUTHORIZATION` for a few well-known names, `from_static` otherwise.
-fn header_expr(name: &str) -> String {
-    match name {
-        "authorization" => "header::AUTHORIZATION".to_owned(),
-        "content-type" => "header::CONTENT_TYPE".to_owned(),
-        _ => format!("HeaderName::from_static(\"{name}\")"),
-    }
+/// Header names as the README writes them for `allow_headers` and
+/// `expose_headers`:
+/// lowercase text, `["x-api-key", "authorization"]`.
+pub fn headers_list<S: AsRef<str>>(names: &[S]) -> String {
+    let quoted: Vec<String> = names
+        .iter()
+        .map(|n| format!("\"{}\"", n.as_ref()))
+        .collect();
+    format!("[{}]", quoted.join(", "))
 }
 
 /// The fix for `failure` at `stage`.
@@ -345,8 +346,8 @@ pub fn fix(stage: Stage, failure: &Failure, cx: &Context<'_>) -> Fix {
                 "`Access-Control-Allow-Headers` must be header names separated by commas; \
                  `{token}` is not a header name."
             ),
-            tower_cors: ".allow_headers([HeaderName::from_static(\"x-name\"), …]) writes a valid \
-                         list."
+            tower_cors: ".allow_headers([\"x-name\", …]) writes a valid list."
+                .to_owned()
                 .to_owned(),
         },
         Failure::MethodNotAllowed {
@@ -384,13 +385,7 @@ pub fn fix(stage: Stage, failure: &Failure, cx: &Context<'_>) -> Fix {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                tower_cors: format!(
-                    ".allow_headers([{}])",
-                    all.iter()
-                        .map(|h| header_expr(h))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                tower_cors: format!(".allow_headers({})", headers_list(all)),
             }
         }
         Failure::Redirect { location, .. } => Fix {
@@ -427,14 +422,7 @@ fn preflight_refused(cx: &Context<'_>) -> Fix {
             "`Access-Control-Allow-Headers: {}`",
             cx.requested.join(", ")
         ));
-        calls.push_str(&format!(
-            ".allow_headers([{}])",
-            cx.requested
-                .iter()
-                .map(|h| header_expr(h))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        calls.push_str(&format!(".allow_headers({})", headers_list(cx.requested)));
     }
     Fix {
         server: format!(

@@ -28,7 +28,7 @@ fn rows() -> Vec<Row> {
             chromium: "policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
             firefox: "(Reason: CORS header 'Access-Control-Allow-Origin' missing). Status code: 403.",
             safari: Some("Preflight response is not successful. Status code: 403"),
-            tower_cors: ".allow_origins([\"https://app.example\"]).allow_methods([Method::PUT]).allow_headers([HeaderName::from_static(\"x-api-key\")])",
+            tower_cors: ".allow_origins([\"https://app.example\"]).allow_methods([Method::PUT]).allow_headers([\"x-api-key\"])",
         },
         Row {
             stage: Actual,
@@ -118,7 +118,7 @@ fn rows() -> Vec<Row> {
             chromium: "Method patch is not allowed by Access-Control-Allow-Methods in preflight response.",
             firefox: "(Reason: Did not find method in CORS header 'Access-Control-Allow-Methods').",
             safari: Some("Method patch is not allowed by Access-Control-Allow-Methods."),
-            tower_cors: ".allow_methods([Method::from_bytes(b\"patch\")?])",
+            tower_cors: ".allow_methods([\"patch\"])",
         },
         Row {
             stage: Preflight,
@@ -132,7 +132,7 @@ fn rows() -> Vec<Row> {
             chromium: "Request header field x-api-key is not allowed by Access-Control-Allow-Headers in preflight response.",
             firefox: "(Reason: header 'x-api-key' is not allowed according to header 'Access-Control-Allow-Headers' from CORS preflight response).",
             safari: Some("Request header field x-api-key is not allowed by Access-Control-Allow-Headers."),
-            tower_cors: ".allow_headers([HeaderName::from_static(\"x-api-key\")])",
+            tower_cors: ".allow_headers([\"x-api-key\"])",
         },
         Row {
             stage: Preflight,
@@ -146,7 +146,7 @@ fn rows() -> Vec<Row> {
             chromium: "Request header field authorization is not allowed",
             firefox: "header 'authorization' is not allowed",
             safari: None,
-            tower_cors: ".allow_headers([header::AUTHORIZATION])",
+            tower_cors: ".allow_headers([\"authorization\"])",
         },
     ]
 }
@@ -162,6 +162,8 @@ fn each_check_has_the_engines_messages_and_a_tower_cors_fix() {
             method: "PUT",
             requested: &requested,
         };
+        let f = fix(row.stage, &row.failure, &cx);
+        builds(&f.tower_cors);
         let m = messages(row.stage, &row.failure, &cx);
         let what = format!("{:?} at {:?}", row.failure, row.stage);
         assert!(
@@ -185,7 +187,6 @@ fn each_check_has_the_engines_messages_and_a_tower_cors_fix() {
             (None, None) => {}
             (want, got) => panic!("{what}: Safari {got:?}, want {want:?}"),
         }
-        let f = fix(row.stage, &row.failure, &cx);
         assert!(
             f.tower_cors.contains(row.tower_cors),
             "{what}: {}",
@@ -195,5 +196,69 @@ fn each_check_has_the_engines_messages_and_a_tower_cors_fix() {
             !f.server.is_empty() && !summary(&row.failure).is_empty(),
             "{what}"
         );
+    }
+}
+
+/// The lists of each `.allow_origins([..])`, `.allow_methods([..])` and
+/// `.allow_headers([..])` in a suggested fix, given to tower-cors's builder
+/// as the text they stand for: `build()` must accept them.
+fn builds(fix: &str) {
+    let list = |call: &str| -> Vec<String> {
+        let Some(start) = fix.find(&format!(".{call}([")) else {
+            return Vec::new();
+        };
+        let rest = &fix[start + call.len() + 3..];
+        let items = &rest[..rest.find("])").unwrap_or(0)];
+        items
+            .split(", ")
+            .filter(|i| *i != "…")
+            .map(|i| {
+                i.trim_start_matches("Method::")
+                    .trim_matches('"')
+                    .to_owned()
+            })
+            .collect()
+    };
+    let built = tower_cors::CorsLayer::builder()
+        .allow_origins(list("allow_origins").iter().chain([&ORIGIN.to_owned()]))
+        .allow_methods(list("allow_methods"))
+        .allow_headers(list("allow_headers"))
+        .build();
+    assert!(built.is_ok(), "{fix}: {built:?}");
+}
+
+#[test]
+fn suggested_lists_are_what_the_builder_accepts() {
+    // Methods with and without an `http` constant, headers with and without one.
+    for (method, requested) in [
+        ("PUT", "x-api-key"),
+        ("patch", "authorization"),
+        ("PROPFIND", "content-type"),
+    ] {
+        let requested = vec![requested.to_owned(), "x-trace".to_owned()];
+        let cx = Context {
+            url: URL,
+            origin: ORIGIN,
+            status: 403,
+            method,
+            requested: &requested,
+        };
+        let refused = fix(Stage::Preflight, &Failure::AllowOriginMissing, &cx);
+        let not_allowed = Failure::HeaderNotAllowed {
+            name: requested[0].clone(),
+            all: requested.clone(),
+            wildcard_ignored: false,
+            authorization_under_wildcard: false,
+        };
+        let header = fix(Stage::Preflight, &not_allowed, &cx);
+        let failure = Failure::MethodNotAllowed {
+            method: method.into(),
+            wildcard_ignored: false,
+        };
+        let method = fix(Stage::Preflight, &failure, &cx);
+        for suggested in [refused.tower_cors, header.tower_cors, method.tower_cors] {
+            assert!(suggested.contains(".allow_"), "{suggested}");
+            builds(&suggested);
+        }
     }
 }

@@ -21,6 +21,7 @@ mod doctor;
 mod explain;
 mod render;
 
+use std::io::{self, Write as _};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -59,20 +60,38 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_TROUBLE);
         }
     };
-    if args.json {
+    let text = if args.json {
         match serde_json::to_string_pretty(&report) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => s + "\n",
             Err(e) => {
                 eprintln!("cors-doctor: cannot write JSON: {e}");
                 return ExitCode::from(EXIT_TROUBLE);
             }
         }
     } else {
-        print!("{}", render::text(&report));
+        render::text(&report)
+    };
+    match write_stdout(&text) {
+        Ok(()) => {}
+        // The reader stopped early (`| head -c 600`): not an error, and the
+        // verdict below still decides the exit status.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            eprintln!("cors-doctor: cannot write the report: {e}");
+            return ExitCode::from(EXIT_TROUBLE);
+        }
     }
     if report.allowed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+/// Writes the report; unlike `print!`, returns a closed pipe as an error
+/// instead of panicking.
+fn write_stdout(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }

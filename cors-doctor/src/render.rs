@@ -104,12 +104,8 @@ pub fn text(report: &Report) -> String {
                     let _ = writeln!(
                         out,
                         "  to let the script read them, list them in Access-Control-Expose-Headers \
-                         (tower-cors: .expose_headers([{}]))",
-                        wanted
-                            .iter()
-                            .map(|h| format!("HeaderName::from_static(\"{h}\")"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                         (tower-cors: .expose_headers({}))",
+                        crate::explain::headers_list(&wanted)
                     );
                 }
             }

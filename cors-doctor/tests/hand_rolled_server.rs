@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{Method, Response, StatusCode};
 use axum::Router;
-use common::{doctor, serve};
+use common::{doctor, reserve, serve, serve_on};
 
 const ORIGIN: &str = "http://app.localhost:3000";
 
@@ -286,10 +286,7 @@ fn failures_carry_console_messages_and_the_tower_cors_fix() {
         b["messages"]["safari"],
         "Request header field x-other is not allowed by Access-Control-Allow-Headers."
     );
-    assert_eq!(
-        b["fix"]["tower_cors"],
-        ".allow_headers([HeaderName::from_static(\"x-other\")])"
-    );
+    assert_eq!(b["fix"]["tower_cors"], ".allow_headers([\"x-other\"])");
 
     let none = doctor(&[&format!("{base}/none"), "--origin", ORIGIN]);
     assert!(none.json["blocked"]["messages"]["firefox"]
@@ -323,7 +320,7 @@ fn authorization_under_a_wildcard_is_allowed_with_a_warning() {
         .contains("the `Authorization` header is not covered"));
     assert_eq!(
         w["fix"]["tower_cors"],
-        ".allow_headers([header::AUTHORIZATION])"
+        ".allow_headers([\"authorization\"])"
     );
     // Listing it explicitly next to `*` clears the warning.
     let listed = doctor(&[
@@ -407,5 +404,33 @@ fn text_output_shows_each_step_and_the_fix() {
         "tower-cors: .allow_methods([Method::PATCH])",
     ] {
         assert!(text.contains(part), "missing {part:?} in\n{text}");
+    }
+}
+
+/// `cors-doctor … | head -c 600`: a reader that closes the pipe before the
+/// report is written ends the run quietly, with the verdict's exit status.
+#[test]
+fn a_reader_closing_the_pipe_early_gets_no_panic_and_the_verdict_status() {
+    for format in [&["--json"][..], &[]] {
+        // Served only once stdout is closed, so the report is written after.
+        let listener = reserve();
+        let port = listener.local_addr().expect("addr").port();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cors-doctor"))
+            .args([
+                &format!("http://api.localhost:{port}/echo"),
+                "--origin",
+                ORIGIN,
+            ])
+            .args(format)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs");
+        drop(child.stdout.take());
+        serve_on(listener, Router::new().fallback(handler));
+        let out = child.wait_with_output().expect("exits");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format:?}: {stderr}");
+        assert_eq!(stderr, "", "{format:?}");
     }
 }

@@ -16,11 +16,19 @@ impl CorsLayer {
     /// Requests the two decide alike cost one more decision and report
     /// nothing; requests without `Origin` are never reported. `report` runs
     /// on the request's path, inside `call`: keep it quick (log, count, send
-    /// to a channel). An origin left to an async origin predicate is
-    /// reported as [`Verdict::Undecided`](crate::Verdict::Undecided): the
-    /// candidate's predicate is never run (a trial must not query your
-    /// database for requests whose answer does not depend on it), and the
-    /// enforced one's answer comes after the report.
+    /// to a channel), or on a Tokio task of its own when it waits for an
+    /// origin lookup.
+    ///
+    /// An origin only a policy's
+    /// [origin lookup](crate::CorsBuilder::allow_origin_lookup) can allow is
+    /// asked of that lookup, through its own cache, single flight and
+    /// bound: one store query per origin, not per request. A cached answer
+    /// is compared at once; otherwise the comparison waits for the answer
+    /// beside the request (the enforced response never waits for it), and
+    /// the divergence names what the lookup said. An origin left to an
+    /// async origin *predicate* is reported as
+    /// [`Verdict::Undecided`](crate::Verdict::Undecided): a predicate has no
+    /// cache, so a trial never runs it.
     ///
     /// Both layers count as they are now: `self` and `candidate` may be
     /// reloadable, but the result follows neither (make the result

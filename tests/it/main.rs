@@ -14,6 +14,7 @@ mod config;
 mod config_refusals;
 mod connect_rpc;
 mod cve_regressions;
+mod doc_paths;
 mod explain;
 mod fetch_conformance;
 mod fuzz_smoke;

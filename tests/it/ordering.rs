@@ -1,10 +1,15 @@
 //! Where CORS goes in a Tower stack: outside authentication, so preflights
-//! (which browsers send without credentials) are not refused with 401.
-//! Runs `examples/hyper.rs` on a loopback port.
+//! (which browsers send without credentials) are not refused with 401, and
+//! outside `CatchPanicLayer`, so a panicking handler's 500 is readable.
+//! Runs `examples/hyper.rs` on a loopback port and `examples/axum.rs`'s stack.
 
 #[allow(dead_code)]
 #[path = "../../examples/hyper.rs"]
 mod example;
+
+#[allow(dead_code)]
+#[path = "../../examples/axum.rs"]
+mod axum_example;
 
 use std::convert::Infallible;
 
@@ -13,8 +18,11 @@ use bytes::Bytes;
 use http::{header, Method, Request, Response, StatusCode};
 use http_body_util::Full;
 use tower::{ServiceBuilder, ServiceExt};
+use tower_http::catch_panic::CatchPanicLayer;
 
 const APP: &str = "https://app.example.com";
+/// The origin `examples/axum.rs` allows.
+const ORIGIN_5173: &str = "http://localhost:5173";
 
 fn preflight(server: &Server) -> Request<Full<Bytes>> {
     request(Method::OPTIONS, server, "/api/me")
@@ -109,4 +117,48 @@ async fn right_order_answers_the_same_preflight_in_process() {
         .unwrap();
     let res = example::app().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
+}
+
+async fn panicking_handler() -> &'static str {
+    panic!("a bug in the handler")
+}
+
+/// With `CatchPanicLayer` inside the CORS layer (the axum example's stack)
+/// the 500 of a panicking handler carries `Access-Control-Allow-Origin`, so
+/// the page reads it; outside, it carries none and the browser reports a
+/// CORS error instead of the 500.
+#[tokio::test]
+async fn panicking_handler_500_carries_acao_only_with_catch_panic_inside_cors() {
+    let routes = || axum::Router::new().route("/boom", axum::routing::get(panicking_handler));
+    let cors = || axum_example::cors("").unwrap();
+    let cases = [
+        (
+            "inside",
+            axum_example::with_layers(routes(), cors()),
+            Some(ORIGIN_5173),
+        ),
+        (
+            "outside",
+            routes().layer(cors()).layer(CatchPanicLayer::new()),
+            None,
+        ),
+    ];
+    for (placement, app, allow_origin) in cases {
+        let req = Request::get("/boom")
+            .header(header::ORIGIN, ORIGIN_5173)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let res = app.oneshot(req).await.unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{placement}"
+        );
+        let acao = res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+        assert_eq!(
+            acao.map(|v| v.to_str().unwrap()),
+            allow_origin,
+            "{placement}"
+        );
+    }
 }
