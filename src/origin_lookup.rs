@@ -185,7 +185,7 @@ impl OriginLookup {
 
     /// The cached answer for `origin`, if it has not expired.
     #[inline]
-    fn cached(&self, origin: &str) -> Option<bool> {
+    pub(crate) fn cached(&self, origin: &str) -> Option<bool> {
         let cached = self.cache.get(origin)?;
         match cached.expires {
             Some(expires) if Instant::now() >= expires => None,

@@ -7,6 +7,7 @@ use std::fmt;
 use http::request::Parts;
 
 use super::Verdict;
+use crate::policy::origin_check::Answer;
 use crate::policy::{Decision, Policy};
 use crate::request::{CorsRequest, Malformed, Origin, Preflight, Rejection, RequestKind};
 
@@ -250,6 +251,24 @@ impl Policy {
     /// ```
     pub fn explain(&self, parts: &Parts) -> Explanation {
         let decision = self.decide(parts);
+        // An origin only the origin lookup can allow is explained with the
+        // lookup's cached answer, which decides it as the layer would now.
+        let lookup = match &decision {
+            Decision::Deferred(deferred) => self.lookup_state(deferred),
+            _ => LookupState::None,
+        };
+        let decision = match (decision, lookup) {
+            (Decision::Deferred(deferred), LookupState::Cached(allowed)) => {
+                match deferred.origin_value() {
+                    Some(origin) => {
+                        let answer = Answer::from(allowed);
+                        self.resolve(deferred.kind(), origin, answer, Some(&parts.headers))
+                    }
+                    None => Decision::Deferred(deferred),
+                }
+            }
+            (decision, _) => decision,
+        };
         let (verdict, reason) = match &decision {
             Decision::NotCors => (Decided::NotCors, None),
             Decision::Actual(_) | Decision::Preflight(_) => (Decided::Allowed, None),
@@ -257,13 +276,17 @@ impl Policy {
                 Decided::refused(rejected.reason()),
                 Some(rejected.reason().to_string()),
             ),
-            Decision::Deferred(deferred) => (
-                Decided::Undecided,
-                Some(format!(
-                    "origin {} is not allowed by the static rules; the async origin check decides",
-                    quoted(deferred.origin_value().map_or(&b""[..], |o| o.as_bytes()))
-                )),
-            ),
+            Decision::Deferred(deferred) => {
+                let origin = quoted(deferred.origin_value().map_or(&b""[..], |o| o.as_bytes()));
+                let decides = match lookup {
+                    LookupState::NotCached => "no answer of the origin lookup is cached for it",
+                    _ => "the async origin predicate decides it when the request arrives",
+                };
+                (
+                    Decided::Undecided,
+                    Some(format!("no static rule allows origin {origin}; {decides}")),
+                )
+            }
         };
         let mut out = Explanation {
             request: String::new(),
@@ -309,12 +332,12 @@ impl Policy {
                     "actual {target} from {}",
                     quoted(origin.header_value().as_bytes())
                 );
-                self.explain_origin(origin, &decision, &mut out);
+                self.explain_origin(origin, &decision, lookup, &mut out);
             }
             Ok(CorsRequest::Preflight(preflight)) => {
                 out.kind = Some(RequestKind::Preflight);
                 out.request = preflight_line(&preflight, &target);
-                if self.explain_origin(preflight.origin(), &decision, &mut out) {
+                if self.explain_origin(preflight.origin(), &decision, lookup, &mut out) {
                     self.explain_preflight(&preflight, &mut out);
                 }
             }
@@ -328,6 +351,7 @@ impl Policy {
         &self,
         origin: Origin<'_>,
         decision: &Decision<'_>,
+        lookup: LookupState,
         out: &mut Explanation,
     ) -> bool {
         let subject = format!("origin {}", quoted(origin.header_value().as_bytes()));
@@ -349,7 +373,7 @@ impl Policy {
         };
         let allowed = !matches!(decision, Decision::Rejected(r) if !r.origin_allowed())
             && !matches!(decision, Decision::Deferred(_));
-        if allowed {
+        if allowed && lookup == LookupState::None {
             let how = if matcher.is_listed(bytes) {
                 "listed"
             } else if matcher.pattern_matches(bytes) {
@@ -366,19 +390,56 @@ impl Policy {
             n => format!("no listed origin or pattern matches, and no predicate ({n}) allows it"),
         };
         out.checks.push(Check::new(subject, false, detail));
-        out.hints.extend(hints::origin_hints(
-            matcher,
-            &String::from_utf8_lossy(bytes),
+        let mut hints = hints::origin_hints(matcher, &String::from_utf8_lossy(bytes));
+        let cached = match lookup {
+            LookupState::None if matches!(decision, Decision::Deferred(_)) => {
+                out.checks.push(Check::new(
+                    "async origin predicate".to_owned(),
+                    true,
+                    "run when the request arrives, not by explain; the checks below apply if \
+                     it allows the origin",
+                ));
+                out.hints.extend(hints);
+                return true;
+            }
+            LookupState::None => {
+                out.hints.extend(hints);
+                return false;
+            }
+            LookupState::Cached(allowed) => Some(allowed),
+            LookupState::NotCached => None,
+        };
+        let detail = match cached {
+            Some(true) => "decided by the origin lookup; cached answer: allowed",
+            Some(false) => "decided by the origin lookup; cached answer: refused",
+            None => "decided by the origin lookup; not cached (the next request asks the store)",
+        };
+        out.checks.push(Check::new(
+            "origin lookup".to_owned(),
+            cached != Some(false),
+            detail,
         ));
-        if matches!(decision, Decision::Deferred(_)) {
-            out.checks.push(Check::new(
-                "async origin check".to_owned(),
-                true,
-                "asked when the request arrives; the checks below apply if it allows the origin",
-            ));
-            return true;
+        // A tenant's origin belongs in the store, not in allow_origins.
+        hints.retain(|hint| !matches!(hint, Hint::OriginNotListed { .. }));
+        if cached != Some(true) {
+            hints.push(Hint::OriginLookup { cached });
         }
-        false
+        out.hints.extend(hints);
+        cached != Some(false)
+    }
+
+    /// Whether an origin only the async check can allow is the origin
+    /// lookup's to decide, and its cached answer.
+    fn lookup_state(&self, deferred: &crate::request::Rejected<'_>) -> LookupState {
+        let Some(check) = self.async_origin() else {
+            return LookupState::None;
+        };
+        let origin = deferred.checkable_origin().map(|origin| origin.as_str());
+        match origin.map(|origin| check.cached(origin)) {
+            Some(Some(Some(allowed))) => LookupState::Cached(allowed),
+            Some(Some(None)) => LookupState::NotCached,
+            _ => LookupState::None,
+        }
     }
 
     /// The method and header checks of a preflight, each alone.
@@ -425,6 +486,17 @@ impl Policy {
             }
         }
     }
+}
+
+/// What the origin lookup knows of an origin only it can allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LookupState {
+    /// No lookup decides it (an async predicate, or the static rules).
+    None,
+    /// Its cached answer: allowed or not.
+    Cached(bool),
+    /// No answer is cached.
+    NotCached,
 }
 
 fn kind_word(kind: RequestKind) -> &'static str {

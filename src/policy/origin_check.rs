@@ -125,6 +125,19 @@ impl AsyncOriginCheck {
         }
     }
 
+    /// The cached answer for `origin`: `None` for a predicate (nothing is
+    /// cached), `Some(None)` for a lookup without an answer for it.
+    pub(crate) fn cached(&self, origin: &str) -> Option<Option<bool>> {
+        match self {
+            AsyncOriginCheck::Predicate(_) => {
+                let _ = origin;
+                None
+            }
+            #[cfg(feature = "origin-lookup")]
+            AsyncOriginCheck::Lookup(lookup) => Some(lookup.cached(origin)),
+        }
+    }
+
     /// What `Policy`'s `Display` calls it.
     pub(crate) fn describe(&self) -> &'static str {
         match self {

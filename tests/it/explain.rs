@@ -275,7 +275,7 @@ fn the_async_check_decides_origins_the_static_rules_do_not_allow() {
     assert_eq!(explanation.verdict(), Verdict::Undecided);
     assert!(explanation
         .to_string()
-        .contains("the async origin check decides"));
+        .contains("the async origin predicate decides it when the request arrives"));
     // The checks that follow if it allows the origin are still made.
     let last = explanation.checks().last().unwrap();
     assert_eq!(

@@ -16,6 +16,7 @@ mod connect_rpc;
 mod cve_regressions;
 mod doc_paths;
 mod explain;
+mod explain_hints;
 mod fetch_conformance;
 mod fuzz_smoke;
 mod grpc_web;

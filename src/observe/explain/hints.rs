@@ -85,6 +85,22 @@ pub enum Hint {
         /// The request headers a preflight may ask for.
         allowed: Vec<String>,
     },
+    /// A standard method in another case than browsers send it: they
+    /// upper-case DELETE, GET, HEAD, OPTIONS, POST and PUT, so the preflight
+    /// did not come from a browser (and `build()` refuses the lowercase
+    /// spelling).
+    MethodNotNormalized {
+        /// The method asked for, as sent.
+        method: String,
+        /// What browsers send for it, which `allow_methods` takes.
+        normalized: String,
+    },
+    /// The origin is the origin lookup's to decide: it is not in the store
+    /// (`cached: Some(false)`), or not asked yet (`cached: None`).
+    OriginLookup {
+        /// The lookup's cached answer, if any.
+        cached: Option<bool>,
+    },
     /// With credentials browsers read `*` literally, so a method or header
     /// named `*` is never allowed.
     LiteralStar,
@@ -163,6 +179,20 @@ impl fmt::Display for Hint {
                 f,
                 "add {header:?} to allow_headers (allowed: {})",
                 list(allowed)
+            ),
+            Hint::MethodNotNormalized { method, normalized } => write!(
+                f,
+                "browsers send {normalized:?}, never {method:?}: this preflight did not come \
+                 from a browser; to allow the method from pages, add {normalized:?} to \
+                 allow_methods"
+            ),
+            Hint::OriginLookup { cached: Some(_) } => f.write_str(
+                "the origin lookup refused this origin: add it to the store the lookup reads, \
+                 then call invalidate_origin with it (or wait out origin_lookup_refused_ttl)",
+            ),
+            Hint::OriginLookup { cached: None } => f.write_str(
+                "nothing is cached for this origin yet: it is allowed once the store the \
+                 origin lookup reads has it",
             ),
             Hint::LiteralStar => f.write_str(
                 "with credentials browsers read \"*\" literally: a method or header named \"*\" \
@@ -335,6 +365,16 @@ fn differ_by_www(a: &str, b: &str) -> bool {
 
 /// What brings a refused method near a configured one.
 pub(crate) fn method_hints(list: Option<&[Method]>, method: &str) -> Vec<Hint> {
+    const NORMALIZED: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+    if let Some(normalized) = NORMALIZED
+        .iter()
+        .find(|m| m.eq_ignore_ascii_case(method) && **m != method)
+    {
+        return vec![Hint::MethodNotNormalized {
+            method: method.to_owned(),
+            normalized: (*normalized).to_owned(),
+        }];
+    }
     let Some(list) = list else {
         // Any method refuses only `*`, under credentials.
         return vec![Hint::LiteralStar];
