@@ -18,7 +18,6 @@ mod explain;
 mod fetch_conformance;
 mod fuzz_smoke;
 mod grpc_web;
-mod hot_path;
 mod metrics_feature;
 mod ordering;
 mod origin_lookup;
