@@ -152,6 +152,29 @@ pub async fn expect(
     res
 }
 
+/// A header line as a row wants it: `(name, value)` (see [`assert_lines`]).
+pub type Line = (&'static str, &'static str);
+
+/// One row of a response table, the arguments of [`expect`]: what it pins,
+/// the policy, the request, the inner service's headers, who answers, and
+/// the lines the response must have.
+pub type Row = (
+    &'static str,
+    CorsLayer,
+    Request<String>,
+    &'static [Line],
+    &'static str,
+    Vec<Line>,
+);
+
+/// [`expect`] for each row.
+pub async fn expect_rows(rows: Vec<Row>) {
+    assert!(!rows.is_empty());
+    for (case, layer, req, inner, by, want) in rows {
+        expect(case, &layer, req, inner, by, &want).await;
+    }
+}
+
 /// Asserts each `(name, value)` of `want`: `value` is the one line of `name`
 /// (several lines are written `a | b`), or there is no line when `value` is
 /// [`ABSENT`]. For `vary`, `value` is the tokens of all lines, lowercased,
@@ -241,8 +264,13 @@ pub fn status(res: &Response<String>) -> StatusCode {
 /// Polls `future` once: what the layer answers without waiting (preflights,
 /// refusals, inner services that are ready) needs no runtime.
 pub fn ready_now<F: std::future::Future>(future: F) -> F::Output {
-    use std::task::{Context, Poll, Waker};
-    let mut cx = Context::from_waker(Waker::noop());
+    use std::task::{Context, Poll, Wake, Waker};
+    struct NoopWake;
+    impl Wake for NoopWake {
+        fn wake(self: Arc<Self>) {}
+    }
+    let waker = Waker::from(Arc::new(NoopWake));
+    let mut cx = Context::from_waker(&waker);
     match std::pin::pin!(future).poll(&mut cx) {
         Poll::Ready(output) => output,
         Poll::Pending => panic!("the answer was not ready at the first poll"),

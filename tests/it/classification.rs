@@ -37,7 +37,7 @@ fn classification_decides_not_cors_actual_request_or_preflight() {
 #[tokio::test]
 #[rustfmt::skip]
 async fn who_answers_depends_on_the_classification() {
-    let rows: Vec<(&str, CorsLayer, http::Request<String>, &[(&'static str, &'static str)], &str, Vec<(&str, &str)>)> = vec![
+    let rows: Vec<Row> = vec![
         ("no Origin passes through untouched, with Vary", layer(), actual(Method::GET, None), &[("x-inner", "1")], "inner",
             vec![("access-control-*", ABSENT), ("x-inner", "1"), (VARY, "origin")]),
         ("OPTIONS without Origin is not CORS", layer(), request(Method::OPTIONS, &[ACRM]), &[], "inner",
@@ -56,9 +56,7 @@ async fn who_answers_depends_on_the_classification() {
         ("POST with Origin and ACRM", layer(), request(Method::POST, &[("origin", APP), ACRM]), &[], "inner", vec![(ACAO, APP)]),
         ("DELETE with Origin and ACRM", layer(), request(Method::DELETE, &[("origin", APP), ACRM]), &[], "inner", vec![(ACAO, APP)]),
     ];
-    for (case, layer, req, inner, by, want) in rows {
-        expect(case, &layer, req, inner, by, &want).await;
-    }
+    expect_rows(rows).await;
 }
 
 #[tokio::test]

@@ -198,7 +198,7 @@ async fn any_origin_answers_every_response_and_listed_origins_add_only_vary() {
         let stale = &[(ACAO, "https://stale.example")];
         expect(&format!("{method} without Origin"), &exposing, actual(method.clone(), None), stale, "inner", &star).await;
     }
-    let rows: [(&str, CorsLayer, _, &[(&str, &str)]); 3] = [
+    let rows: [(&str, CorsLayer, _, &[Line]); 3] = [
         ("permissive, no Origin", CorsLayer::permissive(), actual(Method::GET, None), &[(ACAO, "*"), (ACEH, "*")]),
         ("listed, no Origin", listed(true), actual(Method::GET, None), &[("access-control-*", ABSENT), (VARY, "origin")]),
         // Under any-origin a malformed `Origin` still gets no CORS headers,

@@ -35,22 +35,6 @@ fn pna(origin: &str) -> http::Request<String> {
     with(preflight(origin, "GET", None), &[(ACRPN, "true")])
 }
 
-type Row = (
-    &'static str,
-    CorsLayer,
-    http::Request<String>,
-    &'static [(&'static str, &'static str)],
-    &'static str,
-    Vec<(&'static str, &'static str)>,
-);
-
-async fn expect_rows(rows: Vec<Row>) {
-    assert!(!rows.is_empty());
-    for (case, layer, req, inner, by, want) in rows {
-        expect(case, &layer, req, inner, by, &want).await;
-    }
-}
-
 #[rustfmt::skip]
 fn actual_rows() -> Vec<Row> {
     let creds = || app(|b| b.allow_credentials(true));

@@ -25,7 +25,7 @@ async fn handshakes_from_refused_origins_are_refused_and_others_pass() {
     let (ws, upgrade) = (("upgrade", "websocket"), ("connection", "Upgrade"));
     let evil = ("origin", EVIL);
     // (row, method, request headers, who answers: the layer's 403 or the inner service)
-    let rows: &[(&str, Method, &[(&str, &str)], &str)] = &[
+    let rows: &[(&str, Method, &[Line], &str)] = &[
         ("h1 handshake, refused origin", Method::GET, &[evil, ws, upgrade], "403"),
         ("h1 handshake, upper-case token", Method::GET, &[evil, ("upgrade", "WebSocket")], "403"),
         ("h1 handshake, token inside a list", Method::GET, &[evil, ("upgrade", "h2c, websocket")], "403"),
@@ -55,23 +55,21 @@ async fn handshakes_from_refused_origins_are_refused_and_others_pass() {
 #[rustfmt::skip]
 async fn allowed_handshakes_preflights_and_unguarded_policies_are_decided_as_without_the_guard() {
     let any = CorsLayer::builder().allow_any_origin().guard_websockets(true).build().unwrap();
-    let (guarded, layer) = (&guarded(), &layer());
+    let (guarded, layer) = (guarded(), layer());
     let handshake = |method, origin| request(method, &[("origin", origin), ("upgrade", "websocket")]);
     let none = || vec![("access-control-*", ABSENT)];
-    let rows: Vec<(&str, &CorsLayer, http::Request<String>, &str, Vec<(&str, &str)>)> = vec![
-        ("an allowed handshake gets the CORS headers of an actual request", guarded, handshake(Method::GET, APP), "inner",
+    let rows: Vec<Row> = vec![
+        ("an allowed handshake gets the CORS headers of an actual request", guarded.clone(), handshake(Method::GET, APP), &[], "inner",
             vec![(ACAO, APP), (VARY, "origin")]),
-        ("without the guard: a GET handshake is an actual request", layer, handshake(Method::GET, EVIL), "inner", none()),
-        ("without the guard: a CONNECT handshake is an actual request", layer, handshake(Method::CONNECT, EVIL), "inner", none()),
-        ("under any origin: a refused-looking origin passes", &any, handshake(Method::GET, EVIL), "inner", vec![]),
-        ("under any origin: null passes", &any, handshake(Method::GET, "null"), "inner", vec![]),
-        ("under any origin: a malformed origin passes", &any, handshake(Method::GET, "https://a b"), "inner", vec![]),
-        ("an allowed preflight is untouched by the guard", guarded, preflight(APP, "GET", None), "204", vec![]),
-        ("a refused preflight is untouched by the guard", guarded, preflight(EVIL, "GET", None), "403", none()),
+        ("without the guard: a GET handshake is an actual request", layer.clone(), handshake(Method::GET, EVIL), &[], "inner", none()),
+        ("without the guard: a CONNECT handshake is an actual request", layer.clone(), handshake(Method::CONNECT, EVIL), &[], "inner", none()),
+        ("under any origin: a refused-looking origin passes", any.clone(), handshake(Method::GET, EVIL), &[], "inner", vec![]),
+        ("under any origin: null passes", any.clone(), handshake(Method::GET, "null"), &[], "inner", vec![]),
+        ("under any origin: a malformed origin passes", any.clone(), handshake(Method::GET, "https://a b"), &[], "inner", vec![]),
+        ("an allowed preflight is untouched by the guard", guarded.clone(), preflight(APP, "GET", None), &[], "204", vec![]),
+        ("a refused preflight is untouched by the guard", guarded.clone(), preflight(EVIL, "GET", None), &[], "403", none()),
     ];
-    for (case, layer, req, by, want) in rows {
-        expect(case, layer, req, &[], by, &want).await;
-    }
+    expect_rows(rows).await;
 }
 
 #[test]
