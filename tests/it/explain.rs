@@ -37,34 +37,21 @@ fn near_miss_origins_name_the_configured_value_and_the_difference() {
     let case = |c: &str| Hint::OriginCase {
         configured: c.into(),
     };
+    let apex = Hint::OriginApex {
+        pattern: "https://*.tenants.example".into(),
+    };
+    #[rustfmt::skip]
     let cases = [
         ("http://app.example.com", scheme("https://app.example.com")),
-        (
-            "https://app.example.com:8443",
-            port("https://app.example.com"),
-        ),
+        ("https://app.example.com:8443", port("https://app.example.com")),
         ("http://localhost:5173", port("http://localhost:3000")),
-        (
-            "https://www.app.example.com",
-            www("https://app.example.com"),
-        ),
+        ("https://www.app.example.com", www("https://app.example.com")),
         ("https://shop.example", www("https://www.shop.example")),
         ("https://www.blog.example", www("https://blog.example")),
-        (
-            "https://tenants.example",
-            Hint::OriginApex {
-                pattern: "https://*.tenants.example".into(),
-            },
-        ),
-        (
-            "http://a.tenants.example",
-            scheme("https://*.tenants.example"),
-        ),
+        ("https://tenants.example", apex),
+        ("http://a.tenants.example", scheme("https://*.tenants.example")),
         ("https://App.Example.com", case("https://app.example.com")),
-        (
-            "https://A.tenants.example",
-            case("https://*.tenants.example"),
-        ),
+        ("https://A.tenants.example", case("https://*.tenants.example")),
     ];
     for (origin, hint) in cases {
         let explanation = cors.policy().explain(&get_from(origin));

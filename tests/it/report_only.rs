@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::common::{actual, copy_request, preflight, run, APP};
+use crate::common::{actual, copy_request, get, preflight, run, ACAC, ACAM, ACAO, ACEH, ACMA, APP};
 use http::{header, HeaderName, Method, Request};
 use tower_cors::{CorsLayer, Divergence, Rejection, RequestKind, Verdict};
 
@@ -74,29 +74,18 @@ fn tighter() -> CorsLayer {
         .unwrap()
 }
 
+#[rustfmt::skip]
 fn requests() -> Vec<(&'static str, Request<String>)> {
     vec![
         ("GET without Origin", actual(Method::GET, None)),
-        ("GET from APP", actual(Method::GET, Some(APP))),
-        ("GET from LEGACY", actual(Method::GET, Some(LEGACY))),
-        ("GET from NEW", actual(Method::GET, Some(NEW))),
-        (
-            "preflight POST from APP",
-            preflight(APP, "POST", Some("content-type")),
-        ),
+        ("GET from APP", get(APP)),
+        ("GET from LEGACY", get(LEGACY)),
+        ("GET from NEW", get(NEW)),
+        ("preflight POST from APP", preflight(APP, "POST", Some("content-type"))),
         ("preflight PUT from APP", preflight(APP, "PUT", None)),
-        (
-            "preflight POST from LEGACY",
-            preflight(LEGACY, "POST", None),
-        ),
-        (
-            "GET from a stranger",
-            actual(Method::GET, Some("https://evil.example")),
-        ),
-        (
-            "GET from a malformed origin",
-            actual(Method::GET, Some("not an origin")),
-        ),
+        ("preflight POST from LEGACY", preflight(LEGACY, "POST", None)),
+        ("GET from a stranger", get("https://evil.example")),
+        ("GET from a malformed origin", get("not an origin")),
     ]
 }
 
@@ -113,72 +102,25 @@ async fn the_candidate_never_changes_a_response() {
 }
 
 #[tokio::test]
+#[rustfmt::skip]
 async fn each_request_decided_differently_is_reported_once_with_both_verdicts() {
     let (layer, reports) = trial(today(), tighter());
     for (_, request) in requests() {
         run(&layer, request, &[]).await;
     }
     let reports = reports.lock().unwrap().clone();
-    let refused = |origin: &str| {
-        format!(
-            "{:?}",
-            Verdict::Refused(Rejection::OriginNotAllowed(origin))
-        )
-    };
-    let summary: Vec<_> = reports
-        .iter()
-        .map(|r| {
-            (
-                r.kind,
-                r.origin.as_str(),
-                r.method.as_str(),
-                r.enforced.clone(),
-                r.candidate.clone(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        summary,
-        [
-            (
-                RequestKind::Actual,
-                LEGACY,
-                "GET",
-                "Allowed".to_owned(),
-                refused(LEGACY)
-            ),
-            (
-                RequestKind::Actual,
-                NEW,
-                "GET",
-                refused(NEW),
-                "Allowed".to_owned()
-            ),
-            // Both allow it, but the method lists differ.
-            (
-                RequestKind::Preflight,
-                APP,
-                "OPTIONS",
-                "Allowed".to_owned(),
-                "Allowed".to_owned()
-            ),
-            (
-                RequestKind::Preflight,
-                APP,
-                "OPTIONS",
-                "Allowed".to_owned(),
-                format!("{:?}", Verdict::Refused(Rejection::MethodNotAllowed("PUT")))
-            ),
-            (
-                RequestKind::Preflight,
-                LEGACY,
-                "OPTIONS",
-                "Allowed".to_owned(),
-                refused(LEGACY)
-            ),
-        ],
-        "{reports:#?}"
-    );
+    let refused = |reason| format!("{:?}", Verdict::Refused(reason));
+    let (allowed, origin) = ("Allowed".to_owned(), Rejection::OriginNotAllowed);
+    let summary: Vec<_> = reports.iter().map(|r| (r.kind, r.origin.as_str(), r.method.as_str(), r.enforced.clone(), r.candidate.clone())).collect();
+    let (actual, preflight) = (RequestKind::Actual, RequestKind::Preflight);
+    assert_eq!(summary, [
+        (actual, LEGACY, "GET", allowed.clone(), refused(origin(LEGACY))),
+        (actual, NEW, "GET", refused(origin(NEW)), allowed.clone()),
+        // Both allow it, but the method lists differ.
+        (preflight, APP, "OPTIONS", allowed.clone(), allowed.clone()),
+        (preflight, APP, "OPTIONS", allowed.clone(), refused(Rejection::MethodNotAllowed("PUT"))),
+        (preflight, LEGACY, "OPTIONS", allowed, refused(origin(LEGACY))),
+    ], "{reports:#?}");
     assert!(reports.iter().all(|r| r.path == "/api/items"));
     let headers: Vec<_> = reports.iter().map(|r| r.header.as_deref()).collect();
     assert_eq!(
@@ -199,53 +141,23 @@ async fn both_allowing_with_different_headers_is_reported_naming_the_first_one()
             .allow_origins([APP])
             .allow_methods([Method::PUT])
     };
+    let creds = || base().allow_credentials(true);
+    let any = CorsLayer::builder()
+        .allow_any_origin()
+        .allow_methods([Method::PUT])
+        .build()
+        .unwrap();
+    let delete = creds()
+        .allow_methods([Method::PUT, Method::DELETE])
+        .build()
+        .unwrap();
+    #[rustfmt::skip]
     let cases: Vec<(&str, CorsLayer, Request<String>, &str)> = vec![
-        (
-            "credentials dropped",
-            base().build().unwrap(),
-            actual(Method::GET, Some(APP)),
-            "access-control-allow-credentials",
-        ),
-        (
-            "exposed headers",
-            base()
-                .allow_credentials(true)
-                .expose_headers([HeaderName::from_static("x-total")])
-                .build()
-                .unwrap(),
-            actual(Method::GET, Some(APP)),
-            "access-control-expose-headers",
-        ),
-        (
-            "any origin answers *",
-            CorsLayer::builder()
-                .allow_any_origin()
-                .allow_methods([Method::PUT])
-                .build()
-                .unwrap(),
-            actual(Method::GET, Some(APP)),
-            "access-control-allow-origin",
-        ),
-        (
-            "preflight max-age",
-            base()
-                .allow_credentials(true)
-                .max_age(Duration::from_secs(5))
-                .build()
-                .unwrap(),
-            preflight(APP, "PUT", None),
-            "access-control-max-age",
-        ),
-        (
-            "preflight methods",
-            base()
-                .allow_methods([Method::PUT, Method::DELETE])
-                .allow_credentials(true)
-                .build()
-                .unwrap(),
-            preflight(APP, "PUT", None),
-            "access-control-allow-methods",
-        ),
+        ("credentials dropped", base().build().unwrap(), get(APP), ACAC),
+        ("exposed headers", creds().expose_headers([HeaderName::from_static("x-total")]).build().unwrap(), get(APP), ACEH),
+        ("any origin answers *", any, get(APP), ACAO),
+        ("preflight max-age", creds().max_age(Duration::from_secs(5)).build().unwrap(), preflight(APP, "PUT", None), ACMA),
+        ("preflight methods", delete, preflight(APP, "PUT", None), ACAM),
     ];
     for (name, candidate, request, header) in cases {
         let enforced = base().allow_credentials(true).build().unwrap();
