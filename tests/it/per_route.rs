@@ -37,13 +37,22 @@ fn from(server: &Server, path: &str, origin: &str, method: Option<&str>) -> Requ
     req.body(Full::default()).unwrap()
 }
 
+/// (path, origin, preflight method, status, lines, body)
+type Case = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    u16,
+    &'static [Line],
+    Option<&'static str>,
+);
+
 #[tokio::test]
 #[rustfmt::skip]
 async fn each_route_answers_with_its_own_policy() {
     let server = Server::start(example::serve).await;
     let public = [(ACAO, "*"), (ACAC, ABSENT)];
-    // (path, origin, preflight method, status, lines, body)
-    let rows: &[(&str, &str, Option<&str>, u16, &[Line], Option<&str>)] = &[
+    let rows: &[Case] = &[
         // Public routes allow any origin, without credentials.
         ("/public/status", APP, None, 200, &public, Some("{\"up\":true}")),
         ("/public/status", OTHER, None, 200, &public, Some("{\"up\":true}")),
