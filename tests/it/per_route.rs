@@ -51,11 +51,11 @@ type Case = (
 #[rustfmt::skip]
 async fn each_route_answers_with_its_own_policy() {
     let server = Server::start(example::serve).await;
-    let public = [(ACAO, "*"), (ACAC, ABSENT)];
+    const PUBLIC: &[Line] = &[(ACAO, "*"), (ACAC, ABSENT)];
     let rows: &[Case] = &[
         // Public routes allow any origin, without credentials.
-        ("/public/status", APP, None, 200, &public, Some("{\"up\":true}")),
-        ("/public/status", OTHER, None, 200, &public, Some("{\"up\":true}")),
+        ("/public/status", APP, None, 200, PUBLIC, Some("{\"up\":true}")),
+        ("/public/status", OTHER, None, 200, PUBLIC, Some("{\"up\":true}")),
         // A public preflight reaches the layer on a GET-only route.
         ("/public/status", OTHER, Some("GET"), 204, &[(ACAO, "*")], None),
         // The nested router's fallback puts unknown `/public` paths inside
