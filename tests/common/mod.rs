@@ -257,10 +257,6 @@ pub fn has_cors_headers(headers: &HeaderMap) -> bool {
         .any(|k| k.as_str().starts_with("access-control-"))
 }
 
-pub fn status(res: &Response<String>) -> StatusCode {
-    res.status()
-}
-
 /// Polls `future` once: what the layer answers without waiting (preflights,
 /// refusals, inner services that are ready) needs no runtime.
 pub fn ready_now<F: std::future::Future>(future: F) -> F::Output {

@@ -250,6 +250,19 @@ async fn the_cache_holds_at_most_its_capacity() {
     assert_eq!(store.asked(), 2);
 }
 
+/// `allowed(layer, TENANT)` on a task of its own.
+fn spawn_allowed(layer: &CorsLayer) -> tokio::task::JoinHandle<bool> {
+    let layer = layer.clone();
+    tokio::spawn(async move { allowed(&layer, TENANT).await })
+}
+
+/// Yields until the lookup was asked more than `times` times.
+async fn asked_more_than(asked: &AtomicUsize, times: usize) {
+    while asked.load(Ordering::SeqCst) <= times {
+        tokio::task::yield_now().await;
+    }
+}
+
 /// A lookup that waits for `gate` and counts its calls.
 fn gated_layer(gate: Arc<Notify>, asked: Arc<AtomicUsize>) -> CorsLayer {
     CorsLayer::builder()
@@ -284,9 +297,7 @@ async fn concurrent_requests_for_an_uncached_origin_cause_one_lookup() {
         })
         .collect();
     // Let every request reach the flight before the store answers.
-    while asked.load(Ordering::SeqCst) == 0 {
-        tokio::task::yield_now().await;
-    }
+    asked_more_than(&asked, 0).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     gate.notify_one();
     for request in requests {
@@ -300,17 +311,9 @@ async fn a_cancelled_first_request_does_not_cancel_the_lookup_others_wait_for() 
     let gate = Arc::new(Notify::new());
     let asked = Arc::new(AtomicUsize::new(0));
     let layer = gated_layer(Arc::clone(&gate), Arc::clone(&asked));
-    let first = tokio::spawn({
-        let layer = layer.clone();
-        async move { allowed(&layer, TENANT).await }
-    });
-    while asked.load(Ordering::SeqCst) == 0 {
-        tokio::task::yield_now().await;
-    }
-    let second = tokio::spawn({
-        let layer = layer.clone();
-        async move { allowed(&layer, TENANT).await }
-    });
+    let first = spawn_allowed(&layer);
+    asked_more_than(&asked, 0).await;
+    let second = spawn_allowed(&layer);
     tokio::task::yield_now().await;
     first.abort();
     gate.notify_one();
@@ -434,13 +437,8 @@ async fn an_answer_read_before_an_invalidation_is_not_cached() {
     let gate = Arc::new(Notify::new());
     let asked = Arc::new(AtomicUsize::new(0));
     let layer = gated_layer(Arc::clone(&gate), Arc::clone(&asked));
-    let pending = tokio::spawn({
-        let layer = layer.clone();
-        async move { allowed(&layer, TENANT).await }
-    });
-    while asked.load(Ordering::SeqCst) == 0 {
-        tokio::task::yield_now().await;
-    }
+    let pending = spawn_allowed(&layer);
+    asked_more_than(&asked, 0).await;
     layer.invalidate_all_origins();
     gate.notify_one();
     assert!(
@@ -448,13 +446,8 @@ async fn an_answer_read_before_an_invalidation_is_not_cached() {
         "the waiting request gets its answer"
     );
     // The answer may predate the change, so it was not cached.
-    let next = tokio::spawn({
-        let layer = layer.clone();
-        async move { allowed(&layer, TENANT).await }
-    });
-    while asked.load(Ordering::SeqCst) == 1 {
-        tokio::task::yield_now().await;
-    }
+    let next = spawn_allowed(&layer);
+    asked_more_than(&asked, 1).await;
     gate.notify_one();
     assert!(next.await.unwrap());
     assert_eq!(asked.load(Ordering::SeqCst), 2);
