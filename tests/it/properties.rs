@@ -68,52 +68,23 @@ struct Spec {
     status: u16,
 }
 
+#[rustfmt::skip]
 fn spec() -> impl Strategy<Value = Spec> {
-    let listed = (
-        proptest::sample::subsequence(EXACT, 0..=EXACT.len()),
-        proptest::sample::subsequence(PATTERNS, 0..=PATTERNS.len()),
-        any::<bool>(),
-    )
-        .prop_map(|(mut exact, patterns, predicate)| {
-            exact.extend(patterns);
-            Origins::List {
-                listed: exact,
-                predicate,
-            }
-        });
+    let subsequence = |list: &'static [&'static str]| proptest::sample::subsequence(list, 0..=list.len());
+    let listed = (subsequence(EXACT), subsequence(PATTERNS), any::<bool>()).prop_map(|(mut exact, patterns, predicate)| {
+        exact.extend(patterns);
+        Origins::List { listed: exact, predicate }
+    });
     let origins = prop_oneof![1 => Just(Origins::Any), 4 => listed];
     (
-        origins,
-        any::<bool>(),
-        any::<bool>(),
-        prop::option::weighted(
-            0.7,
-            proptest::sample::subsequence(METHODS, 0..=METHODS.len()),
-        ),
-        prop::option::weighted(
-            0.7,
-            proptest::sample::subsequence(HEADERS, 0..=HEADERS.len()),
-        ),
+        origins, any::<bool>(), any::<bool>(),
+        prop::option::weighted(0.7, subsequence(METHODS)), prop::option::weighted(0.7, subsequence(HEADERS)),
         prop_oneof![Just(Expose::None), Just(Expose::Listed), Just(Expose::Any)],
-        prop::option::of(0u64..=86_400),
-        any::<bool>(),
-        prop_oneof![Just(204u16), Just(200u16)],
+        prop::option::of(0u64..=86_400), any::<bool>(), prop_oneof![Just(204u16), Just(200u16)],
     )
-        .prop_map(
-            |(origins, credentials, over_http, methods, headers, expose, max_age, pna, status)| {
-                Spec {
-                    origins,
-                    credentials,
-                    over_http,
-                    methods,
-                    headers,
-                    expose,
-                    max_age,
-                    private_network: pna,
-                    status,
-                }
-            },
-        )
+        .prop_map(|(origins, credentials, over_http, methods, headers, expose, max_age, private_network, status)| Spec {
+            origins, credentials, over_http, methods, headers, expose, max_age, private_network, status,
+        })
 }
 
 /// The nearest spec `build()` accepts (refusals have their own property), so
@@ -226,66 +197,40 @@ fn header_item() -> impl Strategy<Value = String> {
 }
 
 fn header_line() -> impl Strategy<Value = String> {
-    proptest::collection::vec(
-        (
-            header_item(),
-            proptest::sample::select(&[",", ", ", " ,", ",\t"][..]),
-        ),
-        0..5,
-    )
-    .prop_map(|items| {
+    let separator = proptest::sample::select(&[",", ", ", " ,", ",\t"][..]);
+    proptest::collection::vec((header_item(), separator), 0..5).prop_map(|items| {
         let mut line = String::new();
         for (i, (item, sep)) in items.iter().enumerate() {
-            if i > 0 {
-                line.push_str(sep);
-            }
+            line.push_str(if i > 0 { sep } else { "" });
             line.push_str(item);
         }
         line
     })
 }
 
+#[rustfmt::skip]
 fn request() -> impl Strategy<Value = Req> {
+    let select = |list: &'static [&'static str]| proptest::sample::select(list);
     (
-        proptest::sample::select(&["GET", "POST", "PUT", "OPTIONS", "OPTIONS", "OPTIONS", "DELETE"][..]),
+        select(&["GET", "POST", "PUT", "OPTIONS", "OPTIONS", "OPTIONS", "DELETE"]),
         prop_oneof![1 => Just(0usize), 12 => Just(1usize), 1 => Just(2usize)],
         proptest::collection::vec(origin(), 2),
         prop_oneof![
             1 => Just(vec![]),
-            8 => proptest::sample::select(&[
-                "PUT", "DELETE", "PATCH", "patch", "GET", "HEAD", "POST", "X-CUSTOM", "X-OTHER", "*", "",
-                "P T",
-            ][..]).prop_map(|m| vec![m]),
+            8 => select(&["PUT", "DELETE", "PATCH", "patch", "GET", "HEAD", "POST", "X-CUSTOM", "X-OTHER", "*", "", "P T"]).prop_map(|m| vec![m]),
             1 => Just(vec!["PUT", "PUT"]),
         ],
         proptest::collection::vec(header_line(), 0..3),
-        prop::option::of(proptest::sample::select(&["true", "false"][..])),
-        proptest::collection::vec(
-            proptest::sample::select(&[
-                ("vary", "accept-encoding"),
-                ("vary", "Origin"),
-                ("vary", "*"),
-                ("vary", "accept, cookie"),
-                ("x-inner", "1"),
-                ("x-inner", "2"),
-                ("x-request-id", "abc"),
-                ("set-cookie", "s=1"),
-                ("content-type", "text/plain"),
-                ("access-control-allow-origin", "*"),
-                ("access-control-allow-origin", "https://evil.example"),
-                ("access-control-allow-credentials", "true"),
-                ("access-control-expose-headers", "x-secret"),
-            ][..]),
-            0..4,
-        ),
+        prop::option::of(select(&["true", "false"])),
+        proptest::collection::vec(proptest::sample::select(&[
+            ("vary", "accept-encoding"), ("vary", "Origin"), ("vary", "*"), ("vary", "accept, cookie"), ("x-inner", "1"),
+            ("x-inner", "2"), ("x-request-id", "abc"), ("set-cookie", "s=1"), ("content-type", "text/plain"),
+            ("access-control-allow-origin", "*"), ("access-control-allow-origin", "https://evil.example"),
+            ("access-control-allow-credentials", "true"), ("access-control-expose-headers", "x-secret"),
+        ][..]), 0..4),
     )
         .prop_map(|(method, n, origins, acrm, acrh, acrpn, inner)| Req {
-            method,
-            origins: origins.into_iter().take(n).collect(),
-            acrm,
-            acrh,
-            acrpn,
-            inner,
+            method, origins: origins.into_iter().take(n).collect(), acrm, acrh, acrpn, inner,
         })
 }
 
