@@ -14,19 +14,11 @@ fn simple_get_from_allowed_origin_is_allowed(run: &Run) {
     let id = "simple_get_allowed";
     let a = allowed_echoing(run, id, Frame::Top);
     same(run, id, a.status, Some(200));
-    same(
-        run,
-        id,
-        a.body.as_deref(),
-        Some("exact GET /s/simple_get_allowed"),
-    );
+    let got = a.body.as_deref();
+    same(run, id, got, Some("exact GET /s/simple_get_allowed"));
     no_preflight(run, id);
-    ensure(
-        run,
-        id,
-        vary_has(one_actual(run, id), "origin"),
-        "Vary: origin",
-    );
+    let ok = vary_has(one_actual(run, id), "origin");
+    ensure(run, id, ok, "Vary: origin");
     handler_saw_once(run, id);
 }
 
@@ -36,12 +28,8 @@ fn simple_get_from_allowed_origin_is_allowed(run: &Run) {
 fn simple_get_from_look_alike_origin_is_blocked_but_reaches_handler(run: &Run) {
     let id = "simple_get_look_alike";
     let e = blocked_without_cors(run, id);
-    same(
-        run,
-        id,
-        e.req("origin"),
-        Some(run.origin(Frame::LookAlike).as_str()),
-    );
+    let got = e.req("origin");
+    same(run, id, got, Some(run.origin(Frame::LookAlike).as_str()));
     handler_saw_once(run, id);
 }
 
@@ -57,12 +45,8 @@ fn origin_differing_only_by_port_is_refused(run: &Run) {
 fn page_loaded_with_uppercase_host_sends_lowercase_origin_and_is_allowed(run: &Run) {
     let id = "simple_get_uppercase_page";
     allowed(run, id);
-    same(
-        run,
-        id,
-        one_actual(run, id).req("origin"),
-        Some(run.origin(Frame::Top).as_str()),
-    );
+    let got = one_actual(run, id).req("origin");
+    same(run, id, got, Some(run.origin(Frame::Top).as_str()));
 }
 
 /// The `Origin` header is the ASCII serialization of an origin: lowercase
@@ -159,18 +143,10 @@ fn credentialed_preflighted_put_is_allowed_with_mirrored_method(run: &Run) {
     allowed(run, id);
     let p = one_preflight(run, id);
     let top = run.origin(Frame::Top);
-    same(
-        run,
-        id,
-        (p.req(ACRM), p.resp(ACAM)),
-        (Some("PUT"), Some("PUT")),
-    );
-    same(
-        run,
-        id,
-        p.resp("access-control-allow-credentials"),
-        Some("true"),
-    );
+    let got = (p.req(ACRM), p.resp(ACAM));
+    same(run, id, got, (Some("PUT"), Some("PUT")));
+    let got = p.resp("access-control-allow-credentials");
+    same(run, id, got, Some("true"));
     same(run, id, p.resp(ACAO), Some(top.as_str()));
     same(run, id, handler_saw_once(run, id).method.as_str(), "PUT");
 }
@@ -199,21 +175,13 @@ fn credentialed_request_with_any_header_policy_gets_requested_headers_listed(run
 fn credentialed_expose_any_header_lists_names_and_they_are_readable(run: &Run) {
     let id = "credentials_expose_any";
     let a = allowed(run, id);
-    same(
-        run,
-        id,
-        (a.header("x-secret"), a.header("grpc-message")),
-        (Some("s3cret"), Some("fine")),
-    );
+    let got = (a.header("x-secret"), a.header("grpc-message"));
+    same(run, id, got, (Some("s3cret"), Some("fine")));
     let aceh = one_actual(run, id)
         .resp("access-control-expose-headers")
         .unwrap_or("");
-    ensure(
-        run,
-        id,
-        aceh.trim() != "*" && aceh.contains("x-secret"),
-        "x-secret named",
-    );
+    let ok = aceh.trim() != "*" && aceh.contains("x-secret");
+    ensure(run, id, ok, "x-secret named");
 }
 
 /// A credentials policy still serves requests that carry no credentials.
@@ -263,12 +231,8 @@ fn permissive_preflight_answers_wildcard_methods_and_put_is_allowed(run: &Run) {
     let id = "permissive_put";
     allowed(run, id);
     let p = one_preflight(run, id);
-    same(
-        run,
-        id,
-        (p.resp(ACAM), p.resp(ACAO)),
-        (Some("*"), Some("*")),
-    );
+    let got = (p.resp(ACAM), p.resp(ACAO));
+    same(run, id, got, (Some("*"), Some("*")));
 }
 
 // ---------------------------------------------------------------------------
@@ -279,24 +243,16 @@ fn permissive_preflight_answers_wildcard_methods_and_put_is_allowed(run: &Run) {
 /// policy refuses it.
 fn sandboxed_iframe_null_origin_is_refused_by_exact_policy(run: &Run) {
     let id = "sandboxed_exact";
-    same(
-        run,
-        id,
-        blocked_without_cors(run, id).req("origin"),
-        Some("null"),
-    );
+    let got = blocked_without_cors(run, id).req("origin");
+    same(run, id, got, Some("null"));
 }
 
 /// `null` is shared by every opaque origin, so the layer never passes it to
 /// a predicate: even a predicate returning true for everything refuses it.
 fn sandboxed_iframe_null_origin_is_refused_by_allow_all_predicate(run: &Run) {
     let id = "sandboxed_predicate_all";
-    same(
-        run,
-        id,
-        blocked_without_cors(run, id).req("origin"),
-        Some("null"),
-    );
+    let got = blocked_without_cors(run, id).req("origin");
+    same(run, id, got, Some("null"));
 }
 
 /// The same predicate allows a real origin (control for the test above).
@@ -325,18 +281,10 @@ fn lookup_tenant_is_blocked_before_being_added_and_allowed_right_after(run: &Run
     let tenant = run.origin(Frame::Sub);
     let refused = blocked_without_cors(run, before).req("origin");
     same(run, before, refused, Some(tenant.as_str()));
-    same(
-        run,
-        after,
-        allowed_echoing(run, after, Frame::Sub).status,
-        Some(200),
-    );
-    ensure(
-        run,
-        after,
-        vary_has(one_actual(run, after), "origin"),
-        "Vary: origin",
-    );
+    let got = allowed_echoing(run, after, Frame::Sub).status;
+    same(run, after, got, Some(200));
+    let ok = vary_has(one_actual(run, after), "origin");
+    ensure(run, after, ok, "Vary: origin");
 }
 
 checks![

@@ -16,23 +16,15 @@ fn preflighted_method_is_allowed(run: &Run, id: &str, method: &str) {
     same(run, id, allowed(run, id).status, Some(200));
     let p = one_preflight(run, id);
     let top = run.origin(Frame::Top);
-    same(
-        run,
-        id,
-        (p.req(ACRM), p.resp(ACAO)),
-        (Some(method), Some(&*top)),
-    );
+    let got = (p.req(ACRM), p.resp(ACAO));
+    same(run, id, got, (Some(method), Some(&*top)));
     let listed = p
         .resp(ACAM)
         .unwrap_or("")
         .split(',')
         .any(|t| t.trim() == method);
-    ensure(
-        run,
-        id,
-        listed,
-        "the method in Access-Control-Allow-Methods",
-    );
+    let ok = listed;
+    ensure(run, id, ok, "the method in Access-Control-Allow-Methods");
     same(run, id, handler_saw_once(run, id).method.as_str(), method);
 }
 
@@ -41,12 +33,8 @@ fn preflighted_method_is_allowed(run: &Run, id: &str, method: &str) {
 fn preflighted_put_is_allowed(run: &Run) {
     let id = "put";
     preflighted_method_is_allowed(run, id, "PUT");
-    same(
-        run,
-        id,
-        one_preflight(run, id).req(ACRH),
-        Some("content-type"),
-    );
+    let got = one_preflight(run, id).req(ACRH);
+    same(run, id, got, Some("content-type"));
     let content_type = run.handled(id)[0].req("content-type");
     same(run, id, content_type, Some("application/json"));
 }
@@ -126,12 +114,8 @@ fn options_request_without_request_method_reaches_handler(run: &Run) {
     same(run, id, one_preflight(run, id).req(ACRM), Some("OPTIONS"));
     let e = one_actual(run, id);
     same(run, id, (e.method.as_str(), e.req(ACRM)), ("OPTIONS", None));
-    same(
-        run,
-        id,
-        handler_saw_once(run, id).method.as_str(),
-        "OPTIONS",
-    );
+    let got = handler_saw_once(run, id).method.as_str();
+    same(run, id, got, "OPTIONS");
 }
 
 // ---------------------------------------------------------------------------
@@ -144,12 +128,8 @@ fn custom_request_header_is_allowed(run: &Run) {
     let id = "custom_header";
     allowed(run, id);
     same(run, id, one_preflight(run, id).req(ACRH), Some("x-custom"));
-    same(
-        run,
-        id,
-        handler_saw_once(run, id).req("x-custom"),
-        Some("1"),
-    );
+    let got = handler_saw_once(run, id).req("x-custom");
+    same(run, id, got, Some("1"));
 }
 
 /// An unlisted request header fails the preflight; the handler never sees
@@ -174,12 +154,8 @@ fn authorization_is_allowed_under_allow_any_header(run: &Run) {
     let p = one_preflight(run, id);
     same(run, id, p.req(ACRH), Some("authorization"));
     let named = items(p.resp(ACAH)).iter().any(|t| t == "authorization");
-    ensure(
-        run,
-        id,
-        named,
-        "authorization in Access-Control-Allow-Headers",
-    );
+    let ok = named;
+    ensure(run, id, ok, "authorization in Access-Control-Allow-Headers");
     let auth = handler_saw_once(run, id).req("authorization");
     same(run, id, auth, Some("Bearer t0ken"));
 }
@@ -190,12 +166,8 @@ fn arbitrary_header_is_allowed_under_allow_any_header(run: &Run) {
     let id = "any_header_arbitrary";
     allowed(run, id);
     same(run, id, one_preflight(run, id).resp(ACAH), Some("*"));
-    same(
-        run,
-        id,
-        handler_saw_once(run, id).req("x-anything"),
-        Some("1"),
-    );
+    let got = handler_saw_once(run, id).req("x-anything");
+    same(run, id, got, Some("1"));
 }
 
 /// The permissive layer (any header) also allows `Authorization`.
@@ -326,12 +298,8 @@ fn max_age_caches_the_preflight(run: &Run) {
     let id = "max_age_cached";
     allowed(run, id);
     same(run, id, one_preflight(run, id).resp(ACMA), Some("600"));
-    same(
-        run,
-        id,
-        (run.actual(id).len(), run.handled(id).len()),
-        (2, 2),
-    );
+    let got = (run.actual(id).len(), run.handled(id).len());
+    same(run, id, got, (2, 2));
 }
 
 /// Without Access-Control-Max-Age every engine still caches a preflight for
@@ -361,12 +329,8 @@ fn max_age_zero_preflights_every_time(run: &Run) {
 /// A header listed in Access-Control-Expose-Headers is readable from JS.
 fn exposed_header_is_readable(run: &Run) {
     let id = "exposed_header";
-    same(
-        run,
-        id,
-        allowed(run, id).header("x-request-id"),
-        Some("rid-1"),
-    );
+    let got = allowed(run, id).header("x-request-id");
+    same(run, id, got, Some("rid-1"));
 }
 
 /// A header that is neither safelisted nor exposed is filtered out of the
@@ -376,19 +340,11 @@ fn unexposed_header_is_not_readable(run: &Run) {
     let a = allowed(run, id);
     let read = (a.header("x-secret"), a.header("x-request-id"));
     same(run, id, read, (None, Some("rid-1")));
-    ensure(
-        run,
-        id,
-        !a.names.iter().any(|n| n == "x-secret"),
-        "x-secret hidden",
-    );
+    let ok = !a.names.iter().any(|n| n == "x-secret");
+    ensure(run, id, ok, "x-secret hidden");
     // It was on the wire, the browser hid it.
-    same(
-        run,
-        id,
-        one_actual(run, id).resp("x-secret"),
-        Some("s3cret"),
-    );
+    let got = one_actual(run, id).resp("x-secret");
+    same(run, id, got, Some("s3cret"));
 }
 
 /// Access-Control-Expose-Headers `*` (no credentials) exposes every header.
@@ -485,18 +441,15 @@ fn grpc_web_call_is_allowed_and_grpc_status_is_readable(run: &Run) {
     same(run, id, read, [Some("0"), Some("fine"), None]);
     let p = one_preflight(run, id);
     let requested = Some("content-type,grpc-timeout,x-grpc-web,x-user-agent");
-    same(
-        run,
-        id,
-        (p.req(ACRM), p.req(ACRH)),
-        (Some("POST"), requested),
-    );
+    let got = (p.req(ACRM), p.req(ACRH));
+    same(run, id, got, (Some("POST"), requested));
     let h = handler_saw_once(run, id);
     let sent = (h.req("content-type"), h.req("x-grpc-web"));
+    let got = sent;
     same(
         run,
         id,
-        sent,
+        got,
         (Some("application/grpc-web+proto"), Some("1")),
     );
 }
