@@ -128,10 +128,8 @@ fn a_refused_header_lists_the_allowed_ones_and_each_header_is_checked() {
         .0;
     let explanation = cors.policy().explain(&request);
     assert_eq!(explanation.kind(), Some(RequestKind::Preflight));
-    assert_eq!(
-        explanation.reason(),
-        Some("request header \"x-evil\" is not allowed")
-    );
+    let got = explanation.reason();
+    assert_eq!(got, Some("request header \"x-evil\" is not allowed"));
     let checks: Vec<(&str, bool)> = explanation
         .checks()
         .iter()
@@ -189,15 +187,14 @@ fn malformed_and_non_cors_requests_are_explained() {
     let cors = origin_policy();
     let explanation = cors.policy().explain(&get_from("https://app.example.com/"));
     assert_eq!(explanation.verdict(), Outcome::Refused);
-    assert_eq!(
-        explanation.hints(),
-        [Hint::Malformed(tower_cors::Malformed::Origin)]
-    );
+    let got = explanation.hints();
+    assert_eq!(got, [Hint::Malformed(tower_cors::Malformed::Origin)]);
 
     let two = parts(Method::GET, &[("origin", APP), ("origin", APP)]);
     let explanation = cors.policy().explain(&two);
+    let got = explanation.hints();
     assert_eq!(
-        explanation.hints(),
+        got,
         [Hint::Malformed(tower_cors::Malformed::MultipleOrigins)]
     );
 
@@ -205,17 +202,13 @@ fn malformed_and_non_cors_requests_are_explained() {
     assert_eq!(explanation.verdict(), Outcome::NotCors);
     assert_eq!(explanation.kind(), None);
     assert!(explanation.hints().is_empty());
-    assert_eq!(
-        explanation.checks()[0].detail(),
-        "the response gets Vary: Origin"
-    );
+    let got = explanation.checks()[0].detail();
+    assert_eq!(got, "the response gets Vary: Origin");
     let explanation = CorsLayer::permissive()
         .policy()
         .explain(&parts(Method::GET, &[]));
-    assert_eq!(
-        explanation.checks()[0].detail(),
-        "the response gets Access-Control-Allow-Origin: *"
-    );
+    let got = explanation.checks()[0].detail();
+    assert_eq!(got, "the response gets Access-Control-Allow-Origin: *");
 }
 
 #[test]
@@ -262,10 +255,8 @@ fn the_async_check_decides_origins_the_static_rules_do_not_allow() {
         .contains("the async origin check decides"));
     // The checks that follow if it allows the origin are still made.
     let last = explanation.checks().last().unwrap();
-    assert_eq!(
-        (last.subject(), last.passed()),
-        ("method \"DELETE\"", false)
-    );
+    let got = (last.subject(), last.passed());
+    assert_eq!(got, ("method \"DELETE\"", false));
 
     // `null` and malformed origins never reach the async check.
     for origin in ["null", "https://tenant.example/"] {

@@ -35,10 +35,8 @@ fn counted(
         let key = key.key();
         assert_eq!(key.name(), "tower_cors_requests_total");
         let labels: BTreeMap<&str, &str> = key.labels().map(|l| (l.key(), l.value())).collect();
-        assert_eq!(
-            labels.keys().copied().collect::<Vec<_>>(),
-            ["kind", "outcome"]
-        );
+        let got = labels.keys().copied().collect::<Vec<_>>();
+        assert_eq!(got, ["kind", "outcome"]);
         let DebugValue::Counter(n) = value else {
             panic!("not a counter")
         };

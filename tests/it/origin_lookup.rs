@@ -559,8 +559,9 @@ async fn guarded_handshakes_are_refused_unless_the_lookup_allows_cached_or_not()
 #[test]
 fn a_failed_lookup_has_its_own_rejection_reason() {
     let reason = tower_cors::Rejection::OriginLookupFailed(TENANT);
+    let got = reason.to_string();
     assert_eq!(
-        reason.to_string(),
+        got,
         "origin \"https://shop.tenant.example\" is refused: the origin lookup failed"
     );
 }

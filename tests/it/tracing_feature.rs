@@ -117,10 +117,8 @@ mod with_feature {
         assert_eq!(events.len(), 1, "{events:?}");
         assert_eq!(events[0].level, Level::INFO);
         assert_eq!(events[0].field("message"), Some("CORS policy compiled"));
-        assert_eq!(
-            events[0].field("policy"),
-            Some(cors.policy().to_string().as_str())
-        );
+        let got = events[0].field("policy");
+        assert_eq!(got, Some(cors.policy().to_string().as_str()));
     }
 
     /// Each warning of `build()` is one `warn` event carrying its text; a
@@ -207,10 +205,8 @@ mod with_feature {
         assert_eq!(events[1].field("kind"), Some("Preflight"));
         for event in &events {
             assert_eq!(event.level, Level::DEBUG);
-            assert_eq!(
-                event.field("reason"),
-                Some("origin \"https://evil.example\" is not allowed")
-            );
+            let got = event.field("reason");
+            assert_eq!(got, Some("origin \"https://evil.example\" is not allowed"));
         }
     }
 
@@ -239,10 +235,8 @@ mod with_feature {
         assert_eq!(events.len(), 1, "{events:?}");
         assert_eq!(events[0].level, Level::WARN);
         assert_eq!(events[0].field("origin"), Some("https://tenant.example"));
-        assert_eq!(
-            events[0].field("error"),
-            Some("the origin lookup failed: connection refused")
-        );
+        let got = events[0].field("error");
+        assert_eq!(got, Some("the origin lookup failed: connection refused"));
     }
 
     #[tokio::test]

@@ -101,8 +101,9 @@ fn refused_handshakes_are_decided_with_the_websocket_kind_and_the_origin_reason(
     let Decision::Rejected(rejected) = layer.policy().decide(&parts) else {
         unreachable!()
     };
+    let got = rejected.to_string();
     assert_eq!(
-        rejected.to_string(),
+        got,
         "WebSocket handshake rejected: origin \"https://evil.example\" is not allowed"
     );
 }
@@ -147,18 +148,12 @@ async fn under_an_async_predicate_a_refused_handshake_never_runs_the_handler() {
         .build()
         .unwrap();
     let handshake = |origin| request(Method::GET, &[("origin", origin), ("upgrade", "websocket")]);
-    assert_eq!(
-        run_counting_polls(&layer, handshake(EVIL)).await,
-        (StatusCode::FORBIDDEN, 0)
-    );
-    assert_eq!(
-        run_counting_polls(&layer, handshake("https://tenant.example")).await,
-        (StatusCode::OK, 1)
-    );
+    let got = run_counting_polls(&layer, handshake(EVIL)).await;
+    assert_eq!(got, (StatusCode::FORBIDDEN, 0));
+    let got = run_counting_polls(&layer, handshake("https://tenant.example")).await;
+    assert_eq!(got, (StatusCode::OK, 1));
     // An ordinary request from a refused origin still reaches the handler.
     let ordinary = request(Method::GET, &[("origin", EVIL)]);
-    assert_eq!(
-        run_counting_polls(&layer, ordinary).await,
-        (StatusCode::OK, 1)
-    );
+    let got = run_counting_polls(&layer, ordinary).await;
+    assert_eq!(got, (StatusCode::OK, 1));
 }
