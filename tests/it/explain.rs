@@ -22,21 +22,20 @@ fn get_from(origin: &str) -> http::request::Parts {
     parts(Method::GET, &[("origin", origin)])
 }
 
+fn parts_of(request: http::Request<String>) -> http::request::Parts {
+    request.into_parts().0
+}
+
 #[test]
 fn near_miss_origins_name_the_configured_value_and_the_difference() {
     let cors = origin_policy();
-    let scheme = |c: &str| Hint::OriginScheme {
-        configured: c.into(),
-    };
-    let port = |c: &str| Hint::OriginPort {
-        configured: c.into(),
-    };
-    let www = |c: &str| Hint::OriginWww {
-        configured: c.into(),
-    };
-    let case = |c: &str| Hint::OriginCase {
-        configured: c.into(),
-    };
+    #[rustfmt::skip]
+    let (scheme, port, www, case) = (
+        |c: &str| Hint::OriginScheme { configured: c.into() },
+        |c: &str| Hint::OriginPort { configured: c.into() },
+        |c: &str| Hint::OriginWww { configured: c.into() },
+        |c: &str| Hint::OriginCase { configured: c.into() },
+    );
     let apex = Hint::OriginApex {
         pattern: "https://*.tenants.example".into(),
     };
@@ -64,9 +63,7 @@ fn near_miss_origins_name_the_configured_value_and_the_difference() {
 
 #[test]
 fn a_far_origin_lists_the_configured_ones() {
-    let explanation = origin_policy()
-        .policy()
-        .explain(&get_from("https://evil.example"));
+    let explanation = origin_policy().policy().explain(&get_from(EVIL));
     assert_eq!(explanation.nearest(), None);
     let [Hint::OriginNotListed { configured }] = explanation.hints() else {
         panic!("{:?}", explanation.hints());
@@ -74,10 +71,8 @@ fn a_far_origin_lists_the_configured_ones() {
     assert_eq!(configured.len(), 5);
     assert!(configured.contains(&"https://*.tenants.example".to_owned()));
     let text = explanation.hints()[0].to_string();
-    assert!(
-        text.starts_with("add this origin to allow_origins (configured: "),
-        "{text}"
-    );
+    let fix = "add this origin to allow_origins (configured: ";
+    assert!(text.starts_with(fix), "{text}");
 }
 
 #[test]
@@ -88,25 +83,18 @@ fn null_origin_says_patterns_never_match_it() {
 
 #[test]
 fn a_method_refused_only_by_its_case_names_the_configured_spelling() {
-    let cors = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::from_bytes(b"PATCH").unwrap()])
-        .build()
-        .unwrap();
-    let request = preflight(APP, "patch", None).into_parts().0;
+    let cors = app(|b| b.allow_methods([Method::from_bytes(b"PATCH").unwrap()]));
+    let request = parts_of(preflight(APP, "patch", None));
     let explanation = cors.policy().explain(&request);
     assert_eq!(explanation.verdict(), Outcome::Refused);
-    assert_eq!(
-        explanation.hints(),
-        [Hint::MethodCase {
-            configured: "PATCH".into()
-        }]
-    );
-    assert!(explanation.hints()[0]
-        .to_string()
-        .contains("browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT"));
+    let hint = Hint::MethodCase {
+        configured: "PATCH".into(),
+    };
+    assert_eq!(explanation.hints(), [hint]);
+    let text = explanation.hints()[0].to_string();
+    assert!(text.contains("browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT"));
 
-    let request = preflight(APP, "DELETE", None).into_parts().0;
+    let request = parts_of(preflight(APP, "DELETE", None));
     assert_eq!(
         cors.policy().explain(&request).hints(),
         [Hint::MethodNotListed {
@@ -118,14 +106,8 @@ fn a_method_refused_only_by_its_case_names_the_configured_spelling() {
 
 #[test]
 fn a_refused_header_lists_the_allowed_ones_and_each_header_is_checked() {
-    let cors = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("x-ok")])
-        .build()
-        .unwrap();
-    let request = preflight(APP, "POST", Some("x-ok, x-evil, content-type"))
-        .into_parts()
-        .0;
+    let cors = app(|b| b.allow_headers([header::CONTENT_TYPE, HeaderName::from_static("x-ok")]));
+    let request = parts_of(preflight(APP, "POST", Some("x-ok, x-evil, content-type")));
     let explanation = cors.policy().explain(&request);
     assert_eq!(explanation.kind(), Some(RequestKind::Preflight));
     let got = explanation.reason();
