@@ -150,13 +150,11 @@ fn a_refused_header_lists_the_allowed_ones_and_each_header_is_checked() {
 
 #[test]
 fn a_literal_star_under_credentials_is_explained() {
-    let cors = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_any_method()
-        .allow_any_header()
-        .allow_credentials(true)
-        .build()
-        .unwrap();
+    let cors = app(|b| {
+        b.allow_any_method()
+            .allow_any_header()
+            .allow_credentials(true)
+    });
     for request in [preflight(APP, "*", None), preflight(APP, "PUT", Some("*"))] {
         let explanation = cors.policy().explain(&request.into_parts().0);
         assert_eq!(explanation.verdict(), Outcome::Refused);
@@ -217,12 +215,10 @@ fn allowed_requests_say_which_rule_allowed_them() {
 /// origin refused that the check may still allow.
 #[test]
 fn the_async_check_decides_origins_the_static_rules_do_not_allow() {
-    let cors = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_origin_async_predicate(|_, _| async { true })
-        .allow_methods([Method::PUT])
-        .build()
-        .unwrap();
+    let cors = app(|b| {
+        b.allow_origin_async_predicate(|_, _| async { true })
+            .allow_methods([Method::PUT])
+    });
     let tenant = preflight("https://tenant.example", "DELETE", None)
         .into_parts()
         .0;
@@ -286,14 +282,7 @@ proptest::proptest! {
         let layer = match policy {
             0 => origin_policy(),
             1 => CorsLayer::permissive(),
-            _ => CorsLayer::builder()
-                .allow_origins([APP])
-                .allow_any_method()
-                .allow_any_header()
-                .allow_credentials(true)
-                .allow_origin_async_predicate(|_, _| async { false })
-                .build()
-                .unwrap(),
+            _ => app(|b| b.allow_any_method().allow_any_header().allow_credentials(true).allow_origin_async_predicate(|_, _| async { false })),
         };
         let mut builder = http::Request::builder().method(method).uri("/p");
         let mut origin_bytes = origin_kind.as_bytes().to_vec();

@@ -4,7 +4,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::common::{actual, copy_request, get, preflight, run, ACAC, ACAM, ACAO, ACEH, ACMA, APP};
+use crate::common::{
+    actual, app, copy_request, get, preflight, run, ACAC, ACAM, ACAO, ACEH, ACMA, APP,
+};
 use http::{header, HeaderName, Method, Request};
 use tower_cors::{CorsLayer, Divergence, Rejection, RequestKind, Verdict};
 
@@ -181,11 +183,7 @@ async fn both_allowing_with_different_headers_is_reported_naming_the_first_one()
 /// echoes the origin.
 #[tokio::test]
 async fn preflight_answers_from_one_template_that_differ_per_request_are_reported() {
-    let enforced = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .build()
-        .unwrap();
+    let enforced = app(|b| b.allow_methods([Method::PUT]));
     let candidate = CorsLayer::builder()
         .allow_any_origin()
         .allow_methods([Method::PUT])

@@ -98,11 +98,7 @@ impl Subscriber for Capture {
 }
 
 fn layer() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .build()
-        .unwrap()
+    app(|b| b.allow_methods([Method::PUT]))
 }
 
 #[cfg(feature = "tracing")]
@@ -127,13 +123,11 @@ mod with_feature {
     fn build_logs_each_warning_at_warn() {
         let capture = Capture::default();
         let cors = tracing::subscriber::with_default(capture.clone(), || {
-            CorsLayer::builder()
-                .allow_origins([APP])
-                .allow_credentials(true)
-                .expose_any_header()
-                .max_age(std::time::Duration::from_secs(86_400))
-                .build()
-                .unwrap()
+            app(|b| {
+                b.allow_credentials(true)
+                    .expose_any_header()
+                    .max_age(std::time::Duration::from_secs(86_400))
+            })
         });
         let warnings: Vec<Captured> = capture
             .ours()

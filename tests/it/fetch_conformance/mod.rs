@@ -14,7 +14,7 @@ use std::fmt;
 use http::{HeaderName, HeaderValue, Method, Request, Response};
 use tower::{service_fn, Layer, ServiceExt};
 
-use crate::common::{assert_lines, decision, run, ABSENT, APP};
+use crate::common::{app, assert_lines, decision, run, ABSENT, APP};
 use tower_cors::{CorsLayer, Decision};
 
 /// A request with arbitrary raw header values (bytes allowed by `http`).
@@ -163,11 +163,9 @@ async fn malformed_and_repeated_origins_are_typed_rejections() {
 // "either allows"; it receives the request head (Parts).
 #[test]
 fn predicate_and_list_either_allow_and_the_predicate_sees_the_request_head() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_origin_predicate(|o, _parts| o.as_bytes() == b"https://tenant.example.org")
-        .build()
-        .unwrap();
+    let layer = app(|b| {
+        b.allow_origin_predicate(|o, _parts| o.as_bytes() == b"https://tenant.example.org")
+    });
     for (origin, want) in [
         (APP, "actual"),
         ("https://tenant.example.org", "actual"),
