@@ -41,6 +41,13 @@ pub fn app(configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
         .unwrap()
 }
 
+/// A policy allowing `origins`, configured further by `configure`.
+pub fn policy(origins: &[&str], configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
+    configure(CorsLayer::builder().allow_origins(origins.iter().copied()))
+        .build()
+        .unwrap()
+}
+
 /// A request head with the given method and headers.
 pub fn parts(method: Method, headers: &[(&str, &str)]) -> http::request::Parts {
     request(method, headers).into_parts().0

@@ -30,15 +30,6 @@ fn build_err(origins: &[&str]) -> ConfigError {
     built.expect_err("configuration should be refused")
 }
 
-/// A policy allowing `origins`, configured further by `configure`.
-fn policy(
-    origins: &[&str],
-    configure: impl FnOnce(tower_cors::CorsBuilder) -> tower_cors::CorsBuilder,
-) -> CorsLayer {
-    let builder = CorsLayer::builder().allow_origins(origins.iter().copied());
-    configure(builder).build().unwrap()
-}
-
 mod insecure_defaults;
 mod log_injection;
 mod null_origin;

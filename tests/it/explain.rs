@@ -193,11 +193,9 @@ fn malformed_and_non_cors_requests_are_explained() {
 
 #[test]
 fn allowed_requests_say_which_rule_allowed_them() {
-    let cors = CorsLayer::builder()
-        .allow_origins([APP, "https://*.tenants.example"])
-        .allow_origin_predicate(|origin, _| origin == "https://partner.example")
-        .build()
-        .unwrap();
+    let cors = policy(&[APP, "https://*.tenants.example"], |b| {
+        b.allow_origin_predicate(|origin, _| origin == "https://partner.example")
+    });
     for (origin, how) in [
         (APP, "listed"),
         ("https://a.tenants.example", "matches a pattern"),

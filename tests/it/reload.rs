@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::common::{
-    actual, app, assert_lines, copy_request, get, preflight, run, values, ACAM, ACAO, ACMA, APP,
+    actual, app, assert_lines, copy_request, get, policy, preflight, run, values, ACAM, ACAO, ACMA,
+    APP,
 };
 use http::{header, HeaderMap, Method, Request, Response, StatusCode};
 use tokio::sync::Notify;
@@ -32,14 +33,12 @@ fn policy_a() -> CorsLayer {
 
 /// Policy B: APP and OTHER, no credentials, DELETE, exposes x-b, max-age 20.
 fn policy_b() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP, OTHER])
-        .allow_methods([Method::DELETE])
-        .allow_headers([header::AUTHORIZATION])
-        .expose_headers([header::HeaderName::from_static("x-b")])
-        .max_age(Duration::from_secs(20))
-        .build()
-        .unwrap()
+    policy(&[APP, OTHER], |b| {
+        b.allow_methods([Method::DELETE])
+            .allow_headers([header::AUTHORIZATION])
+            .expose_headers([header::HeaderName::from_static("x-b")])
+            .max_age(Duration::from_secs(20))
+    })
 }
 
 /// The CORS headers and `Vary` of a response, with its status: what a

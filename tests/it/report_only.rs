@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::{
-    actual, app, copy_request, get, preflight, run, ACAC, ACAM, ACAO, ACEH, ACMA, APP,
+    actual, app, copy_request, get, policy, preflight, run, ACAC, ACAM, ACAO, ACEH, ACMA, APP,
 };
 use http::{header, HeaderName, Method, Request};
 use tower_cors::{CorsLayer, Divergence, Rejection, RequestKind, Verdict};
@@ -55,25 +55,21 @@ fn trial(enforced: CorsLayer, candidate: CorsLayer) -> (CorsLayer, Reports) {
 
 /// Today's policy: APP and LEGACY, PUT, content-type, credentials.
 fn today() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP, LEGACY])
-        .allow_methods([Method::PUT])
-        .allow_headers([header::CONTENT_TYPE])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
-        .build()
-        .unwrap()
+    policy(&[APP, LEGACY], |b| {
+        b.allow_methods([Method::PUT])
+            .allow_headers([header::CONTENT_TYPE])
+            .allow_credentials(true)
+            .max_age(Duration::from_secs(600))
+    })
 }
 
 /// The tighter candidate: APP only, no PUT; NEW added; x-total exposed.
 fn tighter() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP, NEW])
-        .allow_headers([header::CONTENT_TYPE])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
-        .build()
-        .unwrap()
+    policy(&[APP, NEW], |b| {
+        b.allow_headers([header::CONTENT_TYPE])
+            .allow_credentials(true)
+            .max_age(Duration::from_secs(600))
+    })
 }
 
 #[rustfmt::skip]

@@ -16,16 +16,6 @@ fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
 }
 
-/// A policy allowing `origins`, configured further by `configure`.
-fn origins(
-    list: &[&str],
-    configure: impl FnOnce(tower_cors::CorsBuilder) -> tower_cors::CorsBuilder,
-) -> CorsLayer {
-    configure(CorsLayer::builder().allow_origins(list.iter().copied()))
-        .build()
-        .unwrap()
-}
-
 fn h(name: &'static str) -> HeaderName {
     HeaderName::from_static(name)
 }
@@ -44,7 +34,7 @@ fn actual_rows() -> Vec<Row> {
             vec![(ACAO, "*"), (VARY, ABSENT), (ACAC, ABSENT)]),
         ("an exact origin is echoed", exact(), get(APP), &[], "inner", vec![(ACAO, APP), (VARY, "origin")]),
         ("a pattern with credentials echoes the origin",
-            origins(&["https://*.example.com"], |b| b.allow_credentials(true)), get("https://x.example.com"), &[], "inner",
+            policy(&["https://*.example.com"], |b| b.allow_credentials(true)), get("https://x.example.com"), &[], "inner",
             vec![(ACAO, "https://x.example.com"), (ACAC, "true")]),
         ("the inner service's CORS headers are replaced, never duplicated",
             app(|b| b.allow_credentials(true).expose_headers([h("x-request-id")])), get(APP), stale, "inner",
@@ -78,7 +68,7 @@ fn actual_rows() -> Vec<Row> {
             app(|b| b.allow_origin_predicate(|o, _| o.as_bytes() == b"https://tenant.example.org")), get("https://tenant.example.org"), &[], "inner",
             vec![(ACAO, "https://tenant.example.org"), (VARY, "origin")]),
         ("a predicate refuses: the inner CORS headers are stripped",
-            origins(&[], |b| b.allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example")).allow_credentials(true)),
+            policy(&[], |b| b.allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example")).allow_credentials(true)),
             get(EVIL), &[(ACAO, EVIL), (ACAC, "true")], "inner", vec![(ACAO, ABSENT), (ACAC, ABSENT), (VARY, "origin")]),
         ("any origin answers the null origin with `*`", CorsLayer::permissive(), get("null"), &[], "inner", vec![(ACAO, "*")]),
     ]
@@ -219,7 +209,7 @@ fn preflight_rows() -> Vec<Row> {
         ("a predicate allows", app(|b| b.allow_origin_predicate(|o, _| o.as_bytes() == b"https://tenant.example.org")),
             preflight("https://tenant.example.org", "GET", None), &[], "204", vec![(ACAO, "https://tenant.example.org")]),
         ("a predicate with credentials allows",
-            origins(&[], |b| b.allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example")).allow_credentials(true)),
+            policy(&[], |b| b.allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example")).allow_credentials(true)),
             preflight("https://a.trusted.example", "GET", None), &[], "204", vec![(ACAO, "https://a.trusted.example"), (ACAC, "true")]),
     ]
 }
@@ -243,7 +233,7 @@ fn refused_preflight_rows() -> Vec<Row> {
         ("two origins", strict(), two_origins, stale, "403", none.clone()),
         ("a malformed method token", layer(), preflight(APP, "PU T", None), &[], "403", none.clone()),
         ("a predicate refuses",
-            origins(&[], |b| b.allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example")).allow_credentials(true)),
+            policy(&[], |b| b.allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example")).allow_credentials(true)),
             preflight(EVIL, "GET", None), &[], "403", none),
     ]
 }
@@ -289,7 +279,7 @@ async fn private_network_preflights_get_the_allow_header_only_when_opted_in() {
 /// Checks that a policy allowing `origins` allows each of `allows` and
 /// none of `refuses` (actual GET requests).
 fn assert_matching(configured: &[&str], allows: &[&str], refuses: &[&str]) {
-    let layer = origins(configured, |b| b);
+    let layer = policy(configured, |b| b);
     for origin in allows {
         assert_eq!(
             decision(&layer, &get(origin)),
@@ -345,12 +335,12 @@ fn subdomain_and_port_patterns_match_whole_labels_and_any_port_of_that_host_only
 
 #[test]
 fn null_and_non_http_origins_are_never_matched_by_patterns_or_predicates() {
-    let predicate = origins(&["https://*.example.com", "http://localhost:*"], |b| {
+    let predicate = policy(&["https://*.example.com", "http://localhost:*"], |b| {
         b.allow_origin_predicate(|_, _| true)
     });
     assert_ne!(decision(&predicate, &get("null")), "actual");
     // Refused as not allowed (not as malformed), whatever patterns are configured.
-    let patterns = origins(
+    let patterns = policy(
         &[
             "https://*.example.com",
             "http://localhost:*",

@@ -235,11 +235,9 @@ mod with_feature {
 
     #[tokio::test]
     async fn a_report_only_divergence_is_one_warn_event_with_its_target() {
-        let candidate = CorsLayer::builder()
-            .allow_origins(["https://new.example.com"])
-            .allow_methods([Method::PUT])
-            .build()
-            .unwrap();
+        let candidate = policy(&["https://new.example.com"], |b| {
+            b.allow_methods([Method::PUT])
+        });
         let cors = layer().with_report_only(candidate, |_| {});
         let capture = Capture::default();
         let _guard = tracing::subscriber::set_default(capture.clone());
@@ -283,11 +281,9 @@ mod with_feature {
         let capture = Capture::default();
         let _guard = tracing::subscriber::set_default(capture.clone());
 
-        let layer = CorsLayer::builder()
-            .allow_origins([APP, "https://*.example.org"])
-            .allow_methods([Method::PUT])
-            .build()
-            .unwrap();
+        let layer = policy(&[APP, "https://*.example.org"], |b| {
+            b.allow_methods([Method::PUT])
+        });
         let hostile = [
             preflight("https://evil.example\"x", "PUT", None),
             preflight(APP, "DELETE", None),

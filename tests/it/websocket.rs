@@ -11,12 +11,10 @@ use tower::{service_fn, Layer, ServiceExt};
 use tower_cors::{CorsLayer, Decision, Malformed, Rejection, RequestKind};
 
 fn guarded() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP, "https://*.tenants.example"])
-        .allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".trusted.example"))
-        .guard_websockets(true)
-        .build()
-        .unwrap()
+    policy(&[APP, "https://*.tenants.example"], |b| {
+        b.allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".trusted.example"))
+            .guard_websockets(true)
+    })
 }
 
 #[tokio::test]

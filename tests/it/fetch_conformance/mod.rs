@@ -14,7 +14,7 @@ use std::fmt;
 use http::{HeaderName, HeaderValue, Method, Request, Response};
 use tower::{service_fn, Layer, ServiceExt};
 
-use crate::common::{app, assert_lines, decision, run, ABSENT, APP};
+use crate::common::{app, assert_lines, decision, policy, run, ABSENT, APP};
 use tower_cors::{CorsLayer, Decision};
 
 /// A request with arbitrary raw header values (bytes allowed by `http`).
