@@ -26,19 +26,17 @@ struct Captured {
 #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 impl Captured {
     fn field(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        let field = self.fields.iter().find(|(n, _)| n == name);
+        field.map(|(_, v)| v.as_str())
     }
 
     /// The event's fields as one `name=value name=value` line.
     fn line(&self) -> String {
-        let mut line = String::new();
-        for (name, value) in &self.fields {
-            line.push_str(&format!("{name}={value} "));
-        }
-        line
+        let fields = self
+            .fields
+            .iter()
+            .map(|(name, value)| format!("{name}={value} "));
+        fields.collect()
     }
 }
 
@@ -53,11 +51,8 @@ impl Capture {
 
     fn with_target(&self, prefix: &str) -> Vec<Captured> {
         let events = self.0.lock().unwrap();
-        events
-            .iter()
-            .filter(|e| e.target.starts_with(prefix))
-            .cloned()
-            .collect()
+        let ours = events.iter().filter(|e| e.target.starts_with(prefix));
+        ours.cloned().collect()
     }
 }
 
@@ -241,35 +236,23 @@ mod with_feature {
         let cors = layer().with_report_only(candidate, |_| {});
         let capture = Capture::default();
         let _guard = tracing::subscriber::set_default(capture.clone());
-        run(&cors, actual(Method::GET, Some(APP)), &[]).await;
+        run(&cors, get(APP), &[]).await;
         let events = capture.with_target("tower_cors::report_only");
         assert_eq!(events.len(), 1, "{events:?}");
         assert_eq!(events[0].level, Level::WARN);
         let fields = ["origin", "method", "path", "enforced"].map(|f| events[0].field(f));
-        assert_eq!(
-            fields,
-            [
-                Some(APP),
-                Some("GET"),
-                Some("/api/items"),
-                Some("allows it")
-            ]
-        );
+        let want = [APP, "GET", "/api/items", "allows it"].map(Some);
+        assert_eq!(fields, want);
         let refused = "refuses it: origin \"https://app.example.com\" is not allowed";
         assert_eq!(events[0].field("candidate"), Some(refused));
         // Decided alike: nothing more.
-        run(
-            &cors,
-            actual(Method::GET, Some("https://evil.example")),
-            &[],
-        )
-        .await;
+        run(&cors, get(EVIL), &[]).await;
         assert_eq!(capture.with_target("tower_cors::report_only").len(), 1);
     }
 
     #[tokio::test]
     async fn allowed_and_non_cors_requests_emit_nothing() {
-        assert!(events_for(actual(Method::GET, Some(APP))).await.is_empty());
+        assert!(events_for(get(APP)).await.is_empty());
         assert!(events_for(preflight(APP, "PUT", None)).await.is_empty());
         assert!(events_for(actual(Method::GET, None)).await.is_empty());
     }
@@ -288,17 +271,15 @@ mod with_feature {
             preflight("https://evil.example\"x", "PUT", None),
             preflight(APP, "DELETE", None),
             preflight(APP, "PUT", Some("x-forged")),
-            actual(Method::GET, Some("https://evil.example")),
+            get(EVIL),
         ];
         for request in hostile {
             run(&layer, request, &[]).await;
         }
         // Values that are not even well-formed never reach a log line.
         let mut bad = actual(Method::GET, None);
-        bad.headers_mut().insert(
-            http::header::ORIGIN,
-            http::HeaderValue::from_bytes(b"https://evil.example\t\x80").unwrap(),
-        );
+        let value = http::HeaderValue::from_bytes(b"https://evil.example\t\x80").unwrap();
+        bad.headers_mut().insert(http::header::ORIGIN, value);
         run(&layer, bad, &[]).await;
 
         let events: Vec<String> = capture.with_target("").iter().map(Captured::line).collect();
@@ -307,9 +288,8 @@ mod with_feature {
             assert!(!event.chars().any(char::is_control), "{event:?}");
         }
         assert!(events.iter().any(|e| e.contains("policy=")));
-        assert!(events
-            .iter()
-            .any(|e| e.contains(r#"origin "https://evil.example\"x" is not allowed"#)));
+        let escaped = r#"origin "https://evil.example\"x" is not allowed"#;
+        assert!(events.iter().any(|e| e.contains(escaped)));
         assert!(!events.iter().any(|e| e.contains("evil.example\t")));
     }
 }
@@ -323,12 +303,7 @@ mod without_feature {
         let capture = Capture::default();
         let _guard = tracing::subscriber::set_default(capture.clone());
         let cors = layer();
-        run(
-            &cors,
-            actual(Method::GET, Some("https://evil.example")),
-            &[],
-        )
-        .await;
+        run(&cors, get(EVIL), &[]).await;
         run(&cors, preflight(APP, "DELETE", None), &[]).await;
         // The subscriber does capture events on this thread...
         tracing::debug!(target: "control", "probe");
