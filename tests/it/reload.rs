@@ -8,8 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::common::{
-    actual, app, assert_lines, copy_request, get, policy, preflight, run, values, ACAM, ACAO, ACMA,
-    APP,
+    app, assert_lines, copy_request, get, policy, preflight, run, values, ACAM, ACAO, ACMA, APP,
 };
 use http::{header, HeaderMap, Method, Request, Response, StatusCode};
 use tokio::sync::Notify;
@@ -120,7 +119,7 @@ async fn a_request_in_flight_finishes_with_the_headers_its_policy_chose() {
     });
     let (layer, handle) = policy_a().reloadable();
     let mut svc = layer.layer(inner);
-    let request = actual(Method::GET, Some(APP));
+    let request = get(APP);
     let want = view_under(&policy_a(), copy_request(&request)).await;
 
     let in_flight = svc.ready().await.unwrap().call(request);
@@ -130,7 +129,7 @@ async fn a_request_in_flight_finishes_with_the_headers_its_policy_chose() {
     assert_eq!(cors_view(response.status(), response.headers()), want);
 
     // The next request is B's.
-    let next = actual(Method::GET, Some(APP));
+    let next = get(APP);
     let want_b = view_under(&policy_b(), copy_request(&next)).await;
     gate.notify_one();
     let response = timeout(BOUND, svc.ready().await.unwrap().call(next))
@@ -219,7 +218,7 @@ async fn a_reloadable_layer_made_reloadable_again_shares_the_switch() {
     let (second, second_handle) = first.reloadable();
     second_handle.replace(policy_b());
     assert!(!handle.current().allows_credentials());
-    let request = actual(Method::GET, Some(OTHER));
+    let request = get(OTHER);
     let want = view_under(&policy_b(), copy_request(&request)).await;
     assert_eq!(view_under(&second, request).await, want);
 }
@@ -232,7 +231,7 @@ async fn replacing_with_a_reloadable_layer_installs_what_it_enforces_now() {
     // Later changes to the other switch do not reach this one.
     other_handle.replace(policy_a());
     assert!(!handle.current().allows_credentials());
-    let request = actual(Method::GET, Some(OTHER));
+    let request = get(OTHER);
     let want = view_under(&policy_b(), copy_request(&request)).await;
     assert_eq!(view_under(&layer, request).await, want);
 }

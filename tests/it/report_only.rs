@@ -219,10 +219,10 @@ async fn an_origin_left_to_an_async_predicate_is_reported_undecided_and_the_pred
         .build()
         .unwrap();
     let (layer, reports) = trial(today(), candidate);
-    let (response, _) = run(&layer, actual(Method::GET, Some(LEGACY)), &[]).await;
+    let (response, _) = run(&layer, get(LEGACY), &[]).await;
     let got = &response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN];
     assert_eq!(got, LEGACY);
-    run(&layer, actual(Method::GET, Some(APP)), &[]).await;
+    run(&layer, get(APP), &[]).await;
     assert_eq!(
         *asked.lock().unwrap(),
         0,
@@ -248,7 +248,7 @@ async fn an_enforced_async_predicate_still_decides_the_response() {
         .build()
         .unwrap();
     let (layer, reports) = trial(enforced, tighter());
-    let (response, _) = run(&layer, actual(Method::GET, Some(LEGACY)), &[]).await;
+    let (response, _) = run(&layer, get(LEGACY), &[]).await;
     let got = &response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN];
     assert_eq!(got, LEGACY);
     let reports = reports.lock().unwrap().clone();
@@ -260,7 +260,7 @@ async fn an_enforced_async_predicate_still_decides_the_response() {
 async fn a_trial_composes_with_reload_and_ends_when_replaced_without_a_candidate() {
     let (layer, reports) = trial(today(), tighter());
     let (layer, handle) = layer.reloadable();
-    let legacy = || actual(Method::GET, Some(LEGACY));
+    let legacy = || get(LEGACY);
     let (response, _) = run(&layer, legacy(), &[]).await;
     assert!(response
         .headers()
@@ -281,7 +281,7 @@ async fn a_trial_composes_with_reload_and_ends_when_replaced_without_a_candidate
 async fn a_second_trial_replaces_the_first_candidate() {
     let (first, first_reports) = trial(today(), tighter());
     let (layer, reports) = trial(first, today());
-    run(&layer, actual(Method::GET, Some(LEGACY)), &[]).await;
+    run(&layer, get(LEGACY), &[]).await;
     assert!(first_reports.lock().unwrap().is_empty());
     assert!(reports.lock().unwrap().is_empty());
 }

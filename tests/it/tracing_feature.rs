@@ -151,10 +151,10 @@ mod with_feature {
     async fn each_rejection_is_one_debug_event_naming_method_path_origin_kind_and_reason() {
         let evil = "https://evil.example";
         let cases = [
-            (actual(Method::GET, Some(evil)), ["GET", evil, "Actual", "origin \"https://evil.example\" is not allowed"]),
+            (get(evil), ["GET", evil, "Actual", "origin \"https://evil.example\" is not allowed"]),
             (preflight(APP, "PUT", Some("x-secret")), ["OPTIONS", APP, "Preflight", "request header \"x-secret\" is not allowed"]),
             (preflight(APP, "DELETE", None), ["OPTIONS", APP, "Preflight", "method \"DELETE\" is not allowed"]),
-            (actual(Method::GET, Some("not an origin")), ["GET", "not an origin", "Actual", "malformed request: "]),
+            (get("not an origin"), ["GET", "not an origin", "Actual", "malformed request: "]),
         ];
         for (request, [method, origin, kind, reason]) in cases {
             let events = events_for(request).await;
@@ -185,7 +185,7 @@ mod with_feature {
         let _guard = tracing::subscriber::set_default(capture.clone());
         for origin in ["https://tenant.example", "https://evil.example"] {
             assert!(capture.ours().is_empty(), "{:?}", capture.ours());
-            run(&cors, actual(Method::GET, Some(origin)), &[]).await;
+            run(&cors, get(origin), &[]).await;
             run(&cors, preflight(origin, "POST", None), &[]).await;
         }
         let events = capture.ours();
