@@ -83,31 +83,29 @@ const HEADER_NAMES: &[&str] = &[
 const VALID_HEADER_NAMES: usize = 9;
 
 /// Access-Control-Request-Headers values at and beyond the limits.
+#[rustfmt::skip]
 fn header_lists() -> Vec<Vec<u8>> {
     let big = MAX_REQUEST_HEADERS_BYTES;
-    vec![
-        b"".to_vec(),
-        b" , ,\t,".to_vec(),
-        b"content-type".to_vec(),
-        b"content-type,authorization".to_vec(),
-        b"\tcontent-type \t,  x-requested-with".to_vec(),
-        b"x-other".to_vec(),
-        b"x-a,,,,,,x-b".to_vec(),
-        "x-a,".repeat(64).into_bytes(),
-        "x-a,".repeat(65).into_bytes(),
-        "content-type,".repeat(64).into_bytes(),
-        ",".repeat(big).into_bytes(),
-        ",".repeat(big + 1).into_bytes(),
-        " ".repeat(big).into_bytes(),
-        "x".repeat(big).into_bytes(),
-        "x".repeat(big + 1).into_bytes(),
-        "a,".repeat(5000).into_bytes(),
-        " ,".repeat(20_000).into_bytes(),
-        b"x-\x80".to_vec(),
-        b"x-a\xff".to_vec(),
-        b"x-a b".to_vec(),
-    ]
+    let text: [&[u8]; 7] = [
+        b"", b" , ,\t,", b"content-type", b"content-type,authorization",
+        b"\tcontent-type \t,  x-requested-with", b"x-other", b"x-a,,,,,,x-b",
+    ];
+    let mut lists: Vec<Vec<u8>> = text.iter().map(|l| l.to_vec()).collect();
+    let repeated = [
+        ("x-a,", 64), ("x-a,", 65), ("content-type,", 64), (",", big), (",", big + 1), (" ", big), ("x", big),
+        ("x", big + 1), ("a,", 5000), (" ,", 20_000),
+    ];
+    lists.extend(repeated.iter().map(|(s, n)| s.repeat(*n).into_bytes()));
+    lists.extend([b"x-\x80".to_vec(), b"x-a\xff".to_vec(), b"x-a b".to_vec()]);
+    lists
 }
+
+/// Headers the inner service sets: `(index into INNER_HEADERS, value)`.
+#[rustfmt::skip]
+const INNER: &[(u8, &[u8])] = &[
+    (0, b"accept-encoding"), (0, b"Origin"), (0, b"*"), (0, b"accept, cookie"), (1, b"inner"), (2, b"*"),
+    (2, b"https://evil.example"), (3, b"true"), (4, b"x-secret"), (5, b"session=1"), (6, b"abc"), (7, b"no-store"),
+];
 
 fn request_case(rng: &mut Rng, policy: u8, lists: &[Vec<u8>]) -> Vec<u8> {
     let mut e = Encoder::default();
@@ -175,20 +173,7 @@ fn request_case(rng: &mut Rng, policy: u8, lists: &[Vec<u8>]) -> Vec<u8> {
     }
     // The inner service's headers: Vary, its own, and CORS ones it should not set.
     for _ in 0..rng.below(4) {
-        let (pick, value): (u8, &[u8]) = *rng.pick(&[
-            (0, b"accept-encoding".as_slice()),
-            (0, b"Origin"),
-            (0, b"*"),
-            (0, b"accept, cookie"),
-            (1, b"inner"),
-            (2, b"*"),
-            (2, b"https://evil.example"),
-            (3, b"true"),
-            (4, b"x-secret"),
-            (5, b"session=1"),
-            (6, b"abc"),
-            (7, b"no-store"),
-        ]);
+        let (pick, value) = *rng.pick(INNER);
         e.byte(INNER_RESPONSE).byte(pick).field(value);
     }
     e.bytes.clone()
