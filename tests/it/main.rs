@@ -30,6 +30,5 @@ mod response_rules;
 mod security_doc;
 mod service;
 mod source_layout;
-mod testing_example;
 mod tracing_feature;
 mod websocket;
