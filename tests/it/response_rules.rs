@@ -228,6 +228,8 @@ fn refused_preflight_rows() -> Vec<Row> {
     vec![
         ("a refused origin", strict(), preflight(EVIL, "PUT", None), stale, "403", none.clone()),
         ("a refused origin asking for more", strict(), preflight(EVIL, "DELETE", Some("x-not-allowed")), stale, "403", none.clone()),
+        ("the null origin", strict(), preflight("null", "DELETE", None), stale, "403", none.clone()),
+        ("a malformed origin", strict(), preflight("https://app.example.com/", "DELETE", None), stale, "403", none.clone()),
         ("a malformed method", strict(), preflight(APP, "NOT A TOKEN", None), stale, "403", none.clone()),
         ("a malformed header list", strict(), preflight(APP, "PUT", Some("x-ok;")), stale, "403", none.clone()),
         ("two origins", strict(), two_origins, stale, "403", none.clone()),
