@@ -139,15 +139,8 @@ async fn no_refused_answer_lets_the_browser_through() {
     let methods = [
         "GET", "POST", "PUT", "put", "PATCH", "patch", "DELETE", "*", "X-CUSTOM",
     ];
-    let header_lists: [&[&str]; 7] = [
-        &[],
-        &["x-ok"],
-        &["content-type"],
-        &["x-evil"],
-        &["x-ok", "authorization"],
-        &["*"],
-        &["X-OK", "x-evil"],
-    ];
+    #[rustfmt::skip]
+    let header_lists: [&[&str]; 7] = [&[], &["x-ok"], &["content-type"], &["x-evil"], &["x-ok", "authorization"], &["*"], &["X-OK", "x-evil"]];
     for (p, layer) in policies.iter().enumerate() {
         let credentials = layer.policy().allows_credentials();
         for method in methods {

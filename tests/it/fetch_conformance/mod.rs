@@ -64,19 +64,10 @@ async fn refused(layer: &CorsLayer, rows: Vec<(Request<String>, &str)>) {
 // DESIGN "Response rules": invalid ACRH tokens are a typed rejection, never a panic.
 #[tokio::test]
 async fn acrh_invalid_token_is_typed_malformed_rejection() {
+    #[rustfmt::skip]
     let lists: [&[u8]; 12] = [
-        b"x-a;",
-        b"x a",
-        b"(x)",
-        b"x-a, \"x-b\"",
-        b"x/a",
-        b"x-a, x:b",
-        b"x-\xe9t\xe9",
-        b"x@y",
-        b"x-a b",
-        b"x-ok, x(bad)",
-        b"\"quoted\"",
-        b"x-a;b",
+        b"x-a;", b"x a", b"(x)", b"x-a, \"x-b\"", b"x/a", b"x-a, x:b", b"x-\xe9t\xe9", b"x@y", b"x-a b", b"x-ok, x(bad)",
+        b"\"quoted\"", b"x-a;b",
     ];
     let want = "Preflight refused: Malformed(RequestHeaderName)";
     let rows = lists.map(|l| (raw_preflight(&[b"PUT"], Some(l)), want));
@@ -113,48 +104,16 @@ async fn acrm_invalid_token_is_typed_malformed_rejection() {
 async fn malformed_and_repeated_origins_are_typed_rejections() {
     let acrm: (&str, &[u8]) = ("access-control-request-method", b"PUT");
     let o = |v: &'static [u8]| ("origin", v);
+    #[rustfmt::skip]
     let rows = vec![
-        (
-            raw(Method::OPTIONS, &[o(b"https://\xe9xample.com"), acrm]),
-            "Preflight refused: Malformed(Origin)",
-        ),
-        (
-            raw(
-                Method::OPTIONS,
-                &[o(b"https://a.example"), o(b"https://b.example"), acrm],
-            ),
-            "Preflight refused: Malformed(MultipleOrigins)",
-        ),
-        (
-            raw(
-                Method::GET,
-                &[o(b"https://a.example"), o(b"https://a.example")],
-            ),
-            "Actual refused: Malformed(MultipleOrigins)",
-        ),
-        (
-            raw(
-                Method::GET,
-                &[o(APP.as_bytes()), o(b"https://evil.example")],
-            ),
-            "Actual refused: Malformed(MultipleOrigins)",
-        ),
-        (
-            raw(Method::GET, &[o(b"https://\xffapp.example.com")]),
-            "Actual refused: Malformed(Origin)",
-        ),
-        (
-            raw(Method::GET, &[o(b"https://app.example.com/")]),
-            "Actual refused: Malformed(Origin)",
-        ),
-        (
-            raw(Method::GET, &[o(b"not an origin")]),
-            "Actual refused: Malformed(Origin)",
-        ),
-        (
-            raw(Method::GET, &[o(b"")]),
-            "Actual refused: Malformed(Origin)",
-        ),
+        (raw(Method::OPTIONS, &[o(b"https://\xe9xample.com"), acrm]), "Preflight refused: Malformed(Origin)"),
+        (raw(Method::OPTIONS, &[o(b"https://a.example"), o(b"https://b.example"), acrm]), "Preflight refused: Malformed(MultipleOrigins)"),
+        (raw(Method::GET, &[o(b"https://a.example"), o(b"https://a.example")]), "Actual refused: Malformed(MultipleOrigins)"),
+        (raw(Method::GET, &[o(APP.as_bytes()), o(b"https://evil.example")]), "Actual refused: Malformed(MultipleOrigins)"),
+        (raw(Method::GET, &[o(b"https://\xffapp.example.com")]), "Actual refused: Malformed(Origin)"),
+        (raw(Method::GET, &[o(b"https://app.example.com/")]), "Actual refused: Malformed(Origin)"),
+        (raw(Method::GET, &[o(b"not an origin")]), "Actual refused: Malformed(Origin)"),
+        (raw(Method::GET, &[o(b"")]), "Actual refused: Malformed(Origin)"),
     ];
     refused(&CorsLayer::permissive(), rows).await;
 }
