@@ -36,10 +36,8 @@ impl Server {
     fn prints_curl_for(&self, addr: &str, path: &str) {
         let curl = self.wait_for("curl ");
         let url = format!("http://{addr}{path}");
-        assert!(
-            curl.trim_start().starts_with("curl ") && curl.contains(&url),
-            "{curl}"
-        );
+        let ok = curl.trim_start().starts_with("curl ") && curl.contains(&url);
+        assert!(ok, "{curl}");
     }
 
     /// Sends SIGHUP.

@@ -283,11 +283,8 @@ async fn private_network_preflights_get_the_allow_header_only_when_opted_in() {
 fn assert_matching(configured: &[&str], allows: &[&str], refuses: &[&str]) {
     let layer = policy(configured, |b| b);
     for origin in allows {
-        assert_eq!(
-            decision(&layer, &get(origin)),
-            "actual",
-            "{configured:?} must allow {origin}"
-        );
+        let got = decision(&layer, &get(origin));
+        assert_eq!(got, "actual", "{configured:?} must allow {origin}");
     }
     for origin in refuses {
         assert_ne!(

@@ -29,10 +29,8 @@ fn wildcards_on_public_suffixes_and_ip_addresses_are_refused() {
         "https://*.vercel.app",
     ] {
         let err = build_err(&[pattern]);
-        assert!(
-            matches!(err, ConfigError::WildcardOnPublicSuffix { .. }),
-            "{pattern}"
-        );
+        let ok = matches!(err, ConfigError::WildcardOnPublicSuffix { .. });
+        assert!(ok, "{pattern}");
     }
     assert!(matches!(
         build_err(&["https://*.0.0.1"]),
