@@ -173,6 +173,8 @@ where
 impl<S> Cors<S> {
     /// [`Service::call`] under rules that may be replaced or have a
     /// report-only candidate.
+    // Forced inline: see BENCHMARKS.md, "inline(always)".
+    #[inline(always)]
     fn call_shared<ReqBody, ResBody>(
         &mut self,
         request: Request<ReqBody>,
@@ -202,7 +204,8 @@ impl<S> Cors<S> {
 
 /// [`Service::call`] under one source of decisions: classify and decide,
 /// observe, write.
-#[inline]
+// Forced inline: see BENCHMARKS.md, "inline(always)".
+#[inline(always)]
 fn call_under<S, D, ReqBody, ResBody>(
     inner: &mut S,
     rules: &D,

@@ -6,83 +6,21 @@
 //! (c), at most the bounds below elsewhere, and always fewer than tower-http.
 //! Run with `--nocapture` to see the table.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::task::Context;
 
+#[path = "common/counting.rs"]
+mod counting;
 #[path = "../benches/scenarios/mod.rs"]
 mod scenarios;
 
+use counting::{allocations as allocated, held};
 use scenarios::{noop_waker, serve, Contestants, Scenario, Who};
-
-thread_local! {
-    /// Allocations made by this thread; each test thread counts its own.
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-    /// Bytes this thread holds: allocated minus freed.
-    static BYTES: Cell<isize> = const { Cell::new(0) };
-}
-
-/// The system allocator, counting `alloc`, `alloc_zeroed` and `realloc`
-/// calls per thread.
-struct Counting;
-
-fn count_one() {
-    // `try_with`: the thread-local may already be gone while a thread exits.
-    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-}
-
-fn count_bytes(delta: isize) {
-    let _ = BYTES.try_with(|n| n.set(n.get() + delta));
-}
-
-// SAFETY: every method forwards to `System` with the caller's arguments, so
-// `System`'s guarantees hold; counting touches only a const-initialised
-// thread-local `Cell`, which neither allocates nor unwinds.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count_one();
-        count_bytes(layout.size() as isize);
-        // SAFETY: forwarded unchanged; the caller upholds `alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count_one();
-        count_bytes(layout.size() as isize);
-        // SAFETY: as for `alloc`.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count_one();
-        count_bytes(new_size as isize - layout.size() as isize);
-        // SAFETY: `ptr` and `layout` come from this allocator, i.e. from `System`.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        count_bytes(-(layout.size() as isize));
-        // SAFETY: `ptr` and `layout` come from this allocator, i.e. from `System`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 /// Most allocations tower-cors may add per request over no layer, by
 /// scenario: the counts measured when this was written. Lower is welcome
 /// (then lower the bound); higher fails.
-const OURS_AT_MOST: [(&str, isize); 8] = [
-    ("a", 0),
-    ("b", 0),
-    ("c", 0),
-    ("d", 0),
-    ("e", 0),
-    ("f", 0),
-    ("g", 0),
-    ("h", 0),
-];
+#[rustfmt::skip]
+const OURS_AT_MOST: [(&str, isize); 8] = [("a", 0), ("b", 0), ("c", 0), ("d", 0), ("e", 0), ("f", 0), ("g", 0), ("h", 0)];
 
 /// Allocations while serving one clone of the scenario's request, including
 /// dropping the response; the clone itself is made before counting starts.
@@ -90,14 +28,14 @@ fn allocations(contestants: &mut Contestants, who: Who, scenario: &Scenario) -> 
     let waker = noop_waker();
     let mut cx = Context::from_waker(&waker);
     let request = scenario.request.clone();
-    let before = ALLOCATIONS.with(Cell::get);
+    let before = allocated();
     let response = match who {
         Who::None => serve(&mut contestants.none, request, &mut cx),
         Who::TowerHttp => serve(&mut contestants.tower_http, request, &mut cx),
         Who::Ours => serve(&mut contestants.ours, request, &mut cx),
     };
     drop(response);
-    (ALLOCATIONS.with(Cell::get) - before) as isize
+    (allocated() - before) as isize
 }
 
 #[test]
@@ -163,11 +101,11 @@ fn building_and_dropping_policies_gives_back_every_byte() {
     // The first build may set up what lives as long as the process (e.g.
     // the tracing callsite registry with the `tracing` feature).
     drop(distinct_policy(10_000));
-    let before = BYTES.with(Cell::get);
+    let before = held();
     for i in 0..10_000 {
         drop(distinct_policy(i));
     }
-    let after = BYTES.with(Cell::get);
+    let after = held();
     assert_eq!(after - before, 0, "bytes still held after 10 000 policies");
 }
 
@@ -180,9 +118,9 @@ fn allocations_through(
     let waker = noop_waker();
     let mut cx = Context::from_waker(&waker);
     let request = scenario.request.clone();
-    let before = ALLOCATIONS.with(Cell::get);
+    let before = allocated();
     drop(serve(service, request, &mut cx));
-    (ALLOCATIONS.with(Cell::get) - before) as isize
+    (allocated() - before) as isize
 }
 
 #[test]
@@ -263,7 +201,7 @@ fn replacing_a_policy_ten_thousand_times_gives_back_every_byte() {
     let mut warm = std::pin::pin!(service.call(request(10_000)));
     while warm.as_mut().poll(&mut cx).is_pending() {}
 
-    let before = BYTES.with(Cell::get);
+    let before = held();
     for i in 0..10_000 {
         handle.replace(distinct_policy(i));
         // A request begins under policy i and is still in flight when
@@ -274,18 +212,13 @@ fn replacing_a_policy_ten_thousand_times_gives_back_every_byte() {
         let std::task::Poll::Ready(Ok(response)) = in_flight.as_mut().poll(&mut cx) else {
             panic!("the second poll answers");
         };
-        assert_eq!(
-            response.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN],
-            format!("https://app{i}.example.com").as_str()
-        );
+        let got = &response.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN];
+        assert_eq!(got, format!("https://app{i}.example.com").as_str());
     }
     handle.replace(first);
-    let after = BYTES.with(Cell::get);
-    assert_eq!(
-        after - before,
-        0,
-        "bytes still held after 10 000 replacements"
-    );
+    let after = held();
+    let got = after - before;
+    assert_eq!(got, 0, "bytes still held after 10 000 replacements");
     drop(service);
 }
 
@@ -343,9 +276,9 @@ where
     let mut cx = Context::from_waker(&waker);
     drop(serve(service, request.clone(), &mut cx));
     let request = request.clone();
-    let before = ALLOCATIONS.with(Cell::get);
+    let before = allocated();
     drop(serve(service, request, &mut cx));
-    ALLOCATIONS.with(Cell::get) - before
+    allocated() - before
 }
 
 #[cfg(feature = "origin-lookup")]
@@ -357,11 +290,8 @@ fn a_cached_origin_lookup_answer_allocates_nothing() {
     let request = tenant_request();
     let waker = noop_waker();
     let response = serve(&mut ours, request.clone(), &mut Context::from_waker(&waker));
-    assert_eq!(
-        response.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN],
-        TENANT,
-        "answered from the cache, in one poll"
-    );
+    let got = &response.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN];
+    assert_eq!(got, TENANT, "answered from the cache, in one poll");
     let added = served_allocations(&mut ours, &request) as isize
         - served_allocations(&mut none, &request) as isize;
     assert!(added <= 0, "a lookup hit adds {added} allocations");
@@ -371,14 +301,11 @@ fn a_cached_origin_lookup_answer_allocates_nothing() {
 #[test]
 fn a_dropped_lookup_policy_gives_back_its_cache() {
     drop(warmed_lookup_layer());
-    let before = BYTES.with(Cell::get);
+    let before = held();
     for _ in 0..100 {
         drop(warmed_lookup_layer());
     }
-    let after = BYTES.with(Cell::get);
-    assert_eq!(
-        after - before,
-        0,
-        "bytes still held after 100 lookup policies"
-    );
+    let after = held();
+    let got = after - before;
+    assert_eq!(got, 0, "bytes still held after 100 lookup policies");
 }

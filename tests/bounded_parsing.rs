@@ -8,14 +8,13 @@
 //! parallel tests don't disturb each other) counts allocations and bytes, and
 //! the iterator's steps are counted through the public API.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::convert::Infallible;
-use std::future::Future;
-use std::pin::pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+#[path = "common/mod.rs"]
+mod common;
+#[path = "common/counting.rs"]
+mod counting;
 
+use common::ready_now;
+use counting::cost_of;
 use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
 use http::{HeaderValue, Method, Request, Response};
 use tower_cors::{
@@ -26,76 +25,6 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 const APP: &str = "https://app.example.com";
-
-// ---- allocation counting -------------------------------------------------
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-    static BYTES: Cell<usize> = const { Cell::new(0) };
-}
-
-struct CountingAllocator;
-
-fn record(size: usize) {
-    // `try_with`: thread-locals may be gone while a thread shuts down.
-    let _ = COUNTING.try_with(|on| {
-        if on.get() {
-            ALLOCATIONS.with(|n| n.set(n.get() + 1));
-            BYTES.with(|n| n.set(n.get() + size));
-        }
-    });
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the
-// counters are plain thread-local cells that never allocate.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        record(layout.size());
-        // SAFETY: same contract as our caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `System` with `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        record(layout.size());
-        // SAFETY: same contract as our caller's.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        record(new_size);
-        // SAFETY: same contract as our caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
-
-/// Allocations made and bytes requested on this thread while running `f`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Cost {
-    allocations: usize,
-    bytes: usize,
-}
-
-fn cost_of<T>(f: impl FnOnce() -> T) -> (T, Cost) {
-    ALLOCATIONS.with(|n| n.set(0));
-    BYTES.with(|n| n.set(0));
-    COUNTING.with(|on| on.set(true));
-    let out = f();
-    COUNTING.with(|on| on.set(false));
-    let cost = Cost {
-        allocations: ALLOCATIONS.with(Cell::get),
-        bytes: BYTES.with(Cell::get),
-    };
-    (out, cost)
-}
 
 // ---- requests ------------------------------------------------------------
 
@@ -133,6 +62,7 @@ fn name(len: usize) -> String {
 type Case = (&'static str, Vec<Vec<u8>>, Option<Malformed>);
 
 /// Hostile `Access-Control-Request-Headers` shapes.
+#[rustfmt::skip]
 fn hostile() -> Vec<Case> {
     let max = MAX_REQUEST_HEADERS_BYTES;
     let items = MAX_REQUEST_HEADERS_ITEMS;
@@ -143,118 +73,47 @@ fn hostile() -> Vec<Case> {
     full[0].push_str(&"a".repeat(max - used));
     let full = full.join(", ");
     assert_eq!(full.len(), max);
+    let many = |n: usize, line: &[u8]| vec![line.to_vec(); n];
+    let (too_long, too_many) = (Some(Malformed::RequestHeadersTooLong), Some(Malformed::TooManyRequestHeaders));
     vec![
-        (
-            "the longest accepted line",
-            vec![full.clone().into_bytes()],
-            None,
-        ),
-        (
-            "the most accepted lines, each one name",
-            (0..items).map(|_| name(max / items).into_bytes()).collect(),
-            None,
-        ),
-        (
-            "a line of only commas",
-            vec![",".repeat(max).into_bytes()],
-            None,
-        ),
-        (
-            "a line of only whitespace",
-            vec![" \t".repeat(max / 2).into_bytes()],
-            None,
-        ),
-        (
-            "empty items around the most names",
-            vec![format!(" ,{}, ,", "x-a, ,".repeat(items)).into_bytes()],
-            None,
-        ),
-        (
-            "one byte over the length limit",
-            vec![format!("{full},").into_bytes()],
-            Some(Malformed::RequestHeadersTooLong),
-        ),
-        (
-            "a one-megabyte line",
-            vec!["x-a,".repeat(1 << 18).into_bytes()],
-            Some(Malformed::RequestHeadersTooLong),
-        ),
-        (
-            "ten thousand items in one line",
-            vec!["a,".repeat(10_000).into_bytes()],
-            Some(Malformed::RequestHeadersTooLong),
-        ),
-        (
-            "one name too many",
-            vec!["a,".repeat(items + 1).into_bytes()],
-            Some(Malformed::TooManyRequestHeaders),
-        ),
-        (
-            "two thousand short names within the byte limit",
-            vec!["a,".repeat(max / 2).into_bytes()],
-            Some(Malformed::TooManyRequestHeaders),
-        ),
-        (
-            "three lines together over the length limit",
-            (0..3)
-                .map(|_| format!("x-{}", "a".repeat(max / 3 + 200)).into_bytes())
-                .collect(),
-            Some(Malformed::RequestHeadersTooLong),
-        ),
-        (
-            "ten thousand lines",
-            (0..10_000).map(|_| b"a".to_vec()).collect(),
-            Some(Malformed::TooManyRequestHeaders),
-        ),
-        (
-            "ten thousand empty lines",
-            (0..10_000).map(|_| Vec::new()).collect(),
-            Some(Malformed::TooManyRequestHeaders),
-        ),
-        (
-            "a megabyte of whitespace",
-            vec![" ".repeat(1 << 20).into_bytes()],
-            Some(Malformed::RequestHeadersTooLong),
-        ),
-        (
-            "an invalid token after the limit would be reached",
-            vec![format!("{full}(").into_bytes()],
-            Some(Malformed::RequestHeadersTooLong),
-        ),
-        (
-            "an invalid token early",
-            vec![format!("x-a b,{}", "a,".repeat(1000)).into_bytes()],
-            Some(Malformed::RequestHeaderName),
-        ),
+        ("the longest accepted line", vec![full.clone().into_bytes()], None),
+        ("the most accepted lines, each one name", many(items, name(max / items).as_bytes()), None),
+        ("a line of only commas", vec![",".repeat(max).into_bytes()], None),
+        ("a line of only whitespace", vec![" \t".repeat(max / 2).into_bytes()], None),
+        ("empty items around the most names", vec![format!(" ,{}, ,", "x-a, ,".repeat(items)).into_bytes()], None),
+        ("one byte over the length limit", vec![format!("{full},").into_bytes()], too_long),
+        ("a one-megabyte line", vec!["x-a,".repeat(1 << 18).into_bytes()], too_long),
+        ("ten thousand items in one line", vec!["a,".repeat(10_000).into_bytes()], too_long),
+        ("one name too many", vec!["a,".repeat(items + 1).into_bytes()], too_many),
+        ("two thousand short names within the byte limit", vec!["a,".repeat(max / 2).into_bytes()], too_many),
+        ("three lines together over the length limit", many(3, format!("x-{}", "a".repeat(max / 3 + 200)).as_bytes()), too_long),
+        ("ten thousand lines", many(10_000, b"a"), too_many),
+        ("ten thousand empty lines", many(10_000, b""), too_many),
+        ("a megabyte of whitespace", vec![" ".repeat(1 << 20).into_bytes()], too_long),
+        ("an invalid token after the limit would be reached", vec![format!("{full}(").into_bytes()], too_long),
+        ("an invalid token early", vec![format!("x-a b,{}", "a,".repeat(1000)).into_bytes()], Some(Malformed::RequestHeaderName)),
     ]
 }
 
 fn policies() -> Vec<(&'static str, CorsLayer)> {
+    let put = || {
+        CorsLayer::builder()
+            .allow_origins([APP])
+            .allow_methods([Method::PUT])
+    };
     vec![
         (
             "listed headers",
-            CorsLayer::builder()
-                .allow_origins([APP])
-                .allow_methods([Method::PUT])
+            put()
                 .allow_headers([http::header::CONTENT_TYPE])
                 .build()
                 .unwrap(),
         ),
+        ("any header", put().allow_any_header().build().unwrap()),
+        // Echoes the requested list: the most response work there is.
         (
-            "any header",
-            CorsLayer::builder()
-                .allow_origins([APP])
-                .allow_methods([Method::PUT])
-                .allow_any_header()
-                .build()
-                .unwrap(),
-        ),
-        (
-            // Echoes the requested list: the most response work there is.
             "any header with credentials",
-            CorsLayer::builder()
-                .allow_origins([APP])
-                .allow_methods([Method::PUT])
+            put()
                 .allow_any_header()
                 .allow_credentials(true)
                 .build()
@@ -263,27 +122,13 @@ fn policies() -> Vec<(&'static str, CorsLayer)> {
     ]
 }
 
-// ---- a synchronous service run -------------------------------------------
-
-struct NoopWake;
-
-impl Wake for NoopWake {
-    fn wake(self: Arc<Self>) {}
-}
-
 /// Runs a request through `layer` around an inner service that is never
 /// expected to be called (these are all preflights).
 fn respond(layer: &CorsLayer, request: Request<()>) -> Response<()> {
     let mut service = layer.layer(tower::service_fn(|_req: Request<()>| {
-        std::future::ready(Ok::<_, Infallible>(Response::new(())))
+        std::future::ready(Ok::<_, std::convert::Infallible>(Response::new(())))
     }));
-    let waker = Waker::from(Arc::new(NoopWake));
-    let mut cx = Context::from_waker(&waker);
-    match pin!(service.call(request)).poll(&mut cx) {
-        Poll::Ready(Ok(response)) => response,
-        Poll::Ready(Err(never)) => match never {},
-        Poll::Pending => panic!("a preflight answer is immediate"),
-    }
+    ready_now(service.call(request)).unwrap()
 }
 
 // ---- tests ---------------------------------------------------------------
@@ -345,10 +190,8 @@ fn the_worst_preflight_costs_a_fixed_bound_more_than_a_normal_one() {
                 .headers()
                 .get(http::header::ACCESS_CONTROL_ALLOW_HEADERS)
             {
-                assert!(
-                    acah.len() <= MAX_REQUEST_HEADERS_BYTES + 2 * MAX_REQUEST_HEADERS_ITEMS,
-                    "{policy} / {what}"
-                );
+                let ok = acah.len() <= MAX_REQUEST_HEADERS_BYTES + 2 * MAX_REQUEST_HEADERS_ITEMS;
+                assert!(ok, "{policy} / {what}");
             }
         }
     }
@@ -366,10 +209,8 @@ fn rejections_past_the_limits_cost_no_more_than_a_normal_preflight() {
             let request = preflight(&lines);
             let (response, cost) = cost_of(|| respond(&layer, request));
             assert_eq!(response.status(), http::StatusCode::FORBIDDEN, "{what}");
-            assert!(
-                cost.allocations <= base.allocations && cost.bytes <= base.bytes,
-                "{policy} / {what}: {cost:?} vs normal {base:?}"
-            );
+            let ok = cost.allocations <= base.allocations && cost.bytes <= base.bytes;
+            assert!(ok, "{policy} / {what}: {cost:?} vs normal {base:?}");
         }
     }
 }

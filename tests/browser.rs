@@ -63,201 +63,73 @@ use tower_cors::CorsLayer;
 // Policies: one api server per policy
 // ---------------------------------------------------------------------------
 
+#[rustfmt::skip]
 const SERVERS: &[&str] = &[
-    "exact",
-    "subdomain",
-    "port_pattern",
-    "credentials",
-    "permissive",
-    "any_header",
-    "status_200",
-    "max_age",
-    "max_age_zero",
-    "expose_any",
-    "predicate_all",
-    "grpc",
-    "lookup",
-    "websocket",
-    "no_cors_layer",
+    "exact", "subdomain", "port_pattern", "credentials", "permissive", "any_header", "status_200", "max_age",
+    "max_age_zero", "expose_any", "predicate_all", "grpc", "lookup", "websocket", "no_cors_layer",
 ];
 
 fn layer(cors: CorsLayer) -> Wrap {
     Box::new(move |r: axum::Router| r.layer(cors))
 }
 
+#[rustfmt::skip]
 fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
     let a = env.app_origin();
     let b = format!("http://app.localhost:{}", env.app2_port);
     let sub = format!("http://*.app.localhost:{}", env.app_port);
     let h = HeaderName::from_static;
-    let build = |name: &str, r: Result<CorsLayer, tower_cors::ConfigError>| {
-        r.unwrap_or_else(|e| panic!("policy {name} does not build: {e}"))
-    };
-    vec![
-        (
-            "exact",
-            layer(build(
-                "exact",
-                CorsLayer::builder()
-                    .allow_origins([a.as_str()])
-                    .allow_methods([Method::PUT, Method::DELETE, Method::PATCH, Method::OPTIONS])
-                    .allow_headers([http::header::CONTENT_TYPE, h("x-custom")])
-                    .expose_headers([h("x-request-id")])
-                    .build(),
-            )),
-        ),
-        (
-            "subdomain",
-            layer(build(
-                "subdomain",
-                CorsLayer::builder().allow_origins([sub.as_str()]).build(),
-            )),
-        ),
-        (
-            "port_pattern",
-            layer(build(
-                "port_pattern",
-                CorsLayer::builder()
-                    .allow_origins(["http://app.localhost:*"])
-                    .build(),
-            )),
-        ),
-        (
-            "credentials",
-            layer(build(
-                "credentials",
-                CorsLayer::builder()
-                    .allow_origins([a.as_str()])
-                    .allow_any_method()
-                    .allow_any_header()
-                    .expose_any_header()
-                    .allow_credentials(true)
-                    .build(),
-            )),
-        ),
-        ("permissive", layer(CorsLayer::permissive())),
-        (
-            "any_header",
-            layer(build(
-                "any_header",
-                CorsLayer::builder()
-                    .allow_origins([a.as_str()])
-                    .allow_any_header()
-                    .build(),
-            )),
-        ),
-        (
-            "status_200",
-            layer(build(
-                "status_200",
-                CorsLayer::builder()
-                    .allow_origins([a.as_str()])
-                    .allow_methods([Method::PUT])
-                    .preflight_status(StatusCode::OK)
-                    .build(),
-            )),
-        ),
-        (
-            "max_age",
-            layer(build(
-                "max_age",
-                CorsLayer::builder()
-                    .allow_origins([a.as_str()])
-                    .allow_methods([Method::PUT])
-                    .max_age(Duration::from_secs(600))
-                    .build(),
-            )),
-        ),
-        (
-            "max_age_zero",
-            layer(build(
-                "max_age_zero",
-                CorsLayer::builder()
-                    .allow_origins([a.as_str()])
-                    .allow_methods([Method::PUT])
-                    .max_age(Duration::ZERO)
-                    .build(),
-            )),
-        ),
-        (
-            "expose_any",
-            layer(build(
-                "expose_any",
-                CorsLayer::builder()
-                    .allow_origins([a.as_str(), b.as_str()])
-                    .expose_any_header()
-                    .build(),
-            )),
-        ),
-        (
-            "predicate_all",
-            layer(build(
-                "predicate_all",
-                CorsLayer::builder()
-                    .allow_origin_predicate(
-                        |_origin: &http::HeaderValue, _parts: &http::request::Parts| true,
-                    )
-                    .build(),
-            )),
-        ),
-        (
-            "grpc",
-            layer(build(
-                "grpc",
-                CorsLayer::builder()
-                    .allow_origins([a.as_str()])
-                    .allow_methods([Method::POST])
-                    .allow_headers([
-                        http::header::CONTENT_TYPE,
-                        h("x-grpc-web"),
-                        h("x-user-agent"),
-                        h("grpc-timeout"),
-                    ])
-                    .expose_headers([h("grpc-status"), h("grpc-message")])
-                    .build(),
-            )),
-        ),
-        ("lookup", lookup_server(build, &a)),
-        (
-            "websocket",
-            layer(build(
-                "websocket",
-                CorsLayer::builder()
-                    .allow_origins([a.as_str()])
-                    .guard_websockets(true)
-                    .build(),
-            )),
-        ),
-        // Control without any CORS layer: the handler echoes Origin into
-        // Access-Control-Allow-Origin itself and sends no `Vary`.
-        ("no_cors_layer", Box::new(|r: axum::Router| r)),
-    ]
+    let app = || CorsLayer::builder().allow_origins([a.as_str()]);
+    let put = || app().allow_methods([Method::PUT]);
+    let policies = [
+        ("exact", app().allow_methods([Method::PUT, Method::DELETE, Method::PATCH, Method::OPTIONS])
+            .allow_headers([http::header::CONTENT_TYPE, h("x-custom")]).expose_headers([h("x-request-id")]).build()),
+        ("subdomain", CorsLayer::builder().allow_origins([sub.as_str()]).build()),
+        ("port_pattern", CorsLayer::builder().allow_origins(["http://app.localhost:*"]).build()),
+        ("credentials", app().allow_any_method().allow_any_header().expose_any_header().allow_credentials(true).build()),
+        ("permissive", Ok(CorsLayer::permissive())),
+        ("any_header", app().allow_any_header().build()),
+        ("status_200", put().preflight_status(StatusCode::OK).build()),
+        ("max_age", put().max_age(Duration::from_secs(600)).build()),
+        ("max_age_zero", put().max_age(Duration::ZERO).build()),
+        ("expose_any", CorsLayer::builder().allow_origins([a.as_str(), b.as_str()]).expose_any_header().build()),
+        ("predicate_all", CorsLayer::builder()
+            .allow_origin_predicate(|_origin: &http::HeaderValue, _parts: &http::request::Parts| true).build()),
+        ("grpc", app().allow_methods([Method::POST])
+            .allow_headers([http::header::CONTENT_TYPE, h("x-grpc-web"), h("x-user-agent"), h("grpc-timeout")])
+            .expose_headers([h("grpc-status"), h("grpc-message")]).build()),
+        ("websocket", app().guard_websockets(true).build()),
+    ];
+    let mut servers: Vec<(&'static str, Wrap)> = policies
+        .into_iter()
+        .map(|(name, r)| (name, layer(r.unwrap_or_else(|e| panic!("policy {name} does not build: {e}")))))
+        .collect();
+    servers.push(("lookup", lookup_server(&a)));
+    // Control without any CORS layer: the handler echoes Origin into
+    // Access-Control-Allow-Origin itself and sends no `Vary`.
+    servers.push(("no_cors_layer", Box::new(|r: axum::Router| r)));
+    servers
 }
 
 /// Tenants from a store through `allow_origin_lookup`, with an admin route
 /// (outside the CORS layer) that adds the requesting page's origin to the
 /// store and invalidates its cached answer. Refusals are kept 10 minutes, so
 /// only the invalidation can let a refused tenant in during the run.
-fn lookup_server(
-    build: impl Fn(&str, Result<CorsLayer, tower_cors::ConfigError>) -> CorsLayer,
-    app: &str,
-) -> Wrap {
+fn lookup_server(app: &str) -> Wrap {
     use std::collections::HashSet;
     use std::sync::{Arc, Mutex};
 
     let tenants: Arc<Mutex<HashSet<String>>> = Arc::default();
     let store = Arc::clone(&tenants);
-    let cors = build(
-        "lookup",
-        CorsLayer::builder()
-            .allow_origins([app])
-            .allow_origin_lookup(move |origin: String| {
-                let allowed = store.lock().unwrap().contains(&origin);
-                async move { Ok::<_, std::convert::Infallible>(allowed) }
-            })
-            .origin_lookup_refused_ttl(Duration::from_secs(600))
-            .build(),
-    );
+    let cors = CorsLayer::builder()
+        .allow_origins([app])
+        .allow_origin_lookup(move |origin: String| {
+            let allowed = store.lock().unwrap().contains(&origin);
+            async move { Ok::<_, std::convert::Infallible>(allowed) }
+        })
+        .origin_lookup_refused_ttl(Duration::from_secs(600))
+        .build()
+        .expect("policy lookup builds");
     let admin = cors.clone();
     let add_tenant = move |headers: http::HeaderMap| {
         if let Some(origin) = headers.get(http::header::ORIGIN) {
@@ -277,10 +149,14 @@ fn lookup_server(
 // Scenarios: what the page fetches (ids are looked up by the tests below)
 // ---------------------------------------------------------------------------
 
+#[rustfmt::skip]
 fn scenarios(_env: &Env) -> Vec<Scenario> {
     use Frame::*;
     let s = Scenario::new;
     let include = json!({ "credentials": "include" });
+    let put = || json!({ "method": "PUT" });
+    let bearer = json!({ "headers": { "authorization": "Bearer t0ken" } });
+    let cache = json!({ "cache": "force-cache" });
     vec![
         // Simple requests and exact origins.
         s("simple_get_allowed", Top, "exact"),
@@ -298,29 +174,22 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
         s("port_pattern_other_host", Sub, "port_pattern"),
         // Credentials.
         s("credentials_get", Top, "credentials").init(include.clone()),
-        s("credentials_put", Top, "credentials")
-            .init(json!({ "method": "PUT", "credentials": "include" })),
+        s("credentials_put", Top, "credentials").init(json!({ "method": "PUT", "credentials": "include" })),
         s("credentials_omitted", Top, "credentials"),
-        s("credentials_expose_any", Top, "credentials")
-            .init(include.clone())
-            .read(&["x-secret", "grpc-message"]),
+        s("credentials_expose_any", Top, "credentials").init(include.clone()).read(&["x-secret", "grpc-message"]),
         s("credentials_any_header", Top, "credentials").init(json!({
-            "method": "PUT",
-            "credentials": "include",
-            "headers": { "authorization": "Bearer t0ken", "x-custom": "1" }
+            "method": "PUT", "credentials": "include", "headers": { "authorization": "Bearer t0ken", "x-custom": "1" }
         })),
         s("permissive_credentials_get", Top, "permissive").init(include.clone()),
         s("permissive_get_look_alike", LookAlike, "permissive"),
-        s("permissive_put", Top, "permissive").init(json!({ "method": "PUT" })),
+        s("permissive_put", Top, "permissive").init(put()),
         // Preflighted methods.
         s("put", Top, "exact").init(json!({
-            "method": "PUT",
-            "headers": { "content-type": "application/json" },
-            "body": "{\"a\":1}"
+            "method": "PUT", "headers": { "content-type": "application/json" }, "body": "{\"a\":1}"
         })),
         s("delete", Top, "exact").init(json!({ "method": "DELETE" })),
         s("patch", Top, "exact").init(json!({ "method": "PATCH" })),
-        s("preflight_look_alike", LookAlike, "exact").init(json!({ "method": "PUT" })),
+        s("preflight_look_alike", LookAlike, "exact").init(put()),
         s("disallowed_method", Top, "exact").init(json!({ "method": "PROPFIND" })),
         s("lowercase_patch", Top, "exact").init(json!({ "method": "patch" })),
         s("lowercase_patch_any_method", Top, "permissive").init(json!({ "method": "patch" })),
@@ -328,31 +197,19 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
         // Request headers.
         s("custom_header", Top, "exact").init(json!({ "headers": { "x-custom": "1" } })),
         s("unlisted_header", Top, "exact").init(json!({ "headers": { "x-other": "1" } })),
-        s("any_header_authorization", Top, "any_header")
-            .init(json!({ "headers": { "authorization": "Bearer t0ken" } })),
-        s("any_header_arbitrary", Top, "any_header")
-            .init(json!({ "headers": { "x-anything": "1" } })),
-        s("permissive_authorization", Top, "permissive")
-            .init(json!({ "headers": { "authorization": "Bearer t0ken" } })),
+        s("any_header_authorization", Top, "any_header").init(bearer.clone()),
+        s("any_header_arbitrary", Top, "any_header").init(json!({ "headers": { "x-anything": "1" } })),
+        s("permissive_authorization", Top, "permissive").init(bearer.clone()),
         // Control: a hand-rolled answer of a bare `*` for the headers.
-        s("bare_star_authorization", Top, "no_cors_layer")
-            .query("?acao=*&acam=*&acah=*")
-            .init(json!({ "headers": { "authorization": "Bearer t0ken" } })),
-        s("bare_star_arbitrary", Top, "no_cors_layer")
-            .query("?acao=*&acam=*&acah=*")
+        s("bare_star_authorization", Top, "no_cors_layer").query("?acao=*&acam=*&acah=*").init(bearer),
+        s("bare_star_arbitrary", Top, "no_cors_layer").query("?acao=*&acam=*&acah=*")
             .init(json!({ "headers": { "x-anything": "1" } })),
         // Preflight status and caching.
-        s("preflight_default_status", Top, "exact").init(json!({ "method": "PUT" })),
-        s("preflight_status_200", Top, "status_200").init(json!({ "method": "PUT" })),
-        s("max_age_cached", Top, "max_age")
-            .init(json!({ "method": "PUT" }))
-            .repeat(2),
-        s("no_max_age_cached", Top, "exact")
-            .init(json!({ "method": "PUT" }))
-            .repeat(2),
-        s("max_age_zero", Top, "max_age_zero")
-            .init(json!({ "method": "PUT" }))
-            .repeat(2),
+        s("preflight_default_status", Top, "exact").init(put()),
+        s("preflight_status_200", Top, "status_200").init(put()),
+        s("max_age_cached", Top, "max_age").init(put()).repeat(2),
+        s("no_max_age_cached", Top, "exact").init(put()).repeat(2),
+        s("max_age_zero", Top, "max_age_zero").init(put()).repeat(2),
         // Response headers.
         s("exposed_header", Top, "exact").read(&["x-request-id"]),
         s("unexposed_header", Top, "exact").read(&["x-secret", "x-request-id"]),
@@ -362,9 +219,7 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
         s("handler_sets_acao", Top, "exact").query("?acao=http://evil.example"),
         s("handler_500", Top, "exact").query("?status=500"),
         s("handler_star_refused_origin", LookAlike, "exact").query("?acao=*"),
-        s("handler_vary", Top, "expose_any")
-            .query("?vary=accept-encoding")
-            .read(&["vary"]),
+        s("handler_vary", Top, "expose_any").query("?vary=accept-encoding").read(&["vary"]),
         // Null origin.
         s("sandboxed_exact", Sandboxed, "exact"),
         s("sandboxed_predicate_all", Sandboxed, "predicate_all"),
@@ -372,39 +227,23 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
         s("predicate_all_real_origin", Top, "predicate_all"),
         // HTTP cache and Vary: the same URL fetched from two origins of one
         // site (app.localhost:PA then app.localhost:PB), forcing the cache.
-        s("vary_cache_first", Top, "expose_any")
-            .path("/s/vary_cache")
-            .query("?cache=1")
-            .init(json!({ "cache": "force-cache" })),
-        s("vary_cache_second", OtherPort, "expose_any")
-            .path("/s/vary_cache")
-            .query("?cache=1")
-            .init(json!({ "cache": "force-cache" })),
-        s("no_vary_cache_first", Top, "no_cors_layer")
-            .path("/s/no_vary_cache")
-            .query("?cache=1&echo_acao=1")
-            .init(json!({ "cache": "force-cache" })),
-        s("no_vary_cache_second", OtherPort, "no_cors_layer")
-            .path("/s/no_vary_cache")
-            .query("?cache=1&echo_acao=1")
-            .init(json!({ "cache": "force-cache" })),
+        s("vary_cache_first", Top, "expose_any").path("/s/vary_cache").query("?cache=1").init(cache.clone()),
+        s("vary_cache_second", OtherPort, "expose_any").path("/s/vary_cache").query("?cache=1").init(cache.clone()),
+        s("no_vary_cache_first", Top, "no_cors_layer").path("/s/no_vary_cache").query("?cache=1&echo_acao=1").init(cache.clone()),
+        s("no_vary_cache_second", OtherPort, "no_cors_layer").path("/s/no_vary_cache").query("?cache=1&echo_acao=1").init(cache),
         // Origins from a lookup: refused, the tenant added, allowed.
         s("lookup_before", Sub, "lookup"),
         s("lookup_add_tenant", Sub, "lookup").path("/admin/tenants"),
         s("lookup_after", Sub, "lookup"),
         // gRPC-Web.
-        s("grpc_web", Top, "grpc")
-            .init(json!({
-                "method": "POST",
-                "headers": {
-                    "content-type": "application/grpc-web+proto",
-                    "x-grpc-web": "1",
-                    "x-user-agent": "grpc-web-javascript/0.1",
-                    "grpc-timeout": "1S"
-                },
-                "body": "AAAAAAA="
-            }))
-            .read(&["grpc-status", "grpc-message", "x-secret"]),
+        s("grpc_web", Top, "grpc").init(json!({
+            "method": "POST",
+            "headers": {
+                "content-type": "application/grpc-web+proto", "x-grpc-web": "1",
+                "x-user-agent": "grpc-web-javascript/0.1", "grpc-timeout": "1S"
+            },
+            "body": "AAAAAAA="
+        })).read(&["grpc-status", "grpc-message", "x-secret"]),
         // WebSocket handshakes: guarded, and a control without the guard.
         s("ws_allowed", Top, "websocket").websocket(),
         s("ws_foreign", LookAlike, "websocket").websocket(),
@@ -420,32 +259,6 @@ static SUITE: Suite = Suite {
 };
 
 // ---------------------------------------------------------------------------
-// Without a browser
-// ---------------------------------------------------------------------------
-
-/// The builder refuses configured origins that no browser would ever send:
-/// trailing slash, uppercase, an explicit default port. (No browser needed.)
-fn builder_refuses_non_canonical_origins() {
-    for bad in [
-        "http://app.localhost:5173/",
-        "http://APP.localhost:5173",
-        "HTTP://app.localhost:5173",
-        "http://app.localhost:80",
-        "https://app.example.com:443",
-        "https://app.example.com/path",
-    ] {
-        assert!(
-            CorsLayer::builder().allow_origins([bad]).build().is_err(),
-            "build() accepted non-canonical origin {bad:?}"
-        );
-    }
-    CorsLayer::builder()
-        .allow_origins(["http://app.localhost:5173", "https://app.example.com"])
-        .build()
-        .expect("canonical origins must build");
-}
-
-// ---------------------------------------------------------------------------
 // The test binary
 // ---------------------------------------------------------------------------
 
@@ -455,10 +268,7 @@ fn builder_refuses_non_canonical_origins() {
 fn main() -> ExitCode {
     let args = Arguments::from_args();
     let in_ci = std::env::var_os("CI").is_some();
-    let mut trials = vec![Trial::test("builder_refuses_non_canonical_origins", || {
-        builder_refuses_non_canonical_origins();
-        Ok(())
-    })];
+    let mut trials = Vec::new();
     let mut to_start = Vec::new();
     for engine in Engine::ALL {
         let found = engine.find();

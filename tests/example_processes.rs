@@ -11,23 +11,41 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const BOUND: Duration = Duration::from_secs(20);
+const APP: &str = "https://app.example.com";
 
-/// A running example and the lines it printed after its address; killed and
-/// reaped on drop.
+/// A running example and the lines it prints (stdout and stderr); killed
+/// and reaped on drop.
 struct Server(Child, mpsc::Receiver<String>);
 
 impl Server {
-    /// The first `curl` command the example printed for the user to paste.
-    fn curl_line(&self) -> String {
+    /// The next line containing `needle` (earlier ones are skipped).
+    fn wait_for(&self, needle: &str) -> String {
         let deadline = Instant::now() + BOUND;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.1.recv_timeout(left) {
-                Ok(line) if line.trim_start().starts_with("curl ") => return line,
+                Ok(line) if line.contains(needle) => return line,
                 Ok(_) => {}
-                Err(_) => panic!("the example printed no curl line"),
+                Err(_) => panic!("no line containing {needle:?} within {BOUND:?}"),
             }
         }
+    }
+
+    /// Asserts the first `curl` command the example prints for the user to
+    /// paste targets the server's `path`.
+    fn prints_curl_for(&self, addr: &str, path: &str) {
+        let curl = self.wait_for("curl ");
+        let url = format!("http://{addr}{path}");
+        let ok = curl.trim_start().starts_with("curl ") && curl.contains(&url);
+        assert!(ok, "{curl}");
+    }
+
+    /// Sends SIGHUP.
+    #[cfg(unix)]
+    fn hang_up(&self) {
+        let pid = self.0.id().to_string();
+        let status = Command::new("kill").args(["-HUP", &pid]).status();
+        assert!(status.unwrap().success());
     }
 }
 
@@ -38,74 +56,78 @@ impl Drop for Server {
     }
 }
 
-fn example_binary(name: &str) -> PathBuf {
+fn example(name: &str) -> Command {
     // target/debug/deps/example_processes-<hash> -> target/debug/examples/<name>
-    let mut path = std::env::current_exe().unwrap();
+    let mut path: PathBuf = std::env::current_exe().unwrap();
     path.pop();
     path.pop();
     path.push("examples");
     path.push(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    path
+    let mut command = Command::new(path);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
 }
 
-/// Starts a server example on PORT=0; returns it and its `host:port`.
-fn start(name: &str) -> (Server, String) {
-    start_with(name, &[])
+fn spawn(mut command: Command, name: &str) -> Child {
+    let spawned = command.spawn();
+    spawned.unwrap_or_else(|e| panic!("examples/{name}.rs is built by cargo test --workspace: {e}"))
 }
 
-/// [`start`] with extra environment variables.
-fn start_with(name: &str, env: &[(&str, &str)]) -> (Server, String) {
-    let mut child = Command::new(example_binary(name))
-        .env("PORT", "0")
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| panic!("examples/{name}.rs is built by cargo test --workspace: {e}"));
-    let stdout = child.stdout.take().unwrap();
+/// Starts a server example on PORT=0 with `env`; returns it and its `host:port`.
+fn start(name: &str, env: &[(&str, &str)]) -> (Server, String) {
+    let mut command = example(name);
+    command.env("PORT", "0").envs(env.iter().copied());
+    let mut child = spawn(command, name);
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
+    let out: Box<dyn Read + Send> = Box::new(child.stdout.take().unwrap());
+    let err: Box<dyn Read + Send> = Box::new(child.stderr.take().unwrap());
+    for pipe in [out, err] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
             }
-        }
-    });
-    let deadline = Instant::now() + BOUND;
-    let addr = loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(line) => {
-                if let Some(addr) = line.strip_prefix("listening on http://") {
-                    break addr.to_owned();
-                }
-            }
-            Err(_) => panic!("examples/{name}.rs did not print its address"),
-        }
-    };
-    (Server(child, rx), addr)
+        });
+    }
+    let server = Server(child, rx);
+    let first = server.wait_for("listening on http://");
+    let addr = first["listening on http://".len()..].to_owned();
+    (server, addr)
 }
 
 /// Sends a raw HTTP/1.1 request (with `Connection: close`); the response, lowercased.
 fn send(addr: &str, head: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(BOUND)).unwrap();
-    stream
-        .write_all(format!("{head}Host: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
-        .unwrap();
+    let request = format!("{head}Host: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response.to_ascii_lowercase()
 }
 
+/// Sends each `(request head, lines the response must have, text it must
+/// not contain)` to `addr`. A line ending in a space is the status line's start.
+#[track_caller]
+fn exchange(addr: &str, rows: &[(&str, &[&str], &[&str])]) {
+    for (head, has, lacks) in rows {
+        let response = send(addr, head);
+        for line in *has {
+            let status = line.ends_with(' ') && response.starts_with(line);
+            let found = status || response.lines().any(|l| l == *line);
+            assert!(found, "{head}: no {line:?} in\n{response}");
+        }
+        for text in *lacks {
+            assert!(!response.contains(text), "{head}: {text:?} in\n{response}");
+        }
+    }
+}
+
 /// Runs a non-server example to completion, bounded.
 fn run(name: &str, args: &[&str]) -> Output {
-    let mut child = Command::new(example_binary(name))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("examples/{name}.rs is built by cargo test --workspace: {e}"));
+    let mut command = example(name);
+    command.args(args);
+    let mut child = spawn(command, name);
     let started = Instant::now();
     while child.try_wait().unwrap().is_none() {
         if started.elapsed() > BOUND {
@@ -118,71 +140,35 @@ fn run(name: &str, args: &[&str]) -> Output {
 }
 
 #[test]
+#[rustfmt::skip]
 fn hyper_example_answers_preflights_without_credentials_and_decorates_401() {
-    let (server, addr) = start("hyper");
-    let curl = server.curl_line();
-    assert!(
-        curl.contains(&format!("http://{addr}/api/me")),
-        "the printed curl targets the server: {curl}"
-    );
-    let preflight = send(
-        &addr,
-        "OPTIONS /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\n\
-         Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: authorization\r\n",
-    );
-    assert!(preflight.starts_with("http/1.1 204"), "{preflight}");
-    assert!(preflight.contains("access-control-allow-origin: https://app.example.com\r\n"));
-    assert!(preflight.contains("access-control-allow-headers: authorization, content-type\r\n"));
-
-    let unauthenticated = send(
-        &addr,
-        "GET /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
-    );
-    assert!(
-        unauthenticated.starts_with("http/1.1 401"),
-        "{unauthenticated}"
-    );
-    assert!(unauthenticated.contains("access-control-allow-origin: https://app.example.com\r\n"));
-
-    let authenticated = send(
-        &addr,
-        "GET /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\nAuthorization: Bearer let-me-in\r\n",
-    );
+    let (server, addr) = start("hyper", &[]);
+    server.prints_curl_for(&addr, "/api/me");
+    exchange(&addr, &[
+        ("OPTIONS /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\n\
+          Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: authorization\r\n",
+            &["http/1.1 204 ", "access-control-allow-origin: https://app.example.com",
+              "access-control-allow-headers: authorization, content-type"], &[]),
+        ("GET /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
+            &["http/1.1 401 ", "access-control-allow-origin: https://app.example.com"], &[]),
+    ]);
+    let authenticated = send(&addr, "GET /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\nAuthorization: Bearer let-me-in\r\n");
     assert!(authenticated.starts_with("http/1.1 200"), "{authenticated}");
     assert!(authenticated.ends_with("{\"user\":\"demo\",\"path\":\"/api/me\"}"));
 }
 
 #[test]
+#[rustfmt::skip]
 fn per_route_example_serves_two_policies() {
-    let (server, addr) = start("per_route");
-    let curl = server.curl_line();
-    assert!(
-        curl.contains(&format!("http://{addr}/public/status")),
-        "the printed curl targets the server: {curl}"
-    );
-    let public = send(
-        &addr,
-        "GET /public/status HTTP/1.1\r\nOrigin: https://anyone.example\r\n",
-    );
-    assert!(public.starts_with("http/1.1 200"), "{public}");
-    assert!(
-        public.contains("access-control-allow-origin: *\r\n"),
-        "{public}"
-    );
-
-    let account = send(
-        &addr,
-        "GET /account/profile HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
-    );
-    assert!(account.contains("access-control-allow-origin: https://app.example.com\r\n"));
-    assert!(account.contains("access-control-allow-credentials: true\r\n"));
-
-    let refused = send(
-        &addr,
-        "OPTIONS /account/profile HTTP/1.1\r\nOrigin: https://anyone.example\r\n\
-         Access-Control-Request-Method: PUT\r\n",
-    );
-    assert!(refused.starts_with("http/1.1 403"), "{refused}");
+    let (server, addr) = start("per_route", &[]);
+    server.prints_curl_for(&addr, "/public/status");
+    exchange(&addr, &[
+        ("GET /public/status HTTP/1.1\r\nOrigin: https://anyone.example\r\n", &["http/1.1 200 ", "access-control-allow-origin: *"], &[]),
+        ("GET /account/profile HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
+            &["access-control-allow-origin: https://app.example.com", "access-control-allow-credentials: true"], &[]),
+        ("OPTIONS /account/profile HTTP/1.1\r\nOrigin: https://anyone.example\r\nAccess-Control-Request-Method: PUT\r\n",
+            &["http/1.1 403 "], &[]),
+    ]);
 }
 
 #[test]
@@ -199,12 +185,9 @@ fn config_example_loads_cors_toml_and_names_bad_fields() {
     let output = run("config", &[]);
     assert!(output.status.success(), "{output:?}");
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(
-        stdout.contains(
-            "origins: [http://localhost:*, https://*.preview.example.com, https://app.example.com]"
-        ),
-        "{stdout}"
-    );
+    let origins =
+        "origins: [http://localhost:*, https://*.preview.example.com, https://app.example.com]";
+    assert!(stdout.contains(origins), "{stdout}");
 
     let bad = std::env::temp_dir().join(format!("tower-cors-bad-{}.toml", std::process::id()));
     std::fs::write(&bad, "allow_methods = [\"GET\", \"TRACE\"]\n").unwrap();
@@ -212,223 +195,97 @@ fn config_example_loads_cors_toml_and_names_bad_fields() {
     let _ = std::fs::remove_file(&bad);
     assert!(!output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(
-        stderr.contains("allow_methods[1]: \"TRACE\" is a forbidden method"),
-        "{stderr}"
-    );
+    let named = "allow_methods[1]: \"TRACE\" is a forbidden method";
+    assert!(stderr.contains(named), "{stderr}");
 }
 
-fn preflight_from(addr: &str, origin: &str) -> String {
-    send(
-        addr,
-        &format!(
-            "OPTIONS /api/items HTTP/1.1\r\nOrigin: {origin}\r\n\
-             Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\n"
-        ),
-    )
+/// A preflight from `origin` for POST with `content-type`.
+fn preflight_from(origin: &str) -> String {
+    let acr = "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type";
+    format!("OPTIONS /api/items HTTP/1.1\r\nOrigin: {origin}\r\n{acr}\r\n")
 }
 
 /// `examples/axum.rs` answers the README's curl preflight, allows the
 /// origins of `$ALLOWED_ORIGINS`, and refuses others without calling a handler.
 #[test]
+#[rustfmt::skip]
 fn axum_example_answers_the_readme_preflight_and_refuses_other_origins() {
-    let (server, addr) = start_with(
-        "axum",
-        &[(
-            "ALLOWED_ORIGINS",
-            "https://app.example.com, https://*.example.com",
-        )],
-    );
-
-    let curl = server.curl_line();
-    assert!(
-        curl.contains(&format!("http://{addr}/api/items")),
-        "the printed curl targets the server: {curl}"
-    );
-
-    let allowed = preflight_from(&addr, "http://localhost:5173");
-    assert!(allowed.starts_with("http/1.1 204"), "{allowed}");
-    assert!(
-        allowed.contains("access-control-allow-origin: http://localhost:5173\r\n"),
-        "{allowed}"
-    );
-    assert!(allowed.contains("access-control-allow-credentials: true\r\n"));
-    assert!(allowed.contains("access-control-allow-methods: get, post\r\n"));
-    assert!(allowed.contains("access-control-allow-headers: content-type, authorization\r\n"));
-    assert!(allowed.contains(
-        "vary: origin, access-control-request-method, access-control-request-headers\r\n"
-    ));
-
-    // Origins from $ALLOWED_ORIGINS, exact and pattern.
-    assert!(preflight_from(&addr, "https://app.example.com")
-        .contains("access-control-allow-origin: https://app.example.com\r\n"));
-    assert!(preflight_from(&addr, "https://x.example.com")
-        .contains("access-control-allow-origin: https://x.example.com\r\n"));
-
-    let refused = preflight_from(&addr, "https://evil.example");
-    assert!(refused.starts_with("http/1.1 403"), "{refused}");
-    assert!(!refused.contains("access-control-allow"), "{refused}");
-
-    // The refused preflight never reached a handler: the list is unchanged.
-    let list = send(
-        &addr,
-        "GET /api/items HTTP/1.1\r\nOrigin: http://localhost:5173\r\n",
-    );
-    assert!(
-        list.contains("access-control-expose-headers: x-item-count\r\n"),
-        "{list}"
-    );
-    assert!(list.contains("x-item-count: 1\r\n"), "{list}");
+    let (server, addr) = start("axum", &[("ALLOWED_ORIGINS", "https://app.example.com, https://*.example.com")]);
+    server.prints_curl_for(&addr, "/api/items");
+    let [local, app, x, evil] = ["http://localhost:5173", APP, "https://x.example.com", "https://evil.example"].map(preflight_from);
+    exchange(&addr, &[
+        (&local, &["http/1.1 204 ", "access-control-allow-origin: http://localhost:5173", "access-control-allow-credentials: true",
+            "access-control-allow-methods: get, post", "access-control-allow-headers: content-type, authorization",
+            "vary: origin, access-control-request-method, access-control-request-headers"], &[]),
+        // Origins from $ALLOWED_ORIGINS, exact and pattern.
+        (&app, &["access-control-allow-origin: https://app.example.com"], &[]),
+        (&x, &["access-control-allow-origin: https://x.example.com"], &[]),
+        (&evil, &["http/1.1 403 "], &["access-control-allow"]),
+        // The refused preflight never reached a handler: the list is unchanged.
+        ("GET /api/items HTTP/1.1\r\nOrigin: http://localhost:5173\r\n",
+            &["access-control-expose-headers: x-item-count", "x-item-count: 1"], &[]),
+    ]);
 }
 
 /// `examples/metrics.rs` (the `metrics` feature) counts each request by kind
 /// and outcome and serves the counters in Prometheus' text format.
 #[cfg(feature = "metrics")]
 #[test]
+#[rustfmt::skip]
 fn metrics_example_serves_the_request_counters_on_metrics() {
-    let (_server, addr) = start("metrics");
-    let allowed = send(
-        &addr,
-        "GET /api/hello HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
-    );
-    assert!(
-        allowed.contains("access-control-allow-origin: https://app.example.com\r\n"),
-        "{allowed}"
-    );
-    let refused = send(
-        &addr,
-        "GET /api/hello HTTP/1.1\r\nOrigin: https://evil.example\r\n",
-    );
-    assert!(
-        !refused.contains("access-control-allow-origin"),
-        "{refused}"
-    );
-    send(
-        &addr,
-        "OPTIONS /api/hello HTTP/1.1\r\nOrigin: https://app.example.com\r\n\
-         Access-Control-Request-Method: DELETE\r\n",
-    );
-    send(&addr, "GET /api/hello HTTP/1.1\r\n");
-
-    let page = send(&addr, "GET /metrics HTTP/1.1\r\n");
-    assert!(page.starts_with("http/1.1 200"), "{page}");
-    for line in [
-        "tower_cors_requests_total{kind=\"actual\",outcome=\"allowed\"} 1",
-        "tower_cors_requests_total{kind=\"actual\",outcome=\"origin_not_allowed\"} 1",
-        "tower_cors_requests_total{kind=\"preflight\",outcome=\"method_not_allowed\"} 1",
-        "tower_cors_requests_total{kind=\"not_cors\",outcome=\"allowed\"} 1",
-    ] {
-        assert!(page.lines().any(|l| l == line), "no {line:?} in\n{page}");
-    }
-    // The page itself is outside the CORS layer: not counted.
-    assert!(!page.contains("outcome=\"allowed\"} 2"), "{page}");
+    let (_server, addr) = start("metrics", &[]);
+    exchange(&addr, &[
+        ("GET /api/hello HTTP/1.1\r\nOrigin: https://app.example.com\r\n", &["access-control-allow-origin: https://app.example.com"], &[]),
+        ("GET /api/hello HTTP/1.1\r\nOrigin: https://evil.example\r\n", &[], &["access-control-allow-origin"]),
+        ("OPTIONS /api/hello HTTP/1.1\r\nOrigin: https://app.example.com\r\nAccess-Control-Request-Method: DELETE\r\n", &[], &[]),
+        ("GET /api/hello HTTP/1.1\r\n", &[], &[]),
+        // The page itself is outside the CORS layer: not counted.
+        ("GET /metrics HTTP/1.1\r\n", &[
+            "http/1.1 200 ",
+            "tower_cors_requests_total{kind=\"actual\",outcome=\"allowed\"} 1",
+            "tower_cors_requests_total{kind=\"actual\",outcome=\"origin_not_allowed\"} 1",
+            "tower_cors_requests_total{kind=\"preflight\",outcome=\"method_not_allowed\"} 1",
+            "tower_cors_requests_total{kind=\"not_cors\",outcome=\"allowed\"} 1",
+        ], &["outcome=\"allowed\"} 2"]),
+    ]);
 }
 
-/// [`start_with`], with the lines the example prints on stderr as well as
-/// on stdout in the server's receiver.
-fn start_logged(name: &str, env: &[(&str, &str)]) -> (Server, String) {
-    let mut child = Command::new(example_binary(name))
-        .env("PORT", "0")
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("examples/{name}.rs is built by cargo test: {e}"));
-    let (stdout, stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let (tx, rx) = mpsc::channel();
-    let server = Server(child, rx);
-    let err_tx = tx.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = err_tx.send(line);
-        }
-    });
-    let first = wait_for(&server, "listening on http://");
-    let addr = first["listening on http://".len()..].to_owned();
-    (server, addr)
-}
-
-/// The next line `server` prints containing `needle` (earlier ones are skipped).
-fn wait_for(server: &Server, needle: &str) -> String {
-    let deadline = Instant::now() + BOUND;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match server.1.recv_timeout(left) {
-            Ok(line) if line.contains(needle) => return line,
-            Ok(_) => {}
-            Err(_) => panic!("no line containing {needle:?} within {BOUND:?}"),
-        }
-    }
-}
-
-/// Sends SIGHUP to a server example.
-#[cfg(unix)]
-fn hang_up(server: &Server) {
-    let status = Command::new("kill")
-        .args(["-HUP", &server.0.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
-fn get_from(addr: &str, origin: &str) -> String {
-    send(
-        addr,
-        &format!("GET /api/items HTTP/1.1\r\nOrigin: {origin}\r\n"),
-    )
+fn get_from(origin: &str) -> String {
+    format!("GET /api/items HTTP/1.1\r\nOrigin: {origin}\r\n")
 }
 
 const LEGACY: &str = "https://legacy.example.com";
 
 /// `examples/rollout.rs` enforces today's list, prints what the tighter
 /// candidate would refuse, and enforces the candidate once promoted.
+#[rustfmt::skip]
 fn rollout_reports_then_enforces_the_candidate(promote: impl FnOnce(&Server, &str)) {
-    let (server, addr) = start_logged("rollout", &[]);
-    let before = get_from(&addr, LEGACY);
-    assert!(before.starts_with("http/1.1 200"), "{before}");
-    assert!(
-        before.contains(&format!("access-control-allow-origin: {LEGACY}\r\n")),
-        "{before}"
-    );
-    let report = wait_for(&server, "report-only:");
+    let (server, addr) = start("rollout", &[]);
+    exchange(&addr, &[(&get_from(LEGACY), &["http/1.1 200 ", "access-control-allow-origin: https://legacy.example.com"], &[])]);
+    let report = server.wait_for("report-only:");
     assert!(report.contains(LEGACY), "{report}");
-    assert!(
-        report.contains("the enforced policy allows it, the candidate refuses it"),
-        "{report}"
-    );
+    assert!(report.contains("the enforced policy allows it, the candidate refuses it"), "{report}");
 
     promote(&server, &addr);
-    wait_for(&server, "promoted: origins: [https://app.example.com]");
-    let after = get_from(&addr, LEGACY);
-    assert!(after.starts_with("http/1.1 200"), "{after}");
-    assert!(!after.contains("access-control-allow-origin"), "{after}");
-    let app = get_from(&addr, "https://app.example.com");
-    assert!(
-        app.contains("access-control-allow-origin: https://app.example.com\r\n"),
-        "{app}"
-    );
+    server.wait_for("promoted: origins: [https://app.example.com]");
+    exchange(&addr, &[
+        (&get_from(LEGACY), &["http/1.1 200 "], &["access-control-allow-origin"]),
+        (&get_from(APP), &["access-control-allow-origin: https://app.example.com"], &[]),
+    ]);
 }
 
 #[test]
 fn rollout_example_promotes_the_candidate_from_its_admin_endpoint() {
     rollout_reports_then_enforces_the_candidate(|_, addr| {
-        let promoted = send(
-            addr,
-            "POST /admin/promote HTTP/1.1\r\nContent-Length: 0\r\n",
-        );
-        assert!(promoted.starts_with("http/1.1 200"), "{promoted}");
+        let promote = "POST /admin/promote HTTP/1.1\r\nContent-Length: 0\r\n";
+        exchange(addr, &[(promote, &["http/1.1 200 "], &[])]);
     });
 }
 
 #[cfg(unix)]
 #[test]
 fn rollout_example_promotes_the_candidate_on_sighup() {
-    rollout_reports_then_enforces_the_candidate(|server, _| hang_up(server));
+    rollout_reports_then_enforces_the_candidate(|server, _| server.hang_up());
 }
 
 /// `examples/reload_config.rs` reloads its TOML file on SIGHUP; a file
@@ -437,28 +294,29 @@ fn rollout_example_promotes_the_candidate_on_sighup() {
 #[test]
 fn reload_config_example_reloads_on_sighup_and_keeps_serving_through_a_bad_file() {
     let file = std::env::temp_dir().join(format!("tower-cors-reload-{}.toml", std::process::id()));
-    let write = |text: &str| std::fs::write(&file, text).unwrap();
-    write("allow_origins = [\"https://app.example.com\"]\n");
-    let (server, addr) = start_logged("reload_config", &[("CORS_CONFIG", file.to_str().unwrap())]);
+    let write =
+        |origin: &str| std::fs::write(&file, format!("allow_origins = [{origin:?}]\n")).unwrap();
+    write(APP);
+    let (server, addr) = start("reload_config", &[("CORS_CONFIG", file.to_str().unwrap())]);
     let allows = |origin: &str| {
-        get_from(&addr, origin).contains(&format!("access-control-allow-origin: {origin}\r\n"))
+        let acao = format!("access-control-allow-origin: {origin}\r\n");
+        send(&addr, &get_from(origin)).contains(&acao)
     };
-    assert!(allows("https://app.example.com"));
-    assert!(!allows("https://new.example.com"));
+    let new = "https://new.example.com";
+    assert!(allows(APP) && !allows(new));
 
-    write("allow_origins = [\"https://new.example.com\"]\n");
-    hang_up(&server);
-    wait_for(&server, "reloaded: origins: [https://new.example.com]");
-    assert!(allows("https://new.example.com"));
-    assert!(!allows("https://app.example.com"));
+    write(new);
+    server.hang_up();
+    server.wait_for("reloaded: origins: [https://new.example.com]");
+    assert!(allows(new) && !allows(APP));
 
-    write("allow_origins = [\"https://New.example.com/\"]\n");
-    hang_up(&server);
-    let refused = wait_for(&server, "refused");
+    write("https://New.example.com/");
+    server.hang_up();
+    let refused = server.wait_for("refused");
     let _ = std::fs::remove_file(&file);
     assert!(refused.contains("allow_origins[0]"), "{refused}");
-    assert!(refused.contains("https://new.example.com"), "{refused}");
-    assert!(allows("https://new.example.com"));
+    assert!(refused.contains(new), "{refused}");
+    assert!(allows(new));
 }
 
 /// Sends a WebSocket handshake for `/ws` (from `origin`, if any) and returns
@@ -502,15 +360,8 @@ fn echo(stream: &mut TcpStream, text: &str) -> String {
 /// a client without `Origin`, and refuses a foreign origin's handshake.
 #[test]
 fn websocket_example_guards_the_handshake() {
-    let (_server, addr) = start_with(
-        "websocket",
-        &[("ALLOWED_ORIGINS", "https://app.example.com")],
-    );
-    for origin in [
-        Some("https://app.example.com"),
-        Some("http://localhost:5173"),
-        None,
-    ] {
+    let (_server, addr) = start("websocket", &[("ALLOWED_ORIGINS", APP)]);
+    for origin in [Some(APP), Some("http://localhost:5173"), None] {
         let (mut stream, head) = handshake(&addr, origin);
         assert!(head.starts_with("http/1.1 101"), "{origin:?}: {head}");
         assert_eq!(echo(&mut stream, "hello"), "hello", "{origin:?}");

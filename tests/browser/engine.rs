@@ -173,24 +173,16 @@ impl Launcher {
     }
 
     fn chromium(&self, data: &Path) -> Command {
+        // The last two send console messages (CORS errors included) to stderr.
+        #[rustfmt::skip]
+        let args = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--no-default-browser-check",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+            "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0",
+        ];
         let mut cmd = Command::new(&self.binary);
-        cmd.args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--disable-dev-shm-usage",
-            // Console messages (CORS errors included) to stderr.
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", data.display()));
+        cmd.args(args)
+            .arg(format!("--user-data-dir={}", data.display()));
         cmd
     }
 

@@ -1,16 +1,30 @@
 //! Assertions shared by the browser checks; every message explains the
 //! scenario (what the page and the wire saw).
 
-use crate::harness::{Attempt, Entry, Run};
+use crate::harness::{Attempt, Entry, Frame, Run};
+
+pub const ACAO: &str = "access-control-allow-origin";
+pub const ACAM: &str = "access-control-allow-methods";
+pub const ACAH: &str = "access-control-allow-headers";
+pub const ACRM: &str = "access-control-request-method";
+pub const ACRH: &str = "access-control-request-headers";
+
+/// Asserts `ok`, saying `what` was expected and all about scenario `id`.
+#[track_caller]
+pub fn ensure(run: &Run, id: &str, ok: bool, what: &str) {
+    assert!(ok, "expected {what}\n{}", run.explain(id));
+}
+
+/// Asserts `got == want` for scenario `id`.
+#[track_caller]
+pub fn same<T: PartialEq + std::fmt::Debug>(run: &Run, id: &str, got: T, want: T) {
+    assert_eq!(got, want, "{}", run.explain(id));
+}
 
 /// The fetch resolved (CORS check passed); returns the attempt.
 pub fn allowed<'r>(run: &'r Run, id: &str) -> &'r Attempt {
     for a in run.attempts(id) {
-        assert!(
-            a.ok,
-            "expected the browser to allow it\n{}",
-            run.explain(id)
-        );
+        ensure(run, id, a.ok, "the browser to allow it");
     }
     run.attempt(id)
 }
@@ -18,81 +32,77 @@ pub fn allowed<'r>(run: &'r Run, id: &str) -> &'r Attempt {
 /// The fetch rejected with a TypeError (network error), as CORS failures do.
 pub fn blocked(run: &Run, id: &str) {
     for a in run.attempts(id) {
-        assert!(
-            !a.ok,
-            "expected the browser to block it\n{}",
-            run.explain(id)
-        );
+        ensure(run, id, !a.ok, "the browser to block it");
         let e = a.error.as_deref().unwrap_or("");
-        assert!(
-            e.starts_with("TypeError"),
-            "expected a TypeError, got {e:?}\n{}",
-            run.explain(id)
-        );
+        ensure(run, id, e.starts_with("TypeError"), "a TypeError");
     }
+}
+
+/// Blocked, and its one actual request got no CORS header; returns it.
+pub fn blocked_without_cors<'r>(run: &'r Run, id: &str) -> &'r Entry {
+    blocked(run, id);
+    let e = one_actual(run, id);
+    no_cors_headers(run, id, e);
+    e
+}
+
+/// Allowed, and its one actual request's ACAO is `frame`'s origin.
+pub fn allowed_echoing<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Attempt {
+    let a = allowed(run, id);
+    let origin = run.origin(frame);
+    same(
+        run,
+        id,
+        one_actual(run, id).resp(ACAO),
+        Some(origin.as_str()),
+    );
+    a
 }
 
 /// The single preflight the browser sent for a scenario.
 pub fn one_preflight<'r>(run: &'r Run, id: &str) -> &'r Entry {
     let p = run.preflights(id);
-    assert_eq!(
-        p.len(),
-        1,
-        "expected exactly one preflight\n{}",
-        run.explain(id)
-    );
+    ensure(run, id, p.len() == 1, "exactly one preflight");
     p[0]
 }
 
 pub fn no_preflight(run: &Run, id: &str) {
-    assert!(
-        run.preflights(id).is_empty(),
-        "expected no preflight\n{}",
-        run.explain(id)
-    );
+    ensure(run, id, run.preflights(id).is_empty(), "no preflight");
 }
 
 /// The single actual (non-preflight) request as it left the server.
 pub fn one_actual<'r>(run: &'r Run, id: &str) -> &'r Entry {
     let a = run.actual(id);
-    assert_eq!(
-        a.len(),
-        1,
-        "expected exactly one actual request\n{}",
-        run.explain(id)
-    );
+    ensure(run, id, a.len() == 1, "exactly one actual request");
     a[0]
 }
 
 pub fn handler_never_saw_it(run: &Run, id: &str) {
-    assert!(
+    ensure(
+        run,
+        id,
         run.handled(id).is_empty(),
-        "the handler must not see it\n{}",
-        run.explain(id)
+        "the handler not to see it",
     );
 }
 
 pub fn handler_saw_once<'r>(run: &'r Run, id: &str) -> &'r Entry {
     let h = run.handled(id);
-    assert_eq!(
-        h.len(),
-        1,
-        "expected the handler to see it once\n{}",
-        run.explain(id)
-    );
+    ensure(run, id, h.len() == 1, "the handler to see it once");
     h[0]
 }
 
 pub fn no_cors_headers(run: &Run, id: &str, e: &Entry) {
-    assert!(
-        e.acx_headers().is_empty(),
-        "expected no Access-Control-* response headers\n{}",
-        run.explain(id)
-    );
+    let none = e.acx_headers().is_empty();
+    ensure(run, id, none, "no Access-Control-* response headers");
+}
+
+/// The comma-separated items of a header value, trimmed and lowercased.
+pub fn items(value: Option<&str>) -> Vec<String> {
+    let items = value.unwrap_or("").split(',');
+    items.map(|t| t.trim().to_ascii_lowercase()).collect()
 }
 
 pub fn vary_has(e: &Entry, token: &str) -> bool {
-    e.resp("vary")
-        .map(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
-        .unwrap_or(false)
+    items(e.resp("vary")).iter().any(|t| t == token)
 }

@@ -12,16 +12,13 @@ use crate::harness::{Frame, Run};
 /// layer echoes the origin and adds `Vary: Origin`.
 fn simple_get_from_allowed_origin_is_allowed(run: &Run) {
     let id = "simple_get_allowed";
-    let a = allowed(run, id);
-    assert_eq!(a.status, Some(200));
-    assert_eq!(a.body.as_deref(), Some("exact GET /s/simple_get_allowed"));
+    let a = allowed_echoing(run, id, Frame::Top);
+    same(run, id, a.status, Some(200));
+    let got = a.body.as_deref();
+    same(run, id, got, Some("exact GET /s/simple_get_allowed"));
     no_preflight(run, id);
-    let e = one_actual(run, id);
-    assert_eq!(
-        e.resp("access-control-allow-origin"),
-        Some(run.origin(Frame::Top).as_str())
-    );
-    assert!(vary_has(e, "origin"), "{}", run.explain(id));
+    let ok = vary_has(one_actual(run, id), "origin");
+    ensure(run, id, ok, "Vary: origin");
     handler_saw_once(run, id);
 }
 
@@ -30,19 +27,16 @@ fn simple_get_from_allowed_origin_is_allowed(run: &Run) {
 /// Access-Control-Allow-Origin (the layer adds none for an unlisted origin).
 fn simple_get_from_look_alike_origin_is_blocked_but_reaches_handler(run: &Run) {
     let id = "simple_get_look_alike";
-    blocked(run, id);
-    let e = one_actual(run, id);
-    assert_eq!(e.req("origin"), Some(run.origin(Frame::LookAlike).as_str()));
-    no_cors_headers(run, id, e);
+    let e = blocked_without_cors(run, id);
+    let got = e.req("origin");
+    same(run, id, got, Some(run.origin(Frame::LookAlike).as_str()));
     handler_saw_once(run, id);
 }
 
 /// Origins are tuples (scheme, host, port): a page differing only by port is
 /// another origin and the exact policy must refuse it.
 fn origin_differing_only_by_port_is_refused(run: &Run) {
-    let id = "simple_get_other_port";
-    blocked(run, id);
-    no_cors_headers(run, id, one_actual(run, id));
+    blocked_without_cors(run, "simple_get_other_port");
 }
 
 /// The URL parser lower-cases hosts, so a page loaded as
@@ -51,8 +45,8 @@ fn origin_differing_only_by_port_is_refused(run: &Run) {
 fn page_loaded_with_uppercase_host_sends_lowercase_origin_and_is_allowed(run: &Run) {
     let id = "simple_get_uppercase_page";
     allowed(run, id);
-    let e = one_actual(run, id);
-    assert_eq!(e.req("origin"), Some(run.origin(Frame::Top).as_str()));
+    let got = one_actual(run, id).req("origin");
+    same(run, id, got, Some(run.origin(Frame::Top).as_str()));
 }
 
 /// The `Origin` header is the ASCII serialization of an origin: lowercase
@@ -60,25 +54,24 @@ fn page_loaded_with_uppercase_host_sends_lowercase_origin_and_is_allowed(run: &R
 /// or `null`. That is why configured origins must be canonical and can be
 /// matched by byte equality. Checked over every request of the run.
 fn browser_only_ever_sends_canonical_origins(run: &Run) {
-    let mut seen = 0;
-    for e in &run.log {
-        if let Some(o) = e.req("origin") {
-            seen += 1;
-            if o == "null" {
-                continue;
-            }
-            assert_eq!(o, o.to_ascii_lowercase(), "{e:?}");
-            assert!(!o.ends_with('/'), "{e:?}");
-            assert!(o.starts_with("http://"), "{e:?}");
-            assert!(!o.ends_with(":80"), "{e:?}");
-            let port = o.rsplit(':').next().unwrap();
-            assert!(
-                port.parse::<u16>().is_ok(),
-                "explicit non-default port expected: {e:?}"
-            );
-        }
+    let origins: Vec<_> = run
+        .log
+        .iter()
+        .filter_map(|e| Some((e.req("origin")?, e)))
+        .collect();
+    for (o, e) in origins.iter().filter(|(o, _)| *o != "null") {
+        let port = o.rsplit(':').next().unwrap();
+        let canonical =
+            *o == o.to_ascii_lowercase() && o.starts_with("http://") && !o.ends_with('/');
+        assert!(canonical && !o.ends_with(":80"), "{e:?}");
+        let ok = port.parse::<u16>().is_ok();
+        assert!(ok, "explicit non-default port expected: {e:?}");
     }
-    assert!(seen > 40, "expected many cross-origin requests, saw {seen}");
+    assert!(
+        origins.len() > 40,
+        "expected many cross-origin requests, saw {}",
+        origins.len()
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -87,47 +80,29 @@ fn browser_only_ever_sends_canonical_origins(run: &Run) {
 
 /// `http://*.app.localhost:PA` matches a one-label subdomain.
 fn subdomain_pattern_allows_one_label_subdomain(run: &Run) {
-    let id = "subdomain_one_label";
-    allowed(run, id);
-    let e = one_actual(run, id);
-    assert_eq!(
-        e.resp("access-control-allow-origin"),
-        Some(run.origin(Frame::Sub).as_str())
-    );
+    allowed_echoing(run, "subdomain_one_label", Frame::Sub);
 }
 
 /// `*.` stands for one or more labels: `y.x.app.localhost` matches.
 fn subdomain_pattern_allows_multi_label_subdomain(run: &Run) {
-    let id = "subdomain_two_labels";
-    allowed(run, id);
-    let e = one_actual(run, id);
-    assert_eq!(
-        e.resp("access-control-allow-origin"),
-        Some(run.origin(Frame::DeepSub).as_str())
-    );
+    allowed_echoing(run, "subdomain_two_labels", Frame::DeepSub);
 }
 
 /// The subdomain pattern never matches the apex `app.localhost`.
 fn subdomain_pattern_refuses_apex(run: &Run) {
-    let id = "subdomain_apex";
-    blocked(run, id);
-    no_cors_headers(run, id, one_actual(run, id));
+    blocked_without_cors(run, "subdomain_apex");
 }
 
 /// `evilapp.localhost` ends with `app.localhost` as a string but is not a
 /// subdomain of it: refused.
 fn subdomain_pattern_refuses_look_alike_host(run: &Run) {
-    let id = "subdomain_look_alike";
-    blocked(run, id);
-    no_cors_headers(run, id, one_actual(run, id));
+    blocked_without_cors(run, "subdomain_look_alike");
 }
 
 /// The subdomain pattern has an explicit port; the same host on another port
 /// is refused.
 fn subdomain_pattern_refuses_other_port(run: &Run) {
-    let id = "subdomain_other_port";
-    blocked(run, id);
-    no_cors_headers(run, id, one_actual(run, id));
+    blocked_without_cors(run, "subdomain_other_port");
 }
 
 /// `http://app.localhost:*` matches the host on any port.
@@ -137,20 +112,12 @@ fn port_pattern_allows_first_port(run: &Run) {
 
 /// `http://app.localhost:*` matches the host on any port.
 fn port_pattern_allows_second_port(run: &Run) {
-    let id = "port_pattern_other_port";
-    allowed(run, id);
-    let e = one_actual(run, id);
-    assert_eq!(
-        e.resp("access-control-allow-origin"),
-        Some(run.origin(Frame::OtherPort).as_str())
-    );
+    allowed_echoing(run, "port_pattern_other_port", Frame::OtherPort);
 }
 
 /// A port pattern does not widen the host: `x.app.localhost` is refused.
 fn port_pattern_refuses_other_host(run: &Run) {
-    let id = "port_pattern_other_host";
-    blocked(run, id);
-    no_cors_headers(run, id, one_actual(run, id));
+    blocked_without_cors(run, "port_pattern_other_host");
 }
 
 // ---------------------------------------------------------------------------
@@ -161,13 +128,9 @@ fn port_pattern_refuses_other_host(run: &Run) {
 /// Access-Control-Allow-Credentials must be exactly `true`.
 fn credentialed_get_is_allowed_with_exact_origin_and_credentials(run: &Run) {
     let id = "credentials_get";
-    allowed(run, id);
-    let e = one_actual(run, id);
-    assert_eq!(
-        e.resp("access-control-allow-origin"),
-        Some(run.origin(Frame::Top).as_str())
-    );
-    assert_eq!(e.resp("access-control-allow-credentials"), Some("true"));
+    allowed_echoing(run, id, Frame::Top);
+    let acac = one_actual(run, id).resp("access-control-allow-credentials");
+    same(run, id, acac, Some("true"));
 }
 
 /// For a credentialed preflight `*` in Access-Control-Allow-Methods is the
@@ -177,14 +140,13 @@ fn credentialed_preflighted_put_is_allowed_with_mirrored_method(run: &Run) {
     let id = "credentials_put";
     allowed(run, id);
     let p = one_preflight(run, id);
-    assert_eq!(p.req("access-control-request-method"), Some("PUT"));
-    assert_eq!(p.resp("access-control-allow-methods"), Some("PUT"));
-    assert_eq!(p.resp("access-control-allow-credentials"), Some("true"));
-    assert_eq!(
-        p.resp("access-control-allow-origin"),
-        Some(run.origin(Frame::Top).as_str())
-    );
-    assert_eq!(handler_saw_once(run, id).method, "PUT");
+    let top = run.origin(Frame::Top);
+    let got = (p.req(ACRM), p.resp(ACAM));
+    same(run, id, got, (Some("PUT"), Some("PUT")));
+    let got = p.resp("access-control-allow-credentials");
+    same(run, id, got, Some("true"));
+    same(run, id, p.resp(ACAO), Some(top.as_str()));
+    same(run, id, handler_saw_once(run, id).method.as_str(), "PUT");
 }
 
 /// With credentials, `*` in Access-Control-Allow-Headers is a literal header
@@ -194,25 +156,15 @@ fn credentialed_request_with_any_header_policy_gets_requested_headers_listed(run
     let id = "credentials_any_header";
     allowed(run, id);
     let p = one_preflight(run, id);
-    assert_eq!(
-        p.req("access-control-request-headers"),
-        Some("authorization,x-custom")
-    );
-    let acah: Vec<String> = p
-        .resp("access-control-allow-headers")
-        .unwrap_or("")
-        .split(',')
-        .map(|t| t.trim().to_ascii_lowercase())
-        .collect();
-    assert!(
-        acah.iter().any(|t| t == "authorization"),
-        "{}",
-        run.explain(id)
-    );
-    assert!(acah.iter().any(|t| t == "x-custom"), "{}", run.explain(id));
-    assert_eq!(p.resp("access-control-allow-methods"), Some("PUT"));
-    let h = handler_saw_once(run, id);
-    assert_eq!(h.req("authorization"), Some("Bearer t0ken"));
+    same(run, id, p.req(ACRH), Some("authorization,x-custom"));
+    let acah = items(p.resp(ACAH));
+    let listed = ["authorization", "x-custom"]
+        .iter()
+        .all(|h| acah.iter().any(|t| t == h));
+    ensure(run, id, listed, "authorization and x-custom listed");
+    same(run, id, p.resp(ACAM), Some("PUT"));
+    let auth = handler_saw_once(run, id).req("authorization");
+    same(run, id, auth, Some("Bearer t0ken"));
 }
 
 /// With credentials, `*` in Access-Control-Expose-Headers is a literal header
@@ -221,14 +173,13 @@ fn credentialed_request_with_any_header_policy_gets_requested_headers_listed(run
 fn credentialed_expose_any_header_lists_names_and_they_are_readable(run: &Run) {
     let id = "credentials_expose_any";
     let a = allowed(run, id);
-    assert_eq!(a.header("x-secret"), Some("s3cret"));
-    assert_eq!(a.header("grpc-message"), Some("fine"));
+    let got = (a.header("x-secret"), a.header("grpc-message"));
+    same(run, id, got, (Some("s3cret"), Some("fine")));
     let aceh = one_actual(run, id)
         .resp("access-control-expose-headers")
-        .unwrap_or("")
-        .to_owned();
-    assert_ne!(aceh.trim(), "*", "{}", run.explain(id));
-    assert!(aceh.contains("x-secret"), "{}", run.explain(id));
+        .unwrap_or("");
+    let ok = aceh.trim() != "*" && aceh.contains("x-secret");
+    ensure(run, id, ok, "x-secret named");
 }
 
 /// A credentials policy still serves requests that carry no credentials.
@@ -250,10 +201,8 @@ fn allow_credentials_header_is_only_ever_true(run: &Run) {
             );
         }
     }
-    assert!(
-        seen >= 3,
-        "credentials policy responses expected, saw {seen}"
-    );
+    let ok = seen >= 3;
+    assert!(ok, "credentials policy responses expected, saw {seen}");
 }
 
 /// With credentials mode "include", ACAO `*` fails the CORS check. The
@@ -262,18 +211,15 @@ fn credentialed_get_is_blocked_under_permissive(run: &Run) {
     let id = "permissive_credentials_get";
     blocked(run, id);
     let e = one_actual(run, id);
-    assert_eq!(e.resp("access-control-allow-origin"), Some("*"));
-    assert_eq!(e.resp("access-control-allow-credentials"), None);
+    let acac = e.resp("access-control-allow-credentials");
+    same(run, id, (e.resp(ACAO), acac), (Some("*"), None));
 }
 
 /// Without credentials, ACAO `*` matches every origin.
 fn permissive_allows_uncredentialed_get_from_any_origin(run: &Run) {
     let id = "permissive_get_look_alike";
     allowed(run, id);
-    assert_eq!(
-        one_actual(run, id).resp("access-control-allow-origin"),
-        Some("*")
-    );
+    same(run, id, one_actual(run, id).resp(ACAO), Some("*"));
 }
 
 /// Without credentials, Access-Control-Allow-Methods `*` covers every method.
@@ -281,8 +227,8 @@ fn permissive_preflight_answers_wildcard_methods_and_put_is_allowed(run: &Run) {
     let id = "permissive_put";
     allowed(run, id);
     let p = one_preflight(run, id);
-    assert_eq!(p.resp("access-control-allow-methods"), Some("*"));
-    assert_eq!(p.resp("access-control-allow-origin"), Some("*"));
+    let got = (p.resp(ACAM), p.resp(ACAO));
+    same(run, id, got, (Some("*"), Some("*")));
 }
 
 // ---------------------------------------------------------------------------
@@ -293,30 +239,21 @@ fn permissive_preflight_answers_wildcard_methods_and_put_is_allowed(run: &Run) {
 /// policy refuses it.
 fn sandboxed_iframe_null_origin_is_refused_by_exact_policy(run: &Run) {
     let id = "sandboxed_exact";
-    blocked(run, id);
-    let e = one_actual(run, id);
-    assert_eq!(e.req("origin"), Some("null"));
-    no_cors_headers(run, id, e);
+    let got = blocked_without_cors(run, id).req("origin");
+    same(run, id, got, Some("null"));
 }
 
 /// `null` is shared by every opaque origin, so the layer never passes it to
 /// a predicate: even a predicate returning true for everything refuses it.
 fn sandboxed_iframe_null_origin_is_refused_by_allow_all_predicate(run: &Run) {
     let id = "sandboxed_predicate_all";
-    blocked(run, id);
-    let e = one_actual(run, id);
-    assert_eq!(e.req("origin"), Some("null"));
-    no_cors_headers(run, id, e);
+    let got = blocked_without_cors(run, id).req("origin");
+    same(run, id, got, Some("null"));
 }
 
 /// The same predicate allows a real origin (control for the test above).
 fn allow_all_predicate_allows_real_origin(run: &Run) {
-    let id = "predicate_all_real_origin";
-    allowed(run, id);
-    assert_eq!(
-        one_actual(run, id).resp("access-control-allow-origin"),
-        Some(run.origin(Frame::Top).as_str())
-    );
+    allowed_echoing(run, "predicate_all_real_origin", Frame::Top);
 }
 
 /// ACAO `*` matches any origin, `null` included (no credentials): the
@@ -324,7 +261,7 @@ fn allow_all_predicate_allows_real_origin(run: &Run) {
 fn sandboxed_iframe_is_allowed_by_any_origin(run: &Run) {
     let id = "sandboxed_permissive";
     allowed(run, id);
-    assert_eq!(one_actual(run, id).req("origin"), Some("null"));
+    same(run, id, one_actual(run, id).req("origin"), Some("null"));
 }
 
 // ---------------------------------------------------------------------------
@@ -336,16 +273,14 @@ fn sandboxed_iframe_is_allowed_by_any_origin(run: &Run) {
 /// and invalidates the cached refusal, and the very next request from the
 /// page is allowed, its origin echoed.
 fn lookup_tenant_is_blocked_before_being_added_and_allowed_right_after(run: &Run) {
+    let (before, after) = ("lookup_before", "lookup_after");
     let tenant = run.origin(Frame::Sub);
-    blocked(run, "lookup_before");
-    let e = one_actual(run, "lookup_before");
-    assert_eq!(e.req("origin"), Some(tenant.as_str()));
-    no_cors_headers(run, "lookup_before", e);
-    let a = allowed(run, "lookup_after");
-    assert_eq!(a.status, Some(200));
-    let e = one_actual(run, "lookup_after");
-    assert_eq!(e.resp("access-control-allow-origin"), Some(tenant.as_str()));
-    assert!(vary_has(e, "origin"), "{}", run.explain("lookup_after"));
+    let refused = blocked_without_cors(run, before).req("origin");
+    same(run, before, refused, Some(tenant.as_str()));
+    let got = allowed_echoing(run, after, Frame::Sub).status;
+    same(run, after, got, Some(200));
+    let ok = vary_has(one_actual(run, after), "origin");
+    ensure(run, after, ok, "Vary: origin");
 }
 
 checks![

@@ -1,5 +1,5 @@
-//! Shared helpers for the integration tests: request builders and a counting
-//! mock service.
+//! Shared helpers for the integration tests: request builders, a counting
+//! mock service, and the assertions response tables use.
 #![allow(dead_code)]
 
 use std::convert::Infallible;
@@ -8,26 +8,67 @@ use std::sync::Arc;
 
 use http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use tower::{service_fn, Layer, ServiceExt};
-use tower_cors::CorsLayer;
+use tower_cors::{CorsBuilder, CorsLayer, Decision};
 
 pub const APP: &str = "https://app.example.com";
+pub const EVIL: &str = "https://evil.example";
+
+pub const ACAO: &str = "access-control-allow-origin";
+pub const ACAC: &str = "access-control-allow-credentials";
+pub const ACAM: &str = "access-control-allow-methods";
+pub const ACAH: &str = "access-control-allow-headers";
+pub const ACMA: &str = "access-control-max-age";
+pub const ACEH: &str = "access-control-expose-headers";
+pub const ACAPN: &str = "access-control-allow-private-network";
+pub const ACRPN: &str = "access-control-request-private-network";
+pub const VARY: &str = "vary";
+/// The `Vary` line of every preflight answer.
+pub const PREFLIGHT_VARY: &str =
+    "origin, access-control-request-method, access-control-request-headers";
+
+/// As the value in [`assert_lines`]: the header must be missing.
+pub const ABSENT: &str = "(absent)";
 
 /// The policy most tests use: one exact origin, PUT besides the safelisted methods.
 pub fn layer() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
+    app(|b| b.allow_methods([Method::PUT]))
+}
+
+/// A policy allowing [`APP`], configured further by `configure`.
+pub fn app(configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
+    configure(CorsLayer::builder().allow_origins([APP]))
+        .build()
+        .unwrap()
+}
+
+/// A policy allowing `origins`, configured further by `configure`.
+pub fn policy(origins: &[&str], configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
+    configure(CorsLayer::builder().allow_origins(origins.iter().copied()))
         .build()
         .unwrap()
 }
 
 /// A request head with the given method and headers.
 pub fn parts(method: Method, headers: &[(&str, &str)]) -> http::request::Parts {
+    request(method, headers).into_parts().0
+}
+
+/// A request to `/api/items` with the given method and header lines, in order.
+pub fn request(method: Method, headers: &[(&str, &str)]) -> Request<String> {
     let mut builder = Request::builder().method(method).uri("/api/items");
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
-    builder.body(()).unwrap().into_parts().0
+    builder.body(String::new()).unwrap()
+}
+
+/// `req` with the header lines `extra` appended.
+pub fn with(mut req: Request<String>, extra: &[(&'static str, &str)]) -> Request<String> {
+    for (name, value) in extra {
+        let value = HeaderValue::from_str(value).unwrap();
+        req.headers_mut().append(*name, value);
+    }
+    req
 }
 
 /// A preflight from `origin` asking for `method` and `headers`.
@@ -50,6 +91,11 @@ pub fn actual(method: Method, origin: Option<&str>) -> Request<String> {
         b = b.header(header::ORIGIN, o);
     }
     b.body(String::new()).unwrap()
+}
+
+/// A GET from `origin`.
+pub fn get(origin: &str) -> Request<String> {
+    actual(Method::GET, Some(origin))
 }
 
 /// Runs `req` through `layer` around an inner service that answers 200 "inner"
@@ -85,6 +131,100 @@ pub async fn run_with(
     let res = layer.layer(inner).oneshot(req).await.unwrap();
     let n = calls.load(Ordering::SeqCst);
     (res, n)
+}
+
+/// Runs `req` through `layer` (see [`run`]) and asserts the answer, naming
+/// `case` in every message: `by` is `"inner"` when the inner service must
+/// answer (called once, its 200 and body kept), or the status the layer
+/// must answer with itself (inner service not called, empty body). Then
+/// asserts `want` (see [`assert_lines`]) and returns the response.
+pub async fn expect(
+    case: &str,
+    layer: &CorsLayer,
+    req: Request<String>,
+    inner: &[(&'static str, &'static str)],
+    by: &str,
+    want: &[(&str, &str)],
+) -> Response<String> {
+    let (res, calls) = run(layer, req, inner).await;
+    if by == "inner" {
+        assert_eq!((calls, res.status().as_u16()), (1, 200), "{case}");
+        assert_eq!(res.body(), "inner", "{case}");
+    } else {
+        assert_eq!(calls, 0, "{case}: the inner service was called");
+        assert_eq!(res.status().as_str(), by, "{case}");
+        assert!(res.body().is_empty(), "{case}: {:?}", res.body());
+    }
+    assert_lines(case, res.headers(), want);
+    res
+}
+
+/// A header line as a row wants it: `(name, value)` (see [`assert_lines`]).
+pub type Line = (&'static str, &'static str);
+
+/// One row of a response table, the arguments of [`expect`]: what it pins,
+/// the policy, the request, the inner service's headers, who answers, and
+/// the lines the response must have.
+pub type Row = (
+    &'static str,
+    CorsLayer,
+    Request<String>,
+    &'static [Line],
+    &'static str,
+    Vec<Line>,
+);
+
+/// [`expect`] for each row.
+pub async fn expect_rows(rows: Vec<Row>) {
+    assert!(!rows.is_empty());
+    for (case, layer, req, inner, by, want) in rows {
+        expect(case, &layer, req, inner, by, &want).await;
+    }
+}
+
+/// Asserts each `(name, value)` of `want`: `value` is the one line of `name`
+/// (several lines are written `a | b`), or there is no line when `value` is
+/// [`ABSENT`]. For `vary`, `value` is the tokens of all lines, lowercased,
+/// in order. A name ending in `*` (`"access-control-*"`) stands for every
+/// header with that prefix, which only [`ABSENT`] may follow.
+#[track_caller]
+pub fn assert_lines(case: &str, headers: &HeaderMap, want: &[(&str, &str)]) {
+    for (name, value) in want {
+        if let Some(prefix) = name.strip_suffix('*') {
+            assert_eq!(*value, ABSENT, "{case}: a prefix can only be absent");
+            let present: Vec<_> = headers
+                .keys()
+                .filter(|k| k.as_str().starts_with(prefix))
+                .collect();
+            assert!(present.is_empty(), "{case}: {present:?} in {headers:?}");
+            continue;
+        }
+        let got = match values(headers, name) {
+            lines if lines.is_empty() => ABSENT.to_owned(),
+            _ if *name == VARY => vary_tokens(headers).join(", "),
+            lines => lines.join(" | "),
+        };
+        assert_eq!(got, *value, "{case}: {name}");
+    }
+}
+
+/// [`Policy::decide`](tower_cors::Policy::decide) on the head of `req`, in
+/// words: `not cors`, `actual`, `preflight`, `deferred <kind>`, or
+/// `<kind> refused: <reason>` with the kind and reason as `Debug` prints them.
+pub fn decision(layer: &CorsLayer, req: &Request<String>) -> String {
+    let mut head = Request::new(());
+    *head.method_mut() = req.method().clone();
+    *head.headers_mut() = req.headers().clone();
+    *head.uri_mut() = req.uri().clone();
+    let (head, ()) = head.into_parts();
+    match layer.policy().decide(&head) {
+        Decision::NotCors => "not cors".to_owned(),
+        Decision::Actual(_) => "actual".to_owned(),
+        Decision::Preflight(_) => "preflight".to_owned(),
+        Decision::Deferred(d) => format!("deferred {:?}", d.kind()),
+        Decision::Rejected(r) => format!("{:?} refused: {:?}", r.kind(), r.reason()),
+        other => panic!("a new kind of decision: {other:?}"),
+    }
 }
 
 /// All values of `name`, as strings.
@@ -124,30 +264,31 @@ pub fn has_cors_headers(headers: &HeaderMap) -> bool {
         .any(|k| k.as_str().starts_with("access-control-"))
 }
 
-pub fn status(res: &Response<String>) -> StatusCode {
-    res.status()
+/// Polls `future` once: what the layer answers without waiting (preflights,
+/// refusals, inner services that are ready) needs no runtime.
+pub fn ready_now<F: std::future::Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Wake, Waker};
+    struct NoopWake;
+    impl Wake for NoopWake {
+        fn wake(self: Arc<Self>) {}
+    }
+    let waker = Waker::from(Arc::new(NoopWake));
+    let mut cx = Context::from_waker(&waker);
+    match std::pin::pin!(future).poll(&mut cx) {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("the answer was not ready at the first poll"),
+    }
 }
 
 /// The layer's answer to a preflight: it needs no inner service and no
 /// runtime, so it is ready at the first poll.
 pub fn preflight_answer(layer: &CorsLayer, req: Request<String>) -> Response<String> {
-    use std::future::Future;
-    use std::task::{Context, Poll, Wake, Waker};
-
-    struct NoopWake;
-    impl Wake for NoopWake {
-        fn wake(self: Arc<Self>) {}
-    }
     let inner = service_fn(|_req: Request<String>| async {
         Ok::<_, Infallible>(Response::new(String::new()))
     });
-    let waker = Waker::from(Arc::new(NoopWake));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = std::pin::pin!(layer.layer(inner).oneshot(req));
-    match future.as_mut().poll(&mut cx) {
-        Poll::Ready(Ok(response)) => response,
-        Poll::Ready(Err(never)) => match never {},
-        Poll::Pending => panic!("a preflight answer is immediate"),
+    match ready_now(layer.layer(inner).oneshot(req)) {
+        Ok(response) => response,
+        Err(never) => match never {},
     }
 }
 

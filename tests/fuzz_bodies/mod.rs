@@ -98,15 +98,10 @@ pub const INNER_RESPONSE: u8 = 5;
 
 /// Names the inner service may set (some of them CORS headers it should not
 /// set, which the layer must replace or strip).
+#[rustfmt::skip]
 pub const INNER_HEADERS: [&str; 8] = [
-    "vary",
-    "x-inner",
-    "access-control-allow-origin",
-    "access-control-allow-credentials",
-    "access-control-expose-headers",
-    "set-cookie",
-    "x-request-id",
-    "cache-control",
+    "vary", "x-inner", "access-control-allow-origin", "access-control-allow-credentials",
+    "access-control-expose-headers", "set-cookie", "x-request-id", "cache-control",
 ];
 
 /// A request head and the headers the inner service will answer with.
@@ -159,6 +154,7 @@ pub fn exchange(input: &mut Cursor<'_>) -> Exchange {
 
 /// Policies the decision target runs requests through: one per kind of
 /// configuration that writes different headers.
+#[rustfmt::skip]
 pub fn policies() -> &'static [CorsLayer] {
     static POLICIES: OnceLock<Vec<CorsLayer>> = OnceLock::new();
     POLICIES.get_or_init(|| {
@@ -166,46 +162,20 @@ pub fn policies() -> &'static [CorsLayer] {
         let listed = || {
             CorsLayer::builder()
                 .allow_origins([
-                    "https://app.example.com",
-                    "https://*.example.com",
-                    "https://*.eu.example.org:8443",
-                    "http://localhost:*",
-                    "http://[::1]:3000",
-                    "tauri://localhost",
+                    "https://app.example.com", "https://*.example.com", "https://*.eu.example.org:8443",
+                    "http://localhost:*", "http://[::1]:3000", "tauri://localhost",
                 ])
                 .allow_methods([Method::PUT, Method::DELETE, Method::PATCH])
-                .allow_headers([
-                    header::CONTENT_TYPE,
-                    header::AUTHORIZATION,
-                    x("x-requested-with"),
-                ])
+                .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, x("x-requested-with")])
                 .expose_headers([x("x-request-id")])
         };
+        let any = || CorsLayer::builder().allow_any_origin();
         vec![
             listed().build(),
-            listed()
-                .allow_credentials(true)
-                .max_age(std::time::Duration::from_secs(600))
-                .build(),
-            listed()
-                .allow_credentials(true)
-                .allow_any_method()
-                .allow_any_header()
-                .expose_any_header()
-                .allow_private_network(true)
-                .build(),
-            listed()
-                .allow_any_method()
-                .allow_any_header()
-                .expose_any_header()
-                .preflight_status(StatusCode::OK)
-                .build(),
-            CorsLayer::builder()
-                .allow_any_origin()
-                .allow_any_method()
-                .allow_any_header()
-                .allow_private_network(true)
-                .build(),
+            listed().allow_credentials(true).max_age(std::time::Duration::from_secs(600)).build(),
+            listed().allow_credentials(true).allow_any_method().allow_any_header().expose_any_header().allow_private_network(true).build(),
+            listed().allow_any_method().allow_any_header().expose_any_header().preflight_status(StatusCode::OK).build(),
+            any().allow_any_method().allow_any_header().allow_private_network(true).build(),
             Ok(CorsLayer::permissive()),
             CorsLayer::builder()
                 .allow_origins(["https://app.example.com"])
@@ -214,9 +184,7 @@ pub fn policies() -> &'static [CorsLayer] {
                 .allow_any_header()
                 .build(),
             // Allows no origin (build() refuses a policy without any origin rule).
-            CorsLayer::builder()
-                .allow_origin_predicate(|_, _| false)
-                .build(),
+            CorsLayer::builder().allow_origin_predicate(|_, _| false).build(),
         ]
         .into_iter()
         .map(|layer| layer.expect("fuzz policies are valid"))

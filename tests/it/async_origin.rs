@@ -6,8 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::{actual, has_cors_headers, preflight, vary_tokens, APP};
-use http::{header, Method, Request, Response, StatusCode};
+use crate::common::{
+    actual, expect, get, preflight, Line, ABSENT, ACAH, ACAM, ACAO, APP, EVIL, VARY,
+};
+use http::{header, Method, Request, Response};
 use tokio::sync::oneshot;
 use tokio::time::timeout;
 use tower::{service_fn, Layer, ServiceExt};
@@ -17,14 +19,9 @@ const TENANT: &str = "https://shop.tenant.example";
 const BOUND: Duration = Duration::from_secs(5);
 
 /// `common::run`, bounded: a regression must fail, not hang.
-async fn run(
-    layer: &CorsLayer,
-    req: Request<String>,
-    inner_headers: &[(&'static str, &'static str)],
-) -> (Response<String>, usize) {
-    timeout(BOUND, crate::common::run(layer, req, inner_headers))
-        .await
-        .expect("request did not complete")
+async fn run(layer: &CorsLayer, req: Request<String>) -> (Response<String>, usize) {
+    let ran = timeout(BOUND, crate::common::run(layer, req, &[])).await;
+    ran.expect("request did not complete")
 }
 
 /// A layer allowing APP statically and TENANT through the async predicate;
@@ -48,89 +45,50 @@ fn layer() -> (CorsLayer, Arc<AtomicUsize>) {
     (layer, asked)
 }
 
+/// `common::expect`, bounded: a regression must fail, not hang.
+async fn check(
+    case: &str,
+    layer: &CorsLayer,
+    req: Request<String>,
+    inner: &'static [Line],
+    by: &str,
+    want: &[Line],
+) {
+    let checked = timeout(BOUND, expect(case, layer, req, inner, by, want)).await;
+    checked.expect("request did not complete");
+}
+
 #[tokio::test]
-async fn statically_allowed_origin_never_runs_the_predicate() {
+#[rustfmt::skip]
+async fn statically_allowed_origins_never_run_the_predicate_and_the_predicate_decides_the_rest() {
     let (layer, asked) = layer();
-    let (res, calls) = run(&layer, actual(Method::GET, Some(APP)), &[]).await;
-    assert_eq!(calls, 1);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
-    let (res, _) = run(&layer, preflight(APP, "PUT", None), &[]).await;
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let (_, _) = run(&layer, actual(Method::GET, None), &[]).await;
+    check("static actual", &layer, get(APP), &[], "inner", &[(ACAO, APP)]).await;
+    check("static preflight", &layer, preflight(APP, "PUT", None), &[], "204", &[(ACAO, APP)]).await;
+    check("no Origin", &layer, actual(Method::GET, None), &[], "inner", &[]).await;
     assert_eq!(asked.load(Ordering::SeqCst), 0);
-}
-
-#[tokio::test]
-async fn actual_request_allowed_by_the_predicate_gets_the_origin_echoed() {
-    let (layer, asked) = layer();
-    let (res, calls) = run(&layer, actual(Method::POST, Some(TENANT)), &[]).await;
+    // Allowed by the predicate: the origin echoed.
+    check("allowed actual", &layer, actual(Method::POST, Some(TENANT)), &[], "inner", &[(ACAO, TENANT), (VARY, "origin")]).await;
     assert_eq!(asked.load(Ordering::SeqCst), 1);
-    assert_eq!(calls, 1);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
-    assert_eq!(vary_tokens(res.headers()), ["origin"]);
-    assert_eq!(res.body(), "inner");
-}
-
-#[tokio::test]
-async fn actual_request_refused_by_the_predicate_still_reaches_the_inner_service_undecorated() {
-    let (layer, asked) = layer();
-    let (res, calls) = run(
-        &layer,
-        actual(Method::POST, Some("https://evil.example")),
-        &[("access-control-allow-origin", "*")],
-    )
-    .await;
-    assert_eq!(asked.load(Ordering::SeqCst), 1);
-    assert_eq!(calls, 1);
-    assert!(!has_cors_headers(res.headers()));
-    assert_eq!(vary_tokens(res.headers()), ["origin"]);
-}
-
-#[tokio::test]
-async fn preflight_allowed_by_the_predicate_is_answered_by_the_layer() {
-    let (layer, _) = layer();
-    let (res, calls) = run(&layer, preflight(TENANT, "PUT", None), &[]).await;
-    assert_eq!(calls, 0);
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
-    assert!(res.body().is_empty());
-}
-
-#[tokio::test]
-async fn preflight_allowed_by_the_predicate_still_checks_method_and_headers() {
+    // Refused, the actual request still reaches the inner service, undecorated.
+    let none = [("access-control-*", ABSENT), (VARY, "origin")];
+    check("refused actual", &layer, actual(Method::POST, Some(EVIL)), &[(ACAO, "*")], "inner", &none).await;
+    assert_eq!(asked.load(Ordering::SeqCst), 2);
+    check("allowed preflight", &layer, preflight(TENANT, "PUT", None), &[], "204", &[(ACAO, TENANT), (ACAM, "PUT")]).await;
     // Refused for the method or a header, the allowed origin gets the
     // policy's lists, which lack them: the browser names what is missing.
-    let (layer, _) = layer();
-    let (res, calls) = run(&layer, preflight(TENANT, "DELETE", None), &[]).await;
-    assert_eq!(calls, 0);
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
-    let (res, _) = run(&layer, preflight(TENANT, "PUT", Some("x-secret")), &[]).await;
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert!(res
-        .headers()
-        .get(header::ACCESS_CONTROL_ALLOW_HEADERS)
-        .is_none());
-}
-
-#[tokio::test]
-async fn preflight_refused_by_the_predicate_gets_403() {
-    let (layer, asked) = layer();
-    let (res, calls) = run(&layer, preflight("https://evil.example", "PUT", None), &[]).await;
-    assert_eq!(asked.load(Ordering::SeqCst), 1);
-    assert_eq!(calls, 0);
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(!has_cors_headers(res.headers()));
+    check("refused method", &layer, preflight(TENANT, "DELETE", None), &[], "204", &[(ACAO, TENANT), (ACAM, "PUT")]).await;
+    check("refused header", &layer, preflight(TENANT, "PUT", Some("x-secret")), &[], "204", &[(ACAH, ABSENT)]).await;
+    let before = asked.load(Ordering::SeqCst);
+    check("refused preflight", &layer, preflight(EVIL, "PUT", None), &[], "403", &[("access-control-*", ABSENT)]).await;
+    assert_eq!(asked.load(Ordering::SeqCst), before + 1);
 }
 
 #[tokio::test]
 async fn null_and_malformed_origins_never_reach_the_predicate() {
     let (layer, asked) = layer();
-    run(&layer, actual(Method::GET, Some("null")), &[]).await;
-    run(&layer, preflight("null", "PUT", None), &[]).await;
-    run(&layer, actual(Method::GET, Some("not an origin")), &[]).await;
+    run(&layer, get("null")).await;
+    run(&layer, preflight("null", "PUT", None)).await;
+    run(&layer, get("not an origin")).await;
     assert_eq!(asked.load(Ordering::SeqCst), 0);
 }
 
@@ -185,7 +143,7 @@ async fn predicate_sees_the_request_head() {
         })
         .build()
         .unwrap();
-    let (res, _) = run(&layer, actual(Method::GET, Some(TENANT)), &[]).await;
+    let (res, _) = run(&layer, get(TENANT)).await;
     assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
 }
 
@@ -195,11 +153,10 @@ async fn works_under_axum() {
     let app: axum::Router = axum::Router::new()
         .route("/api/items", axum::routing::get(|| async { "items" }))
         .layer(layer);
-    let req = Request::get("/api/items")
-        .header(header::ORIGIN, TENANT)
-        .body(axum::body::Body::empty())
+    let res = app
+        .oneshot(get(TENANT).map(axum::body::Body::from))
+        .await
         .unwrap();
-    let res = app.oneshot(req).await.unwrap();
     assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
 }
 

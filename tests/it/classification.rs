@@ -1,239 +1,163 @@
 //! DESIGN.md "Request classification": which requests are CORS, which are
-//! preflights, and who answers them.
+//! preflights, and who answers them; and the typed decisions, as tables of
+//! (request, `common::decision` in words).
 
 use crate::common::*;
 use http::{header, Method, StatusCode};
-use tower_cors::{CorsLayer, Decision, Malformed, Rejection, RequestKind};
+use tower_cors::CorsLayer;
 
-#[tokio::test]
-async fn request_without_origin_is_not_cors_and_passes_through_untouched() {
-    let (res, calls) = run(&layer(), actual(Method::GET, None), &[("x-inner", "1")]).await;
-    assert_eq!(calls, 1);
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(!has_cors_headers(res.headers()));
-    assert_eq!(values(res.headers(), "x-inner"), ["1"]);
-    assert_eq!(res.body(), "inner");
+const ACRM: (&str, &str) = ("access-control-request-method", "PUT");
+
+/// Asserts `decision` for each `(request, expected)` row under `layer`.
+#[track_caller]
+fn decides<S: AsRef<str>>(name: &str, layer: &CorsLayer, rows: Vec<(http::Request<String>, S)>) {
+    for (req, want) in rows {
+        let head = format!("{} {:?}", req.method(), req.headers());
+        assert_eq!(decision(layer, &req), want.as_ref(), "{name}: {head}");
+    }
+}
+
+#[test]
+#[rustfmt::skip]
+fn classification_decides_not_cors_actual_request_or_preflight() {
+    decides("any origin", &CorsLayer::permissive(), vec![
+        (request(Method::GET, &[]), "not cors"),
+        (request(Method::OPTIONS, &[ACRM]), "not cors"),
+        (request(Method::OPTIONS, &[("origin", APP)]), "actual"),
+        (request(Method::OPTIONS, &[("origin", APP), ACRM]), "preflight"),
+        // With Origin, anything but OPTIONS is an actual request, ACRM or not.
+        (request(Method::GET, &[("origin", APP), ACRM]), "actual"),
+    ]);
+    decides("listed", &layer(), vec![
+        (request(Method::OPTIONS, &[("origin", APP)]), "actual"),
+        (request(Method::OPTIONS, &[ACRM]), "not cors"),
+    ]);
 }
 
 #[tokio::test]
-async fn request_without_origin_gets_vary_origin_when_answers_depend_on_origin() {
-    let (res, calls) = run(&layer(), actual(Method::GET, None), &[]).await;
-    assert_eq!(calls, 1);
-    assert!(!has_cors_headers(res.headers()));
-    assert_eq!(vary_tokens(res.headers()), ["origin"]);
+#[rustfmt::skip]
+async fn who_answers_depends_on_the_classification() {
+    let rows: Vec<Row> = vec![
+        ("no Origin passes through untouched, with Vary", layer(), actual(Method::GET, None), &[("x-inner", "1")], "inner",
+            vec![("access-control-*", ABSENT), ("x-inner", "1"), (VARY, "origin")]),
+        ("OPTIONS without Origin is not CORS", layer(), request(Method::OPTIONS, &[ACRM]), &[], "inner",
+            vec![("access-control-*", ABSENT)]),
+        ("a preflight is answered by the layer", layer(), preflight(APP, "PUT", None), &[("x-inner", "1")], "204",
+            vec![("x-inner", ABSENT), (ACAO, APP)]),
+        ("OPTIONS with Origin but no request method reaches the inner service, decorated", layer(),
+            actual(Method::OPTIONS, Some(APP)), &[("allow", "GET, PUT")], "inner",
+            vec![("allow", "GET, PUT"), (ACAO, APP), (ACAM, ABSENT)]),
+        ("GET with Origin", layer(), get(APP), &[], "inner", vec![(ACAO, APP), (VARY, "origin")]),
+        ("POST with Origin", layer(), actual(Method::POST, Some(APP)), &[], "inner", vec![(ACAO, APP), (VARY, "origin")]),
+        ("PUT with Origin", layer(), actual(Method::PUT, Some(APP)), &[], "inner", vec![(ACAO, APP), (VARY, "origin")]),
+        ("DELETE with Origin", layer(), actual(Method::DELETE, Some(APP)), &[], "inner", vec![(ACAO, APP), (VARY, "origin")]),
+        ("GET with Origin and ACRM", layer(), request(Method::GET, &[("origin", APP), ACRM]), &[], "inner", vec![(ACAO, APP)]),
+        ("PUT with Origin and ACRM", layer(), request(Method::PUT, &[("origin", APP), ACRM]), &[], "inner", vec![(ACAO, APP)]),
+        ("POST with Origin and ACRM", layer(), request(Method::POST, &[("origin", APP), ACRM]), &[], "inner", vec![(ACAO, APP)]),
+        ("DELETE with Origin and ACRM", layer(), request(Method::DELETE, &[("origin", APP), ACRM]), &[], "inner", vec![(ACAO, APP)]),
+    ];
+    expect_rows(rows).await;
 }
 
 #[tokio::test]
 async fn request_without_origin_gets_star_and_no_vary_when_every_origin_gets_star() {
+    let permissive = CorsLayer::permissive();
     let (res, calls) = run_with(
-        &CorsLayer::permissive(),
+        &permissive,
         actual(Method::GET, None),
         StatusCode::CREATED,
         &[("x-inner", "1")],
     )
     .await;
-    assert_eq!(calls, 1);
-    assert_eq!(res.status(), StatusCode::CREATED);
-    assert_eq!(res.body(), "inner");
-    assert_eq!(values(res.headers(), "x-inner"), ["1"]);
+    let got = (calls, res.status(), res.body().as_str());
+    assert_eq!(got, (1, StatusCode::CREATED, "inner"));
     // A cached copy must also serve a later fetch() (Fetch, "CORS protocol
     // and HTTP caches").
-    assert_eq!(values(res.headers(), "access-control-allow-origin"), ["*"]);
-    assert_eq!(
-        values(res.headers(), "access-control-expose-headers"),
-        ["*"]
-    );
-    assert!(res.headers().get(header::VARY).is_none());
+    let want = [("x-inner", "1"), (ACAO, "*"), (ACEH, "*"), (VARY, ABSENT)];
+    assert_lines("no Origin, any origin", res.headers(), &want);
 }
 
-#[tokio::test]
-async fn options_without_origin_is_not_cors() {
-    let req = http::Request::options("/")
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
-        .body(String::new())
-        .unwrap();
-    let (parts, body) = req.into_parts();
-    assert!(matches!(layer().policy().decide(&parts), Decision::NotCors));
-    let (res, calls) = run(&layer(), http::Request::from_parts(parts, body), &[]).await;
-    assert_eq!(calls, 1);
-    assert_eq!(res.body(), "inner");
-    assert!(!has_cors_headers(res.headers()));
-}
-
-#[tokio::test]
-async fn preflight_is_answered_by_the_layer_and_never_reaches_the_inner_service() {
-    let (res, calls) = run(&layer(), preflight(APP, "PUT", None), &[("x-inner", "1")]).await;
-    assert_eq!(calls, 0);
-    assert!(res.headers().get("x-inner").is_none());
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
-    assert!(res.body().is_empty());
-}
-
-#[tokio::test]
-async fn options_with_origin_but_without_request_method_reaches_the_inner_service() {
-    let p = parts(Method::OPTIONS, &[("origin", APP)]);
-    assert!(matches!(layer().policy().decide(&p), Decision::Actual(_)));
-    let (res, calls) = run(
-        &layer(),
-        actual(Method::OPTIONS, Some(APP)),
-        &[("allow", "GET, PUT")],
-    )
-    .await;
-    assert_eq!(calls, 1);
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.body(), "inner");
-    assert_eq!(values(res.headers(), "allow"), ["GET, PUT"]);
-    // It is an actual CORS request: its response is decorated.
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
-    assert!(res
-        .headers()
-        .get(header::ACCESS_CONTROL_ALLOW_METHODS)
-        .is_none());
-}
-
-#[tokio::test]
-async fn request_with_origin_is_an_actual_request_and_its_response_is_decorated() {
-    for method in [Method::GET, Method::POST, Method::PUT, Method::DELETE] {
-        let (res, calls) = run(&layer(), actual(method, Some(APP)), &[]).await;
-        assert_eq!(calls, 1);
-        assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
-        assert_eq!(vary_tokens(res.headers()), ["origin"]);
+#[test]
+#[rustfmt::skip]
+fn malformed_origins_are_typed_rejections_of_their_request_kind() {
+    let malformed = |kind| format!("{kind} refused: Malformed(Origin)");
+    let mut rows = Vec::new();
+    for bad in [
+        "app.example.com", "https://", "https://a b", "https://app.example.com/", "https://app.example.com/path",
+        "https://app.example.com?q", "https://app.example.com#f", "https://u@app.example.com", "https://user@app.example.com", "*",
+    ] {
+        rows.push((get(bad), malformed("Actual")));
+    }
+    let mut raw = get(APP);
+    raw.headers_mut().insert(header::ORIGIN, http::HeaderValue::from_bytes(b"https://\xffx.example").unwrap());
+    rows.push((raw, malformed("Actual")));
+    // A malformed origin is the reason, whatever else is malformed.
+    rows.push((preflight("not an origin", "PU T", None), malformed("Preflight")));
+    rows.push((preflight("not an origin", "PUT", Some("x(bad)")), malformed("Preflight")));
+    decides("listed", &layer(), rows);
+    // Under every kind of origin rule.
+    let pattern = CorsLayer::builder().allow_origins(["https://*.example.com"]).build().unwrap();
+    for (rule, layer) in [("listed", layer()), ("any", CorsLayer::permissive()), ("pattern", pattern)] {
+        let rows = ["app.example.com", "https://a b.example.com", "https://a.example.com/"]
+            .map(|bad| (preflight(bad, "PUT", None), "Preflight refused: Malformed(Origin)"));
+        decides(rule, &layer, rows.into());
     }
 }
 
 #[test]
-fn classification_decides_not_cors_actual_request_or_preflight() {
-    let any = CorsLayer::permissive();
-    let decide = |method: Method, headers: &[(&str, &str)]| {
-        let p = parts(method, headers);
-        match any.policy().decide(&p) {
-            Decision::NotCors => "not cors",
-            Decision::Actual(_) => "actual",
-            Decision::Preflight(_) => "preflight",
-            Decision::Rejected(r) => panic!("rejected: {r}"),
-            other => unreachable!("no async origin check here: {other:?}"),
+#[rustfmt::skip]
+fn rejections_name_the_origin_method_or_header() {
+    let layer = app(|b| b.allow_methods([Method::PUT]).allow_headers([header::CONTENT_TYPE]));
+    let reason = |req: http::Request<String>| {
+        let (head, _) = req.into_parts();
+        match layer.policy().decide(&head) {
+            tower_cors::Decision::Rejected(r) => r.reason().to_string(),
+            other => panic!("{other:?}"),
         }
     };
-    let acrm = ("access-control-request-method", "PUT");
-    assert_eq!(decide(Method::GET, &[]), "not cors");
-    assert_eq!(decide(Method::OPTIONS, &[("origin", APP)]), "actual");
-    assert_eq!(
-        decide(Method::OPTIONS, &[("origin", APP), acrm]),
-        "preflight"
-    );
-    // A GET with Access-Control-Request-Method is still an actual request.
-    assert_eq!(decide(Method::GET, &[("origin", APP), acrm]), "actual");
-}
-
-fn rejection(method: Method, headers: &[(&str, &str)]) -> (RequestKind, Malformed) {
-    rejection_by(&layer(), method, headers)
-}
-
-/// The kind and problem of a request `layer` refuses as malformed.
-fn rejection_by(
-    layer: &CorsLayer,
-    method: Method,
-    headers: &[(&str, &str)],
-) -> (RequestKind, Malformed) {
-    let p = parts(method, headers);
-    match layer.policy().decide(&p) {
-        Decision::Rejected(r) => match r.reason() {
-            Rejection::Malformed(m) => (r.kind(), m),
-            other => panic!("not malformed: {other:?}"),
-        },
-        other => panic!("not rejected: {other:?}"),
-    }
+    assert_eq!(reason(preflight(EVIL, "PUT", None)), "origin \"https://evil.example\" is not allowed");
+    assert_eq!(reason(preflight(APP, "put", None)), "method \"put\" is not allowed");
+    assert_eq!(reason(preflight(APP, "PUT", Some("content-type, x-secret"))), "request header \"x-secret\" is not allowed");
 }
 
 #[test]
-fn malformed_origin_is_a_typed_rejection() {
-    for bad in [
-        "app.example.com",
-        "https://",
-        "https://a b",
-        "https://app.example.com/",
-        "https://app.example.com/path",
-        "https://app.example.com?q",
-        "https://app.example.com#f",
-        "https://u@app.example.com",
-        "https://user@app.example.com",
-        "*",
-    ] {
-        assert_eq!(
-            rejection(Method::GET, &[("origin", bad)]),
-            (RequestKind::Actual, Malformed::Origin),
-            "{bad}"
-        );
-    }
-    let mut p = parts(Method::GET, &[]);
-    p.headers.insert(
-        header::ORIGIN,
-        http::HeaderValue::from_bytes(b"https://\xffx.example").unwrap(),
-    );
-    assert!(
-        matches!(layer().policy().decide(&p), Decision::Rejected(r) if r.reason() == Rejection::Malformed(Malformed::Origin))
-    );
+#[rustfmt::skip]
+fn methods_compare_case_sensitively_but_safelisted_methods_are_always_allowed() {
+    let refused = |m: &str| format!("Preflight refused: MethodNotAllowed({m:?})");
+    let patch = app(|b| b.allow_methods([Method::PATCH]));
+    let mut rows = vec![(preflight(APP, "PATCH", None), "preflight".to_owned()), (preflight(APP, "patch", None), refused("patch"))];
+    rows.extend(["GET", "HEAD", "POST"].map(|m| (preflight(APP, m, None), "preflight".to_owned())));
+    decides("PATCH", &patch, rows);
+    // Fetch "CORS-safelisted method": byte-exact, so `get` is not GET.
+    let mut rows: Vec<_> = ["GET", "HEAD", "POST", "PUT"].map(|m| (preflight(APP, m, None), "preflight".to_owned())).into();
+    rows.extend(["DELETE", "PATCH", "OPTIONS", "get", "put"].map(|m| (preflight(APP, m, None), refused(m))));
+    decides("PUT", &layer(), rows);
 }
 
 #[test]
-fn malformed_preflight_origin_is_a_typed_rejection_under_every_kind_of_origin_rule() {
-    let layers = [
-        ("listed", layer()),
-        ("any", CorsLayer::permissive()),
-        (
-            "pattern",
-            CorsLayer::builder()
-                .allow_origins(["https://*.example.com"])
-                .build()
-                .unwrap(),
-        ),
-    ];
-    for (rule, layer) in &layers {
-        for bad in [
-            "app.example.com",
-            "https://a b.example.com",
-            "https://a.example.com/",
-        ] {
-            let headers = [("origin", bad), ("access-control-request-method", "PUT")];
-            assert_eq!(
-                rejection_by(layer, Method::OPTIONS, &headers),
-                (RequestKind::Preflight, Malformed::Origin),
-                "{rule}: {bad}"
-            );
-        }
-    }
+#[rustfmt::skip]
+fn requested_headers_match_case_insensitively_and_authorization_only_when_listed() {
+    let refused = |h: &str| format!("Preflight refused: HeaderNotAllowed({h:?})");
+    let listed = app(|b| b.allow_headers([http::HeaderName::from_static("x-custom"), header::AUTHORIZATION]));
+    let mut rows: Vec<_> = ["X-Custom", "x-custom", "X-CUSTOM, Authorization"]
+        .map(|h| (preflight(APP, "GET", Some(h)), "preflight".to_owned())).into();
+    // A prefix of an allowed name is another name.
+    rows.push((preflight(APP, "GET", Some("x-custo")), refused("x-custo")));
+    decides("x-custom and authorization", &listed, rows);
+    let content_type = app(|b| b.allow_headers([header::CONTENT_TYPE]));
+    decides("content-type", &content_type, vec![
+        (preflight(APP, "POST", Some("content-type, x-bad")), refused("x-bad")),
+        (preflight(APP, "GET", Some("authorization")), refused("authorization")),
+        (preflight(EVIL, "GET", None), r#"Preflight refused: OriginNotAllowed("https://evil.example")"#.into()),
+    ]);
 }
 
 #[test]
-fn preflight_malformed_in_origin_and_method_is_refused_for_its_origin() {
-    assert_eq!(
-        rejection(
-            Method::OPTIONS,
-            &[
-                ("origin", "not an origin"),
-                ("access-control-request-method", "PU T")
-            ]
-        ),
-        (RequestKind::Preflight, Malformed::Origin)
-    );
-    assert_eq!(
-        rejection(
-            Method::OPTIONS,
-            &[
-                ("origin", "not an origin"),
-                ("access-control-request-method", "PUT"),
-                ("access-control-request-headers", "x(bad)")
-            ]
-        ),
-        (RequestKind::Preflight, Malformed::Origin)
-    );
-}
-
-#[tokio::test]
-async fn malformed_preflight_is_refused_without_calling_the_inner_service() {
-    let (res, calls) = run(&layer(), preflight(APP, "PU T", None), &[]).await;
-    assert_eq!(calls, 0);
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(!has_cors_headers(res.headers()));
+#[rustfmt::skip]
+fn requested_header_lists_tolerate_whitespace_empty_items_and_several_lines() {
+    let layer = app(|b| b.allow_headers([http::HeaderName::from_static("x-a"), http::HeaderName::from_static("x-b")]));
+    let mut rows: Vec<_> = ["x-a,x-b", " x-a , x-b ", "x-a,,x-b,", ",x-a", "\tx-a,\tx-b\t", "", " , ,"]
+        .map(|h| (preflight(APP, "GET", Some(h)), "preflight")).into();
+    rows.push((with(preflight(APP, "GET", Some("x-a")), &[("access-control-request-headers", " x-b ,")]), "preflight"));
+    decides("x-a and x-b", &layer, rows);
 }

@@ -4,7 +4,7 @@
 //! decision refuses the request.
 
 use crate::common::*;
-use http::{header, Method, StatusCode};
+use http::{header, Method};
 use tower_cors::{ConfigError, CorsLayer, Decision, Rejection};
 
 /// Whether a GET from `origin` gets an `Access-Control-Allow-Origin`, and which.
@@ -17,11 +17,17 @@ fn acao_for(layer: &CorsLayer, origin: &str) -> Option<String> {
     }
 }
 
+/// Asserts that `layer` gives none of `origins` an ACAO.
+#[track_caller]
+fn refuses_all(layer: &CorsLayer, origins: &[&str]) {
+    for origin in origins {
+        assert_eq!(acao_for(layer, origin), None, "{origin}");
+    }
+}
+
 fn build_err(origins: &[&str]) -> ConfigError {
-    CorsLayer::builder()
-        .allow_origins(origins)
-        .build()
-        .expect_err("configuration should be refused")
+    let built = CorsLayer::builder().allow_origins(origins).build();
+    built.expect_err("configuration should be refused")
 }
 
 mod insecure_defaults;

@@ -22,49 +22,35 @@ fn get_from(origin: &str) -> http::request::Parts {
     parts(Method::GET, &[("origin", origin)])
 }
 
+fn parts_of(request: http::Request<String>) -> http::request::Parts {
+    request.into_parts().0
+}
+
 #[test]
 fn near_miss_origins_name_the_configured_value_and_the_difference() {
     let cors = origin_policy();
-    let scheme = |c: &str| Hint::OriginScheme {
-        configured: c.into(),
+    #[rustfmt::skip]
+    let (scheme, port, www, case) = (
+        |c: &str| Hint::OriginScheme { configured: c.into() },
+        |c: &str| Hint::OriginPort { configured: c.into() },
+        |c: &str| Hint::OriginWww { configured: c.into() },
+        |c: &str| Hint::OriginCase { configured: c.into() },
+    );
+    let apex = Hint::OriginApex {
+        pattern: "https://*.tenants.example".into(),
     };
-    let port = |c: &str| Hint::OriginPort {
-        configured: c.into(),
-    };
-    let www = |c: &str| Hint::OriginWww {
-        configured: c.into(),
-    };
-    let case = |c: &str| Hint::OriginCase {
-        configured: c.into(),
-    };
+    #[rustfmt::skip]
     let cases = [
         ("http://app.example.com", scheme("https://app.example.com")),
-        (
-            "https://app.example.com:8443",
-            port("https://app.example.com"),
-        ),
+        ("https://app.example.com:8443", port("https://app.example.com")),
         ("http://localhost:5173", port("http://localhost:3000")),
-        (
-            "https://www.app.example.com",
-            www("https://app.example.com"),
-        ),
+        ("https://www.app.example.com", www("https://app.example.com")),
         ("https://shop.example", www("https://www.shop.example")),
         ("https://www.blog.example", www("https://blog.example")),
-        (
-            "https://tenants.example",
-            Hint::OriginApex {
-                pattern: "https://*.tenants.example".into(),
-            },
-        ),
-        (
-            "http://a.tenants.example",
-            scheme("https://*.tenants.example"),
-        ),
+        ("https://tenants.example", apex),
+        ("http://a.tenants.example", scheme("https://*.tenants.example")),
         ("https://App.Example.com", case("https://app.example.com")),
-        (
-            "https://A.tenants.example",
-            case("https://*.tenants.example"),
-        ),
+        ("https://A.tenants.example", case("https://*.tenants.example")),
     ];
     for (origin, hint) in cases {
         let explanation = cors.policy().explain(&get_from(origin));
@@ -80,9 +66,7 @@ fn near_miss_origins_name_the_configured_value_and_the_difference() {
 
 #[test]
 fn a_far_origin_lists_the_configured_ones() {
-    let explanation = origin_policy()
-        .policy()
-        .explain(&get_from("https://evil.example"));
+    let explanation = origin_policy().policy().explain(&get_from(EVIL));
     assert_eq!(explanation.nearest(), None);
     let [Hint::OriginNotListed { configured }] = explanation.hints() else {
         panic!("{:?}", explanation.hints());
@@ -90,10 +74,8 @@ fn a_far_origin_lists_the_configured_ones() {
     assert_eq!(configured.len(), 5);
     assert!(configured.contains(&"https://*.tenants.example".to_owned()));
     let text = explanation.hints()[0].to_string();
-    assert!(
-        text.starts_with("add this origin to allow_origins (configured: "),
-        "{text}"
-    );
+    let fix = "add this origin to allow_origins (configured: ";
+    assert!(text.starts_with(fix), "{text}");
 }
 
 #[test]
@@ -104,25 +86,18 @@ fn null_origin_says_patterns_never_match_it() {
 
 #[test]
 fn a_method_refused_only_by_its_case_names_the_configured_spelling() {
-    let cors = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::from_bytes(b"PATCH").unwrap()])
-        .build()
-        .unwrap();
-    let request = preflight(APP, "patch", None).into_parts().0;
+    let cors = app(|b| b.allow_methods([Method::from_bytes(b"PATCH").unwrap()]));
+    let request = parts_of(preflight(APP, "patch", None));
     let explanation = cors.policy().explain(&request);
     assert!(matches!(explanation.verdict(), Verdict::Refused(_)));
-    assert_eq!(
-        explanation.hints(),
-        [Hint::MethodCase {
-            configured: "PATCH".into()
-        }]
-    );
-    assert!(explanation.hints()[0]
-        .to_string()
-        .contains("browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT"));
+    let hint = Hint::MethodCase {
+        configured: "PATCH".into(),
+    };
+    assert_eq!(explanation.hints(), [hint]);
+    let text = explanation.hints()[0].to_string();
+    assert!(text.contains("browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT"));
 
-    let request = preflight(APP, "DELETE", None).into_parts().0;
+    let request = parts_of(preflight(APP, "DELETE", None));
     assert_eq!(
         cors.policy().explain(&request).hints(),
         [Hint::MethodNotListed {
@@ -134,20 +109,12 @@ fn a_method_refused_only_by_its_case_names_the_configured_spelling() {
 
 #[test]
 fn a_refused_header_lists_the_allowed_ones_and_each_header_is_checked() {
-    let cors = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("x-ok")])
-        .build()
-        .unwrap();
-    let request = preflight(APP, "POST", Some("x-ok, x-evil, content-type"))
-        .into_parts()
-        .0;
+    let cors = app(|b| b.allow_headers([header::CONTENT_TYPE, HeaderName::from_static("x-ok")]));
+    let request = parts_of(preflight(APP, "POST", Some("x-ok, x-evil, content-type")));
     let explanation = cors.policy().explain(&request);
     assert_eq!(explanation.kind(), Some(RequestKind::Preflight));
-    assert_eq!(
-        explanation.reason(),
-        Some("request header \"x-evil\" is not allowed")
-    );
+    let got = explanation.reason();
+    assert_eq!(got, Some("request header \"x-evil\" is not allowed"));
     let checks: Vec<(&str, bool)> = explanation
         .checks()
         .iter()
@@ -186,13 +153,11 @@ fn a_refused_header_lists_the_allowed_ones_and_each_header_is_checked() {
 
 #[test]
 fn a_literal_star_under_credentials_is_explained() {
-    let cors = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_any_method()
-        .allow_any_header()
-        .allow_credentials(true)
-        .build()
-        .unwrap();
+    let cors = app(|b| {
+        b.allow_any_method()
+            .allow_any_header()
+            .allow_credentials(true)
+    });
     for request in [preflight(APP, "*", None), preflight(APP, "PUT", Some("*"))] {
         let explanation = cors.policy().explain(&request.into_parts().0);
         assert!(matches!(explanation.verdict(), Verdict::Refused(_)));
@@ -205,15 +170,14 @@ fn malformed_and_non_cors_requests_are_explained() {
     let cors = origin_policy();
     let explanation = cors.policy().explain(&get_from("https://app.example.com/"));
     assert!(matches!(explanation.verdict(), Verdict::Refused(_)));
-    assert_eq!(
-        explanation.hints(),
-        [Hint::Malformed(tower_cors::Malformed::Origin)]
-    );
+    let got = explanation.hints();
+    assert_eq!(got, [Hint::Malformed(tower_cors::Malformed::Origin)]);
 
     let two = parts(Method::GET, &[("origin", APP), ("origin", APP)]);
     let explanation = cors.policy().explain(&two);
+    let got = explanation.hints();
     assert_eq!(
-        explanation.hints(),
+        got,
         [Hint::Malformed(tower_cors::Malformed::MultipleOrigins)]
     );
 
@@ -221,26 +185,20 @@ fn malformed_and_non_cors_requests_are_explained() {
     assert_eq!(explanation.verdict(), Verdict::NotCors);
     assert_eq!(explanation.kind(), None);
     assert!(explanation.hints().is_empty());
-    assert_eq!(
-        explanation.checks()[0].detail(),
-        "the response gets Vary: Origin"
-    );
+    let got = explanation.checks()[0].detail();
+    assert_eq!(got, "the response gets Vary: Origin");
     let explanation = CorsLayer::permissive()
         .policy()
         .explain(&parts(Method::GET, &[]));
-    assert_eq!(
-        explanation.checks()[0].detail(),
-        "the response gets Access-Control-Allow-Origin: *"
-    );
+    let got = explanation.checks()[0].detail();
+    assert_eq!(got, "the response gets Access-Control-Allow-Origin: *");
 }
 
 #[test]
 fn allowed_requests_say_which_rule_allowed_them() {
-    let cors = CorsLayer::builder()
-        .allow_origins([APP, "https://*.tenants.example"])
-        .allow_origin_predicate(|origin, _| origin == "https://partner.example")
-        .build()
-        .unwrap();
+    let cors = policy(&[APP, "https://*.tenants.example"], |b| {
+        b.allow_origin_predicate(|origin, _| origin == "https://partner.example")
+    });
     for (origin, how) in [
         (APP, "listed"),
         ("https://a.tenants.example", "matches a pattern"),
@@ -258,12 +216,10 @@ fn allowed_requests_say_which_rule_allowed_them() {
 /// origin refused that the check may still allow.
 #[test]
 fn the_async_check_decides_origins_the_static_rules_do_not_allow() {
-    let cors = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_origin_async_predicate(|_, _| async { true })
-        .allow_methods([Method::PUT])
-        .build()
-        .unwrap();
+    let cors = app(|b| {
+        b.allow_origin_async_predicate(|_, _| async { true })
+            .allow_methods([Method::PUT])
+    });
     let tenant = preflight("https://tenant.example", "DELETE", None)
         .into_parts()
         .0;
@@ -278,18 +234,14 @@ fn the_async_check_decides_origins_the_static_rules_do_not_allow() {
         .contains("the async origin predicate decides it when the request arrives"));
     // The checks that follow if it allows the origin are still made.
     let last = explanation.checks().last().unwrap();
-    assert_eq!(
-        (last.subject(), last.passed()),
-        ("method \"DELETE\"", false)
-    );
+    let got = (last.subject(), last.passed());
+    assert_eq!(got, ("method \"DELETE\"", false));
 
     // `null` and malformed origins never reach the async check.
     for origin in ["null", "https://tenant.example/"] {
         let head = get_from(origin);
-        assert!(
-            matches!(cors.policy().decide(&head), Decision::Rejected(_)),
-            "{origin}"
-        );
+        let ok = matches!(cors.policy().decide(&head), Decision::Rejected(_));
+        assert!(ok, "{origin}");
         assert!(matches!(
             cors.policy().explain(&head).verdict(),
             Verdict::Refused(_)
@@ -332,14 +284,7 @@ proptest::proptest! {
         let layer = match policy {
             0 => origin_policy(),
             1 => CorsLayer::permissive(),
-            _ => CorsLayer::builder()
-                .allow_origins([APP])
-                .allow_any_method()
-                .allow_any_header()
-                .allow_credentials(true)
-                .allow_origin_async_predicate(|_, _| async { false })
-                .build()
-                .unwrap(),
+            _ => app(|b| b.allow_any_method().allow_any_header().allow_credentials(true).allow_origin_async_predicate(|_, _| async { false })),
         };
         let mut builder = http::Request::builder().method(method).uri("/p");
         let mut origin_bytes = origin_kind.as_bytes().to_vec();

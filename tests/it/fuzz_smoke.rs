@@ -51,55 +51,20 @@ impl Rng {
 }
 
 /// Origins that broke other CORS implementations, and their neighbours.
+#[rustfmt::skip]
 const ORIGINS: &[&str] = &[
-    "https://app.example.com",
-    "https://APP.example.com",
-    "https://app.example.com.",
-    "https://app.example.com:443",
-    "https://app.example.com/",
-    "https://app.example.com.evil.net",
-    "https://evil-example.com",
-    "https://example.com",
-    "https://a.example.com",
-    "https://a.b.example.com",
-    "https://.example.com",
-    "https://a..example.com",
-    "https://example.com.evil.net",
-    "https://evilexample.com",
-    "https://appxexample.com",
-    "https://x.eu.example.org:8443",
-    "https://eu.example.org:8443",
-    "https://x.eu.example.org",
-    "http://a.example.com",
-    "http://localhost",
-    "http://localhost:3000",
-    "http://localhost:0",
-    "http://localhost:03000",
-    "http://localhost:65536",
-    "http://localhost:80",
-    "http://localhost.evil.net",
-    "http://[::1]:3000",
-    "http://[::1]",
-    "http://[::1",
-    "tauri://localhost",
-    "tauri://localhost.evil",
-    "https://a.pred.test",
-    "https://a.pred.test.evil",
-    "null",
-    "NULL",
-    "null ",
-    "file://",
-    "*",
-    "",
-    "https://",
-    "https://u@app.example.com",
-    "https://app.example.com#",
-    "https://app.example.com?",
-    "https://app.example.com\\",
-    "https://app.example.com%2f",
-    "https://app.example.com\t",
-    "javascript://app.example.com",
-    "https://xn--bcher-kva.example",
+    "https://app.example.com", "https://APP.example.com", "https://app.example.com.",
+    "https://app.example.com:443", "https://app.example.com/", "https://app.example.com.evil.net",
+    "https://evil-example.com", "https://example.com", "https://a.example.com", "https://a.b.example.com",
+    "https://.example.com", "https://a..example.com", "https://example.com.evil.net", "https://evilexample.com",
+    "https://appxexample.com", "https://x.eu.example.org:8443", "https://eu.example.org:8443",
+    "https://x.eu.example.org", "http://a.example.com", "http://localhost", "http://localhost:3000",
+    "http://localhost:0", "http://localhost:03000", "http://localhost:65536", "http://localhost:80",
+    "http://localhost.evil.net", "http://[::1]:3000", "http://[::1]", "http://[::1", "tauri://localhost",
+    "tauri://localhost.evil", "https://a.pred.test", "https://a.pred.test.evil", "null", "NULL", "null ",
+    "file://", "*", "", "https://", "https://u@app.example.com", "https://app.example.com#",
+    "https://app.example.com?", "https://app.example.com\\", "https://app.example.com%2f",
+    "https://app.example.com\t", "javascript://app.example.com", "https://xn--bcher-kva.example",
 ];
 
 /// Valid method tokens first; [`VALID_METHODS`] of them.
@@ -110,48 +75,37 @@ const REQUEST_METHODS: &[&str] = &[
 const VALID_METHODS: usize = 11;
 
 /// Valid header names first; [`VALID_HEADER_NAMES`] of them.
+#[rustfmt::skip]
 const HEADER_NAMES: &[&str] = &[
-    "content-type",
-    "Content-Type",
-    "authorization",
-    "AUTHORIZATION",
-    "x-requested-with",
-    "x-other",
-    "cookie",
-    "*",
-    "",
-    "x-a;b",
-    "\"q\"",
-    "x(y)",
+    "content-type", "Content-Type", "authorization", "AUTHORIZATION", "x-requested-with", "x-other", "cookie", "*",
+    "", "x-a;b", "\"q\"", "x(y)",
 ];
 const VALID_HEADER_NAMES: usize = 9;
 
 /// Access-Control-Request-Headers values at and beyond the limits.
+#[rustfmt::skip]
 fn header_lists() -> Vec<Vec<u8>> {
     let big = MAX_REQUEST_HEADERS_BYTES;
-    vec![
-        b"".to_vec(),
-        b" , ,\t,".to_vec(),
-        b"content-type".to_vec(),
-        b"content-type,authorization".to_vec(),
-        b"\tcontent-type \t,  x-requested-with".to_vec(),
-        b"x-other".to_vec(),
-        b"x-a,,,,,,x-b".to_vec(),
-        "x-a,".repeat(64).into_bytes(),
-        "x-a,".repeat(65).into_bytes(),
-        "content-type,".repeat(64).into_bytes(),
-        ",".repeat(big).into_bytes(),
-        ",".repeat(big + 1).into_bytes(),
-        " ".repeat(big).into_bytes(),
-        "x".repeat(big).into_bytes(),
-        "x".repeat(big + 1).into_bytes(),
-        "a,".repeat(5000).into_bytes(),
-        " ,".repeat(20_000).into_bytes(),
-        b"x-\x80".to_vec(),
-        b"x-a\xff".to_vec(),
-        b"x-a b".to_vec(),
-    ]
+    let text: [&[u8]; 7] = [
+        b"", b" , ,\t,", b"content-type", b"content-type,authorization",
+        b"\tcontent-type \t,  x-requested-with", b"x-other", b"x-a,,,,,,x-b",
+    ];
+    let mut lists: Vec<Vec<u8>> = text.iter().map(|l| l.to_vec()).collect();
+    let repeated = [
+        ("x-a,", 64), ("x-a,", 65), ("content-type,", 64), (",", big), (",", big + 1), (" ", big), ("x", big),
+        ("x", big + 1), ("a,", 5000), (" ,", 20_000),
+    ];
+    lists.extend(repeated.iter().map(|(s, n)| s.repeat(*n).into_bytes()));
+    lists.extend([b"x-\x80".to_vec(), b"x-a\xff".to_vec(), b"x-a b".to_vec()]);
+    lists
 }
+
+/// Headers the inner service sets: `(index into INNER_HEADERS, value)`.
+#[rustfmt::skip]
+const INNER: &[(u8, &[u8])] = &[
+    (0, b"accept-encoding"), (0, b"Origin"), (0, b"*"), (0, b"accept, cookie"), (1, b"inner"), (2, b"*"),
+    (2, b"https://evil.example"), (3, b"true"), (4, b"x-secret"), (5, b"session=1"), (6, b"abc"), (7, b"no-store"),
+];
 
 fn request_case(rng: &mut Rng, policy: u8, lists: &[Vec<u8>]) -> Vec<u8> {
     let mut e = Encoder::default();
@@ -219,78 +173,27 @@ fn request_case(rng: &mut Rng, policy: u8, lists: &[Vec<u8>]) -> Vec<u8> {
     }
     // The inner service's headers: Vary, its own, and CORS ones it should not set.
     for _ in 0..rng.below(4) {
-        let (pick, value): (u8, &[u8]) = *rng.pick(&[
-            (0, b"accept-encoding".as_slice()),
-            (0, b"Origin"),
-            (0, b"*"),
-            (0, b"accept, cookie"),
-            (1, b"inner"),
-            (2, b"*"),
-            (2, b"https://evil.example"),
-            (3, b"true"),
-            (4, b"x-secret"),
-            (5, b"session=1"),
-            (6, b"abc"),
-            (7, b"no-store"),
-        ]);
+        let (pick, value) = *rng.pick(INNER);
         e.byte(INNER_RESPONSE).byte(pick).field(value);
     }
     e.bytes.clone()
 }
 
 /// Configured origin strings: valid, non-canonical, hostile, and garbage.
+#[rustfmt::skip]
 const CONFIG_ORIGINS: &[&str] = &[
-    "https://app.example.com",
-    "https://*.example.com",
-    "http://localhost:*",
-    "https://*.example.com:*",
-    "http://*.localhost",
-    "http://127.0.0.1:8080",
-    "http://[::1]:3000",
-    "http://intranet.example",
-    "tauri://localhost",
-    "https://App.Example.com",
-    "https://app.example.com/",
-    "https://app.example.com:443",
-    "https://app.example.com/path",
-    "https://app.example.com?q",
-    "https://user@app.example.com",
-    "https://Bücher.example",
-    "https://xn--bcher-kva.example",
-    "http://0x7f.1",
-    "*",
-    "null",
-    " null ",
-    "file:///etc/passwd",
-    "h*",
-    "https://*",
-    "https://*.*",
-    "https://**.example.com",
-    "https://a.*.example.com",
-    "https://*example.com",
-    "https://example.*",
-    "https://example.com*",
-    "http://localhost*",
-    "https://*.com",
-    "https://*.co.uk",
-    "https://*.github.io",
-    "https://*.127.0.0.1",
-    "https://*.[::1]",
-    "https://.*\\.example\\.com",
-    "^https://.*$",
-    "https://app.example.com\r\nX-Injected: 1",
-    "https://app.example.com\u{1b}[31m",
-    "https://ex\u{0}ample.com",
-    "https://\u{202e}moc.elpmaxe",
-    "https://exa mple.com",
-    "https://[::1",
-    "https://a:99999",
-    "https://a:-1",
-    "https://a:0x50",
-    "",
-    "://",
-    "https:",
-    "https:/a",
+    "https://app.example.com", "https://*.example.com", "http://localhost:*", "https://*.example.com:*",
+    "http://*.localhost", "http://127.0.0.1:8080", "http://[::1]:3000", "http://intranet.example",
+    "tauri://localhost", "https://App.Example.com", "https://app.example.com/", "https://app.example.com:443",
+    "https://app.example.com/path", "https://app.example.com?q", "https://user@app.example.com",
+    "https://Bücher.example", "https://xn--bcher-kva.example", "http://0x7f.1", "*", "null", " null ",
+    "file:///etc/passwd", "h*", "https://*", "https://*.*", "https://**.example.com", "https://a.*.example.com",
+    "https://*example.com", "https://example.*", "https://example.com*", "http://localhost*", "https://*.com",
+    "https://*.co.uk", "https://*.github.io", "https://*.127.0.0.1", "https://*.[::1]",
+    "https://.*\\.example\\.com", "^https://.*$", "https://app.example.com\r\nX-Injected: 1",
+    "https://app.example.com\u{1b}[31m", "https://ex\u{0}ample.com", "https://\u{202e}moc.elpmaxe",
+    "https://exa mple.com", "https://[::1", "https://a:99999", "https://a:-1", "https://a:0x50", "", "://",
+    "https:", "https:/a",
 ];
 
 fn build_case(rng: &mut Rng) -> Vec<u8> {
@@ -428,17 +331,15 @@ fn policy_decide_survives_the_generated_corpus_and_reaches_every_outcome() {
         };
         *outcomes.entry(outcome).or_default() += 1;
     }
-    for outcome in [
-        "not cors",
-        "allowed actual",
-        "allowed preflight",
-        "origin not allowed",
-        "method not allowed",
-        "header not allowed",
-        "malformed",
-    ] {
+    #[rustfmt::skip]
+    let all = [
+        "not cors", "allowed actual", "allowed preflight", "origin not allowed", "method not allowed",
+        "header not allowed", "malformed",
+    ];
+    for outcome in all {
+        let ok = outcomes.get(outcome).copied().unwrap_or(0) >= 50;
         assert!(
-            outcomes.get(outcome).copied().unwrap_or(0) >= 50,
+            ok,
             "the corpus reaches {outcome:?} too rarely: {outcomes:?}"
         );
     }
@@ -495,32 +396,16 @@ fn inputs_found_by_fuzzing_stay_fixed() {
 
 #[test]
 fn the_origin_model_is_not_vacuous() {
-    let configured = [
-        "https://*.example.com".to_owned(),
-        "http://localhost:*".to_owned(),
-    ];
-    assert!(bodies::allowed_by_model(
-        &configured,
-        "https://a.example.com"
-    ));
-    assert!(bodies::allowed_by_model(
-        &configured,
-        "http://localhost:3000"
-    ));
-    assert!(!bodies::allowed_by_model(
-        &configured,
-        "https://example.com"
-    ));
-    assert!(!bodies::allowed_by_model(
-        &configured,
-        "https://evil-example.com"
-    ));
-    assert!(!bodies::allowed_by_model(
-        &configured,
-        "https://example.com.evil.net"
-    ));
-    assert!(!bodies::allowed_by_model(
-        &configured,
-        "http://a.example.com"
-    ));
+    let configured = ["https://*.example.com", "http://localhost:*"].map(String::from);
+    for (origin, allowed) in [
+        ("https://a.example.com", true),
+        ("http://localhost:3000", true),
+        ("https://example.com", false),
+        ("https://evil-example.com", false),
+        ("https://example.com.evil.net", false),
+        ("http://a.example.com", false),
+    ] {
+        let model = bodies::allowed_by_model(&configured, origin);
+        assert_eq!(model, allowed, "{origin}");
+    }
 }

@@ -35,10 +35,8 @@ fn counted(
         let key = key.key();
         assert_eq!(key.name(), "tower_cors_requests_total");
         let labels: BTreeMap<&str, &str> = key.labels().map(|l| (l.key(), l.value())).collect();
-        assert_eq!(
-            labels.keys().copied().collect::<Vec<_>>(),
-            ["kind", "outcome"]
-        );
+        let got = labels.keys().copied().collect::<Vec<_>>();
+        assert_eq!(got, ["kind", "outcome"]);
         let DebugValue::Counter(n) = value else {
             panic!("not a counter")
         };
@@ -47,68 +45,51 @@ fn counted(
     counts
 }
 
-fn key(kind: &str, outcome: &str) -> (String, String) {
-    (kind.to_owned(), outcome.to_owned())
+/// Asserts the counters after `requests` are exactly `want`, as
+/// `(kind, outcome, count)`.
+#[track_caller]
+fn counts(layer: &CorsLayer, requests: Vec<http::Request<String>>, want: &[(&str, &str, u64)]) {
+    let want: BTreeMap<_, _> = want
+        .iter()
+        .map(|(k, o, n)| ((k.to_string(), o.to_string()), *n))
+        .collect();
+    assert_eq!(counted(layer, requests), want);
 }
 
 #[test]
+#[rustfmt::skip]
 fn requests_are_counted_by_kind_and_outcome() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .allow_headers([HeaderName::from_static("x-ok")])
-        .build()
-        .unwrap();
-    let counts = counted(
-        &layer,
-        vec![
-            actual(Method::GET, None),
-            actual(Method::GET, None),
-            actual(Method::GET, Some(APP)),
-            actual(Method::GET, Some("https://evil.example")),
-            actual(Method::GET, Some("not an origin")),
-            preflight(APP, "PUT", Some("x-ok")),
-            preflight(APP, "DELETE", None),
-            preflight(APP, "PUT", Some("x-evil")),
-            preflight("https://evil.example", "PUT", None),
-        ],
-    );
-    let expected = BTreeMap::from([
-        (key("not_cors", "allowed"), 2),
-        (key("actual", "allowed"), 1),
-        (key("actual", "origin_not_allowed"), 1),
-        (key("actual", "malformed"), 1),
-        (key("preflight", "allowed"), 1),
-        (key("preflight", "method_not_allowed"), 1),
-        (key("preflight", "header_not_allowed"), 1),
-        (key("preflight", "origin_not_allowed"), 1),
+    let layer = app(|b| b.allow_methods([Method::PUT]).allow_headers([HeaderName::from_static("x-ok")]));
+    let requests = vec![
+        actual(Method::GET, None), actual(Method::GET, None), get(APP), get(EVIL), get("not an origin"),
+        preflight(APP, "PUT", Some("x-ok")), preflight(APP, "DELETE", None), preflight(APP, "PUT", Some("x-evil")),
+        preflight(EVIL, "PUT", None),
+    ];
+    counts(&layer, requests, &[
+        ("not_cors", "allowed", 2), ("actual", "allowed", 1), ("actual", "origin_not_allowed", 1), ("actual", "malformed", 1),
+        ("preflight", "allowed", 1), ("preflight", "method_not_allowed", 1), ("preflight", "header_not_allowed", 1),
+        ("preflight", "origin_not_allowed", 1),
     ]);
-    assert_eq!(counts, expected);
 }
 
 /// Labels never carry request values: a thousand distinct origins, methods
 /// and header names make no new series.
 #[test]
+#[rustfmt::skip]
 fn labels_stay_bounded_whatever_clients_send() {
-    let layer = CorsLayer::builder().allow_origins([APP]).build().unwrap();
     let mut requests = Vec::new();
     for i in 0..300 {
-        requests.push(actual(Method::GET, Some(&format!("https://o{i}.example"))));
+        requests.push(get(&format!("https://o{i}.example")));
         requests.push(preflight(APP, &format!("M{i}"), None));
         requests.push(preflight(APP, "GET", Some(&format!("x-h{i}"))));
     }
-    let counts = counted(&layer, requests);
-    assert_eq!(
-        counts,
-        BTreeMap::from([
-            (key("actual", "origin_not_allowed"), 300),
-            (key("preflight", "method_not_allowed"), 300),
-            (key("preflight", "header_not_allowed"), 300),
-        ])
-    );
+    counts(&app(|b| b), requests, &[
+        ("actual", "origin_not_allowed", 300), ("preflight", "method_not_allowed", 300), ("preflight", "header_not_allowed", 300),
+    ]);
 }
 
 #[test]
+#[rustfmt::skip]
 fn the_async_check_is_counted_when_it_decides() {
     let layer = CorsLayer::builder()
         .allow_origin_async_predicate(|origin, _| {
@@ -117,22 +98,10 @@ fn the_async_check_is_counted_when_it_decides() {
         })
         .build()
         .unwrap();
-    let counts = counted(
-        &layer,
-        vec![
-            actual(Method::GET, Some("https://tenant.example")),
-            actual(Method::GET, Some("https://evil.example")),
-            preflight("https://tenant.example", "POST", None),
-            preflight("https://evil.example", "POST", None),
-        ],
-    );
-    assert_eq!(
-        counts,
-        BTreeMap::from([
-            (key("actual", "allowed"), 1),
-            (key("actual", "origin_not_allowed"), 1),
-            (key("preflight", "allowed"), 1),
-            (key("preflight", "origin_not_allowed"), 1),
-        ])
-    );
+    let tenant = "https://tenant.example";
+    let requests = vec![get(tenant), get(EVIL), preflight(tenant, "POST", None), preflight(EVIL, "POST", None)];
+    counts(&layer, requests, &[
+        ("actual", "allowed", 1), ("actual", "origin_not_allowed", 1), ("preflight", "allowed", 1),
+        ("preflight", "origin_not_allowed", 1),
+    ]);
 }

@@ -6,11 +6,12 @@ mod example;
 
 use std::convert::Infallible;
 
+use crate::common::{assert_lines, Line, ABSENT, ACAC, ACAM, ACAO, VARY};
 use crate::loopback::{request, Server};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
-use http::{header, HeaderMap, Method, Request, StatusCode};
+use http::{header, Method, Request, StatusCode};
 use http_body_util::Full;
 use tower::ServiceExt;
 use tower_cors::CorsLayer;
@@ -18,123 +19,67 @@ use tower_cors::CorsLayer;
 const APP: &str = example::APP_ORIGIN;
 const OTHER: &str = "https://other.example";
 
-fn get_from(server: &Server, path: &str, origin: &str) -> Request<Full<Bytes>> {
-    request(Method::GET, server, path)
-        .header(header::ORIGIN, origin)
-        .body(Full::default())
-        .unwrap()
-}
-
-fn preflight_from(server: &Server, path: &str, origin: &str, method: &str) -> Request<Full<Bytes>> {
-    request(Method::OPTIONS, server, path)
-        .header(header::ORIGIN, origin)
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, method)
-        .body(Full::default())
-        .unwrap()
-}
-
-fn acao(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
-        .map(|v| v.to_str().unwrap())
-}
-
-#[tokio::test]
-async fn public_routes_allow_any_origin_without_credentials() {
-    let server = Server::start(example::serve).await;
-    for origin in [APP, OTHER] {
-        let res = server
-            .send(get_from(&server, "/public/status", origin))
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
-        assert_eq!(acao(res.headers()), Some("*"));
-        assert!(res
-            .headers()
-            .get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
-            .is_none());
-        assert_eq!(res.body(), "{\"up\":true}");
+/// A GET (no method) or a preflight for `method` from `origin` to `path`.
+fn from(server: &Server, path: &str, origin: &str, method: Option<&str>) -> Request<Full<Bytes>> {
+    let mut req = request(
+        if method.is_some() {
+            Method::OPTIONS
+        } else {
+            Method::GET
+        },
+        server,
+        path,
+    );
+    req = req.header(header::ORIGIN, origin);
+    if let Some(method) = method {
+        req = req.header(header::ACCESS_CONTROL_REQUEST_METHOD, method);
     }
-    server.stop().await;
+    req.body(Full::default()).unwrap()
 }
 
-#[tokio::test]
-async fn account_routes_allow_the_app_with_credentials() {
-    let server = Server::start(example::serve).await;
-    let res = server
-        .send(get_from(&server, "/account/profile", APP))
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(acao(res.headers()), Some(APP));
-    assert_eq!(
-        res.headers()[header::ACCESS_CONTROL_ALLOW_CREDENTIALS],
-        "true"
-    );
-    assert_eq!(res.headers()[header::VARY], "origin");
-
-    let res = server
-        .send(preflight_from(&server, "/account/profile", APP, "PUT"))
-        .await;
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(acao(res.headers()), Some(APP));
-    assert_eq!(
-        res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS],
-        "GET, PUT"
-    );
-    server.stop().await;
-}
+/// (path, origin, preflight method, status, lines, body)
+type Case = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    u16,
+    &'static [Line],
+    Option<&'static str>,
+);
 
 #[tokio::test]
-async fn account_routes_refuse_other_origins() {
+#[rustfmt::skip]
+async fn each_route_answers_with_its_own_policy() {
     let server = Server::start(example::serve).await;
-    let res = server
-        .send(get_from(&server, "/account/profile", OTHER))
-        .await;
-    // Actual requests still reach the handler; the browser hides the answer.
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(acao(res.headers()), None);
-
-    let res = server
-        .send(preflight_from(&server, "/account/profile", OTHER, "PUT"))
-        .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(acao(res.headers()), None);
-    server.stop().await;
-}
-
-#[tokio::test]
-async fn public_preflight_reaches_the_layer_on_a_get_only_route() {
-    let server = Server::start(example::serve).await;
-    let res = server
-        .send(preflight_from(&server, "/public/status", OTHER, "GET"))
-        .await;
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(acao(res.headers()), Some("*"));
-    server.stop().await;
-}
-
-/// The nested router's fallback puts unknown `/public` paths inside the
-/// layer: a script can read the 404 instead of seeing a network error.
-#[tokio::test]
-async fn unknown_public_path_is_a_404_with_cors_headers() {
-    let server = Server::start(example::serve).await;
-    let res = server.send(get_from(&server, "/public/nope", OTHER)).await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert_eq!(acao(res.headers()), Some("*"));
-
-    let res = server
-        .send(preflight_from(&server, "/public/nope", OTHER, "GET"))
-        .await;
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(acao(res.headers()), Some("*"));
-    server.stop().await;
-}
-
-#[tokio::test]
-async fn unknown_account_path_is_a_plain_404() {
-    let server = Server::start(example::serve).await;
-    let res = server.send(get_from(&server, "/account/nope", APP)).await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert_eq!(acao(res.headers()), None);
+    const PUBLIC: &[Line] = &[(ACAO, "*"), (ACAC, ABSENT)];
+    let rows: &[Case] = &[
+        // Public routes allow any origin, without credentials.
+        ("/public/status", APP, None, 200, PUBLIC, Some("{\"up\":true}")),
+        ("/public/status", OTHER, None, 200, PUBLIC, Some("{\"up\":true}")),
+        // A public preflight reaches the layer on a GET-only route.
+        ("/public/status", OTHER, Some("GET"), 204, &[(ACAO, "*")], None),
+        // The nested router's fallback puts unknown `/public` paths inside
+        // the layer: a script can read the 404 instead of a network error.
+        ("/public/nope", OTHER, None, 404, &[(ACAO, "*")], None),
+        ("/public/nope", OTHER, Some("GET"), 204, &[(ACAO, "*")], None),
+        // Account routes allow the app, with credentials.
+        ("/account/profile", APP, None, 200, &[(ACAO, APP), (ACAC, "true"), (VARY, "origin")], None),
+        ("/account/profile", APP, Some("PUT"), 204, &[(ACAO, APP), (ACAM, "GET, PUT")], None),
+        // Refused: actual requests still reach the handler; the browser
+        // hides the answer.
+        ("/account/profile", OTHER, None, 200, &[(ACAO, ABSENT)], None),
+        ("/account/profile", OTHER, Some("PUT"), 403, &[(ACAO, ABSENT)], None),
+        ("/account/nope", APP, None, 404, &[(ACAO, ABSENT)], None),
+    ];
+    for (path, origin, method, status, want, body) in rows {
+        let case = format!("{path} from {origin} {method:?}");
+        let res = server.send(from(&server, path, origin, *method)).await;
+        assert_eq!(res.status().as_u16(), *status, "{case}");
+        assert_lines(&case, res.headers(), want);
+        if let Some(body) = body {
+            assert_eq!(res.body(), body, "{case}");
+        }
+    }
     server.stop().await;
 }
 
@@ -147,12 +92,9 @@ async fn method_router_route_layer_misses_preflights() {
         "/x",
         get(|| async { Ok::<_, Infallible>("x") }).route_layer(cors),
     );
-    let req = Request::options("/x")
-        .header(header::ORIGIN, APP)
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let res = app.oneshot(req).await.unwrap();
+    let mut req = crate::common::preflight(APP, "GET", None);
+    *req.uri_mut() = "/x".parse().unwrap();
+    let res = app.oneshot(req.map(axum::body::Body::from)).await.unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(acao(res.headers()), None);
+    assert_lines("route_layer", res.headers(), &[(ACAO, ABSENT)]);
 }

@@ -4,45 +4,37 @@
 //! standard and DESIGN.md.
 
 use std::convert::Infallible;
-use std::future::Future;
-use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use http::header::{self, HeaderName};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use proptest::prelude::*;
+
+use crate::common::{ready_now, values as all, vary_tokens};
 use tower_cors::{CorsLayer, Decision, Malformed, Rejection};
 use tower_layer::Layer;
 use tower_service::Service;
 
 // ---- random policies ------------------------------------------------------
 
+#[rustfmt::skip]
 const EXACT: &[&str] = &[
-    "https://app.example.com",
-    "http://localhost:3000",
-    "http://127.0.0.1:8080",
-    "https://[2001:db8::1]",
-    "tauri://localhost",
-    "http://plain.example",
+    "https://app.example.com", "http://localhost:3000", "http://127.0.0.1:8080", "https://[2001:db8::1]",
+    "tauri://localhost", "http://plain.example",
 ];
 
+#[rustfmt::skip]
 const PATTERNS: &[&str] = &[
-    "https://*.example.org",
-    "http://localhost:*",
-    "https://*.eu.example.org:8443",
-    "https://api.example.net:*",
+    "https://*.example.org", "http://localhost:*", "https://*.eu.example.org:8443", "https://api.example.net:*",
     "https://*.example.net:*",
 ];
 
 const METHODS: &[&str] = &["PUT", "DELETE", "PATCH", "X-CUSTOM"];
+#[rustfmt::skip]
 const HEADERS: &[&str] = &[
-    "content-type",
-    "authorization",
-    "x-requested-with",
-    "x-custom",
+    "content-type", "authorization", "x-requested-with", "x-custom",
 ];
 
 #[derive(Debug, Clone)]
@@ -76,52 +68,23 @@ struct Spec {
     status: u16,
 }
 
+#[rustfmt::skip]
 fn spec() -> impl Strategy<Value = Spec> {
-    let listed = (
-        proptest::sample::subsequence(EXACT, 0..=EXACT.len()),
-        proptest::sample::subsequence(PATTERNS, 0..=PATTERNS.len()),
-        any::<bool>(),
-    )
-        .prop_map(|(mut exact, patterns, predicate)| {
-            exact.extend(patterns);
-            Origins::List {
-                listed: exact,
-                predicate,
-            }
-        });
+    let subsequence = |list: &'static [&'static str]| proptest::sample::subsequence(list, 0..=list.len());
+    let listed = (subsequence(EXACT), subsequence(PATTERNS), any::<bool>()).prop_map(|(mut exact, patterns, predicate)| {
+        exact.extend(patterns);
+        Origins::List { listed: exact, predicate }
+    });
     let origins = prop_oneof![1 => Just(Origins::Any), 4 => listed];
     (
-        origins,
-        any::<bool>(),
-        any::<bool>(),
-        prop::option::weighted(
-            0.7,
-            proptest::sample::subsequence(METHODS, 0..=METHODS.len()),
-        ),
-        prop::option::weighted(
-            0.7,
-            proptest::sample::subsequence(HEADERS, 0..=HEADERS.len()),
-        ),
+        origins, any::<bool>(), any::<bool>(),
+        prop::option::weighted(0.7, subsequence(METHODS)), prop::option::weighted(0.7, subsequence(HEADERS)),
         prop_oneof![Just(Expose::None), Just(Expose::Listed), Just(Expose::Any)],
-        prop::option::of(0u64..=86_400),
-        any::<bool>(),
-        prop_oneof![Just(204u16), Just(200u16)],
+        prop::option::of(0u64..=86_400), any::<bool>(), prop_oneof![Just(204u16), Just(200u16)],
     )
-        .prop_map(
-            |(origins, credentials, over_http, methods, headers, expose, max_age, pna, status)| {
-                Spec {
-                    origins,
-                    credentials,
-                    over_http,
-                    methods,
-                    headers,
-                    expose,
-                    max_age,
-                    private_network: pna,
-                    status,
-                }
-            },
-        )
+        .prop_map(|(origins, credentials, over_http, methods, headers, expose, max_age, private_network, status)| Spec {
+            origins, credentials, over_http, methods, headers, expose, max_age, private_network, status,
+        })
 }
 
 /// The nearest spec `build()` accepts (refusals have their own property), so
@@ -188,53 +151,20 @@ fn model_refuses(spec: &Spec) -> bool {
 
 // ---- random requests ------------------------------------------------------
 
+#[rustfmt::skip]
 const ORIGINS: &[&str] = &[
-    "https://app.example.com",
-    "http://localhost:3000",
-    "http://127.0.0.1:8080",
-    "https://[2001:db8::1]",
-    "tauri://localhost",
-    "http://plain.example",
-    "https://a.example.org",
-    "https://b.a.example.org",
-    "https://a_b.example.org",
-    "https://example.org",
-    "https://evil-example.org",
-    "https://example.org.evil.net",
-    "https://a.example.org:8443",
-    "https://a.example.org.",
-    "https://a..example.org",
-    "https://.example.org",
-    "https://A.example.org",
-    "http://a.example.org",
-    "https://x.eu.example.org:8443",
-    "https://eu.example.org:8443",
-    "https://x.eu.example.org",
-    "http://localhost",
-    "http://localhost:1",
-    "http://localhost:80",
-    "http://localhost:0",
-    "http://localhost:01",
-    "http://localhost:65536",
-    "https://localhost:3000",
-    "https://api.example.net",
-    "https://api.example.net:1234",
-    "https://api.example.net:443",
-    "https://a.example.net:99",
-    "https://example.net:99",
-    "https://a.pred.test",
-    "https://pred.test",
-    "null",
-    "https://APP.example.com",
-    "https://app.example.com/",
-    "https://app.example.com:443",
-    "https://u@app.example.com",
-    "app.example.com",
-    "*",
-    "",
-    "http://[::1]:3000",
-    "http://[2001:db8::1]",
-    "tauri://localhost:1",
+    "https://app.example.com", "http://localhost:3000", "http://127.0.0.1:8080", "https://[2001:db8::1]",
+    "tauri://localhost", "http://plain.example", "https://a.example.org", "https://b.a.example.org",
+    "https://a_b.example.org", "https://example.org", "https://evil-example.org", "https://example.org.evil.net",
+    "https://a.example.org:8443", "https://a.example.org.", "https://a..example.org", "https://.example.org",
+    "https://A.example.org", "http://a.example.org", "https://x.eu.example.org:8443",
+    "https://eu.example.org:8443", "https://x.eu.example.org", "http://localhost", "http://localhost:1",
+    "http://localhost:80", "http://localhost:0", "http://localhost:01", "http://localhost:65536",
+    "https://localhost:3000", "https://api.example.net", "https://api.example.net:1234",
+    "https://api.example.net:443", "https://a.example.net:99", "https://example.net:99", "https://a.pred.test",
+    "https://pred.test", "null", "https://APP.example.com", "https://app.example.com/",
+    "https://app.example.com:443", "https://u@app.example.com", "app.example.com", "*", "", "http://[::1]:3000",
+    "http://[2001:db8::1]", "tauri://localhost:1",
 ];
 
 #[derive(Debug, Clone)]
@@ -267,66 +197,40 @@ fn header_item() -> impl Strategy<Value = String> {
 }
 
 fn header_line() -> impl Strategy<Value = String> {
-    proptest::collection::vec(
-        (
-            header_item(),
-            proptest::sample::select(&[",", ", ", " ,", ",\t"][..]),
-        ),
-        0..5,
-    )
-    .prop_map(|items| {
+    let separator = proptest::sample::select(&[",", ", ", " ,", ",\t"][..]);
+    proptest::collection::vec((header_item(), separator), 0..5).prop_map(|items| {
         let mut line = String::new();
         for (i, (item, sep)) in items.iter().enumerate() {
-            if i > 0 {
-                line.push_str(sep);
-            }
+            line.push_str(if i > 0 { sep } else { "" });
             line.push_str(item);
         }
         line
     })
 }
 
+#[rustfmt::skip]
 fn request() -> impl Strategy<Value = Req> {
+    let select = |list: &'static [&'static str]| proptest::sample::select(list);
     (
-        proptest::sample::select(&["GET", "POST", "PUT", "OPTIONS", "OPTIONS", "OPTIONS", "DELETE"][..]),
+        select(&["GET", "POST", "PUT", "OPTIONS", "OPTIONS", "OPTIONS", "DELETE"]),
         prop_oneof![1 => Just(0usize), 12 => Just(1usize), 1 => Just(2usize)],
         proptest::collection::vec(origin(), 2),
         prop_oneof![
             1 => Just(vec![]),
-            8 => proptest::sample::select(&[
-                "PUT", "DELETE", "PATCH", "patch", "GET", "HEAD", "POST", "X-CUSTOM", "X-OTHER", "*", "",
-                "P T",
-            ][..]).prop_map(|m| vec![m]),
+            8 => select(&["PUT", "DELETE", "PATCH", "patch", "GET", "HEAD", "POST", "X-CUSTOM", "X-OTHER", "*", "", "P T"]).prop_map(|m| vec![m]),
             1 => Just(vec!["PUT", "PUT"]),
         ],
         proptest::collection::vec(header_line(), 0..3),
-        prop::option::of(proptest::sample::select(&["true", "false"][..])),
-        proptest::collection::vec(
-            proptest::sample::select(&[
-                ("vary", "accept-encoding"),
-                ("vary", "Origin"),
-                ("vary", "*"),
-                ("vary", "accept, cookie"),
-                ("x-inner", "1"),
-                ("x-inner", "2"),
-                ("x-request-id", "abc"),
-                ("set-cookie", "s=1"),
-                ("content-type", "text/plain"),
-                ("access-control-allow-origin", "*"),
-                ("access-control-allow-origin", "https://evil.example"),
-                ("access-control-allow-credentials", "true"),
-                ("access-control-expose-headers", "x-secret"),
-            ][..]),
-            0..4,
-        ),
+        prop::option::of(select(&["true", "false"])),
+        proptest::collection::vec(proptest::sample::select(&[
+            ("vary", "accept-encoding"), ("vary", "Origin"), ("vary", "*"), ("vary", "accept, cookie"), ("x-inner", "1"),
+            ("x-inner", "2"), ("x-request-id", "abc"), ("set-cookie", "s=1"), ("content-type", "text/plain"),
+            ("access-control-allow-origin", "*"), ("access-control-allow-origin", "https://evil.example"),
+            ("access-control-allow-credentials", "true"), ("access-control-expose-headers", "x-secret"),
+        ][..]), 0..4),
     )
         .prop_map(|(method, n, origins, acrm, acrh, acrpn, inner)| Req {
-            method,
-            origins: origins.into_iter().take(n).collect(),
-            acrm,
-            acrh,
-            acrpn,
-            inner,
+            method, origins: origins.into_iter().take(n).collect(), acrm, acrh, acrpn, inner,
         })
 }
 
@@ -365,12 +269,6 @@ use model::*;
 
 // ---- running the service ---------------------------------------------------
 
-struct NoopWake;
-
-impl Wake for NoopWake {
-    fn wake(self: Arc<Self>) {}
-}
-
 /// Runs `request` through `layer`; the inner service answers 200 with
 /// `inner` headers. Returns the response and how often the inner ran.
 fn respond(layer: &CorsLayer, request: Request<()>, inner: &HeaderMap) -> (Response<()>, usize) {
@@ -383,43 +281,14 @@ fn respond(layer: &CorsLayer, request: Request<()>, inner: &HeaderMap) -> (Respo
         *response.headers_mut() = inner.clone();
         std::future::ready(Ok::<_, Infallible>(response))
     }));
-    let waker = Waker::from(Arc::new(NoopWake));
-    let mut cx = Context::from_waker(&waker);
-    let response = match pin!(service.call(request)).poll(&mut cx) {
-        Poll::Ready(Ok(response)) => response,
-        Poll::Ready(Err(never)) => match never {},
-        Poll::Pending => panic!("the inner service is always ready"),
-    };
+    let response = ready_now(service.call(request)).unwrap();
     (response, calls.load(Ordering::SeqCst))
 }
 
-fn all(headers: &HeaderMap, name: &str) -> Vec<String> {
-    headers
-        .get_all(name)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
-}
-
-fn vary_tokens(headers: &HeaderMap) -> Vec<String> {
-    all(headers, "vary")
-        .iter()
-        .flat_map(|v| {
-            v.split(',')
-                .map(|t| t.trim().to_ascii_lowercase())
-                .collect::<Vec<_>>()
-        })
-        .filter(|t| !t.is_empty())
-        .collect()
-}
-
+#[rustfmt::skip]
 const CORS_RESPONSE_HEADERS: &[&str] = &[
-    "access-control-allow-origin",
-    "access-control-allow-credentials",
-    "access-control-allow-methods",
-    "access-control-allow-headers",
-    "access-control-max-age",
-    "access-control-expose-headers",
+    "access-control-allow-origin", "access-control-allow-credentials", "access-control-allow-methods",
+    "access-control-allow-headers", "access-control-max-age", "access-control-expose-headers",
     "access-control-allow-private-network",
 ];
 
@@ -579,16 +448,14 @@ fn the_reference_model_is_not_vacuous() {
         private_network: false,
         status: 204,
     };
-    let allowed = |o: &str| model_origin_allowed(&spec, o);
-    assert!(allowed("https://a.example.org"));
-    assert!(allowed("https://b.a.example.org"));
-    assert!(allowed("http://localhost"));
-    assert!(allowed("http://localhost:3000"));
-    assert!(!allowed("https://example.org"));
-    assert!(!allowed("https://evil-example.org"));
-    assert!(!allowed("https://example.org.evil.net"));
-    assert!(!allowed("https://a..example.org"));
-    assert!(!allowed("http://localhost:80"));
-    assert!(!allowed("http://localhost:01"));
-    assert!(!allowed("null"));
+    #[rustfmt::skip]
+    let cases = [
+        ("https://a.example.org", true), ("https://b.a.example.org", true), ("http://localhost", true),
+        ("http://localhost:3000", true), ("https://example.org", false), ("https://evil-example.org", false),
+        ("https://example.org.evil.net", false), ("https://a..example.org", false), ("http://localhost:80", false),
+        ("http://localhost:01", false), ("null", false),
+    ];
+    for (origin, allowed) in cases {
+        assert_eq!(model_origin_allowed(&spec, origin), allowed, "{origin}");
+    }
 }

@@ -4,7 +4,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::common::{actual, copy_request, preflight, run, APP};
+use crate::common::{
+    actual, app, copy_request, get, policy, preflight, run, ACAC, ACAM, ACAO, ACEH, ACMA, APP,
+};
 use http::{header, HeaderName, Method, Request};
 use tower_cors::{CorsLayer, Divergence, Rejection, RequestKind, Verdict};
 
@@ -53,50 +55,35 @@ fn trial(enforced: CorsLayer, candidate: CorsLayer) -> (CorsLayer, Reports) {
 
 /// Today's policy: APP and LEGACY, PUT, content-type, credentials.
 fn today() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP, LEGACY])
-        .allow_methods([Method::PUT])
-        .allow_headers([header::CONTENT_TYPE])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
-        .build()
-        .unwrap()
+    policy(&[APP, LEGACY], |b| {
+        b.allow_methods([Method::PUT])
+            .allow_headers([header::CONTENT_TYPE])
+            .allow_credentials(true)
+            .max_age(Duration::from_secs(600))
+    })
 }
 
 /// The tighter candidate: APP only, no PUT; NEW added; x-total exposed.
 fn tighter() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP, NEW])
-        .allow_headers([header::CONTENT_TYPE])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
-        .build()
-        .unwrap()
+    policy(&[APP, NEW], |b| {
+        b.allow_headers([header::CONTENT_TYPE])
+            .allow_credentials(true)
+            .max_age(Duration::from_secs(600))
+    })
 }
 
+#[rustfmt::skip]
 fn requests() -> Vec<(&'static str, Request<String>)> {
     vec![
         ("GET without Origin", actual(Method::GET, None)),
-        ("GET from APP", actual(Method::GET, Some(APP))),
-        ("GET from LEGACY", actual(Method::GET, Some(LEGACY))),
-        ("GET from NEW", actual(Method::GET, Some(NEW))),
-        (
-            "preflight POST from APP",
-            preflight(APP, "POST", Some("content-type")),
-        ),
+        ("GET from APP", get(APP)),
+        ("GET from LEGACY", get(LEGACY)),
+        ("GET from NEW", get(NEW)),
+        ("preflight POST from APP", preflight(APP, "POST", Some("content-type"))),
         ("preflight PUT from APP", preflight(APP, "PUT", None)),
-        (
-            "preflight POST from LEGACY",
-            preflight(LEGACY, "POST", None),
-        ),
-        (
-            "GET from a stranger",
-            actual(Method::GET, Some("https://evil.example")),
-        ),
-        (
-            "GET from a malformed origin",
-            actual(Method::GET, Some("not an origin")),
-        ),
+        ("preflight POST from LEGACY", preflight(LEGACY, "POST", None)),
+        ("GET from a stranger", get("https://evil.example")),
+        ("GET from a malformed origin", get("not an origin")),
     ]
 }
 
@@ -113,78 +100,29 @@ async fn the_candidate_never_changes_a_response() {
 }
 
 #[tokio::test]
+#[rustfmt::skip]
 async fn each_request_decided_differently_is_reported_once_with_both_verdicts() {
     let (layer, reports) = trial(today(), tighter());
     for (_, request) in requests() {
         run(&layer, request, &[]).await;
     }
     let reports = reports.lock().unwrap().clone();
-    let refused = |origin: &str| {
-        format!(
-            "{:?}",
-            Verdict::Refused(Rejection::OriginNotAllowed(origin))
-        )
-    };
-    let summary: Vec<_> = reports
-        .iter()
-        .map(|r| {
-            (
-                r.kind,
-                r.origin.as_str(),
-                r.method.as_str(),
-                r.enforced.clone(),
-                r.candidate.clone(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        summary,
-        [
-            (
-                RequestKind::Actual,
-                LEGACY,
-                "GET",
-                "Allowed".to_owned(),
-                refused(LEGACY)
-            ),
-            (
-                RequestKind::Actual,
-                NEW,
-                "GET",
-                refused(NEW),
-                "Allowed".to_owned()
-            ),
-            // Both allow it, but the method lists differ.
-            (
-                RequestKind::Preflight,
-                APP,
-                "OPTIONS",
-                "Allowed".to_owned(),
-                "Allowed".to_owned()
-            ),
-            (
-                RequestKind::Preflight,
-                APP,
-                "OPTIONS",
-                "Allowed".to_owned(),
-                format!("{:?}", Verdict::Refused(Rejection::MethodNotAllowed("PUT")))
-            ),
-            (
-                RequestKind::Preflight,
-                LEGACY,
-                "OPTIONS",
-                "Allowed".to_owned(),
-                refused(LEGACY)
-            ),
-        ],
-        "{reports:#?}"
-    );
+    let refused = |reason| format!("{:?}", Verdict::Refused(reason));
+    let (allowed, origin) = ("Allowed".to_owned(), Rejection::OriginNotAllowed);
+    let summary: Vec<_> = reports.iter().map(|r| (r.kind, r.origin.as_str(), r.method.as_str(), r.enforced.clone(), r.candidate.clone())).collect();
+    let (actual, preflight) = (RequestKind::Actual, RequestKind::Preflight);
+    assert_eq!(summary, [
+        (actual, LEGACY, "GET", allowed.clone(), refused(origin(LEGACY))),
+        (actual, NEW, "GET", refused(origin(NEW)), allowed.clone()),
+        // Both allow it, but the method lists differ.
+        (preflight, APP, "OPTIONS", allowed.clone(), allowed.clone()),
+        (preflight, APP, "OPTIONS", allowed.clone(), refused(Rejection::MethodNotAllowed("PUT"))),
+        (preflight, LEGACY, "OPTIONS", allowed, refused(origin(LEGACY))),
+    ], "{reports:#?}");
     assert!(reports.iter().all(|r| r.path == "/api/items"));
     let headers: Vec<_> = reports.iter().map(|r| r.header.as_deref()).collect();
-    assert_eq!(
-        headers,
-        [None, None, Some("access-control-allow-methods"), None, None]
-    );
+    let got = headers;
+    assert_eq!(got, [None, None, Some("access-control-allow-methods"), None, None]);
     assert_eq!(
         reports[0].line,
         "CORS request GET /api/items from \"https://legacy.example.com\": the enforced policy \
@@ -199,53 +137,23 @@ async fn both_allowing_with_different_headers_is_reported_naming_the_first_one()
             .allow_origins([APP])
             .allow_methods([Method::PUT])
     };
+    let creds = || base().allow_credentials(true);
+    let any = CorsLayer::builder()
+        .allow_any_origin()
+        .allow_methods([Method::PUT])
+        .build()
+        .unwrap();
+    let delete = creds()
+        .allow_methods([Method::PUT, Method::DELETE])
+        .build()
+        .unwrap();
+    #[rustfmt::skip]
     let cases: Vec<(&str, CorsLayer, Request<String>, &str)> = vec![
-        (
-            "credentials dropped",
-            base().build().unwrap(),
-            actual(Method::GET, Some(APP)),
-            "access-control-allow-credentials",
-        ),
-        (
-            "exposed headers",
-            base()
-                .allow_credentials(true)
-                .expose_headers([HeaderName::from_static("x-total")])
-                .build()
-                .unwrap(),
-            actual(Method::GET, Some(APP)),
-            "access-control-expose-headers",
-        ),
-        (
-            "any origin answers *",
-            CorsLayer::builder()
-                .allow_any_origin()
-                .allow_methods([Method::PUT])
-                .build()
-                .unwrap(),
-            actual(Method::GET, Some(APP)),
-            "access-control-allow-origin",
-        ),
-        (
-            "preflight max-age",
-            base()
-                .allow_credentials(true)
-                .max_age(Duration::from_secs(5))
-                .build()
-                .unwrap(),
-            preflight(APP, "PUT", None),
-            "access-control-max-age",
-        ),
-        (
-            "preflight methods",
-            base()
-                .allow_methods([Method::PUT, Method::DELETE])
-                .allow_credentials(true)
-                .build()
-                .unwrap(),
-            preflight(APP, "PUT", None),
-            "access-control-allow-methods",
-        ),
+        ("credentials dropped", base().build().unwrap(), get(APP), ACAC),
+        ("exposed headers", creds().expose_headers([HeaderName::from_static("x-total")]).build().unwrap(), get(APP), ACEH),
+        ("any origin answers *", any, get(APP), ACAO),
+        ("preflight max-age", creds().max_age(Duration::from_secs(5)).build().unwrap(), preflight(APP, "PUT", None), ACMA),
+        ("preflight methods", delete, preflight(APP, "PUT", None), ACAM),
     ];
     for (name, candidate, request, header) in cases {
         let enforced = base().allow_credentials(true).build().unwrap();
@@ -254,10 +162,8 @@ async fn both_allowing_with_different_headers_is_reported_naming_the_first_one()
         let reports = reports.lock().unwrap().clone();
         assert_eq!(reports.len(), 1, "{name}: {reports:#?}");
         assert_eq!(reports[0].header.as_deref(), Some(header), "{name}");
-        assert_eq!(
-            (reports[0].enforced.as_str(), reports[0].candidate.as_str()),
-            ("Allowed", "Allowed")
-        );
+        let got = (reports[0].enforced.as_str(), reports[0].candidate.as_str());
+        assert_eq!(got, ("Allowed", "Allowed"));
         assert!(
             reports[0].line.ends_with(&format!(
                 "both policies allow it, with a different {header}"
@@ -273,11 +179,7 @@ async fn both_allowing_with_different_headers_is_reported_naming_the_first_one()
 /// echoes the origin.
 #[tokio::test]
 async fn preflight_answers_from_one_template_that_differ_per_request_are_reported() {
-    let enforced = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .build()
-        .unwrap();
+    let enforced = app(|b| b.allow_methods([Method::PUT]));
     let candidate = CorsLayer::builder()
         .allow_any_origin()
         .allow_methods([Method::PUT])
@@ -287,10 +189,8 @@ async fn preflight_answers_from_one_template_that_differ_per_request_are_reporte
     run(&layer, preflight(APP, "PUT", None), &[]).await;
     let reports = reports.lock().unwrap().clone();
     assert_eq!(reports.len(), 1, "{reports:#?}");
-    assert_eq!(
-        reports[0].header.as_deref(),
-        Some("access-control-allow-origin")
-    );
+    let got = reports[0].header.as_deref();
+    assert_eq!(got, Some("access-control-allow-origin"));
 }
 
 #[tokio::test]
@@ -319,23 +219,16 @@ async fn an_origin_left_to_an_async_predicate_is_reported_undecided_and_the_pred
         .build()
         .unwrap();
     let (layer, reports) = trial(today(), candidate);
-    let (response, _) = run(&layer, actual(Method::GET, Some(LEGACY)), &[]).await;
-    assert_eq!(
-        response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
-        LEGACY
-    );
-    run(&layer, actual(Method::GET, Some(APP)), &[]).await;
-    assert_eq!(
-        *asked.lock().unwrap(),
-        0,
-        "the candidate's predicate never runs"
-    );
+    let (response, _) = run(&layer, get(LEGACY), &[]).await;
+    let got = &response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN];
+    assert_eq!(got, LEGACY);
+    run(&layer, get(APP), &[]).await;
+    let got = *asked.lock().unwrap();
+    assert_eq!(got, 0, "the candidate's predicate never runs");
     let reports = reports.lock().unwrap().clone();
     assert_eq!(reports.len(), 1, "{reports:#?}");
-    assert_eq!(
-        (reports[0].enforced.as_str(), reports[0].candidate.as_str()),
-        ("Allowed", "Undecided")
-    );
+    let got = (reports[0].enforced.as_str(), reports[0].candidate.as_str());
+    assert_eq!(got, ("Allowed", "Undecided"));
     assert!(reports[0]
         .line
         .ends_with("the candidate leaves it to its async origin predicate"));
@@ -352,11 +245,9 @@ async fn an_enforced_async_predicate_still_decides_the_response() {
         .build()
         .unwrap();
     let (layer, reports) = trial(enforced, tighter());
-    let (response, _) = run(&layer, actual(Method::GET, Some(LEGACY)), &[]).await;
-    assert_eq!(
-        response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
-        LEGACY
-    );
+    let (response, _) = run(&layer, get(LEGACY), &[]).await;
+    let got = &response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN];
+    assert_eq!(got, LEGACY);
     let reports = reports.lock().unwrap().clone();
     assert_eq!(reports.len(), 1, "{reports:#?}");
     assert_eq!(reports[0].enforced, "Undecided");
@@ -366,7 +257,7 @@ async fn an_enforced_async_predicate_still_decides_the_response() {
 async fn a_trial_composes_with_reload_and_ends_when_replaced_without_a_candidate() {
     let (layer, reports) = trial(today(), tighter());
     let (layer, handle) = layer.reloadable();
-    let legacy = || actual(Method::GET, Some(LEGACY));
+    let legacy = || get(LEGACY);
     let (response, _) = run(&layer, legacy(), &[]).await;
     assert!(response
         .headers()
@@ -387,7 +278,7 @@ async fn a_trial_composes_with_reload_and_ends_when_replaced_without_a_candidate
 async fn a_second_trial_replaces_the_first_candidate() {
     let (first, first_reports) = trial(today(), tighter());
     let (layer, reports) = trial(first, today());
-    run(&layer, actual(Method::GET, Some(LEGACY)), &[]).await;
+    run(&layer, get(LEGACY), &[]).await;
     assert!(first_reports.lock().unwrap().is_empty());
     assert!(reports.lock().unwrap().is_empty());
 }

@@ -1,183 +1,355 @@
-//! DESIGN.md "Response rules": what each response carries.
+//! DESIGN.md "Response rules": what each response carries, as tables of
+//! (what the row pins, policy, request, inner service's headers, who answers,
+//! header lines the response must have); see `common::expect`.
 
 use std::time::Duration;
 
 use crate::common::*;
 use http::{header, HeaderName, Method, StatusCode};
-use tower_cors::{CorsLayer, Decision, Rejection};
+use tower_cors::CorsLayer;
 
 fn exact() -> CorsLayer {
-    CorsLayer::builder().allow_origins([APP]).build().unwrap()
+    app(|b| b)
 }
 
-fn allowed(layer: &CorsLayer, origin: &str) -> bool {
-    let p = parts(Method::GET, &[("origin", origin)]);
-    matches!(layer.policy().decide(&p), Decision::Actual(_))
+fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
+fn h(name: &'static str) -> HeaderName {
+    HeaderName::from_static(name)
+}
+
+/// A preflight from APP for GET asking for Private Network Access.
+fn pna(origin: &str) -> http::Request<String> {
+    with(preflight(origin, "GET", None), &[(ACRPN, "true")])
+}
+
+#[rustfmt::skip]
+fn actual_rows() -> Vec<Row> {
+    let creds = || app(|b| b.allow_credentials(true));
+    let stale = &[(ACAO, "*"), (ACAO, "https://other.example"), (ACAC, "false"), (ACEH, "x-secret")];
+    vec![
+        ("any origin without credentials: `*`, no Vary", CorsLayer::permissive(), get(APP), &[], "inner",
+            vec![(ACAO, "*"), (VARY, ABSENT), (ACAC, ABSENT)]),
+        ("an exact origin is echoed", exact(), get(APP), &[], "inner", vec![(ACAO, APP), (VARY, "origin")]),
+        ("a pattern with credentials echoes the origin",
+            policy(&["https://*.example.com"], |b| b.allow_credentials(true)), get("https://x.example.com"), &[], "inner",
+            vec![(ACAO, "https://x.example.com"), (ACAC, "true")]),
+        ("the inner service's CORS headers are replaced, never duplicated",
+            app(|b| b.allow_credentials(true).expose_headers([h("x-request-id")])), get(APP), stale, "inner",
+            vec![(ACAO, APP), (ACAC, "true"), (ACEH, "x-request-id")]),
+        ("the inner service's CORS headers the policy lacks are dropped", exact(), get(APP),
+            &[(ACAO, "https://other.example"), (ACAC, "true"), (ACEH, "x-secret"), ("x-inner", "1")], "inner",
+            vec![(ACAO, APP), (ACAC, ABSENT), (ACEH, ABSENT), ("x-inner", "1"), (VARY, "origin")]),
+        ("without inner CORS headers, exactly the policy's",
+            app(|b| b.allow_credentials(true).expose_headers([h("x-request-id")])), get(APP), &[("x-inner", "1")], "inner",
+            vec![(ACAO, APP), (ACAC, "true"), (ACEH, "x-request-id"), (ACAM, ABSENT), (ACAH, ABSENT), (ACMA, ABSENT), (ACAPN, ABSENT)]),
+        ("any origin replaces the inner service's ACAO lines with one `*`",
+            CorsLayer::builder().allow_any_origin().build().unwrap(), get("https://whoever.example"),
+            &[(ACAO, "https://whoever.example"), (ACAO, "https://x.example")], "inner", vec![(ACAO, "*"), (ACAC, ABSENT)]),
+        ("credentials: the origin echoed and ACAC `true` once", creds(), get(APP), &[(ACAC, "true"), (ACAO, "*")], "inner",
+            vec![(ACAO, APP), (ACAC, "true")]),
+        ("credentials: an inner ACAC `false` becomes `true`", creds(), get(APP), &[(ACAC, "false")], "inner", vec![(ACAC, "true")]),
+        ("no credentials: an inner ACAC `true` is dropped", exact(), get(APP), &[(ACAC, "true")], "inner", vec![(ACAC, ABSENT), (ACAO, APP)]),
+        ("no credentials: an inner ACAC `false` is dropped", exact(), get(APP), &[(ACAC, "false")], "inner", vec![(ACAC, ABSENT), (ACAO, APP)]),
+        ("no credentials: an inner ACAC `TRUE` is dropped", exact(), get(APP), &[(ACAC, "TRUE")], "inner", vec![(ACAC, ABSENT), (ACAO, APP)]),
+        ("exposed headers are listed in order", app(|b| b.expose_headers([h("x-request-id"), h("etag")])), get(APP), &[], "inner",
+            vec![(ACEH, "x-request-id, etag")]),
+        ("expose any without credentials: `*` (permissive)", CorsLayer::permissive(), get(APP), &[("x-a", "1")], "inner", vec![(ACEH, "*")]),
+        ("expose any without credentials: `*`", app(|b| b.expose_any_header()), get(APP), &[("x-a", "1")], "inner", vec![(ACEH, "*")]),
+        ("expose any with credentials: the response's own names, not safelisted ones or Set-Cookie",
+            app(|b| b.allow_credentials(true).expose_any_header()), get(APP),
+            &[("x-a", "1"), ("content-type", "text/plain"), ("set-cookie", "a=b"), ("etag", "\"1\"")], "inner",
+            vec![(ACEH, "x-a, etag")]),
+        ("a rejected origin keeps the inner Vary and adds origin once", exact(), get(EVIL), &[(VARY, "Accept-Encoding, Origin")], "inner",
+            vec![(VARY, "accept-encoding, origin")]),
+        ("a predicate allows, the origin is echoed with Vary",
+            app(|b| b.allow_origin_predicate(|o, _| o.as_bytes() == b"https://tenant.example.org")), get("https://tenant.example.org"), &[], "inner",
+            vec![(ACAO, "https://tenant.example.org"), (VARY, "origin")]),
+        ("a predicate refuses: the inner CORS headers are stripped",
+            policy(&[], |b| b.allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example")).allow_credentials(true)),
+            get(EVIL), &[(ACAO, EVIL), (ACAC, "true")], "inner", vec![(ACAO, ABSENT), (ACAC, ABSENT), (VARY, "origin")]),
+        ("any origin answers the null origin with `*`", CorsLayer::permissive(), get("null"), &[], "inner", vec![(ACAO, "*")]),
+    ]
+}
+
+#[tokio::test]
+async fn actual_responses_carry_the_policy_s_headers_and_replace_the_inner_service_s() {
+    expect_rows(actual_rows()).await;
+}
+
+#[rustfmt::skip]
+fn vary_rows() -> Vec<Row> {
+    let merged = |case, inner, want| -> Row { (case, exact(), get(APP), inner, "inner", vec![(VARY, want)]) };
+    vec![
+        merged("no inner Vary", &[], "origin"),
+        merged("an inner token", &[(VARY, "Accept-Encoding")], "accept-encoding, origin"),
+        merged("an inner Origin", &[(VARY, "Origin")], "origin"),
+        merged("an inner ORIGIN", &[(VARY, "ORIGIN")], "origin"),
+        merged("an inner Origin after another token", &[(VARY, "accept, origin")], "accept, origin"),
+        merged("an inner Origin before another token", &[(VARY, "Origin, Accept")], "origin, accept"),
+        merged("an inner Origin on a second line", &[(VARY, "accept"), (VARY, "origin")], "accept, origin"),
+        merged("two inner lines", &[(VARY, "accept"), (VARY, "cookie")], "accept, cookie, origin"),
+        merged("a token containing origin", &[(VARY, "x-origin")], "x-origin, origin"),
+        merged("a token starting with origin", &[(VARY, "origins")], "origins, origin"),
+        merged("`*` already covers Origin", &[(VARY, "*")], "*"),
+        ("no Origin: the inner lines and origin", exact(), actual(Method::GET, None), &[(VARY, "accept"), (VARY, "cookie")], "inner",
+            vec![(VARY, "accept, cookie, origin")]),
+        ("no Origin: an inner token and origin", exact(), actual(Method::GET, None), &[(VARY, "Accept-Encoding")], "inner",
+            vec![(VARY, "accept-encoding, origin")]),
+        ("no Origin: an inner Origin once", exact(), actual(Method::GET, None), &[(VARY, "Origin")], "inner", vec![(VARY, "origin")]),
+        ("no Origin: the inner CORS headers are kept", exact(), actual(Method::GET, None), &[(ACAO, "https://other.example")], "inner",
+            vec![(ACAO, "https://other.example")]),
+    ]
+}
+
+#[tokio::test]
+async fn vary_values_of_the_inner_service_are_kept_and_origin_merged_once() {
+    expect_rows(vary_rows()).await;
+    // Merged into the inner service's own line, its spelling kept.
+    for (inner, line) in [
+        ("Accept-Encoding", "Accept-Encoding, origin"),
+        ("Origin, Accept", "Origin, Accept"),
+        ("*", "*"),
+    ] {
+        let (res, _) = run(&exact(), get(APP), &[("vary", inner)]).await;
+        assert_eq!(values(res.headers(), "vary"), [line], "{inner}");
+    }
+}
+
+#[tokio::test]
+async fn rejected_actual_request_gets_no_cors_headers_even_if_the_inner_service_set_them() {
+    let inner = [
+        (ACAO, "*"),
+        (ACAC, "true"),
+        (ACEH, "x-secret"),
+        (ACAM, "GET, PUT"),
+        (ACAH, "*"),
+        (ACMA, "600"),
+        (ACAPN, "true"),
+        ("x-inner", "1"),
+    ];
+    let creds = app(|b| {
+        b.allow_credentials(true)
+            .expose_headers([h("x-request-id")])
+    });
+    for layer in [exact(), creds] {
+        let (res, calls) = run_with(&layer, get(EVIL), StatusCode::IM_A_TEAPOT, &inner).await;
+        let got = (calls, res.status(), res.body().as_str());
+        assert_eq!(got, (1, StatusCode::IM_A_TEAPOT, "inner"));
+        let want = [
+            ("access-control-*", ABSENT),
+            ("x-inner", "1"),
+            (VARY, "origin"),
+        ];
+        assert_lines("refused origin", res.headers(), &want);
+    }
+}
+
+#[rustfmt::skip]
+fn preflight_rows() -> Vec<Row> {
+    let any_header = || app(|b| b.allow_methods([Method::PUT]).allow_any_header());
+    let mirror = || app(|b| b.allow_any_method().allow_any_header().allow_credentials(true));
+    let any_any = || CorsLayer::builder().allow_any_origin().allow_any_header().build().unwrap();
+    let multi_line = with(preflight(APP, "PUT", Some(" a ,,\tb\t, ")), &[("access-control-request-headers", ""), ("access-control-request-headers", "c,d,")]);
+    let two_lines = with(preflight(APP, "POST", Some("x-a")), &[("access-control-request-headers", "x-b")]);
+    vec![
+        ("every configured header, the configured status, an empty body",
+            app(|b| b.allow_methods([Method::PUT, Method::DELETE]).allow_headers([header::CONTENT_TYPE, h("x-requested-with")])
+                .allow_credentials(true).max_age(secs(600)).preflight_status(StatusCode::OK)),
+            preflight(APP, "PUT", Some("content-type,x-requested-with")), &[], "200",
+            vec![(ACAO, APP), (ACAC, "true"), (ACAM, "PUT, DELETE"), (ACAH, "content-type, x-requested-with"), (ACMA, "600"), (ACEH, ABSENT)]),
+        ("the policy's lists with the request's origin",
+            app(|b| b.allow_methods([Method::PUT]).allow_headers([header::CONTENT_TYPE]).max_age(secs(600))),
+            preflight(APP, "PUT", Some("Content-Type")), &[("x-inner", "1")], "204",
+            vec![(ACAO, APP), (ACAM, "PUT"), (ACAH, "content-type"), (ACMA, "600"), (ACAC, ABSENT), (VARY, PREFLIGHT_VARY), ("x-inner", ABSENT)]),
+        ("no credentials or max-age unless configured",
+            app(|b| b.allow_methods([Method::PUT, Method::DELETE]).allow_headers([header::CONTENT_TYPE, h("x-trace")])),
+            preflight(APP, "DELETE", Some("content-type,x-trace")), &[], "204",
+            vec![(ACAO, APP), (ACAM, "PUT, DELETE"), (ACAH, "content-type, x-trace"), (ACAC, ABSENT), (ACMA, ABSENT)]),
+        ("defaults: 204, the safelisted methods, no max-age", exact(), preflight(APP, "POST", None), &[], "204",
+            vec![(ACAM, "GET, HEAD, POST"), (ACMA, ABSENT), (VARY, PREFLIGHT_VARY)]),
+        ("Vary lists both request headers", exact(), preflight(APP, "GET", None), &[], "204", vec![(VARY, PREFLIGHT_VARY)]),
+        ("Vary lists both request headers under any header", any_header(), preflight(APP, "PUT", Some("x-a")), &[], "204",
+            vec![(VARY, PREFLIGHT_VARY)]),
+        ("credentials: ACAC `true`", app(|b| b.allow_credentials(true)), preflight(APP, "GET", None), &[], "204", vec![(ACAC, "true")]),
+        ("a configured 200", app(|b| b.preflight_status(StatusCode::OK)), preflight(APP, "POST", None), &[], "200", vec![(ACAO, APP)]),
+        ("a configured 202", app(|b| b.preflight_status(StatusCode::ACCEPTED)), preflight(APP, "POST", None), &[], "202", vec![(ACAO, APP)]),
+        ("max-age 0", app(|b| b.max_age(secs(0))), preflight(APP, "GET", None), &[], "204", vec![(ACMA, "0")]),
+        ("max-age 600", app(|b| b.max_age(secs(600))), preflight(APP, "GET", None), &[], "204", vec![(ACMA, "600")]),
+        ("max-age 86400", app(|b| b.max_age(secs(86_400))), preflight(APP, "GET", None), &[], "204", vec![(ACMA, "86400")]),
+        ("any origin without credentials: `*`", CorsLayer::permissive(), preflight("https://x.example", "PATCH", None), &[], "204",
+            vec![(ACAO, "*"), (ACAC, ABSENT), (ACAM, "*")]),
+        ("any method without credentials: `*`", app(|b| b.allow_any_method()), preflight(APP, "PATCH", None), &[], "204", vec![(ACAM, "*")]),
+        ("any method with credentials: the method echoed", app(|b| b.allow_any_method().allow_credentials(true)),
+            preflight(APP, "PATCH", None), &[], "204", vec![(ACAM, "PATCH")]),
+        ("any method with credentials: a custom method echoed", app(|b| b.allow_any_method().allow_credentials(true)),
+            preflight(APP, "x-custom-method", None), &[], "204", vec![(ACAM, "x-custom-method")]),
+        ("any header without credentials: `*`", any_any(), preflight(APP, "GET", Some("x-custom")), &[], "204", vec![(ACAH, "*")]),
+        ("any header without credentials: `*` never covers authorization", any_any(),
+            preflight(APP, "GET", Some("authorization,x-custom")), &[], "204", vec![(ACAH, "*, authorization")]),
+        ("permissive: authorization named", CorsLayer::permissive(), preflight("https://x.example", "GET", Some("authorization")), &[], "204",
+            vec![(ACAH, "*, authorization")]),
+        ("permissive: Authorization named after another", CorsLayer::permissive(),
+            preflight("https://x.example", "GET", Some("x-a, Authorization")), &[], "204", vec![(ACAH, "*, authorization")]),
+        ("permissive: AUTHORIZATION named first", CorsLayer::permissive(),
+            preflight("https://x.example", "GET", Some("AUTHORIZATION,content-type")), &[], "204", vec![(ACAH, "*, authorization")]),
+        ("any method and header with credentials mirror the request", mirror(),
+            preflight(APP, "PATCH", Some("authorization,x-custom")), &[], "204",
+            vec![(ACAM, "PATCH"), (ACAH, "authorization,x-custom"), (ACAC, "true")]),
+        ("mirroring nothing requested: no ACAH", mirror(), preflight(APP, "PUT", None), &[], "204", vec![(ACAH, ABSENT), (ACAO, APP)]),
+        ("mirroring lines split on commas, whitespace and empty items dropped",
+            app(|b| b.allow_methods([Method::PUT]).allow_any_header().allow_credentials(true)), multi_line, &[], "204",
+            vec![(ACAH, "a, b, c, d"), (ACAPN, ABSENT)]),
+        ("mirroring two requested lines", app(|b| b.allow_any_header().allow_credentials(true)), two_lines, &[], "204",
+            vec![(ACAH, "x-a, x-b")]),
+        ("exposed headers are for actual responses only", app(|b| b.expose_headers([h("x-request-id"), h("etag")])),
+            preflight(APP, "GET", None), &[], "204", vec![(ACEH, ABSENT)]),
+        ("a predicate allows", app(|b| b.allow_origin_predicate(|o, _| o.as_bytes() == b"https://tenant.example.org")),
+            preflight("https://tenant.example.org", "GET", None), &[], "204", vec![(ACAO, "https://tenant.example.org")]),
+        ("a predicate with credentials allows",
+            policy(&[], |b| b.allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example")).allow_credentials(true)),
+            preflight("https://a.trusted.example", "GET", None), &[], "204", vec![(ACAO, "https://a.trusted.example"), (ACAC, "true")]),
+    ]
+}
+
+#[tokio::test]
+async fn allowed_preflights_are_answered_by_the_layer_with_the_policy_s_headers() {
+    expect_rows(preflight_rows()).await;
+}
+
+#[rustfmt::skip]
+fn refused_preflight_rows() -> Vec<Row> {
+    let strict = || layer_with(|b| b.allow_headers([h("x-ok")]).allow_credentials(true).max_age(secs(60)));
+    let two_origins = with(preflight(APP, "PUT", None), &[("origin", APP)]);
+    let stale = &[(ACAO, "*")];
+    let none = vec![("access-control-*", ABSENT)];
+    vec![
+        ("a refused origin", strict(), preflight(EVIL, "PUT", None), stale, "403", none.clone()),
+        ("a refused origin asking for more", strict(), preflight(EVIL, "DELETE", Some("x-not-allowed")), stale, "403", none.clone()),
+        ("the null origin", strict(), preflight("null", "DELETE", None), stale, "403", none.clone()),
+        ("a malformed origin", strict(), preflight("https://app.example.com/", "DELETE", None), stale, "403", none.clone()),
+        ("a malformed method", strict(), preflight(APP, "NOT A TOKEN", None), stale, "403", none.clone()),
+        ("a malformed header list", strict(), preflight(APP, "PUT", Some("x-ok;")), stale, "403", none.clone()),
+        ("two origins", strict(), two_origins, stale, "403", none.clone()),
+        ("a malformed method token", layer(), preflight(APP, "PU T", None), &[], "403", none.clone()),
+        ("a predicate refuses",
+            policy(&[], |b| b.allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example")).allow_credentials(true)),
+            preflight(EVIL, "GET", None), &[], "403", none),
+    ]
+}
+
+/// [`layer`] configured further.
+fn layer_with(
+    configure: impl FnOnce(tower_cors::CorsBuilder) -> tower_cors::CorsBuilder,
+) -> CorsLayer {
+    app(|b| configure(b.allow_methods([Method::PUT])))
+}
+
+#[tokio::test]
+async fn preflight_refused_for_origin_or_shape_gets_403_without_cors_headers_or_inner_call() {
+    // (Method and header refusals from an allowed origin: refused_answers.rs.)
+    expect_rows(refused_preflight_rows()).await;
+}
+
+#[rustfmt::skip]
+fn private_network_rows() -> Vec<Row> {
+    let opted_in = || app(|b| b.allow_private_network(true));
+    let any = CorsLayer::builder().allow_any_origin().allow_any_method().allow_any_header().build().unwrap();
+    vec![
+        ("not opted in", exact(), pna(APP), &[], "204", vec![(ACAPN, ABSENT)]),
+        ("not opted in: permissive", CorsLayer::permissive(), pna(APP), &[], "204", vec![(ACAPN, ABSENT)]),
+        ("not opted in: any origin, method and header", any, pna(APP), &[], "204", vec![(ACAPN, ABSENT)]),
+        ("opted in and asked", opted_in(), pna(APP), &[], "204", vec![(ACAPN, "true"), (ACAO, APP)]),
+        ("opted in, not asked", opted_in(), preflight(APP, "GET", None), &[], "204", vec![(ACAPN, ABSENT)]),
+        ("opted in, a refused origin", opted_in(), pna(EVIL), &[], "403", vec![("access-control-*", ABSENT)]),
+        ("opted in under any origin: the origin echoed, never `*`",
+            CorsLayer::builder().allow_any_origin().allow_private_network(true).build().unwrap(), pna("https://public.example"), &[], "204",
+            vec![(ACAPN, "true"), (ACAO, "https://public.example")]),
+        ("never on an actual response", opted_in(), with(get(APP), &[(ACRPN, "true")]), &[], "inner", vec![(ACAPN, ABSENT)]),
+    ]
+}
+
+#[tokio::test]
+async fn private_network_preflights_get_the_allow_header_only_when_opted_in() {
+    expect_rows(private_network_rows()).await;
+    let (res, _) = run(&app(|b| b.allow_private_network(true)), pna(APP), &[]).await;
+    assert!(vary_tokens(res.headers()).contains(&ACRPN.to_owned()));
 }
 
 /// Checks that a policy allowing `origins` allows each of `allows` and
 /// none of `refuses` (actual GET requests).
-fn assert_matching(origins: &[&str], allows: &[&str], refuses: &[&str]) {
-    let layer = CorsLayer::builder()
-        .allow_origins(origins.iter().copied())
-        .build()
-        .unwrap();
+fn assert_matching(configured: &[&str], allows: &[&str], refuses: &[&str]) {
+    let layer = policy(configured, |b| b);
     for origin in allows {
-        assert!(allowed(&layer, origin), "{origins:?} must allow {origin}");
+        let got = decision(&layer, &get(origin));
+        assert_eq!(got, "actual", "{configured:?} must allow {origin}");
     }
     for origin in refuses {
-        assert!(!allowed(&layer, origin), "{origins:?} must refuse {origin}");
+        assert_ne!(
+            decision(&layer, &get(origin)),
+            "actual",
+            "{configured:?} must refuse {origin}"
+        );
     }
 }
 
 #[test]
+#[rustfmt::skip]
 fn origins_compare_byte_exact_against_the_canonical_form() {
-    assert_matching(
-        &[APP],
-        &[APP],
-        &[
-            "https://APP.example.com",
-            "https://App.Example.Com",
-            "HTTPS://app.example.com",
-            "Https://app.example.com",
-            "https://app.example.com:443",
-            "http://app.example.com",
-            "https://app.example.com.",
-            "https://app.example.co",
-            "https://app.example.comm",
-            "https://app.example.com.evil.example",
-            "https://xapp.example.com",
-            "https://sub.app.example.com",
-        ],
-    );
+    assert_matching(&[APP], &[APP], &[
+        "https://APP.example.com", "https://App.Example.Com", "HTTPS://app.example.com", "Https://app.example.com",
+        "https://app.example.com:443", "http://app.example.com", "https://app.example.com.", "https://app.example.co",
+        "https://app.example.comm", "https://app.example.com.evil.example", "https://xapp.example.com",
+        "https://sub.app.example.com",
+    ]);
     // A non-default port, punycode and IP literals: their canonical form only.
-    assert_matching(
-        &["https://app.example.com:8443"],
-        &["https://app.example.com:8443"],
-        &[
-            "https://app.example.com",
-            "https://app.example.com:8444",
-            "https://app.example.com:08443",
-        ],
-    );
-    assert_matching(
-        &["https://xn--bcher-kva.example"],
-        &["https://xn--bcher-kva.example"],
-        &["https://XN--BCHER-KVA.example"],
-    );
-    assert_matching(
-        &["http://[::1]:3000", "http://127.0.0.1:8080"],
-        &["http://[::1]:3000", "http://127.0.0.1:8080"],
-        &[
-            "http://[0:0:0:0:0:0:0:1]:3000",
-            "http://127.0.0.1:8081",
-            "http://localhost:8080",
-        ],
-    );
+    assert_matching(&["https://app.example.com:8443"], &["https://app.example.com:8443"],
+        &["https://app.example.com", "https://app.example.com:8444", "https://app.example.com:08443"]);
+    assert_matching(&["https://xn--bcher-kva.example"], &["https://xn--bcher-kva.example"], &["https://XN--BCHER-KVA.example"]);
+    assert_matching(&["http://[::1]:3000", "http://127.0.0.1:8080"], &["http://[::1]:3000", "http://127.0.0.1:8080"],
+        &["http://[0:0:0:0:0:0:0:1]:3000", "http://127.0.0.1:8081", "http://localhost:8080"]);
 }
 
 #[test]
-fn subdomain_and_port_patterns_combine() {
-    assert_matching(
-        &["https://*.example.com:*"],
-        &["https://a.example.com", "https://a.b.example.com:8443"],
-        &["https://example.com:8443", "http://a.example.com:8443"],
-    );
-}
-
-#[test]
-fn subdomain_pattern_matches_one_or_more_labels_at_a_dot_boundary_never_the_apex() {
-    assert_matching(
-        &["https://*.example.com"],
-        &[
-            "https://a.example.com",
-            "https://a.b.c.example.com",
-            "https://x-1.example.com",
-            "https://1.example.com",
-        ],
-        &[
-            "https://example.com",
-            "https://evil-example.com",
-            "https://evilexample.com",
-            "https://example.com.evil.net",
-            "https://a.example.com.evil.example",
-            "https://app.example.com.evil",
-            "https://aexample.com",
-            "https://a..example.com",
-            "https://a.example.co",
-            "https://a.example.comx",
-            "https://a.example.com.",
-            "http://a.example.com",
-            "https://a.example.com:8443",
-            "https://a.example.com:443",
-            "https://a.example.com:",
-            "https://A.example.com",
-            "https://a.EXAMPLE.com",
-            "https://.example.com",
-        ],
-    );
-}
-
-#[test]
-fn port_pattern_matches_any_port_of_that_host_only() {
-    assert_matching(
-        &["http://localhost:*"],
-        &[
-            "http://localhost:5173",
-            "http://localhost:1",
-            "http://localhost:65535",
-            "http://localhost",
-        ],
-        &[
-            "https://localhost:5173",
-            "http://localhostx:3000",
-            "http://xlocalhost:3000",
-            "http://localhost.evil.net:80",
-            "http://a.localhost:3000",
-            "http://LOCALHOST:3000",
-            "http://localhost:",
-            "http://localhost:abc",
-            "http://localhost:05173",
-            "http://localhost:65536",
-            "http://localhost:99999",
-            "http://localhost:3000:3000",
-            "http://localhost:+80",
-            "http://localhost:-1",
-            "http://127.0.0.1:3000",
-        ],
-    );
+#[rustfmt::skip]
+fn subdomain_and_port_patterns_match_whole_labels_and_any_port_of_that_host_only() {
+    assert_matching(&["https://*.example.com:*"], &["https://a.example.com", "https://a.b.example.com:8443"],
+        &["https://example.com:8443", "http://a.example.com:8443"]);
+    assert_matching(&["https://*.example.com"],
+        &["https://a.example.com", "https://a.b.c.example.com", "https://x-1.example.com", "https://1.example.com"],
+        &["https://example.com", "https://evil-example.com", "https://evilexample.com", "https://example.com.evil.net",
+          "https://a.example.com.evil.example", "https://app.example.com.evil", "https://aexample.com", "https://a..example.com",
+          "https://a.example.co", "https://a.example.comx", "https://a.example.com.", "http://a.example.com",
+          "https://a.example.com:8443", "https://a.example.com:443", "https://a.example.com:", "https://A.example.com",
+          "https://a.EXAMPLE.com", "https://.example.com"]);
+    assert_matching(&["http://localhost:*"],
+        &["http://localhost:5173", "http://localhost:1", "http://localhost:65535", "http://localhost"],
+        &["https://localhost:5173", "http://localhostx:3000", "http://xlocalhost:3000", "http://localhost.evil.net:80",
+          "http://a.localhost:3000", "http://LOCALHOST:3000", "http://localhost:", "http://localhost:abc",
+          "http://localhost:05173", "http://localhost:65536", "http://localhost:99999", "http://localhost:3000:3000",
+          "http://localhost:+80", "http://localhost:-1", "http://127.0.0.1:3000"]);
 }
 
 #[test]
 fn null_and_non_http_origins_are_never_matched_by_patterns_or_predicates() {
-    let layer = CorsLayer::builder()
-        .allow_origins(["https://*.example.com", "http://localhost:*"])
-        .allow_origin_predicate(|_, _| true)
-        .build()
-        .unwrap();
-    assert!(!allowed(&layer, "null"));
-    let patterns_only = CorsLayer::builder()
-        .allow_origins(["https://*.example.com"])
-        .build()
-        .unwrap();
-    assert!(!allowed(&patterns_only, "chrome-extension://a.example.com"));
-    assert!(!allowed(&patterns_only, "wss://a.example.com"));
-
+    let predicate = policy(&["https://*.example.com", "http://localhost:*"], |b| {
+        b.allow_origin_predicate(|_, _| true)
+    });
+    assert_ne!(decision(&predicate, &get("null")), "actual");
     // Refused as not allowed (not as malformed), whatever patterns are configured.
-    let patterns = CorsLayer::builder()
-        .allow_origins([
+    let patterns = policy(
+        &[
             "https://*.example.com",
             "http://localhost:*",
             "https://*.example.com:*",
             APP,
-        ])
-        .build()
-        .unwrap();
-    let p = parts(Method::GET, &[("origin", "null")]);
-    match patterns.policy().decide(&p) {
-        Decision::Rejected(r) => assert_eq!(r.reason(), Rejection::OriginNotAllowed("null")),
-        other => panic!("null allowed: {other:?}"),
-    }
+        ],
+        |b| b,
+    );
+    let null = r#"Actual refused: OriginNotAllowed("null")"#;
+    assert_eq!(decision(&patterns, &get("null")), null);
     for other in [
         "wss://a.example.com",
         "ws://localhost:3000",
@@ -187,506 +359,6 @@ fn null_and_non_http_origins_are_never_matched_by_patterns_or_predicates() {
         "httpss://a.example.com",
         "file://a.example.com",
     ] {
-        assert!(!allowed(&patterns, other), "{other}");
+        assert_ne!(decision(&patterns, &get(other)), "actual", "{other}");
     }
-}
-
-#[tokio::test]
-async fn acao_is_star_only_for_any_origin_without_credentials() {
-    let (res, _) = run(
-        &CorsLayer::permissive(),
-        actual(Method::GET, Some(APP)),
-        &[],
-    )
-    .await;
-    assert_eq!(values(res.headers(), "access-control-allow-origin"), ["*"]);
-    assert!(res.headers().get(header::VARY).is_none());
-
-    let (res, _) = run(&exact(), actual(Method::GET, Some(APP)), &[]).await;
-    assert_eq!(values(res.headers(), "access-control-allow-origin"), [APP]);
-
-    let patterned = CorsLayer::builder()
-        .allow_origins(["https://*.example.com"])
-        .allow_credentials(true)
-        .build()
-        .unwrap();
-    let (res, _) = run(
-        &patterned,
-        actual(Method::GET, Some("https://x.example.com")),
-        &[],
-    )
-    .await;
-    assert_eq!(
-        values(res.headers(), "access-control-allow-origin"),
-        ["https://x.example.com"]
-    );
-}
-
-#[tokio::test]
-async fn cors_headers_set_by_the_inner_service_are_replaced_never_duplicated() {
-    let inner = [
-        ("access-control-allow-origin", "*"),
-        ("access-control-allow-origin", "https://other.example"),
-        ("access-control-allow-credentials", "false"),
-        ("access-control-expose-headers", "x-secret"),
-    ];
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_credentials(true)
-        .expose_headers([HeaderName::from_static("x-request-id")])
-        .build()
-        .unwrap();
-    let (res, _) = run(&layer, actual(Method::GET, Some(APP)), &inner).await;
-    assert_eq!(values(res.headers(), "access-control-allow-origin"), [APP]);
-    assert_eq!(
-        values(res.headers(), "access-control-allow-credentials"),
-        ["true"]
-    );
-    assert_eq!(
-        values(res.headers(), "access-control-expose-headers"),
-        ["x-request-id"]
-    );
-}
-
-#[tokio::test]
-async fn rejected_actual_request_gets_no_cors_headers_even_if_the_inner_service_set_them() {
-    let inner = [
-        ("access-control-allow-origin", "*"),
-        ("access-control-allow-credentials", "true"),
-        ("access-control-expose-headers", "x-secret"),
-        ("access-control-allow-methods", "GET, PUT"),
-        ("access-control-allow-headers", "*"),
-        ("access-control-max-age", "600"),
-        ("access-control-allow-private-network", "true"),
-        ("x-inner", "1"),
-    ];
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_credentials(true)
-        .expose_headers([HeaderName::from_static("x-request-id")])
-        .build()
-        .unwrap();
-    for layer in [exact(), layer] {
-        let (res, calls) = run_with(
-            &layer,
-            actual(Method::GET, Some("https://evil.example")),
-            StatusCode::IM_A_TEAPOT,
-            &inner,
-        )
-        .await;
-        assert_eq!(calls, 1);
-        assert_eq!(res.status(), StatusCode::IM_A_TEAPOT);
-        assert_eq!(res.body(), "inner");
-        assert!(!has_cors_headers(res.headers()), "{:?}", res.headers());
-        assert_eq!(values(res.headers(), "x-inner"), ["1"]);
-        assert_eq!(vary_tokens(res.headers()), ["origin"]);
-    }
-}
-
-#[tokio::test]
-async fn rejected_actual_request_keeps_the_inner_vary_and_adds_origin_once() {
-    let (res, _) = run(
-        &exact(),
-        actual(Method::GET, Some("https://evil.example")),
-        &[("vary", "Accept-Encoding, Origin")],
-    )
-    .await;
-    assert_eq!(vary_tokens(res.headers()), ["accept-encoding", "origin"]);
-}
-
-#[tokio::test]
-async fn vary_values_of_the_inner_service_are_kept_and_merged_without_duplicates() {
-    let (res, _) = run(
-        &exact(),
-        actual(Method::GET, Some(APP)),
-        &[("vary", "Accept-Encoding")],
-    )
-    .await;
-    assert_eq!(values(res.headers(), "vary"), ["Accept-Encoding, origin"]);
-    let (res, _) = run(
-        &exact(),
-        actual(Method::GET, Some(APP)),
-        &[("vary", "Origin, Accept")],
-    )
-    .await;
-    assert_eq!(values(res.headers(), "vary"), ["Origin, Accept"]);
-    let (res, _) = run(
-        &exact(),
-        actual(Method::GET, None),
-        &[("vary", "accept"), ("vary", "cookie")],
-    )
-    .await;
-    assert_eq!(vary_tokens(res.headers()), ["accept", "cookie", "origin"]);
-    let (res, _) = run(&exact(), actual(Method::GET, Some(APP)), &[("vary", "*")]).await;
-    assert_eq!(values(res.headers(), "vary"), ["*"]);
-}
-
-#[tokio::test]
-async fn preflight_vary_lists_origin_and_both_request_headers() {
-    let any_header = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .allow_any_header()
-        .build()
-        .unwrap();
-    for (layer, req) in [
-        (exact(), preflight(APP, "GET", None)),
-        (any_header, preflight(APP, "PUT", Some("x-a"))),
-    ] {
-        let (res, _) = run(&layer, req, &[]).await;
-        assert_eq!(
-            vary_tokens(res.headers()),
-            [
-                "origin",
-                "access-control-request-method",
-                "access-control-request-headers"
-            ]
-        );
-    }
-}
-
-#[tokio::test]
-async fn allow_credentials_is_exactly_true_or_absent() {
-    for inner in ["true", "false", "TRUE"] {
-        let (res, _) = run(
-            &exact(),
-            actual(Method::GET, Some(APP)),
-            &[("access-control-allow-credentials", inner)],
-        )
-        .await;
-        assert!(
-            res.headers()
-                .get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
-                .is_none(),
-            "inner set {inner}"
-        );
-        assert_eq!(values(res.headers(), "access-control-allow-origin"), [APP]);
-    }
-    let creds = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_credentials(true)
-        .build()
-        .unwrap();
-    let (res, _) = run(&creds, actual(Method::GET, Some(APP)), &[]).await;
-    assert_eq!(
-        values(res.headers(), "access-control-allow-credentials"),
-        ["true"]
-    );
-    let (res, _) = run(&creds, preflight(APP, "GET", None), &[]).await;
-    assert_eq!(
-        values(res.headers(), "access-control-allow-credentials"),
-        ["true"]
-    );
-}
-
-#[tokio::test]
-async fn allowed_preflight_carries_every_header_with_the_configured_status_and_an_empty_body() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT, Method::DELETE])
-        .allow_headers([
-            header::CONTENT_TYPE,
-            HeaderName::from_static("x-requested-with"),
-        ])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
-        .preflight_status(StatusCode::OK)
-        .build()
-        .unwrap();
-    let (res, calls) = run(
-        &layer,
-        preflight(APP, "PUT", Some("content-type,x-requested-with")),
-        &[],
-    )
-    .await;
-    assert_eq!(calls, 0);
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.body().is_empty());
-    let h = res.headers();
-    assert_eq!(values(h, "access-control-allow-origin"), [APP]);
-    assert_eq!(values(h, "access-control-allow-credentials"), ["true"]);
-    assert_eq!(values(h, "access-control-allow-methods"), ["PUT, DELETE"]);
-    assert_eq!(
-        values(h, "access-control-allow-headers"),
-        ["content-type, x-requested-with"]
-    );
-    assert_eq!(values(h, "access-control-max-age"), ["600"]);
-    assert!(h.get(header::ACCESS_CONTROL_EXPOSE_HEADERS).is_none());
-}
-
-#[tokio::test]
-async fn preflight_status_defaults_to_204_and_max_age_is_absent_unless_set() {
-    let (res, _) = run(&exact(), preflight(APP, "POST", None), &[]).await;
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert!(res.headers().get(header::ACCESS_CONTROL_MAX_AGE).is_none());
-    assert_eq!(
-        values(res.headers(), "access-control-allow-methods"),
-        ["GET, HEAD, POST"]
-    );
-}
-
-#[tokio::test]
-async fn any_header_without_credentials_is_star_plus_authorization_when_requested() {
-    let layer = CorsLayer::builder()
-        .allow_any_origin()
-        .allow_any_header()
-        .build()
-        .unwrap();
-    let (res, _) = run(&layer, preflight(APP, "GET", Some("x-custom")), &[]).await;
-    assert_eq!(values(res.headers(), "access-control-allow-headers"), ["*"]);
-    let (res, _) = run(
-        &layer,
-        preflight(APP, "GET", Some("authorization,x-custom")),
-        &[],
-    )
-    .await;
-    assert_eq!(
-        values(res.headers(), "access-control-allow-headers"),
-        ["*, authorization"]
-    );
-}
-
-#[tokio::test]
-async fn any_header_and_any_method_with_credentials_mirror_the_request() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_any_method()
-        .allow_any_header()
-        .allow_credentials(true)
-        .build()
-        .unwrap();
-    let (res, _) = run(
-        &layer,
-        preflight(APP, "PATCH", Some("authorization,x-custom")),
-        &[],
-    )
-    .await;
-    assert_eq!(
-        values(res.headers(), "access-control-allow-methods"),
-        ["PATCH"]
-    );
-    assert_eq!(
-        values(res.headers(), "access-control-allow-headers"),
-        ["authorization,x-custom"]
-    );
-    assert_eq!(
-        values(res.headers(), "access-control-allow-credentials"),
-        ["true"]
-    );
-    let (res, _) = run(&layer, preflight(APP, "PUT", None), &[]).await;
-    assert!(res
-        .headers()
-        .get(header::ACCESS_CONTROL_ALLOW_HEADERS)
-        .is_none());
-    assert_eq!(values(res.headers(), "access-control-allow-origin"), [APP]);
-}
-
-#[tokio::test]
-async fn any_method_without_credentials_is_star() {
-    let (res, _) = run(&CorsLayer::permissive(), preflight(APP, "PATCH", None), &[]).await;
-    assert_eq!(values(res.headers(), "access-control-allow-methods"), ["*"]);
-    assert_eq!(values(res.headers(), "access-control-allow-origin"), ["*"]);
-}
-
-#[tokio::test]
-async fn preflight_refused_for_origin_or_shape_gets_403_without_cors_headers_or_inner_call() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .allow_headers([HeaderName::from_static("x-ok")])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(60))
-        .build()
-        .unwrap();
-    let two_origins = http::Request::options("/api/items")
-        .header(header::ORIGIN, APP)
-        .header(header::ORIGIN, APP)
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
-        .body(String::new())
-        .unwrap();
-    // The origin, and malformed method, header list, origin. (Method and
-    // header refusals from an allowed origin: refused_answers.rs.)
-    for (i, req) in [
-        preflight("https://evil.example", "PUT", None),
-        preflight("https://evil.example", "DELETE", Some("x-not-allowed")),
-        preflight(APP, "NOT A TOKEN", None),
-        preflight(APP, "PUT", Some("x-ok;")),
-        two_origins,
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let (res, calls) = run(&layer, req, &[("access-control-allow-origin", "*")]).await;
-        assert_eq!(calls, 0, "case {i}");
-        assert_eq!(res.status(), StatusCode::FORBIDDEN, "case {i}");
-        assert!(
-            !has_cors_headers(res.headers()),
-            "case {i}: {:?}",
-            res.headers()
-        );
-        assert!(res.body().is_empty(), "case {i}");
-    }
-}
-
-#[test]
-fn rejections_name_the_origin_method_or_header() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .allow_headers([header::CONTENT_TYPE])
-        .build()
-        .unwrap();
-    let reason = |h: &[(&str, &str)]| {
-        let p = parts(Method::OPTIONS, h);
-        match layer.policy().decide(&p) {
-            Decision::Rejected(r) => r.reason().to_string(),
-            other => panic!("{other:?}"),
-        }
-    };
-    assert_eq!(
-        reason(&[
-            ("origin", "https://evil.example"),
-            ("access-control-request-method", "PUT")
-        ]),
-        "origin \"https://evil.example\" is not allowed"
-    );
-    assert_eq!(
-        reason(&[("origin", APP), ("access-control-request-method", "put")]),
-        "method \"put\" is not allowed"
-    );
-    assert_eq!(
-        reason(&[
-            ("origin", APP),
-            ("access-control-request-method", "PUT"),
-            ("access-control-request-headers", "content-type, x-secret")
-        ]),
-        "request header \"x-secret\" is not allowed"
-    );
-}
-
-#[test]
-fn methods_compare_case_sensitively_but_safelisted_methods_are_always_allowed() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PATCH])
-        .build()
-        .unwrap();
-    let decide = |m: &str| {
-        let p = parts(
-            Method::OPTIONS,
-            &[("origin", APP), ("access-control-request-method", m)],
-        );
-        match layer.policy().decide(&p) {
-            Decision::Preflight(_) => Ok(()),
-            Decision::Rejected(r) => Err(r.reason().to_string()),
-            other => panic!("{other:?}"),
-        }
-    };
-    assert_eq!(decide("PATCH"), Ok(()));
-    assert_eq!(
-        decide("patch"),
-        Err("method \"patch\" is not allowed".to_owned())
-    );
-    for m in ["GET", "HEAD", "POST"] {
-        assert_eq!(decide(m), Ok(()), "{m}");
-    }
-}
-
-#[tokio::test]
-async fn exposed_headers_are_listed_on_actual_responses_only() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .expose_headers([
-            HeaderName::from_static("x-request-id"),
-            HeaderName::from_static("etag"),
-        ])
-        .build()
-        .unwrap();
-    let (res, _) = run(&layer, actual(Method::GET, Some(APP)), &[]).await;
-    assert_eq!(
-        values(res.headers(), "access-control-expose-headers"),
-        ["x-request-id, etag"]
-    );
-    let (res, _) = run(&layer, preflight(APP, "GET", None), &[]).await;
-    assert!(res
-        .headers()
-        .get(header::ACCESS_CONTROL_EXPOSE_HEADERS)
-        .is_none());
-}
-
-#[tokio::test]
-async fn expose_any_is_star_without_credentials_and_the_response_names_with_credentials() {
-    let (res, _) = run(
-        &CorsLayer::permissive(),
-        actual(Method::GET, Some(APP)),
-        &[("x-a", "1")],
-    )
-    .await;
-    assert_eq!(
-        values(res.headers(), "access-control-expose-headers"),
-        ["*"]
-    );
-    let listed = CorsLayer::builder()
-        .allow_origins([APP])
-        .expose_any_header()
-        .build()
-        .unwrap();
-    let (res, _) = run(&listed, actual(Method::GET, Some(APP)), &[("x-a", "1")]).await;
-    assert_eq!(
-        values(res.headers(), "access-control-expose-headers"),
-        ["*"]
-    );
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_credentials(true)
-        .expose_any_header()
-        .build()
-        .unwrap();
-    let inner = [
-        ("x-a", "1"),
-        ("content-type", "text/plain"),
-        ("set-cookie", "a=b"),
-        ("etag", "\"1\""),
-    ];
-    let (res, _) = run(&layer, actual(Method::GET, Some(APP)), &inner).await;
-    assert_eq!(
-        values(res.headers(), "access-control-expose-headers"),
-        ["x-a, etag"]
-    );
-}
-
-#[tokio::test]
-async fn private_network_preflights_get_the_allow_header_only_when_opted_in() {
-    let req = || {
-        let mut r = preflight(APP, "GET", None);
-        r.headers_mut().insert(
-            "access-control-request-private-network",
-            http::HeaderValue::from_static("true"),
-        );
-        r
-    };
-    let (res, _) = run(&exact(), req(), &[]).await;
-    assert!(res
-        .headers()
-        .get("access-control-allow-private-network")
-        .is_none());
-    let pna = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_private_network(true)
-        .build()
-        .unwrap();
-    let (res, _) = run(&pna, req(), &[]).await;
-    assert_eq!(
-        values(res.headers(), "access-control-allow-private-network"),
-        ["true"]
-    );
-    assert!(
-        vary_tokens(res.headers()).contains(&"access-control-request-private-network".to_owned())
-    );
-    // Opted in, but not asked: no answer header.
-    let (res, _) = run(&pna, preflight(APP, "GET", None), &[]).await;
-    assert!(res
-        .headers()
-        .get("access-control-allow-private-network")
-        .is_none());
 }

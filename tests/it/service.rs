@@ -6,51 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::common::*;
-use axum::{routing::get, Router};
+use axum::{routing, Router};
 use http::{header, Method, Request, Response, StatusCode};
-use tower::{service_fn, Layer, Service, ServiceBuilder, ServiceExt};
-
-#[tokio::test]
-async fn preflight_never_reaches_a_counting_inner_service_but_plain_options_does() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&calls);
-    let inner = service_fn(move |req: Request<String>| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        let method = req.method().clone();
-        async move { Ok::<_, Infallible>(Response::new(format!("inner saw {method}"))) }
-    });
-    let mut svc = layer().layer(inner);
-
-    let res = svc
-        .ready()
-        .await
-        .unwrap()
-        .call(preflight(APP, "PUT", None))
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(calls.load(Ordering::SeqCst), 0);
-
-    let res = svc
-        .ready()
-        .await
-        .unwrap()
-        .call(preflight("https://evil.example", "PUT", None))
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(calls.load(Ordering::SeqCst), 0);
-
-    let res = svc
-        .ready()
-        .await
-        .unwrap()
-        .call(actual(Method::OPTIONS, Some(APP)))
-        .await
-        .unwrap();
-    assert_eq!(res.body(), "inner saw OPTIONS");
-    assert_eq!(calls.load(Ordering::SeqCst), 1);
-}
+use tower::{service_fn, Layer, ServiceBuilder, ServiceExt};
 
 #[derive(Debug, PartialEq)]
 struct InnerError(&'static str);
@@ -60,11 +18,7 @@ async fn inner_errors_pass_through_unchanged() {
     let inner = service_fn(|_req: Request<String>| async {
         Err::<Response<String>, _>(InnerError("db down"))
     });
-    let err = layer()
-        .layer(inner)
-        .oneshot(actual(Method::GET, Some(APP)))
-        .await
-        .unwrap_err();
+    let err = layer().layer(inner).oneshot(get(APP)).await.unwrap_err();
     assert_eq!(err, InnerError("db down"));
 
     // Whatever the classification: not CORS, rejected, OPTIONS without a request method.
@@ -87,9 +41,8 @@ async fn inner_errors_pass_through_unchanged() {
     let err = layer()
         .layer(inner)
         .oneshot(actual(Method::GET, None))
-        .await
-        .unwrap_err();
-    assert_eq!(err.to_string(), "boom");
+        .await;
+    assert_eq!(err.unwrap_err().to_string(), "boom");
 }
 
 #[tokio::test]
@@ -108,12 +61,8 @@ async fn the_service_is_clone_when_the_inner_service_is() {
         Ok::<_, Infallible>(Response::new(String::new()))
     });
     let svc = layer().layer(inner);
-    let a = svc
-        .clone()
-        .oneshot(actual(Method::GET, Some(APP)))
-        .await
-        .unwrap();
-    let b = svc.oneshot(actual(Method::GET, Some(APP))).await.unwrap();
+    let a = svc.clone().oneshot(get(APP)).await.unwrap();
+    let b = svc.oneshot(get(APP)).await.unwrap();
     assert_eq!(a.headers(), b.headers());
 }
 
@@ -136,39 +85,26 @@ async fn works_as_an_axum_router_layer() {
     let app = Router::new()
         .route(
             "/api/items",
-            get(|| async { "[]" }).put(move || {
+            routing::get(|| async { "[]" }).put(move || {
                 h.fetch_add(1, Ordering::SeqCst);
                 async { StatusCode::NO_CONTENT }
             }),
         )
         .layer(layer());
 
-    let req = |r: Request<String>| r.map(axum::body::Body::from);
-    let res = app
-        .clone()
-        .oneshot(req(preflight(APP, "PUT", Some(""))))
-        .await
-        .unwrap();
+    let send = |r: Request<String>| app.clone().oneshot(r.map(axum::body::Body::from));
+    let res = send(preflight(APP, "PUT", Some(""))).await.unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
+    assert_lines("preflight", res.headers(), &[(ACAM, "PUT")]);
     assert_eq!(handled.load(Ordering::SeqCst), 0);
-
-    let res = app
-        .clone()
-        .oneshot(req(actual(Method::PUT, Some(APP))))
-        .await
-        .unwrap();
+    let res = send(actual(Method::PUT, Some(APP))).await.unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+    assert_lines("PUT", res.headers(), &[(ACAO, APP)]);
     assert_eq!(handled.load(Ordering::SeqCst), 1);
-
     // axum's own 405 answers are decorated too, so scripts can read the status.
-    let res = app
-        .oneshot(req(actual(Method::DELETE, Some(APP))))
-        .await
-        .unwrap();
+    let res = send(actual(Method::DELETE, Some(APP))).await.unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+    assert_lines("DELETE", res.headers(), &[(ACAO, APP)]);
 }
 
 #[test]

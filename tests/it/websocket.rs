@@ -6,226 +6,68 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::common::*;
-use http::{header, Method, Request, Response, StatusCode};
+use http::{Method, Request, Response, StatusCode};
 use tower::{service_fn, Layer, ServiceExt};
 use tower_cors::{CorsLayer, Decision, Malformed, Rejection, RequestKind};
 
-const EVIL: &str = "https://evil.example";
-
 fn guarded() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP, "https://*.tenants.example"])
-        .allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".trusted.example"))
-        .guard_websockets(true)
-        .build()
-        .unwrap()
-}
-
-fn request(method: Method, headers: &[(&str, &str)]) -> Request<String> {
-    let mut builder = Request::builder().method(method).uri("/ws");
-    for (name, value) in headers {
-        builder = builder.header(*name, *value);
-    }
-    builder.body(String::new()).unwrap()
-}
-
-/// One table row: name, method, request headers, expected outcome.
-type Case<'a> = (&'a str, Method, &'a [(&'a str, &'a str)], Outcome);
-
-/// What the guarded layer does with a request: its status and whether the
-/// inner service was called.
-enum Outcome {
-    /// 403 from the layer, inner service not called.
-    Refused,
-    /// Reached the inner service.
-    Passed,
+    policy(&[APP, "https://*.tenants.example"], |b| {
+        b.allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".trusted.example"))
+            .guard_websockets(true)
+    })
 }
 
 #[tokio::test]
+#[rustfmt::skip]
 async fn handshakes_from_refused_origins_are_refused_and_others_pass() {
-    let upgrade = [("upgrade", "websocket"), ("connection", "Upgrade")];
-    let cases: &[Case] = &[
-        (
-            "h1 handshake, refused origin",
-            Method::GET,
-            &[("origin", EVIL), upgrade[0], upgrade[1]],
-            Outcome::Refused,
-        ),
-        (
-            "h1 handshake, upper-case token",
-            Method::GET,
-            &[("origin", EVIL), ("upgrade", "WebSocket")],
-            Outcome::Refused,
-        ),
-        (
-            "h1 handshake, token inside a list",
-            Method::GET,
-            &[("origin", EVIL), ("upgrade", "h2c, websocket")],
-            Outcome::Refused,
-        ),
-        (
-            "h1 handshake, token on a second line",
-            Method::GET,
-            &[
-                ("origin", EVIL),
-                ("upgrade", "h2c"),
-                ("upgrade", "websocket"),
-            ],
-            Outcome::Refused,
-        ),
-        (
-            "h1 handshake without Connection",
-            Method::GET,
-            &[("origin", EVIL), ("upgrade", "websocket")],
-            Outcome::Refused,
-        ),
-        (
-            "h1 handshake, null origin",
-            Method::GET,
-            &[("origin", "null"), ("upgrade", "websocket")],
-            Outcome::Refused,
-        ),
-        (
-            "h1 handshake, malformed origin",
-            Method::GET,
-            &[("origin", "https://a b"), ("upgrade", "websocket")],
-            Outcome::Refused,
-        ),
-        (
-            "h1 handshake, two origins",
-            Method::GET,
-            &[("origin", APP), ("origin", EVIL), ("upgrade", "websocket")],
-            Outcome::Refused,
-        ),
-        (
-            "h2 extended CONNECT, refused origin",
-            Method::CONNECT,
-            &[("origin", EVIL)],
-            Outcome::Refused,
-        ),
-        (
-            "h1 handshake, exact origin",
-            Method::GET,
-            &[("origin", APP), upgrade[0], upgrade[1]],
-            Outcome::Passed,
-        ),
-        (
-            "h1 handshake, pattern origin",
-            Method::GET,
-            &[
-                ("origin", "https://a.tenants.example"),
-                ("upgrade", "websocket"),
-            ],
-            Outcome::Passed,
-        ),
-        (
-            "h1 handshake, predicate origin",
-            Method::GET,
-            &[
-                ("origin", "https://x.trusted.example"),
-                ("upgrade", "websocket"),
-            ],
-            Outcome::Passed,
-        ),
-        (
-            "h2 extended CONNECT, allowed origin",
-            Method::CONNECT,
-            &[("origin", APP)],
-            Outcome::Passed,
-        ),
-        (
-            "h1 handshake without Origin",
-            Method::GET,
-            &[upgrade[0], upgrade[1]],
-            Outcome::Passed,
-        ),
-        (
-            "CONNECT without Origin",
-            Method::CONNECT,
-            &[],
-            Outcome::Passed,
-        ),
-        (
-            "ordinary GET, refused origin",
-            Method::GET,
-            &[("origin", EVIL)],
-            Outcome::Passed,
-        ),
-        (
-            "other upgrade, refused origin",
-            Method::GET,
-            &[("origin", EVIL), ("upgrade", "h2c")],
-            Outcome::Passed,
-        ),
-        (
-            "POST with Upgrade, refused origin",
-            Method::POST,
-            &[("origin", EVIL), ("upgrade", "websocket")],
-            Outcome::Passed,
-        ),
+    let (ws, upgrade) = (("upgrade", "websocket"), ("connection", "Upgrade"));
+    let evil = ("origin", EVIL);
+    // (row, method, request headers, who answers: the layer's 403 or the inner service)
+    let rows: &[(&str, Method, &[Line], &str)] = &[
+        ("h1 handshake, refused origin", Method::GET, &[evil, ws, upgrade], "403"),
+        ("h1 handshake, upper-case token", Method::GET, &[evil, ("upgrade", "WebSocket")], "403"),
+        ("h1 handshake, token inside a list", Method::GET, &[evil, ("upgrade", "h2c, websocket")], "403"),
+        ("h1 handshake, token on a second line", Method::GET, &[evil, ("upgrade", "h2c"), ws], "403"),
+        ("h1 handshake without Connection", Method::GET, &[evil, ws], "403"),
+        ("h1 handshake, null origin", Method::GET, &[("origin", "null"), ws], "403"),
+        ("h1 handshake, malformed origin", Method::GET, &[("origin", "https://a b"), ws], "403"),
+        ("h1 handshake, two origins", Method::GET, &[("origin", APP), evil, ws], "403"),
+        ("h2 extended CONNECT, refused origin", Method::CONNECT, &[evil], "403"),
+        ("h1 handshake, exact origin", Method::GET, &[("origin", APP), ws, upgrade], "inner"),
+        ("h1 handshake, pattern origin", Method::GET, &[("origin", "https://a.tenants.example"), ws], "inner"),
+        ("h1 handshake, predicate origin", Method::GET, &[("origin", "https://x.trusted.example"), ws], "inner"),
+        ("h2 extended CONNECT, allowed origin", Method::CONNECT, &[("origin", APP)], "inner"),
+        ("h1 handshake without Origin", Method::GET, &[ws, upgrade], "inner"),
+        ("CONNECT without Origin", Method::CONNECT, &[], "inner"),
+        ("ordinary GET, refused origin", Method::GET, &[evil], "inner"),
+        ("other upgrade, refused origin", Method::GET, &[evil, ("upgrade", "h2c")], "inner"),
+        ("POST with Upgrade, refused origin", Method::POST, &[evil, ws], "inner"),
     ];
-    for (name, method, headers, outcome) in cases {
-        let (res, calls) = run(&guarded(), request(method.clone(), headers), &[]).await;
-        match outcome {
-            Outcome::Refused => {
-                assert_eq!(res.status(), StatusCode::FORBIDDEN, "{name}");
-                assert_eq!(calls, 0, "{name}: inner service called");
-                assert!(!has_cors_headers(res.headers()), "{name}");
-            }
-            Outcome::Passed => {
-                assert_eq!(res.status(), StatusCode::OK, "{name}");
-                assert_eq!(calls, 1, "{name}: inner service not called");
-            }
-        }
+    for (case, method, headers, by) in rows {
+        let want: &[_] = if *by == "403" { &[("access-control-*", ABSENT)] } else { &[] };
+        expect(case, &guarded(), request(method.clone(), headers), &[], by, want).await;
     }
 }
 
 #[tokio::test]
-async fn allowed_handshakes_get_the_cors_headers_of_an_actual_request() {
-    let req = request(Method::GET, &[("origin", APP), ("upgrade", "websocket")]);
-    let (res, calls) = run(&guarded(), req, &[]).await;
-    assert_eq!(calls, 1);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
-    assert!(vary_tokens(res.headers()).contains(&"origin".to_owned()));
-}
-
-#[tokio::test]
-async fn without_the_guard_handshakes_are_decided_as_actual_requests() {
-    for method in [Method::GET, Method::CONNECT] {
-        let req = request(
-            method.clone(),
-            &[("origin", EVIL), ("upgrade", "websocket")],
-        );
-        let (res, calls) = run(&layer(), req, &[]).await;
-        assert_eq!(res.status(), StatusCode::OK, "{method}");
-        assert_eq!(calls, 1, "{method}");
-        assert!(!has_cors_headers(res.headers()), "{method}");
-    }
-}
-
-#[tokio::test]
-async fn under_any_origin_every_handshake_passes() {
-    let any = CorsLayer::builder()
-        .allow_any_origin()
-        .guard_websockets(true)
-        .build()
-        .unwrap();
-    for origin in [EVIL, "null", "https://a b"] {
-        let req = request(Method::GET, &[("origin", origin), ("upgrade", "websocket")]);
-        let (res, calls) = run(&any, req, &[]).await;
-        assert_eq!(res.status(), StatusCode::OK, "{origin}");
-        assert_eq!(calls, 1, "{origin}");
-    }
-}
-
-#[tokio::test]
-async fn preflights_are_untouched_by_the_guard() {
-    let req = preflight(APP, "GET", None);
-    let (res, calls) = run(&guarded(), req, &[]).await;
-    assert_eq!((res.status(), calls), (StatusCode::NO_CONTENT, 0));
-    let req = preflight(EVIL, "GET", None);
-    let (res, calls) = run(&guarded(), req, &[]).await;
-    assert_eq!((res.status(), calls), (StatusCode::FORBIDDEN, 0));
+#[rustfmt::skip]
+async fn allowed_handshakes_preflights_and_unguarded_policies_are_decided_as_without_the_guard() {
+    let any = CorsLayer::builder().allow_any_origin().guard_websockets(true).build().unwrap();
+    let (guarded, layer) = (guarded(), layer());
+    let handshake = |method, origin| request(method, &[("origin", origin), ("upgrade", "websocket")]);
+    let none = || vec![("access-control-*", ABSENT)];
+    let rows: Vec<Row> = vec![
+        ("an allowed handshake gets the CORS headers of an actual request", guarded.clone(), handshake(Method::GET, APP), &[], "inner",
+            vec![(ACAO, APP), (VARY, "origin")]),
+        ("without the guard: a GET handshake is an actual request", layer.clone(), handshake(Method::GET, EVIL), &[], "inner", none()),
+        ("without the guard: a CONNECT handshake is an actual request", layer.clone(), handshake(Method::CONNECT, EVIL), &[], "inner", none()),
+        ("under any origin: a refused-looking origin passes", any.clone(), handshake(Method::GET, EVIL), &[], "inner", vec![]),
+        ("under any origin: null passes", any.clone(), handshake(Method::GET, "null"), &[], "inner", vec![]),
+        ("under any origin: a malformed origin passes", any.clone(), handshake(Method::GET, "https://a b"), &[], "inner", vec![]),
+        ("an allowed preflight is untouched by the guard", guarded.clone(), preflight(APP, "GET", None), &[], "204", vec![]),
+        ("a refused preflight is untouched by the guard", guarded.clone(), preflight(EVIL, "GET", None), &[], "403", none()),
+    ];
+    expect_rows(rows).await;
 }
 
 #[test]
@@ -257,8 +99,9 @@ fn refused_handshakes_are_decided_with_the_websocket_kind_and_the_origin_reason(
     let Decision::Rejected(rejected) = layer.policy().decide(&parts) else {
         unreachable!()
     };
+    let got = rejected.to_string();
     assert_eq!(
-        rejected.to_string(),
+        got,
         "WebSocket handshake rejected: origin \"https://evil.example\" is not allowed"
     );
 }
@@ -303,18 +146,12 @@ async fn under_an_async_predicate_a_refused_handshake_never_runs_the_handler() {
         .build()
         .unwrap();
     let handshake = |origin| request(Method::GET, &[("origin", origin), ("upgrade", "websocket")]);
-    assert_eq!(
-        run_counting_polls(&layer, handshake(EVIL)).await,
-        (StatusCode::FORBIDDEN, 0)
-    );
-    assert_eq!(
-        run_counting_polls(&layer, handshake("https://tenant.example")).await,
-        (StatusCode::OK, 1)
-    );
+    let got = run_counting_polls(&layer, handshake(EVIL)).await;
+    assert_eq!(got, (StatusCode::FORBIDDEN, 0));
+    let got = run_counting_polls(&layer, handshake("https://tenant.example")).await;
+    assert_eq!(got, (StatusCode::OK, 1));
     // An ordinary request from a refused origin still reaches the handler.
     let ordinary = request(Method::GET, &[("origin", EVIL)]);
-    assert_eq!(
-        run_counting_polls(&layer, ordinary).await,
-        (StatusCode::OK, 1)
-    );
+    let got = run_counting_polls(&layer, ordinary).await;
+    assert_eq!(got, (StatusCode::OK, 1));
 }

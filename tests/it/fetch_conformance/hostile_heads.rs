@@ -26,12 +26,7 @@ proptest! {
     ) {
         let layers = [
             CorsLayer::permissive(),
-            CorsLayer::builder()
-                .allow_origins(["https://*.example.com", "http://localhost:*", APP])
-                .allow_any_header()
-                .allow_credentials(true)
-                .build()
-                .unwrap(),
+            policy(&["https://*.example.com", "http://localhost:*", APP], |b| b.allow_any_header().allow_credentials(true)),
         ];
         let mut req = Request::builder()
             .method(if options { Method::OPTIONS } else { Method::GET })

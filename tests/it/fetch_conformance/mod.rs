@@ -1,39 +1,24 @@
 //! Black-box conformance cases from the WHATWG Fetch standard's CORS protocol
-//! (CORS check, CORS-preflight fetch, safelisted and forbidden names, `*`
-//! semantics, Vary) and Private Network Access preflights that the modules
-//! for classification, response rules and refused configurations do not
-//! already pin, plus a property test over hostile request heads.
+//! that need raw header bytes or the whole service: malformed and repeated
+//! request headers, predicates over the request head, inner errors, and a
+//! property test over hostile request heads. The answers Fetch expects of
+//! well-formed requests are rows of `response_rules.rs` and
+//! `classification.rs`.
 //!
 //! Self-contained: uses only the public API of `tower_cors`.
 
-mod actual;
 mod hostile_heads;
-mod preflight;
 
 use std::fmt;
-use std::time::Duration;
 
-use http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
+use http::{HeaderName, HeaderValue, Method, Request, Response};
 use tower::{service_fn, Layer, ServiceExt};
 
-use crate::common::{run, tokens};
-use tower_cors::{CorsLayer, Decision, Malformed, Rejection, RequestKind};
-
-// ---------------------------------------------------------------------------
-// Helpers
-// ---------------------------------------------------------------------------
-
-const APP: &str = "https://app.example.com";
-const ACAO: &str = "access-control-allow-origin";
-const ACAC: &str = "access-control-allow-credentials";
-const ACAM: &str = "access-control-allow-methods";
-const ACAH: &str = "access-control-allow-headers";
-const ACMA: &str = "access-control-max-age";
-const ACAPN: &str = "access-control-allow-private-network";
-const ACRPN: &str = "access-control-request-private-network";
+use crate::common::{app, assert_lines, decision, policy, run, ABSENT, APP};
+use tower_cors::{CorsLayer, Decision};
 
 /// A request with arbitrary raw header values (bytes allowed by `http`).
-fn request(method: Method, headers: &[(&str, &[u8])]) -> Request<String> {
+fn raw(method: Method, headers: &[(&str, &[u8])]) -> Request<String> {
     let mut req = Request::builder()
         .method(method)
         .uri("/resource")
@@ -48,61 +33,115 @@ fn request(method: Method, headers: &[(&str, &[u8])]) -> Request<String> {
     req
 }
 
-fn get_from(origin: &str) -> Request<String> {
-    request(Method::GET, &[("origin", origin.as_bytes())])
+/// A preflight from `https://x.example` with raw ACRM and optional ACRH lines.
+fn raw_preflight(acrm: &[&[u8]], acrh: Option<&[u8]>) -> Request<String> {
+    let mut h: Vec<(&str, &[u8])> = vec![("origin", b"https://x.example")];
+    h.extend(acrm.iter().map(|m| ("access-control-request-method", *m)));
+    h.extend(acrh.map(|l| ("access-control-request-headers", l)));
+    raw(Method::OPTIONS, &h)
 }
 
-fn preflight(origin: &str, method: &str, acrh: Option<&str>) -> Request<String> {
-    let mut h: Vec<(&str, &[u8])> = vec![
-        ("origin", origin.as_bytes()),
-        ("access-control-request-method", method.as_bytes()),
-    ];
-    if let Some(acrh) = acrh {
-        h.push(("access-control-request-headers", acrh.as_bytes()));
+/// Asserts each request gets `want` from `decision`, and, run through
+/// `layer`, the answer Fetch expects of a refusal: a preflight gets 403
+/// without calling the inner service, an actual request reaches it; neither
+/// gets a CORS header, whatever the inner service set.
+async fn refused(layer: &CorsLayer, rows: Vec<(Request<String>, &str)>) {
+    for (req, want) in rows {
+        let case = format!("{:?}", req.headers());
+        assert_eq!(decision(layer, &req), want, "{case}");
+        let preflight = want.starts_with("Preflight");
+        let (res, calls) = run(layer, req, &[("access-control-allow-origin", "*")]).await;
+        assert_eq!(calls, usize::from(!preflight), "{case}");
+        let got = res.status().as_u16();
+        assert_eq!(got, if preflight { 403 } else { 200 }, "{case}");
+        assert_lines(&case, res.headers(), &[("access-control-*", ABSENT)]);
     }
-    request(Method::OPTIONS, &h)
 }
 
-fn all(headers: &HeaderMap, name: &str) -> Vec<Vec<u8>> {
-    headers
-        .get_all(name)
-        .iter()
-        .map(|v| v.as_bytes().to_vec())
-        .collect()
+// DESIGN "Response rules": invalid ACRH tokens are a typed rejection, never a panic.
+#[tokio::test]
+async fn acrh_invalid_token_is_typed_malformed_rejection() {
+    #[rustfmt::skip]
+    let lists: [&[u8]; 12] = [
+        b"x-a;", b"x a", b"(x)", b"x-a, \"x-b\"", b"x/a", b"x-a, x:b", b"x-\xe9t\xe9", b"x@y", b"x-a b", b"x-ok, x(bad)",
+        b"\"quoted\"", b"x-a;b",
+    ];
+    let want = "Preflight refused: Malformed(RequestHeaderName)";
+    let rows = lists.map(|l| (raw_preflight(&[b"PUT"], Some(l)), want));
+    refused(&CorsLayer::permissive(), rows.into()).await;
 }
 
-/// The single value of `name`; panics if absent or repeated.
-fn one(headers: &HeaderMap, name: &str) -> String {
-    let values = all(headers, name);
-    assert_eq!(values.len(), 1, "{name} lines: {values:?}");
-    String::from_utf8(values[0].clone()).unwrap()
+// DESIGN "Response rules": invalid ACRM token (and repeated ACRM) is a typed rejection, inner not called.
+#[tokio::test]
+async fn acrm_invalid_token_is_typed_malformed_rejection() {
+    let methods: [&[u8]; 7] = [
+        b"PU T",
+        b"",
+        b"GET,PUT",
+        b"GET, PUT",
+        b"P(UT",
+        b"\xc3\xa9",
+        b"P/UT",
+    ];
+    let want = "Preflight refused: Malformed(RequestMethod)";
+    let rows = methods.map(|m| (raw_preflight(&[m], None), want));
+    refused(&CorsLayer::permissive(), rows.into()).await;
+    let repeated = raw_preflight(&[b"PUT", b"DELETE"], None);
+    let (head, _) = repeated.into_parts();
+    assert!(matches!(
+        CorsLayer::permissive().policy().decide(&head),
+        Decision::Rejected(r) if matches!(r.reason(), tower_cors::Rejection::Malformed(_))
+    ));
 }
 
-fn count(tokens: &[String], t: &str) -> usize {
-    tokens.iter().filter(|x| x.as_str() == t).count()
+// DESIGN "Response rules": non-UTF-8 Origin and two Origin headers are typed
+// rejections (preflight and actual); a malformed Origin on an actual request
+// still reaches the inner service, without CORS headers.
+#[tokio::test]
+async fn malformed_and_repeated_origins_are_typed_rejections() {
+    let acrm: (&str, &[u8]) = ("access-control-request-method", b"PUT");
+    let o = |v: &'static [u8]| ("origin", v);
+    #[rustfmt::skip]
+    let rows = vec![
+        (raw(Method::OPTIONS, &[o(b"https://\xe9xample.com"), acrm]), "Preflight refused: Malformed(Origin)"),
+        (raw(Method::OPTIONS, &[o(b"https://a.example"), o(b"https://b.example"), acrm]), "Preflight refused: Malformed(MultipleOrigins)"),
+        (raw(Method::GET, &[o(b"https://a.example"), o(b"https://a.example")]), "Actual refused: Malformed(MultipleOrigins)"),
+        (raw(Method::GET, &[o(APP.as_bytes()), o(b"https://evil.example")]), "Actual refused: Malformed(MultipleOrigins)"),
+        (raw(Method::GET, &[o(b"https://\xffapp.example.com")]), "Actual refused: Malformed(Origin)"),
+        (raw(Method::GET, &[o(b"https://app.example.com/")]), "Actual refused: Malformed(Origin)"),
+        (raw(Method::GET, &[o(b"not an origin")]), "Actual refused: Malformed(Origin)"),
+        (raw(Method::GET, &[o(b"")]), "Actual refused: Malformed(Origin)"),
+    ];
+    refused(&CorsLayer::permissive(), rows).await;
 }
 
-fn cors_header_names(headers: &HeaderMap) -> Vec<String> {
-    headers
-        .keys()
-        .map(|k| k.as_str().to_owned())
-        .filter(|k| k.starts_with("access-control-"))
-        .collect()
+// DESIGN "Public API" allow_origin_predicate: combined with allow_origins as
+// "either allows"; it receives the request head (Parts).
+#[test]
+fn predicate_and_list_either_allow_and_the_predicate_sees_the_request_head() {
+    let layer = app(|b| {
+        b.allow_origin_predicate(|o, _parts| o.as_bytes() == b"https://tenant.example.org")
+    });
+    for (origin, want) in [
+        (APP, "actual"),
+        ("https://tenant.example.org", "actual"),
+        (
+            "https://other.example.org",
+            r#"Actual refused: OriginNotAllowed("https://other.example.org")"#,
+        ),
+    ] {
+        let got = decision(&layer, &crate::common::get(origin));
+        assert_eq!(got, want, "{origin}");
+    }
+    let public = CorsLayer::builder()
+        .allow_origin_predicate(|_o, parts| parts.uri.path().starts_with("/public"))
+        .build()
+        .unwrap();
+    let mut req = crate::common::get("https://any.example");
+    assert_ne!(decision(&public, &req), "actual");
+    *req.uri_mut() = "/public/x".parse().unwrap();
+    assert_eq!(decision(&public, &req), "actual");
 }
-
-fn exact() -> CorsLayer {
-    CorsLayer::builder().allow_origins([APP]).build().unwrap()
-}
-
-/// Whether an actual GET from `origin` (raw bytes) is allowed.
-fn allows(layer: &CorsLayer, origin: &str) -> bool {
-    let (parts, _) = get_from(origin).into_parts();
-    matches!(layer.policy().decide(&parts), Decision::Actual(_))
-}
-
-// ---------------------------------------------------------------------------
-// Inner errors
-// ---------------------------------------------------------------------------
 
 #[derive(Debug, PartialEq, Eq, Clone)]
 struct InnerError(&'static str);
@@ -112,3 +151,22 @@ impl fmt::Display for InnerError {
     }
 }
 impl std::error::Error for InnerError {}
+
+// DESIGN "Response rules" under a predicate policy (request split into
+// Parts): inner errors pass through, allowed or refused.
+#[tokio::test]
+async fn predicate_policy_passes_inner_errors_through() {
+    let layer = CorsLayer::builder()
+        .allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example"))
+        .allow_credentials(true)
+        .build()
+        .unwrap();
+    for origin in ["https://a.trusted.example", "https://evil.example"] {
+        let inner = service_fn(|_req: Request<String>| async {
+            Err::<Response<String>, _>(InnerError("predicate path"))
+        });
+        let req = crate::common::get(origin);
+        let err = layer.layer(inner).oneshot(req).await.unwrap_err();
+        assert_eq!(err, InnerError("predicate path"));
+    }
+}
