@@ -157,7 +157,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    // Forced inline with both source paths: see BENCHMARKS.md, "inline(always)".
+    // Forced inline: see BENCHMARKS.md, "inline(always)".
     #[inline(always)]
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         // Checked once: a fixed policy is one pointer away, as before
@@ -173,8 +173,7 @@ where
 impl<S> Cors<S> {
     /// [`Service::call`] under rules that may be replaced or have a
     /// report-only candidate.
-    // Forced inline: see BENCHMARKS.md, "inline(always)".
-    #[inline(always)]
+    #[inline]
     fn call_shared<ReqBody, ResBody>(
         &mut self,
         request: Request<ReqBody>,
@@ -209,7 +208,7 @@ impl<S> Cors<S> {
 fn call_under<S, D, ReqBody, ResBody>(
     inner: &mut S,
     rules: &D,
-    request: Request<ReqBody>,
+    mut request: Request<ReqBody>,
 ) -> ResponseFuture<S::Future, ResBody>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
@@ -223,8 +222,15 @@ where
     // rebuilding it would copy it twice.
     let decision = rules.decide(Head::of(&request));
     observe::decided(&decision, request.method(), request.uri());
-    let reply = response::reply(rules.enforced(), decision, request.headers());
-    forward(inner, reply, request)
+    // `forward`, written out: a call here costs a copy of the request.
+    match response::reply(rules.enforced(), decision, request.headers()) {
+        Reply::Answer(response) => ResponseFuture::ready(response),
+        Reply::Refuse => {
+            let headers = std::mem::take(request.headers_mut());
+            ResponseFuture::ready(response::refusal(headers))
+        }
+        finish => ResponseFuture::forward(inner.call(request), finish),
+    }
 }
 
 /// Sends `request` on, or answers it, as `reply` says.

@@ -231,7 +231,7 @@ impl Policy {
     }
 
     /// `parts` is `None` only when no predicate needs it.
-    // Forced inline with classify: see BENCHMARKS.md, "inline(always)".
+    // Forced inline: see BENCHMARKS.md, "inline(always)".
     #[inline(always)]
     fn decide_with<'a>(
         &'a self,

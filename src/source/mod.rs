@@ -128,7 +128,8 @@ impl Decides for Arc<Policy> {
         Policy::needs_parts(self)
     }
 
-    #[inline]
+    // Forced inline: see BENCHMARKS.md, "inline(always)".
+    #[inline(always)]
     fn decide<'a>(&'a self, head: Head<'a>) -> Decision<'a> {
         self.decide_head(head)
     }
