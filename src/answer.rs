@@ -16,6 +16,11 @@ pub(crate) enum Answer {
     // Only the origin lookup fails or answers at once.
     #[cfg_attr(not(feature = "origin-lookup"), allow(dead_code))]
     Failed,
+    /// The origin lookup could not start: every slot of
+    /// `origin_lookup_concurrency` stayed busy for the whole timeout. Refused
+    /// and not remembered, like `Failed`, but counted apart.
+    #[cfg_attr(not(feature = "origin-lookup"), allow(dead_code))]
+    Saturated,
 }
 
 impl From<bool> for Answer {

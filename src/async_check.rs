@@ -65,6 +65,7 @@ pub(crate) fn start(policy: &Policy, rejected: &Rejected<'_>, parts: &Parts) -> 
 fn refusal(answer: Answer, origin: &str) -> Rejection<'_> {
     match answer {
         Answer::Failed => Rejection::OriginLookupFailed(origin),
+        Answer::Saturated => Rejection::OriginLookupSaturated(origin),
         Answer::Allowed | Answer::Refused => Rejection::OriginNotAllowed(origin),
     }
 }

@@ -245,6 +245,14 @@ pub enum ConfigError {
         list: &'static str,
     },
 
+    /// `origin_lookup_concurrency(0)`: no origin lookup could ever start.
+    #[error(
+        "origin_lookup_concurrency(0) lets no origin lookup start, so every origin left to the \
+         lookup would be refused; use at least 1 (the default is 32), at most the store's \
+         connection pool"
+    )]
+    ZeroLookupConcurrency,
+
     /// Several mistakes, each its own variant (never `Several`), in the order
     /// `build()` found them; displayed one per line. A configuration with a
     /// single mistake gets that mistake's own variant instead, so

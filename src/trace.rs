@@ -93,6 +93,23 @@ pub(crate) fn lookup_failed(origin: &str, error: &dyn std::fmt::Display) {
 #[inline]
 pub(crate) fn lookup_failed(_origin: &str, _error: &dyn std::fmt::Display) {}
 
+/// A failed origin lookup answered by an expired "allowed" answer
+/// (`origin_lookup_stale_if_error`), at `warn`, with its error.
+#[cfg(all(feature = "tracing", feature = "origin-lookup"))]
+pub(crate) fn lookup_stale(origin: &str, error: &dyn std::fmt::Display) {
+    tracing::warn!(
+        target: "tower_cors::origin_lookup",
+        origin = %origin.escape_debug(),
+        error = %error,
+        "CORS origin lookup failed; its expired \"allowed\" answer is served (origin_lookup_stale_if_error)"
+    );
+}
+
+/// A failed origin lookup answered by an expired "allowed" answer.
+#[cfg(all(not(feature = "tracing"), feature = "origin-lookup"))]
+#[inline]
+pub(crate) fn lookup_stale(_origin: &str, _error: &dyn std::fmt::Display) {}
+
 /// Each warning of a compiled policy at `warn`, once per build.
 #[cfg(feature = "tracing")]
 pub(crate) fn warned(warnings: &[crate::warning::ConfigWarning]) {

@@ -32,6 +32,10 @@ impl CorsBuilder {
                 status: self.preflight_status,
             });
         }
+        #[cfg(feature = "origin-lookup")]
+        if self.lookup_settings.concurrency == 0 {
+            errors.push(ConfigError::ZeroLookupConcurrency);
+        }
         if !errors.is_empty() {
             return Err(errors);
         }

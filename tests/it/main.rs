@@ -22,6 +22,7 @@ mod hot_path;
 mod metrics_feature;
 mod ordering;
 mod origin_lookup;
+mod origin_lookup_fleet;
 mod per_route;
 mod properties;
 mod refused_answers;
