@@ -27,7 +27,8 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let config: tokio_postgres::Config = "postgres://app@db/app".parse()?;
 //! let pool = pool(&config, 16)?;
-//! apply_schema(&pool.get().await?).await?;
+//! let client = pool.get().await?;
+//! apply_schema(&client).await?;
 //! let fleet = PgCors::new(config, pool)
 //!     // What a TOML row cannot say: the lookup's settings.
 //!     .configure(|builder| builder
@@ -191,21 +192,6 @@ impl PgCors {
     /// ```
     pub fn build_policy(&self, toml: &str) -> Result<CorsLayer, PolicyError> {
         let config: CorsConfig = toml::from_str(toml).map_err(PolicyError::toml)?;
-        // Checked alone first, so that mistakes are named by their field;
-        // a row with no origin of its own (every origin a tenant's) is
-        // fine, the lookup being added below.
-        if let Err(error) = config.build() {
-            let located: Vec<String> = error
-                .errors()
-                .filter(|(_, problem)| {
-                    !matches!(problem, ConfigProblem::Invalid(ConfigError::NoOrigin))
-                })
-                .map(|(field, problem)| located(field, problem))
-                .collect();
-            if !located.is_empty() {
-                return Err(PolicyError::new(located));
-            }
-        }
         let builder = config.to_builder().map_err(|error| {
             PolicyError::new(
                 error
@@ -213,10 +199,30 @@ impl PgCors {
                     .map(|(field, problem)| located(field, problem)),
             )
         })?;
-        (self.configure)(builder)
+        let built = (self.configure)(builder)
             .allow_origin_lookup(lookup::origin_lookup(self.pool.clone()))
-            .build()
-            .map_err(|error| PolicyError::new(error.errors().iter().map(ToString::to_string)))
+            .build();
+        built.map_err(|error| {
+            // The row checked alone names each mistake by its field; its
+            // lack of an origin of its own is no mistake here (every origin
+            // may be a tenant's).
+            let by_field: Vec<String> = match config.build() {
+                Ok(_) => Vec::new(),
+                Err(alone) => alone
+                    .errors()
+                    .filter(|(_, problem)| {
+                        !matches!(problem, ConfigProblem::Invalid(ConfigError::NoOrigin))
+                    })
+                    .map(|(field, problem)| located(field, problem))
+                    .collect(),
+            };
+            if by_field.is_empty() {
+                // A mistake of `configure`'s, not the row's.
+                PolicyError::new(error.errors().iter().map(ToString::to_string))
+            } else {
+                PolicyError::new(by_field)
+            }
+        })
     }
 
     /// Reads and builds the policy row, makes the layer

@@ -24,7 +24,8 @@ pub const CHANNEL: &str = "tower_cors";
 ///
 /// ```no_run
 /// # async fn run(pool: deadpool_postgres::Pool) -> Result<(), Box<dyn std::error::Error>> {
-/// tower_cors_postgres::apply_schema(&pool.get().await?).await?;
+/// let client = pool.get().await?;
+/// tower_cors_postgres::apply_schema(&client).await?;
 /// # Ok(())
 /// # }
 /// ```
