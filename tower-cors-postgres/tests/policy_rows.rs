@@ -18,7 +18,10 @@ fn a_row_builds_or_names_every_mistake_by_its_field() {
         ("", &[]),
         (
             "allow_origins = [\"https://app.example.com\", \"*\"]\nmax_age = 100000",
-            &["allow_origins[1]: \"*\" is not an origin", "max_age: max_age = 100000"],
+            &[
+                "allow_origins[1]: \"*\" is not an origin",
+                "max_age: max_age = 100000",
+            ],
         ),
         ("allow_methods = [\"TRACE\"]", &["allow_methods[0]"]),
         (
@@ -39,7 +42,10 @@ fn a_row_builds_or_names_every_mistake_by_its_field() {
                 for (mistake, start) in mistakes.iter().zip(expected) {
                     assert!(mistake.starts_with(start), "{row:?}: {mistake}");
                 }
-                assert!(!refused.to_string().contains("\n\n"), "one line per mistake");
+                assert!(
+                    !refused.to_string().contains("\n\n"),
+                    "one line per mistake"
+                );
             }
         }
     }
