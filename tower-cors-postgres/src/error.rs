@@ -6,6 +6,7 @@ use std::fmt;
 /// Why the origin lookup could not answer; tower-cors refuses the request
 /// (fail closed) and logs this.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LookupError {
     /// No connection from the pool (the database is down, or the pool
     /// stayed busy past its wait timeout).
@@ -14,6 +15,9 @@ pub enum LookupError {
     /// The query failed.
     #[error("the origin lookup query failed: {0}")]
     Query(#[from] tokio_postgres::Error),
+    /// The query took longer than this, and was cancelled on the server.
+    #[error("the origin lookup query took longer than {0:?}; it was cancelled")]
+    Timeout(std::time::Duration),
 }
 
 /// A policy row that does not build: every mistake, each on its own line.
