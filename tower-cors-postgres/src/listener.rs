@@ -77,7 +77,7 @@ impl Listener {
             .unwrap_or(Duration::from_secs(5));
         let (client, mut connection) = match tokio::time::timeout(timeout, connect).await {
             Ok(Ok(connected)) => connected,
-            Ok(Err(error)) => return error.to_string(),
+            Ok(Err(error)) => return describe(&error),
             Err(_) => return format!("no connection within {timeout:?}"),
         };
         // The connection is driven by its own task, which passes the
@@ -103,7 +103,7 @@ impl Listener {
         });
         let _driver = AbortOnDrop(driver);
         if let Err(error) = client.batch_execute(&format!("LISTEN {CHANNEL}")).await {
-            return error.to_string();
+            return describe(&error);
         }
         *listening = true;
         // Whatever was notified while away (or before the first LISTEN) is
@@ -121,13 +121,13 @@ impl Listener {
             tokio::select! {
                 note = notifications.recv() => match note {
                     Some(Ok(note)) => self.heard(&client, note.payload()).await,
-                    Some(Err(error)) => return error.to_string(),
+                    Some(Err(error)) => return describe(&error),
                     None => return "the connection closed".to_owned(),
                 },
                 () = tokio::time::sleep(ping) => {
                     match tokio::time::timeout(timeout, client.simple_query("")).await {
                         Ok(Ok(_)) => {}
-                        Ok(Err(error)) => return error.to_string(),
+                        Ok(Err(error)) => return describe(&error),
                         Err(_) => return format!("no answer to a ping within {timeout:?}"),
                     }
                 }
@@ -208,4 +208,18 @@ impl Drop for AbortOnDrop {
     fn drop(&mut self) {
         self.0.abort();
     }
+}
+
+/// `error` and its sources: tokio-postgres says "db error" and keeps the
+/// server's words ("terminating connection due to administrator command")
+/// in the source.
+fn describe(error: &tokio_postgres::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

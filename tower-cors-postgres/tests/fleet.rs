@@ -5,6 +5,9 @@
 //!
 //! Without PostgreSQL binaries the test fails when `CI` is set (CI
 //! installs Debian's `postgresql`), and says it did not run otherwise.
+//!
+//! The instances run the example as last built: `cargo test -p
+//! tower-cors-postgres` builds it, `--test fleet` alone does not.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -502,7 +505,11 @@ async fn a_fleet_on_postgres_stays_consistent_bounded_and_up() {
     assert!(peak <= CONCURRENCY, "peak {peak} > {CONCURRENCY}");
     // The lock outlasted the lookup's 500 ms query timeout: the bound held
     // while queries were being cancelled too.
-    assert!(instances[0].log_has("it was cancelled"));
+    assert!(
+        instances[0].log_has("it was cancelled"),
+        "{}",
+        instances[0].log.lock().unwrap().join("\n")
+    );
     // The instance still serves its tenants after the flood.
     assert!(allowed(&addr, unseen).await);
 }
