@@ -5,6 +5,14 @@ use std::fmt;
 
 /// Why the origin lookup could not answer; tower-cors refuses the request
 /// (fail closed) and logs this.
+///
+/// ```
+/// use std::time::Duration;
+/// use tower_cors_postgres::LookupError;
+///
+/// let error = LookupError::Timeout(Duration::from_millis(500));
+/// assert_eq!(error.to_string(), "the origin lookup query took longer than 500ms; it was cancelled");
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LookupError {
@@ -81,6 +89,11 @@ impl std::error::Error for PolicyError {}
 
 /// Why [`PgCors::start`](crate::PgCors::start) failed: an instance does not
 /// start without its policy.
+///
+/// ```
+/// let error = tower_cors_postgres::StartError::NoPolicy("default".into());
+/// assert!(error.to_string().contains("INSERT INTO cors_policy"));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StartError {

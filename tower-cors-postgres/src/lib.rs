@@ -65,6 +65,16 @@ type Configure = dyn Fn(CorsBuilder) -> CorsBuilder + Send + Sync;
 
 /// The settings of one instance: where the database is, which policy row
 /// it enforces, and what the row cannot say. [`start`](Self::start) it.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let config: tokio_postgres::Config = "postgres://app@db/app".parse()?;
+/// let pool = tower_cors_postgres::pool(&config, 16)?;
+/// let fleet = tower_cors_postgres::PgCors::new(config, pool).start().await?;
+/// # let _ = fleet;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct PgCors {
     pg: tokio_postgres::Config,
@@ -268,7 +278,17 @@ fn located(field: &str, problem: &ConfigProblem) -> String {
 }
 
 /// A started instance: the layer to put on the routes, its handle, and
-/// the listener task keeping both up to date.
+/// the listener task keeping both up to date. Dropping it leaves the
+/// listener running; [`stop`](Self::stop) ends it.
+///
+/// ```no_run
+/// # async fn run(cors: tower_cors_postgres::PgCors) -> Result<(), tower_cors_postgres::StartError> {
+/// let fleet = cors.start().await?;
+/// let app = axum::Router::<()>::new().layer(fleet.layer().clone());
+/// # let _ = app;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct Fleet {
     layer: CorsLayer,
