@@ -362,6 +362,18 @@ pub enum ConfigError {
         location: Location,
     },
 
+    /// `origin_lookup_concurrency(0)`: no origin lookup could ever start.
+    #[error(
+        "{}origin_lookup_concurrency(0) lets no origin lookup start, so every origin left to \
+         the lookup would be refused; use at least 1 (the default is 32), at most the store's \
+         connection pool",
+        .location.prefix()
+    )]
+    ZeroLookupConcurrency {
+        /// Where: `origin_lookup_concurrency`.
+        location: Location,
+    },
+
     /// Several mistakes, each its own variant (never `Several`), in the order
     /// of the settings; displayed one per line. A configuration with a
     /// single mistake gets that mistake's own variant instead, so
@@ -433,6 +445,7 @@ impl ConfigError {
             | MaxAgeTooLong { location, .. }
             | PreflightStatusNotSuccess { location, .. }
             | NoOrigin { location }
+            | ZeroLookupConcurrency { location }
             | OriginList { location, .. }
             | LowercaseMethod { location, .. }
             | InvalidMethod { location, .. }

@@ -41,11 +41,14 @@ pub mod recipes {
     //! Tenants' custom domains (`https://shop.customer.example`) live in a
     //! table. [`allow_origin_lookup`](crate::CorsBuilder::allow_origin_lookup)
     //! asks it for origins the list and patterns did not match, with the
-    //! origin alone, and caches the answer: the store sees one query per
-    //! origin per TTL, concurrent requests share one query, and a store that
-    //! fails or hangs past the timeout refuses the request instead of
-    //! allowing it. `examples/tenants` is a whole server (SQLite by default,
-    //! PostgreSQL through `DATABASE_URL`, an admin endpoint).
+    //! origin alone, and caches the answer.
+    //!
+    //! **One instance.** The store sees one query per origin in use per TTL;
+    //! concurrent requests for an origin share one query; after a change,
+    //! [`invalidate_origin`](crate::CorsLayer::invalidate_origin) makes the
+    //! next request ask again. `examples/tenants` is a whole server (SQLite
+    //! by default, PostgreSQL through `DATABASE_URL`, an admin endpoint that
+    //! invalidates what it changes).
     //!
     //! ```
     //! use std::time::Duration;
@@ -56,6 +59,8 @@ pub mod recipes {
     //!     .allow_origin_lookup(|origin: String| async move { is_tenant_domain(&origin).await })
     //!     .origin_lookup_ttl(Duration::from_secs(60))
     //!     .origin_lookup_refused_ttl(Duration::from_secs(5))
+    //!     .origin_lookup_timeout(Duration::from_secs(2))
+    //!     .origin_lookup_concurrency(8) // at most the lookup's share of the pool
     //!     .allow_credentials(true)
     //!     .build()?;
     //!
@@ -68,25 +73,48 @@ pub mod recipes {
     //! # Ok::<(), tower_cors::ConfigError>(())
     //! ```
     //!
-    //! **A fleet of servers** shares one store (PostgreSQL, say) but each
-    //! server has its own cache, so after a change servers disagree for a
-    //! while, and the TTLs bound how long:
+    //! **Many instances.** Each instance has its own cache, and
+    //! `invalidate_origin` reaches only the process it is called in. Without
+    //! more, instances disagree after a change for as long as the TTLs: a new
+    //! tenant stays refused for up to `origin_lookup_refused_ttl` (5 s), a
+    //! removed one allowed for up to `origin_lookup_ttl` (60 s), plus the
+    //! browser's own preflight cache (`max_age`). The `tower-cors-postgres`
+    //! crate (a member of this workspace) closes the gap on PostgreSQL:
+    //! tenant origins in a `cors_origins` table, the policy itself as TOML
+    //! text in a `cors_policy` row, and triggers that `NOTIFY` on every
+    //! change. Each instance's listener `LISTEN`s, forgets a changed origin,
+    //! and rebuilds a changed policy and
+    //! [`replace`](crate::ReloadHandle::replace)s it, so every instance
+    //! follows within a round trip, with no TTL to wait for. A policy row
+    //! that does not build is refused by every instance, logged with each
+    //! mistake, and the old policy stays. The listener reconnects with
+    //! backoff, and since notifications sent meanwhile are lost, it then
+    //! forgets every cached answer and reads the policy again. On another
+    //! store, do the same with its change feed or your message bus: call
+    //! `invalidate_origin` in every instance.
     //!
-    //! - a new tenant is refused by a server that cached its refusal for at
-    //!   most `origin_lookup_refused_ttl` (5 s) after the change;
-    //! - a removed tenant is allowed by a server that cached its approval
-    //!   for at most `origin_lookup_ttl` (60 s) after the change;
-    //! - a browser's own preflight cache (`max_age`) adds to both.
+    //! **When the database fails.** Nothing waits longer than
+    //! [`origin_lookup_timeout`](crate::CorsBuilder::origin_lookup_timeout)
+    //! (2 s), the wait for a free lookup slot included.
     //!
-    //! [`invalidate_origin`](crate::CorsLayer::invalidate_origin) and
-    //! [`invalidate_all_origins`](crate::CorsLayer::invalidate_all_origins)
-    //! reach the server they are called on (the one the admin request hit),
-    //! and no other: it is a local cache, not a shared one. To make a
-    //! removal take effect everywhere at once, deliver the change to every
-    //! server (e.g. PostgreSQL `LISTEN`/`NOTIFY`, or your message bus) and
-    //! call `invalidate_origin` in each; otherwise choose `origin_lookup_ttl`
-    //! as the longest a removed tenant may keep access. Shorter TTLs cost
-    //! more queries: about one per origin in use per TTL per server.
+    //! - Cached answers are served as before, within their TTLs: tenants in
+    //!   use keep working through a short outage.
+    //! - An origin not in the cache is refused (fail closed) when the store
+    //!   errors or the timeout passes; the refusal is logged, counted
+    //!   (`origin_lookup_failed`) and not cached, so the next request asks
+    //!   again and a recovered store is heard at once.
+    //! - [`origin_lookup_concurrency`](crate::CorsBuilder::origin_lookup_concurrency)
+    //!   (32) bounds the lookups in flight: a client inventing origins, or a
+    //!   slow store, never puts more queries on the database, and a lookup
+    //!   that finds no free slot in time is refused as
+    //!   `origin_lookup_saturated`. Keep it below the pool's size, so the
+    //!   application keeps connections of its own.
+    //! - [`origin_lookup_stale_if_error`](crate::CorsBuilder::origin_lookup_stale_if_error)
+    //!   (off) serves an expired "allowed" answer for up to a grace while the
+    //!   store fails. It keeps tenants up through a longer outage, at the cost
+    //!   of revocation: a tenant removed meanwhile keeps access for up to TTL
+    //!   plus grace on a server that had it cached. A refused answer is never
+    //!   extended. Leave it off where a removal must take effect at once.
     //!
     //! [`allow_origin_async_predicate`](crate::CorsBuilder::allow_origin_async_predicate)
     //! stays for checks that depend on more than the origin (it sees the

@@ -115,7 +115,7 @@
 //! - `metrics`: the counter `tower_cors_requests_total`, labelled `kind`
 //!   (`preflight`, `actual`, `websocket`, `not_cors`) and `outcome` (`allowed`,
 //!   `origin_not_allowed`, `method_not_allowed`, `header_not_allowed`,
-//!   `malformed`, `origin_lookup_failed`), through the
+//!   `malformed`, `origin_lookup_failed`, `origin_lookup_saturated`), through the
 //!   [`metrics`](https://docs.rs/metrics) facade:
 //!   install the exporter of your choice. Labels never hold request values,
 //!   so the number of series is bounded. Without it, nothing is recorded.

@@ -8,9 +8,16 @@
 //!   own Tokio task, under the timeout, and every request for the same origin
 //!   waits for that one answer. A request that is cancelled (its client went
 //!   away) cancels nothing: the task still lands its answer for the others.
+//! - A flight first takes one of the policy's lookup *slots*
+//!   (`origin_lookup_concurrency`), then asks the store; both within one
+//!   timeout. So a client that invents origins puts at most that many
+//!   queries on the store; the flights beyond it wait, and are refused if no
+//!   slot frees up in time.
 //! - A flight *lands* (in `Landing`'s `Drop`, so a panic lands too): it
 //!   caches an answer (unless the cache was invalidated while it flew), logs a
-//!   failure, removes itself from the flights and tells its waiters.
+//!   failure, removes itself from the flights and tells its waiters. A failure
+//!   may be answered by an expired "allowed" answer within the stale-if-error
+//!   grace; a refused answer is never extended.
 //!
 //! The cache and the flights belong to one compiled policy: a policy built
 //! again, or replaced, starts empty, and its memory goes with it.
@@ -23,7 +30,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
 use tokio::time::Instant;
 
 use crate::answer::{Answer, Check};
@@ -52,8 +59,13 @@ pub(crate) struct LookupSettings {
     pub(crate) refused_ttl: Duration,
     /// How many answers are kept at most.
     pub(crate) capacity: usize,
-    /// How long one lookup may take.
+    /// How long one lookup may take, its wait for a slot included.
     pub(crate) timeout: Duration,
+    /// How many lookups may be in flight at once.
+    pub(crate) concurrency: usize,
+    /// How long past its TTL an "allowed" answer may stand in for a failed
+    /// lookup.
+    pub(crate) stale_if_error: Duration,
 }
 
 impl Default for LookupSettings {
@@ -63,6 +75,8 @@ impl Default for LookupSettings {
             refused_ttl: Duration::from_secs(5),
             capacity: 10_000,
             timeout: Duration::from_secs(2),
+            concurrency: 32,
+            stale_if_error: Duration::ZERO,
         }
     }
 }
@@ -105,6 +119,9 @@ pub(crate) struct OriginLookup {
     settings: LookupSettings,
     cache: Cache,
     flights: Mutex<Flights>,
+    /// One permit per lookup allowed in flight; taken only on a miss, so a
+    /// cached answer never touches it.
+    slots: Semaphore,
 }
 
 impl fmt::Debug for OriginLookup {
@@ -129,11 +146,15 @@ impl OriginLookup {
             Default::default(),
             Default::default(),
         );
+        // build() refuses zero; the clamp only keeps `Semaphore::new` from
+        // panicking on an absurd bound.
+        let slots = Semaphore::new(settings.concurrency.min(Semaphore::MAX_PERMITS));
         OriginLookup {
             lookup,
             settings,
             cache,
             flights: Mutex::default(),
+            slots,
         }
     }
 
@@ -193,6 +214,24 @@ impl OriginLookup {
         }
     }
 
+    /// Whether an expired "allowed" answer for `origin` is still within the
+    /// stale-if-error grace. A refused answer never is.
+    fn stale_allowed(&self, origin: &str) -> bool {
+        let grace = self.settings.stale_if_error;
+        if grace.is_zero() {
+            return false;
+        }
+        match self.cache.get(origin) {
+            Some(Cached {
+                allowed: true,
+                expires,
+            }) => expires
+                .and_then(|expires| expires.checked_add(grace))
+                .map_or(true, |until| Instant::now() < until),
+            _ => false,
+        }
+    }
+
     /// Forgets `origin`'s answer; a flight for it in the air is no longer
     /// joined, and its answer not cached.
     pub(crate) fn invalidate(&self, origin: &str) {
@@ -246,6 +285,12 @@ async fn wait(mut answer: watch::Receiver<Option<Answer>>) -> Answer {
 enum Failure {
     Error(LookupError),
     Timeout(Duration),
+    /// No slot freed up within the timeout: `concurrency` lookups were in
+    /// flight all along.
+    Saturated {
+        concurrency: usize,
+        timeout: Duration,
+    },
 }
 
 impl fmt::Display for Failure {
@@ -255,6 +300,14 @@ impl fmt::Display for Failure {
             Failure::Timeout(timeout) => {
                 write!(f, "the origin lookup took longer than {timeout:?}")
             }
+            Failure::Saturated {
+                concurrency,
+                timeout,
+            } => write!(
+                f,
+                "no origin lookup could start within {timeout:?}: {concurrency} lookups were in \
+                 flight (origin_lookup_concurrency)"
+            ),
         }
     }
 }
@@ -271,37 +324,74 @@ struct Landing {
 }
 
 impl Landing {
-    /// Runs the lookup under the timeout, in the flight's own task.
+    /// Takes a slot, then runs the lookup, both under the timeout, in the
+    /// flight's own task. The slot is held until the lookup's future is
+    /// dropped: when it answered, failed or ran out of time.
     async fn fly(mut self) {
-        let timeout = self.owner.settings.timeout;
-        let future = (self.owner.lookup)(self.origin.clone());
-        self.outcome = Some(match tokio::time::timeout(timeout, future).await {
+        let owner = Arc::clone(&self.owner);
+        let settings = owner.settings;
+        let deadline = Instant::now().checked_add(settings.timeout);
+        let slot = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, owner.slots.acquire()).await,
+            None => Ok(owner.slots.acquire().await),
+        };
+        // A slot freed at the deadline itself is no use: a query with no
+        // time left would only add to the store's load.
+        let in_time = deadline.map_or(true, |deadline| Instant::now() < deadline);
+        // Not `Ok(Err(_))` either: the semaphore is never closed.
+        let _slot = match slot {
+            Ok(Ok(slot)) if in_time => slot,
+            _ => {
+                self.outcome = Some(Err(Failure::Saturated {
+                    concurrency: settings.concurrency,
+                    timeout: settings.timeout,
+                }));
+                return;
+            }
+        };
+        let future = (owner.lookup)(self.origin.clone());
+        let answered = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, future).await,
+            None => Ok(future.await),
+        };
+        self.outcome = Some(match answered {
             Ok(Ok(allowed)) => Ok(allowed),
             Ok(Err(error)) => Err(Failure::Error(error)),
-            Err(_elapsed) => Err(Failure::Timeout(timeout)),
+            Err(_elapsed) => Err(Failure::Timeout(settings.timeout)),
         });
     }
 }
 
 impl Drop for Landing {
     fn drop(&mut self) {
-        let verdict = match self.outcome.take() {
-            Some(Ok(allowed)) => Answer::from(allowed),
+        let owner = &self.owner;
+        // The verdict, and whether it is the store's (and so cached).
+        let (verdict, fresh) = match self.outcome.take() {
+            Some(Ok(allowed)) => (Answer::from(allowed), true),
+            Some(Err(failure)) if owner.stale_allowed(&self.origin) => {
+                // Served, not cached again: the grace runs from the
+                // answer's own expiry, not from this failure.
+                lookup_stale(&self.origin, &failure);
+                (Answer::Allowed, false)
+            }
             Some(Err(failure)) => {
                 lookup_failed(&self.origin, &failure);
-                Answer::Failed
+                let verdict = match failure {
+                    Failure::Saturated { .. } => Answer::Saturated,
+                    Failure::Error(_) | Failure::Timeout(_) => Answer::Failed,
+                };
+                (verdict, false)
             }
             None => {
                 lookup_failed(
                     &self.origin,
                     &"the origin lookup panicked, or its runtime shut down",
                 );
-                Answer::Failed
+                (Answer::Failed, false)
             }
         };
-        let owner = &self.owner;
         let mut flights = owner.lock();
-        if verdict != Answer::Failed && flights.generation == self.generation {
+        if fresh && flights.generation == self.generation {
             owner.remember(&self.origin, verdict == Answer::Allowed);
         }
         if flights
@@ -346,3 +436,19 @@ fn lookup_failed(origin: &str, error: &dyn fmt::Display) {
 /// A failed origin lookup at `warn`, with its error.
 #[cfg(not(feature = "tracing"))]
 fn lookup_failed(_origin: &str, _error: &dyn fmt::Display) {}
+
+/// A failed origin lookup answered by an expired "allowed" answer
+/// (`origin_lookup_stale_if_error`), at `warn`, with its error.
+#[cfg(feature = "tracing")]
+fn lookup_stale(origin: &str, error: &dyn fmt::Display) {
+    tracing::warn!(
+        target: "tower_cors::origin_lookup",
+        origin = %origin.escape_debug(),
+        error = %error,
+        "CORS origin lookup failed; its expired \"allowed\" answer is served (origin_lookup_stale_if_error)"
+    );
+}
+
+/// A failed origin lookup answered by an expired "allowed" answer.
+#[cfg(not(feature = "tracing"))]
+fn lookup_stale(_origin: &str, _error: &dyn fmt::Display) {}

@@ -25,6 +25,8 @@ impl CorsBuilder {
     /// - **Single flight**: requests for an origin not in the cache wait for
     ///   one lookup, not one each. The lookup runs in its own Tokio task, so
     ///   a request that goes away cancels nothing.
+    /// - **Bounded**: at most [`origin_lookup_concurrency`] (32) lookups are
+    ///   in flight at once; others wait for a slot within the timeout.
     /// - **Fail closed**: an error, a panic, or no answer within
     ///   [`origin_lookup_timeout`] (2 s) refuses the request
     ///   ([`Rejection::OriginLookupFailed`](crate::Rejection::OriginLookupFailed):
@@ -32,15 +34,16 @@ impl CorsBuilder {
     ///   its response gets no CORS headers), is logged at `warn` with its
     ///   error (`tracing` feature), and is not cached: the next request asks
     ///   again. No request waits on the store longer than the timeout.
+    ///   [`origin_lookup_stale_if_error`] can trade this for availability.
     /// - **Changes**: [`CorsLayer::invalidate_origin`] and
     ///   [`CorsLayer::invalidate_all_origins`] make the next request ask
     ///   again; call them where tenants are added or removed.
     ///
     /// **Load on the store**: one query per origin in use per TTL (the
-    /// benchmark in `benches/lookup.rs` measures it), plus one per request
-    /// from an origin never seen before: a client can invent origins, so a
-    /// store that cannot take a query per request needs a rate limit in
-    /// front of the layer. The lookup is asked only about well-formed
+    /// benchmark in `benches/lookup.rs` measures it), plus one per origin
+    /// never seen before (per refused TTL): a client can invent origins, but
+    /// never puts more than [`origin_lookup_concurrency`] queries on the
+    /// store at once. The lookup is asked only about well-formed
     /// origins of at most 320 bytes (longer than any real one: a host name
     /// has at most 253); longer ones are refused without asking, so the
     /// cache's memory is bounded in bytes too.
@@ -62,6 +65,8 @@ impl CorsBuilder {
     /// [`origin_lookup_refused_ttl`]: Self::origin_lookup_refused_ttl
     /// [`origin_lookup_capacity`]: Self::origin_lookup_capacity
     /// [`origin_lookup_timeout`]: Self::origin_lookup_timeout
+    /// [`origin_lookup_concurrency`]: Self::origin_lookup_concurrency
+    /// [`origin_lookup_stale_if_error`]: Self::origin_lookup_stale_if_error
     /// [`allow_origin_async_predicate`]: Self::allow_origin_async_predicate
     ///
     /// ```
@@ -137,7 +142,9 @@ impl CorsBuilder {
     }
 
     /// How long one lookup may take (default 2 s) before the requests
-    /// waiting for it are refused.
+    /// waiting for it are refused; its wait for a slot
+    /// ([`origin_lookup_concurrency`](Self::origin_lookup_concurrency))
+    /// counts.
     ///
     /// ```
     /// use std::time::Duration;
@@ -147,6 +154,56 @@ impl CorsBuilder {
     /// ```
     pub fn origin_lookup_timeout(mut self, timeout: Duration) -> Self {
         self.lookup_settings.timeout = timeout;
+        self
+    }
+
+    /// At most this many lookups in flight at once for this policy
+    /// (default 32): each distinct origin not in the cache is one lookup,
+    /// and a client can invent origins, so this is what bounds the store's
+    /// load. A lookup that finds no free slot waits for one within
+    /// [`origin_lookup_timeout`](Self::origin_lookup_timeout), then its
+    /// requests are refused
+    /// ([`Rejection::OriginLookupSaturated`](crate::Rejection::OriginLookupSaturated),
+    /// logged at `warn`, counted as `origin_lookup_saturated`, not cached).
+    /// Cached answers never wait: tenants in use are served while a flood of
+    /// invented origins queues. Keep it at or below the store's connection
+    /// pool, less what the application needs. `build()` refuses zero.
+    ///
+    /// ```
+    /// // A pool of 16 connections, 8 of them for the lookup.
+    /// let builder = tower_cors::CorsLayer::builder().origin_lookup_concurrency(8);
+    /// # let _ = builder;
+    /// ```
+    pub fn origin_lookup_concurrency(mut self, lookups: usize) -> Self {
+        self.lookup_settings.concurrency = lookups;
+        self
+    }
+
+    /// Serve an expired "allowed" answer for up to `grace` past its
+    /// [TTL](Self::origin_lookup_ttl) while the store errors, times out or
+    /// has no free slot (default zero: fail closed).
+    ///
+    /// This is a trade of availability against revocation. With a grace, an
+    /// outage of the store is not an outage of the API for tenants already
+    /// seen; but a tenant removed from the store while it is down stays
+    /// allowed on a server that had it cached, for up to TTL + grace. A
+    /// refused answer is never extended, an invalidated one
+    /// ([`CorsLayer::invalidate_origin`]) is gone, and each request still
+    /// asks the store first (the stale answer comes after its error or
+    /// timeout), so a recovered store is heard at once. A stale answer is
+    /// logged at `warn` and not cached again.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// // Tenants seen in the last 60 s stay allowed for 10 min of outage.
+    /// let builder = tower_cors::CorsLayer::builder()
+    ///     .origin_lookup_ttl(Duration::from_secs(60))
+    ///     .origin_lookup_stale_if_error(Duration::from_secs(600));
+    /// # let _ = builder;
+    /// ```
+    pub fn origin_lookup_stale_if_error(mut self, grace: Duration) -> Self {
+        self.lookup_settings.stale_if_error = grace;
         self
     }
 }

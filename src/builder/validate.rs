@@ -74,6 +74,12 @@ impl CorsBuilder {
                 location: self.at("preflight_status"),
             });
         }
+        #[cfg(feature = "origin-lookup")]
+        if self.lookup_settings.concurrency == 0 {
+            errors.push(ConfigError::ZeroLookupConcurrency {
+                location: self.at("origin_lookup_concurrency"),
+            });
+        }
         if let Some(error) = ConfigError::from_list(errors) {
             return Err(error);
         }

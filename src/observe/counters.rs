@@ -6,7 +6,7 @@
 //! `actual`, `websocket` for handshakes refused by `guard_websockets`,
 //! `not_cors`) and `outcome` (`allowed`, or the kind of refusal:
 //! `origin_not_allowed`, `method_not_allowed`, `header_not_allowed`,
-//! `malformed`, `origin_lookup_failed`). Label values are these constants only: never an origin, a
+//! `malformed`, `origin_lookup_failed`, `origin_lookup_saturated`). Label values are these constants only: never an origin, a
 //! method or a header name from a request, so the number of series stays
 //! bounded whatever clients send.
 
@@ -40,6 +40,7 @@ macro_rules! outcomes {
             labels($kind, "header_not_allowed"),
             labels($kind, "malformed"),
             labels($kind, "origin_lookup_failed"),
+            labels($kind, "origin_lookup_saturated"),
         ]
     };
 }
@@ -49,11 +50,11 @@ macro_rules! outcomes {
 #[cfg(feature = "metrics")]
 static NOT_CORS: [Label; 2] = labels("not_cors", "allowed");
 #[cfg(feature = "metrics")]
-static ACTUAL: [[Label; 2]; 6] = outcomes!("actual");
+static ACTUAL: [[Label; 2]; 7] = outcomes!("actual");
 #[cfg(feature = "metrics")]
-static PREFLIGHT: [[Label; 2]; 6] = outcomes!("preflight");
+static PREFLIGHT: [[Label; 2]; 7] = outcomes!("preflight");
 #[cfg(feature = "metrics")]
-static WEBSOCKET: [[Label; 2]; 6] = outcomes!("websocket");
+static WEBSOCKET: [[Label; 2]; 7] = outcomes!("websocket");
 
 #[cfg(feature = "metrics")]
 fn record(labels: &'static [Label]) {
@@ -64,7 +65,7 @@ fn record(labels: &'static [Label]) {
 }
 
 #[cfg(feature = "metrics")]
-fn outcomes(kind: RequestKind) -> &'static [[Label; 2]; 6] {
+fn outcomes(kind: RequestKind) -> &'static [[Label; 2]; 7] {
     match kind {
         RequestKind::Preflight => &PREFLIGHT,
         RequestKind::Actual => &ACTUAL,
@@ -81,6 +82,7 @@ fn outcome_index(reason: Rejection<'_>) -> usize {
         Rejection::HeaderNotAllowed(_) => 3,
         Rejection::Malformed(_) => 4,
         Rejection::OriginLookupFailed(_) => 5,
+        Rejection::OriginLookupSaturated(_) => 6,
     }
 }
 

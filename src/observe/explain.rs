@@ -132,6 +132,7 @@ enum Refused {
     Header,
     Malformed(Malformed),
     OriginLookupFailed,
+    OriginLookupSaturated,
 }
 
 impl Decided {
@@ -142,6 +143,7 @@ impl Decided {
             Rejection::HeaderNotAllowed(text) => (Refused::Header, text),
             Rejection::Malformed(problem) => (Refused::Malformed(problem), ""),
             Rejection::OriginLookupFailed(text) => (Refused::OriginLookupFailed, text),
+            Rejection::OriginLookupSaturated(text) => (Refused::OriginLookupSaturated, text),
         };
         Decided::Refused(kind, text.to_owned())
     }
@@ -157,6 +159,7 @@ impl Decided {
                 Refused::Header => Rejection::HeaderNotAllowed(text),
                 Refused::Malformed(problem) => Rejection::Malformed(problem),
                 Refused::OriginLookupFailed => Rejection::OriginLookupFailed(text),
+                Refused::OriginLookupSaturated => Rejection::OriginLookupSaturated(text),
             }),
         }
     }

@@ -529,7 +529,7 @@ impl fmt::Display for Verb<'_> {
         match self.1 {
             Some(Answer::Allowed) => f.write_str(" (its origin lookup allows the origin)"),
             Some(Answer::Refused) => f.write_str(" (its origin lookup refuses the origin)"),
-            Some(Answer::Failed) | None => Ok(()),
+            Some(Answer::Failed | Answer::Saturated) | None => Ok(()),
         }
     }
 }

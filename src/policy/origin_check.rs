@@ -33,6 +33,11 @@ pub(crate) enum Answer {
     // Only the origin lookup fails or answers at once.
     #[cfg_attr(not(feature = "origin-lookup"), allow(dead_code))]
     Failed,
+    /// The origin lookup could not start: every slot of
+    /// `origin_lookup_concurrency` stayed busy for the whole timeout. Refused
+    /// and not remembered, like `Failed`, but counted apart.
+    #[cfg_attr(not(feature = "origin-lookup"), allow(dead_code))]
+    Saturated,
 }
 
 impl From<bool> for Answer {
@@ -202,6 +207,11 @@ impl Policy {
                 kind,
                 origin,
                 Rejection::OriginLookupFailed(origin.as_str()),
+            )),
+            Answer::Saturated => Decision::Rejected(Rejected::other(
+                kind,
+                origin,
+                Rejection::OriginLookupSaturated(origin.as_str()),
             )),
             Answer::Allowed if kind == RequestKind::Preflight => {
                 let classified =

@@ -23,6 +23,11 @@ pub enum Rejection<'a> {
     /// not answer for this origin (an error, a timeout or a panic): the
     /// request is refused, and the next one asks again.
     OriginLookupFailed(&'a str),
+    /// The origin lookup could not start for this origin: all of
+    /// [`origin_lookup_concurrency`](crate::CorsBuilder::origin_lookup_concurrency)'s
+    /// lookups stayed in flight for the whole lookup timeout. The request is
+    /// refused, and the next one asks again.
+    OriginLookupSaturated(&'a str),
 }
 
 impl fmt::Display for Rejection<'_> {
@@ -41,6 +46,11 @@ impl fmt::Display for Rejection<'_> {
             Rejection::OriginLookupFailed(o) => write!(
                 f,
                 "origin \"{}\" is refused: the origin lookup failed",
+                o.escape_debug()
+            ),
+            Rejection::OriginLookupSaturated(o) => write!(
+                f,
+                "origin \"{}\" is refused: no origin lookup could start in time",
                 o.escape_debug()
             ),
         }

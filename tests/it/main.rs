@@ -23,6 +23,7 @@ mod grpc_web;
 mod metrics_feature;
 mod ordering;
 mod origin_lookup;
+mod origin_lookup_fleet;
 mod per_route;
 mod properties;
 mod refused_answers;

@@ -27,6 +27,12 @@
 //!   With the database stopped, a preflight from an origin not yet cached
 //!   gets `403` after the pool's 1 s acquire timeout (the lookup's own
 //!   timeout, 2 s, bounds it otherwise).
+//!
+//!   The admin endpoint invalidates the cache of the instance it reaches
+//!   only; the others follow when their TTLs end. For a fleet that must
+//!   agree at once (origins and the policy itself in PostgreSQL, changes
+//!   pushed with `LISTEN`/`NOTIFY`), see the `tower-cors-postgres` crate and
+//!   its example: `cargo run -p tower-cors-postgres --example fleet`.
 //! - `ADMIN_TOKEN`: the admin endpoint's secret (sent as `x-admin-token`);
 //!   without it the admin endpoint refuses everything.
 //! - `PORT`: `0` picks a free port; the address is printed.

@@ -1,0 +1,311 @@
+//! The origin lookup under load and outage: `origin_lookup_concurrency`
+//! bounds the lookups in flight whatever clients invent, and
+//! `origin_lookup_stale_if_error` serves an expired "allowed" answer, and
+//! nothing else, while the store fails. On Tokio's paused clock.
+#![cfg(feature = "origin-lookup")]
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::common::{actual, run, APP};
+use http::{header, Method};
+use tokio::task::JoinSet;
+use tokio::time::{sleep, Instant};
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer};
+
+const TENANT: &str = "https://shop.tenant.example";
+const STRANGER: &str = "https://stranger.example";
+
+#[derive(Debug)]
+struct Down;
+
+impl std::fmt::Display for Down {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("store down")
+    }
+}
+
+impl std::error::Error for Down {}
+
+/// How a failing store fails.
+#[derive(Clone, Copy, Debug)]
+enum Outage {
+    Errors,
+    Hangs,
+}
+
+/// A store that allows `TENANT` (and, if `open`, every origin), takes
+/// `latency` per query, counts the queries in flight and their peak, and
+/// fails as `outage` says while `down`.
+#[derive(Clone)]
+struct Store {
+    latency: Duration,
+    open: bool,
+    outage: Outage,
+    /// `TENANT` taken out of the store.
+    removed: Arc<AtomicBool>,
+    down: Arc<AtomicBool>,
+    in_flight: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
+    asked: Arc<AtomicUsize>,
+}
+
+impl Store {
+    fn new(latency: Duration, open: bool, outage: Outage) -> Self {
+        Store {
+            latency,
+            open,
+            outage,
+            removed: Arc::default(),
+            down: Arc::default(),
+            in_flight: Arc::default(),
+            peak: Arc::default(),
+            asked: Arc::default(),
+        }
+    }
+
+    fn layer(&self, configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
+        let store = self.clone();
+        let builder = CorsLayer::builder()
+            .allow_origins([APP])
+            .allow_origin_lookup(move |origin: String| {
+                let store = store.clone();
+                async move {
+                    store.asked.fetch_add(1, Ordering::SeqCst);
+                    let now = store.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                    store.peak.fetch_max(now, Ordering::SeqCst);
+                    // Decremented however the query ends, also when the
+                    // timeout drops it.
+                    let _left = Leave(Arc::clone(&store.in_flight));
+                    let down = store.down.load(Ordering::SeqCst);
+                    match (down, store.outage) {
+                        (true, Outage::Errors) => return Err(Down),
+                        (true, Outage::Hangs) => std::future::pending::<()>().await,
+                        (false, _) => {}
+                    }
+                    sleep(store.latency).await;
+                    let tenant = origin == TENANT && !store.removed.load(Ordering::SeqCst);
+                    Ok(store.open || tenant)
+                }
+            });
+        configure(builder).build().unwrap()
+    }
+}
+
+struct Leave(Arc<AtomicUsize>);
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Whether an actual request from `origin` gets its origin allowed.
+async fn allowed(layer: &CorsLayer, origin: &str) -> bool {
+    let (res, _) = run(layer, actual(Method::GET, Some(origin)), &[]).await;
+    res.headers()
+        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        .is_some_and(|value| value == origin)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_flood_of_invented_origins_never_has_more_lookups_in_flight_than_the_bound() {
+    const BOUND: usize = 8;
+    let store = Store::new(Duration::from_millis(100), true, Outage::Errors);
+    let layer = store.layer(|b| {
+        b.origin_lookup_concurrency(BOUND)
+            .origin_lookup_timeout(Duration::from_secs(2))
+    });
+    assert!(allowed(&layer, TENANT).await, "warmed before the flood");
+    let start = Instant::now();
+    let mut flood = JoinSet::new();
+    for i in 0..2_000 {
+        let layer = layer.clone();
+        flood
+            .spawn(async move { allowed(&layer, &format!("https://t{i}.invented.example")).await });
+    }
+    // Let every flood request start its lookup (the clock moves only when
+    // every task waits).
+    sleep(Duration::from_millis(1)).await;
+    assert_eq!(store.in_flight.load(Ordering::SeqCst), BOUND);
+    // A cached answer is served at once while the store is saturated.
+    let before = Instant::now();
+    assert!(allowed(&layer, TENANT).await);
+    assert_eq!(before.elapsed(), Duration::ZERO);
+    assert_eq!(store.asked.load(Ordering::SeqCst), BOUND + 1);
+    let mut answered = 0;
+    while let Some(allowed) = flood.join_next().await {
+        answered += usize::from(allowed.unwrap());
+    }
+    assert_eq!(store.peak.load(Ordering::SeqCst), BOUND);
+    // Every request ended within the timeout: the 8 slots served 2 s of
+    // 100 ms queries, and the rest were refused.
+    assert!(start.elapsed() <= Duration::from_secs(2));
+    assert!(
+        (BOUND..=BOUND * 20).contains(&answered),
+        "{answered} lookups answered"
+    );
+    // A query cut at the deadline is asked but not answered: one round at most.
+    let asked = store.asked.load(Ordering::SeqCst) - 1;
+    assert!(
+        (answered..=answered + BOUND).contains(&asked),
+        "{asked} asked"
+    );
+    // Refused for saturation is not cached: the next request asks again.
+    assert!(allowed(&layer, "https://t1999.invented.example").await);
+}
+
+#[test]
+fn a_lookup_concurrency_of_zero_is_refused_with_the_fix() {
+    let error = CorsLayer::builder()
+        .allow_origin_lookup(|_: String| async { Ok::<_, Down>(true) })
+        .origin_lookup_concurrency(0)
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(error, ConfigError::ZeroLookupConcurrency { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("origin_lookup_concurrency(0)"),
+        "{message}"
+    );
+    assert!(message.contains("use at least 1"), "{message}");
+}
+
+#[test]
+fn a_saturated_lookup_has_its_own_rejection_reason() {
+    let reason = tower_cors::Rejection::OriginLookupSaturated(TENANT);
+    assert_eq!(
+        reason.to_string(),
+        "origin \"https://shop.tenant.example\" is refused: no origin lookup could start in time"
+    );
+}
+
+/// One outage: a store warmed with `TENANT` (allowed) and `STRANGER`
+/// (refused), then failing as `outage`, asked `after` the answers were
+/// cached, with a 60 s TTL, a 5 s refused TTL, a 1 s timeout and `grace`.
+struct Case {
+    name: &'static str,
+    grace: u64,
+    outage: Outage,
+    after: u64,
+    invalidate: bool,
+    tenant: bool,
+    stranger: bool,
+}
+
+#[tokio::test(start_paused = true)]
+async fn stale_if_error_extends_allowed_answers_only_within_the_grace() {
+    #[rustfmt::skip]
+    let cases = [
+        Case { name: "fail closed by default", grace: 0, outage: Outage::Errors, after: 61, invalidate: false, tenant: false, stranger: false },
+        Case { name: "store errors, within grace", grace: 30, outage: Outage::Errors, after: 61, invalidate: false, tenant: true, stranger: false },
+        Case { name: "store hangs, within grace", grace: 30, outage: Outage::Hangs, after: 85, invalidate: false, tenant: true, stranger: false },
+        Case { name: "past TTL + grace", grace: 30, outage: Outage::Errors, after: 91, invalidate: false, tenant: false, stranger: false },
+        Case { name: "invalidated, within grace", grace: 30, outage: Outage::Errors, after: 61, invalidate: true, tenant: false, stranger: false },
+        Case { name: "still fresh: no stale needed", grace: 0, outage: Outage::Errors, after: 59, invalidate: false, tenant: true, stranger: false },
+    ];
+    for case in cases {
+        let store = Store::new(Duration::ZERO, false, case.outage);
+        let layer = store.layer(|b| {
+            b.origin_lookup_ttl(Duration::from_secs(60))
+                .origin_lookup_refused_ttl(Duration::from_secs(5))
+                .origin_lookup_timeout(Duration::from_secs(1))
+                .origin_lookup_stale_if_error(Duration::from_secs(case.grace))
+        });
+        assert!(allowed(&layer, TENANT).await, "{}: warmed", case.name);
+        assert!(!allowed(&layer, STRANGER).await, "{}: warmed", case.name);
+        store.down.store(true, Ordering::SeqCst);
+        tokio::time::advance(Duration::from_secs(case.after)).await;
+        if case.invalidate {
+            layer.invalidate_origin(TENANT);
+        }
+        let start = Instant::now();
+        assert_eq!(allowed(&layer, TENANT).await, case.tenant, "{}", case.name);
+        assert!(start.elapsed() <= Duration::from_secs(1), "{}", case.name);
+        assert_eq!(
+            allowed(&layer, STRANGER).await,
+            case.stranger,
+            "{}",
+            case.name
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_recovered_store_is_heard_at_once_despite_the_grace() {
+    let store = Store::new(Duration::ZERO, false, Outage::Errors);
+    let layer = store.layer(|b| {
+        b.origin_lookup_ttl(Duration::from_secs(60))
+            .origin_lookup_stale_if_error(Duration::from_secs(3600))
+    });
+    assert!(allowed(&layer, TENANT).await);
+    store.down.store(true, Ordering::SeqCst);
+    tokio::time::advance(Duration::from_secs(120)).await;
+    assert!(allowed(&layer, TENANT).await, "stale while down");
+    let asked = store.asked.load(Ordering::SeqCst);
+    assert!(allowed(&layer, TENANT).await, "stale again, asked again");
+    assert_eq!(store.asked.load(Ordering::SeqCst), asked + 1);
+    // Back up without the tenant: refused at once, grace or not.
+    store.removed.store(true, Ordering::SeqCst);
+    store.down.store(false, Ordering::SeqCst);
+    assert!(!allowed(&layer, TENANT).await, "the store is asked first");
+    // A refused answer is never extended: down again, it stays refused.
+    store.down.store(true, Ordering::SeqCst);
+    tokio::time::advance(Duration::from_secs(10)).await;
+    assert!(!allowed(&layer, TENANT).await);
+}
+
+#[cfg(feature = "metrics")]
+#[test]
+fn a_saturated_lookup_is_counted_apart_from_a_failed_one() {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let store = Store::new(Duration::ZERO, false, Outage::Hangs);
+            store.down.store(true, Ordering::SeqCst);
+            let layer = store.layer(|b| {
+                b.origin_lookup_concurrency(1)
+                    .origin_lookup_timeout(Duration::from_secs(1))
+            });
+            // The first holds the only slot until its timeout; the second
+            // waits for it as long, and is refused for saturation.
+            let (first, second) = tokio::join!(
+                allowed(&layer, "https://a.example"),
+                allowed(&layer, "https://b.example")
+            );
+            assert!(!first && !second);
+        });
+    });
+    let outcomes: Vec<(String, u64)> = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter_map(|(key, _, _, value)| {
+            let outcome = key.key().labels().find(|l| l.key() == "outcome")?;
+            let DebugValue::Counter(n) = value else {
+                return None;
+            };
+            Some((outcome.value().to_owned(), n))
+        })
+        .collect();
+    let mut outcomes = outcomes;
+    outcomes.sort();
+    assert_eq!(
+        outcomes,
+        [
+            ("origin_lookup_failed".to_owned(), 1),
+            ("origin_lookup_saturated".to_owned(), 1)
+        ]
+    );
+}
