@@ -108,6 +108,7 @@ pub struct CorsBuilder {
     #[cfg(feature = "origin-lookup")]
     pub(crate) lookup_settings: crate::origin_lookup::LookupSettings,
     guard_websockets: bool,
+    guard_cross_origin_writes: bool,
 }
 
 impl Default for CorsBuilder {
@@ -131,6 +132,7 @@ impl Default for CorsBuilder {
             #[cfg(feature = "origin-lookup")]
             lookup_settings: Default::default(),
             guard_websockets: false,
+            guard_cross_origin_writes: false,
         }
     }
 }
@@ -154,6 +156,7 @@ impl fmt::Debug for CorsBuilder {
             .field("preflight_status", &self.preflight_status)
             .field("async_origin", &self.async_origin.is_some())
             .field("guard_websockets", &self.guard_websockets)
+            .field("guard_cross_origin_writes", &self.guard_cross_origin_writes)
             .finish()
     }
 }
@@ -597,6 +600,55 @@ impl CorsBuilder {
         self
     }
 
+    /// Refuse state-changing requests (every method but GET, HEAD, OPTIONS)
+    /// that a browser sends from an origin this policy does not allow: 403
+    /// with no CORS headers, the inner service not called, the request
+    /// decided as [`Rejected`](crate::Rejected) with kind
+    /// [`RequestKind::CrossOriginWrite`](crate::RequestKind::CrossOriginWrite).
+    /// Off by default.
+    ///
+    /// CORS only hides responses from scripts: a cross-site HTML form or a
+    /// `fetch(url, {mode: "no-cors", method: "POST"})` still reaches the
+    /// handler with the user's cookies. The guard closes that with the same
+    /// origin rules (listed origins, patterns, predicates, the async check,
+    /// whose failure refuses), deciding as Go's `CrossOriginProtection`:
+    ///
+    /// 1. `Sec-Fetch-Site: same-origin` or `none` passes;
+    /// 2. any other `Sec-Fetch-Site` passes only if the policy allows the
+    ///    `Origin` (none, or `null`, is refused);
+    /// 3. without `Sec-Fetch-Site`: no `Origin` passes (not a browser); an
+    ///    `Origin` whose host and port are the request's `Host` (HTTP/2: the
+    ///    URI's authority) passes, default ports filled in from the origin's
+    ///    scheme, since the server cannot tell the scheme the client used
+    ///    behind a proxy; anything else passes only if the policy allows it
+    ///    (`null` never).
+    ///
+    /// A request that passes is decided as without the guard (its response
+    /// may still get no CORS headers). Browsers send `Origin: null` on writes
+    /// from sandboxed frames, from pages with referrer policy `no-referrer`
+    /// and from https pages to http APIs: those are refused. Behind a proxy
+    /// that rewrites `Host`, list the public origin of your own pages. Under
+    /// [`allow_any_origin`](Self::allow_any_origin) only those `null` and
+    /// origin-less writes are refused, and [`CorsLayer::warnings`] says so.
+    /// Requests the origin rules allow cost the same as without it. See the
+    /// guide, [CORS is not CSRF protection](crate::guide::cors_is_not_csrf_protection).
+    ///
+    /// ```
+    /// use tower_cors::{CorsLayer, Decision, RequestKind};
+    ///
+    /// let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]);
+    /// let cors = cors.guard_cross_origin_writes(true).build()?;
+    /// let form = http::Request::post("/transfer").header("origin", "https://evil.example");
+    /// let (parts, ()) = form.header("sec-fetch-site", "cross-site").body(())?.into_parts();
+    /// let Decision::Rejected(rejected) = cors.policy().decide(&parts) else { panic!() };
+    /// assert_eq!(rejected.kind(), RequestKind::CrossOriginWrite);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn guard_cross_origin_writes(mut self, on: bool) -> Self {
+        self.guard_cross_origin_writes = on;
+        self
+    }
+
     /// Validates the configuration and compiles it. Never panics; every
     /// refusal is a [`ConfigError`] naming the value and the fix, and all
     /// of a configuration's mistakes are reported at once
@@ -614,8 +666,10 @@ impl CorsBuilder {
     /// assert_eq!(err.unwrap_err(), ConfigError::CredentialsWithAnyOrigin);
     /// ```
     pub fn build(self) -> Result<CorsLayer, ConfigError> {
+        let write_guard = self.guard_cross_origin_writes;
         let policy = self
             .compile()
+            .map(|policy| policy.with_write_guard(write_guard))
             .map_err(|errors| ConfigError::from_list(errors).unwrap_or(ConfigError::NoOrigin))?;
         crate::trace::built(&policy);
         crate::trace::warned(policy.warnings());

@@ -11,6 +11,7 @@ use crate::policy::{Decision, Policy};
 use crate::request::{CorsRequest, Malformed, Origin, Preflight, Rejection, RequestKind};
 
 mod hints;
+mod writes;
 
 pub use hints::Hint;
 
@@ -131,6 +132,7 @@ enum Refused {
     Header,
     Malformed(Malformed),
     OriginLookupFailed,
+    WriteWithoutOrigin,
 }
 
 impl Decided {
@@ -141,6 +143,7 @@ impl Decided {
             Rejection::HeaderNotAllowed(text) => (Refused::Header, text),
             Rejection::Malformed(problem) => (Refused::Malformed(problem), ""),
             Rejection::OriginLookupFailed(text) => (Refused::OriginLookupFailed, text),
+            Rejection::WriteWithoutOrigin(text) => (Refused::WriteWithoutOrigin, text),
         };
         Decided::Refused(kind, text.to_owned())
     }
@@ -156,6 +159,7 @@ impl Decided {
                 Refused::Header => Rejection::HeaderNotAllowed(text),
                 Refused::Malformed(problem) => Rejection::Malformed(problem),
                 Refused::OriginLookupFailed => Rejection::OriginLookupFailed(text),
+                Refused::WriteWithoutOrigin => Rejection::WriteWithoutOrigin(text),
             }),
         }
     }
@@ -319,6 +323,9 @@ impl Policy {
                 }
             }
         }
+        if self.write_guard && crate::policy::write_guard::is_write(&parts.method) {
+            writes::explain(parts, &decision, &target, &mut out);
+        }
         out
     }
 
@@ -431,6 +438,7 @@ fn kind_word(kind: RequestKind) -> &'static str {
     match kind {
         RequestKind::Actual => "actual",
         RequestKind::WebSocket => "WebSocket handshake",
+        RequestKind::CrossOriginWrite => "cross-origin write",
         RequestKind::Preflight => "preflight",
     }
 }

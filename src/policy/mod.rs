@@ -7,10 +7,11 @@ use std::fmt;
 mod allowed;
 mod inspect;
 pub(crate) mod origin_check;
+pub(crate) mod write_guard;
 
 use http::header::HeaderName;
 use http::request::Parts;
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 
 pub(crate) use allowed::{
     ActualHeaders, AllowOrigin, Expose, HeadersFill, MethodFill, PreflightFill, PreflightTemplate,
@@ -115,6 +116,9 @@ pub struct Policy {
     /// Refuse WebSocket handshakes from refused origins; never set under
     /// any-origin, where every origin is allowed.
     pub(crate) websocket_guard: bool,
+    /// Refuse writes from origins the policy does not allow
+    /// ([`write_guard`]).
+    pub(crate) write_guard: bool,
 }
 
 impl fmt::Debug for Policy {
@@ -130,6 +134,7 @@ impl fmt::Debug for Policy {
             .field("preflight_status", &self.preflight.status)
             .field("async_origin", &self.async_origin.is_some())
             .field("websocket_guard", &self.websocket_guard)
+            .field("write_guard", &self.write_guard)
             .finish()
     }
 }
@@ -195,7 +200,7 @@ impl Policy {
     /// assert!(matches!(layer.policy().decide(&parts), Decision::NotCors));
     /// ```
     pub fn decide<'a>(&'a self, parts: &'a Parts) -> Decision<'a> {
-        self.decide_with(&parts.method, &parts.headers, Some(parts))
+        self.decide_with(&parts.method, &parts.uri, &parts.headers, Some(parts))
     }
 
     /// [`Policy::decide`] on a request head, split into [`Parts`] or not;
@@ -203,7 +208,7 @@ impl Policy {
     #[inline]
     pub(crate) fn decide_head<'a>(&'a self, head: Head<'a>) -> Decision<'a> {
         debug_assert!(head.parts.is_some() || !self.needs_parts());
-        self.decide_with(head.method, head.headers, head.parts)
+        self.decide_with(head.method, head.uri, head.headers, head.parts)
     }
 
     /// Whether deciding needs the request head as [`Parts`]: predicates
@@ -236,21 +241,50 @@ impl Policy {
     fn decide_with<'a>(
         &'a self,
         method: &'a Method,
+        uri: &'a Uri,
         headers: &'a HeaderMap,
         parts: Option<&'a Parts>,
     ) -> Decision<'a> {
         let request = match CorsRequest::classify(method, headers) {
             Ok(request) => request,
             Err(rejected) if rejected.kind() == RequestKind::Actual => {
-                return Decision::Rejected(rejected.of_kind(self.refused_kind(method, headers)));
+                let kind = self.refused_kind(method, uri, headers, rejected.origin_value());
+                return Decision::Rejected(rejected.of_kind(kind));
             }
             Err(rejected) => return Decision::Rejected(rejected),
         };
         match request {
+            // A browser's write always carries `Origin`; one without it
+            // that says it comes from another site is refused.
+            CorsRequest::NotCors if self.write_guard => {
+                match write_guard::refuses(method, headers, uri, None) {
+                    true => Decision::Rejected(Rejected::without_origin(
+                        RequestKind::CrossOriginWrite,
+                        Rejection::WriteWithoutOrigin(""),
+                    )),
+                    false => Decision::NotCors,
+                }
+            }
             CorsRequest::NotCors => Decision::NotCors,
             CorsRequest::Actual(origin) => match self.allow_origin(origin, parts) {
+                // Only any-origin policies allow `null`; the guard never does.
+                Some(AllowOrigin::Star)
+                    if self.write_guard
+                        && origin.is_null()
+                        && write_guard::refuses(
+                            method,
+                            headers,
+                            uri,
+                            Some(origin.header_value()),
+                        ) =>
+                {
+                    Decision::Rejected(Rejected::origin(RequestKind::CrossOriginWrite, origin))
+                }
                 Some(allow_origin) => Decision::Actual(AllowedActual::new(allow_origin)),
-                None => self.refuse_origin(self.refused_kind(method, headers), origin),
+                None => {
+                    let kind = self.refused_kind(method, uri, headers, Some(origin.header_value()));
+                    self.refuse_origin(kind, origin)
+                }
             },
             CorsRequest::Preflight(preflight) => {
                 let origin = preflight.origin();
@@ -272,13 +306,22 @@ impl Policy {
         Decision::Rejected(rejected)
     }
 
-    /// The kind of a refused non-preflight request: a WebSocket handshake
-    /// under the guard (answered with 403), else an actual request. Asked
-    /// only on refusal, so allowed requests never look at `Upgrade`.
+    /// The kind of a refused non-preflight request from `origin`: a
+    /// WebSocket handshake or a cross-origin write under their guards
+    /// (answered with 403), else an actual request. Asked only on refusal,
+    /// so allowed requests never look at `Upgrade` or `Sec-Fetch-Site`.
     #[inline]
-    pub(crate) fn refused_kind(&self, method: &Method, headers: &HeaderMap) -> RequestKind {
+    pub(crate) fn refused_kind(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+        origin: Option<&HeaderValue>,
+    ) -> RequestKind {
         if self.websocket_guard && crate::request::websocket::is_handshake(method, headers) {
             RequestKind::WebSocket
+        } else if self.write_guard && write_guard::refuses(method, headers, uri, origin) {
+            RequestKind::CrossOriginWrite
         } else {
             RequestKind::Actual
         }
