@@ -602,36 +602,26 @@ impl CorsBuilder {
 
     /// Refuse state-changing requests (every method but GET, HEAD, OPTIONS)
     /// that a browser sends from an origin this policy does not allow: 403
-    /// with no CORS headers, the inner service not called, the request
-    /// decided as [`Rejected`](crate::Rejected) with kind
+    /// with no CORS headers, the inner service not called, decided as
+    /// [`Rejected`](crate::Rejected) with kind
     /// [`RequestKind::CrossOriginWrite`](crate::RequestKind::CrossOriginWrite).
-    /// Off by default.
+    /// Off by default. CORS only hides responses: without this, a cross-site
+    /// form or a no-cors `fetch` POST reaches the handler with the user's
+    /// cookies.
     ///
-    /// CORS only hides responses from scripts: a cross-site HTML form or a
-    /// `fetch(url, {mode: "no-cors", method: "POST"})` still reaches the
-    /// handler with the user's cookies. The guard closes that with the same
-    /// origin rules (listed origins, patterns, predicates, the async check,
-    /// whose failure refuses), deciding as Go's `CrossOriginProtection`:
-    ///
-    /// 1. `Sec-Fetch-Site: same-origin` or `none` passes;
-    /// 2. any other `Sec-Fetch-Site` passes only if the policy allows the
-    ///    `Origin` (none, or `null`, is refused);
-    /// 3. without `Sec-Fetch-Site`: no `Origin` passes (not a browser); an
-    ///    `Origin` whose host and port are the request's `Host` (HTTP/2: the
-    ///    URI's authority) passes, default ports filled in from the origin's
-    ///    scheme, since the server cannot tell the scheme the client used
-    ///    behind a proxy; anything else passes only if the policy allows it
-    ///    (`null` never).
-    ///
-    /// A request that passes is decided as without the guard (its response
-    /// may still get no CORS headers). Browsers send `Origin: null` on writes
-    /// from sandboxed frames, from pages with referrer policy `no-referrer`
-    /// and from https pages to http APIs: those are refused. Behind a proxy
-    /// that rewrites `Host`, list the public origin of your own pages. Under
-    /// [`allow_any_origin`](Self::allow_any_origin) only those `null` and
-    /// origin-less writes are refused, and [`CorsLayer::warnings`] says so.
-    /// Requests the origin rules allow cost the same as without it. See the
-    /// guide, [CORS is not CSRF protection](crate::guide::cors_is_not_csrf_protection).
+    /// Decided as Go's `CrossOriginProtection`, with the same origin rules
+    /// as CORS (a failed origin lookup refuses): `Sec-Fetch-Site:
+    /// same-origin` or `none` passes; any other `Sec-Fetch-Site` passes
+    /// only if the `Origin` is allowed (none or `null` is refused); without
+    /// `Sec-Fetch-Site`, no `Origin` passes, an `Origin` naming the
+    /// request's `Host` (HTTP/2: the URI's authority) passes, default ports
+    /// filled in from the origin's scheme since the server cannot know the
+    /// scheme behind a proxy, and anything else only if allowed (`null`
+    /// never). A request that passes is decided as without the guard.
+    /// Under [`allow_any_origin`](Self::allow_any_origin) only `null` and
+    /// origin-less writes are refused ([`CorsLayer::warnings`] says so).
+    /// Requests the origin rules allow cost the same. See the guide,
+    /// [CORS is not CSRF protection](crate::guide::cors_is_not_csrf_protection).
     ///
     /// ```
     /// use tower_cors::{CorsLayer, Decision, RequestKind};

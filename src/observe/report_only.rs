@@ -277,7 +277,9 @@ pub struct Divergence<'a> {
 }
 
 impl<'a> Divergence<'a> {
-    /// A preflight or an actual request.
+    /// A preflight, an actual request, or a kind the layer answers itself
+    /// when refused ([`RequestKind::CrossOriginWrite`] when either policy
+    /// refuses the write with its own 403, the other forwarding it).
     ///
     /// ```
     /// # fn check(d: &tower_cors::Divergence<'_>) {

@@ -174,6 +174,7 @@ async function main() {{
     r.credentialed = {{ ok: true, status: res.status, body: await res.text() }};
   }} catch (e) {{ r.credentialed = {{ ok: false, error: String(e) }}; }}
   r.foreign = await frame(EVIL + '/foreign', 'foreign done');
+  r.no_referrer = await frame(EVIL + '/no_referrer', 'no-referrer done');
   r.same = await frame(API + '/same', 'same done');
   await fetch('/report', {{ method: 'POST', body: JSON.stringify(r) }});
   location.href = API + '/w/navigation';
@@ -194,6 +195,16 @@ async function main() {{
   parent.postMessage('foreign done', '*');
 }}
 main();
+</script>"#
+    )
+}
+
+/// A foreign page whose referrer policy is `no-referrer`: its form POST
+/// carries `Origin: null`.
+fn no_referrer_page(api: &str) -> String {
+    format!(
+        r#"<!doctype html><meta name="referrer" content="no-referrer"><body><script>{FORM_JS}
+submitForm({api:?} + '/w/no_referrer_form').then(() => parent.postMessage('no-referrer done', '*'));
 </script>"#
     )
 }
@@ -236,10 +247,18 @@ async fn session(engine: Engine) -> Result<WriteRun, String> {
         .layer(cors)
         .layer(middleware::from_fn_with_state(outer.clone(), recorder));
     let (tx, mut rx) = mpsc::unbounded_channel::<String>();
-    let (top, foreign) = (top_page(&api, &evil), foreign_page(&api));
+    let (top, foreign, no_referrer) = (
+        top_page(&api, &evil),
+        foreign_page(&api),
+        no_referrer_page(&api),
+    );
     let app_router = Router::new()
         .route("/", get(move || async move { Html(top) }))
         .route("/foreign", get(move || async move { Html(foreign) }))
+        .route(
+            "/no_referrer",
+            get(move || async move { Html(no_referrer) }),
+        )
         .route(
             "/report",
             post(move |body: String| async move {
@@ -355,6 +374,15 @@ fn no_cors_fetch_post_is_refused_and_the_handler_never_runs(run: &Run) {
     assert_eq!(w.one("no_cors").req("origin"), Some(w.evil.as_str()));
 }
 
+/// A form POST from a page whose referrer policy is `no-referrer` carries
+/// `Origin: null` in every engine, which no origin rule allows: refused.
+fn no_referrer_form_post_sends_null_and_is_refused(run: &Run) {
+    let w = writes(run);
+    assert_eq!(w.page["no_referrer"], "no-referrer done", "{w:#?}");
+    refused(w, "no_referrer_form");
+    assert_eq!(w.one("no_referrer_form").req("origin"), Some("null"));
+}
+
 /// The api's own page posts a form to it: same-origin, passed.
 fn same_origin_form_post_passes(run: &Run) {
     let w = writes(run);
@@ -401,6 +429,7 @@ fn sec_fetch_site_is_what_each_engine_sends(run: &Run) {
     for (id, site, mode) in [
         ("cross_site_form", "cross-site", "navigate"),
         ("no_cors", "cross-site", "no-cors"),
+        ("no_referrer_form", "cross-site", "navigate"),
         ("same_origin_form", "same-origin", "navigate"),
         ("credentialed", "cross-site", "cors"),
         ("navigation", "cross-site", "navigate"),
@@ -420,6 +449,7 @@ fn sec_fetch_site_is_what_each_engine_sends(run: &Run) {
 checks![
     cross_site_form_post_is_refused_and_the_handler_never_runs,
     no_cors_fetch_post_is_refused_and_the_handler_never_runs,
+    no_referrer_form_post_sends_null_and_is_refused,
     same_origin_form_post_passes,
     credentialed_fetch_from_allowed_origin_passes_and_reads_the_response,
     top_level_navigation_get_passes,

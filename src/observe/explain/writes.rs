@@ -15,7 +15,8 @@ use crate::request::RequestKind;
 /// it, its kind, request line and hint. `target` is `METHOD /path`.
 pub(super) fn explain(parts: &Parts, decision: &Decision<'_>, target: &str, out: &mut Explanation) {
     let refused = match decision {
-        Decision::Rejected(r) | Decision::Deferred(r) => r.kind() == RequestKind::CrossOriginWrite,
+        // A deferred write waits for the origin lookup: not refused yet.
+        Decision::Rejected(r) => r.kind() == RequestKind::CrossOriginWrite,
         _ => false,
     };
     let origin = parts.headers.get(ORIGIN).map(|o| o.as_bytes());
