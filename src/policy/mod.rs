@@ -200,7 +200,7 @@ impl Policy {
     /// assert!(matches!(layer.policy().decide(&parts), Decision::NotCors));
     /// ```
     pub fn decide<'a>(&'a self, parts: &'a Parts) -> Decision<'a> {
-        self.decide_with(&parts.method, &parts.uri, &parts.headers, Some(parts))
+        self.decide_with(&parts.method, &parts.headers, Some(parts))
     }
 
     /// [`Policy::decide`] on a request head, split into [`Parts`] or not;
@@ -208,14 +208,14 @@ impl Policy {
     #[inline]
     pub(crate) fn decide_head<'a>(&'a self, head: Head<'a>) -> Decision<'a> {
         debug_assert!(head.parts.is_some() || !self.needs_parts());
-        self.decide_with(head.method, head.uri, head.headers, head.parts)
+        self.decide_with(head.method, head.headers, head.parts)
     }
 
     /// Whether deciding needs the request head as [`Parts`]: predicates
-    /// take it.
+    /// take it, and the write guard reads its URI.
     #[inline]
     pub(crate) fn needs_parts(&self) -> bool {
-        if self.async_origin.is_some() {
+        if self.async_origin.is_some() || self.write_guard {
             return true;
         }
         match &self.origins {
@@ -241,48 +241,32 @@ impl Policy {
     fn decide_with<'a>(
         &'a self,
         method: &'a Method,
-        uri: &'a Uri,
         headers: &'a HeaderMap,
         parts: Option<&'a Parts>,
     ) -> Decision<'a> {
+        // Only the write guard reads the URI, and it always has `parts`:
+        // passing the URI on its own costs every other request a copy.
+        let uri = || parts.map(|parts| &parts.uri);
         let request = match CorsRequest::classify(method, headers) {
             Ok(request) => request,
             Err(rejected) if rejected.kind() == RequestKind::Actual => {
-                let kind = self.refused_kind(method, uri, headers, rejected.origin_value());
+                let kind = self.refused_kind(method, uri(), headers, rejected.origin_value());
                 return Decision::Rejected(rejected.of_kind(kind));
             }
             Err(rejected) => return Decision::Rejected(rejected),
         };
         match request {
-            // A browser's write always carries `Origin`; one without it
-            // that says it comes from another site is refused.
-            CorsRequest::NotCors if self.write_guard => {
-                match write_guard::refuses(method, headers, uri, None) {
-                    true => Decision::Rejected(Rejected::without_origin(
-                        RequestKind::CrossOriginWrite,
-                        Rejection::WriteWithoutOrigin(""),
-                    )),
-                    false => Decision::NotCors,
-                }
-            }
+            CorsRequest::NotCors if self.write_guard => guard_writes(method, uri(), headers, None),
             CorsRequest::NotCors => Decision::NotCors,
             CorsRequest::Actual(origin) => match self.allow_origin(origin, parts) {
                 // Only any-origin policies allow `null`; the guard never does.
-                Some(AllowOrigin::Star)
-                    if self.write_guard
-                        && origin.is_null()
-                        && write_guard::refuses(
-                            method,
-                            headers,
-                            uri,
-                            Some(origin.header_value()),
-                        ) =>
-                {
-                    Decision::Rejected(Rejected::origin(RequestKind::CrossOriginWrite, origin))
+                Some(AllowOrigin::Star) if self.write_guard && origin.is_null() => {
+                    guard_writes(method, uri(), headers, Some(origin))
                 }
                 Some(allow_origin) => Decision::Actual(AllowedActual::new(allow_origin)),
                 None => {
-                    let kind = self.refused_kind(method, uri, headers, Some(origin.header_value()));
+                    let kind =
+                        self.refused_kind(method, uri(), headers, Some(origin.header_value()));
                     self.refuse_origin(kind, origin)
                 }
             },
@@ -314,7 +298,7 @@ impl Policy {
     pub(crate) fn refused_kind(
         &self,
         method: &Method,
-        uri: &Uri,
+        uri: Option<&Uri>,
         headers: &HeaderMap,
         origin: Option<&HeaderValue>,
     ) -> RequestKind {
@@ -472,5 +456,32 @@ impl Policy {
     #[inline]
     pub(crate) fn preflight_template(&self) -> &PreflightTemplate {
         &self.preflight
+    }
+}
+
+/// A write the origin rules pass without checking an origin (no `Origin`:
+/// not a CORS request; `null` under any-origin), under the write guard: a
+/// browser's write carries an origin the rules can check, so one that says
+/// it comes from another site without one is refused. Out of line and cold:
+/// policies without the guard keep none of its code in their path.
+#[cold]
+#[inline(never)]
+fn guard_writes<'a>(
+    method: &Method,
+    uri: Option<&Uri>,
+    headers: &HeaderMap,
+    origin: Option<Origin<'a>>,
+) -> Decision<'a> {
+    let value = origin.map(|origin| origin.header_value());
+    match (write_guard::refuses(method, headers, uri, value), origin) {
+        (false, None) => Decision::NotCors,
+        (false, Some(_)) => Decision::Actual(AllowedActual::new(AllowOrigin::Star)),
+        (true, Some(origin)) => {
+            Decision::Rejected(Rejected::origin(RequestKind::CrossOriginWrite, origin))
+        }
+        (true, None) => Decision::Rejected(Rejected::without_origin(
+            RequestKind::CrossOriginWrite,
+            Rejection::WriteWithoutOrigin(""),
+        )),
     }
 }

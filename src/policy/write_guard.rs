@@ -32,7 +32,7 @@ pub(crate) fn is_write(method: &Method) -> bool {
 pub(crate) fn refuses(
     method: &Method,
     headers: &HeaderMap,
-    uri: &Uri,
+    uri: Option<&Uri>,
     origin: Option<&HeaderValue>,
 ) -> bool {
     if !is_write(method) {
@@ -59,10 +59,12 @@ pub(crate) fn fetch_site(headers: &HeaderMap) -> &str {
 
 /// The request's own `host[:port]`: the `Host` header (HTTP/1.1), else the
 /// URI's authority (HTTP/2's `:authority`, where there is no `Host`).
-pub(crate) fn own_authority<'a>(headers: &'a HeaderMap, uri: &'a Uri) -> &'a [u8] {
+pub(crate) fn own_authority<'a>(headers: &'a HeaderMap, uri: Option<&'a Uri>) -> &'a [u8] {
     match headers.get(HOST) {
         Some(host) => host.as_bytes(),
-        None => uri.authority().map_or(&b""[..], |a| a.as_str().as_bytes()),
+        None => uri
+            .and_then(Uri::authority)
+            .map_or(&b""[..], |a| a.as_str().as_bytes()),
     }
 }
 

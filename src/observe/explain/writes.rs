@@ -42,7 +42,7 @@ pub(super) fn explain(parts: &Parts, decision: &Decision<'_>, target: &str, out:
                 true,
                 "absent (an older browser, or not a browser): Origin and Host decide",
             ));
-            let host = own_authority(&parts.headers, &parts.uri);
+            let host = own_authority(&parts.headers, Some(&parts.uri));
             match origin {
                 None => out.checks.push(Check::new(
                     "Origin header".to_owned(),
