@@ -112,6 +112,7 @@ pub struct CorsBuilder {
     guard_websockets: bool,
     /// Whose words `build()`'s errors speak.
     naming: Naming,
+    guard_cross_origin_writes: bool,
 }
 
 impl Default for CorsBuilder {
@@ -136,6 +137,7 @@ impl Default for CorsBuilder {
             lookup_settings: Default::default(),
             guard_websockets: false,
             naming: Naming::default(),
+            guard_cross_origin_writes: false,
         }
     }
 }
@@ -159,6 +161,7 @@ impl fmt::Debug for CorsBuilder {
             .field("preflight_status", &self.preflight_status)
             .field("async_origin", &self.async_origin.is_some())
             .field("guard_websockets", &self.guard_websockets)
+            .field("guard_cross_origin_writes", &self.guard_cross_origin_writes)
             .finish()
     }
 }
@@ -602,6 +605,45 @@ impl CorsBuilder {
         self
     }
 
+    /// Refuse state-changing requests (every method but GET, HEAD, OPTIONS)
+    /// that a browser sends from an origin this policy does not allow: 403
+    /// with no CORS headers, the inner service not called, decided as
+    /// [`Rejected`](crate::Rejected) with kind
+    /// [`RequestKind::CrossOriginWrite`](crate::RequestKind::CrossOriginWrite).
+    /// Off by default. CORS only hides responses: without this, a cross-site
+    /// form or a no-cors `fetch` POST reaches the handler with the user's
+    /// cookies.
+    ///
+    /// Decided as Go's `CrossOriginProtection`, with the same origin rules
+    /// as CORS (a failed origin lookup refuses): `Sec-Fetch-Site:
+    /// same-origin` or `none` passes; any other `Sec-Fetch-Site` passes
+    /// only if the `Origin` is allowed (none or `null` is refused); without
+    /// `Sec-Fetch-Site`, no `Origin` passes, an `Origin` naming the
+    /// request's `Host` (HTTP/2: the URI's authority) passes, default ports
+    /// filled in from the origin's scheme since the server cannot know the
+    /// scheme behind a proxy, and anything else only if allowed (`null`
+    /// never). A request that passes is decided as without the guard.
+    /// Under [`allow_any_origin`](Self::allow_any_origin) only `null` and
+    /// origin-less writes are refused ([`CorsLayer::warnings`] says so).
+    /// Requests the origin rules allow cost the same. See the guide,
+    /// [CORS is not CSRF protection](crate::guide::cors_is_not_csrf_protection).
+    ///
+    /// ```
+    /// use tower_cors::{CorsLayer, Decision, RequestKind};
+    ///
+    /// let cors = CorsLayer::builder().allow_origins(["https://app.example.com"]);
+    /// let cors = cors.guard_cross_origin_writes(true).build()?;
+    /// let form = http::Request::post("/transfer").header("origin", "https://evil.example");
+    /// let (parts, ()) = form.header("sec-fetch-site", "cross-site").body(())?.into_parts();
+    /// let Decision::Rejected(rejected) = cors.policy().decide(&parts) else { panic!() };
+    /// assert_eq!(rejected.kind(), RequestKind::CrossOriginWrite);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn guard_cross_origin_writes(mut self, on: bool) -> Self {
+        self.guard_cross_origin_writes = on;
+        self
+    }
+
     /// Validates the configuration and compiles it. Never panics; every
     /// refusal is a [`ConfigError`] naming the value, where it is
     /// ([`ConfigError::location`]) and the fix, and all
@@ -621,7 +663,8 @@ impl CorsBuilder {
     /// assert_eq!(err.location().unwrap().field(), "allow_credentials");
     /// ```
     pub fn build(self) -> Result<CorsLayer, ConfigError> {
-        let policy = self.compile()?;
+        let write_guard = self.guard_cross_origin_writes;
+        let policy = self.compile()?.with_write_guard(write_guard);
         crate::trace::built(&policy);
         crate::trace::warned(policy.warnings());
         Ok(CorsLayer::from_policy(policy))

@@ -683,3 +683,5 @@ pub mod changing_policies {
     //! # Ok::<(), tower_cors::ConfigError>(())
     //! ```
 }
+
+pub mod cors_is_not_csrf_protection;

@@ -103,6 +103,9 @@
 //! - [Changing policies in production](guide::changing_policies): reload a
 //!   policy from a file on SIGHUP, trial a tighter one (report-only), and
 //!   how soon browsers see a change.
+//! - [CORS is not CSRF protection](guide::cors_is_not_csrf_protection): what
+//!   CORS does not stop, and refusing cross-origin writes with the same
+//!   origin list.
 //!
 //! # Features
 //!
@@ -113,9 +116,10 @@
 //!   report-only candidate decides differently. Without it, nothing is
 //!   emitted.
 //! - `metrics`: the counter `tower_cors_requests_total`, labelled `kind`
-//!   (`preflight`, `actual`, `websocket`, `not_cors`) and `outcome` (`allowed`,
-//!   `origin_not_allowed`, `method_not_allowed`, `header_not_allowed`,
-//!   `malformed`, `origin_lookup_failed`, `origin_lookup_saturated`), through the
+//!   (`preflight`, `actual`, `websocket`, `cross_origin_write`, `not_cors`)
+//!   and `outcome` (`allowed`, `origin_not_allowed`, `method_not_allowed`,
+//!   `header_not_allowed`, `malformed`, `origin_lookup_failed`,
+//!   `origin_lookup_saturated`, `write_without_origin`), through the
 //!   [`metrics`](https://docs.rs/metrics) facade:
 //!   install the exporter of your choice. Labels never hold request values,
 //!   so the number of series is bounded. Without it, nothing is recorded.

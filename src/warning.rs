@@ -37,6 +37,10 @@ pub enum ConfigWarning {
     /// `expose_any_header()` with credentials: browsers read `*` literally
     /// there, so each response's own header names are sent instead.
     ExposeAnyHeaderWithCredentials,
+    /// `guard_cross_origin_writes(true)` with `allow_any_origin()`: every
+    /// origin but `null` is allowed, so the guard refuses only writes with
+    /// `Origin: null` and cross-site ones without `Origin`.
+    WriteGuardWithAnyOrigin,
 }
 
 impl fmt::Display for ConfigWarning {
@@ -58,6 +62,12 @@ impl fmt::Display for ConfigWarning {
                  header names (browsers read `*` literally with credentials), whatever your \
                  handlers add; list the headers scripts need with expose_headers([...]) to \
                  expose only those",
+            ),
+            ConfigWarning::WriteGuardWithAnyOrigin => f.write_str(
+                "guard_cross_origin_writes(true) with allow_any_origin() refuses only writes \
+                 with Origin: null or cross-site ones without Origin, since every other origin \
+                 is allowed; list the origins that may write in allow_origins for the guard to \
+                 protect anything",
             ),
         }
     }

@@ -48,6 +48,8 @@ mod origin_checks;
 mod request_checks;
 #[path = "browser/websocket_checks.rs"]
 mod websocket_checks;
+#[path = "browser/write_checks.rs"]
+mod write_checks;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -277,6 +279,7 @@ fn main() -> ExitCode {
             .iter()
             .chain(request_checks::CHECKS)
             .chain(websocket_checks::CHECKS)
+            .chain(write_checks::CHECKS)
             .copied()
         {
             let name = format!("{}::{name}", engine.name());

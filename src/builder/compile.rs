@@ -8,6 +8,7 @@ use crate::headers::{ValueBuffer, STAR};
 use crate::names::NameSet;
 use crate::policy::{Expose, HeaderRule, Listed, OriginRule, Policy, Settings};
 use crate::response::{preflight_template, TemplateValues};
+use crate::warning::ConfigWarning;
 
 impl Policy {
     /// Compiles validated settings. The one way to make a policy: the
@@ -85,7 +86,23 @@ impl Policy {
             preflight,
             warnings: settings.warnings,
             websocket_guard,
+            write_guard: false,
         }
+    }
+
+    /// The policy with [`guard_cross_origin_writes`] set to `on`, and a
+    /// warning when any origin is allowed (only `null` and origin-less
+    /// cross-site writes are left to refuse).
+    ///
+    /// [`guard_cross_origin_writes`]: crate::CorsBuilder::guard_cross_origin_writes
+    pub(crate) fn with_write_guard(mut self, on: bool) -> Policy {
+        self.write_guard = on;
+        if on && matches!(self.origins, OriginRule::Any) {
+            let mut warnings = std::mem::take(&mut self.warnings).into_vec();
+            warnings.push(ConfigWarning::WriteGuardWithAnyOrigin);
+            self.warnings = warnings.into_boxed_slice();
+        }
+        self
     }
 
     /// What [`CorsLayer::permissive`](crate::CorsLayer::permissive) compiles to.

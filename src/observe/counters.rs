@@ -4,9 +4,11 @@
 //!
 //! One counter, `tower_cors_requests_total`, labelled `kind` (`preflight`,
 //! `actual`, `websocket` for handshakes refused by `guard_websockets`,
+//! `cross_origin_write` for writes refused by `guard_cross_origin_writes`,
 //! `not_cors`) and `outcome` (`allowed`, or the kind of refusal:
 //! `origin_not_allowed`, `method_not_allowed`, `header_not_allowed`,
-//! `malformed`, `origin_lookup_failed`, `origin_lookup_saturated`). Label values are these constants only: never an origin, a
+//! `malformed`, `origin_lookup_failed`, `origin_lookup_saturated`,
+//! `write_without_origin`). Label values are these constants only: never an origin, a
 //! method or a header name from a request, so the number of series stays
 //! bounded whatever clients send.
 
@@ -41,20 +43,26 @@ macro_rules! outcomes {
             labels($kind, "malformed"),
             labels($kind, "origin_lookup_failed"),
             labels($kind, "origin_lookup_saturated"),
+            labels($kind, "write_without_origin"),
         ]
     };
 }
 
 // Every label set, fixed: a key made of static parts costs no allocation
 // per request (the `counter!` macro allocates labels given as variables).
+/// How many outcomes a kind has: `allowed` and each refusal.
+#[cfg(feature = "metrics")]
+const OUTCOMES: usize = 8;
 #[cfg(feature = "metrics")]
 static NOT_CORS: [Label; 2] = labels("not_cors", "allowed");
 #[cfg(feature = "metrics")]
-static ACTUAL: [[Label; 2]; 7] = outcomes!("actual");
+static ACTUAL: [[Label; 2]; OUTCOMES] = outcomes!("actual");
 #[cfg(feature = "metrics")]
-static PREFLIGHT: [[Label; 2]; 7] = outcomes!("preflight");
+static PREFLIGHT: [[Label; 2]; OUTCOMES] = outcomes!("preflight");
 #[cfg(feature = "metrics")]
-static WEBSOCKET: [[Label; 2]; 7] = outcomes!("websocket");
+static WEBSOCKET: [[Label; 2]; OUTCOMES] = outcomes!("websocket");
+#[cfg(feature = "metrics")]
+static CROSS_ORIGIN_WRITE: [[Label; 2]; OUTCOMES] = outcomes!("cross_origin_write");
 
 #[cfg(feature = "metrics")]
 fn record(labels: &'static [Label]) {
@@ -65,11 +73,12 @@ fn record(labels: &'static [Label]) {
 }
 
 #[cfg(feature = "metrics")]
-fn outcomes(kind: RequestKind) -> &'static [[Label; 2]; 7] {
+fn outcomes(kind: RequestKind) -> &'static [[Label; 2]; OUTCOMES] {
     match kind {
         RequestKind::Preflight => &PREFLIGHT,
         RequestKind::Actual => &ACTUAL,
         RequestKind::WebSocket => &WEBSOCKET,
+        RequestKind::CrossOriginWrite => &CROSS_ORIGIN_WRITE,
     }
 }
 
@@ -83,6 +92,7 @@ fn outcome_index(reason: Rejection<'_>) -> usize {
         Rejection::Malformed(_) => 4,
         Rejection::OriginLookupFailed(_) => 5,
         Rejection::OriginLookupSaturated(_) => 6,
+        Rejection::WriteWithoutOrigin(_) => 7,
     }
 }
 

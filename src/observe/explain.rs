@@ -12,6 +12,7 @@ use crate::policy::{Decision, Policy};
 use crate::request::{CorsRequest, Malformed, Origin, Preflight, Rejection, RequestKind};
 
 mod hints;
+mod writes;
 
 pub use hints::Hint;
 
@@ -133,6 +134,7 @@ enum Refused {
     Malformed(Malformed),
     OriginLookupFailed,
     OriginLookupSaturated,
+    WriteWithoutOrigin,
 }
 
 impl Decided {
@@ -144,6 +146,7 @@ impl Decided {
             Rejection::Malformed(problem) => (Refused::Malformed(problem), ""),
             Rejection::OriginLookupFailed(text) => (Refused::OriginLookupFailed, text),
             Rejection::OriginLookupSaturated(text) => (Refused::OriginLookupSaturated, text),
+            Rejection::WriteWithoutOrigin(text) => (Refused::WriteWithoutOrigin, text),
         };
         Decided::Refused(kind, text.to_owned())
     }
@@ -160,6 +163,7 @@ impl Decided {
                 Refused::Malformed(problem) => Rejection::Malformed(problem),
                 Refused::OriginLookupFailed => Rejection::OriginLookupFailed(text),
                 Refused::OriginLookupSaturated => Rejection::OriginLookupSaturated(text),
+                Refused::WriteWithoutOrigin => Rejection::WriteWithoutOrigin(text),
             }),
         }
     }
@@ -345,6 +349,9 @@ impl Policy {
                 }
             }
         }
+        if self.write_guard && crate::policy::write_guard::is_write(&parts.method) {
+            writes::explain(parts, &decision, &target, &mut out);
+        }
         out
     }
 
@@ -506,6 +513,7 @@ fn kind_word(kind: RequestKind) -> &'static str {
     match kind {
         RequestKind::Actual => "actual",
         RequestKind::WebSocket => "WebSocket handshake",
+        RequestKind::CrossOriginWrite => "cross-origin write",
         RequestKind::Preflight => "preflight",
     }
 }

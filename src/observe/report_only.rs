@@ -54,9 +54,10 @@ impl Trial {
     }
 
     /// Decides `head` with the candidate, compares with what `enforced`
-    /// decided, and reports a difference. Requests without `Origin` are
-    /// never reported: both policies classify them alike, and neither can
-    /// refuse them.
+    /// decided, and reports a difference. A request the enforced policy
+    /// passes without `Origin` is compared only when the candidate guards
+    /// cross-origin writes: otherwise both classify it alike, and neither
+    /// can refuse it.
     ///
     /// An origin only a policy's origin lookup can allow is asked of that
     /// lookup, through its own cache, single flight and bound: a cached
@@ -65,7 +66,7 @@ impl Trial {
     /// the trial. An async predicate is never run by a trial (it has no
     /// cache; its verdict is [`Verdict::Undecided`]).
     pub(crate) fn observe(&self, enforced: &Arc<Policy>, decision: &Decision<'_>, head: Head<'_>) {
-        if matches!(decision, Decision::NotCors) {
+        if matches!(decision, Decision::NotCors) && !self.candidate.write_guard {
             return;
         }
         let candidate = self.candidate.decide_head(head);
@@ -136,7 +137,12 @@ impl Trial {
             return;
         };
         let divergence = Divergence {
-            kind: kind(decision),
+            // The kind the layer answers itself, if either policy refuses
+            // it so: a request one policy forwards and the other blocks.
+            kind: match (kind(decision), kind(candidate)) {
+                (RequestKind::Actual, theirs) => theirs,
+                (ours, _) => ours,
+            },
             origin: head
                 .headers
                 .get(ORIGIN)
@@ -146,6 +152,7 @@ impl Trial {
             path: head.uri.path(),
             enforced: ours.verdict(),
             candidate: theirs.verdict(),
+            blocks: (ours.blocks(), theirs.blocks()),
             header,
             lookups,
         };
@@ -156,8 +163,8 @@ impl Trial {
             origin = divergence.origin,
             method = %divergence.method,
             path = divergence.path,
-            enforced = %Verb(divergence.enforced, lookups[0]),
-            candidate = %Verb(divergence.candidate, lookups[1]),
+            enforced = %Verb(divergence.enforced, lookups[0], divergence.blocks.0),
+            candidate = %Verb(divergence.candidate, lookups[1], divergence.blocks.1),
             "{divergence}"
         );
         (self.report)(&divergence);
@@ -262,18 +269,28 @@ fn kind(decision: &Decision<'_>) -> RequestKind {
     }
 }
 
+/// Whether the layer answers a refused request of `kind` itself where the
+/// inner service would otherwise answer it (a guarded handshake or write;
+/// never a preflight, which the layer always answers).
+fn blocks(kind: RequestKind) -> bool {
+    kind.is_answered_when_refused() && kind != RequestKind::Preflight
+}
+
 /// One policy's decision, reduced to what its response would carry.
 enum Carried<'a> {
+    NotCors,
     Actual(&'a HeaderValue, ActualHeaders),
     Preflight(&'a AllowedPreflight<'a>),
-    Refused(Rejection<'a>),
+    /// Refused, and whether the layer answers it itself (403, inner service
+    /// not called).
+    Refused(Rejection<'a>, bool),
     Undecided,
 }
 
 impl<'a> Carried<'a> {
     fn of(policy: &'a Policy, decision: &'a Decision<'a>) -> Carried<'a> {
         match decision {
-            Decision::NotCors => Carried::Undecided,
+            Decision::NotCors => Carried::NotCors,
             Decision::Actual(allowed) => {
                 Carried::Actual(allowed.allow_origin(), policy.actual_headers())
             }
@@ -281,16 +298,25 @@ impl<'a> Carried<'a> {
             // An async predicate has the last word; a trial never runs it
             // (a lookup's answer was made into a decision before).
             Decision::Deferred(_) => Carried::Undecided,
-            Decision::Rejected(rejected) => Carried::Refused(rejected.reason()),
+            Decision::Rejected(rejected) => {
+                Carried::Refused(rejected.reason(), blocks(rejected.kind()))
+            }
         }
     }
 
     fn verdict(&self) -> Verdict<'a> {
         match self {
+            Carried::NotCors => Verdict::NotCors,
             Carried::Actual(..) | Carried::Preflight(_) => Verdict::Allowed,
-            Carried::Refused(reason) => Verdict::Refused(*reason),
+            Carried::Refused(reason, _) => Verdict::Refused(*reason),
             Carried::Undecided => Verdict::Undecided,
         }
+    }
+
+    /// Whether the layer answers the request itself, refusing it, where a
+    /// request of its kind usually reaches the inner service.
+    fn blocks(&self) -> bool {
+        matches!(self, Carried::Refused(_, true))
     }
 
     /// `None` when the two decide alike; otherwise `Some` of the first
@@ -338,7 +364,10 @@ impl<'a> Carried<'a> {
                     None => None,
                 }
             }
-            (Carried::Refused(_), Carried::Refused(_))
+            // One answers 403 itself, the other calls the inner service.
+            (Carried::Refused(_, a), Carried::Refused(_, b)) if a != b => Some(None),
+            (Carried::Refused(..), Carried::Refused(..))
+            | (Carried::NotCors, Carried::NotCors)
             | (Carried::Undecided, Carried::Undecided) => None,
             _ => Some(None),
         }
@@ -394,13 +423,17 @@ pub struct Divergence<'a> {
     path: &'a str,
     enforced: Verdict<'a>,
     candidate: Verdict<'a>,
+    /// Whether each policy (enforced, candidate) answers it with its own 403.
+    blocks: (bool, bool),
     header: Option<HeaderName>,
     /// What each policy's origin lookup answered, where one decided.
     lookups: [Option<Answer>; 2],
 }
 
 impl<'a> Divergence<'a> {
-    /// A preflight or an actual request.
+    /// A preflight, an actual request, or a kind the layer answers itself
+    /// when refused ([`RequestKind::CrossOriginWrite`] when either policy
+    /// refuses the write with its own 403, the other forwarding it).
     ///
     /// ```
     /// # fn check(d: &tower_cors::Divergence<'_>) {
@@ -501,28 +534,30 @@ impl fmt::Display for Divergence<'_> {
         )?;
         match &self.header {
             Some(name) => write!(f, "both policies allow it, with a different {name}"),
-            None if self.enforced == self.candidate => {
+            None if self.enforced == self.candidate && self.blocks.0 == self.blocks.1 => {
                 f.write_str("both policies allow it, with a different preflight status")
             }
             None => write!(
                 f,
                 "the enforced policy {}, the candidate {}",
-                Verb(self.enforced, self.lookups[0]),
-                Verb(self.candidate, self.lookups[1])
+                Verb(self.enforced, self.lookups[0], self.blocks.0),
+                Verb(self.candidate, self.lookups[1], self.blocks.1)
             ),
         }
     }
 }
 
 /// A verdict as the verb of a divergence's sentence ("the candidate refuses
-/// it: ..."), with what the policy's origin lookup said if it decided.
-struct Verb<'a>(Verdict<'a>, Option<Answer>);
+/// it: ..."), with what the policy's origin lookup said if it decided, and
+/// whether the refusal is the layer's own 403.
+struct Verb<'a>(Verdict<'a>, Option<Answer>, bool);
 
 impl fmt::Display for Verb<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             Verdict::NotCors => f.write_str("does not see a CORS request")?,
             Verdict::Allowed => f.write_str("allows it")?,
+            Verdict::Refused(reason) if self.2 => write!(f, "refuses it with 403: {reason}")?,
             Verdict::Refused(reason) => write!(f, "refuses it: {reason}")?,
             Verdict::Undecided => f.write_str("leaves it to its async origin predicate")?,
         }

@@ -7,10 +7,11 @@ use std::fmt;
 mod allowed;
 mod inspect;
 pub(crate) mod origin_check;
+pub(crate) mod write_guard;
 
 use http::header::HeaderName;
 use http::request::Parts;
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 
 pub(crate) use allowed::{
     ActualHeaders, AllowOrigin, Expose, HeadersFill, MethodFill, PreflightFill, PreflightTemplate,
@@ -115,6 +116,9 @@ pub struct Policy {
     /// Refuse WebSocket handshakes from refused origins; never set under
     /// any-origin, where every origin is allowed.
     pub(crate) websocket_guard: bool,
+    /// Refuse writes from origins the policy does not allow
+    /// ([`write_guard`]).
+    pub(crate) write_guard: bool,
 }
 
 impl fmt::Debug for Policy {
@@ -130,6 +134,7 @@ impl fmt::Debug for Policy {
             .field("preflight_status", &self.preflight.status)
             .field("async_origin", &self.async_origin.is_some())
             .field("websocket_guard", &self.websocket_guard)
+            .field("write_guard", &self.write_guard)
             .finish()
     }
 }
@@ -207,10 +212,10 @@ impl Policy {
     }
 
     /// Whether deciding needs the request head as [`Parts`]: predicates
-    /// take it.
+    /// take it, and the write guard reads its URI.
     #[inline]
     pub(crate) fn needs_parts(&self) -> bool {
-        if self.async_origin.is_some() {
+        if self.async_origin.is_some() || self.write_guard {
             return true;
         }
         match &self.origins {
@@ -239,18 +244,31 @@ impl Policy {
         headers: &'a HeaderMap,
         parts: Option<&'a Parts>,
     ) -> Decision<'a> {
+        // Only the write guard reads the URI, and it always has `parts`:
+        // passing the URI on its own costs every other request a copy.
+        let uri = || parts.map(|parts| &parts.uri);
         let request = match CorsRequest::classify(method, headers) {
             Ok(request) => request,
             Err(rejected) if rejected.kind() == RequestKind::Actual => {
-                return Decision::Rejected(rejected.of_kind(self.refused_kind(method, headers)));
+                let kind = self.refused_kind(method, uri(), headers, rejected.origin_value());
+                return Decision::Rejected(rejected.of_kind(kind));
             }
             Err(rejected) => return Decision::Rejected(rejected),
         };
         match request {
+            CorsRequest::NotCors if self.write_guard => guard_writes(method, uri(), headers, None),
             CorsRequest::NotCors => Decision::NotCors,
             CorsRequest::Actual(origin) => match self.allow_origin(origin, parts) {
+                // Only any-origin policies allow `null`; the guard never does.
+                Some(AllowOrigin::Star) if self.write_guard && origin.is_null() => {
+                    guard_writes(method, uri(), headers, Some(origin))
+                }
                 Some(allow_origin) => Decision::Actual(AllowedActual::new(allow_origin)),
-                None => self.refuse_origin(self.refused_kind(method, headers), origin),
+                None => {
+                    let kind =
+                        self.refused_kind(method, uri(), headers, Some(origin.header_value()));
+                    self.refuse_origin(kind, origin)
+                }
             },
             CorsRequest::Preflight(preflight) => {
                 let origin = preflight.origin();
@@ -272,13 +290,22 @@ impl Policy {
         Decision::Rejected(rejected)
     }
 
-    /// The kind of a refused non-preflight request: a WebSocket handshake
-    /// under the guard (answered with 403), else an actual request. Asked
-    /// only on refusal, so allowed requests never look at `Upgrade`.
+    /// The kind of a refused non-preflight request from `origin`: a
+    /// WebSocket handshake or a cross-origin write under their guards
+    /// (answered with 403), else an actual request. Asked only on refusal,
+    /// so allowed requests never look at `Upgrade` or `Sec-Fetch-Site`.
     #[inline]
-    pub(crate) fn refused_kind(&self, method: &Method, headers: &HeaderMap) -> RequestKind {
+    pub(crate) fn refused_kind(
+        &self,
+        method: &Method,
+        uri: Option<&Uri>,
+        headers: &HeaderMap,
+        origin: Option<&HeaderValue>,
+    ) -> RequestKind {
         if self.websocket_guard && crate::request::websocket::is_handshake(method, headers) {
             RequestKind::WebSocket
+        } else if self.write_guard && write_guard::refuses(method, headers, uri, origin) {
+            RequestKind::CrossOriginWrite
         } else {
             RequestKind::Actual
         }
@@ -429,5 +456,32 @@ impl Policy {
     #[inline]
     pub(crate) fn preflight_template(&self) -> &PreflightTemplate {
         &self.preflight
+    }
+}
+
+/// A write the origin rules pass without checking an origin (no `Origin`:
+/// not a CORS request; `null` under any-origin), under the write guard: a
+/// browser's write carries an origin the rules can check, so one that says
+/// it comes from another site without one is refused. Out of line and cold:
+/// policies without the guard keep none of its code in their path.
+#[cold]
+#[inline(never)]
+fn guard_writes<'a>(
+    method: &Method,
+    uri: Option<&Uri>,
+    headers: &HeaderMap,
+    origin: Option<Origin<'a>>,
+) -> Decision<'a> {
+    let value = origin.map(|origin| origin.header_value());
+    match (write_guard::refuses(method, headers, uri, value), origin) {
+        (false, None) => Decision::NotCors,
+        (false, Some(_)) => Decision::Actual(AllowedActual::new(AllowOrigin::Star)),
+        (true, Some(origin)) => {
+            Decision::Rejected(Rejected::origin(RequestKind::CrossOriginWrite, origin))
+        }
+        (true, None) => Decision::Rejected(Rejected::without_origin(
+            RequestKind::CrossOriginWrite,
+            Rejection::WriteWithoutOrigin(""),
+        )),
     }
 }

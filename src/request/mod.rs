@@ -28,6 +28,11 @@ pub enum RequestKind {
     /// by the layer with 403. Only refusals carry this kind; an allowed
     /// handshake is an ordinary [`Decision::Actual`](crate::Decision::Actual).
     WebSocket,
+    /// A state-changing request (any method but GET, HEAD, OPTIONS) that a
+    /// browser sent from an origin the policy does not allow, refused under
+    /// [`guard_cross_origin_writes`](crate::CorsBuilder::guard_cross_origin_writes):
+    /// answered by the layer with 403. Only refusals carry this kind.
+    CrossOriginWrite,
 }
 
 impl RequestKind {
@@ -37,6 +42,7 @@ impl RequestKind {
             RequestKind::Actual => "CORS request",
             RequestKind::Preflight => "CORS preflight",
             RequestKind::WebSocket => "WebSocket handshake",
+            RequestKind::CrossOriginWrite => "cross-origin write",
         }
     }
 

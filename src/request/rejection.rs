@@ -28,6 +28,11 @@ pub enum Rejection<'a> {
     /// lookups stayed in flight for the whole lookup timeout. The request is
     /// refused, and the next one asks again.
     OriginLookupSaturated(&'a str),
+    /// A state-changing request refused by
+    /// [`guard_cross_origin_writes`](crate::CorsBuilder::guard_cross_origin_writes)
+    /// that carries no origin to check: `Origin: null` (the value), or no
+    /// `Origin` while `Sec-Fetch-Site` says another site sent it (empty).
+    WriteWithoutOrigin(&'a str),
 }
 
 impl fmt::Display for Rejection<'_> {
@@ -51,6 +56,19 @@ impl fmt::Display for Rejection<'_> {
             Rejection::OriginLookupSaturated(o) => write!(
                 f,
                 "origin \"{}\" is refused: no origin lookup could start in time",
+                o.escape_debug()
+            ),
+            Rejection::WriteWithoutOrigin("") => f.write_str(
+                "a cross-origin write without Origin is refused: Sec-Fetch-Site says another \
+                 site sent it, and browsers send Origin on every write; if a proxy removes \
+                 Origin, keep it",
+            ),
+            Rejection::WriteWithoutOrigin(o) => write!(
+                f,
+                "a cross-origin write from origin \"{}\" is refused: browsers send \"null\" \
+                 from sandboxed frames, from pages whose referrer policy is no-referrer and \
+                 from https pages to http; send it from an allowed origin, over https, with \
+                 the default referrer policy",
                 o.escape_debug()
             ),
         }
@@ -114,6 +132,15 @@ impl<'a> Rejected<'a> {
         }
     }
 
+    /// A request without `Origin` refused for `reason`.
+    pub(crate) fn without_origin(kind: RequestKind, reason: Rejection<'a>) -> Self {
+        Rejected {
+            kind,
+            origin: None,
+            reason: Reason::Other(reason),
+        }
+    }
+
     /// A request whose CORS headers are malformed.
     pub(crate) fn malformed(kind: RequestKind, origin: Origin<'a>, problem: Malformed) -> Self {
         Rejected::other(kind, origin, Rejection::Malformed(problem))
@@ -146,9 +173,11 @@ impl<'a> Rejected<'a> {
     /// 403 and no CORS headers, or the policy's own lists when an allowed
     /// origin asked for a method or header they lack), an actual request
     /// (forwarded to the inner service, whose response gets no CORS
-    /// headers), or a WebSocket handshake under
+    /// headers), a WebSocket handshake under
     /// [`guard_websockets`](crate::CorsBuilder::guard_websockets) (answered
-    /// with 403; the reason is the origin's).
+    /// with 403; the reason is the origin's), or a cross-origin write under
+    /// [`guard_cross_origin_writes`](crate::CorsBuilder::guard_cross_origin_writes)
+    /// (answered with 403).
     ///
     /// ```
     /// use http::{header, Request};
@@ -199,6 +228,13 @@ impl<'a> Rejected<'a> {
             // The origin is checked for shape only when needed.
             (Reason::Origin, Some(origin)) if !origin.is_well_formed() => {
                 Rejection::Malformed(Malformed::Origin)
+            }
+            // No origin rule ever allows `null`: the guard refused a write
+            // that has no origin to check.
+            (Reason::Origin, Some(origin))
+                if self.kind == RequestKind::CrossOriginWrite && origin.is_null() =>
+            {
+                Rejection::WriteWithoutOrigin(origin.as_str())
             }
             (Reason::Origin, origin) => {
                 Rejection::OriginNotAllowed(origin.map_or("", |origin| origin.as_str()))

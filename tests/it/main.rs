@@ -13,6 +13,7 @@ mod classification;
 mod config;
 mod config_refusals;
 mod connect_rpc;
+mod cross_origin_writes;
 mod cve_regressions;
 mod doc_paths;
 mod explain;

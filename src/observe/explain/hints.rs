@@ -106,6 +106,13 @@ pub enum Hint {
     LiteralStar,
     /// A CORS header is malformed: browsers never send this.
     Malformed(Malformed),
+    /// [`guard_cross_origin_writes`](crate::CorsBuilder::guard_cross_origin_writes)
+    /// refused a state-changing request from this origin (as sent; `null`,
+    /// or empty when there is none).
+    CrossOriginWrite {
+        /// The request's `Origin`.
+        origin: String,
+    },
 }
 
 impl Hint {
@@ -202,6 +209,25 @@ impl fmt::Display for Hint {
                 f,
                 "{problem}: browsers never send this; look at the client or proxy that made \
                  the request"
+            ),
+            Hint::CrossOriginWrite { origin } if origin.is_empty() || origin == "null" => {
+                write!(
+                    f,
+                    "a cross-origin write with {} is refused: no origin rule can allow it; \
+                     send it from an allowed page (https, default referrer policy, not \
+                     sandboxed), or leave the guard off where any site may write (a webhook)",
+                    match origin.is_empty() {
+                        true => "no Origin".to_owned(),
+                        false => "Origin \"null\"".to_owned(),
+                    }
+                )
+            }
+            Hint::CrossOriginWrite { origin } => write!(
+                f,
+                "a cross-origin write from {origin:?} is refused: the origin is not allowed; \
+                 add it to allow_origins or an origin rule if its pages may write here, or \
+                 leave the guard off where any site may write (a webhook); behind a proxy \
+                 that rewrites Host, list your own public origin"
             ),
         }
     }

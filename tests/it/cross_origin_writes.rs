@@ -1,0 +1,497 @@
+//! `guard_cross_origin_writes`: writes from origins the policy does not
+//! allow get 403 and never reach the inner service, decided in the order of
+//! Go's `CrossOriginProtection`; everything else is decided as without it.
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::common::*;
+use http::{header, Method, Request, Response, StatusCode, Version};
+use tower::{service_fn, Layer, ServiceExt};
+use tower_cors::{
+    ConfigWarning, CorsBuilder, CorsLayer, Decision, Divergence, Hint, Malformed, Rejection,
+    RequestKind, Verdict,
+};
+
+const EVIL: &str = "https://evil.example";
+const API: &str = "https://api.example.com";
+
+fn rules(guard: bool) -> CorsBuilder {
+    CorsLayer::builder()
+        .allow_origins([APP, "https://*.tenants.example"])
+        .allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".trusted.example"))
+        .allow_methods([Method::PUT, Method::DELETE, Method::PATCH])
+        .guard_cross_origin_writes(guard)
+}
+
+fn guarded() -> CorsLayer {
+    rules(true).build().unwrap()
+}
+
+/// A request to `uri` with headers written `sfs=cross-site o=evil h=host`
+/// (`sfs`: Sec-Fetch-Site, `o`: Origin, `h`: Host; `evil`, `app` and `api`
+/// stand for those origins). A path is HTTP/1.1 with `Host:
+/// api.example.com` unless `h=` says otherwise; an absolute URI is HTTP/2,
+/// without `Host`.
+fn request(method: &str, uri: &str, headers: &str) -> Request<String> {
+    let mut builder = Request::builder().method(method).uri(uri);
+    if uri.contains("://") {
+        builder = builder.version(Version::HTTP_2);
+    } else if !headers.contains("h=") {
+        builder = builder.header(header::HOST, "api.example.com");
+    }
+    for (name, value) in headers.split_whitespace().filter_map(|h| h.split_once('=')) {
+        let name = match name {
+            "sfs" => "sec-fetch-site",
+            "o" => "origin",
+            "h" => "host",
+            other => other,
+        };
+        let value = match value {
+            "evil" => EVIL,
+            "app" => APP,
+            "api" => API,
+            other => other,
+        };
+        if !value.is_empty() {
+            builder = builder.header(name, value);
+        }
+    }
+    builder.body(String::new()).unwrap()
+}
+
+fn head(method: &str, uri: &str, headers: &str) -> http::request::Parts {
+    request(method, uri, headers).into_parts().0
+}
+
+/// Runs `req` through `layer`; the response and how often the inner
+/// service's future ran to the end (when a handler would run).
+async fn run_counting(layer: &CorsLayer, req: Request<String>) -> (Response<String>, usize) {
+    let ran = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&ran);
+    let inner = service_fn(move |_req: Request<String>| {
+        let counter = Arc::clone(&counter);
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, Infallible>(Response::new("handler".to_owned()))
+        }
+    });
+    let res = layer.layer(inner).oneshot(req).await.unwrap();
+    (res, ran.load(Ordering::SeqCst))
+}
+
+/// What the guarded layer does with a request.
+#[derive(Debug, Clone, Copy)]
+enum Outcome {
+    /// 403 from the layer, no CORS headers, handler not run; decided as a
+    /// `CrossOriginWrite` refused for this reason.
+    Refused(Rejection<'static>),
+    /// Reached the handler; with this `Access-Control-Allow-Origin`, if any.
+    Passed(Option<&'static str>),
+}
+use Outcome::{Passed, Refused};
+
+const NOT_ALLOWED: Outcome = Refused(Rejection::OriginNotAllowed(EVIL));
+const OWN_NOT_ALLOWED: Outcome = Refused(Rejection::OriginNotAllowed(API));
+const NO_ORIGIN: Outcome = Refused(Rejection::WriteWithoutOrigin(""));
+const NULL: Outcome = Refused(Rejection::WriteWithoutOrigin("null"));
+const TENANT_A: &str = "https://a.tenants.example";
+const TRUSTED: &str = "https://x.trusted.example";
+
+/// Name, method, URI, headers (see [`request`]), outcome.
+type Case = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Outcome,
+);
+
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    // 1. Sec-Fetch-Site same-origin or none passes.
+    ("same-origin, refused origin", "POST", "/t", "sfs=same-origin o=evil", Passed(None)),
+    ("same-origin, null", "POST", "/t", "sfs=same-origin o=null", Passed(None)),
+    ("none, no Origin", "POST", "/t", "sfs=none", Passed(None)),
+    // 2. Any other Sec-Fetch-Site needs an allowed Origin.
+    ("cross-site, exact", "POST", "/t", "sfs=cross-site o=app", Passed(Some(APP))),
+    ("same-site, pattern", "POST", "/t", "sfs=same-site o=https://a.tenants.example", Passed(Some(TENANT_A))),
+    ("cross-site, predicate", "POST", "/t", "sfs=cross-site o=https://x.trusted.example", Passed(Some(TRUSTED))),
+    ("cross-site, refused origin", "POST", "/t", "sfs=cross-site o=evil", NOT_ALLOWED),
+    ("same-site, refused origin", "POST", "/t", "sfs=same-site o=evil", NOT_ALLOWED),
+    ("unknown value, refused origin", "POST", "/t", "sfs=elsewhere o=evil", NOT_ALLOWED),
+    ("cross-site, no Origin", "POST", "/t", "sfs=cross-site", NO_ORIGIN),
+    ("cross-site, null", "POST", "/t", "sfs=cross-site o=null", NULL),
+    ("cross-site, own host not listed", "POST", "/t", "sfs=cross-site o=api", OWN_NOT_ALLOWED),
+    // 3. No Sec-Fetch-Site: no Origin, or the request's own host, passes.
+    ("no headers", "POST", "/t", "", Passed(None)),
+    ("own host", "POST", "/t", "o=api", Passed(None)),
+    ("own host, explicit 443", "POST", "/t", "o=api h=api.example.com:443", Passed(None)),
+    ("own host, upper case", "POST", "/t", "o=api h=API.example.com", Passed(None)),
+    ("own host, http and 80", "POST", "/t", "o=http://api.example.com h=api.example.com:80", Passed(None)),
+    ("own host and port", "POST", "/t", "o=https://api.example.com:8443 h=api.example.com:8443", Passed(None)),
+    ("own host, other port", "POST", "/t", "o=api h=api.example.com:8443", OWN_NOT_ALLOWED),
+    ("own host, http to 443", "POST", "/t", "o=http://api.example.com h=api.example.com:443", Refused(Rejection::OriginNotAllowed("http://api.example.com"))),
+    ("allowed origin", "POST", "/t", "o=app", Passed(Some(APP))),
+    ("refused origin", "POST", "/t", "o=evil", NOT_ALLOWED),
+    ("null", "POST", "/t", "o=null", NULL),
+    ("malformed origin", "POST", "/t", "o=https://a/b", Refused(Rejection::Malformed(Malformed::Origin))),
+    ("two origins", "POST", "/t", "o=evil o=app", Refused(Rejection::Malformed(Malformed::MultipleOrigins))),
+    // HTTP/2: no Host; the URI's authority is the request's own.
+    ("h2, own authority", "POST", "https://api.example.com/t", "o=api", Passed(None)),
+    ("h2, own authority with 443", "POST", "https://api.example.com:443/t", "o=api", Passed(None)),
+    ("h2, other port", "POST", "https://api.example.com:8443/t", "o=api", OWN_NOT_ALLOWED),
+    ("h2, refused origin", "POST", "https://api.example.com/t", "o=evil", NOT_ALLOWED),
+    ("h2, cross-site, exact", "POST", "https://api.example.com/t", "sfs=cross-site o=app", Passed(Some(APP))),
+    ("no Host, no authority", "POST", "/t", "o=api h=", OWN_NOT_ALLOWED),
+    // Every method but GET, HEAD and OPTIONS is a write.
+    ("PUT", "PUT", "/t", "sfs=cross-site o=evil", NOT_ALLOWED),
+    ("DELETE", "DELETE", "/t", "o=evil", NOT_ALLOWED),
+    ("PATCH", "PATCH", "/t", "sfs=cross-site o=evil", NOT_ALLOWED),
+    ("custom method", "PURGE", "/t", "sfs=cross-site o=evil", NOT_ALLOWED),
+    ("GET", "GET", "/t", "sfs=cross-site o=evil", Passed(None)),
+    ("HEAD", "HEAD", "/t", "sfs=cross-site o=null", Passed(None)),
+    ("OPTIONS, not a preflight", "OPTIONS", "/t", "sfs=cross-site o=evil", Passed(None)),
+    ("GET, no Origin", "GET", "/t", "sfs=cross-site", Passed(None)),
+];
+
+#[tokio::test]
+async fn writes_are_refused_or_passed_in_the_order_of_the_design() {
+    let layer = guarded();
+    for &(name, method, uri, headers, outcome) in CASES {
+        let (res, ran) = run_counting(&layer, request(method, uri, headers)).await;
+        let parts = head(method, uri, headers);
+        let decision = layer.policy().decide(&parts);
+        match outcome {
+            Refused(reason) => {
+                assert_eq!((res.status(), ran), (StatusCode::FORBIDDEN, 0), "{name}");
+                assert!(
+                    !has_cors_headers(res.headers()) && res.body().is_empty(),
+                    "{name}"
+                );
+                let Decision::Rejected(rejected) = decision else {
+                    panic!("{name}: {decision:?}")
+                };
+                assert_eq!(rejected.kind(), RequestKind::CrossOriginWrite, "{name}");
+                assert_eq!(rejected.reason(), reason, "{name}");
+            }
+            Passed(acao) => {
+                assert_eq!((res.status(), ran), (StatusCode::OK, 1), "{name}");
+                let got = res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+                assert_eq!(got.map(|v| v.to_str().unwrap()), acao, "{name}");
+                assert!(
+                    !matches!(&decision, Decision::Rejected(r) if r.kind() != RequestKind::Actual),
+                    "{name}: {decision:?}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn without_the_guard_every_case_reaches_the_handler_as_before() {
+    let (off, never_set) = (rules(false).build().unwrap(), without_guard_call());
+    for &(name, method, uri, headers, _) in CASES {
+        for layer in [&off, &never_set] {
+            let (res, ran) = run_counting(layer, request(method, uri, headers)).await;
+            assert_eq!((res.status(), ran), (StatusCode::OK, 1), "{name}");
+            match layer.policy().decide(&head(method, uri, headers)) {
+                Decision::Rejected(r) => assert_eq!(r.kind(), RequestKind::Actual, "{name}"),
+                Decision::NotCors | Decision::Actual(_) => {}
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+    }
+    assert_eq!(
+        format!("{:?}", off.policy()),
+        format!("{:?}", never_set.policy())
+    );
+}
+
+/// The same rules, never calling `guard_cross_origin_writes`.
+fn without_guard_call() -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins([APP, "https://*.tenants.example"])
+        .allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".trusted.example"))
+        .allow_methods([Method::PUT, Method::DELETE, Method::PATCH])
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn preflights_are_never_writes() {
+    let layer = guarded();
+    for (origin, status) in [(APP, StatusCode::NO_CONTENT), (EVIL, StatusCode::FORBIDDEN)] {
+        let mut req = preflight(origin, "DELETE", None);
+        req.headers_mut()
+            .insert("sec-fetch-site", "cross-site".parse().unwrap());
+        let (parts, _) = copy_request(&req).into_parts();
+        let (res, ran) = run_counting(&layer, req).await;
+        assert_eq!((res.status(), ran), (status, 0), "{origin}");
+        if let Decision::Rejected(r) = layer.policy().decide(&parts) {
+            assert_eq!(r.kind(), RequestKind::Preflight);
+        }
+    }
+}
+
+#[tokio::test]
+async fn under_any_origin_only_null_and_origin_less_writes_are_refused_and_a_warning_says_so() {
+    let any = CorsLayer::builder()
+        .allow_any_origin()
+        .guard_cross_origin_writes(true);
+    let any = any.build().unwrap();
+    assert_eq!(any.warnings(), [ConfigWarning::WriteGuardWithAnyOrigin]);
+    let warning = ConfigWarning::WriteGuardWithAnyOrigin.to_string();
+    assert!(warning.contains("list the origins that may write in allow_origins"));
+    assert!(guarded().warnings().is_empty());
+    for (method, headers, outcome) in [
+        ("POST", "sfs=cross-site o=evil", Passed(Some("*"))),
+        ("POST", "o=evil", Passed(Some("*"))),
+        ("POST", "sfs=same-origin o=null", Passed(Some("*"))),
+        ("GET", "sfs=cross-site o=null", Passed(Some("*"))),
+        ("POST", "sfs=cross-site o=null", NULL),
+        ("POST", "o=null", NULL),
+        ("POST", "sfs=cross-site", NO_ORIGIN),
+    ] {
+        let (res, ran) = run_counting(&any, request(method, "/t", headers)).await;
+        match outcome {
+            Refused(_) => assert_eq!((res.status(), ran), (StatusCode::FORBIDDEN, 0), "{headers}"),
+            Passed(acao) => {
+                assert_eq!((res.status(), ran), (StatusCode::OK, 1), "{headers}");
+                assert_eq!(
+                    res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+                    acao.unwrap()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn refusals_say_what_happened_and_the_fix() {
+    let (layer, parts) = (guarded(), head("POST", "/t", "o=evil"));
+    let Decision::Rejected(rejected) = layer.policy().decide(&parts) else {
+        panic!()
+    };
+    assert_eq!(
+        rejected.to_string(),
+        "cross-origin write rejected: origin \"https://evil.example\" is not allowed"
+    );
+    for (reason, words) in [
+        (
+            Rejection::WriteWithoutOrigin(""),
+            "if a proxy removes Origin, keep it",
+        ),
+        (
+            Rejection::WriteWithoutOrigin("null"),
+            "pages whose referrer policy is no-referrer",
+        ),
+    ] {
+        assert!(reason.to_string().contains(words), "{reason}");
+    }
+}
+
+#[test]
+fn explain_names_the_guard_checks_and_the_fix() {
+    let layer = guarded();
+    let explain = |headers| layer.policy().explain(&head("POST", "/t", headers));
+    let e = explain("sfs=cross-site o=evil");
+    assert_eq!(e.kind(), Some(RequestKind::CrossOriginWrite));
+    assert_eq!(
+        e.verdict(),
+        Verdict::Refused(Rejection::OriginNotAllowed(EVIL))
+    );
+    assert!(e.hints().contains(&Hint::CrossOriginWrite {
+        origin: EVIL.into()
+    }));
+    let text = e.to_string();
+    for line in [
+        "request: cross-origin write POST /t from \"https://evil.example\"\n",
+        "check: Sec-Fetch-Site \"cross-site\": FAILED (another origin sent it",
+        "hint: a cross-origin write from \"https://evil.example\" is refused: the origin is not \
+         allowed; add it to allow_origins",
+    ] {
+        assert!(text.contains(line), "{line:?} not in\n{text}");
+    }
+    for (headers, line) in [
+        ("o=evil", "check: Host \"api.example.com\": FAILED"),
+        ("o=api", "check: Host \"api.example.com\": ok"),
+        ("o=app", "check: Host \"api.example.com\": FAILED"),
+        (
+            "",
+            "check: Origin header: ok (absent: not a browser's cross-origin write",
+        ),
+        (
+            "sfs=same-origin o=evil",
+            "check: Sec-Fetch-Site \"same-origin\": ok",
+        ),
+    ] {
+        let text = explain(headers).to_string();
+        assert!(text.contains(line), "{line:?} not in\n{text}");
+    }
+    let e = explain("sfs=cross-site");
+    assert_eq!(
+        e.verdict(),
+        Verdict::Refused(Rejection::WriteWithoutOrigin(""))
+    );
+    assert!(e.to_string().starts_with(
+        "request: cross-origin write POST /t without Origin (Sec-Fetch-Site \"cross-site\")"
+    ));
+    // Without the guard, a write's explanation has no guard checks.
+    let parts = head("POST", "/t", "sfs=cross-site o=evil");
+    let text = without_guard_call().policy().explain(&parts).to_string();
+    assert!(
+        !text.contains("Sec-Fetch-Site") && !text.contains("cross-origin"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn report_only_trials_the_guard_before_it_is_enforced() {
+    let refused = "origin \"https://evil.example\" is not allowed";
+    let blocked = format!("refuses it with 403: {refused}");
+    let no_origin = "refuses it with 403: a cross-origin write without Origin is refused";
+    for guard_on_candidate in [true, false] {
+        let (enforced, candidate) = (rules(!guard_on_candidate), rules(guard_on_candidate));
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let log = Arc::clone(&seen);
+        let layer = enforced.build().unwrap().with_report_only(
+            candidate.build().unwrap(),
+            move |d: &Divergence<'_>| {
+                assert_eq!(d.kind(), RequestKind::CrossOriginWrite);
+                log.lock().unwrap().push(d.to_string());
+            },
+        );
+        // Two the guard refuses, three it passes.
+        for (method, headers, guarded) in [
+            ("POST", "sfs=cross-site o=evil", true),
+            ("POST", "sfs=cross-site", true),
+            ("POST", "sfs=cross-site o=app", false),
+            ("POST", "sfs=same-origin o=evil", false),
+            ("GET", "sfs=cross-site o=evil", false),
+        ] {
+            let (res, _) = run_counting(&layer, request(method, "/t", headers)).await;
+            let refused_now = guarded && !guard_on_candidate;
+            assert_eq!(
+                res.status() == StatusCode::FORBIDDEN,
+                refused_now,
+                "{headers}"
+            );
+        }
+        let (write, no_cors) = (
+            "cross-origin write POST /t from \"https://evil.example\": the enforced policy",
+            "cross-origin write POST /t from \"\": the enforced policy",
+        );
+        let expected = match guard_on_candidate {
+            true => [
+                format!("{write} refuses it: {refused}, the candidate {blocked}"),
+                format!("{no_cors} does not see a CORS request, the candidate {no_origin}"),
+            ],
+            false => [
+                format!("{write} {blocked}, the candidate refuses it: {refused}"),
+                format!("{no_cors} {no_origin}"),
+            ],
+        };
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2, "{seen:#?}");
+        assert_eq!(seen[0], expected[0]);
+        assert!(seen[1].starts_with(&expected[1]), "{}", seen[1]);
+        if !guard_on_candidate {
+            assert!(seen[1].ends_with("the candidate does not see a CORS request"));
+        }
+    }
+}
+
+#[cfg(feature = "origin-lookup")]
+#[tokio::test]
+async fn under_the_origin_lookup_writes_pass_only_if_it_allows_cached_or_not() {
+    const TENANT: &str = "https://shop.tenant.example";
+    let asked = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&asked);
+    let layer = rules(true)
+        .allow_origin_lookup(move |origin: String| {
+            count.fetch_add(1, Ordering::SeqCst);
+            async move {
+                tokio::task::yield_now().await;
+                match origin.as_str() {
+                    "https://down.example" => Err(std::io::Error::other("store down")),
+                    origin => Ok(origin == TENANT),
+                }
+            }
+        })
+        .build()
+        .unwrap();
+    let write = |origin: &str| request("POST", "/t", &format!("sfs=cross-site o={origin}"));
+    for round in ["asked", "cached"] {
+        let (res, ran) = run_counting(&layer, write(TENANT)).await;
+        assert_eq!((res.status(), ran), (StatusCode::OK, 1), "{round}");
+        assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
+        let (res, ran) = run_counting(&layer, write(EVIL)).await;
+        assert_eq!((res.status(), ran), (StatusCode::FORBIDDEN, 0), "{round}");
+        assert!(res.body().is_empty(), "{round}");
+        // A failed lookup refuses, and is never cached.
+        let (res, ran) = run_counting(&layer, write("https://down.example")).await;
+        assert_eq!((res.status(), ran), (StatusCode::FORBIDDEN, 0), "{round}");
+    }
+    assert_eq!(asked.load(Ordering::SeqCst), 4);
+    // `decide` leaves a refused origin to the lookup, with the guarded kind.
+    let (parts, _) = write(EVIL).into_parts();
+    let Decision::Deferred(deferred) = layer.policy().decide(&parts) else {
+        panic!()
+    };
+    assert_eq!(deferred.kind(), RequestKind::CrossOriginWrite);
+    // Origins the static rules allow never ask it; nor do null or none.
+    for headers in [
+        "sfs=cross-site o=app",
+        "sfs=cross-site o=null",
+        "sfs=cross-site",
+    ] {
+        run_counting(&layer, request("POST", "/t", headers)).await;
+    }
+    assert_eq!(asked.load(Ordering::SeqCst), 4);
+}
+
+#[cfg(feature = "metrics")]
+#[test]
+fn refused_writes_are_counted_under_their_own_kind_and_outcome() {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let layer = guarded();
+    metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            for headers in [
+                "sfs=cross-site o=evil",
+                "o=evil",
+                "sfs=cross-site",
+                "o=null",
+                "o=app",
+            ] {
+                run_counting(&layer, request("POST", "/t", headers)).await;
+            }
+        });
+    });
+    let mut counts: Vec<(String, u64)> = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .map(|(key, _, _, value)| {
+            let labels: Vec<&str> = key.key().labels().map(|l| l.value()).collect();
+            let DebugValue::Counter(n) = value else {
+                panic!()
+            };
+            (labels.join("/"), n)
+        })
+        .collect();
+    counts.sort();
+    let expected = [
+        ("actual/allowed", 1),
+        ("cross_origin_write/origin_not_allowed", 2),
+        ("cross_origin_write/write_without_origin", 2),
+    ];
+    assert_eq!(counts, expected.map(|(labels, n)| (labels.to_owned(), n)));
+}
