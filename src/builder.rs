@@ -9,15 +9,17 @@ use http::header::AUTHORIZATION;
 use http::request::Parts;
 use http::{HeaderName, HeaderValue, Method, StatusCode};
 
-use crate::async_origin::AsyncOriginSpec;
 use crate::connect_rpc::{CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
 use crate::error::ConfigError;
 use crate::grpc_web::{GRPC_WEB_EXPOSED_HEADERS, GRPC_WEB_REQUEST_HEADERS};
 use crate::lists::{IntoHeaderNames, IntoMethods};
 use crate::origin_match::Predicate;
-use crate::service::CorsLayer;
+use crate::policy::origin_check::AsyncOriginSpec;
+use crate::source::CorsLayer;
 
 mod compile;
+#[cfg(feature = "origin-lookup")]
+mod origin_lookup;
 mod validate;
 
 use validate::Naming;
@@ -108,7 +110,7 @@ pub struct CorsBuilder {
     preflight_status: StatusCode,
     pub(crate) async_origin: Option<AsyncOriginSpec>,
     #[cfg(feature = "origin-lookup")]
-    pub(crate) lookup_settings: crate::origin_lookup::LookupSettings,
+    pub(crate) lookup_settings: crate::policy::origin_lookup::LookupSettings,
     guard_websockets: bool,
     /// Whose words `build()`'s errors speak.
     naming: Naming,
@@ -665,8 +667,8 @@ impl CorsBuilder {
     pub fn build(self) -> Result<CorsLayer, ConfigError> {
         let write_guard = self.guard_cross_origin_writes;
         let policy = self.compile()?.with_write_guard(write_guard);
-        crate::trace::built(&policy);
-        crate::trace::warned(policy.warnings());
+        crate::observe::trace::built(&policy);
+        crate::observe::trace::warned(policy.warnings());
         Ok(CorsLayer::from_policy(policy))
     }
 }

@@ -6,7 +6,7 @@ use http::StatusCode;
 
 use crate::builder::CorsBuilder;
 use crate::error::{ConfigError, Location, Words};
-use crate::service::CorsLayer;
+use crate::source::CorsLayer;
 
 /// A CORS configuration as data, with the field names of [`CorsBuilder`]'s
 /// methods. Every field is optional; [`build`](Self::build) applies the same
@@ -120,8 +120,8 @@ impl CorsConfig {
             return Err(error);
         }
         let policy = compiled?;
-        crate::trace::built(&policy);
-        crate::trace::warned(policy.warnings());
+        crate::observe::trace::built(&policy);
+        crate::observe::trace::warned(policy.warnings());
         Ok(CorsLayer::from_policy(policy))
     }
 

@@ -148,10 +148,6 @@ mod lookup;
 mod names;
 mod observe;
 mod origin_config;
-#[cfg(feature = "origin-lookup")]
-mod origin_lookup;
-#[cfg(feature = "origin-lookup")]
-mod origin_lookup_config;
 mod origin_match;
 mod policy;
 mod public_suffix;
@@ -161,12 +157,6 @@ mod response;
 mod service;
 mod source;
 mod warning;
-
-// Old module paths, kept while branches written against them are merged.
-use observe::trace;
-#[cfg(feature = "origin-lookup")]
-use policy::origin_check as answer;
-use policy::origin_check as async_origin;
 
 pub use builder::{CorsBuilder, MAX_MAX_AGE};
 #[cfg(feature = "serde")]

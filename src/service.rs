@@ -18,8 +18,7 @@ use crate::policy::origin_check::{Check, CheckFuture};
 use crate::policy::{Decision, Policy};
 use crate::request::{Head, RequestKind};
 use crate::response::{self, Reply};
-pub(crate) use crate::source::CorsLayer;
-use crate::source::{Decides, Rules, Source};
+use crate::source::{CorsLayer, Decides, Rules, Source};
 
 impl<S> Layer<S> for CorsLayer {
     type Service = Cors<S>;

@@ -7,6 +7,8 @@ use std::fmt;
 mod allowed;
 mod inspect;
 pub(crate) mod origin_check;
+#[cfg(feature = "origin-lookup")]
+pub(crate) mod origin_lookup;
 pub(crate) mod write_guard;
 
 use http::header::HeaderName;

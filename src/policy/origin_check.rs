@@ -16,9 +16,9 @@ use http::HeaderValue;
 
 use http::{HeaderMap, Method};
 
-use super::{AllowOrigin, AllowedActual, Decision, Policy};
 #[cfg(feature = "origin-lookup")]
-use crate::origin_lookup::{LookupFn, LookupSettings, OriginLookup};
+use super::origin_lookup::{LookupFn, LookupSettings, OriginLookup};
+use super::{AllowOrigin, AllowedActual, Decision, Policy};
 use crate::request::{CorsRequest, Origin, Rejected, Rejection, RequestKind};
 
 /// What an async origin check says about an origin the static rules refused.

@@ -5,7 +5,7 @@ use std::error::Error;
 use std::future::Future;
 use std::time::Duration;
 
-use crate::async_origin::AsyncOriginSpec;
+use crate::policy::origin_check::AsyncOriginSpec;
 use crate::{CorsBuilder, CorsLayer};
 
 impl CorsBuilder {
@@ -93,7 +93,9 @@ impl CorsBuilder {
         Fut: Future<Output = Result<bool, E>> + Send + 'static,
         E: Error + Send + Sync + 'static,
     {
-        self.async_origin = Some(AsyncOriginSpec::Lookup(crate::origin_lookup::boxed(lookup)));
+        self.async_origin = Some(AsyncOriginSpec::Lookup(
+            crate::policy::origin_lookup::boxed(lookup),
+        ));
         self
     }
 

@@ -33,7 +33,7 @@ use std::time::Duration;
 use tokio::sync::{watch, Semaphore};
 use tokio::time::Instant;
 
-use crate::answer::{Answer, Check};
+use super::origin_check::{Answer, Check};
 
 /// The error of a lookup, boxed.
 pub(crate) type LookupError = Box<dyn Error + Send + Sync + 'static>;
