@@ -34,9 +34,15 @@
 //!    the policy compiled by [`CorsBuilder::build`]: [`Decision::NotCors`],
 //!    [`Decision::Actual`], [`Decision::Preflight`], [`Decision::Rejected`]
 //!    with a [`Rejection`] reason, or [`Decision::Deferred`] when only the
-//!    async origin check can decide. [`Policy::explain`] says the same in
-//!    words, with the fix for a refusal.
-//! 3. **Apply** ([`Cors`]): an allowed preflight is answered with the
+//!    async origin check can decide. Guards are rules here too: a refused
+//!    WebSocket handshake or cross-origin write is a rejection of its own
+//!    [`RequestKind`]. [`Policy::explain`] says the same in words, with the
+//!    fix for a refusal.
+//! 3. **Resolve**: a deferred origin is asked of the origin lookup (cached,
+//!    single-flight, bounded); its answer becomes the same [`Decision`] a
+//!    static rule gives.
+//! 4. **Write** ([`Cors`]): one stage writes every answer from the decision.
+//!    An allowed preflight is answered with the
 //!    configured 2xx status and the inner service is never called. A
 //!    preflight from an allowed origin that asks for a method or header the
 //!    policy lacks gets the same answer with the policy's own lists, so the
@@ -45,6 +51,9 @@
 //!    service, and its response gets CORS headers only if allowed (under
 //!    any-origin, `Access-Control-Allow-Origin: *` goes on every response).
 //!    `Vary` is merged with what the inner service set.
+//!
+//! Logs (`tracing`), counters (`metrics`), report-only trials and
+//! [`Policy::explain`] observe decisions; none of them writes a response.
 //!
 //! # What `build()` refuses
 //!
