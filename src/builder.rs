@@ -665,8 +665,7 @@ impl CorsBuilder {
     /// assert_eq!(err.location().unwrap().field(), "allow_credentials");
     /// ```
     pub fn build(self) -> Result<CorsLayer, ConfigError> {
-        let write_guard = self.guard_cross_origin_writes;
-        let policy = self.compile()?.with_write_guard(write_guard);
+        let policy = self.compile()?;
         crate::observe::trace::built(&policy);
         crate::observe::trace::warned(policy.warnings());
         Ok(CorsLayer::from_policy(policy))

@@ -85,6 +85,8 @@ pub struct CorsConfig {
     pub connect_rpc: bool,
     /// See [`CorsBuilder::guard_websockets`].
     pub guard_websockets: bool,
+    /// See [`CorsBuilder::guard_cross_origin_writes`].
+    pub guard_cross_origin_writes: bool,
 }
 
 impl CorsConfig {
@@ -169,7 +171,8 @@ impl CorsConfig {
             .allow_credentials(self.allow_credentials)
             .allow_credentials_over_http(self.allow_credentials_over_http)
             .allow_private_network(self.allow_private_network)
-            .guard_websockets(self.guard_websockets);
+            .guard_websockets(self.guard_websockets)
+            .guard_cross_origin_writes(self.guard_cross_origin_writes);
         if self.allow_any_origin {
             builder = builder.allow_any_origin();
         }
@@ -202,7 +205,7 @@ impl CorsConfig {
 }
 
 /// The fields of [`CorsConfig`], in their order.
-const FIELDS: [&str; 16] = [
+const FIELDS: [&str; 17] = [
     "allow_origins",
     "allow_any_origin",
     "allow_methods",
@@ -219,6 +222,7 @@ const FIELDS: [&str; 16] = [
     "grpc_web",
     "connect_rpc",
     "guard_websockets",
+    "guard_cross_origin_writes",
 ];
 
 fn field_rank(at: &Location) -> usize {

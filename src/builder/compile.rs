@@ -8,7 +8,6 @@ use crate::headers::{ValueBuffer, STAR};
 use crate::names::NameSet;
 use crate::policy::{Expose, HeaderRule, Listed, OriginRule, Policy, Settings};
 use crate::response::{preflight_template, TemplateValues};
-use crate::warning::ConfigWarning;
 
 impl Policy {
     /// Compiles validated settings. The one way to make a policy: the
@@ -86,23 +85,8 @@ impl Policy {
             preflight,
             warnings: settings.warnings,
             websocket_guard,
-            write_guard: false,
+            write_guard: settings.guard_cross_origin_writes,
         }
-    }
-
-    /// The policy with [`guard_cross_origin_writes`] set to `on`, and a
-    /// warning when any origin is allowed (only `null` and origin-less
-    /// cross-site writes are left to refuse).
-    ///
-    /// [`guard_cross_origin_writes`]: crate::CorsBuilder::guard_cross_origin_writes
-    pub(crate) fn with_write_guard(mut self, on: bool) -> Policy {
-        self.write_guard = on;
-        if on && matches!(self.origins, OriginRule::Any) {
-            let mut warnings = std::mem::take(&mut self.warnings).into_vec();
-            warnings.push(ConfigWarning::WriteGuardWithAnyOrigin);
-            self.warnings = warnings.into_boxed_slice();
-        }
-        self
     }
 
     /// What [`CorsLayer::permissive`](crate::CorsLayer::permissive) compiles to.
@@ -119,6 +103,7 @@ impl Policy {
             async_origin: None,
             warnings: Box::default(),
             guard_websockets: false,
+            guard_cross_origin_writes: false,
         })
     }
 }

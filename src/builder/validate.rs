@@ -101,6 +101,7 @@ impl CorsBuilder {
             }),
             warnings,
             guard_websockets: self.guard_websockets,
+            guard_cross_origin_writes: self.guard_cross_origin_writes,
         }))
     }
 
@@ -117,6 +118,11 @@ impl CorsBuilder {
         }
         if self.expose_any && self.credentials {
             warnings.push(ConfigWarning::ExposeAnyHeaderWithCredentials);
+        }
+        // Under any origin only `null` and origin-less cross-site writes are
+        // left for the guard to refuse.
+        if self.guard_cross_origin_writes && self.any_origin {
+            warnings.push(ConfigWarning::WriteGuardWithAnyOrigin);
         }
         warnings.into_boxed_slice()
     }

@@ -100,6 +100,9 @@ impl fmt::Display for Policy {
         if self.websocket_guard {
             f.write_str("; websocket handshakes: guarded")?;
         }
+        if self.write_guard {
+            f.write_str("; cross-origin writes: guarded")?;
+        }
         Ok(())
     }
 }

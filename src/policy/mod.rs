@@ -71,6 +71,7 @@ pub(crate) struct Settings {
     /// What `build()` accepted but a user should know.
     pub(crate) warnings: Box<[ConfigWarning]>,
     pub(crate) guard_websockets: bool,
+    pub(crate) guard_cross_origin_writes: bool,
 }
 
 /// A compiled CORS policy: what [`CorsBuilder::build`](crate::CorsBuilder::build)

@@ -104,18 +104,17 @@ fn grpc_web_flag_applies_the_preset() {
 }
 
 #[test]
-fn connect_rpc_and_guard_websockets_flags_apply_to_the_policy() {
+fn connect_rpc_and_the_guard_flags_apply_to_the_policy() {
     let cors = from_json(
-        r#"{ "allow_origins": ["https://app.example.com"], "connect_rpc": true, "guard_websockets": true }"#,
+        r#"{ "allow_origins": ["https://app.example.com"], "connect_rpc": true, "guard_websockets": true,
+             "guard_cross_origin_writes": true }"#,
     )
     .unwrap();
     let summary = cors.policy().to_string();
     assert!(summary.contains("methods: GET, POST;"), "{summary}");
     assert!(summary.contains("connect-protocol-version"), "{summary}");
-    assert!(
-        summary.ends_with("; websocket handshakes: guarded"),
-        "{summary}"
-    );
+    let guards = "; websocket handshakes: guarded; cross-origin writes: guarded";
+    assert!(summary.ends_with(guards), "{summary}");
 }
 
 #[test]
