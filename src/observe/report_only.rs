@@ -80,8 +80,8 @@ impl Trial {
         }
     }
 
-    /// Compares once the pending lookups answer, in a task of its own.
-    #[cfg(feature = "origin-lookup")]
+    /// Compares once the pending lookups answer, in a task of its own; what
+    /// is known now, if there is no runtime to wait on.
     fn compare_later(
         &self,
         enforced: &Arc<Policy>,
@@ -89,34 +89,21 @@ impl Trial {
         theirs: Settled<'_>,
         head: Head<'_>,
     ) {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            // No runtime to wait on: what is known now is reported.
-            let (ours, a) = ours.now_or_undecided();
-            let (theirs, b) = theirs.now_or_undecided();
-            return self.compare(enforced, &ours, &theirs, head, [a, b]);
-        };
-        let (trial, enforced) = (self.clone(), Arc::clone(enforced));
-        let (ours, theirs) = (ours.into_wait(), theirs.into_wait());
-        let parts = owned_parts(head);
-        runtime.spawn(async move {
-            let a = ours.answer().await;
-            let b = theirs.answer().await;
-            let head = Head::of_parts(&parts);
-            let ours = Settled::resolved(&enforced, head, a);
-            let theirs = Settled::resolved(&trial.candidate, head, b);
-            trial.compare(&enforced, &ours, &theirs, head, [a, b]);
-        });
-    }
-
-    /// Without the origin lookup nothing is ever pending.
-    #[cfg(not(feature = "origin-lookup"))]
-    fn compare_later(
-        &self,
-        enforced: &Arc<Policy>,
-        ours: Settled<'_>,
-        theirs: Settled<'_>,
-        head: Head<'_>,
-    ) {
+        #[cfg(feature = "origin-lookup")]
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let (trial, enforced) = (self.clone(), Arc::clone(enforced));
+            let (ours, theirs) = (ours.into_wait(), theirs.into_wait());
+            let parts = owned_parts(head);
+            runtime.spawn(async move {
+                let a = ours.answer().await;
+                let b = theirs.answer().await;
+                let head = Head::of_parts(&parts);
+                let ours = Settled::resolved(&enforced, head, a);
+                let theirs = Settled::resolved(&trial.candidate, head, b);
+                trial.compare(&enforced, &ours, &theirs, head, [a, b]);
+            });
+            return;
+        }
         let (ours, a) = ours.now_or_undecided();
         let (theirs, b) = theirs.now_or_undecided();
         self.compare(enforced, &ours, &theirs, head, [a, b]);

@@ -423,32 +423,33 @@ where
 
 /// A failed origin lookup at `warn`, with its error: the store is down or
 /// slow, which an operator should hear of even when requests are refused.
-#[cfg(feature = "tracing")]
 fn lookup_failed(origin: &str, error: &dyn fmt::Display) {
-    tracing::warn!(
-        target: "tower_cors::origin_lookup",
-        origin = %origin.escape_debug(),
-        error = %error,
-        "CORS origin lookup failed; the request is refused"
+    warn(
+        origin,
+        error,
+        "CORS origin lookup failed; the request is refused",
     );
 }
-
-/// A failed origin lookup at `warn`, with its error.
-#[cfg(not(feature = "tracing"))]
-fn lookup_failed(_origin: &str, _error: &dyn fmt::Display) {}
 
 /// A failed origin lookup answered by an expired "allowed" answer
 /// (`origin_lookup_stale_if_error`), at `warn`, with its error.
-#[cfg(feature = "tracing")]
 fn lookup_stale(origin: &str, error: &dyn fmt::Display) {
+    let served = "CORS origin lookup failed; its expired \"allowed\" answer is served \
+                  (origin_lookup_stale_if_error)";
+    warn(origin, error, served);
+}
+
+/// One `warn` event of the origin lookup (target `tower_cors::origin_lookup`).
+#[cfg(feature = "tracing")]
+fn warn(origin: &str, error: &dyn fmt::Display, message: &str) {
     tracing::warn!(
         target: "tower_cors::origin_lookup",
         origin = %origin.escape_debug(),
         error = %error,
-        "CORS origin lookup failed; its expired \"allowed\" answer is served (origin_lookup_stale_if_error)"
+        "{message}"
     );
 }
 
-/// A failed origin lookup answered by an expired "allowed" answer.
+/// Without the `tracing` feature nothing is logged.
 #[cfg(not(feature = "tracing"))]
-fn lookup_stale(_origin: &str, _error: &dyn fmt::Display) {}
+fn warn(_origin: &str, _error: &dyn fmt::Display, _message: &str) {}
