@@ -156,7 +156,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    // Forced inline: see BENCHMARKS.md, "inline(always)".
+    // Forced inline: see BENCHMARKS.md, "Forced inlines".
     #[inline(always)]
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         // Checked once: a fixed policy is one pointer away, as before
@@ -202,7 +202,7 @@ impl<S> Cors<S> {
 
 /// [`Service::call`] under one source of decisions: classify and decide,
 /// observe, write.
-// Forced inline: see BENCHMARKS.md, "inline(always)".
+// Forced inline: see BENCHMARKS.md, "Forced inlines".
 #[inline(always)]
 fn call_under<S, D, ReqBody, ResBody>(
     inner: &mut S,

@@ -239,7 +239,7 @@ impl Policy {
     }
 
     /// `parts` is `None` only when no predicate needs it.
-    // Forced inline: see BENCHMARKS.md, "inline(always)".
+    // Forced inline: see BENCHMARKS.md, "Forced inlines".
     #[inline(always)]
     fn decide_with<'a>(
         &'a self,

@@ -246,7 +246,7 @@ impl<'a> CorsRequest<'a> {
     /// come from those. A malformed CORS request is a [`Rejected`] one with
     /// a [`Malformed`] reason: its kind decides whether the layer answers it
     /// (a preflight: 403) or forwards it (no CORS headers).
-    // Forced inline: see BENCHMARKS.md, "inline(always)".
+    // Forced inline: see BENCHMARKS.md, "Forced inlines".
     #[inline(always)]
     pub(crate) fn classify(method: &Method, headers: &'a HeaderMap) -> Result<Self, Rejected<'a>> {
         // Only OPTIONS requests can be preflights and need three headers:

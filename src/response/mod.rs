@@ -41,7 +41,7 @@ pub(crate) enum Reply<B> {
 
 /// What `decision` makes of the response. `request` is the request's header
 /// map (a refused preflight's answer reads it again).
-// Forced inline: see BENCHMARKS.md, "inline(always)".
+// Forced inline: see BENCHMARKS.md, "Forced inlines".
 #[inline(always)]
 pub(crate) fn reply<B: Default>(
     policy: &Policy,

@@ -128,7 +128,7 @@ impl Decides for Arc<Policy> {
         Policy::needs_parts(self)
     }
 
-    // Forced inline: see BENCHMARKS.md, "inline(always)".
+    // Forced inline: see BENCHMARKS.md, "Forced inlines".
     #[inline(always)]
     fn decide<'a>(&'a self, head: Head<'a>) -> Decision<'a> {
         self.decide_head(head)
