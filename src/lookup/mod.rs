@@ -75,9 +75,8 @@ impl<B> ActualCheck<B> {
 
     /// Resolves, observes and replies to the answer.
     fn reply(&self, answer: Answer) -> Reply<()> {
-        let decision = self.policy.resolve(self.kind, &self.origin, answer, None);
-        observe::decided(&decision, &self.method, &self.uri);
-        response::reply(&self.policy, decision, &HeaderMap::new())
+        let (policy, kind, origin) = (&self.policy, self.kind, &self.origin);
+        answered(policy, kind, origin, answer, &self.method, &self.uri, None)
     }
 
     /// Polls the check and the inner future; finishes the response when
@@ -162,13 +161,19 @@ impl<B> PreflightCheck<B> {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(answer) => answer,
         };
-        let reply = match origin_of(&self.parts.headers) {
+        let parts = &self.parts;
+        let reply = match parts.headers.get(ORIGIN) {
             Some(origin) => {
-                let headers = Some(&self.parts.headers);
-                let kind = RequestKind::Preflight;
-                let decision = self.policy.resolve(kind, origin, answer, headers);
-                observe::decided(&decision, &self.parts.method, &self.parts.uri);
-                response::reply(&self.policy, decision, &self.parts.headers)
+                let (kind, headers) = (RequestKind::Preflight, Some(&parts.headers));
+                answered(
+                    &self.policy,
+                    kind,
+                    origin,
+                    answer,
+                    &parts.method,
+                    &parts.uri,
+                    headers,
+                )
             }
             None => Reply::Refuse,
         };
@@ -180,7 +185,20 @@ impl<B> PreflightCheck<B> {
     }
 }
 
-/// The `Origin` of a preflight the check was started for.
-fn origin_of(headers: &HeaderMap) -> Option<&HeaderValue> {
-    headers.get(ORIGIN)
+/// What the check's `answer` makes of a waiting request of `kind` from
+/// `origin` with this method and URI: resolved into a decision, observed,
+/// and replied to like a static one. A preflight gives its header map,
+/// whose method and headers are checked next.
+fn answered(
+    policy: &Policy,
+    kind: RequestKind,
+    origin: &HeaderValue,
+    answer: Answer,
+    method: &Method,
+    uri: &Uri,
+    preflight: Option<&HeaderMap>,
+) -> Reply<()> {
+    let decision = policy.resolve(kind, origin, answer, preflight);
+    observe::decided(&decision, method, uri);
+    response::reply(policy, decision, preflight.unwrap_or(&HeaderMap::new()))
 }
