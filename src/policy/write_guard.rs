@@ -10,6 +10,8 @@
 use http::header::HOST;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
 
+use crate::origin_match::split_request_host_port;
+
 /// `Sec-Fetch-Site` (Fetch Metadata): where the browser says the request
 /// comes from.
 pub(crate) const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
@@ -98,18 +100,16 @@ pub(crate) fn same_host(origin: &[u8], authority: &[u8]) -> bool {
 }
 
 /// `host[:port]` split into the host and the port, if any (`[v6]:port`
-/// keeps its brackets). `None` when the port is not digits.
+/// keeps its brackets; an empty port is the default one). `None` when the
+/// port is not digits.
 fn split_port(authority: &[u8]) -> Option<(&[u8], Option<&[u8]>)> {
-    let colon = authority.iter().rposition(|&b| b == b':');
-    let bracket = authority.iter().rposition(|&b| b == b']');
-    match colon {
-        Some(c) if bracket.map_or(true, |b| b < c) => {
-            let port = &authority[c + 1..];
-            port.iter()
-                .all(u8::is_ascii_digit)
-                .then_some((&authority[..c], (!port.is_empty()).then_some(port)))
-        }
-        _ => Some((authority, None)),
+    match split_request_host_port(authority)? {
+        (host, Some(b"")) => Some((host, None)),
+        (host, Some(port)) => port
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then_some((host, Some(port))),
+        (host, None) => Some((host, None)),
     }
 }
 
