@@ -20,7 +20,10 @@ use crate::source::CorsLayer;
 mod compile;
 #[cfg(feature = "origin-lookup")]
 mod origin_lookup;
+mod scopes;
 mod validate;
+
+use scopes::Made;
 
 use validate::Naming;
 
@@ -115,6 +118,11 @@ pub struct CorsBuilder {
     /// Whose words `build()`'s errors speak.
     naming: Naming,
     guard_cross_origin_writes: bool,
+    /// Which settings were made: a route's or group's overrides replace
+    /// only these.
+    made: Made,
+    routes: Vec<(String, CorsBuilder)>,
+    groups: Vec<(Vec<String>, CorsBuilder)>,
 }
 
 impl Default for CorsBuilder {
@@ -140,6 +148,9 @@ impl Default for CorsBuilder {
             guard_websockets: false,
             naming: Naming::default(),
             guard_cross_origin_writes: false,
+            made: Made::default(),
+            routes: Vec::new(),
+            groups: Vec::new(),
         }
     }
 }
@@ -164,6 +175,8 @@ impl fmt::Debug for CorsBuilder {
             .field("async_origin", &self.async_origin.is_some())
             .field("guard_websockets", &self.guard_websockets)
             .field("guard_cross_origin_writes", &self.guard_cross_origin_writes)
+            .field("routes", &self.routes)
+            .field("groups", &self.groups)
             .finish()
     }
 }
@@ -196,6 +209,7 @@ impl CorsBuilder {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
+        self.made.mark(Made::ORIGINS);
         self.origins
             .extend(origins.into_iter().map(|o| o.as_ref().to_owned()));
         self
@@ -217,6 +231,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn allow_any_origin(mut self) -> Self {
+        self.made.mark(Made::ORIGINS);
         self.any_origin = true;
         self
     }
@@ -237,6 +252,7 @@ impl CorsBuilder {
     where
         F: Fn(&HeaderValue, &Parts) -> bool + Send + Sync + 'static,
     {
+        self.made.mark(Made::ORIGINS);
         self.predicates.push(Arc::new(f));
         self
     }
@@ -261,6 +277,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn allow_methods<M>(mut self, methods: impl IntoMethods<M>) -> Self {
+        self.made.mark(Made::METHODS);
         methods.push_methods(&mut self.methods);
         self
     }
@@ -273,6 +290,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn allow_any_method(mut self) -> Self {
+        self.made.mark(Made::METHODS);
         self.any_method = true;
         self
     }
@@ -293,6 +311,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn allow_headers<M>(mut self, headers: impl IntoHeaderNames<M>) -> Self {
+        self.made.mark(Made::HEADERS);
         headers.push_header_names(&mut self.headers);
         self
     }
@@ -307,6 +326,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn allow_any_header(mut self) -> Self {
+        self.made.mark(Made::HEADERS);
         self.any_header = true;
         self
     }
@@ -327,6 +347,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn expose_headers<M>(mut self, headers: impl IntoHeaderNames<M>) -> Self {
+        self.made.mark(Made::EXPOSE);
         headers.push_header_names(&mut self.expose);
         self
     }
@@ -340,6 +361,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn expose_any_header(mut self) -> Self {
+        self.made.mark(Made::EXPOSE);
         self.expose_any = true;
         self
     }
@@ -355,6 +377,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn allow_credentials(mut self, allow: bool) -> Self {
+        self.made.mark(Made::CREDENTIALS);
         self.credentials = allow;
         self
     }
@@ -372,6 +395,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn allow_credentials_over_http(mut self, allow: bool) -> Self {
+        self.made.mark(Made::CREDENTIALS_OVER_HTTP);
         self.credentials_over_http = allow;
         self
     }
@@ -392,6 +416,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn max_age(mut self, age: Duration) -> Self {
+        self.made.mark(Made::MAX_AGE);
         self.max_age = Some(age);
         self
     }
@@ -422,6 +447,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn allow_private_network(mut self, allow: bool) -> Self {
+        self.made.mark(Made::PRIVATE_NETWORK);
         self.private_network = allow;
         self
     }
@@ -439,6 +465,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn preflight_status(mut self, status: StatusCode) -> Self {
+        self.made.mark(Made::PREFLIGHT_STATUS);
         self.preflight_status = status;
         self
     }
@@ -498,6 +525,7 @@ impl CorsBuilder {
         F: Fn(&HeaderValue, &Parts) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = bool> + Send + 'static,
     {
+        self.made.mark(Made::ORIGINS);
         self.async_origin = Some(AsyncOriginSpec::predicate(f));
         self
     }
@@ -603,6 +631,7 @@ impl CorsBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn guard_websockets(mut self, on: bool) -> Self {
+        self.made.mark(Made::GUARD_WEBSOCKETS);
         self.guard_websockets = on;
         self
     }
@@ -642,6 +671,7 @@ impl CorsBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn guard_cross_origin_writes(mut self, on: bool) -> Self {
+        self.made.mark(Made::GUARD_WRITES);
         self.guard_cross_origin_writes = on;
         self
     }

@@ -4,8 +4,51 @@
 mod location;
 
 pub use location::Location;
+pub(crate) use location::Place;
 use location::Setting::{InCode, List, On, Seconds, Status, Switch};
 pub(crate) use location::Words;
+
+/// The `location` of every variant but `Several`, by reference or mutably
+/// as `$error` is.
+macro_rules! each_location {
+    ($error:expr) => {{
+        use ConfigError::*;
+        match $error {
+            CredentialsWithAnyOrigin { location }
+            | AnyOriginWithList { location }
+            | WildcardOrigin { location }
+            | NullOrigin { location }
+            | FileOrigin { location, .. }
+            | InvalidOrigin { location, .. }
+            | OriginWithPath { location, .. }
+            | OriginWithQueryOrFragment { location, .. }
+            | OriginWithUserInfo { location, .. }
+            | NonCanonicalOrigin { location, .. }
+            | MisplacedWildcard { location, .. }
+            | WildcardOnPublicSuffix { location, .. }
+            | WildcardOnIpAddress { location, .. }
+            | InsecureOriginWithCredentials { location, .. }
+            | ForbiddenMethod { location, .. }
+            | ForbiddenRequestHeader { location, .. }
+            | ExposedSetCookie { location, .. }
+            | WildcardName { location }
+            | MaxAgeTooLong { location, .. }
+            | PreflightStatusNotSuccess { location, .. }
+            | NoOrigin { location }
+            | ZeroLookupConcurrency { location }
+            | OriginList { location, .. }
+            | LowercaseMethod { location, .. }
+            | InvalidMethod { location, .. }
+            | InvalidHeaderName { location, .. }
+            | RoutePrefix { location, .. }
+            | DuplicateRoute { location, .. }
+            | NestedScope { location, .. }
+            | OriginRuleInGroup { location }
+            | EmptyOriginGroup { location } => Some(location),
+            Several(_) => None,
+        }
+    }};
+}
 
 /// A CORS configuration that [`CorsBuilder::build`](crate::CorsBuilder::build)
 /// (or `CorsConfig::build`, feature `serde`) refuses.
@@ -374,6 +417,81 @@ pub enum ConfigError {
         location: Location,
     },
 
+    /// A route prefix that is not a path prefix: it must start with `/` and
+    /// have no query, fragment or trailing slash (`"/api"`).
+    #[error(
+        "{}{prefix:?} is not a route prefix: a prefix is a path as requested, starting with \"/\", \
+         without query, fragment or trailing slash (it covers itself and what lies under it on \
+         a segment boundary); write {:?}",
+        .location.prefix(),
+        route_prefix(prefix)
+    )]
+    RoutePrefix {
+        /// The prefix as configured.
+        prefix: String,
+        /// Where: `route`, in that route.
+        location: Location,
+    },
+
+    /// The same route prefix configured twice.
+    #[error(
+        "{}route {prefix:?} is configured twice, and only one could apply; put the settings of \
+         both into one {}",
+        .location.prefix(),
+        .location.say(InCode("route"))
+    )]
+    DuplicateRoute {
+        /// The prefix as configured.
+        prefix: String,
+        /// Where: `route`, in the second route.
+        location: Location,
+    },
+
+    /// A route made inside a route's or an origin group's overrides, or an
+    /// origin group inside a group's.
+    #[error(
+        "{}{} cannot be made inside {}: routes are made on the base policy, and origin groups \
+         on the base policy or in a route; make it there",
+        .location.prefix(),
+        .location.say(InCode(nested)),
+        within
+    )]
+    NestedScope {
+        /// What was made: `"route"` or `"origin_group"`.
+        nested: &'static str,
+        /// Where it was made: `"a route"` or `"an origin group"`.
+        within: &'static str,
+        /// Where: `route` or `origin_group`, in the enclosing one.
+        location: Location,
+    },
+
+    /// An origin setting (listed origins, any origin, a predicate or an
+    /// async check) inside an origin group's overrides: the group's origins
+    /// are its origin rule.
+    #[error(
+        "{}{} inside an origin group: the group's own origins decide which requests it \
+         applies to and are the origins it allows; list them in {} instead",
+        .location.prefix(),
+        .location.say(InCode(.location.field())),
+        .location.say(InCode("origin_group"))
+    )]
+    OriginRuleInGroup {
+        /// Where: the origin setting, in the group.
+        location: Location,
+    },
+
+    /// An origin group with no origins: it could never apply.
+    #[error(
+        "{}an origin group without origins never applies; list the origins whose requests get \
+         its settings, as in {}",
+        .location.prefix(),
+        .location.say(List("origin_group", &["https://admin.example.com"]))
+    )]
+    EmptyOriginGroup {
+        /// Where: `origin_group`, in that group.
+        location: Location,
+    },
+
     /// Several mistakes, each its own variant (never `Several`), in the order
     /// of the settings; displayed one per line. A configuration with a
     /// single mistake gets that mistake's own variant instead, so
@@ -422,35 +540,19 @@ impl ConfigError {
     /// assert_eq!((at.field(), at.index()), ("max_age", None));
     /// ```
     pub fn location(&self) -> Option<&Location> {
-        use ConfigError::*;
-        match self {
-            CredentialsWithAnyOrigin { location }
-            | AnyOriginWithList { location }
-            | WildcardOrigin { location }
-            | NullOrigin { location }
-            | FileOrigin { location, .. }
-            | InvalidOrigin { location, .. }
-            | OriginWithPath { location, .. }
-            | OriginWithQueryOrFragment { location, .. }
-            | OriginWithUserInfo { location, .. }
-            | NonCanonicalOrigin { location, .. }
-            | MisplacedWildcard { location, .. }
-            | WildcardOnPublicSuffix { location, .. }
-            | WildcardOnIpAddress { location, .. }
-            | InsecureOriginWithCredentials { location, .. }
-            | ForbiddenMethod { location, .. }
-            | ForbiddenRequestHeader { location, .. }
-            | ExposedSetCookie { location, .. }
-            | WildcardName { location }
-            | MaxAgeTooLong { location, .. }
-            | PreflightStatusNotSuccess { location, .. }
-            | NoOrigin { location }
-            | ZeroLookupConcurrency { location }
-            | OriginList { location, .. }
-            | LowercaseMethod { location, .. }
-            | InvalidMethod { location, .. }
-            | InvalidHeaderName { location, .. } => Some(location),
-            Several(_) => None,
+        each_location!(self)
+    }
+
+    fn location_mut(&mut self) -> Option<&mut Location> {
+        each_location!(self)
+    }
+
+    /// One error for a non-empty list of mistakes: the mistake itself, or
+    /// `Several`.
+    pub(crate) fn from_errors(mut errors: Vec<ConfigError>) -> ConfigError {
+        match errors.len() {
+            1 => errors.remove(0),
+            _ => ConfigError::Several(errors),
         }
     }
 
@@ -461,6 +563,28 @@ impl ConfigError {
             1 => errors.pop(),
             _ => Some(ConfigError::Several(errors)),
         }
+    }
+}
+
+/// The route prefix `prefix` probably means: a path from `/`, without query,
+/// fragment, whitespace or trailing slash.
+fn route_prefix(prefix: &str) -> String {
+    let path = prefix.trim().split(['?', '#']).next().unwrap_or_default();
+    let path = path.trim_end_matches('/');
+    format!("/{}", path.trim_start_matches('/'))
+}
+
+impl ConfigError {
+    /// The same mistake, in `place`.
+    pub(crate) fn in_place(self, place: &location::Place) -> ConfigError {
+        if place.is_base() {
+            return self;
+        }
+        let mut this = self;
+        if let Some(at) = this.location_mut() {
+            *at = at.clone().in_place(place);
+        }
+        this
     }
 }
 

@@ -219,10 +219,10 @@ where
     }
     // Without predicates, decide on the request as it is: splitting and
     // rebuilding it would copy it twice.
-    let decision = rules.decide(Head::of(&request));
+    let (policy, decision) = rules.decide(Head::of(&request));
     observe::decided(&decision, request.method(), request.uri());
     // `forward`, written out: a call here costs a copy of the request.
-    match response::reply(rules.enforced(), decision, request.headers()) {
+    match response::reply(policy, decision, request.headers()) {
         Reply::Answer(response) => ResponseFuture::ready(response),
         Reply::Refuse => {
             let headers = std::mem::take(request.headers_mut());
@@ -268,8 +268,8 @@ where
     ResBody: Default,
 {
     let (parts, body) = request.into_parts();
-    let policy = rules.enforced();
-    let decision = match rules.decide(Head::of_parts(&parts)) {
+    let (policy, decision) = rules.decide(Head::of_parts(&parts));
+    let decision = match decision {
         // Only the async origin check can allow the origin: its answer
         // becomes the decision. The check keeps this request's policy: a
         // replacement meanwhile does not change how it ends.

@@ -69,9 +69,21 @@ impl Policy {
             max_age: max_age.clone(),
             private_network: settings.private_network,
         });
-        let websocket_guard =
-            settings.guard_websockets && !matches!(settings.origins, OriginRule::Any);
+        let any_origin = matches!(settings.origins, OriginRule::Any);
+        let websocket_guard = settings.guard_websockets && !any_origin;
+        let predicates = match &settings.origins {
+            OriginRule::Any => false,
+            OriginRule::Matcher(m) => m.predicate_count() > 0,
+        };
         Policy {
+            // Predicates take the head as `Parts`; the write guard reads
+            // its URI.
+            needs_parts: predicates
+                || settings.async_origin.is_some()
+                || settings.guard_cross_origin_writes,
+            vary: !any_origin || settings.under_groups,
+            scope: settings.scope,
+            set: None,
             origins: settings.origins,
             credentials: settings.credentials,
             methods,
@@ -104,6 +116,8 @@ impl Policy {
             warnings: Box::default(),
             guard_websockets: false,
             guard_cross_origin_writes: false,
+            under_groups: false,
+            scope: Default::default(),
         })
     }
 }

@@ -5,6 +5,7 @@ use std::error::Error;
 use std::future::Future;
 use std::time::Duration;
 
+use super::Made;
 use crate::policy::origin_check::AsyncOriginSpec;
 use crate::{CorsBuilder, CorsLayer};
 
@@ -93,6 +94,7 @@ impl CorsBuilder {
         Fut: Future<Output = Result<bool, E>> + Send + 'static,
         E: Error + Send + Sync + 'static,
     {
+        self.made.mark(Made::ORIGINS);
         self.async_origin = Some(AsyncOriginSpec::Lookup(
             crate::policy::origin_lookup::boxed(lookup),
         ));
@@ -110,6 +112,7 @@ impl CorsBuilder {
     /// # let _ = builder;
     /// ```
     pub fn origin_lookup_ttl(mut self, allowed: Duration) -> Self {
+        self.made.mark(Made::LOOKUP);
         self.lookup_settings.ttl = allowed;
         self
     }
@@ -126,6 +129,7 @@ impl CorsBuilder {
     /// # let _ = builder;
     /// ```
     pub fn origin_lookup_refused_ttl(mut self, refused: Duration) -> Self {
+        self.made.mark(Made::LOOKUP);
         self.lookup_settings.refused_ttl = refused;
         self
     }
@@ -139,6 +143,7 @@ impl CorsBuilder {
     /// # let _ = builder;
     /// ```
     pub fn origin_lookup_capacity(mut self, entries: usize) -> Self {
+        self.made.mark(Made::LOOKUP);
         self.lookup_settings.capacity = entries;
         self
     }
@@ -155,6 +160,7 @@ impl CorsBuilder {
     /// # let _ = builder;
     /// ```
     pub fn origin_lookup_timeout(mut self, timeout: Duration) -> Self {
+        self.made.mark(Made::LOOKUP);
         self.lookup_settings.timeout = timeout;
         self
     }
@@ -177,6 +183,7 @@ impl CorsBuilder {
     /// # let _ = builder;
     /// ```
     pub fn origin_lookup_concurrency(mut self, lookups: usize) -> Self {
+        self.made.mark(Made::LOOKUP);
         self.lookup_settings.concurrency = lookups;
         self
     }
@@ -205,6 +212,7 @@ impl CorsBuilder {
     /// # let _ = builder;
     /// ```
     pub fn origin_lookup_stale_if_error(mut self, grace: Duration) -> Self {
+        self.made.mark(Made::LOOKUP);
         self.lookup_settings.stale_if_error = grace;
         self
     }

@@ -3,6 +3,7 @@
 
 use http::{HeaderName, Method};
 
+use super::scopes::Context;
 use super::{CorsBuilder, MAX_MAX_AGE};
 use crate::error::{is_origin_list, ConfigError, Location, Words};
 use crate::origin_config::{parse_configured, OriginSpec};
@@ -17,14 +18,30 @@ const UPPERCASED_BY_BROWSERS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "
 /// How `build()` names where a mistake is: in builder words, or in a
 /// configuration file's, with list items numbered as in the file (from
 /// where its own items begin, after the presets it applied).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Naming {
-    words: Words,
+    pub(super) words: Words,
+    /// What origin mistakes are named after: `allow_origins`, or
+    /// `origin_group` for a group's own origins.
+    pub(super) origins_field: &'static str,
     /// How many items of each list come before the file's own.
-    origins: usize,
-    methods: usize,
-    headers: usize,
-    expose: usize,
+    pub(super) origins: usize,
+    pub(super) methods: usize,
+    pub(super) headers: usize,
+    pub(super) expose: usize,
+}
+
+impl Default for Naming {
+    fn default() -> Self {
+        Naming {
+            words: Words::default(),
+            origins_field: "allow_origins",
+            origins: 0,
+            methods: 0,
+            headers: 0,
+            expose: 0,
+        }
+    }
 }
 
 impl CorsBuilder {
@@ -34,6 +51,7 @@ impl CorsBuilder {
     pub(crate) fn in_file_words(mut self) -> Self {
         self.naming = Naming {
             words: Words::File,
+            origins_field: self.naming.origins_field,
             origins: self.origins.len(),
             methods: self.methods.len(),
             headers: self.headers.len(),
@@ -42,8 +60,13 @@ impl CorsBuilder {
         self
     }
 
+    /// Whose words this builder's mistakes are in.
+    pub(super) fn words(&self) -> Words {
+        self.naming.words
+    }
+
     /// Where a whole setting is.
-    fn at(&self, field: &'static str) -> Location {
+    pub(super) fn at(&self, field: &'static str) -> Location {
         Location::new(field, None, self.naming.words)
     }
 
@@ -54,10 +77,22 @@ impl CorsBuilder {
     }
 
     /// The compiled policy, or every mistake found, in the order of the
-    /// settings: origins, methods, headers, exposed headers, the rest.
+    /// settings: origins, methods, headers, exposed headers, the rest; with
+    /// routes or origin groups, of every policy of the set, each naming
+    /// where it is.
     pub(crate) fn compile(self) -> Result<Policy, ConfigError> {
+        let compiled = if self.has_scopes() {
+            self.compile_set()
+        } else {
+            self.compile_one(&mut Context::default())
+        };
+        compiled.map_err(ConfigError::from_errors)
+    }
+
+    /// One policy of a set (or a set's only policy) in `context`.
+    pub(super) fn compile_one(self, context: &mut Context) -> Result<Policy, Vec<ConfigError>> {
         let mut errors = Vec::new();
-        let origins = self.compile_origins(&mut errors);
+        let origins = self.compile_origins(context, &mut errors);
         let methods = self.compile_methods(&mut errors);
         let headers = self.compile_headers(&mut errors);
         let expose = self.compile_expose(&mut errors);
@@ -80,10 +115,17 @@ impl CorsBuilder {
                 location: self.at("origin_lookup_concurrency"),
             });
         }
-        if let Some(error) = ConfigError::from_list(errors) {
-            return Err(error);
+        if !errors.is_empty() {
+            return Err(errors);
         }
         let warnings = self.warnings();
+        let async_origin = self.async_origin.clone().map(|spec| {
+            context.checks.compile(
+                spec,
+                #[cfg(feature = "origin-lookup")]
+                self.lookup_settings,
+            )
+        });
         Ok(Policy::new(Settings {
             origins,
             credentials: self.credentials,
@@ -93,15 +135,12 @@ impl CorsBuilder {
             max_age_seconds,
             private_network: self.private_network,
             preflight_status: self.preflight_status,
-            async_origin: self.async_origin.map(|spec| {
-                spec.compile(
-                    #[cfg(feature = "origin-lookup")]
-                    self.lookup_settings,
-                )
-            }),
+            async_origin,
             warnings,
             guard_websockets: self.guard_websockets,
             guard_cross_origin_writes: self.guard_cross_origin_writes,
+            under_groups: context.under_groups,
+            scope: context.scope.clone(),
         }))
     }
 
@@ -127,10 +166,10 @@ impl CorsBuilder {
         warnings.into_boxed_slice()
     }
 
-    fn compile_origins(&self, errors: &mut Vec<ConfigError>) -> OriginRule {
+    fn compile_origins(&self, context: &Context, errors: &mut Vec<ConfigError>) -> OriginRule {
         let (mut exact, mut patterns) = (Vec::new(), Vec::new());
         for (i, origin) in self.origins.iter().enumerate() {
-            let at = || self.item("allow_origins", self.naming.origins, i);
+            let at = || self.item(self.naming.origins_field, self.naming.origins, i);
             if is_origin_list(origin) {
                 errors.push(ConfigError::OriginList {
                     origin: origin.clone(),
@@ -171,7 +210,14 @@ impl CorsBuilder {
             }
             return OriginRule::Any;
         }
-        if self.origins.is_empty() && self.predicates.is_empty() && self.async_origin.is_none() {
+        // Origins from groups only make a valid policy; a group without
+        // origins is refused as such.
+        let others_allowed = context.under_groups || context.scope.group.is_some();
+        if self.origins.is_empty()
+            && self.predicates.is_empty()
+            && self.async_origin.is_none()
+            && !others_allowed
+        {
             errors.push(ConfigError::NoOrigin {
                 location: self.at("allow_origins"),
             });

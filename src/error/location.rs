@@ -13,6 +13,12 @@ use http::StatusCode;
 /// across calls and presets; for a `CorsConfig`, it is the index in the
 /// file's list. Displays as `allow_origins[1]`, or `max_age` without an index.
 ///
+/// A mistake in a [route](crate::CorsBuilder::route) or an [origin
+/// group](crate::CorsBuilder::origin_group) also names it
+/// ([`route`](Location::route), [`origin_group`](Location::origin_group)),
+/// and displays as `route "/public": allow_credentials` (in a
+/// configuration file's words, `routes."/public".allow_credentials`).
+///
 /// ```
 /// use tower_cors::CorsLayer;
 ///
@@ -24,14 +30,30 @@ use http::StatusCode;
 /// assert_eq!((at.field(), at.index()), ("allow_origins", Some(1)));
 /// assert_eq!(at.to_string(), "allow_origins[1]");
 /// ```
-// Non-exhaustive so that the route and origin group a mistake belongs to
-// can be added when a builder has them.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     field: &'static str,
     index: Option<usize>,
     words: Words,
+    place: Option<Box<Place>>,
+}
+
+/// The route and origin group a mistake is in, when it is in one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Place {
+    /// The route's prefix, as configured.
+    pub(crate) route: Option<String>,
+    /// The group's position (among its route's groups, or the base's) and
+    /// its origins, as configured.
+    pub(crate) group: Option<(usize, Vec<String>)>,
+}
+
+impl Place {
+    /// Whether it names neither a route nor a group.
+    pub(crate) fn is_base(&self) -> bool {
+        self.route.is_none() && self.group.is_none()
+    }
 }
 
 /// Whose words a message speaks: decided once, here, for every message.
@@ -53,7 +75,54 @@ impl Location {
             field,
             index,
             words,
+            place: None,
         }
+    }
+
+    /// The same location, in `place` (a route, a group, or both).
+    pub(crate) fn in_place(mut self, place: &Place) -> Self {
+        if !place.is_base() {
+            self.place = Some(Box::new(place.clone()));
+        }
+        self
+    }
+
+    /// The prefix of the [route](crate::CorsBuilder::route) the mistake is
+    /// in, if any.
+    ///
+    /// ```
+    /// let err = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .route("/public", |r| r.allow_any_origin().allow_credentials(true))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.location().unwrap().route(), Some("/public"));
+    /// assert!(err.to_string().starts_with("route \"/public\": allow_credentials(true)"));
+    /// ```
+    pub fn route(&self) -> Option<&str> {
+        self.place.as_ref()?.route.as_deref()
+    }
+
+    /// The origins of the [origin group](crate::CorsBuilder::origin_group)
+    /// the mistake is in, if any, as configured.
+    ///
+    /// ```
+    /// let err = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .origin_group(["http://partner.example"], |g| g.allow_credentials(true))
+    ///     .build()
+    ///     .unwrap_err();
+    /// let at = err.location().unwrap();
+    /// assert_eq!(at.origin_group(), Some(&["http://partner.example".to_owned()][..]));
+    /// assert_eq!(at.to_string(), "origin group [\"http://partner.example\"]: origin_group[0]");
+    /// ```
+    pub fn origin_group(&self) -> Option<&[String]> {
+        self.place.as_ref()?.group.as_ref().map(|(_, origins)| &origins[..])
+    }
+
+    /// Where the place is among places, for sorting: the base first.
+    pub(crate) fn place(&self) -> Option<&Place> {
+        self.place.as_deref()
     }
 
     /// The setting, named by its builder method: `"allow_origins"`,
@@ -110,6 +179,18 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.place, self.words) {
+            (None, _) => {}
+            (Some(place), Words::Builder) => write!(f, "{}: ", Said::place(place))?,
+            (Some(place), Words::File) => {
+                if let Some(route) = &place.route {
+                    write!(f, "routes.{route:?}.")?;
+                }
+                if let Some((index, _)) = &place.group {
+                    write!(f, "origin_groups[{index}].")?;
+                }
+            }
+        }
         f.write_str(self.field)?;
         match self.index {
             Some(index) => write!(f, "[{index}]"),
@@ -122,10 +203,36 @@ struct Prefix<'a>(&'a Location);
 
 impl fmt::Display for Prefix<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.words {
-            Words::Builder => Ok(()),
-            Words::File => write!(f, "{}: ", self.0),
+        match (self.0.words, &self.0.place) {
+            (Words::Builder, None) => Ok(()),
+            (Words::Builder, Some(place)) => write!(f, "{}: ", Said::place(place)),
+            (Words::File, _) => write!(f, "{}: ", self.0),
         }
+    }
+}
+
+impl Said<'_> {
+    /// `route "/api"`, `origin group ["https://a.example"]`, or both.
+    fn place(place: &Place) -> impl fmt::Display + '_ {
+        PlaceWords(place)
+    }
+}
+
+struct PlaceWords<'a>(&'a Place);
+
+impl fmt::Display for PlaceWords<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(route) = &self.0.route {
+            write!(f, "route {route:?}")?;
+        }
+        if let Some((_, origins)) = &self.0.group {
+            if self.0.route.is_some() {
+                f.write_str(", ")?;
+            }
+            let items: Vec<&str> = origins.iter().map(String::as_str).collect();
+            write!(f, "origin group {}", Items(&items))?;
+        }
+        Ok(())
     }
 }
 

@@ -8,6 +8,7 @@ use http::request::Parts;
 
 use super::Verdict;
 use crate::policy::origin_check::Answer;
+use crate::policy::set::Scope;
 use crate::policy::{Decision, Policy};
 use crate::request::{CorsRequest, Malformed, Origin, Preflight, Rejection, RequestKind};
 
@@ -107,6 +108,8 @@ impl fmt::Display for Check {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     request: String,
+    /// The route and group whose settings decided.
+    scope: Scope,
     kind: Option<RequestKind>,
     checks: Vec<Check>,
     verdict: Decided,
@@ -200,11 +203,70 @@ impl Explanation {
     pub fn nearest(&self) -> Option<&str> {
         self.hints.iter().find_map(Hint::nearest)
     }
+
+    /// The prefix of the [route](crate::CorsBuilder::route) whose settings
+    /// decided, if one did.
+    ///
+    /// ```
+    /// use http::{header, Request};
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let cors = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .route("/public", |r| r.allow_any_origin())
+    ///     .build()
+    ///     .unwrap();
+    /// let (parts, ()) = Request::get("/public/logo.svg")
+    ///     .header(header::ORIGIN, "https://anyone.example")
+    ///     .body(())
+    ///     .unwrap()
+    ///     .into_parts();
+    /// let explanation = cors.policy().explain(&parts);
+    /// assert_eq!(explanation.route(), Some("/public"));
+    /// assert!(explanation.to_string().contains("\npolicy: route \"/public\"\n"));
+    /// ```
+    pub fn route(&self) -> Option<&str> {
+        self.scope.route.as_deref()
+    }
+
+    /// The origins of the [origin group](crate::CorsBuilder::origin_group)
+    /// whose settings decided, as configured, if one did.
+    ///
+    /// ```
+    /// use http::{header, Request};
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let cors = CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .origin_group(["https://app.example.com"], |g| g.allow_credentials(true))
+    ///     .build()
+    ///     .unwrap();
+    /// let (parts, ()) = Request::get("/")
+    ///     .header(header::ORIGIN, "https://app.example.com")
+    ///     .body(())
+    ///     .unwrap()
+    ///     .into_parts();
+    /// let explanation = cors.policy().explain(&parts);
+    /// assert_eq!(explanation.origin_group(), Some(&["https://app.example.com".to_owned()][..]));
+    /// ```
+    pub fn origin_group(&self) -> Option<&[String]> {
+        self.scope.group.as_deref()
+    }
 }
 
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "request: {}", self.request)?;
+        if let Some(route) = &self.scope.route {
+            write!(f, "policy: route {route:?}")?;
+        }
+        if let Some(group) = &self.scope.group {
+            let sep = if self.scope.route.is_some() { ", " } else { "policy: " };
+            write!(f, "{sep}origin group {group:?}")?;
+        }
+        if self.scope != Scope::default() {
+            writeln!(f)?;
+        }
         for check in &self.checks {
             writeln!(f, "check: {check}")?;
         }
@@ -257,6 +319,11 @@ impl Policy {
     /// );
     /// ```
     pub fn explain(&self, parts: &Parts) -> Explanation {
+        self.selected(parts).explain_selected(parts)
+    }
+
+    /// [`Policy::explain`] by the policy of the set that decides `parts`.
+    fn explain_selected(&self, parts: &Parts) -> Explanation {
         let decision = self.decide(parts);
         // An origin only the origin lookup can allow is explained with the
         // lookup's cached answer, which decides it as the layer would now.
@@ -297,6 +364,7 @@ impl Policy {
         };
         let mut out = Explanation {
             request: String::new(),
+            scope: self.scope().clone(),
             kind: None,
             checks: Vec::new(),
             verdict,

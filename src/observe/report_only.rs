@@ -40,7 +40,11 @@ impl Trial {
     /// A trial of `candidate` beside `enforced`, the policy it is paired
     /// with for its whole life.
     pub(crate) fn new(enforced: &Policy, candidate: Arc<Policy>, report: Arc<Report>) -> Trial {
-        let same_templates = enforced.preflight_template() == candidate.preflight_template();
+        // Sets select a policy per request; their templates are compared
+        // with the answers.
+        let same_templates = enforced.set.is_none()
+            && candidate.set.is_none()
+            && enforced.preflight_template() == candidate.preflight_template();
         Trial {
             candidate,
             report,
@@ -69,14 +73,15 @@ impl Trial {
         if matches!(decision, Decision::NotCors) && !self.candidate.write_guard {
             return;
         }
-        let candidate = self.candidate.decide_head(head);
+        let candidate = self.candidate.select(head);
+        let decided = candidate.decide_head(head);
         let ours = Settled::of(enforced, decision.clone(), head);
-        let theirs = Settled::of(&self.candidate, candidate, head);
+        let theirs = Settled::of(candidate, decided, head);
         match (ours, theirs) {
             (Settled::Now(ours, a), Settled::Now(theirs, b)) => {
-                self.compare(enforced, &ours, &theirs, head, [a, b]);
+                self.compare([enforced, candidate], &ours, &theirs, head, [a, b]);
             }
-            (ours, theirs) => self.compare_later(enforced, ours, theirs, head),
+            (ours, theirs) => self.compare_later([enforced, candidate], ours, theirs, head),
         }
     }
 
@@ -84,14 +89,15 @@ impl Trial {
     /// is known now, if there is no runtime to wait on.
     fn compare_later(
         &self,
-        enforced: &Arc<Policy>,
+        policies: [&Arc<Policy>; 2],
         ours: Settled<'_>,
         theirs: Settled<'_>,
         head: Head<'_>,
     ) {
         #[cfg(feature = "origin-lookup")]
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let (trial, enforced) = (self.clone(), Arc::clone(enforced));
+            let trial = self.clone();
+            let [enforced, candidate] = policies.map(Arc::clone);
             let (ours, theirs) = (ours.into_wait(), theirs.into_wait());
             let parts = owned_parts(head);
             runtime.spawn(async move {
@@ -99,27 +105,27 @@ impl Trial {
                 let b = theirs.answer().await;
                 let head = Head::of_parts(&parts);
                 let ours = Settled::resolved(&enforced, head, a);
-                let theirs = Settled::resolved(&trial.candidate, head, b);
-                trial.compare(&enforced, &ours, &theirs, head, [a, b]);
+                let theirs = Settled::resolved(&candidate, head, b);
+                trial.compare([&enforced, &candidate], &ours, &theirs, head, [a, b]);
             });
             return;
         }
         let (ours, a) = ours.now_or_undecided();
         let (theirs, b) = theirs.now_or_undecided();
-        self.compare(enforced, &ours, &theirs, head, [a, b]);
+        self.compare(policies, &ours, &theirs, head, [a, b]);
     }
 
     /// Reports `decision` and `candidate` if they differ.
     fn compare(
         &self,
-        enforced: &Policy,
+        [enforced, candidate_policy]: [&Arc<Policy>; 2],
         decision: &Decision<'_>,
         candidate: &Decision<'_>,
         head: Head<'_>,
         lookups: [Option<Answer>; 2],
     ) {
         let ours = Carried::of(enforced, decision);
-        let theirs = Carried::of(&self.candidate, candidate);
+        let theirs = Carried::of(candidate_policy, candidate);
         let Some(header) = ours.differs_from(&theirs, self.same_templates) else {
             return;
         };

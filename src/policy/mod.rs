@@ -3,12 +3,14 @@
 //! says what the response must carry; it writes nothing (`response/` does).
 
 use std::fmt;
+use std::sync::Arc;
 
 mod allowed;
 mod inspect;
 pub(crate) mod origin_check;
 #[cfg(feature = "origin-lookup")]
 pub(crate) mod origin_lookup;
+pub(crate) mod set;
 pub(crate) mod write_guard;
 
 use http::header::HeaderName;
@@ -25,6 +27,7 @@ use crate::origin_match::OriginMatcher;
 use crate::request::{CorsRequest, Head, Origin, Preflight, Rejected, Rejection, RequestKind};
 use crate::warning::ConfigWarning;
 use origin_check::AsyncOriginCheck;
+use set::{PolicySet, Scope};
 
 /// Which origins are allowed.
 // Built once and kept behind an Arc, so the size of the variants doesn't matter.
@@ -72,6 +75,11 @@ pub(crate) struct Settings {
     pub(crate) warnings: Box<[ConfigWarning]>,
     pub(crate) guard_websockets: bool,
     pub(crate) guard_cross_origin_writes: bool,
+    /// Whether origin groups apply where this policy does: their origins
+    /// are echoed, so responses depend on the origin even under any-origin.
+    pub(crate) under_groups: bool,
+    /// Where it applies, in a set; empty for a base.
+    pub(crate) scope: Scope,
 }
 
 /// A compiled CORS policy: what [`CorsBuilder::build`](crate::CorsBuilder::build)
@@ -122,6 +130,15 @@ pub struct Policy {
     /// Refuse writes from origins the policy does not allow
     /// ([`write_guard`]).
     pub(crate) write_guard: bool,
+    /// Whether responses depend on the request's `Origin` (`Vary: Origin`).
+    pub(crate) vary: bool,
+    /// Whether deciding needs the request head as `Parts`, here or in any
+    /// policy of the set.
+    pub(crate) needs_parts: bool,
+    /// Where it applies, in a set; empty for a base.
+    pub(crate) scope: Scope,
+    /// The routes and origin groups, compiled; `None` for one policy.
+    pub(crate) set: Option<Arc<PolicySet>>,
 }
 
 impl fmt::Debug for Policy {
@@ -138,6 +155,8 @@ impl fmt::Debug for Policy {
             .field("async_origin", &self.async_origin.is_some())
             .field("websocket_guard", &self.websocket_guard)
             .field("write_guard", &self.write_guard)
+            .field("scope", &self.scope)
+            .field("set", &self.set)
             .finish()
     }
 }
@@ -203,11 +222,36 @@ impl Policy {
     /// assert!(matches!(layer.policy().decide(&parts), Decision::NotCors));
     /// ```
     pub fn decide<'a>(&'a self, parts: &'a Parts) -> Decision<'a> {
-        self.decide_with(&parts.method, &parts.headers, Some(parts))
+        let policy = self.selected(parts);
+        policy.decide_with(&parts.method, &parts.headers, Some(parts))
     }
 
-    /// [`Policy::decide`] on a request head, split into [`Parts`] or not;
-    /// only policies that [need them](Policy::needs_parts) need them.
+    /// The policy of the set that decides `parts`: [`Policy::select`] by
+    /// reference.
+    #[inline]
+    pub(crate) fn selected(&self, parts: &Parts) -> &Policy {
+        match &self.set {
+            None => self,
+            Some(set) => set
+                .select(parts.uri.path(), &parts.headers)
+                .map_or(self, |policy| &**policy),
+        }
+    }
+
+    /// The policy of the set that decides `head`: the route of its path
+    /// and the group of its origin, or this policy itself.
+    #[inline]
+    pub(crate) fn select<'a>(self: &'a Arc<Policy>, head: Head<'_>) -> &'a Arc<Policy> {
+        match &self.set {
+            None => self,
+            Some(set) => set.select(head.uri.path(), head.headers).unwrap_or(self),
+        }
+    }
+
+    /// [`Policy::decide`] by this policy itself, on a request head split
+    /// into [`Parts`] or not (only policies that [need
+    /// them](Policy::needs_parts) need them); a base with routes or groups
+    /// [selects](Policy::select) the policy first.
     #[inline]
     pub(crate) fn decide_head<'a>(&'a self, head: Head<'a>) -> Decision<'a> {
         debug_assert!(head.parts.is_some() || !self.needs_parts());
@@ -218,13 +262,13 @@ impl Policy {
     /// take it, and the write guard reads its URI.
     #[inline]
     pub(crate) fn needs_parts(&self) -> bool {
-        if self.async_origin.is_some() || self.write_guard {
-            return true;
-        }
-        match &self.origins {
-            OriginRule::Any => false,
-            OriginRule::Matcher(m) => m.predicate_count() > 0,
-        }
+        self.needs_parts
+    }
+
+    /// Where this policy applies in its set: the route and origin group
+    /// whose settings it has.
+    pub(crate) fn scope(&self) -> &Scope {
+        &self.scope
     }
 
     /// What `build()` accepted but a user should know; see
@@ -401,7 +445,10 @@ impl Policy {
     }
 
     /// Whether responses depend on the request's `Origin`, so caches must
-    /// key on it (`Vary: Origin`): true unless every origin gets `*`.
+    /// key on it (`Vary: Origin`): true unless every origin gets `*`. With
+    /// [routes](crate::CorsBuilder::route) or [origin
+    /// groups](crate::CorsBuilder::origin_group), true if it is true
+    /// anywhere in the layer.
     ///
     /// ```
     /// let cors = tower_cors::CorsLayer::builder()
@@ -414,7 +461,7 @@ impl Policy {
     /// ```
     #[inline]
     pub fn varies_by_origin(&self) -> bool {
-        !matches!(self.origins, OriginRule::Any)
+        self.vary || self.set.as_ref().is_some_and(|set| set.policies().any(|p| p.vary))
     }
 
     /// Whether credentialed requests are allowed (`Access-Control-Allow-Credentials: true`).
@@ -451,7 +498,7 @@ impl Policy {
         ActualHeaders {
             credentials: self.credentials,
             expose: self.expose.clone(),
-            vary: self.varies_by_origin(),
+            vary: self.vary,
         }
     }
 

@@ -87,6 +87,21 @@ impl AsyncOriginSpec {
         }))
     }
 
+    /// Whether `other` is this same configured check (one call's, cloned).
+    pub(crate) fn same(&self, other: &AsyncOriginSpec) -> bool {
+        match (self, other) {
+            (AsyncOriginSpec::Predicate(a), AsyncOriginSpec::Predicate(b)) => {
+                std::ptr::addr_eq(Arc::as_ptr(a), Arc::as_ptr(b))
+            }
+            #[cfg(feature = "origin-lookup")]
+            (AsyncOriginSpec::Lookup(a), AsyncOriginSpec::Lookup(b)) => {
+                std::ptr::addr_eq(Arc::as_ptr(a), Arc::as_ptr(b))
+            }
+            #[cfg(feature = "origin-lookup")]
+            _ => false,
+        }
+    }
+
     /// The check of one compiled policy: a lookup gets its own, empty cache.
     pub(crate) fn compile(
         self,

@@ -49,7 +49,7 @@ pub(crate) fn reply<B: Default>(
     request: &HeaderMap,
 ) -> Reply<B> {
     match decision {
-        Decision::NotCors if policy.varies_by_origin() => Reply::Vary,
+        Decision::NotCors if policy.vary => Reply::Vary,
         // Any origin: `*` on every response, so that a cached one also
         // serves a later `fetch()` (Fetch, "CORS protocol and HTTP caches").
         Decision::NotCors => Reply::Allow(STAR, policy.actual_headers()),

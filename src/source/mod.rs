@@ -109,20 +109,15 @@ impl CorsLayer {
 /// trial beside it. The request path is generic over it, so a policy alone
 /// pays nothing for trials.
 pub(crate) trait Decides {
-    /// The policy whose decision the response carries.
-    fn enforced(&self) -> &Arc<Policy>;
     /// Whether deciding needs the request head as `Parts`.
     fn needs_parts(&self) -> bool;
-    /// The enforced policy's decision, which a candidate observes.
-    fn decide<'a>(&'a self, head: Head<'a>) -> Decision<'a>;
+    /// The enforced policy that decides `head` (a route's or group's, in a
+    /// set) and its decision, which a candidate observes: the response is
+    /// written under that policy.
+    fn decide<'p: 'a, 'a>(&'p self, head: Head<'a>) -> (&'p Arc<Policy>, Decision<'a>);
 }
 
 impl Decides for Arc<Policy> {
-    #[inline]
-    fn enforced(&self) -> &Arc<Policy> {
-        self
-    }
-
     #[inline]
     fn needs_parts(&self) -> bool {
         Policy::needs_parts(self)
@@ -130,29 +125,26 @@ impl Decides for Arc<Policy> {
 
     // Forced inline: see BENCHMARKS.md, "Forced inlines".
     #[inline(always)]
-    fn decide<'a>(&'a self, head: Head<'a>) -> Decision<'a> {
-        self.decide_head(head)
+    fn decide<'p: 'a, 'a>(&'p self, head: Head<'a>) -> (&'p Arc<Policy>, Decision<'a>) {
+        let policy = self.select(head);
+        (policy, policy.decide_head(head))
     }
 }
 
 impl Decides for Rules {
-    #[inline]
-    fn enforced(&self) -> &Arc<Policy> {
-        &self.enforced
-    }
-
     #[inline]
     fn needs_parts(&self) -> bool {
         self.enforced.needs_parts() || self.trial.as_ref().is_some_and(Trial::needs_parts)
     }
 
     #[inline]
-    fn decide<'a>(&'a self, head: Head<'a>) -> Decision<'a> {
-        let decision = self.enforced.decide_head(head);
+    fn decide<'p: 'a, 'a>(&'p self, head: Head<'a>) -> (&'p Arc<Policy>, Decision<'a>) {
+        let policy = self.enforced.select(head);
+        let decision = policy.decide_head(head);
         if let Some(trial) = &self.trial {
-            trial.observe(&self.enforced, &decision, head);
+            trial.observe(policy, &decision, head);
         }
-        decision
+        (policy, decision)
     }
 }
 

@@ -32,6 +32,7 @@ mod reload;
 mod report_only;
 mod report_only_lookup;
 mod response_rules;
+mod routes;
 mod security_doc;
 mod service;
 mod source_layout;

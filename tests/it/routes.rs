@@ -1,0 +1,259 @@
+//! Several policies in one layer (`CorsBuilder::route`, `origin_group`):
+//! selection, field-by-field merging, validation, and the features that see
+//! the set as one policy.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::common::*;
+use http::{header, Method, Request};
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Divergence, Verdict};
+
+const ADMIN: &str = "https://admin.example.com";
+const PARTNER: &str = "https://partner.example";
+
+/// `request` sent to `path` instead of `/`.
+fn to(path: &str, mut request: Request<String>) -> Request<String> {
+    *request.uri_mut() = path.parse().unwrap();
+    request
+}
+
+/// A first-party API with credentials, a public route, an admin route, and
+/// an admin origin group.
+fn front_door() -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_credentials(true)
+        .allow_methods([Method::PUT])
+        .allow_headers(["content-type", "x-api-key"])
+        .max_age(Duration::from_secs(600))
+        .route("/public", |r| r.allow_any_origin().allow_credentials(false))
+        .route("/api/admin", |r| {
+            r.allow_headers(["x-admin-token"]).origin_group([PARTNER], |g| g.max_age(Duration::from_secs(5)))
+        })
+        .route("/api/v1", |r| r.allow_methods([Method::PATCH]))
+        .origin_group([ADMIN], |g| g.allow_methods([Method::DELETE]))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+#[rustfmt::skip]
+async fn the_longest_prefix_on_a_segment_boundary_selects_the_route() {
+    let layer = front_door();
+    let rows: Vec<(&str, Request<String>, &str, Vec<Line>)> = vec![
+        ("outside every route: the base", to("/other", get(APP)), "inner", vec![(ACAO, APP), (ACAC, "true")]),
+        ("the base refuses others", to("/other", get(EVIL)), "inner", vec![(ACAO, ABSENT)]),
+        ("a route covers its own path", to("/public", get(EVIL)), "inner", vec![(ACAO, "*"), (ACAC, ABSENT)]),
+        ("and what lies under it", to("/public/a/b", get(EVIL)), "inner", vec![(ACAO, "*")]),
+        ("a trailing slash is under it", to("/public/", get(EVIL)), "inner", vec![(ACAO, "*")]),
+        ("the query is ignored", to("/public?x=/api", get(EVIL)), "inner", vec![(ACAO, "*")]),
+        ("never a longer segment", to("/publicity", get(EVIL)), "inner", vec![(ACAO, ABSENT)]),
+        ("paths compare case-sensitively", to("/Public", get(EVIL)), "inner", vec![(ACAO, ABSENT)]),
+        ("an absolute URI's path", to("http://api.example/public/x", get(EVIL)), "inner", vec![(ACAO, "*")]),
+        ("a preflight under the route of its own path",
+         to("/api/v1/items", preflight(APP, "PATCH", None)), "204", vec![(ACAO, APP), (ACAM, "PATCH")]),
+        ("the same preflight elsewhere: the base refuses PATCH",
+         to("/api/items", preflight(APP, "PATCH", None)), "204", vec![(ACAO, APP), (ACAM, "PUT")]),
+        ("a longer prefix wins over a shorter one",
+         to("/api/admin/x", preflight(APP, "PUT", Some("x-admin-token"))), "204", vec![(ACAH, "x-admin-token")]),
+    ];
+    for (case, req, by, want) in rows {
+        let by = if by == "inner" { "inner" } else { by };
+        expect(case, &layer, req, &[], by, &want).await;
+    }
+    // The refused PATCH preflight above is refused, not allowed.
+    let refused = to("/api/items", preflight(APP, "PATCH", None));
+    assert!(decision(&layer, &refused).contains("MethodNotAllowed"), "{}", decision(&layer, &refused));
+}
+
+#[tokio::test]
+#[rustfmt::skip]
+async fn a_setting_the_route_or_group_makes_replaces_the_enclosing_one_and_the_rest_is_inherited() {
+    let layer = front_door();
+    let rows: Vec<(&str, Request<String>, Vec<Line>)> = vec![
+        // `allow_headers` replaced, not added to; max-age and credentials inherited.
+        ("route headers replace the base's",
+         to("/api/admin", preflight(APP, "PUT", Some("x-admin-token"))),
+         vec![(ACAO, APP), (ACAC, "true"), (ACAH, "x-admin-token"), (ACMA, "600"), (ACAM, "PUT")]),
+        // A group in a route: its max-age over the route's headers over the base's methods.
+        ("a route's group over the route",
+         to("/api/admin", preflight(PARTNER, "PUT", Some("x-admin-token"))),
+         vec![(ACAO, PARTNER), (ACAC, "true"), (ACAH, "x-admin-token"), (ACMA, "5")]),
+        // The base's group applies under a route too, merged over the route.
+        ("a base group under a route",
+         to("/api/v1", preflight(ADMIN, "DELETE", None)),
+         vec![(ACAO, ADMIN), (ACAM, "DELETE"), (ACAC, "true")]),
+        ("a base group outside every route",
+         to("/x", preflight(ADMIN, "DELETE", Some("content-type"))),
+         vec![(ACAO, ADMIN), (ACAM, "DELETE"), (ACAH, "content-type, x-api-key")]),
+        // A group's origin is echoed with credentials even under the any-origin route.
+        ("a group's origin is echoed, never `*`",
+         to("/public", preflight(ADMIN, "DELETE", None)),
+         vec![(ACAO, ADMIN), (ACAC, ABSENT), (ACAM, "DELETE")]),
+    ];
+    for (case, req, want) in rows {
+        expect(case, &layer, req, &[], "204", &want).await;
+    }
+    // The route's own group comes first: the partner is not the admin group.
+    let partner_elsewhere = to("/x", preflight(PARTNER, "PUT", None));
+    expect("a route's group applies to that route only", &layer, partner_elsewhere, &[], "403", &[(ACAO, ABSENT)]).await;
+}
+
+#[tokio::test]
+#[rustfmt::skip]
+async fn groups_make_responses_vary_by_origin_even_under_any_origin() {
+    let layer = CorsLayer::builder()
+        .allow_any_origin()
+        .origin_group([APP], |g| g.allow_credentials(true).expose_headers(["x-total"]))
+        .build()
+        .unwrap();
+    let rows: Vec<(&str, Request<String>, Vec<Line>)> = vec![
+        ("another origin gets `*`, with Vary",
+         get(EVIL), vec![(ACAO, "*"), (ACAC, ABSENT), (VARY, "origin")]),
+        ("the group's origin gets itself, with credentials",
+         get(APP), vec![(ACAO, APP), (ACAC, "true"), (ACEH, "x-total"), (VARY, "origin")]),
+        ("no Origin: Vary, and no `*` a cached copy would serve to the group",
+         actual(Method::GET, None), vec![(ACAO, ABSENT), (VARY, "origin")]),
+    ];
+    for (case, req, want) in rows {
+        expect(case, &layer, req, &[], "inner", &want).await;
+    }
+    assert!(layer.policy().varies_by_origin());
+}
+
+#[tokio::test]
+async fn the_first_matching_group_wins_and_groups_alone_are_a_valid_policy() {
+    let layer = CorsLayer::builder()
+        .origin_group(["https://*.example.com"], |g| g.allow_credentials(true))
+        .origin_group([APP, ADMIN], |g| g.max_age(Duration::from_secs(60)))
+        .build()
+        .unwrap();
+    let want = [(ACAO, APP), (ACAC, "true"), (ACMA, ABSENT)];
+    expect("the first group", &layer, preflight(APP, "GET", None), &[], "204", &want).await;
+    expect("no group: refused", &layer, get(EVIL), &[], "inner", &[(ACAO, ABSENT)]).await;
+}
+
+#[test]
+fn a_policy_without_routes_or_groups_decides_as_before() {
+    let plain = CorsLayer::builder().allow_origins([APP]).build().unwrap();
+    assert!(!format!("{:?}", plain.policy()).contains("routes"));
+    assert_eq!(decision(&plain, &to("/public", get(EVIL))), decision(&plain, &get(EVIL)));
+}
+
+/// The message of each mistake `configure` makes.
+fn mistakes(configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> Vec<String> {
+    let err = configure(CorsLayer::builder()).build().unwrap_err();
+    err.errors().iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn every_combination_is_validated_and_each_mistake_named_once_where_it_is() {
+    let found = mistakes(|b| {
+        b.allow_origins(["https://App.example.com"])
+            .route("/public", |r| r.allow_any_origin().allow_credentials(true))
+            .route("/api", |r| r.allow_methods(["TRACE"]).origin_group([PARTNER], |g| g.max_age(Duration::from_secs(100_000))))
+            .origin_group(["http://partner.example"], |g| g.allow_credentials(true))
+    });
+    let starts: Vec<&str> = found.iter().map(|m| m.split(':').next().unwrap_or_default()).collect();
+    assert_eq!(
+        starts,
+        [
+            // The base's own mistake, reported once though every route inherits it.
+            "\"https",
+            "origin group [\"http",
+            "route \"/public\"",
+            "route \"/api\"",
+            "route \"/api\", origin group [\"https",
+        ],
+        "{found:#?}"
+    );
+    assert!(found[1].contains("credentials"), "{}", found[1]);
+    assert!(found[2].starts_with("route \"/public\": allow_credentials(true) cannot be combined with allow_any_origin()"), "{}", found[2]);
+    assert!(found[3].contains("\"TRACE\""), "{}", found[3]);
+    assert!(found[4].contains("max_age"), "{}", found[4]);
+}
+
+#[test]
+#[rustfmt::skip]
+fn the_shape_of_a_set_is_checked() {
+    let cases: Vec<(&str, Box<dyn FnOnce(CorsBuilder) -> CorsBuilder>, &str)> = vec![
+        ("a prefix from `/`", Box::new(|b| b.route("api", |r| r)), "write \"/api\""),
+        ("no trailing slash", Box::new(|b| b.route("/api/", |r| r)), "write \"/api\""),
+        ("no query", Box::new(|b| b.route("/api?x=1", |r| r)), "write \"/api\""),
+        ("one route per prefix", Box::new(|b| b.route("/api", |r| r).route("/api", |r| r)), "configured twice"),
+        ("no route in a route", Box::new(|b| b.route("/api", |r| r.route("/x", |x| x))), "route(..) cannot be made inside a route"),
+        ("no group in a group", Box::new(|b| b.origin_group([ADMIN], |g| g.origin_group([PARTNER], |x| x))), "origin_group(..) cannot be made inside an origin group"),
+        ("a group's origins are its rule", Box::new(|b| b.origin_group([ADMIN], |g| g.allow_any_origin())), "allow_any_origin(..) inside an origin group"),
+        ("a group needs origins", Box::new(|b| b.origin_group(Vec::<String>::new(), |g| g)), "without origins never applies"),
+        ("a group's origins are checked", Box::new(|b| b.origin_group(["*"], |g| g)), "origin group [\"*\"]: "),
+    ];
+    for (case, configure, want) in cases {
+        let found = mistakes(|b| configure(b.allow_origins([APP])));
+        assert!(found.iter().any(|m| m.contains(want)), "{case}: {found:#?}");
+    }
+}
+
+#[test]
+fn each_mistake_carries_its_route_and_group() {
+    let err = CorsLayer::builder()
+        .allow_origins([APP])
+        .route("/api", |r| r.origin_group([PARTNER], |g| g.preflight_status(http::StatusCode::FOUND)))
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, ConfigError::PreflightStatusNotSuccess { .. }), "{err}");
+    let at = err.location().unwrap();
+    assert_eq!((at.route(), at.origin_group(), at.field()), (Some("/api"), Some(&[PARTNER.to_owned()][..]), "preflight_status"));
+}
+
+#[test]
+fn explain_names_the_route_and_group_that_decided() {
+    let layer = front_door();
+    let explain = |req: Request<String>| {
+        let (parts, _) = req.into_parts();
+        layer.policy().explain(&parts)
+    };
+    let public = explain(to("/public/x", get(EVIL)));
+    assert_eq!(public.verdict(), Verdict::Allowed);
+    assert_eq!((public.route(), public.origin_group()), (Some("/public"), None));
+    let partner = explain(to("/api/admin", preflight(PARTNER, "PUT", None)));
+    assert_eq!(partner.route(), Some("/api/admin"));
+    assert_eq!(partner.origin_group(), Some(&[PARTNER.to_owned()][..]));
+    assert!(partner.to_string().contains("route \"/api/admin\", origin group [\"https://partner.example\"]"), "{partner}");
+    let base = explain(to("/x", get(APP)));
+    assert_eq!((base.route(), base.origin_group()), (None, None));
+}
+
+#[tokio::test]
+async fn replace_swaps_the_whole_set_at_once() {
+    let (layer, handle) = CorsLayer::builder().allow_origins([APP]).build().unwrap().reloadable();
+    expect("before", &layer, to("/public", get(EVIL)), &[], "inner", &[(ACAO, ABSENT)]).await;
+    handle.replace(front_door());
+    expect("after: the route", &layer, to("/public", get(EVIL)), &[], "inner", &[(ACAO, "*")]).await;
+    let want = [(ACAO, ADMIN), (ACAM, "DELETE")];
+    expect("after: the group", &layer, to("/x", preflight(ADMIN, "DELETE", None)), &[], "204", &want).await;
+}
+
+#[tokio::test]
+async fn report_only_compares_the_policies_each_set_selects() {
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&reports);
+    let today = CorsLayer::builder().allow_origins([APP]).route("/public", |r| r.allow_any_origin()).build().unwrap();
+    let candidate = CorsLayer::builder().allow_origins([APP]).build().unwrap();
+    let layer = today.with_report_only(candidate, move |d: &Divergence<'_>| sink.lock().unwrap().push(d.to_string()));
+    expect("enforced: the route", &layer, to("/public", get(EVIL)), &[], "inner", &[(ACAO, "*")]).await;
+    expect("alike outside it", &layer, to("/x", get(APP)), &[], "inner", &[(ACAO, APP)]).await;
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(reports[0].contains("/public") && reports[0].contains("the candidate refuses it"), "{reports:?}");
+}
+
+#[test]
+fn warnings_come_from_every_policy_of_the_set() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .route("/legacy", |r| r.allow_private_network(true))
+        .build()
+        .unwrap();
+    assert_eq!(layer.warnings(), [tower_cors::ConfigWarning::PrivateNetworkAccessRetired]);
+}
