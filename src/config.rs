@@ -1,11 +1,12 @@
 //! [`CorsConfig`]: a CORS configuration read from TOML, JSON, YAML… (feature `serde`).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use http::StatusCode;
 
 use crate::builder::CorsBuilder;
-use crate::error::{ConfigError, Location, Words};
+use crate::error::{ConfigError, Location, Place, Words};
 use crate::source::CorsLayer;
 
 /// A CORS configuration as data, with the field names of [`CorsBuilder`]'s
@@ -87,6 +88,175 @@ pub struct CorsConfig {
     pub guard_websockets: bool,
     /// See [`CorsBuilder::guard_cross_origin_writes`].
     pub guard_cross_origin_writes: bool,
+    /// Overrides by path prefix (`[routes."/public"]`): see
+    /// [`CorsBuilder::route`].
+    pub routes: BTreeMap<String, CorsOverrides>,
+    /// Overrides by request origin (`[[origin_groups]]`, with `origins`):
+    /// see [`CorsBuilder::origin_group`].
+    pub origin_groups: Vec<CorsOverrides>,
+}
+
+/// The overrides of a route or an origin group in a [`CorsConfig`]: its
+/// fields, each optional; only those present replace the enclosing
+/// policy's, field by field, as [`CorsBuilder::route`] says. An
+/// `allow_any_*` set to `false` changes nothing: list the items instead
+/// (a list replaces "any").
+///
+/// `origins` belongs to origin groups (the origins it applies to, which it
+/// allows), `origin_groups` to routes (groups for that route only); `build()`
+/// refuses them elsewhere.
+///
+/// ```
+/// use tower_cors::CorsConfig;
+///
+/// let config: CorsConfig = toml::from_str(r#"
+///     allow_origins = ["https://app.example.com"]
+///     allow_credentials = true
+///
+///     [routes."/public"]
+///     allow_any_origin = true
+///     allow_credentials = false
+///
+///     [[origin_groups]]
+///     origins = ["https://admin.example.com"]
+///     allow_methods = ["DELETE"]
+/// "#)?;
+/// let cors = config.build()?;
+/// assert!(cors.policy().to_string().contains("\nroute \"/public\": origins: any"));
+///
+/// let config: CorsConfig = toml::from_str(r#"
+///     allow_origins = ["https://app.example.com"]
+///     [routes."/public"]
+///     allow_any_origin = true
+///     allow_credentials = true
+/// "#)?;
+/// let err = config.build().unwrap_err();
+/// assert!(err.to_string().starts_with("routes.\"/public\".allow_credentials: allow_credentials = true"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub struct CorsOverrides {
+    /// An origin group's origins: see [`CorsBuilder::origin_group`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<String>,
+    /// See [`CorsConfig::allow_origins`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_origins: Option<Vec<String>>,
+    /// See [`CorsConfig::allow_any_origin`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_any_origin: Option<bool>,
+    /// See [`CorsConfig::allow_methods`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_methods: Option<Vec<String>>,
+    /// See [`CorsConfig::allow_any_method`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_any_method: Option<bool>,
+    /// See [`CorsConfig::allow_headers`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_headers: Option<Vec<String>>,
+    /// See [`CorsConfig::allow_any_header`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_any_header: Option<bool>,
+    /// See [`CorsConfig::expose_headers`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expose_headers: Option<Vec<String>>,
+    /// See [`CorsConfig::expose_any_header`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expose_any_header: Option<bool>,
+    /// See [`CorsConfig::allow_credentials`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_credentials: Option<bool>,
+    /// See [`CorsConfig::allow_credentials_over_http`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_credentials_over_http: Option<bool>,
+    /// See [`CorsConfig::max_age`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<u64>,
+    /// See [`CorsConfig::allow_private_network`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_private_network: Option<bool>,
+    /// See [`CorsConfig::preflight_status`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preflight_status: Option<u16>,
+    /// See [`CorsConfig::guard_websockets`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guard_websockets: Option<bool>,
+    /// See [`CorsConfig::guard_cross_origin_writes`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guard_cross_origin_writes: Option<bool>,
+    /// A route's own origin groups.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub origin_groups: Vec<CorsOverrides>,
+}
+
+impl CorsOverrides {
+    /// These overrides made on `builder` (a route's or group's, empty),
+    /// and the mistakes data can make that a builder cannot hold.
+    fn apply(
+        &self,
+        builder: CorsBuilder,
+        place: &Place,
+        mistakes: &mut Vec<ConfigError>,
+    ) -> CorsBuilder {
+        let mut b = builder.in_file_words();
+        if let Some(origins) = &self.allow_origins {
+            b = b.allow_origins(origins);
+        }
+        let switches: [(Option<bool>, fn(CorsBuilder) -> CorsBuilder); 4] = [
+            (self.allow_any_origin, CorsBuilder::allow_any_origin),
+            (self.allow_any_method, CorsBuilder::allow_any_method),
+            (self.allow_any_header, CorsBuilder::allow_any_header),
+            (self.expose_any_header, CorsBuilder::expose_any_header),
+        ];
+        for (on, switch) in switches {
+            if on == Some(true) {
+                b = switch(b);
+            }
+        }
+        if let Some(methods) = &self.allow_methods {
+            b = b.allow_methods(methods);
+        }
+        if let Some(headers) = &self.allow_headers {
+            b = b.allow_headers(headers);
+        }
+        if let Some(expose) = &self.expose_headers {
+            b = b.expose_headers(expose);
+        }
+        let flags: [(Option<bool>, fn(CorsBuilder, bool) -> CorsBuilder); 5] = [
+            (self.allow_credentials, CorsBuilder::allow_credentials),
+            (
+                self.allow_credentials_over_http,
+                CorsBuilder::allow_credentials_over_http,
+            ),
+            (
+                self.allow_private_network,
+                CorsBuilder::allow_private_network,
+            ),
+            (self.guard_websockets, CorsBuilder::guard_websockets),
+            (
+                self.guard_cross_origin_writes,
+                CorsBuilder::guard_cross_origin_writes,
+            ),
+        ];
+        for (value, set) in flags {
+            if let Some(value) = value {
+                b = set(b, value);
+            }
+        }
+        if let Some(seconds) = self.max_age {
+            b = b.max_age(Duration::from_secs(seconds));
+        }
+        if let Some(code) = self.preflight_status {
+            match status(code, place) {
+                Ok(status) => b = b.preflight_status(status),
+                Err(mistake) => mistakes.push(mistake),
+            }
+        }
+        b
+    }
 }
 
 impl CorsConfig {
@@ -110,16 +280,38 @@ impl CorsConfig {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn build(&self) -> Result<CorsLayer, ConfigError> {
-        let (builder, status) = self.parse();
+        let (builder, mistakes) = self.parse();
         let compiled = builder.compile();
-        let mut errors: Vec<ConfigError> = status.into_iter().collect();
+        let mut errors: Vec<ConfigError> = mistakes
+            .iter()
+            .flat_map(ConfigError::errors)
+            .cloned()
+            .collect();
         if let Err(refused) = &compiled {
             errors.extend(refused.errors().iter().cloned());
         }
-        // As someone reading the file top to bottom meets them.
-        errors.sort_by_key(|error| error.location().map_or(FIELDS.len(), field_rank));
-        if let Some(error) = ConfigError::from_list(errors) {
-            return Err(error);
+        // As someone reading the file top to bottom meets them: the base's
+        // fields, then each route's and group's, in the order they appear.
+        let mut places: Vec<Place> = Vec::new();
+        let mut ranked = Vec::with_capacity(errors.len());
+        for error in errors {
+            let at = error.location();
+            let place = match at.and_then(Location::place) {
+                None => 0,
+                Some(place) => match places.iter().position(|p| p == place) {
+                    Some(known) => known + 1,
+                    None => {
+                        places.push(place.clone());
+                        places.len()
+                    }
+                },
+            };
+            ranked.push(((place, at.map_or(FIELDS.len(), field_rank)), error));
+        }
+        ranked.sort_by_key(|(rank, _)| *rank);
+        let errors: Vec<ConfigError> = ranked.into_iter().map(|(_, error)| error).collect();
+        if !errors.is_empty() {
+            return Err(ConfigError::from_errors(errors));
         }
         let policy = compiled?;
         crate::observe::trace::built(&policy);
@@ -188,20 +380,57 @@ impl CorsConfig {
         if let Some(seconds) = self.max_age {
             builder = builder.max_age(Duration::from_secs(seconds));
         }
-        let mut status_error = None;
+        let mut mistakes = Vec::new();
         if let Some(code) = self.preflight_status {
-            match StatusCode::from_u16(code) {
+            match status(code, &Place::default()) {
                 Ok(status) => builder = builder.preflight_status(status),
-                Err(_) => {
-                    status_error = Some(ConfigError::PreflightStatusNotSuccess {
-                        status: code,
-                        location: Location::new("preflight_status", None, Words::File),
-                    })
-                }
+                Err(mistake) => mistakes.push(mistake),
             }
         }
-        (builder, status_error)
+        for (index, group) in self.origin_groups.iter().enumerate() {
+            let place = Place::group(None, index, &group.origins);
+            let mut made = Vec::new();
+            builder = builder.origin_group(&group.origins, |g| group.apply(g, &place, &mut made));
+            mistakes.append(&mut made);
+            if !group.origin_groups.is_empty() {
+                mistakes.push(ConfigError::NestedScope {
+                    nested: "origin_group",
+                    within: "an origin group",
+                    location: Location::new("origin_groups", None, Words::File).in_place(&place),
+                });
+            }
+        }
+        for (prefix, route) in &self.routes {
+            let place = Place::route(prefix);
+            let mut made = Vec::new();
+            builder = builder.route(prefix, |mut r| {
+                for (index, group) in route.origin_groups.iter().enumerate() {
+                    let place = Place::group(Some(prefix), index, &group.origins);
+                    r = r.origin_group(&group.origins, |g| group.apply(g, &place, &mut made));
+                }
+                route.apply(r, &place, &mut made)
+            });
+            mistakes.append(&mut made);
+            if !route.origins.is_empty() {
+                mistakes.push(ConfigError::OriginsOutsideGroup {
+                    location: Location::new("origins", None, Words::File).in_place(&place),
+                });
+            }
+        }
+        (
+            builder,
+            (!mistakes.is_empty()).then(|| ConfigError::from_errors(mistakes)),
+        )
     }
+}
+
+/// `code` as a status, or the mistake it is (a builder holds only status
+/// codes).
+fn status(code: u16, place: &Place) -> Result<StatusCode, ConfigError> {
+    StatusCode::from_u16(code).map_err(|_| ConfigError::PreflightStatusNotSuccess {
+        status: code,
+        location: Location::new("preflight_status", None, Words::File).in_place(place),
+    })
 }
 
 /// The fields of [`CorsConfig`], in their order.

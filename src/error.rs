@@ -44,6 +44,7 @@ macro_rules! each_location {
             | DuplicateRoute { location, .. }
             | NestedScope { location, .. }
             | OriginRuleInGroup { location }
+            | OriginsOutsideGroup { location }
             | EmptyOriginGroup { location } => Some(location),
             Several(_) => None,
         }
@@ -480,6 +481,18 @@ pub enum ConfigError {
         location: Location,
     },
 
+    /// `origins` in a configuration file's route table: only an origin
+    /// group has its own origins.
+    #[error(
+        "{}origins lists the origins of an origin group, and a route is not one; set \
+         allow_origins for the route's origins, or put the group under origin_groups",
+        .location.prefix()
+    )]
+    OriginsOutsideGroup {
+        /// Where: `origins`, in the route.
+        location: Location,
+    },
+
     /// An origin group with no origins: it could never apply.
     #[error(
         "{}an origin group without origins never applies; list the origins whose requests get \
@@ -553,15 +566,6 @@ impl ConfigError {
         match errors.len() {
             1 => errors.remove(0),
             _ => ConfigError::Several(errors),
-        }
-    }
-
-    /// One error for a list of mistakes: none, the mistake itself, or `Several`.
-    pub(crate) fn from_list(mut errors: Vec<ConfigError>) -> Option<ConfigError> {
-        match errors.len() {
-            0 => None,
-            1 => errors.pop(),
-            _ => Some(ConfigError::Several(errors)),
         }
     }
 }

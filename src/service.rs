@@ -219,7 +219,10 @@ where
     }
     // Without predicates, decide on the request as it is: splitting and
     // rebuilding it would copy it twice.
-    let (policy, decision) = rules.decide(Head::of(&request));
+    let head = Head::of(&request);
+    let policy = rules.select(head);
+    let decision = policy.decide_head(head);
+    rules.observe(policy, &decision, head);
     observe::decided(&decision, request.method(), request.uri());
     // `forward`, written out: a call here costs a copy of the request.
     match response::reply(policy, decision, request.headers()) {
@@ -268,7 +271,10 @@ where
     ResBody: Default,
 {
     let (parts, body) = request.into_parts();
-    let (policy, decision) = rules.decide(Head::of_parts(&parts));
+    let head = Head::of_parts(&parts);
+    let policy = rules.select(head);
+    let decision = policy.decide_head(head);
+    rules.observe(policy, &decision, head);
     let decision = match decision {
         // Only the async origin check can allow the origin: its answer
         // becomes the decision. The check keeps this request's policy: a

@@ -216,7 +216,7 @@ pub fn for_scenario(id: &str) -> MinimalLayer {
         max_age: None,
     };
     match id {
-        "a" | "b" | "c" => layer(list(scenarios::ORIGINS), false, no_preflight()),
+        "a" | "b" | "c" | "i" => layer(list(scenarios::ORIGINS), false, no_preflight()),
         "d" => layer(
             list(scenarios::ORIGINS),
             false,

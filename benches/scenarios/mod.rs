@@ -80,7 +80,7 @@ impl Who {
 
 /// One scenario: a prebuilt request and both layers configured alike.
 pub struct Scenario {
-    /// `a` to `h`, as in BENCHMARKS.md.
+    /// `a` to `i`, as in BENCHMARKS.md.
     pub id: &'static str,
     pub name: &'static str,
     pub request: Request<()>,
@@ -238,7 +238,29 @@ pub fn all() -> Vec<Scenario> {
             tower_http: theirs_three().allow_credentials(true),
             ours: ours_three().allow_credentials(true).build().expect("valid"),
         },
+        Scenario {
+            id: "i",
+            name: "(b) under the longest of 50 routes",
+            request: get_from(ORIGINS[1]),
+            // tower-http has no routes: one layer with (b)'s policy.
+            tower_http: theirs_three(),
+            ours: fifty_routes().build().expect("valid"),
+        },
     ]
+}
+
+/// (b)'s policy with 50 routes; the request's path `/api/items` lies under
+/// `/api` and `/api/items`, and the longer one, which decides, changes only
+/// what (b)'s response does not read (its preflight answers).
+fn fifty_routes() -> tower_cors::CorsBuilder {
+    let mut builder = ours_three().route("/api", |r| r.max_age(Duration::from_secs(60)));
+    builder = builder.route("/api/items", |r| r.max_age(Duration::from_secs(600)));
+    for i in 0..48 {
+        builder = builder.route(&format!("/service{i}/v1"), |r| {
+            r.allow_methods([Method::PUT])
+        });
+    }
+    builder
 }
 
 struct NoopWaker;

@@ -243,13 +243,8 @@ impl CorsLayer {
     /// cors.invalidate_origin("https://shop.tenant.example");
     /// ```
     pub fn invalidate_origin(&self, origin: &str) {
-        if let Some(lookup) = self
-            .policy_in_force()
-            .async_origin()
-            .and_then(|c| c.lookup())
-        {
-            lookup.invalidate(origin);
-        }
+        self.policy_in_force()
+            .each_lookup(|lookup| lookup.invalidate(origin));
     }
 
     /// Forgets every cached [`allow_origin_lookup`] answer, as
@@ -267,12 +262,7 @@ impl CorsLayer {
     /// cors.invalidate_all_origins();
     /// ```
     pub fn invalidate_all_origins(&self) {
-        if let Some(lookup) = self
-            .policy_in_force()
-            .async_origin()
-            .and_then(|c| c.lookup())
-        {
-            lookup.invalidate_all();
-        }
+        self.policy_in_force()
+            .each_lookup(|lookup| lookup.invalidate_all());
     }
 }

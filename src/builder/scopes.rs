@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::CorsBuilder;
-use crate::error::{ConfigError, Place};
+use crate::error::{ConfigError, Place, Words};
 use crate::origin_config::{parse_configured, OriginSpec};
 use crate::origin_match::OriginMatcher;
 use crate::policy::origin_check::{AsyncOriginCheck, AsyncOriginSpec};
@@ -168,10 +168,26 @@ impl CorsBuilder {
         }
         let flags: [(Made, &mut bool, bool); 5] = [
             (Made::CREDENTIALS, &mut out.credentials, o.credentials),
-            (Made::CREDENTIALS_OVER_HTTP, &mut out.credentials_over_http, o.credentials_over_http),
-            (Made::PRIVATE_NETWORK, &mut out.private_network, o.private_network),
-            (Made::GUARD_WEBSOCKETS, &mut out.guard_websockets, o.guard_websockets),
-            (Made::GUARD_WRITES, &mut out.guard_cross_origin_writes, o.guard_cross_origin_writes),
+            (
+                Made::CREDENTIALS_OVER_HTTP,
+                &mut out.credentials_over_http,
+                o.credentials_over_http,
+            ),
+            (
+                Made::PRIVATE_NETWORK,
+                &mut out.private_network,
+                o.private_network,
+            ),
+            (
+                Made::GUARD_WEBSOCKETS,
+                &mut out.guard_websockets,
+                o.guard_websockets,
+            ),
+            (
+                Made::GUARD_WRITES,
+                &mut out.guard_cross_origin_writes,
+                o.guard_cross_origin_writes,
+            ),
         ];
         for (setting, to, from) in flags {
             if made.has(setting) {
@@ -200,7 +216,10 @@ impl CorsBuilder {
         self.predicates.clear();
         self.async_origin = None;
         self.naming.origins = 0;
-        self.naming.origins_field = "origin_group";
+        self.naming.origins_field = match self.words() {
+            Words::Builder => "origin_group",
+            Words::File => "origins",
+        };
         self
     }
 
@@ -261,13 +280,26 @@ impl CorsBuilder {
             let route_place = Place::route(prefix);
             let settings = self.under(route);
             let under_groups = !groups.is_empty() || !route.groups.is_empty();
-            let policy = out.one(settings.clone_settings(), &route_place, &[&base_place], under_groups);
+            let policy = out.one(
+                settings.clone_settings(),
+                &route_place,
+                &[&base_place],
+                under_groups,
+            );
             let mut route_groups = Vec::new();
-            let own = route.groups.iter().enumerate().map(|(i, g)| (Place::group(Some(prefix), i, &g.0), g, None));
-            let base_ones = groups.iter().zip(&base_groups).map(|(g, (place, _))| {
-                let (index, _) = place.group.clone().unwrap_or_default();
-                (Place::group(Some(prefix), index, &g.0), g, Some(place))
-            });
+            let own = route
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (Place::group(Some(prefix), i, &g.0), g, None));
+            let base_ones =
+                groups
+                    .iter()
+                    .enumerate()
+                    .zip(&base_groups)
+                    .map(|((index, g), (place, _))| {
+                        (Place::base_group_under(prefix, index, &g.0), g, Some(place))
+                    });
             for (place, (origins, overrides), base_group) in own.chain(base_ones) {
                 let settings = settings.under(overrides).with_group_origins(origins);
                 let mut ancestors = vec![&base_place, &route_place];
@@ -287,7 +319,10 @@ impl CorsBuilder {
         let (Some(mut base), true) = (base, out.errors.is_empty()) else {
             return Err(out.errors);
         };
-        let groups = base_groups.into_iter().filter_map(|(_, group)| group).collect();
+        let groups = base_groups
+            .into_iter()
+            .filter_map(|(_, group)| group)
+            .collect();
         let set = PolicySet::new(compiled_routes, groups);
         base.needs_parts |= set.policies().any(|policy| policy.needs_parts);
         base.warnings = out.warnings.into_boxed_slice();
@@ -311,7 +346,11 @@ struct Compilation {
 impl Compilation {
     /// The mistakes in the set's shape: prefixes, nesting, groups' origin
     /// rules.
-    fn structure(&mut self, routes: &[(String, CorsBuilder)], groups: &[(Vec<String>, CorsBuilder)]) {
+    fn structure(
+        &mut self,
+        routes: &[(String, CorsBuilder)],
+        groups: &[(Vec<String>, CorsBuilder)],
+    ) {
         for (i, (prefix, route)) in routes.iter().enumerate() {
             let place = Place::route(prefix);
             if !is_route_prefix(prefix) {
@@ -361,7 +400,10 @@ impl Compilation {
                 location: group.at(field).in_place(&place),
             });
         }
-        let nested = [("route", !group.routes.is_empty()), ("origin_group", !group.groups.is_empty())];
+        let nested = [
+            ("route", !group.routes.is_empty()),
+            ("origin_group", !group.groups.is_empty()),
+        ];
         for (nested, made) in nested {
             if made {
                 self.errors.push(ConfigError::NestedScope {
@@ -375,7 +417,13 @@ impl Compilation {
 
     /// Compiles one policy of the set, in `place`, keeping the mistakes none
     /// of `ancestors` reported.
-    fn one(&mut self, settings: CorsBuilder, place: &Place, ancestors: &[&Place], under_groups: bool) -> Option<Policy> {
+    fn one(
+        &mut self,
+        settings: CorsBuilder,
+        place: &Place,
+        ancestors: &[&Place],
+        under_groups: bool,
+    ) -> Option<Policy> {
         let scope = Scope::of(place);
         let mut context = Context {
             scope,
@@ -396,10 +444,14 @@ impl Compilation {
             }
             Err(errors) => {
                 let inherited = |error: &ConfigError| {
-                    self.found.iter().any(|(at, found)| ancestors.contains(&at) && found.contains(error))
+                    self.found
+                        .iter()
+                        .any(|(at, found)| ancestors.contains(&at) && found.contains(error))
                 };
-                let new: Vec<ConfigError> = errors.iter().filter(|e| !inherited(e)).cloned().collect();
-                self.errors.extend(new.into_iter().map(|e| e.in_place(place)));
+                let new: Vec<ConfigError> =
+                    errors.iter().filter(|e| !inherited(e)).cloned().collect();
+                self.errors
+                    .extend(new.into_iter().map(|e| e.in_place(place)));
                 self.found.push((place.clone(), errors));
                 None
             }
@@ -407,7 +459,13 @@ impl Compilation {
     }
 
     /// A group's policy and its matcher.
-    fn group(&mut self, settings: CorsBuilder, place: &Place, ancestors: &[&Place], origins: &[String]) -> Option<Group> {
+    fn group(
+        &mut self,
+        settings: CorsBuilder,
+        place: &Place,
+        ancestors: &[&Place],
+        origins: &[String],
+    ) -> Option<Group> {
         let policy = self.one(settings, place, ancestors, true)?;
         Some(Group {
             origins: matcher(origins)?,
@@ -435,7 +493,9 @@ fn matcher(origins: &[String]) -> Option<OriginMatcher> {
 fn is_route_prefix(prefix: &str) -> bool {
     prefix.starts_with('/')
         && (prefix == "/" || !prefix.ends_with('/'))
-        && !prefix.bytes().any(|b| matches!(b, b'?' | b'#') || !b.is_ascii_graphic())
+        && !prefix
+            .bytes()
+            .any(|b| matches!(b, b'?' | b'#') || !b.is_ascii_graphic())
 }
 
 /// Where one policy of a set is compiled, and what it shares with the others.
@@ -493,27 +553,14 @@ impl Checks {
     }
 }
 
-impl Place {
-    fn route(prefix: &str) -> Place {
-        Place {
-            route: Some(prefix.to_owned()),
-            group: None,
-        }
-    }
-
-    fn group(route: Option<&String>, index: usize, origins: &[String]) -> Place {
-        Place {
-            route: route.cloned(),
-            group: Some((index, origins.to_vec())),
-        }
-    }
-}
-
 impl Scope {
     fn of(place: &Place) -> Scope {
         Scope {
             route: place.route.as_deref().map(Into::into),
-            group: place.group.as_ref().map(|(_, origins)| origins.clone().into_boxed_slice()),
+            group: place
+                .group
+                .as_ref()
+                .map(|(_, origins)| origins.clone().into_boxed_slice()),
         }
     }
 }

@@ -47,9 +47,38 @@ pub(crate) struct Place {
     /// The group's position (among its route's groups, or the base's) and
     /// its origins, as configured.
     pub(crate) group: Option<(usize, Vec<String>)>,
+    /// Whether the group is the route's own, not the base's applied there.
+    pub(crate) routes_own: bool,
 }
 
 impl Place {
+    /// The route with this prefix.
+    pub(crate) fn route(prefix: &str) -> Place {
+        Place {
+            route: Some(prefix.to_owned()),
+            group: None,
+            routes_own: false,
+        }
+    }
+
+    /// The group at `index` of `route`'s own groups, or of the base's
+    /// without a route, with these origins.
+    pub(crate) fn group(route: Option<&String>, index: usize, origins: &[String]) -> Place {
+        Place {
+            route: route.cloned(),
+            group: Some((index, origins.to_vec())),
+            routes_own: route.is_some(),
+        }
+    }
+
+    /// The base's group at `index`, where it applies under `route`.
+    pub(crate) fn base_group_under(route: &str, index: usize, origins: &[String]) -> Place {
+        Place {
+            routes_own: false,
+            ..Place::group(Some(&route.to_owned()), index, origins)
+        }
+    }
+
     /// Whether it names neither a route nor a group.
     pub(crate) fn is_base(&self) -> bool {
         self.route.is_none() && self.group.is_none()
@@ -117,10 +146,15 @@ impl Location {
     /// assert_eq!(at.to_string(), "origin group [\"http://partner.example\"]: origin_group[0]");
     /// ```
     pub fn origin_group(&self) -> Option<&[String]> {
-        self.place.as_ref()?.group.as_ref().map(|(_, origins)| &origins[..])
+        self.place
+            .as_ref()?
+            .group
+            .as_ref()
+            .map(|(_, origins)| &origins[..])
     }
 
-    /// Where the place is among places, for sorting: the base first.
+    /// The route and group it is in; `None` for the base.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     pub(crate) fn place(&self) -> Option<&Place> {
         self.place.as_deref()
     }
@@ -183,8 +217,11 @@ impl fmt::Display for Location {
             (None, _) => {}
             (Some(place), Words::Builder) => write!(f, "{}: ", Said::place(place))?,
             (Some(place), Words::File) => {
-                if let Some(route) = &place.route {
-                    write!(f, "routes.{route:?}.")?;
+                match (&place.route, place.routes_own || place.group.is_none()) {
+                    (Some(route), true) => write!(f, "routes.{route:?}.")?,
+                    // The base's group where it applies under a route.
+                    (Some(route), false) => write!(f, "(under routes.{route:?}) ")?,
+                    (None, _) => {}
                 }
                 if let Some((index, _)) = &place.group {
                     write!(f, "origin_groups[{index}].")?;

@@ -257,15 +257,8 @@ impl Explanation {
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "request: {}", self.request)?;
-        if let Some(route) = &self.scope.route {
-            write!(f, "policy: route {route:?}")?;
-        }
-        if let Some(group) = &self.scope.group {
-            let sep = if self.scope.route.is_some() { ", " } else { "policy: " };
-            write!(f, "{sep}origin group {group:?}")?;
-        }
         if self.scope != Scope::default() {
-            writeln!(f)?;
+            writeln!(f, "policy: {}", self.scope)?;
         }
         for check in &self.checks {
             writeln!(f, "check: {check}")?;

@@ -45,7 +45,10 @@ impl Policy {
     }
 }
 
-/// A one-line summary of the policy, e.g. for startup logs.
+/// A one-line summary of the policy, e.g. for startup logs; with
+/// [routes](crate::CorsBuilder::route) or [origin
+/// groups](crate::CorsBuilder::origin_group), one more line for each
+/// policy they make (`route "/public": origins: any; ...`), as merged.
 ///
 /// ```
 /// let cors = tower_cors::CorsLayer::builder()
@@ -102,6 +105,10 @@ impl fmt::Display for Policy {
         }
         if self.write_guard {
             f.write_str("; cross-origin writes: guarded")?;
+        }
+        // A set: one line per policy it compiled, after the base's.
+        for policy in self.set.iter().flat_map(|set| set.policies()) {
+            write!(f, "\n{}: {policy}", policy.scope())?;
         }
         Ok(())
     }

@@ -461,7 +461,11 @@ impl Policy {
     /// ```
     #[inline]
     pub fn varies_by_origin(&self) -> bool {
-        self.vary || self.set.as_ref().is_some_and(|set| set.policies().any(|p| p.vary))
+        self.vary
+            || self
+                .set
+                .as_ref()
+                .is_some_and(|set| set.policies().any(|p| p.vary))
     }
 
     /// Whether credentialed requests are allowed (`Access-Control-Allow-Credentials: true`).

@@ -178,6 +178,24 @@ impl AsyncOriginCheck {
 }
 
 impl Policy {
+    /// Calls `f` on each distinct origin lookup of the layer: this policy's
+    /// and, in a set, its routes' and groups' (a route that inherits the
+    /// base's lookup shares its cache).
+    #[cfg(feature = "origin-lookup")]
+    pub(crate) fn each_lookup(&self, mut f: impl FnMut(&super::origin_lookup::OriginLookup)) {
+        let mut seen: Vec<*const super::origin_lookup::OriginLookup> = Vec::new();
+        let members = self.set.iter().flat_map(|set| set.policies().map(|p| &**p));
+        for policy in std::iter::once(self).chain(members) {
+            let Some(lookup) = policy.async_origin().and_then(|c| c.lookup()) else {
+                continue;
+            };
+            if !seen.contains(&std::ptr::from_ref(lookup)) {
+                seen.push(std::ptr::from_ref(lookup));
+                f(lookup);
+            }
+        }
+    }
+
     /// Whether the async origin check is a cached origin lookup (which a
     /// report-only trial may ask), rather than an async predicate.
     pub(crate) fn has_origin_lookup(&self) -> bool {

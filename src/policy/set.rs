@@ -57,7 +57,10 @@ pub(crate) struct Scope {
 impl fmt::Debug for PolicySet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let groups = |groups: &[Group]| -> Vec<_> {
-            groups.iter().map(|g| g.policy.scope.group.clone()).collect()
+            groups
+                .iter()
+                .map(|g| g.policy.scope.group.clone())
+                .collect()
         };
         let mut list = f.debug_list();
         for route in self.routes.iter() {
@@ -65,6 +68,20 @@ impl fmt::Debug for PolicySet {
         }
         list.entry(&("(elsewhere)", groups(&self.groups)));
         list.finish()
+    }
+}
+
+/// `route "/api"`, `origin group ["https://a.example"]`, or both.
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(route) = &self.route {
+            write!(f, "route {route:?}")?;
+        }
+        if let Some(group) = &self.group {
+            let sep = if self.route.is_some() { ", " } else { "" };
+            write!(f, "{sep}origin group {group:?}")?;
+        }
+        Ok(())
     }
 }
 
@@ -128,21 +145,10 @@ impl PolicySet {
 
     /// Every policy of the set but the base.
     pub(crate) fn policies(&self) -> impl Iterator<Item = &Arc<Policy>> {
-        let under_routes = self
-            .routes
-            .iter()
-            .flat_map(|route| std::iter::once(&route.policy).chain(route.groups.iter().map(|g| &g.policy)));
+        let under_routes = self.routes.iter().flat_map(|route| {
+            std::iter::once(&route.policy).chain(route.groups.iter().map(|g| &g.policy))
+        });
         self.groups.iter().map(|g| &g.policy).chain(under_routes)
-    }
-
-    /// The route prefixes, in the order they were configured.
-    pub(crate) fn prefixes(&self) -> impl Iterator<Item = &str> {
-        self.routes.iter().map(|route| &*route.prefix)
-    }
-
-    /// The base's groups' origins, in order.
-    pub(crate) fn groups(&self) -> impl Iterator<Item = &Group> {
-        self.groups.iter()
     }
 }
 

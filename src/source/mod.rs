@@ -111,10 +111,11 @@ impl CorsLayer {
 pub(crate) trait Decides {
     /// Whether deciding needs the request head as `Parts`.
     fn needs_parts(&self) -> bool;
-    /// The enforced policy that decides `head` (a route's or group's, in a
-    /// set) and its decision, which a candidate observes: the response is
-    /// written under that policy.
-    fn decide<'p: 'a, 'a>(&'p self, head: Head<'a>) -> (&'p Arc<Policy>, Decision<'a>);
+    /// The enforced policy that decides `head`: a route's or group's, in a
+    /// set. The response is written under it.
+    fn select<'p>(&'p self, head: Head<'_>) -> &'p Arc<Policy>;
+    /// Shows `decision`, the selected `policy`'s, to a candidate on trial.
+    fn observe(&self, policy: &Arc<Policy>, decision: &Decision<'_>, head: Head<'_>);
 }
 
 impl Decides for Arc<Policy> {
@@ -125,10 +126,12 @@ impl Decides for Arc<Policy> {
 
     // Forced inline: see BENCHMARKS.md, "Forced inlines".
     #[inline(always)]
-    fn decide<'p: 'a, 'a>(&'p self, head: Head<'a>) -> (&'p Arc<Policy>, Decision<'a>) {
-        let policy = self.select(head);
-        (policy, policy.decide_head(head))
+    fn select<'p>(&'p self, head: Head<'_>) -> &'p Arc<Policy> {
+        Policy::select(self, head)
     }
+
+    #[inline]
+    fn observe(&self, _: &Arc<Policy>, _: &Decision<'_>, _: Head<'_>) {}
 }
 
 impl Decides for Rules {
@@ -138,13 +141,15 @@ impl Decides for Rules {
     }
 
     #[inline]
-    fn decide<'p: 'a, 'a>(&'p self, head: Head<'a>) -> (&'p Arc<Policy>, Decision<'a>) {
-        let policy = self.enforced.select(head);
-        let decision = policy.decide_head(head);
+    fn select<'p>(&'p self, head: Head<'_>) -> &'p Arc<Policy> {
+        self.enforced.select(head)
+    }
+
+    #[inline]
+    fn observe(&self, policy: &Arc<Policy>, decision: &Decision<'_>, head: Head<'_>) {
         if let Some(trial) = &self.trial {
-            trial.observe(policy, &decision, head);
+            trial.observe(policy, decision, head);
         }
-        (policy, decision)
     }
 }
 

@@ -29,7 +29,8 @@ fn front_door() -> CorsLayer {
         .max_age(Duration::from_secs(600))
         .route("/public", |r| r.allow_any_origin().allow_credentials(false))
         .route("/api/admin", |r| {
-            r.allow_headers(["x-admin-token"]).origin_group([PARTNER], |g| g.max_age(Duration::from_secs(5)))
+            r.allow_headers(["x-admin-token"])
+                .origin_group([PARTNER], |g| g.max_age(Duration::from_secs(5)))
         })
         .route("/api/v1", |r| r.allow_methods([Method::PATCH]))
         .origin_group([ADMIN], |g| g.allow_methods([Method::DELETE]))
@@ -130,15 +131,34 @@ async fn the_first_matching_group_wins_and_groups_alone_are_a_valid_policy() {
         .build()
         .unwrap();
     let want = [(ACAO, APP), (ACAC, "true"), (ACMA, ABSENT)];
-    expect("the first group", &layer, preflight(APP, "GET", None), &[], "204", &want).await;
-    expect("no group: refused", &layer, get(EVIL), &[], "inner", &[(ACAO, ABSENT)]).await;
+    expect(
+        "the first group",
+        &layer,
+        preflight(APP, "GET", None),
+        &[],
+        "204",
+        &want,
+    )
+    .await;
+    expect(
+        "no group: refused",
+        &layer,
+        get(EVIL),
+        &[],
+        "inner",
+        &[(ACAO, ABSENT)],
+    )
+    .await;
 }
 
 #[test]
 fn a_policy_without_routes_or_groups_decides_as_before() {
     let plain = CorsLayer::builder().allow_origins([APP]).build().unwrap();
     assert!(!format!("{:?}", plain.policy()).contains("routes"));
-    assert_eq!(decision(&plain, &to("/public", get(EVIL))), decision(&plain, &get(EVIL)));
+    assert_eq!(
+        decision(&plain, &to("/public", get(EVIL))),
+        decision(&plain, &get(EVIL))
+    );
 }
 
 /// The message of each mistake `configure` makes.
@@ -152,10 +172,16 @@ fn every_combination_is_validated_and_each_mistake_named_once_where_it_is() {
     let found = mistakes(|b| {
         b.allow_origins(["https://App.example.com"])
             .route("/public", |r| r.allow_any_origin().allow_credentials(true))
-            .route("/api", |r| r.allow_methods(["TRACE"]).origin_group([PARTNER], |g| g.max_age(Duration::from_secs(100_000))))
+            .route("/api", |r| {
+                r.allow_methods(["TRACE"])
+                    .origin_group([PARTNER], |g| g.max_age(Duration::from_secs(100_000)))
+            })
             .origin_group(["http://partner.example"], |g| g.allow_credentials(true))
     });
-    let starts: Vec<&str> = found.iter().map(|m| m.split(':').next().unwrap_or_default()).collect();
+    let starts: Vec<&str> = found
+        .iter()
+        .map(|m| m.split(':').next().unwrap_or_default())
+        .collect();
     assert_eq!(
         starts,
         [
@@ -169,7 +195,13 @@ fn every_combination_is_validated_and_each_mistake_named_once_where_it_is() {
         "{found:#?}"
     );
     assert!(found[1].contains("credentials"), "{}", found[1]);
-    assert!(found[2].starts_with("route \"/public\": allow_credentials(true) cannot be combined with allow_any_origin()"), "{}", found[2]);
+    assert!(
+        found[2].starts_with(
+            "route \"/public\": allow_credentials(true) cannot be combined with allow_any_origin()"
+        ),
+        "{}",
+        found[2]
+    );
     assert!(found[3].contains("\"TRACE\""), "{}", found[3]);
     assert!(found[4].contains("max_age"), "{}", found[4]);
 }
@@ -198,12 +230,24 @@ fn the_shape_of_a_set_is_checked() {
 fn each_mistake_carries_its_route_and_group() {
     let err = CorsLayer::builder()
         .allow_origins([APP])
-        .route("/api", |r| r.origin_group([PARTNER], |g| g.preflight_status(http::StatusCode::FOUND)))
+        .route("/api", |r| {
+            r.origin_group([PARTNER], |g| g.preflight_status(http::StatusCode::FOUND))
+        })
         .build()
         .unwrap_err();
-    assert!(matches!(err, ConfigError::PreflightStatusNotSuccess { .. }), "{err}");
+    assert!(
+        matches!(err, ConfigError::PreflightStatusNotSuccess { .. }),
+        "{err}"
+    );
     let at = err.location().unwrap();
-    assert_eq!((at.route(), at.origin_group(), at.field()), (Some("/api"), Some(&[PARTNER.to_owned()][..]), "preflight_status"));
+    assert_eq!(
+        (at.route(), at.origin_group(), at.field()),
+        (
+            Some("/api"),
+            Some(&[PARTNER.to_owned()][..]),
+            "preflight_status"
+        )
+    );
 }
 
 #[test]
@@ -215,37 +259,98 @@ fn explain_names_the_route_and_group_that_decided() {
     };
     let public = explain(to("/public/x", get(EVIL)));
     assert_eq!(public.verdict(), Verdict::Allowed);
-    assert_eq!((public.route(), public.origin_group()), (Some("/public"), None));
+    assert_eq!(
+        (public.route(), public.origin_group()),
+        (Some("/public"), None)
+    );
     let partner = explain(to("/api/admin", preflight(PARTNER, "PUT", None)));
     assert_eq!(partner.route(), Some("/api/admin"));
     assert_eq!(partner.origin_group(), Some(&[PARTNER.to_owned()][..]));
-    assert!(partner.to_string().contains("route \"/api/admin\", origin group [\"https://partner.example\"]"), "{partner}");
+    assert!(
+        partner
+            .to_string()
+            .contains("route \"/api/admin\", origin group [\"https://partner.example\"]"),
+        "{partner}"
+    );
     let base = explain(to("/x", get(APP)));
     assert_eq!((base.route(), base.origin_group()), (None, None));
 }
 
 #[tokio::test]
 async fn replace_swaps_the_whole_set_at_once() {
-    let (layer, handle) = CorsLayer::builder().allow_origins([APP]).build().unwrap().reloadable();
-    expect("before", &layer, to("/public", get(EVIL)), &[], "inner", &[(ACAO, ABSENT)]).await;
+    let (layer, handle) = CorsLayer::builder()
+        .allow_origins([APP])
+        .build()
+        .unwrap()
+        .reloadable();
+    expect(
+        "before",
+        &layer,
+        to("/public", get(EVIL)),
+        &[],
+        "inner",
+        &[(ACAO, ABSENT)],
+    )
+    .await;
     handle.replace(front_door());
-    expect("after: the route", &layer, to("/public", get(EVIL)), &[], "inner", &[(ACAO, "*")]).await;
+    expect(
+        "after: the route",
+        &layer,
+        to("/public", get(EVIL)),
+        &[],
+        "inner",
+        &[(ACAO, "*")],
+    )
+    .await;
     let want = [(ACAO, ADMIN), (ACAM, "DELETE")];
-    expect("after: the group", &layer, to("/x", preflight(ADMIN, "DELETE", None)), &[], "204", &want).await;
+    expect(
+        "after: the group",
+        &layer,
+        to("/x", preflight(ADMIN, "DELETE", None)),
+        &[],
+        "204",
+        &want,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn report_only_compares_the_policies_each_set_selects() {
     let reports = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&reports);
-    let today = CorsLayer::builder().allow_origins([APP]).route("/public", |r| r.allow_any_origin()).build().unwrap();
+    let today = CorsLayer::builder()
+        .allow_origins([APP])
+        .route("/public", |r| r.allow_any_origin())
+        .build()
+        .unwrap();
     let candidate = CorsLayer::builder().allow_origins([APP]).build().unwrap();
-    let layer = today.with_report_only(candidate, move |d: &Divergence<'_>| sink.lock().unwrap().push(d.to_string()));
-    expect("enforced: the route", &layer, to("/public", get(EVIL)), &[], "inner", &[(ACAO, "*")]).await;
-    expect("alike outside it", &layer, to("/x", get(APP)), &[], "inner", &[(ACAO, APP)]).await;
+    let layer = today.with_report_only(candidate, move |d: &Divergence<'_>| {
+        sink.lock().unwrap().push(d.to_string())
+    });
+    expect(
+        "enforced: the route",
+        &layer,
+        to("/public", get(EVIL)),
+        &[],
+        "inner",
+        &[(ACAO, "*")],
+    )
+    .await;
+    expect(
+        "alike outside it",
+        &layer,
+        to("/x", get(APP)),
+        &[],
+        "inner",
+        &[(ACAO, APP)],
+    )
+    .await;
     let reports = reports.lock().unwrap();
     assert_eq!(reports.len(), 1, "{reports:?}");
-    assert!(reports[0].contains("/public") && reports[0].contains("the candidate refuses it"), "{reports:?}");
+    assert!(
+        reports[0].contains("/public") && reports[0].contains("the candidate refuses it"),
+        "{reports:?}"
+    );
 }
 
 #[test]
@@ -255,5 +360,208 @@ fn warnings_come_from_every_policy_of_the_set() {
         .route("/legacy", |r| r.allow_private_network(true))
         .build()
         .unwrap();
-    assert_eq!(layer.warnings(), [tower_cors::ConfigWarning::PrivateNetworkAccessRetired]);
+    assert_eq!(
+        layer.warnings(),
+        [tower_cors::ConfigWarning::PrivateNetworkAccessRetired]
+    );
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_configuration_file_has_routes_and_origin_groups_tables_with_the_same_checks() {
+    let config: tower_cors::CorsConfig = toml::from_str(
+        r#"
+        allow_origins = ["https://app.example.com"]
+        allow_credentials = true
+        allow_methods = ["PUT"]
+        [routes."/public"]
+        allow_any_origin = true
+        allow_credentials = false
+        [routes."/api/admin"]
+        allow_headers = ["x-admin-token"]
+        [[routes."/api/admin".origin_groups]]
+        origins = ["https://partner.example"]
+        max_age = 5
+        [[origin_groups]]
+        origins = ["https://admin.example.com"]
+        allow_methods = ["DELETE"]
+        "#,
+    )
+    .unwrap();
+    let from_file = config.build().unwrap();
+    let from_code = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_credentials(true)
+        .allow_methods(["PUT"])
+        // A file's routes come in the order of their prefixes.
+        .route("/api/admin", |r| {
+            r.allow_headers(["x-admin-token"])
+                .origin_group([PARTNER], |g| g.max_age(Duration::from_secs(5)))
+        })
+        .route("/public", |r| r.allow_any_origin().allow_credentials(false))
+        .origin_group([ADMIN], |g| g.allow_methods(["DELETE"]))
+        .build()
+        .unwrap();
+    assert_eq!(
+        from_file.policy().to_string(),
+        from_code.policy().to_string()
+    );
+
+    let config: tower_cors::CorsConfig = toml::from_str(
+        r#"
+        allow_origins = ["https://app.example.com"]
+        [routes."/public"]
+        allow_any_origin = true
+        allow_credentials = true
+        origins = ["https://x.example"]
+        [[origin_groups]]
+        origins = ["http://partner.example", "*"]
+        preflight_status = 1000
+        "#,
+    )
+    .unwrap();
+    let err = config.build().unwrap_err();
+    let places: Vec<String> = err
+        .errors()
+        .iter()
+        .map(|e| e.location().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "origin_groups[0].preflight_status",
+            "origin_groups[0].origins[1]",
+            "routes.\"/public\".allow_credentials",
+            "routes.\"/public\".origins",
+            // The base's group under the route gets its credentials: an http origin.
+            "(under routes.\"/public\") origin_groups[0].origins[0]",
+        ],
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn the_guards_are_settings_a_route_can_turn_on() {
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .route("/api", |r| {
+            r.guard_cross_origin_writes(true).guard_websockets(true)
+        })
+        .build()
+        .unwrap();
+    let form = |path: &str| {
+        to(
+            path,
+            with(
+                actual(Method::POST, Some(EVIL)),
+                &[("sec-fetch-site", "cross-site")],
+            ),
+        )
+    };
+    let handshake = |path: &str| {
+        to(
+            path,
+            with(
+                get(EVIL),
+                &[("upgrade", "websocket"), ("connection", "upgrade")],
+            ),
+        )
+    };
+    expect(
+        "a cross-site form to the route",
+        &layer,
+        form("/api/transfer"),
+        &[],
+        "403",
+        &[(ACAO, ABSENT)],
+    )
+    .await;
+    expect(
+        "elsewhere: the base has no guard",
+        &layer,
+        form("/transfer"),
+        &[],
+        "inner",
+        &[(ACAO, ABSENT)],
+    )
+    .await;
+    expect(
+        "a handshake to the route",
+        &layer,
+        handshake("/api/ws"),
+        &[],
+        "403",
+        &[],
+    )
+    .await;
+    expect(
+        "a handshake elsewhere",
+        &layer,
+        handshake("/ws"),
+        &[],
+        "inner",
+        &[],
+    )
+    .await;
+}
+
+#[cfg(feature = "origin-lookup")]
+#[tokio::test]
+async fn routes_that_inherit_the_origin_lookup_share_its_cache_and_invalidation() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const TENANT: &str = "https://shop.tenant.example";
+    let asked = Arc::new(AtomicUsize::new(0));
+    let (counter, allowed) = (Arc::clone(&asked), Arc::new(Mutex::new(true)));
+    let answer = Arc::clone(&allowed);
+    let layer = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_origin_lookup(move |origin: String| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let allowed = *answer.lock().unwrap() && origin == TENANT;
+            async move { Ok::<_, std::io::Error>(allowed) }
+        })
+        .route("/api", |r| r.max_age(Duration::from_secs(60)))
+        .route("/static", |r| r.allow_origins([APP]))
+        .build()
+        .unwrap();
+    expect(
+        "the base asks the store",
+        &layer,
+        to("/x", get(TENANT)),
+        &[],
+        "inner",
+        &[(ACAO, TENANT)],
+    )
+    .await;
+    expect(
+        "the route's answer is cached",
+        &layer,
+        to("/api/x", get(TENANT)),
+        &[],
+        "inner",
+        &[(ACAO, TENANT)],
+    )
+    .await;
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+    expect(
+        "a route with its own origins has no lookup",
+        &layer,
+        to("/static", get(TENANT)),
+        &[],
+        "inner",
+        &[(ACAO, ABSENT)],
+    )
+    .await;
+    *allowed.lock().unwrap() = false;
+    layer.invalidate_origin(TENANT);
+    expect(
+        "invalidated for the route too",
+        &layer,
+        to("/api/x", get(TENANT)),
+        &[],
+        "inner",
+        &[(ACAO, ABSENT)],
+    )
+    .await;
+    assert_eq!(asked.load(Ordering::SeqCst), 2);
 }
