@@ -142,8 +142,7 @@ fn lookup_server(app: &str) -> Wrap {
         async { "added" }
     };
     Box::new(move |r: axum::Router| {
-        r.layer(cors)
-            .route("/admin/tenants", axum::routing::get(add_tenant))
+        r.layer(cors).route("/admin/tenants", axum::routing::get(add_tenant))
     })
 }
 
@@ -254,11 +253,7 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
     ]
 }
 
-static SUITE: Suite = Suite {
-    servers,
-    scenarios,
-    server_names: SERVERS,
-};
+static SUITE: Suite = Suite { servers, scenarios, server_names: SERVERS };
 
 // ---------------------------------------------------------------------------
 // The test binary

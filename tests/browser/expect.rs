@@ -50,12 +50,7 @@ pub fn blocked_without_cors<'r>(run: &'r Run, id: &str) -> &'r Entry {
 pub fn allowed_echoing<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Attempt {
     let a = allowed(run, id);
     let origin = run.origin(frame);
-    same(
-        run,
-        id,
-        one_actual(run, id).resp(ACAO),
-        Some(origin.as_str()),
-    );
+    same(run, id, one_actual(run, id).resp(ACAO), Some(origin.as_str()));
     a
 }
 
@@ -78,12 +73,7 @@ pub fn one_actual<'r>(run: &'r Run, id: &str) -> &'r Entry {
 }
 
 pub fn handler_never_saw_it(run: &Run, id: &str) {
-    ensure(
-        run,
-        id,
-        run.handled(id).is_empty(),
-        "the handler not to see it",
-    );
+    ensure(run, id, run.handled(id).is_empty(), "the handler not to see it");
 }
 
 pub fn handler_saw_once<'r>(run: &'r Run, id: &str) -> &'r Entry {

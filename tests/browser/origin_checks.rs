@@ -54,11 +54,7 @@ fn page_loaded_with_uppercase_host_sends_lowercase_origin_and_is_allowed(run: &R
 /// or `null`. That is why configured origins must be canonical and can be
 /// matched by byte equality. Checked over every request of the run.
 fn browser_only_ever_sends_canonical_origins(run: &Run) {
-    let origins: Vec<_> = run
-        .log
-        .iter()
-        .filter_map(|e| Some((e.req("origin")?, e)))
-        .collect();
+    let origins: Vec<_> = run.log.iter().filter_map(|e| Some((e.req("origin")?, e))).collect();
     for (o, e) in origins.iter().filter(|(o, _)| *o != "null") {
         let port = o.rsplit(':').next().unwrap();
         let canonical =
@@ -67,11 +63,7 @@ fn browser_only_ever_sends_canonical_origins(run: &Run) {
         let ok = port.parse::<u16>().is_ok();
         assert!(ok, "explicit non-default port expected: {e:?}");
     }
-    assert!(
-        origins.len() > 40,
-        "expected many cross-origin requests, saw {}",
-        origins.len()
-    );
+    assert!(origins.len() > 40, "expected many cross-origin requests, saw {}", origins.len());
 }
 
 // ---------------------------------------------------------------------------
@@ -158,9 +150,7 @@ fn credentialed_request_with_any_header_policy_gets_requested_headers_listed(run
     let p = one_preflight(run, id);
     same(run, id, p.req(ACRH), Some("authorization,x-custom"));
     let acah = items(p.resp(ACAH));
-    let listed = ["authorization", "x-custom"]
-        .iter()
-        .all(|h| acah.iter().any(|t| t == h));
+    let listed = ["authorization", "x-custom"].iter().all(|h| acah.iter().any(|t| t == h));
     ensure(run, id, listed, "authorization and x-custom listed");
     same(run, id, p.resp(ACAM), Some("PUT"));
     let auth = handler_saw_once(run, id).req("authorization");
@@ -175,9 +165,7 @@ fn credentialed_expose_any_header_lists_names_and_they_are_readable(run: &Run) {
     let a = allowed(run, id);
     let got = (a.header("x-secret"), a.header("grpc-message"));
     same(run, id, got, (Some("s3cret"), Some("fine")));
-    let aceh = one_actual(run, id)
-        .resp("access-control-expose-headers")
-        .unwrap_or("");
+    let aceh = one_actual(run, id).resp("access-control-expose-headers").unwrap_or("");
     let ok = aceh.trim() != "*" && aceh.contains("x-secret");
     ensure(run, id, ok, "x-secret named");
 }
@@ -195,10 +183,7 @@ fn allow_credentials_header_is_only_ever_true(run: &Run) {
         if let Some(v) = e.resp("access-control-allow-credentials") {
             seen += 1;
             assert_eq!(v, "true", "{e:?}");
-            assert_eq!(
-                e.server, "credentials",
-                "only the credentials policy sends it: {e:?}"
-            );
+            assert_eq!(e.server, "credentials", "only the credentials policy sends it: {e:?}");
         }
     }
     let ok = seen >= 3;

@@ -18,11 +18,7 @@ fn preflighted_method_is_allowed(run: &Run, id: &str, method: &str) {
     let top = run.origin(Frame::Top);
     let got = (p.req(ACRM), p.resp(ACAO));
     same(run, id, got, (Some(method), Some(&*top)));
-    let listed = p
-        .resp(ACAM)
-        .unwrap_or("")
-        .split(',')
-        .any(|t| t.trim() == method);
+    let listed = p.resp(ACAM).unwrap_or("").split(',').any(|t| t.trim() == method);
     let ok = listed;
     ensure(run, id, ok, "the method in Access-Control-Allow-Methods");
     same(run, id, handler_saw_once(run, id).method.as_str(), method);
@@ -412,9 +408,7 @@ fn handler_allow_origin_star_is_stripped_for_refused_origin(run: &Run) {
 fn handler_vary_is_merged_with_origin(run: &Run) {
     let id = "handler_vary";
     let vary = items(allowed(run, id).header("vary"));
-    let both = ["accept-encoding", "origin"]
-        .iter()
-        .all(|v| vary.iter().any(|t| t == v));
+    let both = ["accept-encoding", "origin"].iter().all(|v| vary.iter().any(|t| t == v));
     ensure(run, id, both, "Vary: accept-encoding and origin");
 }
 
@@ -446,12 +440,7 @@ fn grpc_web_call_is_allowed_and_grpc_status_is_readable(run: &Run) {
     let h = handler_saw_once(run, id);
     let sent = (h.req("content-type"), h.req("x-grpc-web"));
     let got = sent;
-    same(
-        run,
-        id,
-        got,
-        (Some("application/grpc-web+proto"), Some("1")),
-    );
+    same(run, id, got, (Some("application/grpc-web+proto"), Some("1")));
 }
 
 checks![

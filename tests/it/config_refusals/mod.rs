@@ -26,9 +26,7 @@ fn origins(list: &[&str]) -> CorsBuilder {
 }
 
 fn refusal(builder: CorsBuilder) -> ConfigError {
-    builder
-        .build()
-        .expect_err("configuration should be refused")
+    builder.build().expect_err("configuration should be refused")
 }
 
 /// The location of a single mistake, checked to be `field` (at `index`).

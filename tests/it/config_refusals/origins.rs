@@ -4,11 +4,7 @@ use super::*;
 
 #[test]
 fn credentials_with_any_origin_are_refused() {
-    let err = refusal(
-        CorsLayer::builder()
-            .allow_any_origin()
-            .allow_credentials(true),
-    );
+    let err = refusal(CorsLayer::builder().allow_any_origin().allow_credentials(true));
     assert_eq!(
         err,
         ConfigError::CredentialsWithAnyOrigin {
@@ -18,23 +14,12 @@ fn credentials_with_any_origin_are_refused() {
     assert!(err.to_string().contains("allow_origins"));
     // The message names the value (and the fix) for more spellings.
     {
-        let e = refusal(
-            CorsLayer::builder()
-                .allow_any_origin()
-                .allow_credentials(true),
-        );
+        let e = refusal(CorsLayer::builder().allow_any_origin().allow_credentials(true));
         assert!(matches!(e, ConfigError::CredentialsWithAnyOrigin { .. }));
         let msg = e.to_string();
-        assert!(
-            msg.contains("allow_any_origin") || msg.contains("credentials"),
-            "{msg}"
-        );
+        assert!(msg.contains("allow_any_origin") || msg.contains("credentials"), "{msg}");
         // Order of calls does not matter.
-        assert!(CorsLayer::builder()
-            .allow_credentials(true)
-            .allow_any_origin()
-            .build()
-            .is_err());
+        assert!(CorsLayer::builder().allow_credentials(true).allow_any_origin().build().is_err());
     }
 }
 
@@ -43,29 +28,19 @@ fn any_origin_combined_with_a_list_is_refused() {
     let err = refusal(origins(&["https://a.example"]).allow_any_origin());
     assert_eq!(
         err,
-        ConfigError::AnyOriginWithList {
-            location: located(&err, "allow_any_origin", None)
-        }
+        ConfigError::AnyOriginWithList { location: located(&err, "allow_any_origin", None) }
     );
 }
 
 #[test]
 fn star_as_a_listed_origin_is_refused() {
     let err = refusal(origins(&["*"]));
-    assert_eq!(
-        err,
-        ConfigError::WildcardOrigin {
-            location: origin_at(&err)
-        }
-    );
+    assert_eq!(err, ConfigError::WildcardOrigin { location: origin_at(&err) });
     assert!(err.to_string().contains("allow_any_origin()"));
     // The message names the value (and the fix) for more spellings.
     {
         let msg = refused_origin("*");
-        assert!(
-            msg.contains("\"*\"") || msg.contains("`*`") || msg.contains('*'),
-            "{msg}"
-        );
+        assert!(msg.contains("\"*\"") || msg.contains("`*`") || msg.contains('*'), "{msg}");
     }
 }
 
@@ -132,11 +107,9 @@ fn origins_with_a_path_query_fragment_or_user_info_are_refused_naming_the_canoni
 
 #[test]
 fn origins_with_a_query_or_fragment_are_refused() {
-    for o in [
-        "https://app.example.com?x=1",
-        "https://app.example.com#top",
-        "https://app.example.com/?x",
-    ] {
+    for o in
+        ["https://app.example.com?x=1", "https://app.example.com#top", "https://app.example.com/?x"]
+    {
         assert!(
             matches!(refusal(origins(&[o])), ConfigError::OriginWithQueryOrFragment { ref canonical, .. } if canonical == "https://app.example.com"),
             "{o}"
@@ -214,10 +187,7 @@ fn strings_that_are_not_origins_are_refused() {
         "https://app.example.com:99999",
         "https://exa mple.com",
     ] {
-        assert!(
-            matches!(refusal(origins(&[o])), ConfigError::InvalidOrigin { .. }),
-            "{o}"
-        );
+        assert!(matches!(refusal(origins(&[o])), ConfigError::InvalidOrigin { .. }), "{o}");
     }
 }
 
@@ -232,13 +202,7 @@ fn wildcards_outside_a_leading_label_or_the_port_are_refused() {
         "https://example.com:8*",
         "https://*",
     ] {
-        assert!(
-            matches!(
-                refusal(origins(&[o])),
-                ConfigError::MisplacedWildcard { .. }
-            ),
-            "{o}"
-        );
+        assert!(matches!(refusal(origins(&[o])), ConfigError::MisplacedWildcard { .. }), "{o}");
     }
     // The message names the value (and the fix) for more spellings.
     {
@@ -284,19 +248,10 @@ fn subdomain_wildcards_on_public_suffixes_are_refused() {
             }
         );
     }
-    assert!(
-        origins(&["https://*.example.co.uk", "http://*.localhost:*"])
-            .build()
-            .is_ok()
-    );
+    assert!(origins(&["https://*.example.co.uk", "http://*.localhost:*"]).build().is_ok());
     // The message names the value (and the fix) for more spellings.
     {
-        for o in [
-            "https://*.com",
-            "https://*.co.uk",
-            "https://*.org",
-            "https://*.io",
-        ] {
+        for o in ["https://*.com", "https://*.co.uk", "https://*.org", "https://*.io"] {
             let msg = refused_origin(o);
             assert!(msg.contains(o), "{o}: {msg}");
         }
@@ -328,10 +283,7 @@ fn subdomain_wildcards_on_public_suffixes_are_refused() {
                 accepted.push(o);
             }
         }
-        assert!(
-            accepted.is_empty(),
-            "accepted wildcards on public suffixes: {accepted:?}"
-        );
+        assert!(accepted.is_empty(), "accepted wildcards on public suffixes: {accepted:?}");
     }
 }
 
@@ -353,9 +305,7 @@ fn plain_http_origins_with_credentials_are_refused_unless_explicitly_allowed() {
             location: origin_at(&err),
         }
     );
-    assert!(err
-        .to_string()
-        .contains("allow_credentials_over_http(true)"));
+    assert!(err.to_string().contains("allow_credentials_over_http(true)"));
     assert!(matches!(
         refusal(origins(&["http://*.example.com"]).allow_credentials(true)),
         ConfigError::InsecureOriginWithCredentials { .. }
@@ -375,17 +325,10 @@ fn plain_http_origins_with_credentials_are_refused_unless_explicitly_allowed() {
             "http://10.0.0.1",
             "http://192.168.1.10:8080",
         ] {
-            let e = refusal(
-                CorsLayer::builder()
-                    .allow_origins([o])
-                    .allow_credentials(true),
-            );
+            let e = refusal(CorsLayer::builder().allow_origins([o]).allow_credentials(true));
             assert!(e.to_string().contains(o), "{o}: {e}");
             // Without credentials they are fine.
-            assert!(
-                CorsLayer::builder().allow_origins([o]).build().is_ok(),
-                "{o}"
-            );
+            assert!(CorsLayer::builder().allow_origins([o]).build().is_ok(), "{o}");
             // Explicitly allowed.
             assert!(
                 CorsLayer::builder()
@@ -426,10 +369,7 @@ fn loopback_http_origins_are_trustworthy_with_credentials() {
             "http://[::1]",
             "http://[::1]:3000",
         ] {
-            let r = CorsLayer::builder()
-                .allow_origins([o])
-                .allow_credentials(true)
-                .build();
+            let r = CorsLayer::builder().allow_origins([o]).allow_credentials(true).build();
             assert!(r.is_ok(), "{o}: {:?}", r.err());
         }
     }

@@ -22,14 +22,10 @@ fn forbidden_methods_are_refused() {
     }
     // The message names the value (and the fix) for more spellings.
     {
-        for m in [
-            "CONNECT", "TRACE", "TRACK", "connect", "trace", "track", "Track",
-        ] {
+        for m in ["CONNECT", "TRACE", "TRACK", "connect", "trace", "track", "Track"] {
             let method = Method::from_bytes(m.as_bytes()).unwrap();
             let e = refusal(
-                CorsLayer::builder()
-                    .allow_origins([APP])
-                    .allow_methods([Method::PUT, method]),
+                CorsLayer::builder().allow_origins([APP]).allow_methods([Method::PUT, method]),
             );
             assert!(e.to_string().contains(m), "{m}: {e}");
         }
@@ -135,27 +131,16 @@ fn max_age_above_a_day_is_refused() {
     let err = refusal(origins(&["https://a.example"]).max_age(Duration::from_secs(86_401)));
     assert_eq!(
         err,
-        ConfigError::MaxAgeTooLong {
-            seconds: 86_401,
-            location: located(&err, "max_age", None),
-        }
+        ConfigError::MaxAgeTooLong { seconds: 86_401, location: located(&err, "max_age", None) }
     );
-    assert!(origins(&["https://a.example"])
-        .max_age(Duration::from_secs(86_400))
-        .build()
-        .is_ok());
+    assert!(origins(&["https://a.example"]).max_age(Duration::from_secs(86_400)).build().is_ok());
     // The message names the value (and the fix) for more spellings.
     {
-        let e = refusal(
-            CorsLayer::builder()
-                .allow_origins([APP])
-                .max_age(Duration::from_secs(86_401)),
-        );
+        let e =
+            refusal(CorsLayer::builder().allow_origins([APP]).max_age(Duration::from_secs(86_401)));
         assert!(e.to_string().contains("86401"), "{e}");
         let e = refusal(
-            CorsLayer::builder()
-                .allow_origins([APP])
-                .max_age(Duration::from_secs(u64::MAX)),
+            CorsLayer::builder().allow_origins([APP]).max_age(Duration::from_secs(u64::MAX)),
         );
         assert!(e.to_string().contains(&u64::MAX.to_string()), "{e}");
         assert!(CorsLayer::builder()
@@ -168,11 +153,7 @@ fn max_age_above_a_day_is_refused() {
 
 #[test]
 fn non_2xx_preflight_status_is_refused() {
-    for s in [
-        StatusCode::MULTIPLE_CHOICES,
-        StatusCode::FORBIDDEN,
-        StatusCode::CONTINUE,
-    ] {
+    for s in [StatusCode::MULTIPLE_CHOICES, StatusCode::FORBIDDEN, StatusCode::CONTINUE] {
         let err = refusal(origins(&["https://a.example"]).preflight_status(s));
         assert_eq!(
             err,
@@ -186,11 +167,7 @@ fn non_2xx_preflight_status_is_refused() {
     {
         for s in [100u16, 101, 199, 300, 301, 304, 400, 403, 404, 500] {
             let status = StatusCode::from_u16(s).unwrap();
-            let e = refusal(
-                CorsLayer::builder()
-                    .allow_origins([APP])
-                    .preflight_status(status),
-            );
+            let e = refusal(CorsLayer::builder().allow_origins([APP]).preflight_status(status));
             assert!(e.to_string().contains(&s.to_string()), "{s}: {e}");
         }
         for s in [200u16, 204, 299] {
@@ -232,31 +209,17 @@ async fn valid_configurations_build_the_policy_they_describe() {
         let h = res.headers();
         assert_eq!(h["access-control-allow-origin"], origin);
         assert_eq!(h["access-control-allow-credentials"], "true", "{origin}");
-        assert_eq!(
-            h["access-control-expose-headers"], "x-request-id",
-            "{origin}"
-        );
+        assert_eq!(h["access-control-expose-headers"], "x-request-id", "{origin}");
     }
     // Anything else is not.
-    for origin in [
-        "https://evil.example",
-        "https://example.com",
-        "https://localhost",
-    ] {
+    for origin in ["https://evil.example", "https://example.com", "https://localhost"] {
         let (res, _) = run(&layer, actual(Method::GET, Some(origin)), &[]).await;
-        assert!(
-            res.headers().get("access-control-allow-origin").is_none(),
-            "{origin}"
-        );
+        assert!(res.headers().get("access-control-allow-origin").is_none(), "{origin}");
     }
 
     // The preflight grants the configured method and headers for the configured time.
-    let (res, calls) = run(
-        &layer,
-        preflight(APP, "PUT", Some("content-type, authorization")),
-        &[],
-    )
-    .await;
+    let (res, calls) =
+        run(&layer, preflight(APP, "PUT", Some("content-type, authorization")), &[]).await;
     assert_eq!(calls, 0);
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let h = res.headers();
@@ -265,20 +228,11 @@ async fn valid_configurations_build_the_policy_they_describe() {
     assert_eq!(h[ACMA], "600");
     let methods = h["access-control-allow-methods"].to_str().unwrap();
     assert!(methods.contains("PUT"), "{methods}");
-    let headers = h["access-control-allow-headers"]
-        .to_str()
-        .unwrap()
-        .to_ascii_lowercase();
-    assert!(
-        headers.contains("content-type") && headers.contains("authorization"),
-        "{headers}"
-    );
+    let headers = h["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
+    assert!(headers.contains("content-type") && headers.contains("authorization"), "{headers}");
     // A method outside the list is refused.
     let (parts, _) = preflight(APP, "DELETE", None).into_parts();
-    assert!(matches!(
-        layer.policy().decide(&parts),
-        Decision::Rejected(_)
-    ));
+    assert!(matches!(layer.policy().decide(&parts), Decision::Rejected(_)));
 }
 
 // DESIGN "Configuration refused by build()": a max-age just above 86400 s (fractional) is refused with a
