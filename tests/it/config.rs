@@ -30,9 +30,7 @@ fn example_toml_builds_the_same_policy_as_the_builder() {
     let from_file = example::load(include_str!("../../examples/cors.toml")).unwrap();
     let from_code = CorsLayer::builder()
         .allow_origins([
-            "https://app.example.com",
-            "https://*.preview.example.com",
-            "http://localhost:*",
+            "https://app.example.com", "https://*.preview.example.com", "http://localhost:*",
         ])
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
@@ -140,15 +138,11 @@ fn list_indexes_are_the_files_after_presets_and_through_to_builder() {
 fn list_item_errors_name_their_field_and_index() {
     let cases = [
         (
-            r#""allow_origins": ["https://a.example", "*"]"#,
-            "allow_origins[1]",
-            "WildcardOrigin",
+            r#""allow_origins": ["https://a.example", "*"]"#, "allow_origins[1]", "WildcardOrigin",
             r#""*" is not an origin"#,
         ),
         (
-            r#""allow_origins": ["null"]"#,
-            "allow_origins[0]",
-            "NullOrigin",
+            r#""allow_origins": ["null"]"#, "allow_origins[0]", "NullOrigin",
             r#""null" cannot be allowed"#,
         ),
         (
@@ -158,9 +152,7 @@ fn list_item_errors_name_their_field_and_index() {
             r#"use "https://b.example""#,
         ),
         (
-            r#""allow_origins": ["https://*.com"]"#,
-            "allow_origins[0]",
-            "WildcardOnPublicSuffix",
+            r#""allow_origins": ["https://*.com"]"#, "allow_origins[0]", "WildcardOnPublicSuffix",
             r#""https://*.com" would allow"#,
         ),
         (
@@ -176,15 +168,11 @@ fn list_item_errors_name_their_field_and_index() {
             r#""GE T" is not an HTTP method name; write it like "PUT""#,
         ),
         (
-            r#""allow_methods": ["PUT", "delete"]"#,
-            "allow_methods[1]",
-            "LowercaseMethod",
+            r#""allow_methods": ["PUT", "delete"]"#, "allow_methods[1]", "LowercaseMethod",
             r#"write "DELETE""#,
         ),
         (
-            r#""allow_methods": ["PUT", "TRACE"]"#,
-            "allow_methods[1]",
-            "ForbiddenMethod",
+            r#""allow_methods": ["PUT", "TRACE"]"#, "allow_methods[1]", "ForbiddenMethod",
             r#""TRACE" is a forbidden method"#,
         ),
         (
@@ -194,10 +182,8 @@ fn list_item_errors_name_their_field_and_index() {
             r#""bad header" in allow_headers is not a header name"#,
         ),
         (
-            r#""allow_headers": ["content-type", "cookie"]"#,
-            "allow_headers[1]",
-            "ForbiddenRequestHeader",
-            r#""cookie" is a forbidden request header"#,
+            r#""allow_headers": ["content-type", "cookie"]"#, "allow_headers[1]",
+            "ForbiddenRequestHeader", r#""cookie" is a forbidden request header"#,
         ),
         (
             r#""expose_headers": ["x-a", "x-b", "Set-Cookie"]"#,
@@ -376,12 +362,8 @@ fn every_mistake_is_reported_at_once_with_its_field() {
     assert_eq!(
         fields,
         [
-            "allow_methods[0]",
-            "allow_methods[1]",
-            "allow_headers[1]",
-            "allow_credentials",
-            "max_age",
-            "preflight_status"
+            "allow_methods[0]", "allow_methods[1]", "allow_headers[1]", "allow_credentials",
+            "max_age", "preflight_status"
         ]
     );
     assert!(err.location().is_none(), "{err:?}");

@@ -8,11 +8,8 @@ use tower_cors::{CorsLayer, Decision, Hint, RequestKind, Verdict};
 fn origin_policy() -> CorsLayer {
     CorsLayer::builder()
         .allow_origins([
-            "https://app.example.com",
-            "https://*.tenants.example",
-            "http://localhost:3000",
-            "https://www.shop.example",
-            "https://blog.example",
+            "https://app.example.com", "https://*.tenants.example", "http://localhost:3000",
+            "https://www.shop.example", "https://blog.example",
         ])
         .build()
         .unwrap()

@@ -214,12 +214,7 @@ fn build_case(rng: &mut Rng) -> Vec<u8> {
             3 | 4 => {
                 e.field(
                     rng.pick(&[
-                        "content-type",
-                        "cookie",
-                        "set-cookie",
-                        "sec-fetch-mode",
-                        "proxy-x",
-                        "x-id",
+                        "content-type", "cookie", "set-cookie", "sec-fetch-mode", "proxy-x", "x-id",
                     ])
                     .as_bytes(),
                 );

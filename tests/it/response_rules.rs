@@ -335,12 +335,8 @@ fn null_and_non_http_origins_are_never_matched_by_patterns_or_predicates() {
     let null = r#"Actual refused: OriginNotAllowed("null")"#;
     assert_eq!(decision(&patterns, &get("null")), null);
     for other in [
-        "wss://a.example.com",
-        "ws://localhost:3000",
-        "ftp://a.example.com",
-        "chrome-extension://a.example.com",
-        "moz-extension://localhost",
-        "httpss://a.example.com",
+        "wss://a.example.com", "ws://localhost:3000", "ftp://a.example.com",
+        "chrome-extension://a.example.com", "moz-extension://localhost", "httpss://a.example.com",
         "file://a.example.com",
     ] {
         assert_ne!(decision(&patterns, &get(other)), "actual", "{other}");

@@ -164,11 +164,8 @@ fn code_lines() -> Vec<(String, String)> {
 #[test]
 fn only_the_write_stage_writes_cors_headers_and_refusal_responses() {
     const CORS_NAMES: [&str; 5] = [
-        "ACCESS_CONTROL_ALLOW",
-        "ACCESS_CONTROL_EXPOSE",
-        "ACCESS_CONTROL_MAX_AGE",
-        "ALLOW_PRIVATE_NETWORK",
-        "VARY",
+        "ACCESS_CONTROL_ALLOW", "ACCESS_CONTROL_EXPOSE", "ACCESS_CONTROL_MAX_AGE",
+        "ALLOW_PRIVATE_NETWORK", "VARY",
     ];
     let writes = |line: &str| {
         let code = line.trim_start();

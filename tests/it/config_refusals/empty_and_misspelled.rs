@@ -57,8 +57,7 @@ fn the_six_standard_methods_in_lowercase_are_refused() {
 #[test]
 fn a_string_holding_several_origins_is_refused_as_a_list() {
     for list in [
-        "https://a.example,https://b.example",
-        "https://a.example, https://b.example",
+        "https://a.example,https://b.example", "https://a.example, https://b.example",
         "https://a.example https://b.example",
     ] {
         let err = refusal(origins(&[list]));

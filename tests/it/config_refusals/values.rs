@@ -35,12 +35,7 @@ fn forbidden_methods_are_refused() {
 #[test]
 fn forbidden_request_headers_are_refused() {
     for h in [
-        "cookie",
-        "host",
-        "origin",
-        "content-length",
-        "sec-fetch-mode",
-        "proxy-authorization",
+        "cookie", "host", "origin", "content-length", "sec-fetch-mode", "proxy-authorization",
         "access-control-request-method",
     ] {
         let err =
@@ -57,31 +52,11 @@ fn forbidden_request_headers_are_refused() {
     // The message names the value (and the fix) for more spellings.
     {
         for h in [
-            "accept-charset",
-            "accept-encoding",
-            "access-control-request-headers",
-            "access-control-request-method",
-            "connection",
-            "content-length",
-            "cookie",
-            "cookie2",
-            "date",
-            "dnt",
-            "expect",
-            "host",
-            "keep-alive",
-            "origin",
-            "referer",
-            "set-cookie",
-            "te",
-            "trailer",
-            "transfer-encoding",
-            "upgrade",
-            "via",
-            "proxy-authorization",
-            "proxy-foo",
-            "sec-fetch-mode",
-            "sec-anything",
+            "accept-charset", "accept-encoding", "access-control-request-headers",
+            "access-control-request-method", "connection", "content-length", "cookie", "cookie2",
+            "date", "dnt", "expect", "host", "keep-alive", "origin", "referer", "set-cookie", "te",
+            "trailer", "transfer-encoding", "upgrade", "via", "proxy-authorization", "proxy-foo",
+            "sec-fetch-mode", "sec-anything",
         ] {
             let e = refusal(
                 CorsLayer::builder()
@@ -184,9 +159,7 @@ fn non_2xx_preflight_status_is_refused() {
 async fn valid_configurations_build_the_policy_they_describe() {
     let layer = CorsLayer::builder()
         .allow_origins([
-            "https://app.example.com",
-            "https://*.example.com",
-            "http://localhost:*",
+            "https://app.example.com", "https://*.example.com", "http://localhost:*",
             "tauri://localhost",
         ])
         .allow_methods([Method::GET, Method::PUT])
@@ -199,9 +172,7 @@ async fn valid_configurations_build_the_policy_they_describe() {
 
     // Every listed origin and pattern is allowed, echoed, with credentials.
     for origin in [
-        "https://app.example.com",
-        "https://api.example.com",
-        "http://localhost:5173",
+        "https://app.example.com", "https://api.example.com", "http://localhost:5173",
         "tauri://localhost",
     ] {
         let (res, calls) = run(&layer, actual(Method::GET, Some(origin)), &[]).await;

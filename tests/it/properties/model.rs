@@ -263,15 +263,8 @@ pub(super) fn model_expose(spec: &Spec, inner: &HeaderMap) -> Option<String> {
         Expose::Any if !spec.credentials => Some("*".into()),
         Expose::Any => {
             const HIDDEN: &[&str] = &[
-                "cache-control",
-                "content-language",
-                "content-length",
-                "content-type",
-                "expires",
-                "last-modified",
-                "pragma",
-                "set-cookie",
-                "set-cookie2",
+                "cache-control", "content-language", "content-length", "content-type", "expires",
+                "last-modified", "pragma", "set-cookie", "set-cookie2",
             ];
             let names: Vec<&str> = inner
                 .keys()
