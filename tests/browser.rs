@@ -33,7 +33,8 @@
 //!     // One `expect.rs` helper (or a function of the file) applied to a
 //!     // scenario: `name => helper(args)` runs `helper(run, args)`.
 //!     subdomain_pattern_refuses_apex => blocked_without_cors("subdomain_apex"),
-//!     port_pattern_allows_second_port => allowed_echoing("port_pattern_other_port", Frame::OtherPort),
+//!     port_pattern_allows_second_port
+//!         => allowed_echoing("port_pattern_other_port", Frame::OtherPort),
 //! ];
 //! ```
 //!

@@ -166,7 +166,8 @@ checks![
     // `http://*.app.localhost:PA`: `*.` is one or more labels, never the apex;
     // `evilapp.localhost` ends with `app.localhost` but is no subdomain of it;
     // the pattern's explicit port is kept.
-    subdomain_pattern_allows_one_label_subdomain => allowed_echoing("subdomain_one_label", Frame::Sub),
+    subdomain_pattern_allows_one_label_subdomain
+        => allowed_echoing("subdomain_one_label", Frame::Sub),
     subdomain_pattern_allows_multi_label_subdomain
         => allowed_echoing("subdomain_two_labels", Frame::DeepSub),
     subdomain_pattern_refuses_apex => blocked_without_cors("subdomain_apex"),
@@ -196,7 +197,9 @@ checks![
         => blocked_from("sandboxed_exact", Frame::Sandboxed),
     sandboxed_iframe_null_origin_is_refused_by_allow_all_predicate
         => blocked_from("sandboxed_predicate_all", Frame::Sandboxed),
-    allow_all_predicate_allows_real_origin => allowed_echoing("predicate_all_real_origin", Frame::Top),
-    sandboxed_iframe_is_allowed_by_any_origin => allowed_from("sandboxed_permissive", Frame::Sandboxed),
+    allow_all_predicate_allows_real_origin
+        => allowed_echoing("predicate_all_real_origin", Frame::Top),
+    sandboxed_iframe_is_allowed_by_any_origin
+        => allowed_from("sandboxed_permissive", Frame::Sandboxed),
     lookup_tenant_is_blocked_before_being_added_and_allowed_right_after,
 ];

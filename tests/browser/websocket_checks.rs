@@ -33,7 +33,8 @@ checks![
     // not allowed), gets the layer's 403: no socket, no handler.
     websocket_from_foreign_page_fails_and_handler_never_runs
         => refused_handshake("ws_foreign", Frame::LookAlike),
-    websocket_from_sandboxed_frame_is_refused => refused_handshake("ws_sandboxed", Frame::Sandboxed),
+    websocket_from_sandboxed_frame_is_refused
+        => refused_handshake("ws_sandboxed", Frame::Sandboxed),
     // Control: without the guard the foreign page connects and gets its echo,
     // as browsers check no CORS headers on a handshake (cross-site WebSocket
     // hijacking).
