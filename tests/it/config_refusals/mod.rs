@@ -40,8 +40,3 @@ fn located(err: &ConfigError, field: &str, index: Option<usize>) -> Location {
 fn origin_at(err: &ConfigError) -> Location {
     located(err, "allow_origins", Some(0))
 }
-
-/// The message of the refusal of one listed origin.
-fn refused_origin(origin: &str) -> String {
-    refusal(origins(&[origin])).to_string()
-}
