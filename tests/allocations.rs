@@ -11,6 +11,7 @@ use std::task::Context;
 #[path = "common/counting.rs"]
 mod counting;
 #[path = "../benches/scenarios/mod.rs"]
+#[rustfmt::skip] // formatted by its own target (tests/rustfmt.toml is not its config)
 mod scenarios;
 
 use counting::{allocations as allocated, held};
@@ -54,11 +55,8 @@ fn tower_cors_allocates_less_than_tower_http_and_nothing_without_an_allowed_orig
         // preflight answered by the layer never builds the inner response.
         let (theirs_total, ours_total) = (theirs, ours);
         let (theirs, ours) = (theirs - none, ours - none);
-        let bound = OURS_AT_MOST
-            .iter()
-            .find(|(id, _)| *id == scenario.id)
-            .expect("a bound per scenario")
-            .1;
+        let bound =
+            OURS_AT_MOST.iter().find(|(id, _)| *id == scenario.id).expect("a bound per scenario").1;
         println!(
             "| ({}) {} | {none} | {theirs_total} | {ours_total} | {theirs} | {ours} | {bound} |",
             scenario.id, scenario.name
@@ -235,16 +233,12 @@ fn warmed_lookup_layer() -> tower_cors::CorsLayer {
         )
         .build()
         .expect("valid policy");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let service = tower_layer::Layer::layer(&layer, scenarios::Inner);
         let response = service.oneshot(tenant_request()).await.expect("infallible");
-        assert!(response
-            .headers()
-            .contains_key(http::header::ACCESS_CONTROL_ALLOW_ORIGIN));
+        assert!(response.headers().contains_key(http::header::ACCESS_CONTROL_ALLOW_ORIGIN));
     });
     layer
 }

@@ -33,15 +33,9 @@ fn preflight(lines: &[Vec<u8>]) -> Request<()> {
     let mut req = Request::options("/items").body(()).unwrap();
     let h = req.headers_mut();
     h.insert(ORIGIN, HeaderValue::from_static(APP));
-    h.insert(
-        ACCESS_CONTROL_REQUEST_METHOD,
-        HeaderValue::from_static("PUT"),
-    );
+    h.insert(ACCESS_CONTROL_REQUEST_METHOD, HeaderValue::from_static("PUT"));
     for line in lines {
-        h.append(
-            ACCESS_CONTROL_REQUEST_HEADERS,
-            HeaderValue::from_bytes(line).unwrap(),
-        );
+        h.append(ACCESS_CONTROL_REQUEST_HEADERS, HeaderValue::from_bytes(line).unwrap());
     }
     req
 }
@@ -96,28 +90,14 @@ fn hostile() -> Vec<Case> {
 }
 
 fn policies() -> Vec<(&'static str, CorsLayer)> {
-    let put = || {
-        CorsLayer::builder()
-            .allow_origins([APP])
-            .allow_methods([Method::PUT])
-    };
+    let put = || CorsLayer::builder().allow_origins([APP]).allow_methods([Method::PUT]);
     vec![
-        (
-            "listed headers",
-            put()
-                .allow_headers([http::header::CONTENT_TYPE])
-                .build()
-                .unwrap(),
-        ),
+        ("listed headers", put().allow_headers([http::header::CONTENT_TYPE]).build().unwrap()),
         ("any header", put().allow_any_header().build().unwrap()),
         // Echoes the requested list: the most response work there is.
         (
             "any header with credentials",
-            put()
-                .allow_any_header()
-                .allow_credentials(true)
-                .build()
-                .unwrap(),
+            put().allow_any_header().allow_credentials(true).build().unwrap(),
         ),
     ]
 }
@@ -142,9 +122,7 @@ fn hostile_request_header_lists_get_their_typed_reason() {
         match expected {
             None => assert!(matches!(decision, Decision::Preflight(_)), "{what}"),
             Some(reason) => {
-                let Decision::Rejected(r) = decision else {
-                    panic!("{what}: allowed")
-                };
+                let Decision::Rejected(r) = decision else { panic!("{what}: allowed") };
                 assert_eq!(r.kind(), RequestKind::Preflight);
                 assert_eq!(r.reason(), Rejection::Malformed(reason), "{what}");
                 assert!(r.to_string().len() < 200, "{what}: the reason echoes input");
@@ -186,10 +164,7 @@ fn the_worst_preflight_costs_a_fixed_bound_more_than_a_normal_one() {
                 "{policy} / {what}: {cost:?} vs normal {base:?}"
             );
             // Echoed lists are never longer than the limit allows.
-            if let Some(acah) = response
-                .headers()
-                .get(http::header::ACCESS_CONTROL_ALLOW_HEADERS)
-            {
+            if let Some(acah) = response.headers().get(http::header::ACCESS_CONTROL_ALLOW_HEADERS) {
                 let ok = acah.len() <= MAX_REQUEST_HEADERS_BYTES + 2 * MAX_REQUEST_HEADERS_ITEMS;
                 assert!(ok, "{policy} / {what}");
             }

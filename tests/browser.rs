@@ -19,6 +19,26 @@
 //! reason), or failed when `CI` is set. `CHROMIUM`, `FIREFOX` and
 //! `MINIBROWSER` point at other builds; `BROWSER_SUITE_DUMP=1` prints what
 //! the page and the wire saw for every scenario, per engine.
+//!
+//! Adding a check: add its scenario to `scenarios()` below (its id, the
+//! frame it runs in, the server whose policy answers), then declare the check
+//! in a `browser/*_checks.rs` file (listed in `mod` and in `main` below),
+//! whose `checks![...]` list takes two forms:
+//!
+//! ```text
+//! checks![
+//!     // A function `fn name(run: &Run)` of the file, for checks with several
+//!     // assertions; it reads its scenario with the helpers of `expect.rs`.
+//!     preflighted_put_is_allowed,
+//!     // One `expect.rs` helper (or a function of the file) applied to a
+//!     // scenario: `name => helper(args)` runs `helper(run, args)`.
+//!     subdomain_pattern_refuses_apex => blocked_without_cors("subdomain_apex"),
+//!     port_pattern_allows_second_port
+//!         => allowed_echoing("port_pattern_other_port", Frame::OtherPort),
+//! ];
+//! ```
+//!
+//! A `//` comment above each entry says why the case matters.
 
 #[path = "browser/engine.rs"]
 mod engine;
@@ -33,12 +53,19 @@ mod servers;
 #[path = "browser/session.rs"]
 mod session;
 
-/// `checks![f, g]` is the module's list of checks, each named after its
-/// function.
+/// `checks![f, name => helper(args), ...]`: the module's list of checks (see
+/// the top of this file), each named after its function or its `name`.
 macro_rules! checks {
-    ($($check:ident),* $(,)?) => {
+    ($($check:ident $(=> $helper:ident($($arg:expr),* $(,)?))?),* $(,)?) => {
         /// Every check of this module, by name.
-        pub const CHECKS: &[(&str, fn(&Run))] = &[$((stringify!($check), $check)),*];
+        pub const CHECKS: &[(&str, fn(&Run))] =
+            &[$((stringify!($check), checks!(@fn $check $(=> $helper($($arg),*))?))),*];
+    };
+    (@fn $check:ident) => { $check };
+    (@fn $check:ident => $helper:ident($($arg:expr),*)) => {
+        |run: &Run| {
+            $helper(run, $($arg),*);
+        }
     };
 }
 
@@ -142,8 +169,7 @@ fn lookup_server(app: &str) -> Wrap {
         async { "added" }
     };
     Box::new(move |r: axum::Router| {
-        r.layer(cors)
-            .route("/admin/tenants", axum::routing::get(add_tenant))
+        r.layer(cors).route("/admin/tenants", axum::routing::get(add_tenant))
     })
 }
 
@@ -254,11 +280,7 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
     ]
 }
 
-static SUITE: Suite = Suite {
-    servers,
-    scenarios,
-    server_names: SERVERS,
-};
+static SUITE: Suite = Suite { servers, scenarios, server_names: SERVERS };
 
 // ---------------------------------------------------------------------------
 // The test binary

@@ -95,33 +95,22 @@ impl Engine {
             },
         };
         let missing = |what: &str| {
-            format!(
-                "{what} not found: {} (or point {var} at the browser)",
-                self.install_hint()
-            )
+            format!("{what} not found: {} (or point {var} at the browser)", self.install_hint())
         };
         let binary = binary.ok_or_else(|| missing(&format!("{self:?}")))?;
         let xvfb_run = match self {
             Engine::WebKit => Some(on_path(&["xvfb-run"]).ok_or_else(|| missing("xvfb-run"))?),
             _ => None,
         };
-        Ok(Launcher {
-            engine: self,
-            binary,
-            xvfb_run,
-        })
+        Ok(Launcher { engine: self, binary, xvfb_run })
     }
 }
 
 fn on_path(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs: Vec<PathBuf> = std::env::split_paths(&path)
-        .chain([PathBuf::from("/usr/bin")])
-        .collect();
-    names
-        .iter()
-        .flat_map(|n| dirs.iter().map(move |d| d.join(n)))
-        .find(|p| p.is_file())
+    let dirs: Vec<PathBuf> =
+        std::env::split_paths(&path).chain([PathBuf::from("/usr/bin")]).collect();
+    names.iter().flat_map(|n| dirs.iter().map(move |d| d.join(n))).find(|p| p.is_file())
 }
 
 /// A found engine, ready to open a URL.
@@ -165,11 +154,7 @@ impl Launcher {
             .process_group(0)
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", self.binary.display()))?;
-        Ok(Browser {
-            child,
-            profile,
-            log_path,
-        })
+        Ok(Browser { child, profile, log_path })
     }
 
     fn chromium(&self, data: &Path) -> Command {
@@ -181,8 +166,7 @@ impl Launcher {
             "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0",
         ];
         let mut cmd = Command::new(&self.binary);
-        cmd.args(args)
-            .arg(format!("--user-data-dir={}", data.display()));
+        cmd.args(args).arg(format!("--user-data-dir={}", data.display()));
         cmd
     }
 
@@ -245,10 +229,8 @@ impl Browser {
     /// The last lines of the log, without desktop-bus noise.
     pub fn log_tail(&self) -> String {
         let text = self.log();
-        let lines: Vec<&str> = text
-            .lines()
-            .filter(|l| !l.contains("dbus") && !l.contains("DBus"))
-            .collect();
+        let lines: Vec<&str> =
+            text.lines().filter(|l| !l.contains("dbus") && !l.contains("DBus")).collect();
         lines[lines.len().saturating_sub(20)..].join("\n")
     }
 }

@@ -50,12 +50,7 @@ pub fn blocked_without_cors<'r>(run: &'r Run, id: &str) -> &'r Entry {
 pub fn allowed_echoing<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Attempt {
     let a = allowed(run, id);
     let origin = run.origin(frame);
-    same(
-        run,
-        id,
-        one_actual(run, id).resp(ACAO),
-        Some(origin.as_str()),
-    );
+    same(run, id, one_actual(run, id).resp(ACAO), Some(origin.as_str()));
     a
 }
 
@@ -78,12 +73,7 @@ pub fn one_actual<'r>(run: &'r Run, id: &str) -> &'r Entry {
 }
 
 pub fn handler_never_saw_it(run: &Run, id: &str) {
-    ensure(
-        run,
-        id,
-        run.handled(id).is_empty(),
-        "the handler not to see it",
-    );
+    ensure(run, id, run.handled(id).is_empty(), "the handler not to see it");
 }
 
 pub fn handler_saw_once<'r>(run: &'r Run, id: &str) -> &'r Entry {
@@ -105,4 +95,42 @@ pub fn items(value: Option<&str>) -> Vec<String> {
 
 pub fn vary_has(e: &Entry, token: &str) -> bool {
     items(e.resp("vary")).iter().any(|t| t == token)
+}
+
+/// Blocked without CORS headers, and the request carried `frame`'s origin.
+pub fn blocked_from<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Entry {
+    let e = blocked_without_cors(run, id);
+    same(run, id, e.req("origin"), Some(run.origin(frame).as_str()));
+    e
+}
+
+/// [`blocked_from`], yet the handler ran once (a simple request is sent
+/// before the browser's CORS check).
+pub fn blocked_but_handled(run: &Run, id: &str, frame: Frame) {
+    blocked_from(run, id, frame);
+    handler_saw_once(run, id);
+}
+
+/// Allowed, and its one actual request carried `frame`'s origin.
+pub fn allowed_from<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Attempt {
+    let a = allowed(run, id);
+    same(run, id, one_actual(run, id).req("origin"), Some(run.origin(frame).as_str()));
+    a
+}
+
+/// Allowed, and its one actual response had header `name: value`.
+pub fn allowed_with(run: &Run, id: &str, name: &str, value: &str) {
+    allowed(run, id);
+    same(run, id, one_actual(run, id).resp(name), Some(value));
+}
+
+/// Allowed, and the page read `value` from response header `name`.
+pub fn allowed_reading(run: &Run, id: &str, name: &str, value: &str) {
+    same(run, id, allowed(run, id).header(name), Some(value));
+}
+
+/// Allowed, and the handler got the request once, with header `name: value`.
+pub fn handler_got(run: &Run, id: &str, name: &str, value: &str) {
+    allowed(run, id);
+    same(run, id, handler_saw_once(run, id).req(name), Some(value));
 }

@@ -180,10 +180,8 @@ impl Env {
         format!("http://app.localhost:{}", self.app_port)
     }
     pub fn api_base(&self, server: &str) -> String {
-        let port = self
-            .api_ports
-            .get(server)
-            .unwrap_or_else(|| panic!("no api server named {server}"));
+        let port =
+            self.api_ports.get(server).unwrap_or_else(|| panic!("no api server named {server}"));
         format!("http://api.localhost:{port}")
     }
 }
@@ -244,16 +242,11 @@ pub struct Run {
 
 impl Run {
     pub fn scenario(&self, id: &str) -> &Scenario {
-        self.scenarios
-            .get(id)
-            .unwrap_or_else(|| panic!("no scenario {id}"))
+        self.scenarios.get(id).unwrap_or_else(|| panic!("no scenario {id}"))
     }
     pub fn attempts(&self, id: &str) -> &[Attempt] {
         let s = self.scenario(id);
-        let a = self
-            .results
-            .get(id)
-            .unwrap_or_else(|| panic!("scenario {id} produced no result"));
+        let a = self.results.get(id).unwrap_or_else(|| panic!("scenario {id} produced no result"));
         assert_eq!(a.len(), s.repeat as usize, "attempts of {id}: {a:?}");
         a
     }
@@ -272,10 +265,7 @@ impl Run {
     }
     /// Preflights the browser sent for a scenario (outer log).
     pub fn preflights(&self, id: &str) -> Vec<&Entry> {
-        self.log(id, Seen::Outer)
-            .into_iter()
-            .filter(|e| e.is_preflight())
-            .collect()
+        self.log(id, Seen::Outer).into_iter().filter(|e| e.is_preflight()).collect()
     }
     /// Requests the application handler received for a scenario.
     pub fn handled(&self, id: &str) -> Vec<&Entry> {
@@ -283,21 +273,14 @@ impl Run {
     }
     /// Outer entries that are not preflights (the actual requests).
     pub fn actual(&self, id: &str) -> Vec<&Entry> {
-        self.log(id, Seen::Outer)
-            .into_iter()
-            .filter(|e| !e.is_preflight())
-            .collect()
+        self.log(id, Seen::Outer).into_iter().filter(|e| !e.is_preflight()).collect()
     }
     /// The console messages about a scenario's request: those naming its
     /// URL (the engines name the URL in every CORS error they print).
     pub fn console(&self, id: &str) -> Vec<&str> {
         let s = self.scenario(id);
         let url = format!("{}{}", self.env.api_base(s.server), s.path_str());
-        self.console
-            .iter()
-            .filter(|line| names_url(line, &url))
-            .map(String::as_str)
-            .collect()
+        self.console.iter().filter(|line| names_url(line, &url)).map(String::as_str).collect()
     }
     pub fn origin(&self, frame: Frame) -> String {
         frame.origin(&self.env)
@@ -338,10 +321,7 @@ static RUNS: [OnceLock<Result<Run, String>>; 3] =
 /// test of that engine (the full error is printed once).
 pub fn shared_run(suite: &'static Suite, launcher: &Launcher) -> Result<&'static Run, String> {
     let engine = launcher.engine;
-    let slot = Engine::ALL
-        .iter()
-        .position(|e| *e == engine)
-        .expect("known engine");
+    let slot = Engine::ALL.iter().position(|e| *e == engine).expect("known engine");
     let launcher = launcher.clone();
     let r = RUNS[slot].get_or_init(|| {
         // A dedicated runtime on its own thread; it is dropped (servers and
@@ -364,8 +344,7 @@ pub fn shared_run(suite: &'static Suite, launcher: &Launcher) -> Result<&'static
         }
         r
     });
-    r.as_ref()
-        .map_err(|_| format!("the {engine:?} run failed (its error is printed above)"))
+    r.as_ref().map_err(|_| format!("the {engine:?} run failed (its error is printed above)"))
 }
 
 /// With `BROWSER_SUITE_DUMP=1`, print a one-screen summary of every
@@ -404,10 +383,7 @@ fn dump(run: &Run) {
         }
         out += &format!(
             "  handler saw: {:?}\n",
-            run.log(id, Seen::Inner)
-                .iter()
-                .map(|e| &e.method)
-                .collect::<Vec<_>>()
+            run.log(id, Seen::Inner).iter().map(|e| &e.method).collect::<Vec<_>>()
         );
     }
     let _ = std::io::stderr().write_all(out.as_bytes());

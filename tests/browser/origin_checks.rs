@@ -22,43 +22,12 @@ fn simple_get_from_allowed_origin_is_allowed(run: &Run) {
     handler_saw_once(run, id);
 }
 
-/// A simple request is sent without a preflight, so the handler runs; the
-/// browser then fails the CORS check because the response carries no
-/// Access-Control-Allow-Origin (the layer adds none for an unlisted origin).
-fn simple_get_from_look_alike_origin_is_blocked_but_reaches_handler(run: &Run) {
-    let id = "simple_get_look_alike";
-    let e = blocked_without_cors(run, id);
-    let got = e.req("origin");
-    same(run, id, got, Some(run.origin(Frame::LookAlike).as_str()));
-    handler_saw_once(run, id);
-}
-
-/// Origins are tuples (scheme, host, port): a page differing only by port is
-/// another origin and the exact policy must refuse it.
-fn origin_differing_only_by_port_is_refused(run: &Run) {
-    blocked_without_cors(run, "simple_get_other_port");
-}
-
-/// The URL parser lower-cases hosts, so a page loaded as
-/// `http://APP.LOCALHOST:PA` has origin `http://app.localhost:PA`, which the
-/// exact (byte-equal) match accepts.
-fn page_loaded_with_uppercase_host_sends_lowercase_origin_and_is_allowed(run: &Run) {
-    let id = "simple_get_uppercase_page";
-    allowed(run, id);
-    let got = one_actual(run, id).req("origin");
-    same(run, id, got, Some(run.origin(Frame::Top).as_str()));
-}
-
 /// The `Origin` header is the ASCII serialization of an origin: lowercase
 /// scheme and host, no trailing slash, the port only when not the default,
 /// or `null`. That is why configured origins must be canonical and can be
 /// matched by byte equality. Checked over every request of the run.
 fn browser_only_ever_sends_canonical_origins(run: &Run) {
-    let origins: Vec<_> = run
-        .log
-        .iter()
-        .filter_map(|e| Some((e.req("origin")?, e)))
-        .collect();
+    let origins: Vec<_> = run.log.iter().filter_map(|e| Some((e.req("origin")?, e))).collect();
     for (o, e) in origins.iter().filter(|(o, _)| *o != "null") {
         let port = o.rsplit(':').next().unwrap();
         let canonical =
@@ -67,57 +36,7 @@ fn browser_only_ever_sends_canonical_origins(run: &Run) {
         let ok = port.parse::<u16>().is_ok();
         assert!(ok, "explicit non-default port expected: {e:?}");
     }
-    assert!(
-        origins.len() > 40,
-        "expected many cross-origin requests, saw {}",
-        origins.len()
-    );
-}
-
-// ---------------------------------------------------------------------------
-// Origin patterns
-// ---------------------------------------------------------------------------
-
-/// `http://*.app.localhost:PA` matches a one-label subdomain.
-fn subdomain_pattern_allows_one_label_subdomain(run: &Run) {
-    allowed_echoing(run, "subdomain_one_label", Frame::Sub);
-}
-
-/// `*.` stands for one or more labels: `y.x.app.localhost` matches.
-fn subdomain_pattern_allows_multi_label_subdomain(run: &Run) {
-    allowed_echoing(run, "subdomain_two_labels", Frame::DeepSub);
-}
-
-/// The subdomain pattern never matches the apex `app.localhost`.
-fn subdomain_pattern_refuses_apex(run: &Run) {
-    blocked_without_cors(run, "subdomain_apex");
-}
-
-/// `evilapp.localhost` ends with `app.localhost` as a string but is not a
-/// subdomain of it: refused.
-fn subdomain_pattern_refuses_look_alike_host(run: &Run) {
-    blocked_without_cors(run, "subdomain_look_alike");
-}
-
-/// The subdomain pattern has an explicit port; the same host on another port
-/// is refused.
-fn subdomain_pattern_refuses_other_port(run: &Run) {
-    blocked_without_cors(run, "subdomain_other_port");
-}
-
-/// `http://app.localhost:*` matches the host on any port.
-fn port_pattern_allows_first_port(run: &Run) {
-    allowed(run, "port_pattern_same_port");
-}
-
-/// `http://app.localhost:*` matches the host on any port.
-fn port_pattern_allows_second_port(run: &Run) {
-    allowed_echoing(run, "port_pattern_other_port", Frame::OtherPort);
-}
-
-/// A port pattern does not widen the host: `x.app.localhost` is refused.
-fn port_pattern_refuses_other_host(run: &Run) {
-    blocked_without_cors(run, "port_pattern_other_host");
+    assert!(origins.len() > 40, "expected many cross-origin requests, saw {}", origins.len());
 }
 
 // ---------------------------------------------------------------------------
@@ -158,9 +77,7 @@ fn credentialed_request_with_any_header_policy_gets_requested_headers_listed(run
     let p = one_preflight(run, id);
     same(run, id, p.req(ACRH), Some("authorization,x-custom"));
     let acah = items(p.resp(ACAH));
-    let listed = ["authorization", "x-custom"]
-        .iter()
-        .all(|h| acah.iter().any(|t| t == h));
+    let listed = ["authorization", "x-custom"].iter().all(|h| acah.iter().any(|t| t == h));
     ensure(run, id, listed, "authorization and x-custom listed");
     same(run, id, p.resp(ACAM), Some("PUT"));
     let auth = handler_saw_once(run, id).req("authorization");
@@ -175,16 +92,9 @@ fn credentialed_expose_any_header_lists_names_and_they_are_readable(run: &Run) {
     let a = allowed(run, id);
     let got = (a.header("x-secret"), a.header("grpc-message"));
     same(run, id, got, (Some("s3cret"), Some("fine")));
-    let aceh = one_actual(run, id)
-        .resp("access-control-expose-headers")
-        .unwrap_or("");
+    let aceh = one_actual(run, id).resp("access-control-expose-headers").unwrap_or("");
     let ok = aceh.trim() != "*" && aceh.contains("x-secret");
     ensure(run, id, ok, "x-secret named");
-}
-
-/// A credentials policy still serves requests that carry no credentials.
-fn credentials_policy_allows_uncredentialed_get(run: &Run) {
-    allowed(run, "credentials_omitted");
 }
 
 /// Access-Control-Allow-Credentials has a single meaningful value, `true`;
@@ -195,10 +105,7 @@ fn allow_credentials_header_is_only_ever_true(run: &Run) {
         if let Some(v) = e.resp("access-control-allow-credentials") {
             seen += 1;
             assert_eq!(v, "true", "{e:?}");
-            assert_eq!(
-                e.server, "credentials",
-                "only the credentials policy sends it: {e:?}"
-            );
+            assert_eq!(e.server, "credentials", "only the credentials policy sends it: {e:?}");
         }
     }
     let ok = seen >= 3;
@@ -215,13 +122,6 @@ fn credentialed_get_is_blocked_under_permissive(run: &Run) {
     same(run, id, (e.resp(ACAO), acac), (Some("*"), None));
 }
 
-/// Without credentials, ACAO `*` matches every origin.
-fn permissive_allows_uncredentialed_get_from_any_origin(run: &Run) {
-    let id = "permissive_get_look_alike";
-    allowed(run, id);
-    same(run, id, one_actual(run, id).resp(ACAO), Some("*"));
-}
-
 /// Without credentials, Access-Control-Allow-Methods `*` covers every method.
 fn permissive_preflight_answers_wildcard_methods_and_put_is_allowed(run: &Run) {
     let id = "permissive_put";
@@ -229,39 +129,6 @@ fn permissive_preflight_answers_wildcard_methods_and_put_is_allowed(run: &Run) {
     let p = one_preflight(run, id);
     let got = (p.resp(ACAM), p.resp(ACAO));
     same(run, id, got, (Some("*"), Some("*")));
-}
-
-// ---------------------------------------------------------------------------
-// Opaque origin (`null`)
-// ---------------------------------------------------------------------------
-
-/// A sandboxed iframe has an opaque origin, sent as `Origin: null`. An exact
-/// policy refuses it.
-fn sandboxed_iframe_null_origin_is_refused_by_exact_policy(run: &Run) {
-    let id = "sandboxed_exact";
-    let got = blocked_without_cors(run, id).req("origin");
-    same(run, id, got, Some("null"));
-}
-
-/// `null` is shared by every opaque origin, so the layer never passes it to
-/// a predicate: even a predicate returning true for everything refuses it.
-fn sandboxed_iframe_null_origin_is_refused_by_allow_all_predicate(run: &Run) {
-    let id = "sandboxed_predicate_all";
-    let got = blocked_without_cors(run, id).req("origin");
-    same(run, id, got, Some("null"));
-}
-
-/// The same predicate allows a real origin (control for the test above).
-fn allow_all_predicate_allows_real_origin(run: &Run) {
-    allowed_echoing(run, "predicate_all_real_origin", Frame::Top);
-}
-
-/// ACAO `*` matches any origin, `null` included (no credentials): the
-/// permissive layer serves the sandboxed iframe.
-fn sandboxed_iframe_is_allowed_by_any_origin(run: &Run) {
-    let id = "sandboxed_permissive";
-    allowed(run, id);
-    same(run, id, one_actual(run, id).req("origin"), Some("null"));
 }
 
 // ---------------------------------------------------------------------------
@@ -285,30 +152,54 @@ fn lookup_tenant_is_blocked_before_being_added_and_allowed_right_after(run: &Run
 
 checks![
     simple_get_from_allowed_origin_is_allowed,
-    simple_get_from_look_alike_origin_is_blocked_but_reaches_handler,
-    origin_differing_only_by_port_is_refused,
-    page_loaded_with_uppercase_host_sends_lowercase_origin_and_is_allowed,
+    // Simple request: no preflight, so the handler runs; the browser then
+    // fails the CORS check, as the layer adds no ACAO for an unlisted origin.
+    simple_get_from_look_alike_origin_is_blocked_but_reaches_handler
+        => blocked_but_handled("simple_get_look_alike", Frame::LookAlike),
+    // Origins are (scheme, host, port): another port is another origin.
+    origin_differing_only_by_port_is_refused => blocked_without_cors("simple_get_other_port"),
+    // The URL parser lower-cases hosts: a page loaded as
+    // `http://APP.LOCALHOST:PA` sends `http://app.localhost:PA`, matched exactly.
+    page_loaded_with_uppercase_host_sends_lowercase_origin_and_is_allowed
+        => allowed_from("simple_get_uppercase_page", Frame::Top),
     browser_only_ever_sends_canonical_origins,
-    subdomain_pattern_allows_one_label_subdomain,
-    subdomain_pattern_allows_multi_label_subdomain,
-    subdomain_pattern_refuses_apex,
-    subdomain_pattern_refuses_look_alike_host,
-    subdomain_pattern_refuses_other_port,
-    port_pattern_allows_first_port,
-    port_pattern_allows_second_port,
-    port_pattern_refuses_other_host,
+    // `http://*.app.localhost:PA`: `*.` is one or more labels, never the apex;
+    // `evilapp.localhost` ends with `app.localhost` but is no subdomain of it;
+    // the pattern's explicit port is kept.
+    subdomain_pattern_allows_one_label_subdomain
+        => allowed_echoing("subdomain_one_label", Frame::Sub),
+    subdomain_pattern_allows_multi_label_subdomain
+        => allowed_echoing("subdomain_two_labels", Frame::DeepSub),
+    subdomain_pattern_refuses_apex => blocked_without_cors("subdomain_apex"),
+    subdomain_pattern_refuses_look_alike_host => blocked_without_cors("subdomain_look_alike"),
+    subdomain_pattern_refuses_other_port => blocked_without_cors("subdomain_other_port"),
+    // `http://app.localhost:*` matches the host on any port, and no other host.
+    port_pattern_allows_first_port => allowed("port_pattern_same_port"),
+    port_pattern_allows_second_port => allowed_echoing("port_pattern_other_port", Frame::OtherPort),
+    port_pattern_refuses_other_host => blocked_without_cors("port_pattern_other_host"),
     credentialed_get_is_allowed_with_exact_origin_and_credentials,
     credentialed_preflighted_put_is_allowed_with_mirrored_method,
     credentialed_request_with_any_header_policy_gets_requested_headers_listed,
     credentialed_expose_any_header_lists_names_and_they_are_readable,
-    credentials_policy_allows_uncredentialed_get,
+    // A credentials policy still serves requests that carry no credentials.
+    credentials_policy_allows_uncredentialed_get => allowed("credentials_omitted"),
     allow_credentials_header_is_only_ever_true,
     credentialed_get_is_blocked_under_permissive,
-    permissive_allows_uncredentialed_get_from_any_origin,
+    // Without credentials, ACAO `*` matches every origin.
+    permissive_allows_uncredentialed_get_from_any_origin
+        => allowed_with("permissive_get_look_alike", ACAO, "*"),
     permissive_preflight_answers_wildcard_methods_and_put_is_allowed,
-    sandboxed_iframe_null_origin_is_refused_by_exact_policy,
-    sandboxed_iframe_null_origin_is_refused_by_allow_all_predicate,
-    allow_all_predicate_allows_real_origin,
-    sandboxed_iframe_is_allowed_by_any_origin,
+    // A sandboxed iframe sends `Origin: null`, shared by every opaque origin:
+    // an exact policy refuses it, and the layer never passes it to a
+    // predicate, so even one returning true for everything refuses it (the
+    // same predicate allows a real origin); ACAO `*` (no credentials) allows it.
+    sandboxed_iframe_null_origin_is_refused_by_exact_policy
+        => blocked_from("sandboxed_exact", Frame::Sandboxed),
+    sandboxed_iframe_null_origin_is_refused_by_allow_all_predicate
+        => blocked_from("sandboxed_predicate_all", Frame::Sandboxed),
+    allow_all_predicate_allows_real_origin
+        => allowed_echoing("predicate_all_real_origin", Frame::Top),
+    sandboxed_iframe_is_allowed_by_any_origin
+        => allowed_from("sandboxed_permissive", Frame::Sandboxed),
     lookup_tenant_is_blocked_before_being_added_and_allowed_right_after,
 ];

@@ -18,13 +18,8 @@ fn preflighted_method_is_allowed(run: &Run, id: &str, method: &str) {
     let top = run.origin(Frame::Top);
     let got = (p.req(ACRM), p.resp(ACAO));
     same(run, id, got, (Some(method), Some(&*top)));
-    let listed = p
-        .resp(ACAM)
-        .unwrap_or("")
-        .split(',')
-        .any(|t| t.trim() == method);
-    let ok = listed;
-    ensure(run, id, ok, "the method in Access-Control-Allow-Methods");
+    let listed = p.resp(ACAM).unwrap_or("").split(',').any(|t| t.trim() == method);
+    ensure(run, id, listed, "the method in Access-Control-Allow-Methods");
     same(run, id, handler_saw_once(run, id).method.as_str(), method);
 }
 
@@ -49,16 +44,6 @@ fn preflight_from_unlisted_origin_is_refused_and_handler_never_sees_it(run: &Run
     no_cors_headers(run, id, p);
     ensure(run, id, run.actual(id).is_empty(), "no actual request");
     handler_never_saw_it(run, id);
-}
-
-/// DELETE is not safelisted: preflight, then the request.
-fn preflighted_delete_is_allowed(run: &Run) {
-    preflighted_method_is_allowed(run, "delete", "DELETE");
-}
-
-/// PATCH is not safelisted: preflight, then the request.
-fn preflighted_patch_is_allowed(run: &Run) {
-    preflighted_method_is_allowed(run, "patch", "PATCH");
 }
 
 /// A method outside Access-Control-Allow-Methods, from an allowed origin:
@@ -154,8 +139,7 @@ fn authorization_is_allowed_under_allow_any_header(run: &Run) {
     let p = one_preflight(run, id);
     same(run, id, p.req(ACRH), Some("authorization"));
     let named = items(p.resp(ACAH)).iter().any(|t| t == "authorization");
-    let ok = named;
-    ensure(run, id, ok, "authorization in Access-Control-Allow-Headers");
+    ensure(run, id, named, "authorization in Access-Control-Allow-Headers");
     let auth = handler_saw_once(run, id).req("authorization");
     same(run, id, auth, Some("Bearer t0ken"));
 }
@@ -168,14 +152,6 @@ fn arbitrary_header_is_allowed_under_allow_any_header(run: &Run) {
     same(run, id, one_preflight(run, id).resp(ACAH), Some("*"));
     let got = handler_saw_once(run, id).req("x-anything");
     same(run, id, got, Some("1"));
-}
-
-/// The permissive layer (any header) also allows `Authorization`.
-fn authorization_is_allowed_under_permissive(run: &Run) {
-    let id = "permissive_authorization";
-    allowed(run, id);
-    let auth = handler_saw_once(run, id).req("authorization");
-    same(run, id, auth, Some("Bearer t0ken"));
 }
 
 /// Control for the two tests above, without the layer: a hand-rolled
@@ -271,6 +247,12 @@ fn refused_preflight_is_explained_in_the_console(run: &Run) {
 // Preflight status and caching
 // ---------------------------------------------------------------------------
 
+/// Allowed, after one preflight answered with `status`.
+fn preflight_status(run: &Run, id: &str, status: u16) {
+    allowed(run, id);
+    same(run, id, one_preflight(run, id).status, Some(status));
+}
+
 /// A preflight succeeds for any ok status (200-299); the default answer is
 /// 204 with an empty body, and the layer answers it itself.
 fn preflight_default_status_204_succeeds(run: &Run) {
@@ -281,13 +263,6 @@ fn preflight_default_status_204_succeeds(run: &Run) {
     ensure(run, id, vary_has(p, "origin"), "Vary: origin");
     // The handler never sees the preflight.
     same(run, id, handler_saw_once(run, id).method.as_str(), "PUT");
-}
-
-/// A configured 200 preflight status is an ok status too.
-fn preflight_configured_status_200_succeeds(run: &Run) {
-    let id = "preflight_status_200";
-    allowed(run, id);
-    same(run, id, one_preflight(run, id).status, Some(200));
 }
 
 /// Access-Control-Max-Age puts the preflight into the browser's CORS-preflight
@@ -325,13 +300,6 @@ fn max_age_zero_preflights_every_time(run: &Run) {
 // ---------------------------------------------------------------------------
 // Response headers
 // ---------------------------------------------------------------------------
-
-/// A header listed in Access-Control-Expose-Headers is readable from JS.
-fn exposed_header_is_readable(run: &Run) {
-    let id = "exposed_header";
-    let got = allowed(run, id).header("x-request-id");
-    same(run, id, got, Some("rid-1"));
-}
 
 /// A header that is neither safelisted nor exposed is filtered out of the
 /// CORS-filtered response: `headers.get` returns null.
@@ -392,29 +360,12 @@ fn without_vary_the_cached_response_leaks_to_another_origin(run: &Run) {
 // Inner handlers
 // ---------------------------------------------------------------------------
 
-/// A handler that sets its own (wrong) ACAO must not break the request: the
-/// layer overwrites it with the one value for this origin.
-fn handler_setting_its_own_allow_origin_is_overwritten(run: &Run) {
-    allowed_echoing(run, "handler_sets_acao", Frame::Top);
-}
-
-/// A handler that sets `Access-Control-Allow-Origin: *` must not open the
-/// door to an origin the policy refuses: the layer strips it, so the browser
-/// blocks the look-alike origin (the handler still ran: simple request).
-fn handler_allow_origin_star_is_stripped_for_refused_origin(run: &Run) {
-    let id = "handler_star_refused_origin";
-    blocked_without_cors(run, id);
-    handler_saw_once(run, id);
-}
-
 /// The layer merges `Origin` into the handler's own `Vary` rather than
 /// replacing it (both matter to caches).
 fn handler_vary_is_merged_with_origin(run: &Run) {
     let id = "handler_vary";
     let vary = items(allowed(run, id).header("vary"));
-    let both = ["accept-encoding", "origin"]
-        .iter()
-        .all(|v| vary.iter().any(|t| t == v));
+    let both = ["accept-encoding", "origin"].iter().all(|v| vary.iter().any(|t| t == v));
     ensure(run, id, both, "Vary: accept-encoding and origin");
 }
 
@@ -444,21 +395,16 @@ fn grpc_web_call_is_allowed_and_grpc_status_is_readable(run: &Run) {
     let got = (p.req(ACRM), p.req(ACRH));
     same(run, id, got, (Some("POST"), requested));
     let h = handler_saw_once(run, id);
-    let sent = (h.req("content-type"), h.req("x-grpc-web"));
-    let got = sent;
-    same(
-        run,
-        id,
-        got,
-        (Some("application/grpc-web+proto"), Some("1")),
-    );
+    let got = (h.req("content-type"), h.req("x-grpc-web"));
+    same(run, id, got, (Some("application/grpc-web+proto"), Some("1")));
 }
 
 checks![
     preflighted_put_is_allowed,
     preflight_from_unlisted_origin_is_refused_and_handler_never_sees_it,
-    preflighted_delete_is_allowed,
-    preflighted_patch_is_allowed,
+    // DELETE and PATCH are not safelisted: preflight, then the request.
+    preflighted_delete_is_allowed => preflighted_method_is_allowed("delete", "DELETE"),
+    preflighted_patch_is_allowed => preflighted_method_is_allowed("patch", "PATCH"),
     disallowed_method_is_blocked_and_handler_never_sees_it,
     lowercase_patch_is_not_covered_by_uppercase_patch,
     lowercase_patch_is_allowed_under_any_method,
@@ -467,23 +413,32 @@ checks![
     unlisted_request_header_is_blocked_and_handler_never_sees_it,
     authorization_is_allowed_under_allow_any_header,
     arbitrary_header_is_allowed_under_allow_any_header,
-    authorization_is_allowed_under_permissive,
+    // The permissive layer (any header) also allows `Authorization`.
+    authorization_is_allowed_under_permissive
+        => handler_got("permissive_authorization", "authorization", "Bearer t0ken"),
     bare_star_covers_authorization_only_in_engines_relaxing_fetch,
     bare_star_covers_other_headers_in_every_engine,
     refused_preflight_is_explained_in_the_console,
     preflight_default_status_204_succeeds,
-    preflight_configured_status_200_succeeds,
+    // A configured 200 preflight status is an ok status too.
+    preflight_configured_status_200_succeeds => preflight_status("preflight_status_200", 200),
     max_age_caches_the_preflight,
     preflight_without_max_age_is_cached_for_a_few_seconds,
     max_age_zero_preflights_every_time,
-    exposed_header_is_readable,
+    // A header listed in Access-Control-Expose-Headers is readable from JS.
+    exposed_header_is_readable => allowed_reading("exposed_header", "x-request-id", "rid-1"),
     unexposed_header_is_not_readable,
     expose_any_header_makes_every_header_readable,
     vary_origin_is_present_on_allowed_responses,
     vary_origin_keeps_cached_response_from_being_reused_for_another_origin,
     without_vary_the_cached_response_leaks_to_another_origin,
-    handler_setting_its_own_allow_origin_is_overwritten,
-    handler_allow_origin_star_is_stripped_for_refused_origin,
+    // A handler's own (wrong) ACAO is overwritten with the one for this origin.
+    handler_setting_its_own_allow_origin_is_overwritten
+        => allowed_echoing("handler_sets_acao", Frame::Top),
+    // A handler's `ACAO: *` must not open the door to a refused origin: the
+    // layer strips it, the browser blocks (the handler ran: simple request).
+    handler_allow_origin_star_is_stripped_for_refused_origin
+        => blocked_but_handled("handler_star_refused_origin", Frame::LookAlike),
     handler_vary_is_merged_with_origin,
     handler_500_status_is_readable,
     grpc_web_call_is_allowed_and_grpc_status_is_readable,

@@ -53,11 +53,7 @@ impl Entry {
     }
     /// Names of the `access-control-*` response headers.
     pub fn acx_headers(&self) -> Vec<&str> {
-        self.resp
-            .keys()
-            .filter(|k| k.starts_with("access-control-"))
-            .map(String::as_str)
-            .collect()
+        self.resp.keys().filter(|k| k.starts_with("access-control-")).map(String::as_str).collect()
     }
 }
 
@@ -169,8 +165,7 @@ pub async fn inner_handler(State(ctx): State<ServerCtx>, req: Request) -> Respon
     if query.contains_key("cache") {
         resp = resp.header(header::CACHE_CONTROL, "max-age=600");
     }
-    resp.body(Body::from(format!("{} {} {}", ctx.name, method, path)))
-        .unwrap()
+    resp.body(Body::from(format!("{} {} {}", ctx.name, method, path))).unwrap()
 }
 
 pub async fn serve(listener: TcpListener, router: Router) {

@@ -37,22 +37,13 @@ pub async fn run_browser(launcher: Launcher, suite: &Suite) -> Result<Run, Strin
         api_ports.insert((*name).to_owned(), p);
         api_listeners.push((*name, l));
     }
-    let env = Env {
-        app_port,
-        app2_port,
-        api_ports,
-    };
+    let env = Env { app_port, app2_port, api_ports };
 
     // Api servers: inner handler, CORS layer (the policy), outer recorder.
     let mut wraps: HashMap<&'static str, Wrap> = servers(&env).into_iter().collect();
     for (name, listener) in api_listeners {
-        let wrap = wraps
-            .remove(name)
-            .ok_or_else(|| format!("server {name} has no policy"))?;
-        let ctx = ServerCtx {
-            name: name.to_owned(),
-            log: log.clone(),
-        };
+        let wrap = wraps.remove(name).ok_or_else(|| format!("server {name} has no policy"))?;
+        let ctx = ServerCtx { name: name.to_owned(), log: log.clone() };
         let inner = Router::new()
             .route("/ws/{id}", axum::routing::get(ws_echo))
             .fallback(inner_handler)
@@ -91,11 +82,7 @@ pub async fn run_browser(launcher: Launcher, suite: &Suite) -> Result<Run, Strin
         .map(|f| json!({ "name": f.name(), "url": f.url(&env), "sandbox": *f == Frame::Sandboxed }))
         .collect();
     let expected: Vec<String> = std::iter::once("top".to_owned())
-        .chain(
-            frames
-                .iter()
-                .map(|f| f["name"].as_str().unwrap().to_owned()),
-        )
+        .chain(frames.iter().map(|f| f["name"].as_str().unwrap().to_owned()))
         .collect();
     let config = Arc::new(json!({ "frames": frames, "scenarios": by_frame }));
 
@@ -141,10 +128,8 @@ pub async fn run_browser(launcher: Launcher, suite: &Suite) -> Result<Run, Strin
                     ));
                 }
                 if Instant::now() >= deadline {
-                    let missing: Vec<&String> = expected
-                        .iter()
-                        .filter(|f| !per_frame.contains_key(*f))
-                        .collect();
+                    let missing: Vec<&String> =
+                        expected.iter().filter(|f| !per_frame.contains_key(*f)).collect();
                     return Err(format!(
                         "no complete report within {RUN_TIMEOUT:?}; frames missing: {missing:?}\n\
                          log tail:\n{}",
@@ -161,12 +146,8 @@ pub async fn run_browser(launcher: Launcher, suite: &Suite) -> Result<Run, Strin
 
     let mut results = HashMap::new();
     for frame in &expected {
-        let r = per_frame
-            .get(frame)
-            .ok_or_else(|| format!("frame {frame} sent no report"))?;
-        let arr = r
-            .as_array()
-            .ok_or_else(|| format!("frame {frame} failed: {r}"))?;
+        let r = per_frame.get(frame).ok_or_else(|| format!("frame {frame} sent no report"))?;
+        let arr = r.as_array().ok_or_else(|| format!("frame {frame} failed: {r}"))?;
         for item in arr {
             let id = item["id"].as_str().unwrap_or("?").to_owned();
             let attempts = item["attempts"]
@@ -177,15 +158,7 @@ pub async fn run_browser(launcher: Launcher, suite: &Suite) -> Result<Run, Strin
         }
     }
     let log = log.lock().unwrap().clone();
-    Ok(Run {
-        engine,
-        console,
-        env,
-        scenarios: table,
-        results,
-        log,
-        elapsed: started.elapsed(),
-    })
+    Ok(Run { engine, console, env, scenarios: table, results, log, elapsed: started.elapsed() })
 }
 
 fn parse_attempt(v: &Value) -> Attempt {
@@ -198,10 +171,7 @@ fn parse_attempt(v: &Value) -> Attempt {
             .as_object()
             .map(|o| o.iter().map(|(k, v)| (k.clone(), s(v))).collect())
             .unwrap_or_default(),
-        names: v["names"]
-            .as_array()
-            .map(|a| a.iter().filter_map(s).collect())
-            .unwrap_or_default(),
+        names: v["names"].as_array().map(|a| a.iter().filter_map(s).collect()).unwrap_or_default(),
         body: s(&v["body"]),
     }
 }
@@ -222,11 +192,7 @@ fn console_lines(engine: Engine, log: &str) -> Vec<String> {
             .filter(|l| l.contains(":INFO:CONSOLE"))
             .filter_map(|l| {
                 let (_, msg) = l.split_once("] \"")?;
-                Some(
-                    msg.rsplit_once("\", source: ")
-                        .map_or(msg, |(m, _)| m)
-                        .to_owned(),
-                )
+                Some(msg.rsplit_once("\", source: ").map_or(msg, |(m, _)| m).to_owned())
             })
             .collect(),
         Engine::WebKit => {

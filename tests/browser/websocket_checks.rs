@@ -5,61 +5,39 @@
 use crate::expect::*;
 use crate::harness::{Frame, Run};
 
-/// A page whose origin the policy allows opens a socket through the guard:
-/// the handshake reaches the handler (101) and the socket echoes.
-fn websocket_from_allowed_page_connects_and_echoes(run: &Run) {
-    let id = "ws_allowed";
-    let a = allowed(run, id);
-    assert_eq!(a.body.as_deref(), Some(id), "{}", run.explain(id));
+/// The socket opened through the layer from `frame`'s page: the handshake
+/// reached the handler (101) and the socket echoed the scenario id.
+fn socket_echoes(run: &Run, id: &str, frame: Frame) {
+    same(run, id, allowed(run, id).body.as_deref(), Some(id));
     let e = one_actual(run, id);
-    assert_eq!(e.req("origin"), Some(run.origin(Frame::Top).as_str()));
-    assert_eq!(e.status, Some(101), "{}", run.explain(id));
+    same(run, id, (e.req("origin"), e.status), (Some(run.origin(frame).as_str()), Some(101)));
     handler_saw_once(run, id);
 }
 
-/// A look-alike page's handshake gets 403 from the layer: the socket never
-/// opens and the handler never runs.
-fn websocket_from_foreign_page_fails_and_handler_never_runs(run: &Run) {
-    let id = "ws_foreign";
-    refused_handshake(run, id);
-    let e = one_actual(run, id);
-    assert_eq!(e.req("origin"), Some(run.origin(Frame::LookAlike).as_str()));
-}
-
-/// A sandboxed frame's handshake carries `Origin: null`, which the policy
-/// does not allow: refused the same way.
-fn websocket_from_sandboxed_frame_is_refused(run: &Run) {
-    let id = "ws_sandboxed";
-    refused_handshake(run, id);
-    assert_eq!(one_actual(run, id).req("origin"), Some("null"));
-}
-
-/// The control: the same foreign page against a policy without the guard
-/// connects and gets its echo, as browsers check no CORS headers on a
-/// handshake (cross-site WebSocket hijacking).
-fn websocket_without_guard_connects_from_any_page(run: &Run) {
-    let id = "ws_unguarded_foreign";
-    let a = allowed(run, id);
-    assert_eq!(a.body.as_deref(), Some(id), "{}", run.explain(id));
-    assert_eq!(one_actual(run, id).status, Some(101), "{}", run.explain(id));
-    handler_saw_once(run, id);
-}
-
-/// The socket did not open, the handshake got 403 without CORS headers, and
-/// the handler never ran.
-fn refused_handshake(run: &Run, id: &str) {
+/// The socket did not open, the handshake from `frame`'s page got 403
+/// without CORS headers, and the handler never ran.
+fn refused_handshake(run: &Run, id: &str, frame: Frame) {
     for a in run.attempts(id) {
-        assert!(!a.ok, "expected the socket to fail\n{}", run.explain(id));
+        ensure(run, id, !a.ok, "the socket to fail");
     }
     let e = one_actual(run, id);
-    assert_eq!(e.status, Some(403), "{}", run.explain(id));
+    same(run, id, (e.req("origin"), e.status), (Some(run.origin(frame).as_str()), Some(403)));
     no_cors_headers(run, id, e);
     handler_never_saw_it(run, id);
 }
 
 checks![
-    websocket_from_allowed_page_connects_and_echoes,
-    websocket_from_foreign_page_fails_and_handler_never_runs,
-    websocket_from_sandboxed_frame_is_refused,
-    websocket_without_guard_connects_from_any_page,
+    // An allowed page's socket opens through the guard.
+    websocket_from_allowed_page_connects_and_echoes => socket_echoes("ws_allowed", Frame::Top),
+    // A look-alike page's handshake, or a sandboxed frame's (`Origin: null`,
+    // not allowed), gets the layer's 403: no socket, no handler.
+    websocket_from_foreign_page_fails_and_handler_never_runs
+        => refused_handshake("ws_foreign", Frame::LookAlike),
+    websocket_from_sandboxed_frame_is_refused
+        => refused_handshake("ws_sandboxed", Frame::Sandboxed),
+    // Control: without the guard the foreign page connects and gets its echo,
+    // as browsers check no CORS headers on a handshake (cross-site WebSocket
+    // hijacking).
+    websocket_without_guard_connects_from_any_page
+        => socket_echoes("ws_unguarded_foreign", Frame::LookAlike),
 ];

@@ -92,17 +92,12 @@ impl WriteRun {
 type Log = Arc<Mutex<Vec<Seen>>>;
 
 fn headers(h: &HeaderMap) -> BTreeMap<String, String> {
-    h.iter()
-        .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
-        .collect()
+    h.iter().map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into())).collect()
 }
 
 async fn recorder(State(log): State<Log>, req: Request, next: Next) -> Response<Body> {
-    let (method, path, req_headers) = (
-        req.method().to_string(),
-        req.uri().path().to_owned(),
-        headers(req.headers()),
-    );
+    let (method, path, req_headers) =
+        (req.method().to_string(), req.uri().path().to_owned(), headers(req.headers()));
     let resp = next.run(req).await;
     log.lock().unwrap().push(Seen {
         method,
@@ -218,9 +213,7 @@ submitForm('/w/same_origin_form').then(() => parent.postMessage('same done', '*'
 }
 
 async fn bind() -> Result<(TcpListener, u16), String> {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
+    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     Ok((listener, port))
 }
@@ -247,18 +240,12 @@ async fn session(engine: Engine) -> Result<WriteRun, String> {
         .layer(cors)
         .layer(middleware::from_fn_with_state(outer.clone(), recorder));
     let (tx, mut rx) = mpsc::unbounded_channel::<String>();
-    let (top, foreign, no_referrer) = (
-        top_page(&api, &evil),
-        foreign_page(&api),
-        no_referrer_page(&api),
-    );
+    let (top, foreign, no_referrer) =
+        (top_page(&api, &evil), foreign_page(&api), no_referrer_page(&api));
     let app_router = Router::new()
         .route("/", get(move || async move { Html(top) }))
         .route("/foreign", get(move || async move { Html(foreign) }))
-        .route(
-            "/no_referrer",
-            get(move || async move { Html(no_referrer) }),
-        )
+        .route("/no_referrer", get(move || async move { Html(no_referrer) }))
         .route(
             "/report",
             post(move |body: String| async move {
@@ -271,12 +258,7 @@ async fn session(engine: Engine) -> Result<WriteRun, String> {
     let mut browser = launcher.launch(&format!("{app}/"))?;
     let deadline = Instant::now() + SESSION_TIMEOUT;
     let mut page = None;
-    let navigated = |log: &Log| {
-        log.lock()
-            .unwrap()
-            .iter()
-            .any(|e| e.path == "/w/navigation")
-    };
+    let navigated = |log: &Log| log.lock().unwrap().iter().any(|e| e.path == "/w/navigation");
     while page.is_none() || !navigated(&outer) {
         if let Ok(Some(body)) = tokio::time::timeout(Duration::from_millis(250), rx.recv()).await {
             page = Some(serde_json::from_str(&body).map_err(|e| format!("report {body:?}: {e}"))?);
@@ -294,20 +276,10 @@ async fn session(engine: Engine) -> Result<WriteRun, String> {
     let (wire, handled) = (outer.lock().unwrap().clone(), inner.lock().unwrap().clone());
     if std::env::var_os("BROWSER_SUITE_DUMP").is_some() {
         for e in &wire {
-            eprintln!(
-                "{engine:?} writes: {} {} -> {:?} {:?}",
-                e.method, e.path, e.status, e.req
-            );
+            eprintln!("{engine:?} writes: {} {} -> {:?} {:?}", e.method, e.path, e.status, e.req);
         }
     }
-    Ok(WriteRun {
-        wire,
-        handled,
-        page: page.unwrap_or_default(),
-        app,
-        api,
-        evil,
-    })
+    Ok(WriteRun { wire, handled, page: page.unwrap_or_default(), app, api, evil })
 }
 
 static RUNS: [OnceLock<Result<WriteRun, String>>; 3] =
@@ -315,10 +287,7 @@ static RUNS: [OnceLock<Result<WriteRun, String>>; 3] =
 
 /// The write session of the engine that ran `run`, run once per engine.
 fn writes(run: &Run) -> &'static WriteRun {
-    let slot = Engine::ALL
-        .iter()
-        .position(|e| *e == run.engine)
-        .expect("known engine");
+    let slot = Engine::ALL.iter().position(|e| *e == run.engine).expect("known engine");
     let engine = run.engine;
     let result = RUNS[slot].get_or_init(|| {
         std::thread::spawn(move || {
@@ -342,15 +311,8 @@ fn writes(run: &Run) -> &'static WriteRun {
 /// never ran.
 fn refused(w: &WriteRun, id: &str) {
     let e = w.one(id);
-    assert_eq!(
-        (e.method.as_str(), e.status),
-        ("POST", Some(403)),
-        "{id}: {w:#?}"
-    );
-    assert!(
-        !e.resp.iter().any(|h| h.starts_with("access-control-")),
-        "{id}: {e:?}"
-    );
+    assert_eq!((e.method.as_str(), e.status), ("POST", Some(403)), "{id}: {w:#?}");
+    assert!(!e.resp.iter().any(|h| h.starts_with("access-control-")), "{id}: {e:?}");
     assert_eq!(w.handled(id), 0, "{id}: the handler ran\n{w:#?}");
 }
 
@@ -360,10 +322,7 @@ fn cross_site_form_post_is_refused_and_the_handler_never_runs(run: &Run) {
     let w = writes(run);
     assert_eq!(w.page["foreign"], "foreign done", "{w:#?}");
     refused(w, "cross_site_form");
-    assert_eq!(
-        w.one("cross_site_form").req("origin"),
-        Some(w.evil.as_str())
-    );
+    assert_eq!(w.one("cross_site_form").req("origin"), Some(w.evil.as_str()));
 }
 
 /// A `fetch(..., {mode: "no-cors", method: "POST"})` from the foreign page
@@ -405,10 +364,7 @@ fn credentialed_fetch_from_allowed_origin_passes_and_reads_the_response(run: &Ru
     assert_eq!(e.req("origin"), Some(w.app.as_str()));
     // A credentialed fetch resolves only with both headers; the page
     // cannot read the second one itself.
-    for name in [
-        "access-control-allow-origin",
-        "access-control-allow-credentials",
-    ] {
+    for name in ["access-control-allow-origin", "access-control-allow-credentials"] {
         assert!(e.resp.iter().any(|h| h == name), "{name}: {e:?}");
     }
     assert_eq!(w.handled("credentialed"), 1);
@@ -436,13 +392,7 @@ fn sec_fetch_site_is_what_each_engine_sends(run: &Run) {
     ] {
         let e = w.one(id);
         let sent = (e.req("sec-fetch-site"), e.req("sec-fetch-mode"));
-        assert_eq!(
-            sent,
-            (Some(site), Some(mode)),
-            "{:?} {id}: {:?}",
-            run.engine,
-            e.req
-        );
+        assert_eq!(sent, (Some(site), Some(mode)), "{:?} {id}: {:?}", run.engine, e.req);
     }
 }
 

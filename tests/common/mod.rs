@@ -36,16 +36,12 @@ pub fn layer() -> CorsLayer {
 
 /// A policy allowing [`APP`], configured further by `configure`.
 pub fn app(configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
-    configure(CorsLayer::builder().allow_origins([APP]))
-        .build()
-        .unwrap()
+    configure(CorsLayer::builder().allow_origins([APP])).build().unwrap()
 }
 
 /// A policy allowing `origins`, configured further by `configure`.
 pub fn policy(origins: &[&str], configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
-    configure(CorsLayer::builder().allow_origins(origins.iter().copied()))
-        .build()
-        .unwrap()
+    configure(CorsLayer::builder().allow_origins(origins.iter().copied())).build().unwrap()
 }
 
 /// A request head with the given method and headers.
@@ -165,14 +161,7 @@ pub type Line = (&'static str, &'static str);
 /// One row of a response table, the arguments of [`expect`]: what it pins,
 /// the policy, the request, the inner service's headers, who answers, and
 /// the lines the response must have.
-pub type Row = (
-    &'static str,
-    CorsLayer,
-    Request<String>,
-    &'static [Line],
-    &'static str,
-    Vec<Line>,
-);
+pub type Row = (&'static str, CorsLayer, Request<String>, &'static [Line], &'static str, Vec<Line>);
 
 /// [`expect`] for each row.
 pub async fn expect_rows(rows: Vec<Row>) {
@@ -192,10 +181,8 @@ pub fn assert_lines(case: &str, headers: &HeaderMap, want: &[(&str, &str)]) {
     for (name, value) in want {
         if let Some(prefix) = name.strip_suffix('*') {
             assert_eq!(*value, ABSENT, "{case}: a prefix can only be absent");
-            let present: Vec<_> = headers
-                .keys()
-                .filter(|k| k.as_str().starts_with(prefix))
-                .collect();
+            let present: Vec<_> =
+                headers.keys().filter(|k| k.as_str().starts_with(prefix)).collect();
             assert!(present.is_empty(), "{case}: {present:?} in {headers:?}");
             continue;
         }
@@ -229,11 +216,7 @@ pub fn decision(layer: &CorsLayer, req: &Request<String>) -> String {
 
 /// All values of `name`, as strings.
 pub fn values(headers: &HeaderMap, name: &str) -> Vec<String> {
-    headers
-        .get_all(name)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
+    headers.get_all(name).iter().map(|v| v.to_str().unwrap().to_owned()).collect()
 }
 
 /// The Vary tokens of a response, lowercased.
@@ -259,9 +242,7 @@ pub fn tokens(headers: &HeaderMap, name: &str) -> Vec<String> {
 
 /// Whether any `access-control-*` header is present.
 pub fn has_cors_headers(headers: &HeaderMap) -> bool {
-    headers
-        .keys()
-        .any(|k| k.as_str().starts_with("access-control-"))
+    headers.keys().any(|k| k.as_str().starts_with("access-control-"))
 }
 
 /// Polls `future` once: what the layer answers without waiting (preflights,

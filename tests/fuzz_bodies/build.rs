@@ -33,9 +33,9 @@ pub fn allowed_by_model(configured: &[String], origin: &str) -> bool {
             return false;
         };
         let port_ok = match c_port {
-            Some("*") => port.map_or(true, |p| {
-                !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
-            }),
+            Some("*") => {
+                port.map_or(true, |p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            }
             other => other == port,
         };
         let host_ok = match c_host.strip_prefix("*.") {
@@ -84,12 +84,8 @@ pub fn builder_build(data: &[u8]) {
             }
             6 => builder.allow_credentials_over_http(input.byte() % 2 == 0),
             7 => {
-                let secs = u64::from(u32::from_le_bytes([
-                    input.byte(),
-                    input.byte(),
-                    input.byte(),
-                    0,
-                ]));
+                let secs =
+                    u64::from(u32::from_le_bytes([input.byte(), input.byte(), input.byte(), 0]));
                 builder.max_age(std::time::Duration::from_secs(secs))
             }
             8 => builder.allow_private_network(input.byte() % 2 == 0),
@@ -117,29 +113,20 @@ pub fn builder_build(data: &[u8]) {
             // Several mistakes are one per line; each line stays loggable.
             let message = error.to_string();
             let mistakes = error.errors().len();
-            assert_eq!(
-                message.lines().count(),
-                mistakes + usize::from(mistakes > 1)
-            );
+            assert_eq!(message.lines().count(), mistakes + usize::from(mistakes > 1));
             message.lines().for_each(assert_loggable);
             assert_loggable(&format!("{error:?}"));
             return;
         }
     };
-    assert!(
-        !(any_origin && credentials),
-        "built credentials with any origin"
-    );
+    assert!(!(any_origin && credentials), "built credentials with any origin");
     let policy = layer.policy();
     assert_loggable(&policy.to_string());
     assert!(policy.preflight_status().is_success());
 
     // Every configured origin, and every probe, as a request Origin.
-    let candidates = origins
-        .iter()
-        .map(|o| o.as_bytes().to_vec())
-        .chain(probes)
-        .chain(origins.iter().flat_map(|o| {
+    let candidates = origins.iter().map(|o| o.as_bytes().to_vec()).chain(probes).chain(
+        origins.iter().flat_map(|o| {
             [
                 o.replace("*.", "fuzz.").into_bytes(),
                 o.replace("*.", "").into_bytes(),
@@ -149,7 +136,8 @@ pub fn builder_build(data: &[u8]) {
                 format!("{o}.evil.net").into_bytes(),
                 o.to_ascii_uppercase().into_bytes(),
             ]
-        }));
+        }),
+    );
     for candidate in candidates {
         let Ok(value) = HeaderValue::from_bytes(&candidate) else {
             continue;
@@ -159,10 +147,9 @@ pub fn builder_build(data: &[u8]) {
             *request.method_mut() = method.clone();
             request.headers_mut().insert(header::ORIGIN, value.clone());
             if method == Method::OPTIONS {
-                request.headers_mut().insert(
-                    header::ACCESS_CONTROL_REQUEST_METHOD,
-                    HeaderValue::from_static("GET"),
-                );
+                request
+                    .headers_mut()
+                    .insert(header::ACCESS_CONTROL_REQUEST_METHOD, HeaderValue::from_static("GET"));
             }
             let (parts, ()) = request.into_parts();
             let allowed = match policy.decide(&parts) {

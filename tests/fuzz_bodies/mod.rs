@@ -73,8 +73,7 @@ impl Encoder {
 
     pub fn field(&mut self, f: &[u8]) -> &mut Self {
         let f = &f[..f.len().min(usize::from(u16::MAX))];
-        self.bytes
-            .extend_from_slice(&(f.len() as u16).to_le_bytes());
+        self.bytes.extend_from_slice(&(f.len() as u16).to_le_bytes());
         self.bytes.extend_from_slice(f);
         self
     }
@@ -82,9 +81,8 @@ impl Encoder {
 
 /// Request methods the method selector picks from; past the end, the method
 /// is parsed from the next field.
-pub const METHODS: [&str; 8] = [
-    "GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH", "HEAD", "options",
-];
+pub const METHODS: [&str; 8] =
+    ["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH", "HEAD", "options"];
 
 /// Request header selectors (`selector % 8`).
 pub const REQUEST_ORIGIN: u8 = 0;
@@ -146,10 +144,7 @@ pub fn exchange(input: &mut Cursor<'_>) -> Exchange {
             request.headers_mut().append(name, value);
         }
     }
-    Exchange {
-        request,
-        inner_headers,
-    }
+    Exchange { request, inner_headers }
 }
 
 /// Policies the decision target runs requests through: one per kind of
@@ -209,8 +204,7 @@ impl Service<Request<()>> for Inner {
     }
 
     fn call(&mut self, _: Request<()>) -> Self::Future {
-        self.calls
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut response = Response::new(());
         *response.headers_mut() = self.headers.clone();
         std::future::ready(Ok(response))
@@ -347,10 +341,7 @@ pub fn policy_decide(data: &[u8]) {
     let mut input = Cursor::new(data);
     let layers = policies();
     let layer = &layers[usize::from(input.byte()) % layers.len()];
-    let Exchange {
-        request,
-        inner_headers,
-    } = exchange(&mut input);
+    let Exchange { request, inner_headers } = exchange(&mut input);
     check_exchange(layer, request, inner_headers);
 }
 
@@ -405,10 +396,8 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
     let is_preflight = kind_of(&parts.method, &parts.headers) == Some(RequestKind::Preflight);
 
     let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let mut service = layer.layer(Inner {
-        headers: inner_headers.clone(),
-        calls: Arc::clone(&calls),
-    });
+    let mut service =
+        layer.layer(Inner { headers: inner_headers.clone(), calls: Arc::clone(&calls) });
     let response = run_ready(service.call(Request::from_parts(parts, ())))
         .unwrap_or_else(|never| match never {});
     let called = calls.load(std::sync::atomic::Ordering::Relaxed);
@@ -429,24 +418,15 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
                 t == *item || (t == "*" && !policy.allows_credentials())
             })
         });
-        assert!(
-            !listed,
-            "the answer to a refused preflight allows {item}: {headers:?}"
-        );
+        assert!(!listed, "the answer to a refused preflight allows {item}: {headers:?}");
     }
 
     // Access-Control-Allow-Origin: absent unless allowed; `*` or the origin byte for byte.
-    let acao: Vec<&HeaderValue> = headers
-        .get_all(header::ACCESS_CONTROL_ALLOW_ORIGIN)
-        .iter()
-        .collect();
+    let acao: Vec<&HeaderValue> =
+        headers.get_all(header::ACCESS_CONTROL_ALLOW_ORIGIN).iter().collect();
     if request_origin.is_some() {
         assert!(acao.len() <= 1, "ACAO duplicated: {acao:?}");
-        assert_eq!(
-            !acao.is_empty(),
-            expect_allowed,
-            "ACAO presence disagrees with the decision"
-        );
+        assert_eq!(!acao.is_empty(), expect_allowed, "ACAO presence disagrees with the decision");
         if let Some(value) = acao.first() {
             assert!(*value == "*" || Some(*value) == request_origin.as_ref());
         }
@@ -455,13 +435,7 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
     if let Some(acac) = headers.get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS) {
         if request_origin.is_some() {
             assert_eq!(acac, "true");
-            assert_eq!(
-                headers
-                    .get_all(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
-                    .iter()
-                    .count(),
-                1
-            );
+            assert_eq!(headers.get_all(header::ACCESS_CONTROL_ALLOW_CREDENTIALS).iter().count(), 1);
             for name in [
                 header::ACCESS_CONTROL_ALLOW_ORIGIN,
                 header::ACCESS_CONTROL_ALLOW_METHODS,
@@ -479,10 +453,8 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
     }
     if request_origin.is_some() && !expect_allowed {
         assert!(
-            !headers
-                .keys()
-                .any(|k| k.as_str().starts_with("access-control-allow-")
-                    || k == header::ACCESS_CONTROL_EXPOSE_HEADERS),
+            !headers.keys().any(|k| k.as_str().starts_with("access-control-allow-")
+                || k == header::ACCESS_CONTROL_EXPOSE_HEADERS),
             "CORS headers on a refused request: {headers:?}"
         );
     }
@@ -503,10 +475,7 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
             assert!(vary.contains(token), "inner Vary {token} lost: {vary:?}");
         }
         if policy.varies_by_origin() && !inner_vary.iter().any(|t| t == "*") {
-            assert!(
-                vary.iter().any(|t| t == "origin"),
-                "no Vary: origin: {vary:?}"
-            );
+            assert!(vary.iter().any(|t| t == "origin"), "no Vary: origin: {vary:?}");
         }
         assert!(
             headers.get_all(header::VARY).iter().count()
@@ -516,11 +485,7 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
     if is_preflight {
         // Preflight answers, allowed or not, vary on the request's CORS headers.
         let vary = tokens(headers, &header::VARY);
-        for t in [
-            "origin",
-            "access-control-request-method",
-            "access-control-request-headers",
-        ] {
+        for t in ["origin", "access-control-request-method", "access-control-request-headers"] {
             assert!(vary.iter().any(|v| v == t), "preflight without Vary: {t}");
         }
     }

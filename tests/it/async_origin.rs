@@ -128,9 +128,7 @@ async fn inner_errors_pass_through_without_waiting_for_the_check() {
     let svc = layer.layer(service_fn(|_req: Request<String>| async {
         Err::<Response<String>, _>("inner failed")
     }));
-    let result = timeout(BOUND, svc.oneshot(actual(Method::GET, Some(TENANT))))
-        .await
-        .unwrap();
+    let result = timeout(BOUND, svc.oneshot(actual(Method::GET, Some(TENANT)))).await.unwrap();
     assert_eq!(result.unwrap_err(), "inner failed");
 }
 
@@ -153,10 +151,7 @@ async fn works_under_axum() {
     let app: axum::Router = axum::Router::new()
         .route("/api/items", axum::routing::get(|| async { "items" }))
         .layer(layer);
-    let res = app
-        .oneshot(get(TENANT).map(axum::body::Body::from))
-        .await
-        .unwrap();
+    let res = app.oneshot(get(TENANT).map(axum::body::Body::from)).await.unwrap();
     assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
 }
 
@@ -167,8 +162,5 @@ fn async_predicate_with_any_origin_is_refused() {
         .allow_origin_async_predicate(|_, _| async { true })
         .build()
         .unwrap_err();
-    assert!(
-        matches!(err, ConfigError::AnyOriginWithList { .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, ConfigError::AnyOriginWithList { .. }), "{err:?}");
 }

@@ -62,13 +62,9 @@ async fn who_answers_depends_on_the_classification() {
 #[tokio::test]
 async fn request_without_origin_gets_star_and_no_vary_when_every_origin_gets_star() {
     let permissive = CorsLayer::permissive();
-    let (res, calls) = run_with(
-        &permissive,
-        actual(Method::GET, None),
-        StatusCode::CREATED,
-        &[("x-inner", "1")],
-    )
-    .await;
+    let (res, calls) =
+        run_with(&permissive, actual(Method::GET, None), StatusCode::CREATED, &[("x-inner", "1")])
+            .await;
     let got = (calls, res.status(), res.body().as_str());
     assert_eq!(got, (1, StatusCode::CREATED, "inner"));
     // A cached copy must also serve a later fetch() (Fetch, "CORS protocol

@@ -4,6 +4,7 @@
 
 #[allow(dead_code)]
 #[path = "../../examples/config.rs"]
+#[rustfmt::skip] // formatted by its own target (tests/rustfmt.toml is not its config)
 mod example;
 
 use std::time::Duration;
@@ -29,9 +30,7 @@ fn example_toml_builds_the_same_policy_as_the_builder() {
     let from_file = example::load(include_str!("../../examples/cors.toml")).unwrap();
     let from_code = CorsLayer::builder()
         .allow_origins([
-            "https://app.example.com",
-            "https://*.preview.example.com",
-            "http://localhost:*",
+            "https://app.example.com", "https://*.preview.example.com", "http://localhost:*",
         ])
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
@@ -40,10 +39,7 @@ fn example_toml_builds_the_same_policy_as_the_builder() {
         .max_age(Duration::from_secs(3600))
         .build()
         .unwrap();
-    assert_eq!(
-        from_file.policy().to_string(),
-        from_code.policy().to_string()
-    );
+    assert_eq!(from_file.policy().to_string(), from_code.policy().to_string());
 }
 
 #[test]
@@ -78,10 +74,7 @@ fn empty_config_is_refused_like_the_empty_builder() {
     assert!(matches!(err, ConfigError::NoOrigin { .. }), "{err:?}");
     assert_eq!(place(&err), "allow_origins");
     let builder = CorsLayer::builder().build().unwrap_err();
-    assert!(
-        matches!(builder, ConfigError::NoOrigin { .. }),
-        "{builder:?}"
-    );
+    assert!(matches!(builder, ConfigError::NoOrigin { .. }), "{builder:?}");
     let message = err.to_string();
     assert!(message.starts_with("allow_origins: "), "{message}");
     for fix in [
@@ -132,10 +125,7 @@ fn list_indexes_are_the_files_after_presets_and_through_to_builder() {
         "expose_headers": ["Set-Cookie"] }"#;
     let places = ["allow_methods[1]", "allow_headers[1]", "expose_headers[0]"];
     let config: CorsConfig = serde_json::from_str(json).unwrap();
-    let refusals = [
-        config.build().unwrap_err(),
-        config.to_builder().unwrap().build().unwrap_err(),
-    ];
+    let refusals = [config.build().unwrap_err(), config.to_builder().unwrap().build().unwrap_err()];
     for err in refusals {
         let found: Vec<String> = err.errors().iter().map(place).collect();
         assert_eq!(found, places, "{err}");
@@ -148,15 +138,11 @@ fn list_indexes_are_the_files_after_presets_and_through_to_builder() {
 fn list_item_errors_name_their_field_and_index() {
     let cases = [
         (
-            r#""allow_origins": ["https://a.example", "*"]"#,
-            "allow_origins[1]",
-            "WildcardOrigin",
+            r#""allow_origins": ["https://a.example", "*"]"#, "allow_origins[1]", "WildcardOrigin",
             r#""*" is not an origin"#,
         ),
         (
-            r#""allow_origins": ["null"]"#,
-            "allow_origins[0]",
-            "NullOrigin",
+            r#""allow_origins": ["null"]"#, "allow_origins[0]", "NullOrigin",
             r#""null" cannot be allowed"#,
         ),
         (
@@ -166,9 +152,7 @@ fn list_item_errors_name_their_field_and_index() {
             r#"use "https://b.example""#,
         ),
         (
-            r#""allow_origins": ["https://*.com"]"#,
-            "allow_origins[0]",
-            "WildcardOnPublicSuffix",
+            r#""allow_origins": ["https://*.com"]"#, "allow_origins[0]", "WildcardOnPublicSuffix",
             r#""https://*.com" would allow"#,
         ),
         (
@@ -184,15 +168,11 @@ fn list_item_errors_name_their_field_and_index() {
             r#""GE T" is not an HTTP method name; write it like "PUT""#,
         ),
         (
-            r#""allow_methods": ["PUT", "delete"]"#,
-            "allow_methods[1]",
-            "LowercaseMethod",
+            r#""allow_methods": ["PUT", "delete"]"#, "allow_methods[1]", "LowercaseMethod",
             r#"write "DELETE""#,
         ),
         (
-            r#""allow_methods": ["PUT", "TRACE"]"#,
-            "allow_methods[1]",
-            "ForbiddenMethod",
+            r#""allow_methods": ["PUT", "TRACE"]"#, "allow_methods[1]", "ForbiddenMethod",
             r#""TRACE" is a forbidden method"#,
         ),
         (
@@ -202,10 +182,8 @@ fn list_item_errors_name_their_field_and_index() {
             r#""bad header" in allow_headers is not a header name"#,
         ),
         (
-            r#""allow_headers": ["content-type", "cookie"]"#,
-            "allow_headers[1]",
-            "ForbiddenRequestHeader",
-            r#""cookie" is a forbidden request header"#,
+            r#""allow_headers": ["content-type", "cookie"]"#, "allow_headers[1]",
+            "ForbiddenRequestHeader", r#""cookie" is a forbidden request header"#,
         ),
         (
             r#""expose_headers": ["x-a", "x-b", "Set-Cookie"]"#,
@@ -216,11 +194,7 @@ fn list_item_errors_name_their_field_and_index() {
     ];
     for (fields, at, variant, words) in cases {
         let origins = r#""allow_origins": ["https://app.example.com"], "#;
-        let origins = if fields.contains("allow_origins") {
-            ""
-        } else {
-            origins
-        };
+        let origins = if fields.contains("allow_origins") { "" } else { origins };
         let json = format!("{{ {origins}{fields} }}");
         let err = json_error(&json);
         assert_eq!(place(&err), at, "{json}");
@@ -241,18 +215,12 @@ fn list_item_errors_name_their_field_and_index() {
 #[test]
 fn scalar_field_errors_name_the_field() {
     let cases = [
-        (
-            r#"{ "allow_any_origin": true, "allow_credentials": true }"#,
-            "allow_credentials",
-        ),
+        (r#"{ "allow_any_origin": true, "allow_credentials": true }"#, "allow_credentials"),
         (
             r#"{ "allow_any_origin": true, "allow_origins": ["https://a.example"] }"#,
             "allow_any_origin",
         ),
-        (
-            r#"{ "allow_origins": ["https://app.example.com"], "max_age": 86401 }"#,
-            "max_age",
-        ),
+        (r#"{ "allow_origins": ["https://app.example.com"], "max_age": 86401 }"#, "max_age"),
         (
             r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 404 }"#,
             "preflight_status",
@@ -270,13 +238,7 @@ fn scalar_field_errors_name_the_field() {
     // A number that is no status code at all is refused like a non-2xx one.
     let err =
         json_error(r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 42 }"#);
-    assert!(
-        matches!(
-            err,
-            ConfigError::PreflightStatusNotSuccess { status: 42, .. }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, ConfigError::PreflightStatusNotSuccess { status: 42, .. }), "{err:?}");
 }
 
 /// Someone editing a file reads field names and values, not builder calls
@@ -352,10 +314,7 @@ fn config_errors_speak_the_configuration_words_and_builder_errors_the_builders()
             builder = builder.preflight_status(StatusCode::from_u16(code).unwrap());
         }
         let in_builder = builder.build().unwrap_err();
-        assert_eq!(
-            in_builder.location().map(|at| at.field()),
-            err.location().map(|at| at.field())
-        );
+        assert_eq!(in_builder.location().map(|at| at.field()), err.location().map(|at| at.field()));
         let message = in_builder.to_string();
         assert!(message.starts_with(in_code), "{json}: {message}");
         assert!(!message.contains(" = "), "{json}: {message}");
@@ -387,10 +346,7 @@ fn every_mistake_is_reported_at_once_with_its_field() {
     let err =
         json_error(r#"{ "allow_origins": ["https://a.example/app", "*", "https://B.example"] }"#);
     let fields: Vec<String> = err.errors().iter().map(place).collect();
-    assert_eq!(
-        fields,
-        ["allow_origins[0]", "allow_origins[1]", "allow_origins[2]"]
-    );
+    assert_eq!(fields, ["allow_origins[0]", "allow_origins[1]", "allow_origins[2]"]);
 
     let err = json_error(
         r#"{
@@ -406,12 +362,8 @@ fn every_mistake_is_reported_at_once_with_its_field() {
     assert_eq!(
         fields,
         [
-            "allow_methods[0]",
-            "allow_methods[1]",
-            "allow_headers[1]",
-            "allow_credentials",
-            "max_age",
-            "preflight_status"
+            "allow_methods[0]", "allow_methods[1]", "allow_headers[1]", "allow_credentials",
+            "max_age", "preflight_status"
         ]
     );
     assert!(err.location().is_none(), "{err:?}");

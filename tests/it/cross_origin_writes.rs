@@ -100,13 +100,7 @@ const TENANT_A: &str = "https://a.tenants.example";
 const TRUSTED: &str = "https://x.trusted.example";
 
 /// Name, method, URI, headers (see [`request`]), outcome.
-type Case = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    Outcome,
-);
+type Case = (&'static str, &'static str, &'static str, &'static str, Outcome);
 
 #[rustfmt::skip]
 const CASES: &[Case] = &[
@@ -166,13 +160,8 @@ async fn writes_are_refused_or_passed_in_the_order_of_the_design() {
         match outcome {
             Refused(reason) => {
                 assert_eq!((res.status(), ran), (StatusCode::FORBIDDEN, 0), "{name}");
-                assert!(
-                    !has_cors_headers(res.headers()) && res.body().is_empty(),
-                    "{name}"
-                );
-                let Decision::Rejected(rejected) = decision else {
-                    panic!("{name}: {decision:?}")
-                };
+                assert!(!has_cors_headers(res.headers()) && res.body().is_empty(), "{name}");
+                let Decision::Rejected(rejected) = decision else { panic!("{name}: {decision:?}") };
                 assert_eq!(rejected.kind(), RequestKind::CrossOriginWrite, "{name}");
                 assert_eq!(rejected.reason(), reason, "{name}");
             }
@@ -203,10 +192,7 @@ async fn without_the_guard_every_case_reaches_the_handler_as_before() {
             }
         }
     }
-    assert_eq!(
-        format!("{:?}", off.policy()),
-        format!("{:?}", never_set.policy())
-    );
+    assert_eq!(format!("{:?}", off.policy()), format!("{:?}", never_set.policy()));
 }
 
 /// The same rules, never calling `guard_cross_origin_writes`.
@@ -224,8 +210,7 @@ async fn preflights_are_never_writes() {
     let layer = guarded();
     for (origin, status) in [(APP, StatusCode::NO_CONTENT), (EVIL, StatusCode::FORBIDDEN)] {
         let mut req = preflight(origin, "DELETE", None);
-        req.headers_mut()
-            .insert("sec-fetch-site", "cross-site".parse().unwrap());
+        req.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
         let (parts, _) = copy_request(&req).into_parts();
         let (res, ran) = run_counting(&layer, req).await;
         assert_eq!((res.status(), ran), (status, 0), "{origin}");
@@ -237,9 +222,7 @@ async fn preflights_are_never_writes() {
 
 #[tokio::test]
 async fn under_any_origin_only_null_and_origin_less_writes_are_refused_and_a_warning_says_so() {
-    let any = CorsLayer::builder()
-        .allow_any_origin()
-        .guard_cross_origin_writes(true);
+    let any = CorsLayer::builder().allow_any_origin().guard_cross_origin_writes(true);
     let any = any.build().unwrap();
     assert_eq!(any.warnings(), [ConfigWarning::WriteGuardWithAnyOrigin]);
     let warning = ConfigWarning::WriteGuardWithAnyOrigin.to_string();
@@ -259,10 +242,7 @@ async fn under_any_origin_only_null_and_origin_less_writes_are_refused_and_a_war
             Refused(_) => assert_eq!((res.status(), ran), (StatusCode::FORBIDDEN, 0), "{headers}"),
             Passed(acao) => {
                 assert_eq!((res.status(), ran), (StatusCode::OK, 1), "{headers}");
-                assert_eq!(
-                    res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
-                    acao.unwrap()
-                );
+                assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], acao.unwrap());
             }
         }
     }
@@ -271,22 +251,14 @@ async fn under_any_origin_only_null_and_origin_less_writes_are_refused_and_a_war
 #[test]
 fn refusals_say_what_happened_and_the_fix() {
     let (layer, parts) = (guarded(), head("POST", "/t", "o=evil"));
-    let Decision::Rejected(rejected) = layer.policy().decide(&parts) else {
-        panic!()
-    };
+    let Decision::Rejected(rejected) = layer.policy().decide(&parts) else { panic!() };
     assert_eq!(
         rejected.to_string(),
         "cross-origin write rejected: origin \"https://evil.example\" is not allowed"
     );
     for (reason, words) in [
-        (
-            Rejection::WriteWithoutOrigin(""),
-            "if a proxy removes Origin, keep it",
-        ),
-        (
-            Rejection::WriteWithoutOrigin("null"),
-            "pages whose referrer policy is no-referrer",
-        ),
+        (Rejection::WriteWithoutOrigin(""), "if a proxy removes Origin, keep it"),
+        (Rejection::WriteWithoutOrigin("null"), "pages whose referrer policy is no-referrer"),
     ] {
         assert!(reason.to_string().contains(words), "{reason}");
     }
@@ -298,13 +270,8 @@ fn explain_names_the_guard_checks_and_the_fix() {
     let explain = |headers| layer.policy().explain(&head("POST", "/t", headers));
     let e = explain("sfs=cross-site o=evil");
     assert_eq!(e.kind(), Some(RequestKind::CrossOriginWrite));
-    assert_eq!(
-        e.verdict(),
-        Verdict::Refused(Rejection::OriginNotAllowed(EVIL))
-    );
-    assert!(e.hints().contains(&Hint::CrossOriginWrite {
-        origin: EVIL.into()
-    }));
+    assert_eq!(e.verdict(), Verdict::Refused(Rejection::OriginNotAllowed(EVIL)));
+    assert!(e.hints().contains(&Hint::CrossOriginWrite { origin: EVIL.into() }));
     let text = e.to_string();
     for line in [
         "request: cross-origin write POST /t from \"https://evil.example\"\n",
@@ -318,33 +285,21 @@ fn explain_names_the_guard_checks_and_the_fix() {
         ("o=evil", "check: Host \"api.example.com\": FAILED"),
         ("o=api", "check: Host \"api.example.com\": ok"),
         ("o=app", "check: Host \"api.example.com\": FAILED"),
-        (
-            "",
-            "check: Origin header: ok (absent: not a browser's cross-origin write",
-        ),
-        (
-            "sfs=same-origin o=evil",
-            "check: Sec-Fetch-Site \"same-origin\": ok",
-        ),
+        ("", "check: Origin header: ok (absent: not a browser's cross-origin write"),
+        ("sfs=same-origin o=evil", "check: Sec-Fetch-Site \"same-origin\": ok"),
     ] {
         let text = explain(headers).to_string();
         assert!(text.contains(line), "{line:?} not in\n{text}");
     }
     let e = explain("sfs=cross-site");
-    assert_eq!(
-        e.verdict(),
-        Verdict::Refused(Rejection::WriteWithoutOrigin(""))
-    );
+    assert_eq!(e.verdict(), Verdict::Refused(Rejection::WriteWithoutOrigin("")));
     assert!(e.to_string().starts_with(
         "request: cross-origin write POST /t without Origin (Sec-Fetch-Site \"cross-site\")"
     ));
     // Without the guard, a write's explanation has no guard checks.
     let parts = head("POST", "/t", "sfs=cross-site o=evil");
     let text = without_guard_call().policy().explain(&parts).to_string();
-    assert!(
-        !text.contains("Sec-Fetch-Site") && !text.contains("cross-origin"),
-        "{text}"
-    );
+    assert!(!text.contains("Sec-Fetch-Site") && !text.contains("cross-origin"), "{text}");
 }
 
 #[tokio::test]
@@ -373,11 +328,7 @@ async fn report_only_trials_the_guard_before_it_is_enforced() {
         ] {
             let (res, _) = run_counting(&layer, request(method, "/t", headers)).await;
             let refused_now = guarded && !guard_on_candidate;
-            assert_eq!(
-                res.status() == StatusCode::FORBIDDEN,
-                refused_now,
-                "{headers}"
-            );
+            assert_eq!(res.status() == StatusCode::FORBIDDEN, refused_now, "{headers}");
         }
         let (write, no_cors) = (
             "cross-origin write POST /t from \"https://evil.example\": the enforced policy",
@@ -437,16 +388,10 @@ async fn under_the_origin_lookup_writes_pass_only_if_it_allows_cached_or_not() {
     assert_eq!(asked.load(Ordering::SeqCst), 4);
     // `decide` leaves a refused origin to the lookup, with the guarded kind.
     let (parts, _) = write(EVIL).into_parts();
-    let Decision::Deferred(deferred) = layer.policy().decide(&parts) else {
-        panic!()
-    };
+    let Decision::Deferred(deferred) = layer.policy().decide(&parts) else { panic!() };
     assert_eq!(deferred.kind(), RequestKind::CrossOriginWrite);
     // Origins the static rules allow never ask it; nor do null or none.
-    for headers in [
-        "sfs=cross-site o=app",
-        "sfs=cross-site o=null",
-        "sfs=cross-site",
-    ] {
+    for headers in ["sfs=cross-site o=app", "sfs=cross-site o=null", "sfs=cross-site"] {
         run_counting(&layer, request("POST", "/t", headers)).await;
     }
     assert_eq!(asked.load(Ordering::SeqCst), 4);
@@ -460,17 +405,10 @@ fn refused_writes_are_counted_under_their_own_kind_and_outcome() {
     let snapshotter = recorder.snapshotter();
     let layer = guarded();
     metrics::with_local_recorder(&recorder, || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         runtime.block_on(async {
-            for headers in [
-                "sfs=cross-site o=evil",
-                "o=evil",
-                "sfs=cross-site",
-                "o=null",
-                "o=app",
-            ] {
+            for headers in ["sfs=cross-site o=evil", "o=evil", "sfs=cross-site", "o=null", "o=app"]
+            {
                 run_counting(&layer, request("POST", "/t", headers)).await;
             }
         });
@@ -481,9 +419,7 @@ fn refused_writes_are_counted_under_their_own_kind_and_outcome() {
         .into_iter()
         .map(|(key, _, _, value)| {
             let labels: Vec<&str> = key.key().labels().map(|l| l.value()).collect();
-            let DebugValue::Counter(n) = value else {
-                panic!()
-            };
+            let DebugValue::Counter(n) = value else { panic!() };
             (labels.join("/"), n)
         })
         .collect();

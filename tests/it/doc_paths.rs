@@ -8,15 +8,7 @@ use std::path::{Path, PathBuf};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Where a repository path begins.
-const TOP: [&str; 7] = [
-    "src/",
-    "tests/",
-    "examples/",
-    "benches/",
-    "fuzz/",
-    "cors-doctor/",
-    ".ci/",
-];
+const TOP: [&str; 7] = ["src/", "tests/", "examples/", "benches/", "fuzz/", "cors-doctor/", ".ci/"];
 
 fn is_path_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"_./-".contains(&b)
@@ -41,17 +33,10 @@ fn cited_paths(text: &str, links: bool) -> Vec<String> {
         {
             continue;
         }
-        let end = rest
-            .bytes()
-            .position(|b| !is_path_byte(b))
-            .unwrap_or(rest.len());
+        let end = rest.bytes().position(|b| !is_path_byte(b)).unwrap_or(rest.len());
         let path = rest[..end].trim_end_matches('.');
         // `cors-doctor/0.1.0` is a user agent, not a path.
-        if !path
-            .split('/')
-            .nth(1)
-            .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_digit()))
-        {
+        if !path.split('/').nth(1).is_some_and(|s| s.starts_with(|c: char| c.is_ascii_digit())) {
             paths.push(path.to_owned());
         }
     }
@@ -87,11 +72,7 @@ fn every_path_the_docs_cite_exists() {
         ("README.md", read("README.md"), root.into()),
         ("SECURITY.md", read("SECURITY.md"), root.into()),
         ("BENCHMARKS.md", read("BENCHMARKS.md"), root.into()),
-        (
-            "cors-doctor/README.md",
-            read("cors-doctor/README.md"),
-            root.join("cors-doctor"),
-        ),
+        ("cors-doctor/README.md", read("cors-doctor/README.md"), root.join("cors-doctor")),
         ("doc comments in src/", src_docs, root.into()),
     ];
     let mut missing = Vec::new();
@@ -102,11 +83,7 @@ fn every_path_the_docs_cite_exists() {
             }
         }
     }
-    assert!(
-        missing.is_empty(),
-        "cited but missing:\n{}",
-        missing.join("\n")
-    );
+    assert!(missing.is_empty(), "cited but missing:\n{}", missing.join("\n"));
     assert!(cited_paths(&docs[4].1, false).contains(&"tests/it/ordering.rs".to_owned()));
 }
 
@@ -118,15 +95,9 @@ fn readme_example_commands_name_the_examples_package() {
     let (readme, manifest) = (read("README.md"), read("examples/Cargo.toml"));
     let mut commands = 0;
     for line in readme.lines().filter(|l| l.contains("--example ")) {
-        let name = line
-            .split("--example ")
-            .nth(1)
-            .and_then(|r| r.split([' ', '`']).next());
+        let name = line.split("--example ").nth(1).and_then(|r| r.split([' ', '`']).next());
         let declared = name.is_some_and(|n| manifest.contains(&format!("name = \"{n}\"")));
-        assert!(
-            line.contains("-p tower-cors-examples") && declared,
-            "{line}"
-        );
+        assert!(line.contains("-p tower-cors-examples") && declared, "{line}");
         commands += 1;
     }
     assert!(commands >= 3, "{commands}");
@@ -139,10 +110,7 @@ fn readme_setup_adds_every_crate_its_rust_blocks_use() {
     for (n, block) in readme.split("```").enumerate().filter(|(n, _)| n % 2 == 1) {
         if block.starts_with("sh") && block.contains("cargo add ") {
             setups += 1;
-            for line in block
-                .lines()
-                .filter_map(|l| l.trim().strip_prefix("cargo add "))
-            {
+            for line in block.lines().filter_map(|l| l.trim().strip_prefix("cargo add ")) {
                 let mut words = line.split_whitespace();
                 while let Some(word) = words.next() {
                     match word {
@@ -154,9 +122,7 @@ fn readme_setup_adds_every_crate_its_rust_blocks_use() {
             }
         } else if block.starts_with("rust") {
             for line in block.lines().map(str::trim) {
-                let path = line
-                    .strip_prefix("use ")
-                    .or_else(|| line.strip_prefix("#["));
+                let path = line.strip_prefix("use ").or_else(|| line.strip_prefix("#["));
                 if let Some((krate, _)) = path.and_then(|p| p.split_once("::")) {
                     used.push((n, krate.replace('_', "-")));
                 }

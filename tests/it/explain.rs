@@ -8,11 +8,8 @@ use tower_cors::{CorsLayer, Decision, Hint, RequestKind, Verdict};
 fn origin_policy() -> CorsLayer {
     CorsLayer::builder()
         .allow_origins([
-            "https://app.example.com",
-            "https://*.tenants.example",
-            "http://localhost:3000",
-            "https://www.shop.example",
-            "https://blog.example",
+            "https://app.example.com", "https://*.tenants.example", "http://localhost:3000",
+            "https://www.shop.example", "https://blog.example",
         ])
         .build()
         .unwrap()
@@ -36,9 +33,7 @@ fn near_miss_origins_name_the_configured_value_and_the_difference() {
         |c: &str| Hint::OriginWww { configured: c.into() },
         |c: &str| Hint::OriginCase { configured: c.into() },
     );
-    let apex = Hint::OriginApex {
-        pattern: "https://*.tenants.example".into(),
-    };
+    let apex = Hint::OriginApex { pattern: "https://*.tenants.example".into() };
     #[rustfmt::skip]
     let cases = [
         ("http://app.example.com", scheme("https://app.example.com")),
@@ -54,10 +49,7 @@ fn near_miss_origins_name_the_configured_value_and_the_difference() {
     ];
     for (origin, hint) in cases {
         let explanation = cors.policy().explain(&get_from(origin));
-        assert!(
-            matches!(explanation.verdict(), Verdict::Refused(_)),
-            "{origin}"
-        );
+        assert!(matches!(explanation.verdict(), Verdict::Refused(_)), "{origin}");
         assert_eq!(explanation.hints(), std::slice::from_ref(&hint), "{origin}");
         assert_eq!(explanation.nearest(), hint.nearest(), "{origin}");
         assert!(explanation.nearest().is_some(), "{origin}");
@@ -90,9 +82,7 @@ fn a_method_refused_only_by_its_case_names_the_configured_spelling() {
     let request = parts_of(preflight(APP, "patch", None));
     let explanation = cors.policy().explain(&request);
     assert!(matches!(explanation.verdict(), Verdict::Refused(_)));
-    let hint = Hint::MethodCase {
-        configured: "PATCH".into(),
-    };
+    let hint = Hint::MethodCase { configured: "PATCH".into() };
     assert_eq!(explanation.hints(), [hint]);
     let text = explanation.hints()[0].to_string();
     assert!(text.contains("browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT"));
@@ -115,11 +105,8 @@ fn a_refused_header_lists_the_allowed_ones_and_each_header_is_checked() {
     assert_eq!(explanation.kind(), Some(RequestKind::Preflight));
     let got = explanation.reason();
     assert_eq!(got, Some("request header \"x-evil\" is not allowed"));
-    let checks: Vec<(&str, bool)> = explanation
-        .checks()
-        .iter()
-        .map(|c| (c.subject(), c.passed()))
-        .collect();
+    let checks: Vec<(&str, bool)> =
+        explanation.checks().iter().map(|c| (c.subject(), c.passed())).collect();
     assert_eq!(
         checks,
         [
@@ -153,11 +140,7 @@ fn a_refused_header_lists_the_allowed_ones_and_each_header_is_checked() {
 
 #[test]
 fn a_literal_star_under_credentials_is_explained() {
-    let cors = app(|b| {
-        b.allow_any_method()
-            .allow_any_header()
-            .allow_credentials(true)
-    });
+    let cors = app(|b| b.allow_any_method().allow_any_header().allow_credentials(true));
     for request in [preflight(APP, "*", None), preflight(APP, "PUT", Some("*"))] {
         let explanation = cors.policy().explain(&request.into_parts().0);
         assert!(matches!(explanation.verdict(), Verdict::Refused(_)));
@@ -176,10 +159,7 @@ fn malformed_and_non_cors_requests_are_explained() {
     let two = parts(Method::GET, &[("origin", APP), ("origin", APP)]);
     let explanation = cors.policy().explain(&two);
     let got = explanation.hints();
-    assert_eq!(
-        got,
-        [Hint::Malformed(tower_cors::Malformed::MultipleOrigins)]
-    );
+    assert_eq!(got, [Hint::Malformed(tower_cors::Malformed::MultipleOrigins)]);
 
     let explanation = cors.policy().explain(&parts(Method::GET, &[]));
     assert_eq!(explanation.verdict(), Verdict::NotCors);
@@ -187,9 +167,7 @@ fn malformed_and_non_cors_requests_are_explained() {
     assert!(explanation.hints().is_empty());
     let got = explanation.checks()[0].detail();
     assert_eq!(got, "the response gets Vary: Origin");
-    let explanation = CorsLayer::permissive()
-        .policy()
-        .explain(&parts(Method::GET, &[]));
+    let explanation = CorsLayer::permissive().policy().explain(&parts(Method::GET, &[]));
     let got = explanation.checks()[0].detail();
     assert_eq!(got, "the response gets Access-Control-Allow-Origin: *");
 }
@@ -216,13 +194,9 @@ fn allowed_requests_say_which_rule_allowed_them() {
 /// origin refused that the check may still allow.
 #[test]
 fn the_async_check_decides_origins_the_static_rules_do_not_allow() {
-    let cors = app(|b| {
-        b.allow_origin_async_predicate(|_, _| async { true })
-            .allow_methods([Method::PUT])
-    });
-    let tenant = preflight("https://tenant.example", "DELETE", None)
-        .into_parts()
-        .0;
+    let cors =
+        app(|b| b.allow_origin_async_predicate(|_, _| async { true }).allow_methods([Method::PUT]));
+    let tenant = preflight("https://tenant.example", "DELETE", None).into_parts().0;
     let Decision::Deferred(deferred) = cors.policy().decide(&tenant) else {
         panic!("{:?}", cors.policy().decide(&tenant));
     };
@@ -242,15 +216,9 @@ fn the_async_check_decides_origins_the_static_rules_do_not_allow() {
         let head = get_from(origin);
         let ok = matches!(cors.policy().decide(&head), Decision::Rejected(_));
         assert!(ok, "{origin}");
-        assert!(matches!(
-            cors.policy().explain(&head).verdict(),
-            Verdict::Refused(_)
-        ));
+        assert!(matches!(cors.policy().explain(&head).verdict(), Verdict::Refused(_)));
     }
-    assert!(matches!(
-        cors.policy().decide(&get_from(APP)),
-        Decision::Actual(_)
-    ));
+    assert!(matches!(cors.policy().decide(&get_from(APP)), Decision::Actual(_)));
 }
 
 fn verdict_of<'a>(decision: &Decision<'a>) -> Verdict<'a> {

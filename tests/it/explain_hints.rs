@@ -6,18 +6,11 @@ use http::{header, Method, Request};
 use tower_cors::{CorsBuilder, CorsLayer, Decision, Hint, Verdict};
 
 fn head(method: Method, origin: &str, acrm: Option<&str>) -> http::request::Parts {
-    let mut b = Request::builder()
-        .method(method)
-        .uri("/items")
-        .header(header::ORIGIN, origin);
+    let mut b = Request::builder().method(method).uri("/items").header(header::ORIGIN, origin);
     if let Some(m) = acrm {
         b = b.header(header::ACCESS_CONTROL_REQUEST_METHOD, m);
     }
-    b.header(header::ACCESS_CONTROL_REQUEST_HEADERS, "x-api-key")
-        .body(())
-        .unwrap()
-        .into_parts()
-        .0
+    b.header(header::ACCESS_CONTROL_REQUEST_HEADERS, "x-api-key").body(()).unwrap().into_parts().0
 }
 
 fn base() -> CorsBuilder {
@@ -65,31 +58,19 @@ fn every_suggested_fix_builds_and_allows_the_request() {
             let Verdict::Refused(_) = explanation.verdict() else {
                 break;
             };
-            let hint = explanation
-                .hints()
-                .first()
-                .expect("a refusal has a hint")
-                .clone();
+            let hint = explanation.hints().first().expect("a refusal has a hint").clone();
             builder = apply(&hint, origin, builder).unwrap_or_else(|| panic!("{hint:?}"));
             let rebuilt = builder.clone().build();
-            assert!(
-                rebuilt.is_ok(),
-                "{origin} {acrm:?}: fix {hint:?} is refused: {rebuilt:?}"
-            );
+            assert!(rebuilt.is_ok(), "{origin} {acrm:?}: fix {hint:?} is refused: {rebuilt:?}");
             if let Hint::MethodNotNormalized { normalized, .. } = &hint {
                 // What a page's fetch() sends once the method is allowed.
                 let value = http::HeaderValue::from_str(normalized).unwrap();
-                request
-                    .headers
-                    .insert(header::ACCESS_CONTROL_REQUEST_METHOD, value);
+                request.headers.insert(header::ACCESS_CONTROL_REQUEST_METHOD, value);
             }
         }
         let layer = builder.build().unwrap();
         assert!(
-            matches!(
-                layer.policy().decide(&request),
-                Decision::Actual(_) | Decision::Preflight(_)
-            ),
+            matches!(layer.policy().decide(&request), Decision::Actual(_) | Decision::Preflight(_)),
             "{origin} {acrm:?}: still refused after the hints' fixes"
         );
     }
@@ -98,29 +79,14 @@ fn every_suggested_fix_builds_and_allows_the_request() {
 #[test]
 fn a_lowercase_standard_method_is_hinted_in_the_spelling_build_accepts() {
     let layer = base().build().unwrap();
-    let explanation = layer.policy().explain(&head(
-        Method::OPTIONS,
-        "https://app.example.com",
-        Some("delete"),
-    ));
+    let explanation =
+        layer.policy().explain(&head(Method::OPTIONS, "https://app.example.com", Some("delete")));
     assert_eq!(
         explanation.hints(),
-        [Hint::MethodNotNormalized {
-            method: "delete".into(),
-            normalized: "DELETE".into()
-        }]
+        [Hint::MethodNotNormalized { method: "delete".into(), normalized: "DELETE".into() }]
     );
-    assert!(
-        explanation
-            .to_string()
-            .contains("add \"DELETE\" to allow_methods"),
-        "{explanation}"
-    );
-    assert!(CorsLayer::builder()
-        .allow_any_origin()
-        .allow_methods(["delete"])
-        .build()
-        .is_err());
+    assert!(explanation.to_string().contains("add \"DELETE\" to allow_methods"), "{explanation}");
+    assert!(CorsLayer::builder().allow_any_origin().allow_methods(["delete"]).build().is_err());
 }
 
 #[cfg(feature = "origin-lookup")]
@@ -136,15 +102,10 @@ async fn an_origin_the_lookup_decides_is_explained_by_its_cached_answer() {
         .build()
         .unwrap();
     let serve = |origin: &'static str| {
-        let svc = layer
-            .clone()
-            .layer(tower::service_fn(|_r: Request<()>| async {
-                Ok::<_, std::convert::Infallible>(http::Response::new(()))
-            }));
-        let request = Request::get("/items")
-            .header(header::ORIGIN, origin)
-            .body(())
-            .unwrap();
+        let svc = layer.clone().layer(tower::service_fn(|_r: Request<()>| async {
+            Ok::<_, std::convert::Infallible>(http::Response::new(()))
+        }));
+        let request = Request::get("/items").header(header::ORIGIN, origin).body(()).unwrap();
         async move { svc.oneshot(request).await.unwrap() }
     };
     let explain = |origin| layer.policy().explain(&head(Method::GET, origin, None));
@@ -152,15 +113,8 @@ async fn an_origin_the_lookup_decides_is_explained_by_its_cached_answer() {
     let before = explain(TENANT);
     assert_eq!(before.verdict(), Verdict::Undecided);
     let text = before.to_string();
-    assert!(
-        text.contains("origin lookup: ok (decided by the origin lookup; not cached"),
-        "{text}"
-    );
-    assert_eq!(
-        text.matches("decided by the origin lookup").count(),
-        1,
-        "{text}"
-    );
+    assert!(text.contains("origin lookup: ok (decided by the origin lookup; not cached"), "{text}");
+    assert_eq!(text.matches("decided by the origin lookup").count(), 1, "{text}");
     assert!(!text.contains("decides"), "said once: {text}");
     assert!(!text.contains("allow_origins"), "{text}");
     assert_eq!(before.hints(), [Hint::OriginLookup { cached: None }]);
@@ -169,10 +123,7 @@ async fn an_origin_the_lookup_decides_is_explained_by_its_cached_answer() {
     serve(STRANGER).await;
     let tenant = explain(TENANT);
     assert_eq!(tenant.verdict(), Verdict::Allowed);
-    assert!(
-        tenant.to_string().contains("cached answer: allowed"),
-        "{tenant}"
-    );
+    assert!(tenant.to_string().contains("cached answer: allowed"), "{tenant}");
     let stranger = explain(STRANGER);
     assert!(matches!(stranger.verdict(), Verdict::Refused(_)));
     assert!(
@@ -181,10 +132,5 @@ async fn an_origin_the_lookup_decides_is_explained_by_its_cached_answer() {
         ),
         "{stranger}"
     );
-    assert_eq!(
-        stranger.hints(),
-        [Hint::OriginLookup {
-            cached: Some(false)
-        }]
-    );
+    assert_eq!(stranger.hints(), [Hint::OriginLookup { cached: Some(false) }]);
 }

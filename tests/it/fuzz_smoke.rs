@@ -140,8 +140,7 @@ fn request_case(rng: &mut Rng, policy: u8, lists: &[Vec<u8>]) -> Vec<u8> {
         e.byte(REQUEST_ORIGIN).field(&origin);
     }
     if rng.chance(85) {
-        e.byte(REQUEST_METHOD)
-            .field(rng.mostly(REQUEST_METHODS, VALID_METHODS).as_bytes());
+        e.byte(REQUEST_METHOD).field(rng.mostly(REQUEST_METHODS, VALID_METHODS).as_bytes());
         if rng.chance(3) {
             e.byte(REQUEST_METHOD).field(b"PUT");
         }
@@ -154,9 +153,8 @@ fn request_case(rng: &mut Rng, policy: u8, lists: &[Vec<u8>]) -> Vec<u8> {
         }
         _ => {
             let n = rng.below(5);
-            let names: Vec<&str> = (0..n)
-                .map(|_| rng.mostly(HEADER_NAMES, VALID_HEADER_NAMES))
-                .collect();
+            let names: Vec<&str> =
+                (0..n).map(|_| rng.mostly(HEADER_NAMES, VALID_HEADER_NAMES)).collect();
             e.byte(REQUEST_HEADERS).field(names.join(", ").as_bytes());
             if rng.chance(10) {
                 e.byte(REQUEST_HEADERS)
@@ -211,20 +209,12 @@ fn build_case(rng: &mut Rng) -> Vec<u8> {
                 e.field(&origin);
             }
             2 => {
-                e.field(
-                    rng.pick(&["PUT", "CONNECT", "trace", "TRACK", "patch", "X"])
-                        .as_bytes(),
-                );
+                e.field(rng.pick(&["PUT", "CONNECT", "trace", "TRACK", "patch", "X"]).as_bytes());
             }
             3 | 4 => {
                 e.field(
                     rng.pick(&[
-                        "content-type",
-                        "cookie",
-                        "set-cookie",
-                        "sec-fetch-mode",
-                        "proxy-x",
-                        "x-id",
+                        "content-type", "cookie", "set-cookie", "sec-fetch-mode", "proxy-x", "x-id",
                     ])
                     .as_bytes(),
                 );
@@ -293,10 +283,8 @@ fn request_corpus(seed: u64, n: usize) -> Vec<Vec<u8>> {
 #[test]
 fn request_parse_survives_the_generated_corpus() {
     // The same cases as for policy_decide, without the policy selector.
-    let cases: Vec<Vec<u8>> = request_corpus(0x5eed_0001, 30_000)
-        .into_iter()
-        .map(|case| case[1..].to_vec())
-        .collect();
+    let cases: Vec<Vec<u8>> =
+        request_corpus(0x5eed_0001, 30_000).into_iter().map(|case| case[1..].to_vec()).collect();
     write_corpus("request_parse", &cases);
     for case in &cases {
         bodies::request_parse(case);
@@ -338,10 +326,7 @@ fn policy_decide_survives_the_generated_corpus_and_reaches_every_outcome() {
     ];
     for outcome in all {
         let ok = outcomes.get(outcome).copied().unwrap_or(0) >= 50;
-        assert!(
-            ok,
-            "the corpus reaches {outcome:?} too rarely: {outcomes:?}"
-        );
+        assert!(ok, "the corpus reaches {outcome:?} too rarely: {outcomes:?}");
     }
 }
 

@@ -7,9 +7,7 @@ use tower_cors::{CorsBuilder, CorsLayer};
 const GRPC_WEB_PREFLIGHT_HEADERS: &str = "content-type,x-grpc-web,x-user-agent,grpc-timeout";
 
 fn grpc_web(configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
-    configure(CorsLayer::builder().grpc_web().allow_origins([APP]))
-        .build()
-        .unwrap()
+    configure(CorsLayer::builder().grpc_web().allow_origins([APP])).build().unwrap()
 }
 
 #[tokio::test]

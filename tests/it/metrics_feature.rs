@@ -20,10 +20,7 @@ fn counted(
     let recorder = DebuggingRecorder::new();
     let snapshotter = recorder.snapshotter();
     metrics::with_local_recorder(&recorder, || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async {
             for request in requests {
                 run(layer, request, &[]).await;
@@ -37,9 +34,7 @@ fn counted(
         let labels: BTreeMap<&str, &str> = key.labels().map(|l| (l.key(), l.value())).collect();
         let got = labels.keys().copied().collect::<Vec<_>>();
         assert_eq!(got, ["kind", "outcome"]);
-        let DebugValue::Counter(n) = value else {
-            panic!("not a counter")
-        };
+        let DebugValue::Counter(n) = value else { panic!("not a counter") };
         counts.insert((labels["kind"].to_owned(), labels["outcome"].to_owned()), n);
     }
     counts
@@ -49,10 +44,8 @@ fn counted(
 /// `(kind, outcome, count)`.
 #[track_caller]
 fn counts(layer: &CorsLayer, requests: Vec<http::Request<String>>, want: &[(&str, &str, u64)]) {
-    let want: BTreeMap<_, _> = want
-        .iter()
-        .map(|(k, o, n)| ((k.to_string(), o.to_string()), *n))
-        .collect();
+    let want: BTreeMap<_, _> =
+        want.iter().map(|(k, o, n)| ((k.to_string(), o.to_string()), *n)).collect();
     assert_eq!(counted(layer, requests), want);
 }
 

@@ -5,10 +5,12 @@
 
 #[allow(dead_code)]
 #[path = "../../examples/hyper.rs"]
+#[rustfmt::skip] // formatted by its own target (tests/rustfmt.toml is not its config)
 mod example;
 
 #[allow(dead_code)]
 #[path = "../../examples/axum.rs"]
+#[rustfmt::skip] // formatted by its own target (tests/rustfmt.toml is not its config)
 mod axum_example;
 
 use std::convert::Infallible;
@@ -39,18 +41,9 @@ async fn preflight_without_credentials_succeeds_when_cors_is_outside_auth() {
     let res = server.send(preflight(&server)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
-    assert_eq!(
-        res.headers()[header::ACCESS_CONTROL_ALLOW_CREDENTIALS],
-        "true"
-    );
-    assert_eq!(
-        res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS],
-        "GET, PUT"
-    );
-    assert_eq!(
-        res.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS],
-        "authorization, content-type"
-    );
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "GET, PUT");
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS], "authorization, content-type");
     assert_eq!(res.headers()[header::ACCESS_CONTROL_MAX_AGE], "600");
     server.stop().await;
 }
@@ -101,10 +94,7 @@ async fn preflight_gets_401_when_cors_is_placed_inside_auth() {
         .unwrap();
     let res = wrong_order.oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert!(res
-        .headers()
-        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
-        .is_none());
+    assert!(res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
 }
 
 #[tokio::test]
@@ -132,16 +122,8 @@ async fn panicking_handler_500_carries_acao_only_with_catch_panic_inside_cors() 
     let routes = || axum::Router::new().route("/boom", axum::routing::get(panicking_handler));
     let cors = || axum_example::cors("").unwrap();
     let cases = [
-        (
-            "inside",
-            axum_example::with_layers(routes(), cors()),
-            Some(ORIGIN_5173),
-        ),
-        (
-            "outside",
-            routes().layer(cors()).layer(CatchPanicLayer::new()),
-            None,
-        ),
+        ("inside", axum_example::with_layers(routes(), cors()), Some(ORIGIN_5173)),
+        ("outside", routes().layer(cors()).layer(CatchPanicLayer::new()), None),
     ];
     for (placement, app, allow_origin) in cases {
         let req = Request::get("/boom")
@@ -149,16 +131,8 @@ async fn panicking_handler_500_carries_acao_only_with_catch_panic_inside_cors() 
             .body(axum::body::Body::empty())
             .unwrap();
         let res = app.oneshot(req).await.unwrap();
-        assert_eq!(
-            res.status(),
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "{placement}"
-        );
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR, "{placement}");
         let acao = res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN);
-        assert_eq!(
-            acao.map(|v| v.to_str().unwrap()),
-            allow_origin,
-            "{placement}"
-        );
+        assert_eq!(acao.map(|v| v.to_str().unwrap()), allow_origin, "{placement}");
     }
 }

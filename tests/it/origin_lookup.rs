@@ -127,11 +127,7 @@ async fn allowed(layer: &CorsLayer, origin: &str) -> bool {
     assert_eq!(calls, 1, "an actual request always reaches the service");
     let acao = values(res.headers(), ACAO);
     // Allowed: the origin echoed; refused: no CORS header at all.
-    let want = if acao.is_empty() {
-        ("access-control-*", ABSENT)
-    } else {
-        (ACAO, origin)
-    };
+    let want = if acao.is_empty() { ("access-control-*", ABSENT) } else { (ACAO, origin) };
     assert_lines(origin, res.headers(), &[want]);
     !acao.is_empty()
 }
@@ -143,12 +139,7 @@ async fn lookup_is_asked_only_when_the_static_rules_refuse_a_well_formed_origin(
     assert!(allowed(&layer, APP).await);
     run(&layer, preflight(APP, "PUT", None)).await;
     run(&layer, actual(Method::GET, None)).await;
-    for never in [
-        "null",
-        "not an origin",
-        "https://a.example/path",
-        "https://",
-    ] {
+    for never in ["null", "not an origin", "https://a.example/path", "https://"] {
         assert!(!allowed(&layer, never).await, "{never}");
         let (res, _) = run(&layer, preflight(never, "PUT", None)).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{never}");
@@ -211,10 +202,8 @@ async fn defaults_keep_answers_and_zero_ttls_keep_none() {
     }
     assert_eq!(store.asked(), 2);
     let store = Store::new(&[TENANT], Behaviour::Answer);
-    let uncached = store.layer(|b| {
-        b.origin_lookup_ttl(Duration::ZERO)
-            .origin_lookup_refused_ttl(Duration::ZERO)
-    });
+    let uncached = store
+        .layer(|b| b.origin_lookup_ttl(Duration::ZERO).origin_lookup_refused_ttl(Duration::ZERO));
     for _ in 0..3 {
         assert!(allowed(&uncached, TENANT).await);
         assert!(!allowed(&uncached, OTHER).await);
@@ -239,10 +228,7 @@ async fn the_cache_holds_at_most_its_capacity() {
     }
     let asked_again = store.asked() - ORIGINS;
     let ok = asked_again >= ORIGINS - 2 * CAPACITY;
-    assert!(
-        ok,
-        "{asked_again} of {ORIGINS} asked again: more than {CAPACITY} entries were kept"
-    );
+    assert!(ok, "{asked_again} of {ORIGINS} asked again: more than {CAPACITY} entries were kept");
     // Capacity zero keeps nothing.
     let store = Store::new(&[TENANT], Behaviour::Answer);
     let layer = store.layer(|b| b.origin_lookup_capacity(0));
@@ -390,11 +376,9 @@ async fn a_panicking_lookup_is_a_failed_lookup() {
     assert_eq!(store.asked(), 2, "a panic is not cached");
     // A lookup that panics before returning its future, likewise.
     let layer = CorsLayer::builder()
-        .allow_origin_lookup(
-            |_origin: String| -> std::future::Ready<Result<bool, StoreDown>> {
-                panic!("the lookup panicked")
-            },
-        )
+        .allow_origin_lookup(|_origin: String| -> std::future::Ready<Result<bool, StoreDown>> {
+            panic!("the lookup panicked")
+        })
         .build()
         .unwrap();
     assert!(!allowed(&layer, TENANT).await);
@@ -481,10 +465,7 @@ async fn the_later_of_lookup_and_async_predicate_is_the_one_asked() {
     let lookup = move |b: CorsBuilder| b.allow_origin_lookup(move |o| s2.lookup(o));
     let predicate_last = predicate(lookup(CorsLayer::builder())).build().unwrap();
     assert!(!allowed(&predicate_last, TENANT).await);
-    assert!(predicate_last
-        .policy()
-        .to_string()
-        .contains("+ async predicate"));
+    assert!(predicate_last.policy().to_string().contains("+ async predicate"));
     assert_eq!(store.asked(), 1);
 }
 
@@ -494,10 +475,7 @@ async fn works_under_axum() {
     let app: axum::Router = axum::Router::new()
         .route("/api/items", axum::routing::get(|| async { "items" }))
         .layer(store.layer(|b| b));
-    let res = app
-        .oneshot(get(TENANT).map(axum::body::Body::from))
-        .await
-        .unwrap();
+    let res = app.oneshot(get(TENANT).map(axum::body::Body::from)).await.unwrap();
     assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
 }
 
@@ -509,22 +487,14 @@ fn outside_a_tokio_runtime_a_needed_lookup_fails_closed() {
         Ok::<_, std::convert::Infallible>(Response::new(String::new()))
     }));
     // A lookup that cannot run must not leave the request waiting.
-    let res = ready_now(tower::Service::call(
-        &mut svc,
-        preflight(TENANT, "PUT", None),
-    ))
-    .unwrap();
+    let res = ready_now(tower::Service::call(&mut svc, preflight(TENANT, "PUT", None))).unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(store.asked(), 0);
 }
 
 /// A WebSocket handshake from `origin`.
 fn handshake(origin: &str) -> Request<String> {
-    let headers = [
-        ("origin", origin),
-        ("upgrade", "websocket"),
-        ("connection", "Upgrade"),
-    ];
+    let headers = [("origin", origin), ("upgrade", "websocket"), ("connection", "Upgrade")];
     request(Method::GET, &headers)
 }
 
@@ -559,8 +529,5 @@ async fn guarded_handshakes_are_refused_unless_the_lookup_allows_cached_or_not()
 fn a_failed_lookup_has_its_own_rejection_reason() {
     let reason = tower_cors::Rejection::OriginLookupFailed(TENANT);
     let got = reason.to_string();
-    assert_eq!(
-        got,
-        "origin \"https://shop.tenant.example\" is refused: the origin lookup failed"
-    );
+    assert_eq!(got, "origin \"https://shop.tenant.example\" is refused: the origin lookup failed");
 }

@@ -67,9 +67,8 @@ impl Store {
 
     fn layer(&self, configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
         let store = self.clone();
-        let builder = CorsLayer::builder()
-            .allow_origins([APP])
-            .allow_origin_lookup(move |origin: String| {
+        let builder =
+            CorsLayer::builder().allow_origins([APP]).allow_origin_lookup(move |origin: String| {
                 let store = store.clone();
                 async move {
                     store.asked.fetch_add(1, Ordering::SeqCst);
@@ -104,9 +103,7 @@ impl Drop for Leave {
 /// Whether an actual request from `origin` gets its origin allowed.
 async fn allowed(layer: &CorsLayer, origin: &str) -> bool {
     let (res, _) = run(layer, actual(Method::GET, Some(origin)), &[]).await;
-    res.headers()
-        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
-        .is_some_and(|value| value == origin)
+    res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_some_and(|value| value == origin)
 }
 
 #[tokio::test(start_paused = true)]
@@ -114,8 +111,7 @@ async fn a_flood_of_invented_origins_never_has_more_lookups_in_flight_than_the_b
     const BOUND: usize = 8;
     let store = Store::new(Duration::from_millis(100), true, Outage::Errors);
     let layer = store.layer(|b| {
-        b.origin_lookup_concurrency(BOUND)
-            .origin_lookup_timeout(Duration::from_secs(2))
+        b.origin_lookup_concurrency(BOUND).origin_lookup_timeout(Duration::from_secs(2))
     });
     assert!(allowed(&layer, TENANT).await, "warmed before the flood");
     let start = Instant::now();
@@ -142,16 +138,10 @@ async fn a_flood_of_invented_origins_never_has_more_lookups_in_flight_than_the_b
     // Every request ended within the timeout: the 8 slots served 2 s of
     // 100 ms queries, and the rest were refused.
     assert!(start.elapsed() <= Duration::from_secs(2));
-    assert!(
-        (BOUND..=BOUND * 20).contains(&answered),
-        "{answered} lookups answered"
-    );
+    assert!((BOUND..=BOUND * 20).contains(&answered), "{answered} lookups answered");
     // A query cut at the deadline is asked but not answered: one round at most.
     let asked = store.asked.load(Ordering::SeqCst) - 1;
-    assert!(
-        (answered..=answered + BOUND).contains(&asked),
-        "{asked} asked"
-    );
+    assert!((answered..=answered + BOUND).contains(&asked), "{asked} asked");
     // Refused for saturation is not cached: the next request asks again.
     assert!(allowed(&layer, "https://t1999.invented.example").await);
 }
@@ -163,15 +153,9 @@ fn a_lookup_concurrency_of_zero_is_refused_with_the_fix() {
         .origin_lookup_concurrency(0)
         .build()
         .unwrap_err();
-    assert!(
-        matches!(error, ConfigError::ZeroLookupConcurrency { .. }),
-        "{error:?}"
-    );
+    assert!(matches!(error, ConfigError::ZeroLookupConcurrency { .. }), "{error:?}");
     let message = error.to_string();
-    assert!(
-        message.contains("origin_lookup_concurrency(0)"),
-        "{message}"
-    );
+    assert!(message.contains("origin_lookup_concurrency(0)"), "{message}");
     assert!(message.contains("use at least 1"), "{message}");
 }
 
@@ -226,12 +210,7 @@ async fn stale_if_error_extends_allowed_answers_only_within_the_grace() {
         let start = Instant::now();
         assert_eq!(allowed(&layer, TENANT).await, case.tenant, "{}", case.name);
         assert!(start.elapsed() <= Duration::from_secs(1), "{}", case.name);
-        assert_eq!(
-            allowed(&layer, STRANGER).await,
-            case.stranger,
-            "{}",
-            case.name
-        );
+        assert_eq!(allowed(&layer, STRANGER).await, case.stranger, "{}", case.name);
     }
 }
 
@@ -275,8 +254,7 @@ fn a_saturated_lookup_is_counted_apart_from_a_failed_one() {
             let store = Store::new(Duration::ZERO, false, Outage::Hangs);
             store.down.store(true, Ordering::SeqCst);
             let layer = store.layer(|b| {
-                b.origin_lookup_concurrency(1)
-                    .origin_lookup_timeout(Duration::from_secs(1))
+                b.origin_lookup_concurrency(1).origin_lookup_timeout(Duration::from_secs(1))
             });
             // The first holds the only slot until its timeout; the second
             // waits for it as long, and is refused for saturation.
@@ -303,9 +281,6 @@ fn a_saturated_lookup_is_counted_apart_from_a_failed_one() {
     outcomes.sort();
     assert_eq!(
         outcomes,
-        [
-            ("origin_lookup_failed".to_owned(), 1),
-            ("origin_lookup_saturated".to_owned(), 1)
-        ]
+        [("origin_lookup_failed".to_owned(), 1), ("origin_lookup_saturated".to_owned(), 1)]
     );
 }

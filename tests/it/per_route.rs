@@ -2,6 +2,7 @@
 
 #[allow(dead_code)]
 #[path = "../../examples/per_route.rs"]
+#[rustfmt::skip] // formatted by its own target (tests/rustfmt.toml is not its config)
 mod example;
 
 use std::convert::Infallible;
@@ -21,15 +22,8 @@ const OTHER: &str = "https://other.example";
 
 /// A GET (no method) or a preflight for `method` from `origin` to `path`.
 fn from(server: &Server, path: &str, origin: &str, method: Option<&str>) -> Request<Full<Bytes>> {
-    let mut req = request(
-        if method.is_some() {
-            Method::OPTIONS
-        } else {
-            Method::GET
-        },
-        server,
-        path,
-    );
+    let mut req =
+        request(if method.is_some() { Method::OPTIONS } else { Method::GET }, server, path);
     req = req.header(header::ORIGIN, origin);
     if let Some(method) = method {
         req = req.header(header::ACCESS_CONTROL_REQUEST_METHOD, method);
@@ -38,14 +32,8 @@ fn from(server: &Server, path: &str, origin: &str, method: Option<&str>) -> Requ
 }
 
 /// (path, origin, preflight method, status, lines, body)
-type Case = (
-    &'static str,
-    &'static str,
-    Option<&'static str>,
-    u16,
-    &'static [Line],
-    Option<&'static str>,
-);
+type Case =
+    (&'static str, &'static str, Option<&'static str>, u16, &'static [Line], Option<&'static str>);
 
 #[tokio::test]
 #[rustfmt::skip]
@@ -88,10 +76,8 @@ async fn each_route_answers_with_its_own_policy() {
 #[tokio::test]
 async fn method_router_route_layer_misses_preflights() {
     let cors = CorsLayer::builder().allow_origins([APP]).build().unwrap();
-    let app: Router = Router::new().route(
-        "/x",
-        get(|| async { Ok::<_, Infallible>("x") }).route_layer(cors),
-    );
+    let app: Router =
+        Router::new().route("/x", get(|| async { Ok::<_, Infallible>("x") }).route_layer(cors));
     let mut req = crate::common::preflight(APP, "GET", None);
     *req.uri_mut() = "/x".parse().unwrap();
     let res = app.oneshot(req.map(axum::body::Body::from)).await.unwrap();

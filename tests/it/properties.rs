@@ -40,10 +40,7 @@ const HEADERS: &[&str] = &[
 #[derive(Debug, Clone)]
 enum Origins {
     Any,
-    List {
-        listed: Vec<&'static str>,
-        predicate: bool,
-    },
+    List { listed: Vec<&'static str>, predicate: bool },
 }
 
 #[derive(Debug, Clone)]
@@ -242,22 +239,13 @@ fn to_request(r: &Req) -> Option<Request<()>> {
         h.append(header::ORIGIN, HeaderValue::from_str(o).ok()?);
     }
     for m in &r.acrm {
-        h.append(
-            header::ACCESS_CONTROL_REQUEST_METHOD,
-            HeaderValue::from_str(m).ok()?,
-        );
+        h.append(header::ACCESS_CONTROL_REQUEST_METHOD, HeaderValue::from_str(m).ok()?);
     }
     for line in &r.acrh {
-        h.append(
-            header::ACCESS_CONTROL_REQUEST_HEADERS,
-            HeaderValue::from_str(line).ok()?,
-        );
+        h.append(header::ACCESS_CONTROL_REQUEST_HEADERS, HeaderValue::from_str(line).ok()?);
     }
     if let Some(v) = r.acrpn {
-        h.append(
-            "access-control-request-private-network",
-            HeaderValue::from_static(v),
-        );
+        h.append("access-control-request-private-network", HeaderValue::from_static(v));
     }
     Some(req)
 }

@@ -26,11 +26,7 @@ fn browser_accepts(
     // Methods compare case-sensitively: their items as sent.
     let methods: Vec<String> = values(answer, ACAM)
         .iter()
-        .flat_map(|v| {
-            v.split(',')
-                .map(|t| t.trim().to_owned())
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|v| v.split(',').map(|t| t.trim().to_owned()).collect::<Vec<_>>())
         .filter(|t| !t.is_empty())
         .collect();
     let headers = tokens(answer, ACAH);
@@ -70,11 +66,7 @@ async fn allowed_origin_asking_for_an_unlisted_method_or_header_gets_the_policys
         ("DELETE", None, r#"MethodNotAllowed("DELETE")"#),
         ("patch", None, r#"MethodNotAllowed("patch")"#),
         ("PUT", Some("x-ok, x-evil"), r#"HeaderNotAllowed("x-evil")"#),
-        (
-            "GET",
-            Some("authorization"),
-            r#"HeaderNotAllowed("authorization")"#,
-        ),
+        ("GET", Some("authorization"), r#"HeaderNotAllowed("authorization")"#),
     ] {
         let case = format!("{method} {requested:?}");
         let request = preflight(APP, method, requested);
@@ -92,18 +84,10 @@ async fn allowed_origin_asking_for_an_unlisted_method_or_header_gets_the_policys
 /// would read literally.
 #[tokio::test]
 async fn mirrored_answers_never_cover_the_refused_star() {
-    let layer = app(|b| {
-        b.allow_any_method()
-            .allow_any_header()
-            .allow_credentials(true)
-    });
+    let layer = app(|b| b.allow_any_method().allow_any_header().allow_credentials(true));
     for (method, requested, want) in [
         ("*", "x-a", [(ACAO, APP), (ACAM, ABSENT)]),
-        (
-            "PATCH",
-            "x-a, *, x-b",
-            [(ACAM, "PATCH"), (ACAH, "x-a, x-b")],
-        ),
+        ("PATCH", "x-a, *, x-b", [(ACAM, "PATCH"), (ACAH, "x-a, x-b")]),
         ("PUT", "*", [(ACAH, ABSENT), (ACAM, "PUT")]),
     ] {
         let case = format!("{method} {requested}");
@@ -126,19 +110,10 @@ async fn no_refused_answer_lets_the_browser_through() {
         listed(true),
         app(|b| b),
         any().allow_methods([Method::PUT]).build().unwrap(),
-        any()
-            .allow_headers([HeaderName::from_static("x-ok")])
-            .build()
-            .unwrap(),
-        app(|b| {
-            b.allow_any_method()
-                .allow_any_header()
-                .allow_credentials(true)
-        }),
+        any().allow_headers([HeaderName::from_static("x-ok")]).build().unwrap(),
+        app(|b| b.allow_any_method().allow_any_header().allow_credentials(true)),
     ];
-    let methods = [
-        "GET", "POST", "PUT", "put", "PATCH", "patch", "DELETE", "*", "X-CUSTOM",
-    ];
+    let methods = ["GET", "POST", "PUT", "put", "PATCH", "patch", "DELETE", "*", "X-CUSTOM"];
     #[rustfmt::skip]
     let header_lists: [&[&str]; 7] = [&[], &["x-ok"], &["content-type"], &["x-evil"], &["x-ok", "authorization"], &["*"], &["X-OK", "x-evil"]];
     for (p, layer) in policies.iter().enumerate() {
@@ -196,13 +171,5 @@ async fn an_origin_the_async_check_allows_gets_the_policys_answer_for_a_refused_
     let want = [(ACAO, "https://tenant.example"), (ACAM, "PUT")];
     expect("tenant", &layer, tenant, &[], "204", &want).await;
     let none = [("access-control-*", ABSENT)];
-    expect(
-        "evil",
-        &layer,
-        preflight(EVIL, "DELETE", None),
-        &[],
-        "403",
-        &none,
-    )
-    .await;
+    expect("evil", &layer, preflight(EVIL, "DELETE", None), &[], "403", &none).await;
 }

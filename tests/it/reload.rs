@@ -129,10 +129,7 @@ async fn a_request_in_flight_finishes_with_the_headers_its_policy_chose() {
     let next = get(APP);
     let want_b = view_under(&policy_b(), copy_request(&next)).await;
     gate.notify_one();
-    let response = timeout(BOUND, svc.ready().await.unwrap().call(next))
-        .await
-        .unwrap()
-        .unwrap();
+    let response = timeout(BOUND, svc.ready().await.unwrap().call(next)).await.unwrap().unwrap();
     assert_eq!(cors_view(response.status(), response.headers()), want_b);
 }
 
@@ -160,11 +157,7 @@ async fn an_async_origin_check_started_under_the_old_policy_finishes_under_it() 
     let (layer, handle) = old.reloadable();
     let mut svc = layer.layer(ok_inner());
 
-    let in_flight = svc
-        .ready()
-        .await
-        .unwrap()
-        .call(preflight(tenant, "PUT", None));
+    let in_flight = svc.ready().await.unwrap().call(preflight(tenant, "PUT", None));
     handle.replace(new);
     gate.notify_one();
     let response = timeout(BOUND, in_flight).await.unwrap().unwrap();
@@ -173,11 +166,7 @@ async fn an_async_origin_check_started_under_the_old_policy_finishes_under_it() 
     assert_lines("in flight", response.headers(), &want);
 
     // A preflight beginning now is the new policy's: refused, no check.
-    let next = svc
-        .ready()
-        .await
-        .unwrap()
-        .call(preflight(tenant, "PUT", None));
+    let next = svc.ready().await.unwrap().call(preflight(tenant, "PUT", None));
     let response = timeout(BOUND, next).await.unwrap().unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
@@ -187,9 +176,7 @@ fn a_failed_rebuild_leaves_the_old_policy_serving() {
     let (layer, handle) = policy_a().reloadable();
     let before = handle.current();
     // Not canonical: build() refuses it, so there is nothing to install.
-    let rebuilt = CorsLayer::builder()
-        .allow_origins(["https://App.example.com/"])
-        .build();
+    let rebuilt = CorsLayer::builder().allow_origins(["https://App.example.com/"]).build();
     match rebuilt {
         Ok(layer) => handle.replace(layer),
         Err(error) => assert!(error.to_string().contains("https://app.example.com")),
@@ -290,10 +277,7 @@ async fn concurrent_requests_each_get_exactly_one_policys_answer() {
     }
     let mut seen = [[0usize; 2]; 4];
     for hammer in hammers {
-        let counts = timeout(Duration::from_secs(60), hammer)
-            .await
-            .unwrap()
-            .unwrap();
+        let counts = timeout(Duration::from_secs(60), hammer).await.unwrap().unwrap();
         for (total, counts) in seen.iter_mut().zip(counts) {
             total[0] += counts[0];
             total[1] += counts[1];

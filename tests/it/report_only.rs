@@ -132,21 +132,10 @@ async fn each_request_decided_differently_is_reported_once_with_both_verdicts() 
 
 #[tokio::test]
 async fn both_allowing_with_different_headers_is_reported_naming_the_first_one() {
-    let base = || {
-        CorsLayer::builder()
-            .allow_origins([APP])
-            .allow_methods([Method::PUT])
-    };
+    let base = || CorsLayer::builder().allow_origins([APP]).allow_methods([Method::PUT]);
     let creds = || base().allow_credentials(true);
-    let any = CorsLayer::builder()
-        .allow_any_origin()
-        .allow_methods([Method::PUT])
-        .build()
-        .unwrap();
-    let delete = creds()
-        .allow_methods([Method::PUT, Method::DELETE])
-        .build()
-        .unwrap();
+    let any = CorsLayer::builder().allow_any_origin().allow_methods([Method::PUT]).build().unwrap();
+    let delete = creds().allow_methods([Method::PUT, Method::DELETE]).build().unwrap();
     #[rustfmt::skip]
     let cases: Vec<(&str, CorsLayer, Request<String>, &str)> = vec![
         ("credentials dropped", base().build().unwrap(), get(APP), ACAC),
@@ -165,9 +154,9 @@ async fn both_allowing_with_different_headers_is_reported_naming_the_first_one()
         let got = (reports[0].enforced.as_str(), reports[0].candidate.as_str());
         assert_eq!(got, ("Allowed", "Allowed"));
         assert!(
-            reports[0].line.ends_with(&format!(
-                "both policies allow it, with a different {header}"
-            )),
+            reports[0]
+                .line
+                .ends_with(&format!("both policies allow it, with a different {header}")),
             "{name}"
         );
     }
@@ -180,11 +169,8 @@ async fn both_allowing_with_different_headers_is_reported_naming_the_first_one()
 #[tokio::test]
 async fn preflight_answers_from_one_template_that_differ_per_request_are_reported() {
     let enforced = app(|b| b.allow_methods([Method::PUT]));
-    let candidate = CorsLayer::builder()
-        .allow_any_origin()
-        .allow_methods([Method::PUT])
-        .build()
-        .unwrap();
+    let candidate =
+        CorsLayer::builder().allow_any_origin().allow_methods([Method::PUT]).build().unwrap();
     let (layer, reports) = trial(enforced, candidate);
     run(&layer, preflight(APP, "PUT", None), &[]).await;
     let reports = reports.lock().unwrap().clone();
@@ -229,9 +215,7 @@ async fn an_origin_left_to_an_async_predicate_is_reported_undecided_and_the_pred
     assert_eq!(reports.len(), 1, "{reports:#?}");
     let got = (reports[0].enforced.as_str(), reports[0].candidate.as_str());
     assert_eq!(got, ("Allowed", "Undecided"));
-    assert!(reports[0]
-        .line
-        .ends_with("the candidate leaves it to its async origin predicate"));
+    assert!(reports[0].line.ends_with("the candidate leaves it to its async origin predicate"));
 }
 
 #[tokio::test]
@@ -259,17 +243,13 @@ async fn a_trial_composes_with_reload_and_ends_when_replaced_without_a_candidate
     let (layer, handle) = layer.reloadable();
     let legacy = || get(LEGACY);
     let (response, _) = run(&layer, legacy(), &[]).await;
-    assert!(response
-        .headers()
-        .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+    assert!(response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
     assert_eq!(reports.lock().unwrap().len(), 1);
 
     // Promote the candidate: LEGACY is refused now, and nothing is on trial.
     handle.replace(tighter());
     let (response, _) = run(&layer, legacy(), &[]).await;
-    assert!(!response
-        .headers()
-        .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+    assert!(!response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
     assert_eq!(reports.lock().unwrap().len(), 1);
     assert!(!handle.current().to_string().contains(LEGACY));
 }

@@ -23,13 +23,8 @@ fn recorder() -> (Reports, impl Fn(&Divergence<'_>) + Send + Sync + 'static) {
     let reports = Reports::default();
     let sink = Arc::clone(&reports);
     let record = move |d: &Divergence<'_>| {
-        let verdicts = (
-            format!("{:?}", d.enforced()),
-            format!("{:?}", d.candidate()),
-        );
-        sink.lock()
-            .unwrap()
-            .push((verdicts.0, verdicts.1, d.to_string()));
+        let verdicts = (format!("{:?}", d.enforced()), format!("{:?}", d.candidate()));
+        sink.lock().unwrap().push((verdicts.0, verdicts.1, d.to_string()));
     };
     (reports, record)
 }
@@ -78,19 +73,11 @@ async fn the_candidates_lookup_is_asked_and_its_refusal_reported_when_it_lands()
     // The enforced answer does not wait for the candidate's lookup.
     let (res, inner) = run(&layer, actual(Method::GET, Some(GONE)), &[]).await;
     assert_eq!(
-        (
-            inner,
-            res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN]
-                .to_str()
-                .unwrap()
-        ),
+        (inner, res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN].to_str().unwrap()),
         (1, GONE)
     );
     settle().await;
-    assert!(
-        reports.lock().unwrap().is_empty(),
-        "reported before the lookup answered"
-    );
+    assert!(reports.lock().unwrap().is_empty(), "reported before the lookup answered");
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 
     gate.notify_one();
@@ -98,10 +85,7 @@ async fn the_candidates_lookup_is_asked_and_its_refusal_reported_when_it_lands()
     let seen = reports.lock().unwrap().clone();
     assert_eq!(seen.len(), 1, "{seen:?}");
     let refused = Verdict::Refused(Rejection::OriginNotAllowed(GONE));
-    assert_eq!(
-        (seen[0].0.as_str(), seen[0].1.clone()),
-        ("Allowed", format!("{refused:?}"))
-    );
+    assert_eq!((seen[0].0.as_str(), seen[0].1.clone()), ("Allowed", format!("{refused:?}")));
     assert!(
         seen[0].2.ends_with(&format!(
             "the candidate refuses it: origin \"{GONE}\" is not allowed \
@@ -114,10 +98,7 @@ async fn the_candidates_lookup_is_asked_and_its_refusal_reported_when_it_lands()
     // The answer is cached: the next request is reported at once, and the
     // store is not asked again.
     run(&layer, actual(Method::GET, Some(GONE)), &[]).await;
-    assert_eq!(
-        (reports.lock().unwrap().len(), calls.load(Ordering::SeqCst)),
-        (2, 1)
-    );
+    assert_eq!((reports.lock().unwrap().len(), calls.load(Ordering::SeqCst)), (2, 1));
 }
 
 #[tokio::test]
@@ -129,11 +110,7 @@ async fn an_origin_the_candidates_lookup_allows_is_not_reported_and_its_checks_s
 
     run(&layer, actual(Method::GET, Some(TENANT)), &[]).await;
     settle().await;
-    assert!(
-        reports.lock().unwrap().is_empty(),
-        "{:?}",
-        reports.lock().unwrap()
-    );
+    assert!(reports.lock().unwrap().is_empty(), "{:?}", reports.lock().unwrap());
 
     // Allowed by the lookup, refused for its method by the candidate alone.
     run(&layer, preflight(TENANT, "PATCH", None), &[]).await;
@@ -167,9 +144,5 @@ async fn a_lookup_that_never_answers_delays_no_response_and_reports_its_failure(
     tokio::time::sleep(Duration::from_millis(200)).await;
     let seen = reports.lock().unwrap().clone();
     assert_eq!(seen.len(), 1, "{seen:?}");
-    assert!(
-        seen[0].2.contains("the origin lookup failed"),
-        "{}",
-        seen[0].2
-    );
+    assert!(seen[0].2.contains("the origin lookup failed"), "{}", seen[0].2);
 }

@@ -130,19 +130,12 @@ async fn rejected_actual_request_gets_no_cors_headers_even_if_the_inner_service_
         (ACAPN, "true"),
         ("x-inner", "1"),
     ];
-    let creds = app(|b| {
-        b.allow_credentials(true)
-            .expose_headers([h("x-request-id")])
-    });
+    let creds = app(|b| b.allow_credentials(true).expose_headers([h("x-request-id")]));
     for layer in [exact(), creds] {
         let (res, calls) = run_with(&layer, get(EVIL), StatusCode::IM_A_TEAPOT, &inner).await;
         let got = (calls, res.status(), res.body().as_str());
         assert_eq!(got, (1, StatusCode::IM_A_TEAPOT, "inner"));
-        let want = [
-            ("access-control-*", ABSENT),
-            ("x-inner", "1"),
-            (VARY, "origin"),
-        ];
+        let want = [("access-control-*", ABSENT), ("x-inner", "1"), (VARY, "origin")];
         assert_lines("refused origin", res.headers(), &want);
     }
 }
@@ -287,11 +280,7 @@ fn assert_matching(configured: &[&str], allows: &[&str], refuses: &[&str]) {
         assert_eq!(got, "actual", "{configured:?} must allow {origin}");
     }
     for origin in refuses {
-        assert_ne!(
-            decision(&layer, &get(origin)),
-            "actual",
-            "{configured:?} must refuse {origin}"
-        );
+        assert_ne!(decision(&layer, &get(origin)), "actual", "{configured:?} must refuse {origin}");
     }
 }
 
@@ -340,23 +329,14 @@ fn null_and_non_http_origins_are_never_matched_by_patterns_or_predicates() {
     assert_ne!(decision(&predicate, &get("null")), "actual");
     // Refused as not allowed (not as malformed), whatever patterns are configured.
     let patterns = policy(
-        &[
-            "https://*.example.com",
-            "http://localhost:*",
-            "https://*.example.com:*",
-            APP,
-        ],
+        &["https://*.example.com", "http://localhost:*", "https://*.example.com:*", APP],
         |b| b,
     );
     let null = r#"Actual refused: OriginNotAllowed("null")"#;
     assert_eq!(decision(&patterns, &get("null")), null);
     for other in [
-        "wss://a.example.com",
-        "ws://localhost:3000",
-        "ftp://a.example.com",
-        "chrome-extension://a.example.com",
-        "moz-extension://localhost",
-        "httpss://a.example.com",
+        "wss://a.example.com", "ws://localhost:3000", "ftp://a.example.com",
+        "chrome-extension://a.example.com", "moz-extension://localhost", "httpss://a.example.com",
         "file://a.example.com",
     ] {
         assert_ne!(decision(&patterns, &get(other)), "actual", "{other}");

@@ -38,10 +38,7 @@ async fn inner_errors_pass_through_unchanged() {
     let inner = service_fn(|_req: Request<String>| async {
         Err::<Response<String>, Box<dyn std::error::Error + Send + Sync>>("boom".into())
     });
-    let err = layer()
-        .layer(inner)
-        .oneshot(actual(Method::GET, None))
-        .await;
+    let err = layer().layer(inner).oneshot(actual(Method::GET, None)).await;
     assert_eq!(err.unwrap_err().to_string(), "boom");
 }
 
@@ -68,12 +65,9 @@ async fn the_service_is_clone_when_the_inner_service_is() {
 
 #[tokio::test]
 async fn works_inside_a_service_builder_stack() {
-    let svc = ServiceBuilder::new()
-        .layer(layer())
-        .concurrency_limit(4)
-        .service_fn(|_req: Request<String>| async {
-            Ok::<_, Infallible>(Response::new(String::from("ok")))
-        });
+    let svc = ServiceBuilder::new().layer(layer()).concurrency_limit(4).service_fn(
+        |_req: Request<String>| async { Ok::<_, Infallible>(Response::new(String::from("ok"))) },
+    );
     let res = svc.oneshot(actual(Method::GET, Some(APP))).await.unwrap();
     assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
 }

@@ -31,10 +31,8 @@ fn crate_paths(text: &str) -> BTreeSet<String> {
         let mut rest = line;
         while let Some(at) = rest.find("crate::") {
             rest = &rest[at + "crate::".len()..];
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
+            let name: String =
+                rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
             if !name.is_empty() {
                 found.insert(name);
             }
@@ -75,11 +73,7 @@ fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
     for file in &files {
         let relative = file.strip_prefix(&src).expect("under src");
         let first = relative.components().next().expect("a component");
-        let module = first
-            .as_os_str()
-            .to_string_lossy()
-            .trim_end_matches(".rs")
-            .to_owned();
+        let module = first.as_os_str().to_string_lossy().trim_end_matches(".rs").to_owned();
         if module == "lib" {
             continue;
         }
@@ -125,21 +119,10 @@ fn circle_through(graph: &BTreeMap<String, BTreeSet<String>>, from: &str) -> Opt
 fn no_module_of_src_imports_one_that_imports_it_back() {
     let graph = module_graph();
     assert!(graph.len() > 10, "the graph was read: {graph:?}");
-    assert!(
-        graph["service"].contains("policy"),
-        "uses are found: {:?}",
-        graph["service"]
-    );
-    let circles: Vec<String> = graph
-        .keys()
-        .filter_map(|m| circle_through(&graph, m))
-        .map(|c| c.join(" -> "))
-        .collect();
-    assert!(
-        circles.is_empty(),
-        "import circles:\n{}",
-        circles.join("\n")
-    );
+    assert!(graph["service"].contains("policy"), "uses are found: {:?}", graph["service"]);
+    let circles: Vec<String> =
+        graph.keys().filter_map(|m| circle_through(&graph, m)).map(|c| c.join(" -> ")).collect();
+    assert!(circles.is_empty(), "import circles:\n{}", circles.join("\n"));
 }
 
 #[test]
@@ -159,11 +142,7 @@ fn no_source_file_passes_700_lines() {
             (lines > MAX_LINES).then(|| format!("{} ({lines} lines)", f.display()))
         })
         .collect();
-    assert!(
-        long.is_empty(),
-        "files over {MAX_LINES} lines:\n{}",
-        long.join("\n")
-    );
+    assert!(long.is_empty(), "files over {MAX_LINES} lines:\n{}", long.join("\n"));
 }
 
 /// Each line of code in `src/` outside `#[cfg(test)]` modules, with its file.
@@ -172,16 +151,9 @@ fn code_lines() -> Vec<(String, String)> {
     rust_files(&root().join("src"), &mut files);
     let mut lines = Vec::new();
     for file in files {
-        let name = file
-            .strip_prefix(root())
-            .expect("under the root")
-            .display()
-            .to_string();
+        let name = file.strip_prefix(root()).expect("under the root").display().to_string();
         let text = fs::read_to_string(&file).expect("readable source");
-        let code = text
-            .split("#[cfg(test)]\nmod tests")
-            .next()
-            .unwrap_or_default();
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
         for line in code.lines() {
             lines.push((name.clone(), line.to_owned()));
         }
@@ -192,11 +164,8 @@ fn code_lines() -> Vec<(String, String)> {
 #[test]
 fn only_the_write_stage_writes_cors_headers_and_refusal_responses() {
     const CORS_NAMES: [&str; 5] = [
-        "ACCESS_CONTROL_ALLOW",
-        "ACCESS_CONTROL_EXPOSE",
-        "ACCESS_CONTROL_MAX_AGE",
-        "ALLOW_PRIVATE_NETWORK",
-        "VARY",
+        "ACCESS_CONTROL_ALLOW", "ACCESS_CONTROL_EXPOSE", "ACCESS_CONTROL_MAX_AGE",
+        "ALLOW_PRIVATE_NETWORK", "VARY",
     ];
     let writes = |line: &str| {
         let code = line.trim_start();
@@ -204,25 +173,18 @@ fn only_the_write_stage_writes_cors_headers_and_refusal_responses() {
             return false;
         }
         let header_write = ["insert(", "append(", "remove("].iter().any(|call| {
-            code.split(call)
-                .skip(1)
-                .any(|args| CORS_NAMES.iter().any(|name| args.contains(name)))
+            code.split(call).skip(1).any(|args| CORS_NAMES.iter().any(|name| args.contains(name)))
         });
         header_write || code.contains("StatusCode::FORBIDDEN") || code.contains("status_mut()")
     };
-    let writers: BTreeSet<String> = code_lines()
-        .into_iter()
-        .filter(|(_, line)| writes(line))
-        .map(|(file, _)| file)
-        .collect();
+    let writers: BTreeSet<String> =
+        code_lines().into_iter().filter(|(_, line)| writes(line)).map(|(file, _)| file).collect();
     assert!(
         writers.iter().any(|f| f.starts_with("src/response/")),
         "the check finds the writes: {writers:?}"
     );
-    let elsewhere: Vec<&String> = writers
-        .iter()
-        .filter(|f| !f.starts_with("src/response/"))
-        .collect();
+    let elsewhere: Vec<&String> =
+        writers.iter().filter(|f| !f.starts_with("src/response/")).collect();
     assert!(
         elsewhere.is_empty(),
         "CORS headers or refusals written outside src/response/: {elsewhere:?}"

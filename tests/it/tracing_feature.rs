@@ -32,10 +32,7 @@ impl Captured {
 
     /// The event's fields as one `name=value name=value` line.
     fn line(&self) -> String {
-        let fields = self
-            .fields
-            .iter()
-            .map(|(name, value)| format!("{name}={value} "));
+        let fields = self.fields.iter().map(|(name, value)| format!("{name}={value} "));
         fields.collect()
     }
 }
@@ -124,11 +121,8 @@ mod with_feature {
                     .max_age(std::time::Duration::from_secs(86_400))
             })
         });
-        let warnings: Vec<Captured> = capture
-            .ours()
-            .into_iter()
-            .filter(|e| e.level == Level::WARN)
-            .collect();
+        let warnings: Vec<Captured> =
+            capture.ours().into_iter().filter(|e| e.level == Level::WARN).collect();
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         for (event, warning) in warnings.iter().zip(cors.warnings()) {
             assert_eq!(event.field("warning"), Some(warning.to_string().as_str()));
@@ -210,12 +204,7 @@ mod with_feature {
             .unwrap();
         let capture = Capture::default();
         let _guard = tracing::subscriber::set_default(capture.clone());
-        run(
-            &cors,
-            preflight("https://tenant.example", "POST", None),
-            &[],
-        )
-        .await;
+        run(&cors, preflight("https://tenant.example", "POST", None), &[]).await;
         // The lookup's own event; the rejection's `debug` event is the one
         // every refusal gets (tested above), and is left out here: other
         // tests hit its callsite on threads without a subscriber at the
@@ -230,9 +219,7 @@ mod with_feature {
 
     #[tokio::test]
     async fn a_report_only_divergence_is_one_warn_event_with_its_target() {
-        let candidate = policy(&["https://new.example.com"], |b| {
-            b.allow_methods([Method::PUT])
-        });
+        let candidate = policy(&["https://new.example.com"], |b| b.allow_methods([Method::PUT]));
         let cors = layer().with_report_only(candidate, |_| {});
         let capture = Capture::default();
         let _guard = tracing::subscriber::set_default(capture.clone());
@@ -264,9 +251,7 @@ mod with_feature {
         let capture = Capture::default();
         let _guard = tracing::subscriber::set_default(capture.clone());
 
-        let layer = policy(&[APP, "https://*.example.org"], |b| {
-            b.allow_methods([Method::PUT])
-        });
+        let layer = policy(&[APP, "https://*.example.org"], |b| b.allow_methods([Method::PUT]));
         let hostile = [
             preflight("https://evil.example\"x", "PUT", None),
             preflight(APP, "DELETE", None),

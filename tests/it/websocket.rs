@@ -73,10 +73,7 @@ async fn allowed_handshakes_preflights_and_unguarded_policies_are_decided_as_wit
 #[test]
 fn refused_handshakes_are_decided_with_the_websocket_kind_and_the_origin_reason() {
     let cases: &[(&[(&str, &str)], Rejection<'static>)] = &[
-        (
-            &[("origin", EVIL), ("upgrade", "websocket")],
-            Rejection::OriginNotAllowed(EVIL),
-        ),
+        (&[("origin", EVIL), ("upgrade", "websocket")], Rejection::OriginNotAllowed(EVIL)),
         (
             &[("origin", "https://a/b"), ("upgrade", "websocket")],
             Rejection::Malformed(Malformed::Origin),
@@ -96,22 +93,14 @@ fn refused_handshakes_are_decided_with_the_websocket_kind_and_the_origin_reason(
         assert_eq!(rejected.reason(), *reason, "{headers:?}");
     }
     let parts = parts(Method::GET, &[("origin", EVIL), ("upgrade", "websocket")]);
-    let Decision::Rejected(rejected) = layer.policy().decide(&parts) else {
-        unreachable!()
-    };
+    let Decision::Rejected(rejected) = layer.policy().decide(&parts) else { unreachable!() };
     let got = rejected.to_string();
-    assert_eq!(
-        got,
-        "WebSocket handshake rejected: origin \"https://evil.example\" is not allowed"
-    );
+    assert_eq!(got, "WebSocket handshake rejected: origin \"https://evil.example\" is not allowed");
 }
 
 #[test]
 fn the_guard_shows_in_the_policy_summary_only_when_on() {
-    assert!(guarded()
-        .policy()
-        .to_string()
-        .ends_with("; websocket handshakes: guarded"));
+    assert!(guarded().policy().to_string().ends_with("; websocket handshakes: guarded"));
     assert!(!layer().policy().to_string().contains("websocket"));
 }
 

@@ -37,10 +37,7 @@ impl Server {
         let task = tokio::spawn(async move {
             running.await.expect("server failed");
         });
-        Server {
-            addr,
-            task: Some(task),
-        }
+        Server { addr, task: Some(task) }
     }
 
     /// `http://127.0.0.1:port` followed by `path`.
@@ -74,9 +71,8 @@ impl Drop for Server {
 pub async fn send(addr: SocketAddr, request: Request<Full<Bytes>>) -> Response<Bytes> {
     timeout(STEP, async {
         let stream = TcpStream::connect(addr).await.unwrap();
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .unwrap();
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
         let driver = tokio::spawn(connection);
         let response = sender.send_request(request).await.unwrap();
         let (parts, body) = response.into_parts();
@@ -91,8 +87,5 @@ pub async fn send(addr: SocketAddr, request: Request<Full<Bytes>>) -> Response<B
 
 /// A request builder preset with a Host header (HTTP/1.1 requires one).
 pub fn request(method: http::Method, server: &Server, path: &str) -> http::request::Builder {
-    Request::builder()
-        .method(method)
-        .uri(path)
-        .header(http::header::HOST, server.addr.to_string())
+    Request::builder().method(method).uri(path).header(http::header::HOST, server.addr.to_string())
 }

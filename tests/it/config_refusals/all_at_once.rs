@@ -12,10 +12,8 @@ fn every_mistake_is_reported_at_once() {
     assert!(matches!(&errors[0], ConfigError::OriginWithPath { origin, .. } if origin == bad[0]));
     assert!(matches!(errors[1], ConfigError::WildcardOrigin { .. }));
     // Each names its place in the list.
-    let indexes: Vec<Option<usize>> = errors
-        .iter()
-        .map(|e| e.location().and_then(|at| at.index()))
-        .collect();
+    let indexes: Vec<Option<usize>> =
+        errors.iter().map(|e| e.location().and_then(|at| at.index())).collect();
     assert_eq!(indexes, [Some(0), Some(1), Some(2)]);
     assert!(err.location().is_none());
     assert!(
@@ -55,20 +53,10 @@ fn every_mistake_is_reported_at_once() {
         })
         .collect();
     assert_eq!(kinds, ["origin", "method", "header", "max_age", "status"]);
-    let fields: Vec<&str> = err
-        .errors()
-        .iter()
-        .map(|e| e.location().unwrap().field())
-        .collect();
+    let fields: Vec<&str> = err.errors().iter().map(|e| e.location().unwrap().field()).collect();
     assert_eq!(
         fields,
-        [
-            "allow_origins",
-            "allow_methods",
-            "allow_headers",
-            "max_age",
-            "preflight_status"
-        ]
+        ["allow_origins", "allow_methods", "allow_headers", "max_age", "preflight_status"]
     );
 }
 

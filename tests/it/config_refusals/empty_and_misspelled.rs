@@ -9,28 +9,19 @@ fn a_policy_that_allows_no_origin_is_refused() {
     let nothing = [
         CorsLayer::builder(),
         CorsLayer::builder().allow_credentials(true),
-        CorsLayer::builder()
-            .allow_methods([Method::PUT])
-            .allow_headers(["x-api-key"]),
+        CorsLayer::builder().allow_methods([Method::PUT]).allow_headers(["x-api-key"]),
     ];
     for builder in nothing {
         let err = refusal(builder);
         let location = located(&err, "allow_origins", None);
         assert_eq!(err, ConfigError::NoOrigin { location });
         let msg = err.to_string();
-        for fix in [
-            "allow_origins([",
-            "allow_origin_predicate(",
-            "allow_any_origin()",
-        ] {
+        for fix in ["allow_origins([", "allow_origin_predicate(", "allow_any_origin()"] {
             assert!(msg.contains(fix), "{msg}");
         }
     }
     // Any origin rule at all is enough: a list, a predicate, an async check.
-    assert!(CorsLayer::builder()
-        .allow_origin_predicate(|_, _| false)
-        .build()
-        .is_ok());
+    assert!(CorsLayer::builder().allow_origin_predicate(|_, _| false).build().is_ok());
     assert!(CorsLayer::builder()
         .allow_origin_async_predicate(|_, _| async { false })
         .build()
@@ -57,38 +48,22 @@ fn the_six_standard_methods_in_lowercase_are_refused() {
         assert_eq!(err, expected(&err));
         let err = refusal(origins(&["https://a.example"]).allow_methods(["PUT", lower]));
         assert_eq!(err, expected(&err));
-        assert!(
-            err.to_string().contains(&format!("write \"{upper}\"")),
-            "{err}"
-        );
+        assert!(err.to_string().contains(&format!("write \"{upper}\"")), "{err}");
     }
     // Browsers send other methods as written: lowercase `patch` is a method of its own.
-    assert!(origins(&["https://a.example"])
-        .allow_methods(["patch", "PATCH"])
-        .build()
-        .is_ok());
+    assert!(origins(&["https://a.example"]).allow_methods(["patch", "PATCH"]).build().is_ok());
 }
 
 #[test]
 fn a_string_holding_several_origins_is_refused_as_a_list() {
     for list in [
-        "https://a.example,https://b.example",
-        "https://a.example, https://b.example",
+        "https://a.example,https://b.example", "https://a.example, https://b.example",
         "https://a.example https://b.example",
     ] {
         let err = refusal(origins(&[list]));
-        assert_eq!(
-            err,
-            ConfigError::OriginList {
-                origin: list.into(),
-                location: origin_at(&err),
-            }
-        );
+        assert_eq!(err, ConfigError::OriginList { origin: list.into(), location: origin_at(&err) });
         let msg = err.to_string();
-        assert!(
-            msg.contains("looks like a list: give each origin separately"),
-            "{msg}"
-        );
+        assert!(msg.contains("looks like a list: give each origin separately"), "{msg}");
         assert!(
             msg.contains(r#"allow_origins(["https://a.example", "https://b.example"])"#),
             "{msg}"

@@ -26,9 +26,7 @@ fn origins(list: &[&str]) -> CorsBuilder {
 }
 
 fn refusal(builder: CorsBuilder) -> ConfigError {
-    builder
-        .build()
-        .expect_err("configuration should be refused")
+    builder.build().expect_err("configuration should be refused")
 }
 
 /// The location of a single mistake, checked to be `field` (at `index`).
@@ -41,9 +39,4 @@ fn located(err: &ConfigError, field: &str, index: Option<usize>) -> Location {
 /// The location of a mistake in the first listed origin.
 fn origin_at(err: &ConfigError) -> Location {
     located(err, "allow_origins", Some(0))
-}
-
-/// The message of the refusal of one listed origin.
-fn refused_origin(origin: &str) -> String {
-    refusal(origins(&[origin])).to_string()
 }

@@ -4,38 +4,12 @@ use super::*;
 
 #[test]
 fn credentials_with_any_origin_are_refused() {
-    let err = refusal(
-        CorsLayer::builder()
-            .allow_any_origin()
-            .allow_credentials(true),
-    );
-    assert_eq!(
-        err,
-        ConfigError::CredentialsWithAnyOrigin {
-            location: located(&err, "allow_credentials", None)
-        }
-    );
+    let err = refusal(CorsLayer::builder().allow_any_origin().allow_credentials(true));
+    let location = located(&err, "allow_credentials", None);
+    assert_eq!(err, ConfigError::CredentialsWithAnyOrigin { location });
     assert!(err.to_string().contains("allow_origins"));
-    // The message names the value (and the fix) for more spellings.
-    {
-        let e = refusal(
-            CorsLayer::builder()
-                .allow_any_origin()
-                .allow_credentials(true),
-        );
-        assert!(matches!(e, ConfigError::CredentialsWithAnyOrigin { .. }));
-        let msg = e.to_string();
-        assert!(
-            msg.contains("allow_any_origin") || msg.contains("credentials"),
-            "{msg}"
-        );
-        // Order of calls does not matter.
-        assert!(CorsLayer::builder()
-            .allow_credentials(true)
-            .allow_any_origin()
-            .build()
-            .is_err());
-    }
+    // Order of calls does not matter.
+    assert!(CorsLayer::builder().allow_credentials(true).allow_any_origin().build().is_err());
 }
 
 #[test]
@@ -43,30 +17,15 @@ fn any_origin_combined_with_a_list_is_refused() {
     let err = refusal(origins(&["https://a.example"]).allow_any_origin());
     assert_eq!(
         err,
-        ConfigError::AnyOriginWithList {
-            location: located(&err, "allow_any_origin", None)
-        }
+        ConfigError::AnyOriginWithList { location: located(&err, "allow_any_origin", None) }
     );
 }
 
 #[test]
 fn star_as_a_listed_origin_is_refused() {
     let err = refusal(origins(&["*"]));
-    assert_eq!(
-        err,
-        ConfigError::WildcardOrigin {
-            location: origin_at(&err)
-        }
-    );
-    assert!(err.to_string().contains("allow_any_origin()"));
-    // The message names the value (and the fix) for more spellings.
-    {
-        let msg = refused_origin("*");
-        assert!(
-            msg.contains("\"*\"") || msg.contains("`*`") || msg.contains('*'),
-            "{msg}"
-        );
-    }
+    assert_eq!(err, ConfigError::WildcardOrigin { location: origin_at(&err) });
+    assert!(err.to_string().contains("allow_any_origin()") && err.to_string().contains('*'));
 }
 
 #[test]
@@ -75,264 +34,139 @@ fn null_as_a_listed_origin_is_refused() {
         let err = refusal(origins(&[null]));
         let location = origin_at(&err);
         assert_eq!(err, ConfigError::NullOrigin { location }, "{null:?}");
-    }
-    // The message names the value (and the fix) for more spellings.
-    {
-        let msg = refused_origin("null");
-        assert!(msg.contains("null"), "{msg}");
+        assert!(err.to_string().contains("null"), "{err}");
     }
 }
 
 #[test]
 fn file_origins_are_refused() {
-    let err = refusal(origins(&["file:///home/me/index.html"]));
-    assert!(matches!(err, ConfigError::FileOrigin { .. }));
-    assert!(err.to_string().contains("http://localhost"));
-    // The message names the value (and the fix) for more spellings.
-    {
-        for o in ["file://", "file:///home/me/index.html", "file://host"] {
-            let msg = refused_origin(o);
-            assert!(msg.contains(o), "{o}: {msg}");
-        }
+    for o in ["file://", "file:///home/me/index.html", "file://host"] {
+        let err = refusal(origins(&[o]));
+        assert!(matches!(err, ConfigError::FileOrigin { .. }), "{o}: {err:?}");
+        let msg = err.to_string();
+        assert!(msg.contains(o) && msg.contains("http://localhost"), "{o}: {msg}");
     }
+}
+
+/// `msg` names the refused origin `o` and, quoted, its canonical form (the fix).
+#[track_caller]
+fn names_value_and_fix(msg: &str, o: &str, canonical: &str) {
+    assert!(msg.contains(o), "{o}: message lacks the value: {msg}");
+    assert!(msg.contains(&format!("\"{canonical}\"")), "{o}: message lacks {canonical}: {msg}");
 }
 
 #[test]
 fn origins_with_a_path_query_fragment_or_user_info_are_refused_naming_the_canonical_origin() {
-    let err = refusal(origins(&["https://app.example.com/api"]));
-    assert_eq!(
-        err,
-        ConfigError::OriginWithPath {
-            origin: "https://app.example.com/api".into(),
-            canonical: "https://app.example.com".into(),
-            location: origin_at(&err),
-        }
-    );
-    assert!(err.to_string().contains("use \"https://app.example.com\""));
-    // The message names the value (and the fix) for more spellings.
-    {
-        for o in [
-            "https://app.example.com/path",
-            "https://app.example.com/a/b/",
-            "https://app.example.com?x=1",
-            "https://app.example.com/?x=1",
-            "https://app.example.com#frag",
-            "https://user@app.example.com",
-            "https://user:pass@app.example.com",
-        ] {
-            let msg = refused_origin(o);
-            assert!(msg.contains(o), "{o}: message lacks the value: {msg}");
-            assert!(
-                msg.contains(&format!("\"{APP}\"")),
-                "{o}: message lacks the canonical form: {msg}"
-            );
-        }
+    for o in [
+        "https://app.example.com/api", "https://app.example.com/path",
+        "https://app.example.com/a/b/",
+    ] {
+        let err = refusal(origins(&[o]));
+        let (origin, canonical, location) = (o.into(), APP.into(), origin_at(&err));
+        assert_eq!(err, ConfigError::OriginWithPath { origin, canonical, location }, "{o}");
+        assert!(err.to_string().contains(&format!("use \"{APP}\"")));
+        names_value_and_fix(&err.to_string(), o, APP);
     }
 }
 
 #[test]
 fn origins_with_a_query_or_fragment_are_refused() {
     for o in [
-        "https://app.example.com?x=1",
-        "https://app.example.com#top",
-        "https://app.example.com/?x",
+        "https://app.example.com?x=1", "https://app.example.com#top", "https://app.example.com/?x",
+        "https://app.example.com/?x=1", "https://app.example.com#frag",
     ] {
-        assert!(
-            matches!(refusal(origins(&[o])), ConfigError::OriginWithQueryOrFragment { ref canonical, .. } if canonical == "https://app.example.com"),
-            "{o}"
-        );
+        let err = refusal(origins(&[o]));
+        let variant = matches!(&err, ConfigError::OriginWithQueryOrFragment { canonical, .. }
+            if canonical == APP);
+        assert!(variant, "{o}: {err:?}");
+        names_value_and_fix(&err.to_string(), o, APP);
     }
 }
 
 #[test]
 fn origins_with_user_info_are_refused() {
-    let err = refusal(origins(&["https://user:pw@app.example.com"]));
-    assert!(
-        matches!(err, ConfigError::OriginWithUserInfo { ref canonical, .. } if canonical == "https://app.example.com")
-    );
+    for o in [
+        "https://user:pw@app.example.com", "https://user@app.example.com",
+        "https://user:pass@app.example.com",
+    ] {
+        let err = refusal(origins(&[o]));
+        let variant =
+            matches!(&err, ConfigError::OriginWithUserInfo { canonical, .. } if canonical == APP);
+        assert!(variant, "{o}: {err:?}");
+        names_value_and_fix(&err.to_string(), o, APP);
+    }
 }
 
 #[test]
 fn non_canonical_origins_are_refused_naming_the_canonical_form() {
-    let cases = [
-        ("https://App.Example.com", "https://app.example.com"),
-        ("HTTPS://app.example.com", "https://app.example.com"),
-        ("https://app.example.com/", "https://app.example.com"),
-        ("https://app.example.com:443", "https://app.example.com"),
+    for (given, canonical) in [
+        ("https://App.Example.com", APP),
+        ("HTTPS://app.example.com", APP),
+        ("https://app.example.com/", APP),
+        ("https://app.example.com:443", APP),
         ("http://app.example.com:80", "http://app.example.com"),
         ("https://bücher.example", "https://xn--bcher-kva.example"),
         ("http://[0:0:0:0:0:0:0:1]:8080", "http://[::1]:8080"),
+        ("http://[0:0:0:0:0:0:0:1]:3000", "http://[::1]:3000"),
         ("https://*.Example.com", "https://*.example.com"),
-        (" https://app.example.com", "https://app.example.com"),
-    ];
-    for (given, canonical) in cases {
+        ("http://LOCALHOST:*", "http://localhost:*"),
+        (" https://app.example.com", APP),
+        ("https://app.example.com ", APP),
+        ("https://app.example.com:", APP),
+    ] {
         let err = refusal(origins(&[given]));
-        assert_eq!(
-            err,
-            ConfigError::NonCanonicalOrigin {
-                origin: given.into(),
-                canonical: canonical.into(),
-                location: origin_at(&err),
-            },
-            "{given}"
-        );
-        assert!(err.to_string().contains(&format!("{canonical:?}")));
-    }
-    // The message names the value (and the fix) for more spellings.
-    {
-        for (o, canonical) in [
-            ("https://App.Example.com", "https://app.example.com"),
-            ("HTTPS://app.example.com", "https://app.example.com"),
-            ("https://app.example.com:443", "https://app.example.com"),
-            ("http://app.example.com:80", "http://app.example.com"),
-            ("https://app.example.com/", "https://app.example.com"),
-            ("https://bücher.example", "https://xn--bcher-kva.example"),
-            ("https://*.Example.com", "https://*.example.com"),
-            ("http://LOCALHOST:*", "http://localhost:*"),
-            ("http://[0:0:0:0:0:0:0:1]:3000", "http://[::1]:3000"),
-            (" https://app.example.com", "https://app.example.com"),
-            ("https://app.example.com ", "https://app.example.com"),
-            ("https://app.example.com:", "https://app.example.com"),
-        ] {
-            let msg = refused_origin(o);
-            assert!(msg.contains(o), "{o}: message lacks the value: {msg}");
-            assert!(
-                msg.contains(&format!("\"{canonical}\"")),
-                "{o}: message lacks canonical {canonical}: {msg}"
-            );
-        }
+        let (origin, location) = (given.into(), origin_at(&err));
+        let want =
+            ConfigError::NonCanonicalOrigin { origin, canonical: canonical.into(), location };
+        assert_eq!(err, want, "{given}");
+        names_value_and_fix(&err.to_string(), given, canonical);
     }
 }
 
 #[test]
 fn strings_that_are_not_origins_are_refused() {
     for o in [
-        "app.example.com",
-        "https://",
-        "https:app.example.com",
-        "https://app..example.com",
-        "https://app.example.com:99999",
-        "https://exa mple.com",
+        "app.example.com", "https://", "https:app.example.com", "https://app..example.com",
+        "https://app.example.com:99999", "https://exa mple.com",
     ] {
-        assert!(
-            matches!(refusal(origins(&[o])), ConfigError::InvalidOrigin { .. }),
-            "{o}"
-        );
+        assert!(matches!(refusal(origins(&[o])), ConfigError::InvalidOrigin { .. }), "{o}");
     }
 }
 
 #[test]
 fn wildcards_outside_a_leading_label_or_the_port_are_refused() {
     for o in [
-        "https://a.*.example.com",
-        "https://*example.com",
-        "https://*.*.example.com",
-        "*://example.com",
-        "https://example.*",
-        "https://example.com:8*",
+        "https://a.*.example.com", "https://*example.com", "https://ex*ample.com",
+        "https://*.*.example.com", "https://**.example.com", "*://example.com",
+        "*://app.example.com", "http*://app.example.com", "https://example.*",
+        "https://example.com.*", "https://example.com:8*", "https://app.example.com:*0",
         "https://*",
     ] {
-        assert!(
-            matches!(
-                refusal(origins(&[o])),
-                ConfigError::MisplacedWildcard { .. }
-            ),
-            "{o}"
-        );
-    }
-    // The message names the value (and the fix) for more spellings.
-    {
-        for o in [
-            "https://a.*.example.com",
-            "https://*example.com",
-            "https://ex*ample.com",
-            "https://example.*",
-            "https://*.*.example.com",
-            "https://**.example.com",
-            "*://app.example.com",
-            "http*://app.example.com",
-            "https://app.example.com:8*",
-            "https://app.example.com:*0",
-            "https://example.com.*",
-        ] {
-            let result = CorsLayer::builder().allow_origins([o]).build();
-            let msg = match result {
-                Ok(_) => panic!("{o} accepted"),
-                Err(e) => e.to_string(),
-            };
-            assert!(msg.contains(o), "{o}: {msg}");
-        }
+        let err = refusal(origins(&[o]));
+        assert!(matches!(err, ConfigError::MisplacedWildcard { .. }), "{o}: {err:?}");
+        assert!(err.to_string().contains(o), "{o}: {err}");
     }
 }
 
 #[test]
 fn subdomain_wildcards_on_public_suffixes_are_refused() {
-    for (o, suffix) in [
-        ("https://*.com", "com"),
-        ("https://*.co.uk", "co.uk"),
-        ("https://*.github.io", "github.io"),
-        ("https://*.vercel.app", "vercel.app"),
+    // Top-level domains, then common Public Suffix List entries (ccSLDs and
+    // shared hosting).
+    for o in [
+        "https://*.com", "https://*.org", "https://*.io", "https://*.co.uk", "https://*.co.in",
+        "https://*.com.mx", "https://*.co.za", "https://*.com.tr", "https://*.com.ar",
+        "https://*.gitlab.io", "https://*.github.io", "https://*.onrender.com",
+        "https://*.fly.dev", "https://*.readthedocs.io", "https://*.herokuapp.com",
+        "https://*.vercel.app", "https://*.pages.dev",
     ] {
         let err = refusal(origins(&[o]));
-        let location = origin_at(&err);
-        assert_eq!(
-            err,
-            ConfigError::WildcardOnPublicSuffix {
-                origin: o.into(),
-                suffix: suffix.into(),
-                location,
-            }
-        );
+        let (suffix, location) = (o["https://*.".len()..].into(), origin_at(&err));
+        assert_eq!(err, ConfigError::WildcardOnPublicSuffix { origin: o.into(), suffix, location });
+        assert!(err.to_string().contains(o), "{o}: {err}");
     }
-    assert!(
-        origins(&["https://*.example.co.uk", "http://*.localhost:*"])
-            .build()
-            .is_ok()
-    );
-    // The message names the value (and the fix) for more spellings.
-    {
-        for o in [
-            "https://*.com",
-            "https://*.co.uk",
-            "https://*.org",
-            "https://*.io",
-        ] {
-            let msg = refused_origin(o);
-            assert!(msg.contains(o), "{o}: {msg}");
-        }
-        // A registrable domain under them is fine.
-        assert!(CorsLayer::builder()
-            .allow_origins(["https://*.example.co.uk", "https://*.example.com"])
-            .build()
-            .is_ok());
-    }
-    // Common Public Suffix List entries (ccSLDs and shared hosting).
-    {
-        let mut accepted = Vec::new();
-        for o in [
-            "https://*.co.in",
-            "https://*.com.mx",
-            "https://*.co.za",
-            "https://*.com.tr",
-            "https://*.com.ar",
-            "https://*.gitlab.io",
-            "https://*.onrender.com",
-            "https://*.fly.dev",
-            "https://*.readthedocs.io",
-            "https://*.github.io",
-            "https://*.herokuapp.com",
-            "https://*.vercel.app",
-            "https://*.pages.dev",
-        ] {
-            if CorsLayer::builder().allow_origins([o]).build().is_ok() {
-                accepted.push(o);
-            }
-        }
-        assert!(
-            accepted.is_empty(),
-            "accepted wildcards on public suffixes: {accepted:?}"
-        );
-    }
+    // A registrable domain under them is fine.
+    let registrable = ["https://*.example.co.uk", "https://*.example.com", "http://*.localhost:*"];
+    assert!(origins(&registrable).build().is_ok());
 }
 
 #[test]
@@ -345,94 +179,39 @@ fn subdomain_wildcards_on_ip_addresses_are_refused() {
 
 #[test]
 fn plain_http_origins_with_credentials_are_refused_unless_explicitly_allowed() {
-    let err = refusal(origins(&["http://app.example.com"]).allow_credentials(true));
-    assert_eq!(
-        err,
-        ConfigError::InsecureOriginWithCredentials {
-            origin: "http://app.example.com".into(),
-            location: origin_at(&err),
-        }
-    );
-    assert!(err
-        .to_string()
-        .contains("allow_credentials_over_http(true)"));
-    assert!(matches!(
-        refusal(origins(&["http://*.example.com"]).allow_credentials(true)),
-        ConfigError::InsecureOriginWithCredentials { .. }
-    ));
-    assert!(origins(&["http://app.example.com"])
-        .allow_credentials(true)
-        .allow_credentials_over_http(true)
-        .build()
-        .is_ok());
-    assert!(origins(&["http://app.example.com"]).build().is_ok());
-    // The message names the value (and the fix) for more spellings.
-    {
-        for o in [
-            "http://app.example.com",
-            "http://*.example.com",
-            "http://app.example.com:8080",
-            "http://10.0.0.1",
-            "http://192.168.1.10:8080",
-        ] {
-            let e = refusal(
-                CorsLayer::builder()
-                    .allow_origins([o])
-                    .allow_credentials(true),
-            );
-            assert!(e.to_string().contains(o), "{o}: {e}");
-            // Without credentials they are fine.
-            assert!(
-                CorsLayer::builder().allow_origins([o]).build().is_ok(),
-                "{o}"
-            );
-            // Explicitly allowed.
-            assert!(
-                CorsLayer::builder()
-                    .allow_origins([o])
-                    .allow_credentials(true)
-                    .allow_credentials_over_http(true)
-                    .build()
-                    .is_ok(),
-                "{o}"
-            );
-        }
+    for o in [
+        "http://app.example.com", "http://*.example.com", "http://app.example.com:8080",
+        "http://10.0.0.1", "http://192.168.1.10:8080",
+    ] {
+        let err = refusal(origins(&[o]).allow_credentials(true));
+        let location = origin_at(&err);
+        assert_eq!(
+            err,
+            ConfigError::InsecureOriginWithCredentials { origin: o.into(), location },
+            "{o}"
+        );
+        let msg = err.to_string();
+        assert!(msg.contains(o) && msg.contains("allow_credentials_over_http(true)"), "{o}: {msg}");
+        // Without credentials they are fine, and explicitly allowed with them.
+        assert!(origins(&[o]).build().is_ok(), "{o}");
+        let over_http = origins(&[o]).allow_credentials(true).allow_credentials_over_http(true);
+        assert!(over_http.build().is_ok(), "{o}");
     }
 }
 
 #[test]
 fn loopback_http_origins_are_trustworthy_with_credentials() {
     let loopback = [
-        "http://localhost:5173",
-        "http://app.localhost:3000",
-        "http://127.0.0.1:8080",
-        "http://127.10.0.1",
-        "http://[::1]:3000",
-        "http://localhost:*",
-        "http://*.localhost:*",
+        "http://localhost", "http://localhost:3000", "http://localhost:5173", "http://localhost:*",
+        "http://app.localhost:3000", "http://app.localhost:5173", "http://*.localhost",
+        "http://*.localhost:*", "http://127.0.0.1", "http://127.0.0.1:8080", "http://127.10.0.1",
+        "http://127.1.2.3:9000", "http://[::1]", "http://[::1]:3000",
     ];
-    assert!(origins(&loopback).allow_credentials(true).build().is_ok());
-    // The message names the value (and the fix) for more spellings.
-    {
-        for o in [
-            "http://localhost",
-            "http://localhost:3000",
-            "http://localhost:*",
-            "http://app.localhost:5173",
-            "http://*.localhost",
-            "http://127.0.0.1",
-            "http://127.0.0.1:8080",
-            "http://127.1.2.3:9000",
-            "http://[::1]",
-            "http://[::1]:3000",
-        ] {
-            let r = CorsLayer::builder()
-                .allow_origins([o])
-                .allow_credentials(true)
-                .build();
-            assert!(r.is_ok(), "{o}: {:?}", r.err());
-        }
+    for o in loopback {
+        let r = origins(&[o]).allow_credentials(true).build();
+        assert!(r.is_ok(), "{o}: {:?}", r.err());
     }
+    assert!(origins(&loopback).allow_credentials(true).build().is_ok());
 }
 
 #[test]
@@ -446,37 +225,13 @@ fn error_messages_escape_control_characters() {
 #[test]
 fn build_never_panics_on_garbage_origins() {
     for o in [
-        "",
-        " ",
-        ":",
-        "://",
-        "https://",
-        "https:",
-        "https:/app.example.com",
-        "https:///",
-        "https://:443",
-        "https://[::1",
-        "https://[zz]",
-        "https://[]",
-        "https://app.example.com:99999",
-        "https://app.example.com:-1",
-        "https://app.example.com:0",
-        "https://a b.example.com",
-        "https://app.example.com\n",
-        "https://\u{0}",
-        "https://*.",
-        "https://*",
-        "https://*.*",
-        "http://*:*",
-        "https://xn--.example",
-        "https://.example.com",
-        "https://example..com",
-        "https://例え.テスト",
-        "https://\u{202e}moc.elpmaxe",
-        "https://256.256.256.256",
-        "https://0x7f.1",
-        "ws://*.example.com",
-        "chrome-extension://*",
+        "", " ", ":", "://", "https://", "https:", "https:/app.example.com", "https:///",
+        "https://:443", "https://[::1", "https://[zz]", "https://[]",
+        "https://app.example.com:99999", "https://app.example.com:-1", "https://app.example.com:0",
+        "https://a b.example.com", "https://app.example.com\n", "https://\u{0}", "https://*.",
+        "https://*", "https://*.*", "http://*:*", "https://xn--.example", "https://.example.com",
+        "https://example..com", "https://例え.テスト", "https://\u{202e}moc.elpmaxe",
+        "https://256.256.256.256", "https://0x7f.1", "ws://*.example.com", "chrome-extension://*",
         "\\\\server\\share",
     ] {
         let result = std::panic::catch_unwind(|| {

@@ -25,15 +25,9 @@ fn warnings_name_what_build_accepts_but_browsers_treat_otherwise() {
     assert_eq!(warned(app().expose_any_header()), []);
 
     let messages = [
-        (
-            ConfigWarning::MaxAgeAboveChromiumCap { seconds: 86_400 },
-            "7200",
-        ),
+        (ConfigWarning::MaxAgeAboveChromiumCap { seconds: 86_400 }, "7200"),
         (ConfigWarning::PrivateNetworkAccessRetired, "Chrome 142"),
-        (
-            ConfigWarning::ExposeAnyHeaderWithCredentials,
-            "response's own header names",
-        ),
+        (ConfigWarning::ExposeAnyHeaderWithCredentials, "response's own header names"),
     ];
     for (warning, words) in messages {
         assert!(warning.to_string().contains(words), "{warning}");
@@ -50,10 +44,7 @@ fn plain_policies_have_no_warnings_and_warnings_stay_with_their_policy() {
         .unwrap();
     assert!(plain.warnings().is_empty());
     assert!(CorsLayer::permissive().warnings().is_empty());
-    let warned = origins(&["https://a.example"])
-        .allow_private_network(true)
-        .build()
-        .unwrap();
+    let warned = origins(&["https://a.example"]).allow_private_network(true).build().unwrap();
     assert_eq!(warned.warnings().len(), 1);
     // Building another policy changed nothing in the first.
     assert!(plain.warnings().is_empty());

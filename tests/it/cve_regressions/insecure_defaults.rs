@@ -10,10 +10,7 @@ use super::*;
 fn an_unconfigured_layer_is_refused() {
     for credentials in [false, true] {
         let built = CorsLayer::builder().allow_credentials(credentials).build();
-        assert!(
-            matches!(built.unwrap_err(), ConfigError::NoOrigin { .. }),
-            "{credentials}"
-        );
+        assert!(matches!(built.unwrap_err(), ConfigError::NoOrigin { .. }), "{credentials}");
     }
 }
 

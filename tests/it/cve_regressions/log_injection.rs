@@ -45,17 +45,12 @@ fn rejections_escape_control_characters_even_when_built_by_hand() {
 #[test]
 fn origins_with_control_or_non_ascii_bytes_never_reach_a_diagnostic() {
     let layer = app(|b| b);
-    for bad in [
-        &b"https://evil.example\t"[..],
-        b"https://evil.\x80example",
-        b"https://evil.example\xff",
-    ] {
+    for bad in
+        [&b"https://evil.example\t"[..], b"https://evil.\x80example", b"https://evil.example\xff"]
+    {
         let mut p = parts(Method::GET, &[]);
-        p.headers
-            .insert(header::ORIGIN, http::HeaderValue::from_bytes(bad).unwrap());
-        let Decision::Rejected(r) = layer.policy().decide(&p) else {
-            panic!("allowed {bad:?}")
-        };
+        p.headers.insert(header::ORIGIN, http::HeaderValue::from_bytes(bad).unwrap());
+        let Decision::Rejected(r) = layer.policy().decide(&p) else { panic!("allowed {bad:?}") };
         assert!(matches!(r.reason(), Rejection::Malformed(_)));
         let text = r.to_string();
         assert_one_clean_line(&text);
@@ -66,8 +61,6 @@ fn origins_with_control_or_non_ascii_bytes_never_reach_a_diagnostic() {
 #[test]
 fn the_policy_summary_is_one_clean_line() {
     let origins = [APP, "https://*.example.org", "http://localhost:*"];
-    let layer = policy(&origins, |b| {
-        b.allow_origin_predicate(|_, _| false).allow_any_header()
-    });
+    let layer = policy(&origins, |b| b.allow_origin_predicate(|_, _| false).allow_any_header());
     assert_one_clean_line(&layer.policy().to_string());
 }

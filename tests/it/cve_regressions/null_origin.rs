@@ -11,14 +11,8 @@ use super::*;
 
 #[test]
 fn null_and_file_origins_are_refused_at_build() {
-    assert!(matches!(
-        build_err(&["null"]),
-        ConfigError::NullOrigin { .. }
-    ));
-    assert!(matches!(
-        build_err(&[" NULL "]),
-        ConfigError::NullOrigin { .. }
-    ));
+    assert!(matches!(build_err(&["null"]), ConfigError::NullOrigin { .. }));
+    assert!(matches!(build_err(&[" NULL "]), ConfigError::NullOrigin { .. }));
     for file in ["file://", "file:///home/me/index.html"] {
         let err = build_err(&[file]);
         assert!(matches!(err, ConfigError::FileOrigin { .. }), "{file}");

@@ -18,15 +18,7 @@ async fn no_configuration_answers_private_network_preflights_unless_asked_to() {
         let origin = if i == 3 { EVIL } else { APP };
         let req = with(preflight(origin, "GET", None), &[(ACRPN, "true")]);
         let by = if i == 3 { "403" } else { "204" };
-        expect(
-            &format!("policy {i}"),
-            layer,
-            req,
-            &[],
-            by,
-            &[(ACAPN, ABSENT)],
-        )
-        .await;
+        expect(&format!("policy {i}"), layer, req, &[], by, &[(ACAPN, ABSENT)]).await;
     }
     // `allow_private_network(true)` is the only switch (response_rules.rs).
 }

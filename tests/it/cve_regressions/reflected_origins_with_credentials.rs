@@ -28,17 +28,11 @@ fn plain_http_origins_with_credentials_are_refused_unless_loopback_or_explicit()
     };
     for insecure in ["http://app.example.com", "http://*.example.com"] {
         let err = with_credentials(insecure).build().unwrap_err();
-        assert!(matches!(
-            err,
-            ConfigError::InsecureOriginWithCredentials { .. }
-        ));
+        assert!(matches!(err, ConfigError::InsecureOriginWithCredentials { .. }));
     }
-    for loopback in [
-        "http://localhost:*",
-        "http://127.0.0.1:8080",
-        "http://[::1]:3000",
-        "http://*.localhost",
-    ] {
+    for loopback in
+        ["http://localhost:*", "http://127.0.0.1:8080", "http://[::1]:3000", "http://*.localhost"]
+    {
         assert!(with_credentials(loopback).build().is_ok(), "{loopback}");
     }
     let explicit = with_credentials("http://intranet.example").allow_credentials_over_http(true);

@@ -22,12 +22,9 @@ fn only_true_subdomains_match() {
 
 #[test]
 fn wildcards_on_public_suffixes_and_ip_addresses_are_refused() {
-    for pattern in [
-        "https://*.com",
-        "https://*.co.uk",
-        "https://*.github.io",
-        "https://*.vercel.app",
-    ] {
+    for pattern in
+        ["https://*.com", "https://*.co.uk", "https://*.github.io", "https://*.vercel.app"]
+    {
         let err = build_err(&[pattern]);
         let ok = matches!(err, ConfigError::WildcardOnPublicSuffix { .. });
         assert!(ok, "{pattern}");

@@ -41,9 +41,7 @@ fn any_origin_answers_star_and_never_reflects_the_origin_nor_takes_credentials()
     }
     let star = acao_for(&CorsLayer::permissive(), "https://evil.example");
     assert_eq!(star.as_deref(), Some("*"));
-    let with_credentials = CorsLayer::builder()
-        .allow_any_origin()
-        .allow_credentials(true);
+    let with_credentials = CorsLayer::builder().allow_any_origin().allow_credentials(true);
     let err = with_credentials.build().unwrap_err();
     assert!(matches!(err, ConfigError::CredentialsWithAnyOrigin { .. }));
 }

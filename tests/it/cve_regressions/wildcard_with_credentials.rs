@@ -5,9 +5,7 @@ use super::*;
 
 #[test]
 fn build_refuses_any_origin_with_credentials_in_either_order() {
-    let first = CorsLayer::builder()
-        .allow_credentials(true)
-        .allow_any_origin();
+    let first = CorsLayer::builder().allow_credentials(true).allow_any_origin();
     let any = CorsLayer::builder().allow_any_origin().allow_any_method();
     let second = any.allow_any_header().allow_credentials(true);
     for builder in [first, second] {
@@ -58,15 +56,7 @@ async fn a_method_or_header_literally_named_star_is_refused_under_credentials() 
 async fn exposing_any_header_under_credentials_never_names_star() {
     let layer = app(|b| b.expose_any_header().allow_credentials(true));
     let inner = &[("*", "1"), ("x-request-id", "2")];
-    expect(
-        "GET",
-        &layer,
-        get(APP),
-        inner,
-        "inner",
-        &[(ACEH, "x-request-id")],
-    )
-    .await;
+    expect("GET", &layer, get(APP), inner, "inner", &[(ACEH, "x-request-id")]).await;
 }
 
 #[test]

@@ -19,11 +19,7 @@ use tower_cors::{CorsLayer, Decision};
 
 /// A request with arbitrary raw header values (bytes allowed by `http`).
 fn raw(method: Method, headers: &[(&str, &[u8])]) -> Request<String> {
-    let mut req = Request::builder()
-        .method(method)
-        .uri("/resource")
-        .body(String::new())
-        .unwrap();
+    let mut req = Request::builder().method(method).uri("/resource").body(String::new()).unwrap();
     for (name, value) in headers {
         req.headers_mut().append(
             HeaderName::from_bytes(name.as_bytes()).unwrap(),
@@ -74,15 +70,8 @@ async fn acrh_invalid_token_is_typed_malformed_rejection() {
 // DESIGN "Response rules": invalid ACRM token (and repeated ACRM) is a typed rejection, inner not called.
 #[tokio::test]
 async fn acrm_invalid_token_is_typed_malformed_rejection() {
-    let methods: [&[u8]; 7] = [
-        b"PU T",
-        b"",
-        b"GET,PUT",
-        b"GET, PUT",
-        b"P(UT",
-        b"\xc3\xa9",
-        b"P/UT",
-    ];
+    let methods: [&[u8]; 7] =
+        [b"PU T", b"", b"GET,PUT", b"GET, PUT", b"P(UT", b"\xc3\xa9", b"P/UT"];
     let want = "Preflight refused: Malformed(RequestMethod)";
     let rows = methods.map(|m| (raw_preflight(&[m], None), want));
     refused(&CorsLayer::permissive(), rows.into()).await;

@@ -36,18 +36,11 @@ pub(super) fn model_well_formed(origin: &str) -> bool {
     let Some((scheme, authority)) = origin.split_once("://") else {
         return false;
     };
-    let scheme_ok = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    let scheme_ok = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
     scheme_ok
         && !authority.is_empty()
-        && authority
-            .chars()
-            .all(|c| c.is_ascii_graphic() && !"/?#@\\".contains(c))
+        && authority.chars().all(|c| c.is_ascii_graphic() && !"/?#@\\".contains(c))
 }
 
 /// Splits `host[:port]`, keeping IPv6 brackets.
@@ -83,10 +76,7 @@ pub(super) fn canonical_label(label: &str) -> bool {
 
 pub(super) fn model_pattern_matches(pattern: &str, origin: &str) -> bool {
     let (scheme, rest) = pattern.split_once("://").unwrap();
-    let Some(origin_rest) = origin
-        .strip_prefix(scheme)
-        .and_then(|r| r.strip_prefix("://"))
-    else {
+    let Some(origin_rest) = origin.strip_prefix(scheme).and_then(|r| r.strip_prefix("://")) else {
         return false;
     };
     let (p_host, p_port) = split_port(rest);
@@ -126,11 +116,8 @@ pub(super) fn model_decide(spec: &Spec, r: &Req) -> Outcome {
     if r.origins.is_empty() {
         return Outcome::NotCors;
     }
-    let kind = if r.method == "OPTIONS" && !r.acrm.is_empty() {
-        Kind::Preflight
-    } else {
-        Kind::Actual
-    };
+    let kind =
+        if r.method == "OPTIONS" && !r.acrm.is_empty() { Kind::Preflight } else { Kind::Actual };
     let malformed = |m| Outcome::Malformed(kind.clone(), m);
     if r.origins.len() > 1 {
         return malformed(Malformed::MultipleOrigins);
@@ -167,10 +154,7 @@ pub(super) fn model_decide(spec: &Spec, r: &Req) -> Outcome {
     // Under credentials `*` is literal; "any" refuses it rather than echo it.
     let method_ok = ["GET", "HEAD", "POST"].contains(&method)
         || (spec.methods.is_none() && !(spec.credentials && method == "*"))
-        || spec
-            .methods
-            .as_ref()
-            .is_some_and(|list| list.contains(&method));
+        || spec.methods.as_ref().is_some_and(|list| list.contains(&method));
     if !method_ok {
         return Outcome::MethodNotAllowed(method.to_owned());
     }
@@ -182,11 +166,8 @@ pub(super) fn model_decide(spec: &Spec, r: &Req) -> Outcome {
         return Outcome::HeaderNotAllowed(bad.clone());
     }
     let pna = spec.private_network && r.acrpn == Some("true");
-    let acao = if matches!(spec.origins, Origins::Any) && !pna {
-        "*".to_owned()
-    } else {
-        origin.clone()
-    };
+    let acao =
+        if matches!(spec.origins, Origins::Any) && !pna { "*".to_owned() } else { origin.clone() };
     Outcome::Allowed { kind, acao }
 }
 
@@ -257,10 +238,7 @@ pub(super) fn model_preflight_headers(
         None if spec.credentials && items.is_empty() => None,
         None if spec.credentials && r.acrh.len() == 1 => Some(r.acrh[0].clone()),
         None if spec.credentials => Some(items.join(", ")),
-        None if items
-            .iter()
-            .any(|i| i.eq_ignore_ascii_case("authorization")) =>
-        {
+        None if items.iter().any(|i| i.eq_ignore_ascii_case("authorization")) => {
             Some("*, authorization".to_owned())
         }
         None => Some("*".to_owned()),
@@ -285,15 +263,8 @@ pub(super) fn model_expose(spec: &Spec, inner: &HeaderMap) -> Option<String> {
         Expose::Any if !spec.credentials => Some("*".into()),
         Expose::Any => {
             const HIDDEN: &[&str] = &[
-                "cache-control",
-                "content-language",
-                "content-length",
-                "content-type",
-                "expires",
-                "last-modified",
-                "pragma",
-                "set-cookie",
-                "set-cookie2",
+                "cache-control", "content-language", "content-length", "content-type", "expires",
+                "last-modified", "pragma", "set-cookie", "set-cookie2",
             ];
             let names: Vec<&str> = inner
                 .keys()
