@@ -146,10 +146,11 @@
 //! - With `Router::route_layer`, a path no route matches gets axum's 404
 //!   without CORS headers, and the page sees a network error instead of the
 //!   404. One layer on the whole router answers it under its route.
-//! - tower-http's `CorsLayer` appends its own `Vary` line to every response
-//!   it passes, so an app-wide layer around a per-route one sends `Vary`
-//!   twice. It also answers every `OPTIONS` itself, so the inner layer never
-//!   sees a preflight.
+//! - tower-http's `CorsLayer` appends its `Vary` line to a response without
+//!   merging it with one already there, so a response that passes an
+//!   app-wide layer and a per-route one can carry `Vary` twice. It also
+//!   answers every `OPTIONS` request itself, so an inner layer never sees a
+//!   preflight.
 //!
 //! Move each layer's settings into a `route` under the prefix it wrapped,
 //! keep the settings every part shares in the base, and put the one layer
