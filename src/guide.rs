@@ -1,6 +1,6 @@
 //! Guides: recipes, where the layer goes, testing policies, migrating from
-//! tower-http, changing policies in production. Documentation only; nothing
-//! here is code you call.
+//! tower-http, changing policies in production, several policies in one
+//! layer. Documentation only; nothing here is code you call.
 
 pub mod recipes {
     //! Policies for common situations.
@@ -264,6 +264,8 @@ pub mod recipes {
     //! (`get(..).route_layer(..)`), which skips axum's 405 fallback so
     //! preflights never reach the layer. And no app-wide CORS layer around
     //! them: the outer one would answer every preflight first.
+    //! One layer with routes does the same on the whole router
+    //! ([several policies in one layer](super::several_policies)).
     //!
     //! ```
     //! use axum::{http::StatusCode, routing::get, Router};
@@ -685,3 +687,4 @@ pub mod changing_policies {
 }
 
 pub mod cors_is_not_csrf_protection;
+pub mod several_policies;

@@ -115,6 +115,8 @@
 //! - [CORS is not CSRF protection](guide::cors_is_not_csrf_protection): what
 //!   CORS does not stop, and refusing cross-origin writes with the same
 //!   origin list.
+//! - [Several policies in one layer](guide::several_policies): routes and
+//!   origin groups, how they merge, and migrating from per-route layers.
 //!
 //! # Features
 //!

@@ -73,6 +73,8 @@ macro_rules! checks {
 mod origin_checks;
 #[path = "browser/request_checks.rs"]
 mod request_checks;
+#[path = "browser/route_checks.rs"]
+mod route_checks;
 #[path = "browser/websocket_checks.rs"]
 mod websocket_checks;
 #[path = "browser/write_checks.rs"]
@@ -115,7 +117,11 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
             .allow_headers([http::header::CONTENT_TYPE, h("x-custom")]).expose_headers([h("x-request-id")]).build()),
         ("subdomain", CorsLayer::builder().allow_origins([sub.as_str()]).build()),
         ("port_pattern", CorsLayer::builder().allow_origins(["http://app.localhost:*"]).build()),
-        ("credentials", app().allow_any_method().allow_any_header().expose_any_header().allow_credentials(true).build()),
+        // Routes (browser/route_checks.rs): `*` under /public; under /api the
+        // base's origin and credentials with the route's own lists.
+        ("credentials", app().allow_any_method().allow_any_header().expose_any_header().allow_credentials(true)
+            .route("/public", |r| r.allow_any_origin().allow_credentials(false))
+            .route("/api", |r| r.allow_methods([Method::GET]).expose_headers([h("x-request-id")])).build()),
         ("permissive", Ok(CorsLayer::permissive())),
         ("any_header", app().allow_any_header().build()),
         ("status_200", put().preflight_status(StatusCode::OK).build()),
@@ -209,6 +215,13 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
             "method": "PUT", "credentials": "include", "headers": { "authorization": "Bearer t0ken", "x-custom": "1" }
         })),
         s("permissive_credentials_get", Top, "permissive").init(include.clone()),
+        // One layer, two routes: /public (`*`) and /api (credentials).
+        s("route_public_anonymous", Top, "credentials").path("/public/route_public_anonymous"),
+        s("route_public_credentialed", Top, "credentials").path("/public/route_public_credentialed").init(include.clone()),
+        s("route_api_credentialed", Top, "credentials").path("/api/route_api_credentialed").init(include.clone())
+            .read(&["x-request-id", "x-secret"]),
+        s("route_api_foreign", LookAlike, "credentials").path("/api/route_api_foreign").init(include.clone()),
+        s("route_public_foreign", LookAlike, "credentials").path("/public/route_public_foreign"),
         s("permissive_get_look_alike", LookAlike, "permissive"),
         s("permissive_put", Top, "permissive").init(put()),
         // Preflighted methods.
@@ -300,6 +313,7 @@ fn main() -> ExitCode {
         for (name, check) in origin_checks::CHECKS
             .iter()
             .chain(request_checks::CHECKS)
+            .chain(route_checks::CHECKS)
             .chain(websocket_checks::CHECKS)
             .chain(write_checks::CHECKS)
             .copied()

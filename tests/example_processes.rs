@@ -371,3 +371,26 @@ fn websocket_example_guards_the_handshake() {
     assert!(!head.contains("access-control-allow"), "{head}");
     assert!(!head.contains("upgrade"), "{head}");
 }
+
+/// `examples/several_policies.rs`: one layer, three verdicts. `/public`
+/// answers any origin with `*` and no credentials; `/api` echoes the app
+/// with credentials and gives another origin no CORS headers; the admin
+/// group's origin is echoed and may DELETE.
+#[test]
+#[rustfmt::skip]
+fn several_policies_example_answers_by_route_and_origin_group() {
+    let (server, addr) = start("several_policies", &[]);
+    for path in ["/public/status", "/api/profile", "/api/profile"] {
+        server.prints_curl_for(&addr, path);
+    }
+    exchange(&addr, &[
+        ("GET /public/status HTTP/1.1\r\nOrigin: https://anyone.example\r\n",
+            &["http/1.1 200 ", "access-control-allow-origin: *"], &["access-control-allow-credentials"]),
+        ("GET /api/profile HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
+            &["access-control-allow-origin: https://app.example.com", "access-control-allow-credentials: true"], &[]),
+        ("GET /api/profile HTTP/1.1\r\nOrigin: https://anyone.example\r\n", &["http/1.1 200 "], &["access-control-"]),
+        ("OPTIONS /api/profile HTTP/1.1\r\nOrigin: https://admin.example.com\r\nAccess-Control-Request-Method: DELETE\r\n",
+            &["http/1.1 204 ", "access-control-allow-origin: https://admin.example.com",
+              "access-control-allow-methods: get, put, delete"], &[]),
+    ]);
+}

@@ -1,0 +1,63 @@
+//! Browser checks of several policies in one layer: the `credentials`
+//! server's layer has a `/public` route (any origin, no credentials) and an
+//! `/api` route (the app's origin and credentials, inherited from the base,
+//! with its own exposed header). One page fetches both paths of that one
+//! server and gets two verdicts; a page on another origin gets the opposite
+//! pair.
+
+use crate::expect::*;
+use crate::harness::{Frame, Run};
+
+const ACAC: &str = "access-control-allow-credentials";
+
+/// Allowed from `frame`'s page under the public route: `*`, no credentials,
+/// and the page reads the body.
+fn public_star(run: &Run, id: &str, frame: Frame) {
+    let a = allowed_from(run, id, frame);
+    let e = one_actual(run, id);
+    same(run, id, (e.resp(ACAO), e.resp(ACAC)), (Some("*"), None));
+    let path = run.scenario(id).path_str();
+    same(run, id, a.body.clone(), Some(format!("credentials GET {path}")));
+}
+
+/// `credentials: 'include'` to the public route: the layer answers `*`
+/// without `Access-Control-Allow-Credentials`, which the CORS check refuses
+/// for a credentialed request, so the fetch fails. The handler ran: a simple
+/// GET is sent before the check.
+fn credentialed_fetch_to_the_public_route_fails_on_its_star(run: &Run) {
+    let id = "route_public_credentialed";
+    blocked(run, id);
+    let e = one_actual(run, id);
+    same(run, id, (e.resp(ACAO), e.resp(ACAC)), (Some("*"), None));
+    no_preflight(run, id);
+    handler_saw_once(run, id);
+}
+
+/// `credentials: 'include'` from the app's page to the API route of the same
+/// server: its origin echoed with `Access-Control-Allow-Credentials: true`,
+/// the body readable, and the header the route exposes readable. The base
+/// exposes every header; the route's own list replaced it, so `x-secret`
+/// stays hidden.
+fn credentialed_fetch_to_the_api_route_is_allowed_and_readable(run: &Run) {
+    let id = "route_api_credentialed";
+    let a = allowed_echoing(run, id, Frame::Top);
+    same(run, id, one_actual(run, id).resp(ACAC), Some("true"));
+    let body = a.body.as_deref();
+    same(run, id, body, Some("credentials GET /api/route_api_credentialed"));
+    same(run, id, (a.header("x-request-id"), a.header("x-secret")), (Some("rid-1"), None));
+}
+
+checks![
+    // The same page, two paths of one server: `*` for an anonymous fetch...
+    public_route_allows_the_app_page_with_star
+        => public_star("route_public_anonymous", Frame::Top),
+    // ...a failed credentialed fetch to the public route...
+    credentialed_fetch_to_the_public_route_fails_on_its_star,
+    // ...and a credentialed, readable fetch to the API route.
+    credentialed_fetch_to_the_api_route_is_allowed_and_readable,
+    // A page on another origin: the API route sends it no CORS headers, the
+    // public route serves it `*`.
+    api_route_refuses_another_origin => blocked_from("route_api_foreign", Frame::LookAlike),
+    public_route_allows_another_origin_with_star
+        => public_star("route_public_foreign", Frame::LookAlike),
+];
