@@ -192,6 +192,11 @@ pub struct CorsOverrides {
     pub origin_groups: Vec<CorsOverrides>,
 }
 
+/// A builder method that turns a switch on: `allow_any_origin`, ...
+type Switch = fn(CorsBuilder) -> CorsBuilder;
+/// A builder method that sets a flag: `allow_credentials`, ...
+type Flag = fn(CorsBuilder, bool) -> CorsBuilder;
+
 impl CorsOverrides {
     /// These overrides made on `builder` (a route's or group's, empty),
     /// and the mistakes data can make that a builder cannot hold.
@@ -205,7 +210,7 @@ impl CorsOverrides {
         if let Some(origins) = &self.allow_origins {
             b = b.allow_origins(origins);
         }
-        let switches: [(Option<bool>, fn(CorsBuilder) -> CorsBuilder); 4] = [
+        let switches: [(Option<bool>, Switch); 4] = [
             (self.allow_any_origin, CorsBuilder::allow_any_origin),
             (self.allow_any_method, CorsBuilder::allow_any_method),
             (self.allow_any_header, CorsBuilder::allow_any_header),
@@ -225,7 +230,7 @@ impl CorsOverrides {
         if let Some(expose) = &self.expose_headers {
             b = b.expose_headers(expose);
         }
-        let flags: [(Option<bool>, fn(CorsBuilder, bool) -> CorsBuilder); 5] = [
+        let flags: [(Option<bool>, Flag); 5] = [
             (self.allow_credentials, CorsBuilder::allow_credentials),
             (
                 self.allow_credentials_over_http,

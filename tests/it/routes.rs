@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::*;
-use http::{header, Method, Request};
+use http::{Method, Request};
 use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Divergence, Verdict};
 
 const ADMIN: &str = "https://admin.example.com";
@@ -131,35 +131,19 @@ async fn the_first_matching_group_wins_and_groups_alone_are_a_valid_policy() {
         .build()
         .unwrap();
     let want = [(ACAO, APP), (ACAC, "true"), (ACMA, ABSENT)];
-    expect(
-        "the first group",
-        &layer,
-        preflight(APP, "GET", None),
-        &[],
-        "204",
-        &want,
-    )
-    .await;
-    expect(
-        "no group: refused",
-        &layer,
-        get(EVIL),
-        &[],
-        "inner",
-        &[(ACAO, ABSENT)],
-    )
-    .await;
+    expect("the first group", &layer, preflight(APP, "GET", None), &[], "204", &want).await;
+    expect("no group: refused", &layer, get(EVIL), &[], "inner", &[(ACAO, ABSENT)]).await;
 }
 
 #[test]
 fn a_policy_without_routes_or_groups_decides_as_before() {
     let plain = CorsLayer::builder().allow_origins([APP]).build().unwrap();
     assert!(!format!("{:?}", plain.policy()).contains("routes"));
-    assert_eq!(
-        decision(&plain, &to("/public", get(EVIL))),
-        decision(&plain, &get(EVIL))
-    );
+    assert_eq!(decision(&plain, &to("/public", get(EVIL))), decision(&plain, &get(EVIL)));
 }
+
+/// A configuration of a test case.
+type Configure = Box<dyn FnOnce(CorsBuilder) -> CorsBuilder>;
 
 /// The message of each mistake `configure` makes.
 fn mistakes(configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> Vec<String> {
@@ -178,18 +162,12 @@ fn every_combination_is_validated_and_each_mistake_named_once_where_it_is() {
             })
             .origin_group(["http://partner.example"], |g| g.allow_credentials(true))
     });
-    let starts: Vec<&str> = found
-        .iter()
-        .map(|m| m.split(':').next().unwrap_or_default())
-        .collect();
+    let starts: Vec<&str> = found.iter().map(|m| m.split(':').next().unwrap_or_default()).collect();
     assert_eq!(
         starts,
         [
             // The base's own mistake, reported once though every route inherits it.
-            "\"https",
-            "origin group [\"http",
-            "route \"/public\"",
-            "route \"/api\"",
+            "\"https", "origin group [\"http", "route \"/public\"", "route \"/api\"",
             "route \"/api\", origin group [\"https",
         ],
         "{found:#?}"
@@ -209,7 +187,7 @@ fn every_combination_is_validated_and_each_mistake_named_once_where_it_is() {
 #[test]
 #[rustfmt::skip]
 fn the_shape_of_a_set_is_checked() {
-    let cases: Vec<(&str, Box<dyn FnOnce(CorsBuilder) -> CorsBuilder>, &str)> = vec![
+    let cases: Vec<(&str, Configure, &str)> = vec![
         ("a prefix from `/`", Box::new(|b| b.route("api", |r| r)), "write \"/api\""),
         ("no trailing slash", Box::new(|b| b.route("/api/", |r| r)), "write \"/api\""),
         ("no query", Box::new(|b| b.route("/api?x=1", |r| r)), "write \"/api\""),
@@ -235,18 +213,11 @@ fn each_mistake_carries_its_route_and_group() {
         })
         .build()
         .unwrap_err();
-    assert!(
-        matches!(err, ConfigError::PreflightStatusNotSuccess { .. }),
-        "{err}"
-    );
+    assert!(matches!(err, ConfigError::PreflightStatusNotSuccess { .. }), "{err}");
     let at = err.location().unwrap();
     assert_eq!(
         (at.route(), at.origin_group(), at.field()),
-        (
-            Some("/api"),
-            Some(&[PARTNER.to_owned()][..]),
-            "preflight_status"
-        )
+        (Some("/api"), Some(&[PARTNER.to_owned()][..]), "preflight_status")
     );
 }
 
@@ -259,10 +230,7 @@ fn explain_names_the_route_and_group_that_decided() {
     };
     let public = explain(to("/public/x", get(EVIL)));
     assert_eq!(public.verdict(), Verdict::Allowed);
-    assert_eq!(
-        (public.route(), public.origin_group()),
-        (Some("/public"), None)
-    );
+    assert_eq!((public.route(), public.origin_group()), (Some("/public"), None));
     let partner = explain(to("/api/admin", preflight(PARTNER, "PUT", None)));
     assert_eq!(partner.route(), Some("/api/admin"));
     assert_eq!(partner.origin_group(), Some(&[PARTNER.to_owned()][..]));
@@ -278,30 +246,11 @@ fn explain_names_the_route_and_group_that_decided() {
 
 #[tokio::test]
 async fn replace_swaps_the_whole_set_at_once() {
-    let (layer, handle) = CorsLayer::builder()
-        .allow_origins([APP])
-        .build()
-        .unwrap()
-        .reloadable();
-    expect(
-        "before",
-        &layer,
-        to("/public", get(EVIL)),
-        &[],
-        "inner",
-        &[(ACAO, ABSENT)],
-    )
-    .await;
+    let (layer, handle) = CorsLayer::builder().allow_origins([APP]).build().unwrap().reloadable();
+    expect("before", &layer, to("/public", get(EVIL)), &[], "inner", &[(ACAO, ABSENT)]).await;
     handle.replace(front_door());
-    expect(
-        "after: the route",
-        &layer,
-        to("/public", get(EVIL)),
-        &[],
-        "inner",
-        &[(ACAO, "*")],
-    )
-    .await;
+    expect("after: the route", &layer, to("/public", get(EVIL)), &[], "inner", &[(ACAO, "*")])
+        .await;
     let want = [(ACAO, ADMIN), (ACAM, "DELETE")];
     expect(
         "after: the group",
@@ -327,24 +276,9 @@ async fn report_only_compares_the_policies_each_set_selects() {
     let layer = today.with_report_only(candidate, move |d: &Divergence<'_>| {
         sink.lock().unwrap().push(d.to_string())
     });
-    expect(
-        "enforced: the route",
-        &layer,
-        to("/public", get(EVIL)),
-        &[],
-        "inner",
-        &[(ACAO, "*")],
-    )
-    .await;
-    expect(
-        "alike outside it",
-        &layer,
-        to("/x", get(APP)),
-        &[],
-        "inner",
-        &[(ACAO, APP)],
-    )
-    .await;
+    expect("enforced: the route", &layer, to("/public", get(EVIL)), &[], "inner", &[(ACAO, "*")])
+        .await;
+    expect("alike outside it", &layer, to("/x", get(APP)), &[], "inner", &[(ACAO, APP)]).await;
     let reports = reports.lock().unwrap();
     assert_eq!(reports.len(), 1, "{reports:?}");
     assert!(
@@ -360,10 +294,7 @@ fn warnings_come_from_every_policy_of_the_set() {
         .route("/legacy", |r| r.allow_private_network(true))
         .build()
         .unwrap();
-    assert_eq!(
-        layer.warnings(),
-        [tower_cors::ConfigWarning::PrivateNetworkAccessRetired]
-    );
+    assert_eq!(layer.warnings(), [tower_cors::ConfigWarning::PrivateNetworkAccessRetired]);
 }
 
 #[cfg(feature = "serde")]
@@ -402,10 +333,7 @@ fn a_configuration_file_has_routes_and_origin_groups_tables_with_the_same_checks
         .origin_group([ADMIN], |g| g.allow_methods(["DELETE"]))
         .build()
         .unwrap();
-    assert_eq!(
-        from_file.policy().to_string(),
-        from_code.policy().to_string()
-    );
+    assert_eq!(from_file.policy().to_string(), from_code.policy().to_string());
 
     let config: tower_cors::CorsConfig = toml::from_str(
         r#"
@@ -421,11 +349,8 @@ fn a_configuration_file_has_routes_and_origin_groups_tables_with_the_same_checks
     )
     .unwrap();
     let err = config.build().unwrap_err();
-    let places: Vec<String> = err
-        .errors()
-        .iter()
-        .map(|e| e.location().unwrap().to_string())
-        .collect();
+    let places: Vec<String> =
+        err.errors().iter().map(|e| e.location().unwrap().to_string()).collect();
     assert_eq!(
         places,
         [
@@ -444,28 +369,14 @@ fn a_configuration_file_has_routes_and_origin_groups_tables_with_the_same_checks
 async fn the_guards_are_settings_a_route_can_turn_on() {
     let layer = CorsLayer::builder()
         .allow_origins([APP])
-        .route("/api", |r| {
-            r.guard_cross_origin_writes(true).guard_websockets(true)
-        })
+        .route("/api", |r| r.guard_cross_origin_writes(true).guard_websockets(true))
         .build()
         .unwrap();
     let form = |path: &str| {
-        to(
-            path,
-            with(
-                actual(Method::POST, Some(EVIL)),
-                &[("sec-fetch-site", "cross-site")],
-            ),
-        )
+        to(path, with(actual(Method::POST, Some(EVIL)), &[("sec-fetch-site", "cross-site")]))
     };
     let handshake = |path: &str| {
-        to(
-            path,
-            with(
-                get(EVIL),
-                &[("upgrade", "websocket"), ("connection", "upgrade")],
-            ),
-        )
+        to(path, with(get(EVIL), &[("upgrade", "websocket"), ("connection", "upgrade")]))
     };
     expect(
         "a cross-site form to the route",
@@ -485,24 +396,8 @@ async fn the_guards_are_settings_a_route_can_turn_on() {
         &[(ACAO, ABSENT)],
     )
     .await;
-    expect(
-        "a handshake to the route",
-        &layer,
-        handshake("/api/ws"),
-        &[],
-        "403",
-        &[],
-    )
-    .await;
-    expect(
-        "a handshake elsewhere",
-        &layer,
-        handshake("/ws"),
-        &[],
-        "inner",
-        &[],
-    )
-    .await;
+    expect("a handshake to the route", &layer, handshake("/api/ws"), &[], "403", &[]).await;
+    expect("a handshake elsewhere", &layer, handshake("/ws"), &[], "inner", &[]).await;
 }
 
 #[cfg(feature = "origin-lookup")]
