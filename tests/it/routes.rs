@@ -18,6 +18,16 @@ fn to(path: &str, mut request: Request<String>) -> Request<String> {
     request
 }
 
+/// One row: what it pins, the request, who answers (see `expect`), the lines.
+type Case = (&'static str, Request<String>, &'static str, Vec<Line>);
+
+/// [`expect`] for each row, under `layer`.
+async fn answers(layer: &CorsLayer, rows: Vec<Case>) {
+    for (case, req, by, want) in rows {
+        expect(case, layer, req, &[], by, &want).await;
+    }
+}
+
 /// A first-party API with credentials, a public route, an admin route, and
 /// an admin origin group.
 fn front_door() -> CorsLayer {
@@ -42,7 +52,7 @@ fn front_door() -> CorsLayer {
 #[rustfmt::skip]
 async fn the_longest_prefix_on_a_segment_boundary_selects_the_route() {
     let layer = front_door();
-    let rows: Vec<(&str, Request<String>, &str, Vec<Line>)> = vec![
+    answers(&layer, vec![
         ("outside every route: the base", to("/other", get(APP)), "inner", vec![(ACAO, APP), (ACAC, "true")]),
         ("the base refuses others", to("/other", get(EVIL)), "inner", vec![(ACAO, ABSENT)]),
         ("a route covers its own path", to("/public", get(EVIL)), "inner", vec![(ACAO, "*"), (ACAC, ABSENT)]),
@@ -58,11 +68,7 @@ async fn the_longest_prefix_on_a_segment_boundary_selects_the_route() {
          to("/api/items", preflight(APP, "PATCH", None)), "204", vec![(ACAO, APP), (ACAM, "PUT")]),
         ("a longer prefix wins over a shorter one",
          to("/api/admin/x", preflight(APP, "PUT", Some("x-admin-token"))), "204", vec![(ACAH, "x-admin-token")]),
-    ];
-    for (case, req, by, want) in rows {
-        let by = if by == "inner" { "inner" } else { by };
-        expect(case, &layer, req, &[], by, &want).await;
-    }
+    ]).await;
     // The refused PATCH preflight above is refused, not allowed.
     let refused = to("/api/items", preflight(APP, "PATCH", None));
     assert!(decision(&layer, &refused).contains("MethodNotAllowed"), "{}", decision(&layer, &refused));
@@ -72,33 +78,29 @@ async fn the_longest_prefix_on_a_segment_boundary_selects_the_route() {
 #[rustfmt::skip]
 async fn a_setting_the_route_or_group_makes_replaces_the_enclosing_one_and_the_rest_is_inherited() {
     let layer = front_door();
-    let rows: Vec<(&str, Request<String>, Vec<Line>)> = vec![
+    answers(&layer, vec![
         // `allow_headers` replaced, not added to; max-age and credentials inherited.
         ("route headers replace the base's",
-         to("/api/admin", preflight(APP, "PUT", Some("x-admin-token"))),
+         to("/api/admin", preflight(APP, "PUT", Some("x-admin-token"))), "204",
          vec![(ACAO, APP), (ACAC, "true"), (ACAH, "x-admin-token"), (ACMA, "600"), (ACAM, "PUT")]),
         // A group in a route: its max-age over the route's headers over the base's methods.
         ("a route's group over the route",
-         to("/api/admin", preflight(PARTNER, "PUT", Some("x-admin-token"))),
+         to("/api/admin", preflight(PARTNER, "PUT", Some("x-admin-token"))), "204",
          vec![(ACAO, PARTNER), (ACAC, "true"), (ACAH, "x-admin-token"), (ACMA, "5")]),
         // The base's group applies under a route too, merged over the route.
         ("a base group under a route",
-         to("/api/v1", preflight(ADMIN, "DELETE", None)),
+         to("/api/v1", preflight(ADMIN, "DELETE", None)), "204",
          vec![(ACAO, ADMIN), (ACAM, "DELETE"), (ACAC, "true")]),
         ("a base group outside every route",
-         to("/x", preflight(ADMIN, "DELETE", Some("content-type"))),
+         to("/x", preflight(ADMIN, "DELETE", Some("content-type"))), "204",
          vec![(ACAO, ADMIN), (ACAM, "DELETE"), (ACAH, "content-type, x-api-key")]),
         // A group's origin is echoed with credentials even under the any-origin route.
         ("a group's origin is echoed, never `*`",
-         to("/public", preflight(ADMIN, "DELETE", None)),
+         to("/public", preflight(ADMIN, "DELETE", None)), "204",
          vec![(ACAO, ADMIN), (ACAC, ABSENT), (ACAM, "DELETE")]),
-    ];
-    for (case, req, want) in rows {
-        expect(case, &layer, req, &[], "204", &want).await;
-    }
-    // The route's own group comes first: the partner is not the admin group.
-    let partner_elsewhere = to("/x", preflight(PARTNER, "PUT", None));
-    expect("a route's group applies to that route only", &layer, partner_elsewhere, &[], "403", &[(ACAO, ABSENT)]).await;
+        // The route's own group comes first, and applies to that route only.
+        ("a route's group elsewhere", to("/x", preflight(PARTNER, "PUT", None)), "403", vec![(ACAO, ABSENT)]),
+    ]).await;
 }
 
 #[tokio::test]
@@ -109,17 +111,14 @@ async fn groups_make_responses_vary_by_origin_even_under_any_origin() {
         .origin_group([APP], |g| g.allow_credentials(true).expose_headers(["x-total"]))
         .build()
         .unwrap();
-    let rows: Vec<(&str, Request<String>, Vec<Line>)> = vec![
+    answers(&layer, vec![
         ("another origin gets `*`, with Vary",
-         get(EVIL), vec![(ACAO, "*"), (ACAC, ABSENT), (VARY, "origin")]),
+         get(EVIL), "inner", vec![(ACAO, "*"), (ACAC, ABSENT), (VARY, "origin")]),
         ("the group's origin gets itself, with credentials",
-         get(APP), vec![(ACAO, APP), (ACAC, "true"), (ACEH, "x-total"), (VARY, "origin")]),
+         get(APP), "inner", vec![(ACAO, APP), (ACAC, "true"), (ACEH, "x-total"), (VARY, "origin")]),
         ("no Origin: Vary, and no `*` a cached copy would serve to the group",
-         actual(Method::GET, None), vec![(ACAO, ABSENT), (VARY, "origin")]),
-    ];
-    for (case, req, want) in rows {
-        expect(case, &layer, req, &[], "inner", &want).await;
-    }
+         actual(Method::GET, None), "inner", vec![(ACAO, ABSENT), (VARY, "origin")]),
+    ]).await;
     assert!(layer.policy().varies_by_origin());
 }
 
@@ -245,22 +244,15 @@ fn explain_names_the_route_and_group_that_decided() {
 }
 
 #[tokio::test]
+#[rustfmt::skip]
 async fn replace_swaps_the_whole_set_at_once() {
     let (layer, handle) = CorsLayer::builder().allow_origins([APP]).build().unwrap().reloadable();
-    expect("before", &layer, to("/public", get(EVIL)), &[], "inner", &[(ACAO, ABSENT)]).await;
+    answers(&layer, vec![("before", to("/public", get(EVIL)), "inner", vec![(ACAO, ABSENT)])]).await;
     handle.replace(front_door());
-    expect("after: the route", &layer, to("/public", get(EVIL)), &[], "inner", &[(ACAO, "*")])
-        .await;
-    let want = [(ACAO, ADMIN), (ACAM, "DELETE")];
-    expect(
-        "after: the group",
-        &layer,
-        to("/x", preflight(ADMIN, "DELETE", None)),
-        &[],
-        "204",
-        &want,
-    )
-    .await;
+    answers(&layer, vec![
+        ("after: the route", to("/public", get(EVIL)), "inner", vec![(ACAO, "*")]),
+        ("after: the group", to("/x", preflight(ADMIN, "DELETE", None)), "204", vec![(ACAO, ADMIN), (ACAM, "DELETE")]),
+    ]).await;
 }
 
 #[tokio::test]
@@ -366,42 +358,26 @@ fn a_configuration_file_has_routes_and_origin_groups_tables_with_the_same_checks
 }
 
 #[tokio::test]
+#[rustfmt::skip]
 async fn the_guards_are_settings_a_route_can_turn_on() {
     let layer = CorsLayer::builder()
         .allow_origins([APP])
         .route("/api", |r| r.guard_cross_origin_writes(true).guard_websockets(true))
         .build()
         .unwrap();
-    let form = |path: &str| {
-        to(path, with(actual(Method::POST, Some(EVIL)), &[("sec-fetch-site", "cross-site")]))
-    };
-    let handshake = |path: &str| {
-        to(path, with(get(EVIL), &[("upgrade", "websocket"), ("connection", "upgrade")]))
-    };
-    expect(
-        "a cross-site form to the route",
-        &layer,
-        form("/api/transfer"),
-        &[],
-        "403",
-        &[(ACAO, ABSENT)],
-    )
-    .await;
-    expect(
-        "elsewhere: the base has no guard",
-        &layer,
-        form("/transfer"),
-        &[],
-        "inner",
-        &[(ACAO, ABSENT)],
-    )
-    .await;
-    expect("a handshake to the route", &layer, handshake("/api/ws"), &[], "403", &[]).await;
-    expect("a handshake elsewhere", &layer, handshake("/ws"), &[], "inner", &[]).await;
+    let form = |path| to(path, with(actual(Method::POST, Some(EVIL)), &[("sec-fetch-site", "cross-site")]));
+    let handshake = |path| to(path, with(get(EVIL), &[("upgrade", "websocket"), ("connection", "upgrade")]));
+    answers(&layer, vec![
+        ("a cross-site form to the route", form("/api/transfer"), "403", vec![(ACAO, ABSENT)]),
+        ("elsewhere: the base has no guard", form("/transfer"), "inner", vec![(ACAO, ABSENT)]),
+        ("a handshake to the route", handshake("/api/ws"), "403", vec![]),
+        ("a handshake elsewhere", handshake("/ws"), "inner", vec![]),
+    ]).await;
 }
 
 #[cfg(feature = "origin-lookup")]
 #[tokio::test]
+#[rustfmt::skip]
 async fn routes_that_inherit_the_origin_lookup_share_its_cache_and_invalidation() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     const TENANT: &str = "https://shop.tenant.example";
@@ -419,44 +395,40 @@ async fn routes_that_inherit_the_origin_lookup_share_its_cache_and_invalidation(
         .route("/static", |r| r.allow_origins([APP]))
         .build()
         .unwrap();
-    expect(
-        "the base asks the store",
-        &layer,
-        to("/x", get(TENANT)),
-        &[],
-        "inner",
-        &[(ACAO, TENANT)],
-    )
-    .await;
-    expect(
-        "the route's answer is cached",
-        &layer,
-        to("/api/x", get(TENANT)),
-        &[],
-        "inner",
-        &[(ACAO, TENANT)],
-    )
-    .await;
+    let tenant = |path| to(path, get(TENANT));
+    answers(&layer, vec![
+        ("the base asks the store", tenant("/x"), "inner", vec![(ACAO, TENANT)]),
+        ("the route's answer is cached", tenant("/api/x"), "inner", vec![(ACAO, TENANT)]),
+        ("a route with its own origins has no lookup", tenant("/static"), "inner", vec![(ACAO, ABSENT)]),
+    ]).await;
     assert_eq!(asked.load(Ordering::SeqCst), 1);
-    expect(
-        "a route with its own origins has no lookup",
-        &layer,
-        to("/static", get(TENANT)),
-        &[],
-        "inner",
-        &[(ACAO, ABSENT)],
-    )
-    .await;
     *allowed.lock().unwrap() = false;
     layer.invalidate_origin(TENANT);
-    expect(
-        "invalidated for the route too",
-        &layer,
-        to("/api/x", get(TENANT)),
-        &[],
-        "inner",
-        &[(ACAO, ABSENT)],
-    )
-    .await;
+    answers(&layer, vec![("invalidated for the route too", tenant("/api/x"), "inner", vec![(ACAO, ABSENT)])]).await;
     assert_eq!(asked.load(Ordering::SeqCst), 2);
+}
+
+#[cfg(feature = "metrics")]
+#[test]
+fn metrics_labels_name_no_route_path_or_origin() {
+    use metrics_util::debugging::DebuggingRecorder;
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let layer = front_door();
+    metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        for (i, path) in ["/public", "/api/admin", "/api/v1", "/x", "/y/z"].into_iter().enumerate()
+        {
+            for origin in [APP, EVIL, ADMIN, PARTNER, &format!("https://t{i}.example")] {
+                runtime.block_on(run(&layer, to(path, get(origin)), &[]));
+            }
+        }
+    });
+    let series = snapshotter.snapshot().into_vec();
+    for (key, ..) in &series {
+        let labels: Vec<&str> = key.key().labels().map(|l| l.key()).collect();
+        assert_eq!(labels, ["kind", "outcome"]);
+    }
+    // 25 requests on 5 routes from 9 origins: one series per (kind, outcome).
+    assert_eq!(series.len(), 2, "{series:?}");
 }
