@@ -38,7 +38,9 @@ pub(crate) struct Group {
 }
 
 /// One path segment of the route tree: the route whose prefix ends here,
-/// and the segments below, sorted for a binary search.
+/// and the segments below, sorted by length, then bytes, for a binary
+/// search: segments of other lengths are passed over without comparing
+/// their bytes.
 #[derive(Default)]
 struct Node {
     route: Option<usize>,
@@ -93,7 +95,7 @@ impl PolicySet {
         for (index, route) in routes.iter().enumerate() {
             let mut node = &mut tree;
             for segment in segments(&route.prefix) {
-                let at = match node.children.binary_search_by(|(s, _)| (**s).cmp(segment)) {
+                let at = match node.children.binary_search_by(|(s, _)| by_length(s, segment)) {
                     Ok(at) => at,
                     Err(at) => {
                         node.children.insert(at, (segment.into(), Node::default()));
@@ -134,7 +136,7 @@ impl PolicySet {
         let mut node = &self.tree;
         let mut found = node.route;
         for segment in segments(path) {
-            match node.children.binary_search_by(|(s, _)| (**s).cmp(segment)) {
+            match node.children.binary_search_by(|(s, _)| by_length(s, segment)) {
                 Ok(at) => node = &node.children[at].1,
                 Err(_) => break,
             }
@@ -150,6 +152,12 @@ impl PolicySet {
         });
         self.groups.iter().map(|g| &g.policy).chain(under_routes)
     }
+}
+
+/// The order of a node's children: by length, then bytes.
+#[inline]
+fn by_length(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
 /// The first group that lists `origin`.

@@ -124,8 +124,7 @@ impl Decides for Arc<Policy> {
         Policy::needs_parts(self)
     }
 
-    // Forced inline: see BENCHMARKS.md, "Forced inlines".
-    #[inline(always)]
+    #[inline]
     fn select<'p>(&'p self, head: Head<'_>) -> &'p Arc<Policy> {
         Policy::select(self, head)
     }
