@@ -9,16 +9,16 @@
 use std::net::Ipv6Addr;
 
 use crate::error::{ConfigError, Location};
-use crate::origin_match::{split_request_host_port, Pattern, PortRule};
+use crate::origin_match::{split_host_port, ConfiguredOrigin, Pattern, PortRule};
 use crate::public_suffix::is_public_suffix;
 use crate::punycode::to_ascii_label;
 
 /// One configured origin after validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum OriginSpec {
-    /// One exact origin, canonical.
+    /// One exact origin, canonical, with its parts.
     Exact {
-        canonical: String,
+        canonical: ConfiguredOrigin,
         trustworthy: bool,
     },
     /// An HTTP(S) origin pattern.
@@ -182,18 +182,14 @@ pub(crate) fn parse_configured(input: &str, location: Location) -> Result<Origin
         }
     }
 
-    let mut canonical = format!("{scheme}://{}{host}", if subdomains { "*." } else { "" });
-    match port {
-        PortRule::Default => {}
-        PortRule::Exact(n) => canonical.push_str(&format!(":{n}")),
-        PortRule::Any => canonical.push_str(":*"),
-    }
+    let parsed = ConfiguredOrigin::new(&scheme, &host, subdomains, port);
+    let canonical = || parsed.text().to_owned();
 
     let owned = || input.to_owned();
     if had_user_info {
         return Err(ConfigError::OriginWithUserInfo {
             origin: owned(),
-            canonical,
+            canonical: canonical(),
             location,
         });
     }
@@ -201,21 +197,21 @@ pub(crate) fn parse_configured(input: &str, location: Location) -> Result<Origin
     if path_end > 1 {
         return Err(ConfigError::OriginWithPath {
             origin: owned(),
-            canonical,
+            canonical: canonical(),
             location,
         });
     }
     if path_end < rest.len() {
         return Err(ConfigError::OriginWithQueryOrFragment {
             origin: owned(),
-            canonical,
+            canonical: canonical(),
             location,
         });
     }
-    if canonical != input {
+    if parsed.text() != input {
         return Err(ConfigError::NonCanonicalOrigin {
             origin: owned(),
-            canonical,
+            canonical: canonical(),
             location,
         });
     }
@@ -230,17 +226,9 @@ pub(crate) fn parse_configured(input: &str, location: Location) -> Result<Origin
     }
     let trustworthy = scheme != "http" || is_loopback_host(&host);
     Ok(OriginSpec::Exact {
-        canonical,
+        canonical: parsed,
         trustworthy,
     })
-}
-
-/// Splits a configured `host[:port]` like a request's
-/// ([`split_request_host_port`]): the splits fall on ASCII bytes, so the
-/// pieces are `str` slices of the input.
-fn split_host_port(s: &str) -> Option<(&str, Option<&str>)> {
-    let (host, port) = split_request_host_port(s.as_bytes())?;
-    Some((&s[..host.len()], port.map(|p| &s[s.len() - p.len()..])))
 }
 
 const FORBIDDEN_HOST_CHARS: &[char] = &[
@@ -385,7 +373,7 @@ mod tests {
 
     fn canonical(s: &str) -> String {
         match parse_configured(s, at()) {
-            Ok(OriginSpec::Exact { canonical, .. }) => canonical,
+            Ok(OriginSpec::Exact { canonical, .. }) => canonical.text().to_owned(),
             Ok(OriginSpec::Pattern(p)) => format!("{p:?}"),
             Err(ConfigError::NonCanonicalOrigin { canonical, .. }) => canonical,
             Err(e) => panic!("{s}: {e}"),
@@ -416,6 +404,29 @@ mod tests {
         assert_eq!(canonical("http://127.1"), "http://127.0.0.1");
         assert_eq!(canonical("http://0x7f.0.0.1"), "http://127.0.0.1");
         assert_eq!(canonical("tauri://localhost"), "tauri://localhost");
+    }
+
+    #[test]
+    fn exact_origins_keep_their_parts() {
+        let parts = |s: &str| match parse_configured(s, at()) {
+            Ok(OriginSpec::Exact { canonical: o, .. }) => {
+                (o.scheme().to_owned(), o.host().to_owned(), o.port())
+            }
+            other => panic!("{s}: {other:?}"),
+        };
+        let owned = |scheme: &str, host: &str, port| (scheme.to_owned(), host.to_owned(), port);
+        assert_eq!(
+            parts("https://app.example"),
+            owned("https", "app.example", PortRule::Default)
+        );
+        assert_eq!(
+            parts("http://[::1]:3000"),
+            owned("http", "[::1]", PortRule::Exact(3000))
+        );
+        assert_eq!(
+            parts("tauri://localhost"),
+            owned("tauri", "localhost", PortRule::Default)
+        );
     }
 
     #[test]

@@ -44,6 +44,68 @@ pub(crate) enum PortRule {
     Any,
 }
 
+/// A configured origin or pattern, as `origin_config.rs` parsed it: its
+/// canonical text and its parts, for `explain`'s hints. Cold data: the
+/// request path never reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ConfiguredOrigin {
+    text: Box<str>,
+    scheme: Box<str>,
+    host: Box<str>,
+    subdomains: bool,
+    port: PortRule,
+}
+
+impl ConfiguredOrigin {
+    /// The origin or pattern `scheme://[*.]host[:port|:*]` of canonical
+    /// parts; `port` is [`PortRule::Default`] for the scheme's default port.
+    pub(crate) fn new(scheme: &str, host: &str, subdomains: bool, port: PortRule) -> Self {
+        let star = if subdomains { "*." } else { "" };
+        let port_text = match port {
+            PortRule::Default => String::new(),
+            PortRule::Exact(n) => format!(":{n}"),
+            PortRule::Any => ":*".to_owned(),
+        };
+        ConfiguredOrigin {
+            text: format!("{scheme}://{star}{host}{port_text}").into(),
+            scheme: scheme.into(),
+            host: host.into(),
+            subdomains,
+            port,
+        }
+    }
+
+    fn of_pattern(p: &Pattern) -> Self {
+        let scheme = if p.https { "https" } else { "http" };
+        ConfiguredOrigin::new(scheme, &p.host, p.subdomains, p.port)
+    }
+
+    /// The canonical text, e.g. `https://*.example.com:*`.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The scheme, lowercase.
+    pub(crate) fn scheme(&self) -> &str {
+        &self.scheme
+    }
+
+    /// The host, or for a subdomain pattern the suffix after `*.`.
+    pub(crate) fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Whether this is a subdomain pattern (`*.`).
+    pub(crate) fn subdomains(&self) -> bool {
+        self.subdomains
+    }
+
+    /// The port part.
+    pub(crate) fn port(&self) -> PortRule {
+        self.port
+    }
+}
+
 /// The set of ports a host or suffix accepts.
 #[derive(Debug, Default, Clone)]
 struct PortSet {
@@ -92,6 +154,8 @@ pub(crate) struct OriginMatcher {
     /// Index 0: http, 1: https.
     patterns: [SchemePatterns; 2],
     predicates: Vec<Predicate>,
+    /// Every exact origin and pattern, sorted by text, without repeats.
+    configured: Box<[ConfiguredOrigin]>,
 }
 
 impl fmt::Debug for OriginMatcher {
@@ -106,18 +170,24 @@ impl fmt::Debug for OriginMatcher {
 impl OriginMatcher {
     /// `exact` origins and `patterns` are canonical (`origin_config.rs`).
     pub(crate) fn new(
-        exact: Vec<String>,
+        exact: Vec<ConfiguredOrigin>,
         patterns: Vec<Pattern>,
         predicates: Vec<Predicate>,
     ) -> Self {
+        let mut configured: Vec<ConfiguredOrigin> =
+            patterns.iter().map(ConfiguredOrigin::of_pattern).collect();
         let mut m = OriginMatcher {
             predicates,
             ..OriginMatcher::default()
         };
         m.exact = exact
-            .into_iter()
-            .map(|canonical| canonical.into_bytes().into_boxed_slice())
+            .iter()
+            .map(|origin| origin.text.as_bytes().into())
             .collect();
+        configured.extend(exact);
+        configured.sort_by(|a, b| a.text.cmp(&b.text));
+        configured.dedup_by(|a, b| a.text == b.text);
+        m.configured = configured.into_boxed_slice();
         for p in patterns {
             let scheme = &mut m.patterns[usize::from(p.https)];
             let map = if p.subdomains {
@@ -134,31 +204,15 @@ impl OriginMatcher {
 
     /// Every configured exact origin and pattern, sorted, for summaries.
     pub(crate) fn describe(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .exact
+        self.configured
             .iter()
-            .map(|k| String::from_utf8_lossy(k).into_owned())
-            .collect();
-        for (i, scheme) in self.patterns.iter().enumerate() {
-            let s = if i == 1 { "https" } else { "http" };
-            for (map, star) in [(&scheme.hosts, ""), (&scheme.suffixes, "*.")] {
-                for (host, ports) in map {
-                    let host = String::from_utf8_lossy(host);
-                    let mut push = |port: String| out.push(format!("{s}://{star}{host}{port}"));
-                    if ports.any {
-                        push(":*".into());
-                    }
-                    if ports.default {
-                        push(String::new());
-                    }
-                    for p in &ports.ports {
-                        push(format!(":{p}"));
-                    }
-                }
-            }
-        }
-        out.sort();
-        out
+            .map(|origin| origin.text().to_owned())
+            .collect()
+    }
+
+    /// Every configured exact origin and pattern, parsed, sorted by text.
+    pub(crate) fn configured(&self) -> &[ConfiguredOrigin] {
+        &self.configured
     }
 
     /// Number of origin predicates.
@@ -326,6 +380,13 @@ pub(crate) fn split_request_host_port(s: &[u8]) -> Option<(&[u8], Option<&[u8]>)
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
     })
+}
+
+/// [`split_request_host_port`] on a `str`: the splits fall on ASCII bytes,
+/// so the pieces are slices of the input.
+pub(crate) fn split_host_port(s: &str) -> Option<(&str, Option<&str>)> {
+    let (host, port) = split_request_host_port(s.as_bytes())?;
+    Some((&s[..host.len()], port.map(|p| &s[s.len() - p.len()..])))
 }
 
 #[cfg(test)]

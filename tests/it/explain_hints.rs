@@ -89,6 +89,49 @@ fn a_lowercase_standard_method_is_hinted_in_the_spelling_build_accepts() {
     assert!(CorsLayer::builder().allow_any_origin().allow_methods(["delete"]).build().is_err());
 }
 
+/// Hints compare scheme, host and port as configured: IPv6 hosts, port
+/// patterns, ports on subdomain patterns, schemes other than http(s), and
+/// a request's explicit default port.
+#[test]
+fn hints_compare_the_configured_parts() {
+    const CONFIGURED: [&str; 5] = [
+        "https://app.example.com",
+        "http://[::1]:3000",
+        "http://localhost:*",
+        "https://*.example.org:8443",
+        "tauri://localhost",
+    ];
+    let layer = CorsLayer::builder()
+        .allow_origins(CONFIGURED)
+        .build()
+        .unwrap();
+    let configured = |c: &str| c.to_owned();
+    #[rustfmt::skip]
+    let cases = [
+        ("http://[::1]:5173", Hint::OriginPort { configured: configured("http://[::1]:3000") }),
+        ("https://localhost:5173", Hint::OriginScheme { configured: configured("http://localhost:*") }),
+        ("https://a.example.org", Hint::OriginPort { configured: configured("https://*.example.org:8443") }),
+        ("https://example.org:8443", Hint::OriginApex { pattern: configured("https://*.example.org:8443") }),
+        ("http://app.example.com:80", Hint::OriginScheme { configured: configured("https://app.example.com") }),
+        ("tauri://localhost:1420", Hint::OriginPort { configured: configured("tauri://localhost") }),
+        ("tauri://LOCALHOST", Hint::OriginCase { configured: configured("tauri://localhost") }),
+    ];
+    for (origin, hint) in cases {
+        let explanation = layer.policy().explain(&head(Method::GET, origin, None));
+        assert!(
+            matches!(explanation.verdict(), Verdict::Refused(_)),
+            "{origin}"
+        );
+        assert_eq!(explanation.hints(), [hint], "{origin}");
+    }
+    let far = layer
+        .policy()
+        .explain(&head(Method::GET, "https://far.example", None));
+    let mut sorted = CONFIGURED.map(String::from).to_vec();
+    sorted.sort();
+    assert_eq!(far.hints(), [Hint::OriginNotListed { configured: sorted }]);
+}
+
 #[cfg(feature = "origin-lookup")]
 #[tokio::test]
 async fn an_origin_the_lookup_decides_is_explained_by_its_cached_answer() {

@@ -5,7 +5,7 @@ use std::fmt;
 
 use http::Method;
 
-use crate::origin_match::OriginMatcher;
+use crate::origin_match::{split_host_port, ConfiguredOrigin, OriginMatcher, PortRule};
 use crate::request::Malformed;
 
 /// What would turn a refusal into an answer, with the configured value
@@ -241,28 +241,31 @@ fn list(items: &[String]) -> String {
     items.join(", ")
 }
 
-/// A serialized origin's parts, lowercased: `scheme`, `host`, explicit `port`.
-struct Parsed {
+/// A refused origin's parts, lowercased, an http(s) default port dropped.
+struct Requested {
     scheme: String,
     host: String,
     port: Option<u16>,
 }
 
-/// Parses `scheme://host[:port]`; `None` for anything else.
-fn parse_origin(origin: &str) -> Option<Parsed> {
-    let (scheme, rest) = origin.split_once("://")?;
-    let (host, port) = match rest.rfind(':') {
-        // An IPv6 literal's colons are inside its brackets.
-        Some(i) if !rest[i..].contains(']') => (&rest[..i], Some(rest[i + 1..].parse().ok()?)),
-        _ => (rest, None),
-    };
-    let scheme = scheme.to_ascii_lowercase();
-    let port = port.filter(|&p| Some(p) != default_port(&scheme));
-    Some(Parsed {
-        host: host.to_ascii_lowercase(),
-        scheme,
-        port,
-    })
+impl Requested {
+    /// Splits `scheme://host[:port]` (the shape `classify` checked) as the
+    /// matcher splits request origins; `None` if the port is not a number
+    /// or stray text follows an IPv6 address.
+    fn parse(origin: &str) -> Option<Requested> {
+        let origin = origin.to_ascii_lowercase();
+        let (scheme, rest) = origin.split_once("://")?;
+        let (host, port) = split_host_port(rest)?;
+        let port = match port {
+            Some(port) => Some(port.parse::<u16>().ok()?),
+            None => None,
+        };
+        Some(Requested {
+            port: port.filter(|&p| Some(p) != default_port(scheme)),
+            scheme: scheme.to_owned(),
+            host: host.to_owned(),
+        })
+    }
 }
 
 fn default_port(scheme: &str) -> Option<u16> {
@@ -273,64 +276,24 @@ fn default_port(scheme: &str) -> Option<u16> {
     }
 }
 
-/// The port part of a configured origin or pattern.
-enum PortSpec {
-    Default,
-    Exact(u16),
-    Any,
+/// Whether `host` is the configured host, or for a subdomain pattern a
+/// subdomain of its suffix.
+fn host_matches(configured: &ConfiguredOrigin, host: &str) -> bool {
+    let own = configured.host();
+    if configured.subdomains() {
+        host.len() > own.len() + 1
+            && host.ends_with(own)
+            && host.as_bytes()[host.len() - own.len() - 1] == b'.'
+    } else {
+        host == own
+    }
 }
 
-/// A configured origin or pattern, from `OriginMatcher::describe`.
-struct Configured {
-    text: String,
-    scheme: String,
-    subdomains: bool,
-    host: String,
-    port: PortSpec,
-}
-
-impl Configured {
-    fn parse(text: String) -> Option<Configured> {
-        let (scheme, rest) = text.split_once("://")?;
-        let (subdomains, rest) = match rest.strip_prefix("*.") {
-            Some(rest) => (true, rest),
-            None => (false, rest),
-        };
-        let (host, port) = match rest.rfind(':') {
-            Some(i) if !rest[i..].contains(']') => {
-                let port = match &rest[i + 1..] {
-                    "*" => PortSpec::Any,
-                    p => PortSpec::Exact(p.parse().ok()?),
-                };
-                (&rest[..i], port)
-            }
-            _ => (rest, PortSpec::Default),
-        };
-        Some(Configured {
-            scheme: scheme.to_owned(),
-            subdomains,
-            host: host.to_owned(),
-            port,
-            text: text.clone(),
-        })
-    }
-
-    fn host_matches(&self, host: &str) -> bool {
-        if self.subdomains {
-            host.len() > self.host.len() + 1
-                && host.ends_with(&self.host)
-                && host.as_bytes()[host.len() - self.host.len() - 1] == b'.'
-        } else {
-            host == self.host
-        }
-    }
-
-    fn port_matches(&self, port: Option<u16>) -> bool {
-        match self.port {
-            PortSpec::Any => true,
-            PortSpec::Default => port.is_none(),
-            PortSpec::Exact(p) => port == Some(p),
-        }
+fn port_matches(rule: PortRule, port: Option<u16>) -> bool {
+    match rule {
+        PortRule::Any => true,
+        PortRule::Default => port.is_none(),
+        PortRule::Exact(p) => port == Some(p),
     }
 }
 
@@ -340,30 +303,26 @@ pub(crate) fn origin_hints(matcher: &OriginMatcher, origin: &str) -> Vec<Hint> {
     if origin == "null" {
         return vec![Hint::NullOrigin];
     }
-    let configured: Vec<Configured> = matcher
-        .describe()
-        .into_iter()
-        .filter_map(Configured::parse)
-        .collect();
+    let configured = matcher.configured();
     let mut hints = Vec::new();
-    if let Some(r) = parse_origin(origin) {
+    if let Some(r) = Requested::parse(origin) {
         let lowered = origin.to_ascii_lowercase() != origin;
-        for c in &configured {
-            let same_scheme = r.scheme == c.scheme;
-            let host = c.host_matches(&r.host);
-            let port = c.port_matches(r.port);
-            let configured = c.text.clone();
+        for c in configured {
+            let same_scheme = r.scheme == c.scheme();
+            let host = host_matches(c, &r.host);
+            let port = port_matches(c.port(), r.port);
+            let configured = c.text().to_owned();
             let hint = if lowered && same_scheme && host && port {
                 Hint::OriginCase { configured }
             } else if !same_scheme && host && port && is_http(&r.scheme) {
                 Hint::OriginScheme { configured }
             } else if same_scheme && host && !port {
                 Hint::OriginPort { configured }
-            } else if same_scheme && port && c.subdomains && r.host == c.host {
+            } else if same_scheme && port && c.subdomains() && r.host == c.host() {
                 Hint::OriginApex {
                     pattern: configured,
                 }
-            } else if same_scheme && port && !c.subdomains && differ_by_www(&r.host, &c.host) {
+            } else if same_scheme && port && !c.subdomains() && differ_by_www(&r.host, c.host()) {
                 Hint::OriginWww { configured }
             } else {
                 continue;
@@ -375,7 +334,11 @@ pub(crate) fn origin_hints(matcher: &OriginMatcher, origin: &str) -> Vec<Hint> {
     }
     if hints.is_empty() && !configured.is_empty() {
         hints.push(Hint::OriginNotListed {
-            configured: configured.into_iter().take(10).map(|c| c.text).collect(),
+            configured: configured
+                .iter()
+                .take(10)
+                .map(|c| c.text().to_owned())
+                .collect(),
         });
     }
     hints
@@ -445,16 +408,20 @@ mod tests {
 
     #[test]
     fn origins_parse_with_default_ports_dropped_and_ipv6_kept_whole() {
-        let p = parse_origin("HTTPS://App.Example:443").unwrap();
+        let parts = |origin| Requested::parse(origin).map(|r| (r.scheme, r.host, r.port));
+        let owned = |scheme: &str, host: &str, port| Some((scheme.into(), host.into(), port));
         assert_eq!(
-            (p.scheme.as_str(), p.host.as_str(), p.port),
-            ("https", "app.example", None)
+            parts("HTTPS://App.Example:443"),
+            owned("https", "app.example", None)
         );
-        let p = parse_origin("http://[::1]:8080").unwrap();
-        assert_eq!((p.host.as_str(), p.port), ("[::1]", Some(8080)));
-        let p = parse_origin("http://[::1]").unwrap();
-        assert_eq!((p.host.as_str(), p.port), ("[::1]", None));
-        assert!(parse_origin("http://a:port").is_none());
-        assert!(parse_origin("null").is_none());
+        assert_eq!(
+            parts("http://[::1]:8080"),
+            owned("http", "[::1]", Some(8080))
+        );
+        assert_eq!(parts("http://[::1]"), owned("http", "[::1]", None));
+        assert_eq!(parts("ws://a:80"), owned("ws", "a", Some(80)));
+        assert!(parts("http://a:port").is_none());
+        assert!(parts("http://[::1]x").is_none());
+        assert!(parts("null").is_none());
     }
 }
