@@ -223,38 +223,13 @@ impl CorsBuilder {
         self
     }
 
-    /// A clone that leaves out the routes and groups (cloning them would
-    /// copy every nested builder).
+    /// A clone of the settings alone, without routes and groups.
     fn clone_settings(&self) -> CorsBuilder {
-        let mut this = CorsBuilder {
+        CorsBuilder {
             routes: Vec::new(),
             groups: Vec::new(),
-            ..CorsBuilder::default()
-        };
-        this.origins.clone_from(&self.origins);
-        this.any_origin = self.any_origin;
-        this.predicates.clone_from(&self.predicates);
-        this.methods.clone_from(&self.methods);
-        this.any_method = self.any_method;
-        this.headers.clone_from(&self.headers);
-        this.any_header = self.any_header;
-        this.expose.clone_from(&self.expose);
-        this.expose_any = self.expose_any;
-        this.credentials = self.credentials;
-        this.credentials_over_http = self.credentials_over_http;
-        this.max_age = self.max_age;
-        this.private_network = self.private_network;
-        this.preflight_status = self.preflight_status;
-        this.async_origin.clone_from(&self.async_origin);
-        #[cfg(feature = "origin-lookup")]
-        {
-            this.lookup_settings = self.lookup_settings;
+            ..self.clone()
         }
-        this.guard_websockets = self.guard_websockets;
-        this.naming = self.naming;
-        this.guard_cross_origin_writes = self.guard_cross_origin_writes;
-        this.made = self.made;
-        this
     }
 
     /// Compiles the base, each route, each group and each route with each

@@ -468,7 +468,10 @@ impl Policy {
                 .is_some_and(|set| set.policies().any(|p| p.vary))
     }
 
-    /// Whether credentialed requests are allowed (`Access-Control-Allow-Credentials: true`).
+    /// Whether credentialed requests are allowed (`Access-Control-Allow-Credentials: true`):
+    /// the base policy's, where no [route](crate::CorsBuilder::route) or
+    /// [origin group](crate::CorsBuilder::origin_group) says otherwise
+    /// (its `Display` lists each).
     ///
     /// ```
     /// let cors = tower_cors::CorsLayer::builder()
@@ -482,7 +485,8 @@ impl Policy {
         self.credentials
     }
 
-    /// The status of allowed preflight responses.
+    /// The status of allowed preflight responses: the base policy's, like
+    /// [`allows_credentials`](Policy::allows_credentials).
     ///
     /// ```
     /// let cors = tower_cors::CorsLayer::builder()

@@ -95,7 +95,10 @@ impl PolicySet {
         for (index, route) in routes.iter().enumerate() {
             let mut node = &mut tree;
             for segment in segments(&route.prefix) {
-                let at = match node.children.binary_search_by(|(s, _)| by_length(s, segment)) {
+                let at = match node
+                    .children
+                    .binary_search_by(|(s, _)| by_length(s, segment))
+                {
                     Ok(at) => at,
                     Err(at) => {
                         node.children.insert(at, (segment.into(), Node::default()));
@@ -114,8 +117,9 @@ impl PolicySet {
     }
 
     /// The policy that decides a request to `path` with these headers;
-    /// `None` when it is the base's own.
-    #[inline]
+    /// `None` when it is the base's own. Out of line, so that a policy
+    /// without a set keeps only the test of its pointer in the path.
+    #[inline(never)]
     pub(crate) fn select(&self, path: &str, headers: &HeaderMap) -> Option<&Arc<Policy>> {
         let (groups, route) = match self.route(path) {
             Some(route) => (&*route.groups, Some(&route.policy)),
@@ -136,7 +140,10 @@ impl PolicySet {
         let mut node = &self.tree;
         let mut found = node.route;
         for segment in segments(path) {
-            match node.children.binary_search_by(|(s, _)| by_length(s, segment)) {
+            match node
+                .children
+                .binary_search_by(|(s, _)| by_length(s, segment))
+            {
                 Ok(at) => node = &node.children[at].1,
                 Err(_) => break,
             }
@@ -157,7 +164,9 @@ impl PolicySet {
 /// The order of a node's children: by length, then bytes.
 #[inline]
 fn by_length(a: &str, b: &str) -> std::cmp::Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes()))
+    a.len()
+        .cmp(&b.len())
+        .then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
 /// The first group that lists `origin`.

@@ -95,16 +95,10 @@ fn a_lowercase_standard_method_is_hinted_in_the_spelling_build_accepts() {
 #[test]
 fn hints_compare_the_configured_parts() {
     const CONFIGURED: [&str; 5] = [
-        "https://app.example.com",
-        "http://[::1]:3000",
-        "http://localhost:*",
-        "https://*.example.org:8443",
-        "tauri://localhost",
+        "https://app.example.com", "http://[::1]:3000", "http://localhost:*",
+        "https://*.example.org:8443", "tauri://localhost",
     ];
-    let layer = CorsLayer::builder()
-        .allow_origins(CONFIGURED)
-        .build()
-        .unwrap();
+    let layer = CorsLayer::builder().allow_origins(CONFIGURED).build().unwrap();
     let configured = |c: &str| c.to_owned();
     #[rustfmt::skip]
     let cases = [
@@ -118,15 +112,10 @@ fn hints_compare_the_configured_parts() {
     ];
     for (origin, hint) in cases {
         let explanation = layer.policy().explain(&head(Method::GET, origin, None));
-        assert!(
-            matches!(explanation.verdict(), Verdict::Refused(_)),
-            "{origin}"
-        );
+        assert!(matches!(explanation.verdict(), Verdict::Refused(_)), "{origin}");
         assert_eq!(explanation.hints(), [hint], "{origin}");
     }
-    let far = layer
-        .policy()
-        .explain(&head(Method::GET, "https://far.example", None));
+    let far = layer.policy().explain(&head(Method::GET, "https://far.example", None));
     let mut sorted = CONFIGURED.map(String::from).to_vec();
     sorted.sort();
     assert_eq!(far.hints(), [Hint::OriginNotListed { configured: sorted }]);
