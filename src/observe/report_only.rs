@@ -26,6 +26,9 @@ pub(crate) struct Trial {
     /// candidate's template: then preflights decided alike are compared
     /// without building either answer.
     same_templates: bool,
+    /// Whether the candidate guards cross-origin writes anywhere (in a
+    /// route, say): then requests without `Origin` are compared too.
+    guards_writes: bool,
 }
 
 impl fmt::Debug for Trial {
@@ -45,7 +48,9 @@ impl Trial {
         let same_templates = enforced.set.is_none()
             && candidate.set.is_none()
             && enforced.preflight_template() == candidate.preflight_template();
+        let guards_writes = candidate.guards_writes_anywhere();
         Trial {
+            guards_writes,
             candidate,
             report,
             same_templates,
@@ -70,7 +75,7 @@ impl Trial {
     /// the trial. An async predicate is never run by a trial (it has no
     /// cache; its verdict is [`Verdict::Undecided`]).
     pub(crate) fn observe(&self, enforced: &Arc<Policy>, decision: &Decision<'_>, head: Head<'_>) {
-        if matches!(decision, Decision::NotCors) && !self.candidate.write_guard {
+        if matches!(decision, Decision::NotCors) && !self.guards_writes {
             return;
         }
         let candidate = self.candidate.select(head);

@@ -265,6 +265,12 @@ impl Policy {
         self.needs_parts
     }
 
+    /// Whether the write guard is on here or in any route or group.
+    pub(crate) fn guards_writes_anywhere(&self) -> bool {
+        let mut members = self.set.iter().flat_map(|set| set.policies());
+        self.write_guard || members.any(|policy| policy.write_guard)
+    }
+
     /// Where this policy applies in its set: the route and origin group
     /// whose settings it has.
     pub(crate) fn scope(&self) -> &Scope {

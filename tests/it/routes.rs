@@ -432,3 +432,20 @@ fn metrics_labels_name_no_route_path_or_origin() {
     // 25 requests on 5 routes from 9 origins: one series per (kind, outcome).
     assert_eq!(series.len(), 2, "{series:?}");
 }
+
+#[tokio::test]
+async fn report_only_sees_a_write_a_candidate_route_would_refuse() {
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&reports);
+    let today = CorsLayer::builder().allow_origins([APP]).build().unwrap();
+    let candidate = CorsLayer::builder()
+        .allow_origins([APP])
+        .route("/api", |r| r.guard_cross_origin_writes(true))
+        .build()
+        .unwrap();
+    let layer = today
+        .with_report_only(candidate, move |d: &Divergence<'_>| sink.lock().unwrap().push(d.kind()));
+    let form = with(actual(Method::POST, None), &[("sec-fetch-site", "cross-site")]);
+    expect("enforced: passes", &layer, to("/api/x", form), &[], "inner", &[]).await;
+    assert_eq!(*reports.lock().unwrap(), [tower_cors::RequestKind::CrossOriginWrite]);
+}
