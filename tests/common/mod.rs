@@ -168,6 +168,9 @@ pub async fn run_polled(layer: &CorsLayer, req: Request<String>) -> (Response<St
     (res, ran.load(Ordering::SeqCst))
 }
 
+/// A counter [`counters`] read: name, labels, count.
+pub type Counter = (String, Vec<(String, String)>, u64);
+
 /// Runs `requests` on a current-thread runtime (`paused`: Tokio's clock
 /// paused) under a debugging recorder of its own; every counter recorded, as
 /// (name, labels, count), sorted.
@@ -175,7 +178,7 @@ pub async fn run_polled(layer: &CorsLayer, req: Request<String>) -> (Response<St
 pub fn counters<F: std::future::Future>(
     paused: bool,
     requests: impl FnOnce() -> F,
-) -> Vec<(String, Vec<(String, String)>, u64)> {
+) -> Vec<Counter> {
     use metrics_util::debugging::{DebugValue, DebuggingRecorder};
     let recorder = DebuggingRecorder::new();
     let snapshotter = recorder.snapshotter();
