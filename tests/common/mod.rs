@@ -129,6 +129,77 @@ pub async fn run_with(
     (res, n)
 }
 
+/// [`run`] without inner headers, bounded: a regression must fail, not hang.
+pub async fn run_bounded(layer: &CorsLayer, req: Request<String>) -> (Response<String>, usize) {
+    let ran = tokio::time::timeout(BOUND, run(layer, req, &[])).await;
+    ran.expect("request did not complete")
+}
+
+/// [`expect`], bounded like [`run_bounded`].
+pub async fn expect_bounded(
+    case: &str,
+    layer: &CorsLayer,
+    req: Request<String>,
+    inner: &[(&'static str, &'static str)],
+    by: &str,
+    want: &[(&str, &str)],
+) -> Response<String> {
+    let checked = tokio::time::timeout(BOUND, expect(case, layer, req, inner, by, want)).await;
+    checked.expect("request did not complete")
+}
+
+/// How long [`run_bounded`] waits (on Tokio's clock, paused or not).
+pub const BOUND: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Runs `req` through `layer` around an inner service answering 200
+/// "handler"; returns the response and how often the inner service's future
+/// ran to the end, which is when a handler would run.
+pub async fn run_polled(layer: &CorsLayer, req: Request<String>) -> (Response<String>, usize) {
+    let ran = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&ran);
+    let inner = service_fn(move |_req: Request<String>| {
+        let counter = Arc::clone(&counter);
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, Infallible>(Response::new("handler".to_owned()))
+        }
+    });
+    let res = layer.layer(inner).oneshot(req).await.unwrap();
+    (res, ran.load(Ordering::SeqCst))
+}
+
+/// A counter [`counters`] read: name, labels, count.
+pub type Counter = (String, Vec<(String, String)>, u64);
+
+/// Runs `requests` on a current-thread runtime (`paused`: Tokio's clock
+/// paused) under a debugging recorder of its own; every counter recorded, as
+/// (name, labels, count), sorted.
+#[cfg(feature = "metrics")]
+pub fn counters<F: std::future::Future>(
+    paused: bool,
+    requests: impl FnOnce() -> F,
+) -> Vec<Counter> {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        let mut runtime = tokio::runtime::Builder::new_current_thread();
+        runtime.enable_all().start_paused(paused).build().unwrap().block_on(requests());
+    });
+    let mut all: Vec<_> = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .map(|(key, _, _, value)| {
+            let labels = key.key().labels().map(|l| (l.key().to_owned(), l.value().to_owned()));
+            let DebugValue::Counter(n) = value else { panic!("not a counter: {key:?}") };
+            (key.key().name().to_owned(), labels.collect(), n)
+        })
+        .collect();
+    all.sort();
+    all
+}
+
 /// Runs `req` through `layer` (see [`run`]) and asserts the answer, naming
 /// `case` in every message: `by` is `"inner"` when the inner service must
 /// answer (called once, its 200 and body kept), or the status the layer

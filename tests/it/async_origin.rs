@@ -4,10 +4,10 @@
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::common::{
-    actual, expect, get, preflight, Line, ABSENT, ACAH, ACAM, ACAO, APP, EVIL, VARY,
+    actual, expect_bounded as check, get, preflight, run_bounded as run, ABSENT, ACAH, ACAM, ACAO,
+    APP, BOUND, EVIL, VARY,
 };
 use http::{header, Method, Request, Response};
 use tokio::sync::oneshot;
@@ -16,13 +16,6 @@ use tower::{service_fn, Layer, ServiceExt};
 use tower_cors::{ConfigError, CorsLayer};
 
 const TENANT: &str = "https://shop.tenant.example";
-const BOUND: Duration = Duration::from_secs(5);
-
-/// `common::run`, bounded: a regression must fail, not hang.
-async fn run(layer: &CorsLayer, req: Request<String>) -> (Response<String>, usize) {
-    let ran = timeout(BOUND, crate::common::run(layer, req, &[])).await;
-    ran.expect("request did not complete")
-}
 
 /// A layer allowing APP statically and TENANT through the async predicate;
 /// the counter says how often the predicate ran.
@@ -43,19 +36,6 @@ fn layer() -> (CorsLayer, Arc<AtomicUsize>) {
         .build()
         .unwrap();
     (layer, asked)
-}
-
-/// `common::expect`, bounded: a regression must fail, not hang.
-async fn check(
-    case: &str,
-    layer: &CorsLayer,
-    req: Request<String>,
-    inner: &'static [Line],
-    by: &str,
-    want: &[Line],
-) {
-    let checked = timeout(BOUND, expect(case, layer, req, inner, by, want)).await;
-    checked.expect("request did not complete");
 }
 
 #[tokio::test]

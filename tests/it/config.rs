@@ -135,100 +135,45 @@ fn list_indexes_are_the_files_after_presets_and_through_to_builder() {
 /// A refused list item is named by its field and index, in front of a
 /// message that names the value.
 #[test]
+#[rustfmt::skip]
 fn list_item_errors_name_their_field_and_index() {
     let cases = [
-        (
-            r#""allow_origins": ["https://a.example", "*"]"#, "allow_origins[1]", "WildcardOrigin",
-            r#""*" is not an origin"#,
-        ),
-        (
-            r#""allow_origins": ["null"]"#, "allow_origins[0]", "NullOrigin",
-            r#""null" cannot be allowed"#,
-        ),
-        (
-            r#""allow_origins": ["https://a.example", "https://b.example/x"]"#,
-            "allow_origins[1]",
-            "OriginWithPath",
-            r#"use "https://b.example""#,
-        ),
-        (
-            r#""allow_origins": ["https://*.com"]"#, "allow_origins[0]", "WildcardOnPublicSuffix",
-            r#""https://*.com" would allow"#,
-        ),
-        (
-            r#""allow_origins": ["https://a.example", "http://b.example"], "allow_credentials": true"#,
-            "allow_origins[1]",
-            "InsecureOriginWithCredentials",
-            r#""http://b.example" is plain http://"#,
-        ),
-        (
-            r#""allow_methods": ["PUT", "PATCH", "GE T"]"#,
-            "allow_methods[2]",
-            "InvalidMethod",
-            r#""GE T" is not an HTTP method name; write it like "PUT""#,
-        ),
-        (
-            r#""allow_methods": ["PUT", "delete"]"#, "allow_methods[1]", "LowercaseMethod",
-            r#"write "DELETE""#,
-        ),
-        (
-            r#""allow_methods": ["PUT", "TRACE"]"#, "allow_methods[1]", "ForbiddenMethod",
-            r#""TRACE" is a forbidden method"#,
-        ),
-        (
-            r#""allow_headers": ["content-type", "bad header"]"#,
-            "allow_headers[1]",
-            "InvalidHeaderName",
-            r#""bad header" in allow_headers is not a header name"#,
-        ),
-        (
-            r#""allow_headers": ["content-type", "cookie"]"#, "allow_headers[1]",
-            "ForbiddenRequestHeader", r#""cookie" is a forbidden request header"#,
-        ),
-        (
-            r#""expose_headers": ["x-a", "x-b", "Set-Cookie"]"#,
-            "expose_headers[2]",
-            "ExposedSetCookie",
-            r#""set-cookie" can never be exposed"#,
-        ),
+        (r#""allow_origins": ["https://a.example", "*"]"#, "allow_origins[1]", "WildcardOrigin", r#""*" is not an origin"#),
+        (r#""allow_origins": ["null"]"#, "allow_origins[0]", "NullOrigin", r#""null" cannot be allowed"#),
+        (r#""allow_origins": ["https://a.example", "https://b.example/x"]"#, "allow_origins[1]", "OriginWithPath", r#"use "https://b.example""#),
+        (r#""allow_origins": ["https://*.com"]"#, "allow_origins[0]", "WildcardOnPublicSuffix", r#""https://*.com" would allow"#),
+        (r#""allow_origins": ["https://a.example", "http://b.example"], "allow_credentials": true"#, "allow_origins[1]",
+            "InsecureOriginWithCredentials", r#""http://b.example" is plain http://"#),
+        (r#""allow_methods": ["PUT", "PATCH", "GE T"]"#, "allow_methods[2]", "InvalidMethod", r#""GE T" is not an HTTP method name; write it like "PUT""#),
+        (r#""allow_methods": ["PUT", "delete"]"#, "allow_methods[1]", "LowercaseMethod", r#"write "DELETE""#),
+        (r#""allow_methods": ["PUT", "TRACE"]"#, "allow_methods[1]", "ForbiddenMethod", r#""TRACE" is a forbidden method"#),
+        (r#""allow_headers": ["content-type", "bad header"]"#, "allow_headers[1]", "InvalidHeaderName", r#""bad header" in allow_headers is not a header name"#),
+        (r#""allow_headers": ["content-type", "cookie"]"#, "allow_headers[1]", "ForbiddenRequestHeader", r#""cookie" is a forbidden request header"#),
+        (r#""expose_headers": ["x-a", "x-b", "Set-Cookie"]"#, "expose_headers[2]", "ExposedSetCookie", r#""set-cookie" can never be exposed"#),
     ];
     for (fields, at, variant, words) in cases {
-        let origins = r#""allow_origins": ["https://app.example.com"], "#;
-        let origins = if fields.contains("allow_origins") { "" } else { origins };
+        let origins = if fields.contains("allow_origins") { "" } else { r#""allow_origins": ["https://app.example.com"], "# };
         let json = format!("{{ {origins}{fields} }}");
         let err = json_error(&json);
         assert_eq!(place(&err), at, "{json}");
         assert!(format!("{err:?}").starts_with(variant), "{json}: {err:?}");
         let message = err.to_string();
-        assert!(message.starts_with(&format!("{at}: ")), "{message}");
-        assert!(message.contains(words), "{json}: {message}");
+        assert!(message.starts_with(&format!("{at}: ")) && message.contains(words), "{json}: {message}");
     }
     // The plain http:// origin builds once explicitly accepted; browsers send
     // `patch` as written, so lowercase it is a method of its own, as in code.
-    from_json(
-        r#"{ "allow_origins": ["http://b.example"], "allow_credentials": true,
-             "allow_credentials_over_http": true, "allow_methods": ["patch"] }"#,
-    )
-    .unwrap();
+    from_json(r#"{ "allow_origins": ["http://b.example"], "allow_credentials": true, "allow_credentials_over_http": true, "allow_methods": ["patch"] }"#).unwrap();
 }
 
 #[test]
+#[rustfmt::skip]
 fn scalar_field_errors_name_the_field() {
     let cases = [
         (r#"{ "allow_any_origin": true, "allow_credentials": true }"#, "allow_credentials"),
-        (
-            r#"{ "allow_any_origin": true, "allow_origins": ["https://a.example"] }"#,
-            "allow_any_origin",
-        ),
+        (r#"{ "allow_any_origin": true, "allow_origins": ["https://a.example"] }"#, "allow_any_origin"),
         (r#"{ "allow_origins": ["https://app.example.com"], "max_age": 86401 }"#, "max_age"),
-        (
-            r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 404 }"#,
-            "preflight_status",
-        ),
-        (
-            r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 42 }"#,
-            "preflight_status",
-        ),
+        (r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 404 }"#, "preflight_status"),
+        (r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 42 }"#, "preflight_status"),
     ];
     for (json, field) in cases {
         let err = json_error(json);
@@ -236,8 +181,7 @@ fn scalar_field_errors_name_the_field() {
         assert!(err.to_string().starts_with(&format!("{field}: ")), "{err}");
     }
     // A number that is no status code at all is refused like a non-2xx one.
-    let err =
-        json_error(r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 42 }"#);
+    let err = json_error(cases[4].0);
     assert!(matches!(err, ConfigError::PreflightStatusNotSuccess { status: 42, .. }), "{err:?}");
 }
 
@@ -246,67 +190,39 @@ fn scalar_field_errors_name_the_field() {
 /// code reads as builder calls, without the field in front; no error source
 /// repeats the message.
 #[test]
+#[rustfmt::skip]
 fn config_errors_speak_the_configuration_words_and_builder_errors_the_builders() {
     let cases = [
-        (
-            r#"{ "allow_origins": ["https://app.example.com"], "max_age": 90000 }"#,
-            "max_age: max_age = 90000 exceeds the 86400 s",
-            "use max_age = 86400 or less",
-            "max_age(Duration::from_secs(90000)) exceeds the 86400 s",
-        ),
-        (
-            r#"{ "allow_any_origin": true, "allow_credentials": true }"#,
+        (r#"{ "allow_origins": ["https://app.example.com"], "max_age": 90000 }"#, "max_age: max_age = 90000 exceeds the 86400 s",
+            "use max_age = 86400 or less", "max_age(Duration::from_secs(90000)) exceeds the 86400 s"),
+        (r#"{ "allow_any_origin": true, "allow_credentials": true }"#,
             "allow_credentials: allow_credentials = true cannot be combined with allow_any_origin = true",
-            "list the trusted origins with allow_origins = [...]",
-            "allow_credentials(true) cannot be combined with allow_any_origin()",
-        ),
-        (
-            r#"{ "allow_any_origin": true, "allow_origins": ["https://a.example"] }"#,
-            "allow_any_origin: allow_any_origin = true was combined with allow_origins",
-            "keep either allow_any_origin = true or the list",
-            "allow_any_origin() was combined with allow_origins",
-        ),
-        (
-            r#"{ "allow_origins": ["*"] }"#,
-            "allow_origins[0]: \"*\" is not an origin",
-            "set allow_any_origin = true",
-            "\"*\" is not an origin; call allow_any_origin()",
-        ),
-        (
-            r#"{ "allow_origins": ["http://b.example"], "allow_credentials": true }"#,
-            "allow_origins[0]: \"http://b.example\" is plain http:// and allow_credentials = true",
-            "set allow_credentials_over_http = true",
-            "\"http://b.example\" is plain http:// and allow_credentials(true)",
-        ),
-        (
-            r#"{ "allow_origins": ["https://app.example.com"], "allow_headers": ["*"] }"#,
-            "allow_headers[0]: \"*\" in allow_headers is not a name",
-            "set allow_any_header = true",
-            "\"*\" in allow_headers is not a name",
-        ),
-        (
-            r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 404 }"#,
-            "preflight_status: preflight_status = 404 is not 2xx",
-            "use 204 (the default) or 200",
-            "preflight_status(404 Not Found) is not 2xx",
-        ),
+            "list the trusted origins with allow_origins = [...]", "allow_credentials(true) cannot be combined with allow_any_origin()"),
+        (r#"{ "allow_any_origin": true, "allow_origins": ["https://a.example"] }"#,
+            "allow_any_origin: allow_any_origin = true was combined with allow_origins", "keep either allow_any_origin = true or the list",
+            "allow_any_origin() was combined with allow_origins"),
+        (r#"{ "allow_origins": ["*"] }"#, "allow_origins[0]: \"*\" is not an origin", "set allow_any_origin = true",
+            "\"*\" is not an origin; call allow_any_origin()"),
+        (r#"{ "allow_origins": ["http://b.example"], "allow_credentials": true }"#,
+            "allow_origins[0]: \"http://b.example\" is plain http:// and allow_credentials = true", "set allow_credentials_over_http = true",
+            "\"http://b.example\" is plain http:// and allow_credentials(true)"),
+        (r#"{ "allow_origins": ["https://app.example.com"], "allow_headers": ["*"] }"#, "allow_headers[0]: \"*\" in allow_headers is not a name",
+            "set allow_any_header = true", "\"*\" in allow_headers is not a name"),
+        (r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 404 }"#, "preflight_status: preflight_status = 404 is not 2xx",
+            "use 204 (the default) or 200", "preflight_status(404 Not Found) is not 2xx"),
     ];
     for (json, start, fix, in_code) in cases {
         let err = json_error(json);
         let message = err.to_string();
-        assert!(message.starts_with(start), "{json}: {message}");
-        assert!(message.contains(fix), "{json}: {message}");
+        assert!(message.starts_with(start) && message.contains(fix), "{json}: {message}");
         for rust in ["Duration::", "()", "allow_origins([", "(true)"] {
             assert!(!message.contains(rust), "{json}: {rust} in {message}");
         }
         assert!(std::error::Error::source(&err).is_none(), "{json}");
         // The builder the file stands for, refused in code.
         let config: CorsConfig = serde_json::from_str(json).unwrap();
-        let mut builder = CorsLayer::builder()
-            .allow_origins(&config.allow_origins)
-            .allow_headers(&config.allow_headers)
-            .allow_credentials(config.allow_credentials)
-            .max_age(Duration::from_secs(config.max_age.unwrap_or(0)));
+        let mut builder = CorsLayer::builder().allow_origins(&config.allow_origins).allow_headers(&config.allow_headers)
+            .allow_credentials(config.allow_credentials).max_age(Duration::from_secs(config.max_age.unwrap_or(0)));
         if config.allow_any_origin {
             builder = builder.allow_any_origin();
         }
@@ -316,8 +232,7 @@ fn config_errors_speak_the_configuration_words_and_builder_errors_the_builders()
         let in_builder = builder.build().unwrap_err();
         assert_eq!(in_builder.location().map(|at| at.field()), err.location().map(|at| at.field()));
         let message = in_builder.to_string();
-        assert!(message.starts_with(in_code), "{json}: {message}");
-        assert!(!message.contains(" = "), "{json}: {message}");
+        assert!(message.starts_with(in_code) && !message.contains(" = "), "{json}: {message}");
     }
 }
 

@@ -2,13 +2,12 @@
 //! allow get 403 and never reach the inner service, decided in the order of
 //! Go's `CrossOriginProtection`; everything else is decided as without it.
 
-use std::convert::Infallible;
+#[cfg(feature = "origin-lookup")]
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::common::*;
-use http::{header, Method, Request, Response, StatusCode, Version};
-use tower::{service_fn, Layer, ServiceExt};
+use http::{header, Method, Request, StatusCode, Version};
 use tower_cors::{
     ConfigWarning, CorsBuilder, CorsLayer, Decision, Divergence, Hint, Malformed, Rejection,
     RequestKind, Verdict,
@@ -17,16 +16,21 @@ use tower_cors::{
 const EVIL: &str = "https://evil.example";
 const API: &str = "https://api.example.com";
 
-fn rules(guard: bool) -> CorsBuilder {
-    CorsLayer::builder()
+/// The rules under test; `guard: None` never calls `guard_cross_origin_writes`.
+fn rules(guard: Option<bool>) -> CorsBuilder {
+    let b = CorsLayer::builder()
         .allow_origins([APP, "https://*.tenants.example"])
         .allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".trusted.example"))
-        .allow_methods([Method::PUT, Method::DELETE, Method::PATCH])
-        .guard_cross_origin_writes(guard)
+        .allow_methods([Method::PUT, Method::DELETE, Method::PATCH]);
+    if let Some(on) = guard {
+        b.guard_cross_origin_writes(on)
+    } else {
+        b
+    }
 }
 
 fn guarded() -> CorsLayer {
-    rules(true).build().unwrap()
+    rules(Some(true)).build().unwrap()
 }
 
 /// A request to `uri` with headers written `sfs=cross-site o=evil h=host`
@@ -63,22 +67,6 @@ fn request(method: &str, uri: &str, headers: &str) -> Request<String> {
 
 fn head(method: &str, uri: &str, headers: &str) -> http::request::Parts {
     request(method, uri, headers).into_parts().0
-}
-
-/// Runs `req` through `layer`; the response and how often the inner
-/// service's future ran to the end (when a handler would run).
-async fn run_counting(layer: &CorsLayer, req: Request<String>) -> (Response<String>, usize) {
-    let ran = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&ran);
-    let inner = service_fn(move |_req: Request<String>| {
-        let counter = Arc::clone(&counter);
-        async move {
-            counter.fetch_add(1, Ordering::SeqCst);
-            Ok::<_, Infallible>(Response::new("handler".to_owned()))
-        }
-    });
-    let res = layer.layer(inner).oneshot(req).await.unwrap();
-    (res, ran.load(Ordering::SeqCst))
 }
 
 /// What the guarded layer does with a request.
@@ -154,7 +142,7 @@ const CASES: &[Case] = &[
 async fn writes_are_refused_or_passed_in_the_order_of_the_design() {
     let layer = guarded();
     for &(name, method, uri, headers, outcome) in CASES {
-        let (res, ran) = run_counting(&layer, request(method, uri, headers)).await;
+        let (res, ran) = run_polled(&layer, request(method, uri, headers)).await;
         let parts = head(method, uri, headers);
         let decision = layer.policy().decide(&parts);
         match outcome {
@@ -180,10 +168,10 @@ async fn writes_are_refused_or_passed_in_the_order_of_the_design() {
 
 #[tokio::test]
 async fn without_the_guard_every_case_reaches_the_handler_as_before() {
-    let (off, never_set) = (rules(false).build().unwrap(), without_guard_call());
+    let (off, never_set) = (rules(Some(false)).build().unwrap(), rules(None).build().unwrap());
     for &(name, method, uri, headers, _) in CASES {
         for layer in [&off, &never_set] {
-            let (res, ran) = run_counting(layer, request(method, uri, headers)).await;
+            let (res, ran) = run_polled(layer, request(method, uri, headers)).await;
             assert_eq!((res.status(), ran), (StatusCode::OK, 1), "{name}");
             match layer.policy().decide(&head(method, uri, headers)) {
                 Decision::Rejected(r) => assert_eq!(r.kind(), RequestKind::Actual, "{name}"),
@@ -195,16 +183,6 @@ async fn without_the_guard_every_case_reaches_the_handler_as_before() {
     assert_eq!(format!("{:?}", off.policy()), format!("{:?}", never_set.policy()));
 }
 
-/// The same rules, never calling `guard_cross_origin_writes`.
-fn without_guard_call() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP, "https://*.tenants.example"])
-        .allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".trusted.example"))
-        .allow_methods([Method::PUT, Method::DELETE, Method::PATCH])
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn preflights_are_never_writes() {
     let layer = guarded();
@@ -212,7 +190,7 @@ async fn preflights_are_never_writes() {
         let mut req = preflight(origin, "DELETE", None);
         req.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
         let (parts, _) = copy_request(&req).into_parts();
-        let (res, ran) = run_counting(&layer, req).await;
+        let (res, ran) = run_polled(&layer, req).await;
         assert_eq!((res.status(), ran), (status, 0), "{origin}");
         if let Decision::Rejected(r) = layer.policy().decide(&parts) {
             assert_eq!(r.kind(), RequestKind::Preflight);
@@ -237,7 +215,7 @@ async fn under_any_origin_only_null_and_origin_less_writes_are_refused_and_a_war
         ("POST", "o=null", NULL),
         ("POST", "sfs=cross-site", NO_ORIGIN),
     ] {
-        let (res, ran) = run_counting(&any, request(method, "/t", headers)).await;
+        let (res, ran) = run_polled(&any, request(method, "/t", headers)).await;
         match outcome {
             Refused(_) => assert_eq!((res.status(), ran), (StatusCode::FORBIDDEN, 0), "{headers}"),
             Passed(acao) => {
@@ -298,7 +276,7 @@ fn explain_names_the_guard_checks_and_the_fix() {
     ));
     // Without the guard, a write's explanation has no guard checks.
     let parts = head("POST", "/t", "sfs=cross-site o=evil");
-    let text = without_guard_call().policy().explain(&parts).to_string();
+    let text = rules(None).build().unwrap().policy().explain(&parts).to_string();
     assert!(!text.contains("Sec-Fetch-Site") && !text.contains("cross-origin"), "{text}");
 }
 
@@ -308,7 +286,8 @@ async fn report_only_trials_the_guard_before_it_is_enforced() {
     let blocked = format!("refuses it with 403: {refused}");
     let no_origin = "refuses it with 403: a cross-origin write without Origin is refused";
     for guard_on_candidate in [true, false] {
-        let (enforced, candidate) = (rules(!guard_on_candidate), rules(guard_on_candidate));
+        let (enforced, candidate) =
+            (rules(Some(!guard_on_candidate)), rules(Some(guard_on_candidate)));
         let seen: Arc<Mutex<Vec<String>>> = Arc::default();
         let log = Arc::clone(&seen);
         let layer = enforced.build().unwrap().with_report_only(
@@ -326,7 +305,7 @@ async fn report_only_trials_the_guard_before_it_is_enforced() {
             ("POST", "sfs=same-origin o=evil", false),
             ("GET", "sfs=cross-site o=evil", false),
         ] {
-            let (res, _) = run_counting(&layer, request(method, "/t", headers)).await;
+            let (res, _) = run_polled(&layer, request(method, "/t", headers)).await;
             let refused_now = guarded && !guard_on_candidate;
             assert_eq!(res.status() == StatusCode::FORBIDDEN, refused_now, "{headers}");
         }
@@ -360,7 +339,7 @@ async fn under_the_origin_lookup_writes_pass_only_if_it_allows_cached_or_not() {
     const TENANT: &str = "https://shop.tenant.example";
     let asked = Arc::new(AtomicUsize::new(0));
     let count = Arc::clone(&asked);
-    let layer = rules(true)
+    let layer = rules(Some(true))
         .allow_origin_lookup(move |origin: String| {
             count.fetch_add(1, Ordering::SeqCst);
             async move {
@@ -375,14 +354,14 @@ async fn under_the_origin_lookup_writes_pass_only_if_it_allows_cached_or_not() {
         .unwrap();
     let write = |origin: &str| request("POST", "/t", &format!("sfs=cross-site o={origin}"));
     for round in ["asked", "cached"] {
-        let (res, ran) = run_counting(&layer, write(TENANT)).await;
+        let (res, ran) = run_polled(&layer, write(TENANT)).await;
         assert_eq!((res.status(), ran), (StatusCode::OK, 1), "{round}");
         assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
-        let (res, ran) = run_counting(&layer, write(EVIL)).await;
+        let (res, ran) = run_polled(&layer, write(EVIL)).await;
         assert_eq!((res.status(), ran), (StatusCode::FORBIDDEN, 0), "{round}");
         assert!(res.body().is_empty(), "{round}");
         // A failed lookup refuses, and is never cached.
-        let (res, ran) = run_counting(&layer, write("https://down.example")).await;
+        let (res, ran) = run_polled(&layer, write("https://down.example")).await;
         assert_eq!((res.status(), ran), (StatusCode::FORBIDDEN, 0), "{round}");
     }
     assert_eq!(asked.load(Ordering::SeqCst), 4);
@@ -392,7 +371,7 @@ async fn under_the_origin_lookup_writes_pass_only_if_it_allows_cached_or_not() {
     assert_eq!(deferred.kind(), RequestKind::CrossOriginWrite);
     // Origins the static rules allow never ask it; nor do null or none.
     for headers in ["sfs=cross-site o=app", "sfs=cross-site o=null", "sfs=cross-site"] {
-        run_counting(&layer, request("POST", "/t", headers)).await;
+        run_polled(&layer, request("POST", "/t", headers)).await;
     }
     assert_eq!(asked.load(Ordering::SeqCst), 4);
 }
@@ -400,30 +379,16 @@ async fn under_the_origin_lookup_writes_pass_only_if_it_allows_cached_or_not() {
 #[cfg(feature = "metrics")]
 #[test]
 fn refused_writes_are_counted_under_their_own_kind_and_outcome() {
-    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
-    let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
     let layer = guarded();
-    metrics::with_local_recorder(&recorder, || {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        runtime.block_on(async {
-            for headers in ["sfs=cross-site o=evil", "o=evil", "sfs=cross-site", "o=null", "o=app"]
-            {
-                run_counting(&layer, request("POST", "/t", headers)).await;
-            }
-        });
+    let counted = counters(false, || async {
+        for headers in ["sfs=cross-site o=evil", "o=evil", "sfs=cross-site", "o=null", "o=app"] {
+            run_polled(&layer, request("POST", "/t", headers)).await;
+        }
     });
-    let mut counts: Vec<(String, u64)> = snapshotter
-        .snapshot()
-        .into_vec()
+    let counts: Vec<(String, u64)> = counted
         .into_iter()
-        .map(|(key, _, _, value)| {
-            let labels: Vec<&str> = key.key().labels().map(|l| l.value()).collect();
-            let DebugValue::Counter(n) = value else { panic!() };
-            (labels.join("/"), n)
-        })
+        .map(|(_, labels, n)| (labels.into_iter().map(|(_, v)| v).collect::<Vec<_>>().join("/"), n))
         .collect();
-    counts.sort();
     let expected = [
         ("actual/allowed", 1),
         ("cross_origin_write/origin_not_allowed", 2),

@@ -212,12 +212,9 @@ fn build_case(rng: &mut Rng) -> Vec<u8> {
                 e.field(rng.pick(&["PUT", "CONNECT", "trace", "TRACK", "patch", "X"]).as_bytes());
             }
             3 | 4 => {
-                e.field(
-                    rng.pick(&[
-                        "content-type", "cookie", "set-cookie", "sec-fetch-mode", "proxy-x", "x-id",
-                    ])
-                    .as_bytes(),
-                );
+                let names =
+                    ["content-type", "cookie", "set-cookie", "sec-fetch-mode", "proxy-x", "x-id"];
+                e.field(rng.pick(&names).as_bytes());
             }
             5 | 6 | 8 => {
                 e.byte(rng.next() as u8);
@@ -262,14 +259,8 @@ fn request_corpus(seed: u64, n: usize) -> Vec<Vec<u8>> {
     for policy in 0..policies {
         for list in &lists {
             let mut e = Encoder::default();
-            e.byte(policy)
-                .byte(2)
-                .byte(REQUEST_ORIGIN)
-                .field(b"https://app.example.com")
-                .byte(REQUEST_METHOD)
-                .field(b"PUT")
-                .byte(REQUEST_HEADERS)
-                .field(list);
+            e.byte(policy).byte(2).byte(REQUEST_ORIGIN).field(b"https://app.example.com");
+            e.byte(REQUEST_METHOD).field(b"PUT").byte(REQUEST_HEADERS).field(list);
             cases.push(e.bytes.clone());
         }
     }

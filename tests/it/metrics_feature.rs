@@ -4,51 +4,31 @@
 //! CI runs it with `--all-features`.
 #![cfg(feature = "metrics")]
 
-use std::collections::BTreeMap;
-
 use crate::common::*;
 use http::{HeaderName, Method};
-use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use tower_cors::CorsLayer;
 
-/// Runs `requests` through `layer` with a local debugging recorder; the
-/// counters by (kind, outcome), and every label name seen.
-fn counted(
-    layer: &CorsLayer,
-    requests: Vec<http::Request<String>>,
-) -> BTreeMap<(String, String), u64> {
-    let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
-    metrics::with_local_recorder(&recorder, || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(async {
-            for request in requests {
-                run(layer, request, &[]).await;
-            }
-        });
-    });
-    let mut counts = BTreeMap::new();
-    for (key, _, _, value) in snapshotter.snapshot().into_vec() {
-        let key = key.key();
-        assert_eq!(key.name(), "tower_cors_requests_total");
-        let labels: BTreeMap<&str, &str> = key.labels().map(|l| (l.key(), l.value())).collect();
-        let got = labels.keys().copied().collect::<Vec<_>>();
-        assert_eq!(got, ["kind", "outcome"]);
-        let DebugValue::Counter(n) = value else { panic!("not a counter") };
-        counts.insert((labels["kind"].to_owned(), labels["outcome"].to_owned()), n);
-    }
-    counts
-}
-
-/// Asserts the counters after `requests` are exactly `want`, as
-/// `(kind, outcome, count)`.
+/// Asserts the counters after `requests` through `layer` are exactly `want`,
+/// as `(kind, outcome, count)`, all of `tower_cors_requests_total`.
 #[track_caller]
 fn counts(layer: &CorsLayer, requests: Vec<http::Request<String>>, want: &[(&str, &str, u64)]) {
-    let want: BTreeMap<_, _> =
-        want.iter().map(|(k, o, n)| ((k.to_string(), o.to_string()), *n)).collect();
-    assert_eq!(counted(layer, requests), want);
+    let counted = counters(false, || async {
+        for request in requests {
+            run(layer, request, &[]).await;
+        }
+    });
+    let mut got = Vec::new();
+    for (name, labels, n) in counted {
+        assert_eq!(name, "tower_cors_requests_total");
+        let [(k, kind), (o, outcome)] = &labels[..] else { panic!("{labels:?}") };
+        assert_eq!((k.as_str(), o.as_str()), ("kind", "outcome"));
+        got.push((kind.clone(), outcome.clone(), n));
+    }
+    let mut want: Vec<_> =
+        want.iter().map(|(k, o, n)| (k.to_string(), o.to_string(), *n)).collect();
+    want.sort();
+    assert_eq!(got, want);
 }
-
 #[test]
 #[rustfmt::skip]
 fn requests_are_counted_by_kind_and_outcome() {

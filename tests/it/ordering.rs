@@ -15,6 +15,7 @@ mod axum_example;
 
 use std::convert::Infallible;
 
+use crate::common::{assert_lines, ACAC, ACAH, ACAM, ACAO, ACMA, VARY};
 use crate::loopback::{request, Server};
 use bytes::Bytes;
 use http::{header, Method, Request, Response, StatusCode};
@@ -26,11 +27,10 @@ const APP: &str = "https://app.example.com";
 /// The origin `examples/axum.rs` allows.
 const ORIGIN_5173: &str = "http://localhost:5173";
 
-fn preflight(server: &Server) -> Request<Full<Bytes>> {
-    request(Method::OPTIONS, server, "/api/me")
-        .header(header::ORIGIN, APP)
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
-        .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
+/// The preflight for an authenticated PUT to `/api/me` from APP, built on `req`.
+fn preflight(req: http::request::Builder) -> Request<Full<Bytes>> {
+    let req = req.header(header::ORIGIN, APP).header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT");
+    req.header(header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
         .body(Full::default())
         .unwrap()
 }
@@ -38,13 +38,16 @@ fn preflight(server: &Server) -> Request<Full<Bytes>> {
 #[tokio::test]
 async fn preflight_without_credentials_succeeds_when_cors_is_outside_auth() {
     let server = Server::start(example::serve).await;
-    let res = server.send(preflight(&server)).await;
+    let res = server.send(preflight(request(Method::OPTIONS, &server, "/api/me"))).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "GET, PUT");
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS], "authorization, content-type");
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_MAX_AGE], "600");
+    let want = [
+        (ACAO, APP),
+        (ACAC, "true"),
+        (ACAM, "GET, PUT"),
+        (ACAH, "authorization, content-type"),
+        (ACMA, "600"),
+    ];
+    assert_lines("preflight", res.headers(), &want);
     server.stop().await;
 }
 
@@ -58,8 +61,7 @@ async fn authenticated_call_gets_cors_headers_and_the_handler_answer() {
         .unwrap();
     let res = server.send(req).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
-    assert_eq!(res.headers()[header::VARY], "origin");
+    assert_lines("authenticated", res.headers(), &[(ACAO, APP), (VARY, "origin")]);
     assert_eq!(res.body(), "{\"user\":\"demo\",\"path\":\"/api/me\"}");
     server.stop().await;
 }
@@ -67,11 +69,8 @@ async fn authenticated_call_gets_cors_headers_and_the_handler_answer() {
 #[tokio::test]
 async fn unauthenticated_call_gets_401_that_the_page_can_read() {
     let server = Server::start(example::serve).await;
-    let req = request(Method::GET, &server, "/api/me")
-        .header(header::ORIGIN, APP)
-        .body(Full::default())
-        .unwrap();
-    let res = server.send(req).await;
+    let req = request(Method::GET, &server, "/api/me").header(header::ORIGIN, APP);
+    let res = server.send(req.body(Full::default()).unwrap()).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // Decorated: the script sees the 401 instead of an opaque network error.
     assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
@@ -86,26 +85,14 @@ async fn preflight_gets_401_when_cors_is_placed_inside_auth() {
         .service_fn(|_req: Request<Full<Bytes>>| async {
             Ok::<_, Infallible>(Response::new(Full::<Bytes>::default()))
         });
-    let req = Request::options("/api/me")
-        .header(header::ORIGIN, APP)
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
-        .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
-        .body(Full::default())
-        .unwrap();
-    let res = wrong_order.oneshot(req).await.unwrap();
+    let res = wrong_order.oneshot(preflight(Request::options("/api/me"))).await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
 }
 
 #[tokio::test]
 async fn right_order_answers_the_same_preflight_in_process() {
-    let req = Request::options("/api/me")
-        .header(header::ORIGIN, APP)
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
-        .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
-        .body(Full::<Bytes>::default())
-        .unwrap();
-    let res = example::app().oneshot(req).await.unwrap();
+    let res = example::app().oneshot(preflight(Request::options("/api/me"))).await.unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
 }
 

@@ -12,29 +12,25 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::{
-    actual, assert_lines, expect, get, has_cors_headers, preflight, ready_now, request, values,
-    ABSENT, ACAM, ACAO, APP, VARY,
+    actual, assert_lines, expect_bounded as check, get, has_cors_headers, preflight,
+    preflight_answer, request, run_bounded as run, values, ABSENT, ACAM, ACAO, APP, VARY,
 };
-use http::{header, Method, Request, Response, StatusCode};
+use http::{header, Method, Request, StatusCode};
 use tokio::sync::Notify;
-use tokio::time::{timeout, Instant};
-use tower::{service_fn, Layer, ServiceExt};
+use tokio::time::Instant;
+use tower::ServiceExt;
 use tower_cors::{CorsBuilder, CorsLayer};
 
 const TENANT: &str = "https://shop.tenant.example";
 const OTHER: &str = "https://other.example";
-const BOUND: Duration = Duration::from_secs(30);
 
-/// What the store does when asked.
+/// What the store does when asked: answer from its table, never answer,
+/// fail on every other call (the first fails), or panic inside its future.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Behaviour {
-    /// Answers from its table.
     Answer,
-    /// Never answers.
     Hang,
-    /// Fails on every other call (the first fails).
     FailEveryOther,
-    /// Panics inside its future.
     Panic,
 }
 
@@ -63,8 +59,7 @@ impl Store {
     }
 
     fn asked_for(&self, origin: &str) -> usize {
-        let asked = self.asked.lock().unwrap();
-        asked.iter().filter(|o| *o == origin).count()
+        self.asked.lock().unwrap().iter().filter(|o| *o == origin).count()
     }
 
     fn add(&self, origin: &str) {
@@ -101,24 +96,6 @@ impl Store {
             .allow_origin_lookup(move |origin| store.lookup(origin));
         configure(builder).build().unwrap()
     }
-}
-
-/// `common::run`, bounded: a regression must fail, not hang.
-async fn run(layer: &CorsLayer, req: Request<String>) -> (Response<String>, usize) {
-    let ran = timeout(BOUND, crate::common::run(layer, req, &[])).await;
-    ran.expect("request did not complete")
-}
-
-/// `common::expect`, bounded.
-async fn check(
-    case: &str,
-    layer: &CorsLayer,
-    req: Request<String>,
-    by: &str,
-    want: &[(&str, &str)],
-) {
-    let checked = timeout(BOUND, expect(case, layer, req, &[], by, want)).await;
-    checked.expect("request did not complete");
 }
 
 /// Whether an actual request from `origin` gets CORS headers.
@@ -158,15 +135,15 @@ async fn allowed_and_refused_origins_get_their_answers_and_the_answer_is_cached(
     let store = Store::new(&[TENANT], Behaviour::Answer);
     let layer = store.layer(|b| b);
     let none = [("access-control-*", ABSENT)];
-    check("allowed actual", &layer, actual(Method::POST, Some(TENANT)), "inner", &[(ACAO, TENANT), (VARY, "origin")]).await;
+    check("allowed actual", &layer, actual(Method::POST, Some(TENANT)), &[], "inner", &[(ACAO, TENANT), (VARY, "origin")]).await;
     // The preflight uses the cached answer, and still checks the method.
-    check("allowed preflight", &layer, preflight(TENANT, "PUT", None), "204", &[(ACAO, TENANT), (ACAM, "PUT")]).await;
+    check("allowed preflight", &layer, preflight(TENANT, "PUT", None), &[], "204", &[(ACAO, TENANT), (ACAM, "PUT")]).await;
     // A method the policy lacks: the policy's own answer, which the browser
     // refuses naming DELETE (DESIGN.md "Response rules").
-    check("refused method", &layer, preflight(TENANT, "DELETE", None), "204", &[(ACAO, TENANT), (ACAM, "PUT")]).await;
+    check("refused method", &layer, preflight(TENANT, "DELETE", None), &[], "204", &[(ACAO, TENANT), (ACAM, "PUT")]).await;
     assert_eq!(store.asked(), 1);
     assert!(!allowed(&layer, OTHER).await);
-    check("refused origin", &layer, preflight(OTHER, "PUT", None), "403", &none).await;
+    check("refused origin", &layer, preflight(OTHER, "PUT", None), &[], "403", &none).await;
     assert_eq!(store.asked(), 2, "the refusal is cached");
 }
 
@@ -482,12 +459,8 @@ async fn works_under_axum() {
 #[test]
 fn outside_a_tokio_runtime_a_needed_lookup_fails_closed() {
     let store = Store::new(&[TENANT], Behaviour::Answer);
-    let layer = store.layer(|b| b);
-    let mut svc = layer.layer(service_fn(|_req: Request<String>| async {
-        Ok::<_, std::convert::Infallible>(Response::new(String::new()))
-    }));
     // A lookup that cannot run must not leave the request waiting.
-    let res = ready_now(tower::Service::call(&mut svc, preflight(TENANT, "PUT", None))).unwrap();
+    let res = preflight_answer(&store.layer(|b| b), preflight(TENANT, "PUT", None));
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(store.asked(), 0);
 }
@@ -526,8 +499,13 @@ async fn guarded_handshakes_are_refused_unless_the_lookup_allows_cached_or_not()
 }
 
 #[test]
-fn a_failed_lookup_has_its_own_rejection_reason() {
-    let reason = tower_cors::Rejection::OriginLookupFailed(TENANT);
-    let got = reason.to_string();
-    assert_eq!(got, "origin \"https://shop.tenant.example\" is refused: the origin lookup failed");
+fn failed_and_saturated_lookups_have_their_own_rejection_reasons() {
+    use tower_cors::Rejection::{OriginLookupFailed, OriginLookupSaturated};
+    let origin = "origin \"https://shop.tenant.example\" is refused";
+    for (reason, cause) in [
+        (OriginLookupFailed(TENANT), "the origin lookup failed"),
+        (OriginLookupSaturated(TENANT), "no origin lookup could start in time"),
+    ] {
+        assert_eq!(reason.to_string(), format!("{origin}: {cause}"));
+    }
 }

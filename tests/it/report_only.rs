@@ -121,8 +121,7 @@ async fn each_request_decided_differently_is_reported_once_with_both_verdicts() 
     ], "{reports:#?}");
     assert!(reports.iter().all(|r| r.path == "/api/items"));
     let headers: Vec<_> = reports.iter().map(|r| r.header.as_deref()).collect();
-    let got = headers;
-    assert_eq!(got, [None, None, Some("access-control-allow-methods"), None, None]);
+    assert_eq!(headers, [None, None, Some("access-control-allow-methods"), None, None]);
     assert_eq!(
         reports[0].line,
         "CORS request GET /api/items from \"https://legacy.example.com\": the enforced policy \
@@ -192,18 +191,16 @@ async fn a_candidate_deciding_alike_reports_nothing() {
 async fn an_origin_left_to_an_async_predicate_is_reported_undecided_and_the_predicate_not_run() {
     let asked = Arc::new(Mutex::new(0));
     let counter = Arc::clone(&asked);
-    let candidate = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_methods([Method::PUT])
-        .allow_headers([header::CONTENT_TYPE])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
-        .allow_origin_async_predicate(move |_origin, _parts| {
-            *counter.lock().unwrap() += 1;
-            async { true }
-        })
-        .build()
-        .unwrap();
+    let candidate = app(|b| {
+        b.allow_methods([Method::PUT])
+            .allow_headers([header::CONTENT_TYPE])
+            .allow_credentials(true)
+            .max_age(Duration::from_secs(600))
+            .allow_origin_async_predicate(move |_origin, _parts| {
+                *counter.lock().unwrap() += 1;
+                async { true }
+            })
+    });
     let (layer, reports) = trial(today(), candidate);
     let (response, _) = run(&layer, get(LEGACY), &[]).await;
     let got = &response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN];
@@ -220,14 +217,12 @@ async fn an_origin_left_to_an_async_predicate_is_reported_undecided_and_the_pred
 
 #[tokio::test]
 async fn an_enforced_async_predicate_still_decides_the_response() {
-    let enforced = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_origin_async_predicate(|origin, _parts| {
+    let enforced = app(|b| {
+        b.allow_origin_async_predicate(|origin, _| {
             let allowed = origin == LEGACY;
             async move { allowed }
         })
-        .build()
-        .unwrap();
+    });
     let (layer, reports) = trial(enforced, tighter());
     let (response, _) = run(&layer, get(LEGACY), &[]).await;
     let got = &response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN];

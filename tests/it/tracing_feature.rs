@@ -8,8 +8,6 @@
 use std::sync::{Arc, Mutex};
 
 use crate::common::*;
-use http::Method;
-use tower_cors::CorsLayer;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
@@ -89,13 +87,11 @@ impl Subscriber for Capture {
     fn exit(&self, _: &Id) {}
 }
 
-fn layer() -> CorsLayer {
-    app(|b| b.allow_methods([Method::PUT]))
-}
-
 #[cfg(feature = "tracing")]
 mod with_feature {
     use super::*;
+    use http::Method;
+    use tower_cors::CorsLayer;
 
     #[test]
     fn build_emits_the_compiled_policy_once_at_info() {

@@ -11,19 +11,17 @@ fn every_mistake_is_reported_at_once() {
     assert_eq!(errors.len(), 3, "{errors:?}");
     assert!(matches!(&errors[0], ConfigError::OriginWithPath { origin, .. } if origin == bad[0]));
     assert!(matches!(errors[1], ConfigError::WildcardOrigin { .. }));
+    let non_canonical =
+        matches!(&errors[2], ConfigError::NonCanonicalOrigin { origin, .. } if origin == bad[2]);
+    assert!(non_canonical);
     // Each names its place in the list.
-    let indexes: Vec<Option<usize>> =
-        errors.iter().map(|e| e.location().and_then(|at| at.index())).collect();
+    let indexes: Vec<_> = errors.iter().map(|e| e.location().and_then(|at| at.index())).collect();
     assert_eq!(indexes, [Some(0), Some(1), Some(2)]);
     assert!(err.location().is_none());
-    assert!(
-        matches!(&errors[2], ConfigError::NonCanonicalOrigin { origin, .. } if origin == bad[2])
-    );
     // One line per mistake, each naming its value.
     let msg = err.to_string();
     let lines: Vec<&str> = msg.lines().collect();
-    assert_eq!(lines[0], "3 mistakes in the CORS configuration:");
-    assert_eq!(lines.len(), 4, "{msg}");
+    assert_eq!((lines[0], lines.len()), ("3 mistakes in the CORS configuration:", 4), "{msg}");
     for (line, error) in lines[1..].iter().zip(errors) {
         assert_eq!(*line, format!("- {error}"));
     }
@@ -43,13 +41,14 @@ fn every_mistake_is_reported_at_once() {
     let kinds: Vec<&str> = err
         .errors()
         .iter()
-        .map(|e| match e {
-            ConfigError::OriginWithPath { .. } => "origin",
-            ConfigError::ForbiddenMethod { .. } => "method",
-            ConfigError::ForbiddenRequestHeader { .. } => "header",
-            ConfigError::MaxAgeTooLong { .. } => "max_age",
-            ConfigError::PreflightStatusNotSuccess { .. } => "status",
-            other => panic!("unexpected {other:?}"),
+        .map(|e| format!("{e:?}"))
+        .map(|d| match d.split(' ').next() {
+            Some("OriginWithPath") => "origin",
+            Some("ForbiddenMethod") => "method",
+            Some("ForbiddenRequestHeader") => "header",
+            Some("MaxAgeTooLong") => "max_age",
+            Some("PreflightStatusNotSuccess") => "status",
+            _ => panic!("unexpected {d}"),
         })
         .collect();
     assert_eq!(kinds, ["origin", "method", "header", "max_age", "status"]);
@@ -63,8 +62,7 @@ fn every_mistake_is_reported_at_once() {
 #[test]
 fn a_single_mistake_is_its_own_variant_and_its_own_list() {
     let err = refusal(origins(&["null"]));
-    let location = origin_at(&err);
-    assert_eq!(err, ConfigError::NullOrigin { location });
+    assert_eq!(err, ConfigError::NullOrigin { location: origin_at(&err) });
     assert_eq!(err.errors(), std::slice::from_ref(&err));
     assert!(!err.to_string().contains('\n'));
 }

@@ -1,9 +1,5 @@
-//! DESIGN.md "Configuration refused by build()": one test per refusal, each
-//! checking the variant and that the message names the value and the fix,
-//! and that a configuration clear of every refusal builds the policy it says.
-//! Origins in one module; methods, headers and values in another; then
-//! empty or misspelled configurations, all-at-once reports, the forms the
-//! list-taking methods accept, and warnings.
+//! DESIGN.md "Configuration refused by build()": each refusal's variant, and
+//! a message naming the value and the fix; warnings; accepted forms.
 
 mod all_at_once;
 mod argument_forms;
@@ -17,7 +13,7 @@ use std::time::Duration;
 use http::{header, HeaderName, Method, StatusCode};
 use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Decision, Location};
 
-use crate::common::{actual, preflight, preflight_answer, run, APP};
+use crate::common::{actual, preflight, preflight_answer, APP};
 
 const ACMA: &str = "access-control-max-age";
 
