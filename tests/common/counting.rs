@@ -6,16 +6,14 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
+// Per thread: `alloc`, `alloc_zeroed` and `realloc` calls; bytes asked for
+// (a `realloc` asks for its new size); bytes held (allocated minus freed).
 thread_local! {
-    /// `alloc`, `alloc_zeroed` and `realloc` calls made by this thread.
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-    /// Bytes this thread asked for (a `realloc` asks for its new size).
     static REQUESTED: Cell<usize> = const { Cell::new(0) };
-    /// Bytes this thread holds: allocated minus freed.
     static HELD: Cell<isize> = const { Cell::new(0) };
 }
 
-/// The system allocator, counting.
 pub struct Counting;
 
 #[global_allocator]
@@ -57,12 +55,10 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
-/// Allocations this thread has made so far.
 pub fn allocations() -> usize {
     ALLOCATIONS.with(Cell::get)
 }
 
-/// Bytes this thread holds now.
 pub fn held() -> isize {
     HELD.with(Cell::get)
 }
@@ -77,9 +73,6 @@ pub struct Cost {
 pub fn cost_of<T>(f: impl FnOnce() -> T) -> (T, Cost) {
     let (allocations, bytes) = (allocations(), REQUESTED.with(Cell::get));
     let out = f();
-    let cost = Cost {
-        allocations: self::allocations() - allocations,
-        bytes: REQUESTED.with(Cell::get) - bytes,
-    };
-    (out, cost)
+    let bytes = REQUESTED.with(Cell::get) - bytes;
+    (out, Cost { allocations: self::allocations() - allocations, bytes })
 }
