@@ -1,29 +1,28 @@
 //! Real-browser conformance suite: Chromium, Firefox ESR and WebKitGTK each
-//! run `fetch()` calls from pages on one origin against loopback servers
-//! wrapped in `CorsLayer` on other origins, and each test asserts what the
-//! browser allowed.
+//! run `fetch()` calls (and forms, WebSockets, a navigation) from pages on
+//! one origin against loopback servers wrapped in `CorsLayer` on other
+//! origins, and each test asserts what the browser allowed.
 //!
 //! How it works (see `browser/harness.rs`): every api server below is an axum
-//! app `handler -> CorsLayer (the policy) -> outer recorder`. The recorder
+//! app `handler -> CorsLayer (the policy) -> outer recorder`; the recorder
 //! logs every request the browser sent (preflights included) with the final
-//! response; the handler logs what reached the application. An app server
-//! serves a page (`http://app.localhost:PA/`) that runs all scenarios, opens
-//! iframes on other origins (all three engines resolve `*.localhost` to
-//! loopback themselves) and a sandboxed iframe (origin `null`), and posts
-//! the outcomes back, so no WebDriver is needed. Each engine is launched
-//! once for the whole binary, on its own servers; the engines run side by
-//! side. Every check is one test per engine, named `ENGINE::check`; a check
-//! whose expected result differs between engines says so, with the reason.
+//! response, the handler what reached the application. An app server serves
+//! a page (`http://app.localhost:PA/`) that runs all scenarios, in iframes on
+//! other origins too (all three engines resolve `*.localhost` to loopback
+//! themselves) and a sandboxed one (origin `null`), and posts the outcomes
+//! back, so no WebDriver is needed. Each engine runs the page once for the
+//! whole binary, on its own servers, side by side with the others. Every
+//! check is one test per engine, `ENGINE::check`; a check whose expected
+//! result differs between engines says so, with the reason.
 //!
-//! An engine that is not installed makes its tests `ignored` (with the
-//! reason), or failed when `CI` is set. `CHROMIUM`, `FIREFOX` and
-//! `MINIBROWSER` point at other builds; `BROWSER_SUITE_DUMP=1` prints what
-//! the page and the wire saw for every scenario, per engine.
+//! A missing engine makes its tests `ignored` (with the reason), or failed
+//! when `CI` is set. `CHROMIUM`, `FIREFOX` and `MINIBROWSER` point at other
+//! builds; `BROWSER_SUITE_DUMP=1` prints what the page and the wire saw for
+//! every scenario, per engine.
 //!
-//! Adding a check: add its scenario to `scenarios()` below (its id, the
-//! frame it runs in, the server whose policy answers), then declare the check
-//! in a `browser/*_checks.rs` file (listed in `mod` and in `main` below),
-//! whose `checks![...]` list takes two forms:
+//! Adding a check: add its scenario to `scenarios()` below (id, frame, the
+//! server whose policy answers), then the check to the `checks![...]` list of
+//! a `browser/*_checks.rs` file, in one of two forms:
 //!
 //! ```text
 //! checks![
@@ -33,8 +32,6 @@
 //!     // One `expect.rs` helper (or a function of the file) applied to a
 //!     // scenario: `name => helper(args)` runs `helper(run, args)`.
 //!     subdomain_pattern_refuses_apex => blocked_without_cors("subdomain_apex"),
-//!     port_pattern_allows_second_port
-//!         => allowed_echoing("port_pattern_other_port", Frame::OtherPort),
 //! ];
 //! ```
 //!
@@ -46,12 +43,8 @@ mod engine;
 mod expect;
 #[path = "browser/harness.rs"]
 mod harness;
-#[path = "browser/page.rs"]
-mod page;
 #[path = "browser/servers.rs"]
 mod servers;
-#[path = "browser/session.rs"]
-mod session;
 
 /// `checks![f, name => helper(args), ...]`: the module's list of checks (see
 /// the top of this file), each named after its function or its `name`.
@@ -90,14 +83,12 @@ use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use serde_json::json;
 use tower_cors::CorsLayer;
 
-// ---------------------------------------------------------------------------
-// Policies: one api server per policy
-// ---------------------------------------------------------------------------
+// Policies: one api server per policy.
 
 #[rustfmt::skip]
 const SERVERS: &[&str] = &[
     "exact", "subdomain", "port_pattern", "credentials", "permissive", "any_header", "status_200", "max_age",
-    "max_age_zero", "expose_any", "predicate_all", "grpc", "lookup", "websocket", "no_cors_layer",
+    "max_age_zero", "expose_any", "predicate_all", "grpc", "lookup", "websocket", "no_cors_layer", "writes",
 ];
 
 fn layer(cors: CorsLayer) -> Wrap {
@@ -134,6 +125,7 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
             .allow_headers([http::header::CONTENT_TYPE, h("x-grpc-web"), h("x-user-agent"), h("grpc-timeout")])
             .expose_headers([h("grpc-status"), h("grpc-message")]).build()),
         ("websocket", app().guard_websockets(true).build()),
+        ("writes", app().allow_credentials(true).guard_cross_origin_writes(true).build()),
     ];
     let mut servers: Vec<(&'static str, Wrap)> = policies
         .into_iter()
@@ -179,9 +171,7 @@ fn lookup_server(app: &str) -> Wrap {
     })
 }
 
-// ---------------------------------------------------------------------------
-// Scenarios: what the page fetches (ids are looked up by the tests below)
-// ---------------------------------------------------------------------------
+// Scenarios: what the page does (the checks look them up by id).
 
 #[rustfmt::skip]
 fn scenarios(_env: &Env) -> Vec<Scenario> {
@@ -286,18 +276,24 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
             "body": "AAAAAAA="
         })).read(&["grpc-status", "grpc-message", "x-secret"]),
         // WebSocket handshakes: guarded, and a control without the guard.
-        s("ws_allowed", Top, "websocket").websocket(),
-        s("ws_foreign", LookAlike, "websocket").websocket(),
-        s("ws_sandboxed", Sandboxed, "websocket").websocket(),
-        s("ws_unguarded_foreign", LookAlike, "exact").websocket(),
+        s("ws_allowed", Top, "websocket").kind("websocket"),
+        s("ws_foreign", LookAlike, "websocket").kind("websocket"),
+        s("ws_sandboxed", Sandboxed, "websocket").kind("websocket"),
+        s("ws_unguarded_foreign", LookAlike, "exact").kind("websocket"),
+        // Cross-origin writes, guarded (browser/write_checks.rs). The
+        // no-referrer form comes last in its frame: it sets the frame's
+        // referrer policy.
+        s("w_credentialed", Top, "writes").init(json!({ "method": "POST", "credentials": "include", "body": "amount=1" })),
+        s("w_no_cors", LookAlike, "writes")
+            .init(json!({ "mode": "no-cors", "method": "POST", "credentials": "include", "body": "amount=100" })),
+        s("w_cross_site_form", LookAlike, "writes").kind("form"),
+        s("w_no_referrer_form", LookAlike, "writes").kind("form").init(json!({ "referrerPolicy": "no-referrer" })),
+        s("w_same_origin_form", Api, "writes").kind("form"),
+        s("w_navigation", Top, "writes").kind("navigate"),
     ]
 }
 
 static SUITE: Suite = Suite { servers, scenarios, server_names: SERVERS };
-
-// ---------------------------------------------------------------------------
-// The test binary
-// ---------------------------------------------------------------------------
 
 /// One trial per check and engine. A missing engine's trials are ignored
 /// (reason given) outside CI and fail in CI; the engines with a trial to run

@@ -6,7 +6,7 @@
 //! goes to a file in its profile directory; console messages are read from
 //! it after the run.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -30,62 +30,44 @@ const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
 /// Access-Control-Allow-Headers stops covering `Authorization`, as Fetch
 /// says and Firefox has ready behind this switch, so that one engine of the
 /// three applies the standard's rule (Chromium and WebKit still relax it).
-const FIREFOX_PREFS: &str = r#"
-user_pref("browser.shell.checkDefaultBrowser", false);
-user_pref("browser.startup.homepage_override.mstone", "ignore");
-user_pref("browser.aboutwelcome.enabled", false);
-user_pref("startup.homepage_welcome_url", "");
-user_pref("datareporting.policy.dataSubmissionEnabled", false);
-user_pref("datareporting.healthreport.uploadEnabled", false);
-user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);
-user_pref("app.update.disabledForTesting", true);
-user_pref("app.normandy.enabled", false);
-user_pref("browser.safebrowsing.malware.enabled", false);
-user_pref("browser.safebrowsing.phishing.enabled", false);
-user_pref("browser.safebrowsing.downloads.enabled", false);
-user_pref("network.captive-portal-service.enabled", false);
-user_pref("network.connectivity-service.enabled", false);
-user_pref("extensions.update.enabled", false);
-user_pref("dom.security.https_first", false);
-user_pref("dom.security.https_only_mode", false);
-user_pref("devtools.console.stdout.content", true);
-user_pref("network.cors_preflight.authorization_covered_by_wildcard", false);
-user_pref("browser.dom.window.dump.enabled", true);
-"#;
+#[rustfmt::skip]
+const FIREFOX_PREFS: [(&str, &str); 20] = [
+    ("browser.shell.checkDefaultBrowser", "false"), ("browser.startup.homepage_override.mstone", "\"ignore\""),
+    ("browser.aboutwelcome.enabled", "false"), ("startup.homepage_welcome_url", "\"\""),
+    ("datareporting.policy.dataSubmissionEnabled", "false"), ("datareporting.healthreport.uploadEnabled", "false"),
+    ("toolkit.telemetry.reportingpolicy.firstRun", "false"), ("app.update.disabledForTesting", "true"),
+    ("app.normandy.enabled", "false"), ("browser.safebrowsing.malware.enabled", "false"),
+    ("browser.safebrowsing.phishing.enabled", "false"), ("browser.safebrowsing.downloads.enabled", "false"),
+    ("network.captive-portal-service.enabled", "false"), ("network.connectivity-service.enabled", "false"),
+    ("extensions.update.enabled", "false"), ("dom.security.https_first", "false"),
+    ("dom.security.https_only_mode", "false"), ("devtools.console.stdout.content", "true"),
+    ("network.cors_preflight.authorization_covered_by_wildcard", "false"), ("browser.dom.window.dump.enabled", "true"),
+];
 
 impl Engine {
-    /// Every engine, in the order the suite reports them.
     pub const ALL: [Engine; 3] = [Engine::Chromium, Engine::Firefox, Engine::WebKit];
 
-    /// Short lower-case name, used as the test-name prefix.
+    /// Its test-name prefix, the variable pointing at another build, and how
+    /// to install it.
+    fn about(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Engine::Chromium => ("chromium", "CHROMIUM", "apt-get install chromium"),
+            Engine::Firefox => ("firefox", "FIREFOX", "apt-get install firefox-esr"),
+            Engine::WebKit => (
+                "webkit",
+                "MINIBROWSER",
+                "apt-get install libwebkit2gtk-4.1-0 webkit2gtk-driver xvfb",
+            ),
+        }
+    }
+
     pub fn name(self) -> &'static str {
-        match self {
-            Engine::Chromium => "chromium",
-            Engine::Firefox => "firefox",
-            Engine::WebKit => "webkit",
-        }
-    }
-
-    /// The environment variable that points at another build of the engine.
-    fn override_var(self) -> &'static str {
-        match self {
-            Engine::Chromium => "CHROMIUM",
-            Engine::Firefox => "FIREFOX",
-            Engine::WebKit => "MINIBROWSER",
-        }
-    }
-
-    fn install_hint(self) -> &'static str {
-        match self {
-            Engine::Chromium => "apt-get install chromium",
-            Engine::Firefox => "apt-get install firefox-esr",
-            Engine::WebKit => "apt-get install libwebkit2gtk-4.1-0 webkit2gtk-driver xvfb",
-        }
+        self.about().0
     }
 
     /// The engine's launcher, or why it cannot run here.
     pub fn find(self) -> Result<Launcher, String> {
-        let var = self.override_var();
+        let (_, var, hint) = self.about();
         let binary = match std::env::var_os(var) {
             Some(p) => Some(PathBuf::from(p)).filter(|p| p.is_file()),
             None => match self {
@@ -94,9 +76,8 @@ impl Engine {
                 Engine::WebKit => Some(PathBuf::from(MINIBROWSER)).filter(|p| p.is_file()),
             },
         };
-        let missing = |what: &str| {
-            format!("{what} not found: {} (or point {var} at the browser)", self.install_hint())
-        };
+        let missing =
+            |what: &str| format!("{what} not found: {hint} (or point {var} at the browser)");
         let binary = binary.ok_or_else(|| missing(&format!("{self:?}")))?;
         let xvfb_run = match self {
             Engine::WebKit => Some(on_path(&["xvfb-run"]).ok_or_else(|| missing("xvfb-run"))?),
@@ -126,74 +107,49 @@ impl Launcher {
     /// group so that it can be stopped with everything it spawned.
     pub fn launch(&self, url: &str) -> Result<Browser, String> {
         use std::os::unix::process::CommandExt as _;
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let profile = std::env::temp_dir().join(format!(
-            "tower-cors-{}-{}-{nanos}",
-            self.engine.name(),
-            std::process::id()
-        ));
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        let nanos = nanos.map(|d| d.as_nanos()).unwrap_or(0);
+        let (name, pid) = (self.engine.name(), std::process::id());
+        let profile = std::env::temp_dir().join(format!("tower-cors-{name}-{pid}-{nanos}"));
         let data = profile.join("profile");
         std::fs::create_dir_all(&data).map_err(|e| format!("profile dir: {e}"))?;
         let log_path = profile.join("browser.log");
         let log = std::fs::File::create(&log_path).map_err(|e| format!("browser log: {e}"))?;
         let log2 = log.try_clone().map_err(|e| format!("browser log: {e}"))?;
-
-        let mut cmd = match self.engine {
-            Engine::Chromium => self.chromium(&data),
-            Engine::Firefox => self.firefox(&data)?,
-            Engine::WebKit => self.webkit(&data),
-        };
-        let child = cmd
-            .arg(url)
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(log2)
-            .process_group(0)
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", self.binary.display()))?;
-        Ok(Browser { child, profile, log_path })
-    }
-
-    fn chromium(&self, data: &Path) -> Command {
-        // The last two send console messages (CORS errors included) to stderr.
-        #[rustfmt::skip]
-        let args = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--no-default-browser-check",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
-            "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0",
-        ];
-        let mut cmd = Command::new(&self.binary);
-        cmd.args(args).arg(format!("--user-data-dir={}", data.display()));
-        cmd
-    }
-
-    fn firefox(&self, data: &Path) -> Result<Command, String> {
-        std::fs::write(data.join("user.js"), FIREFOX_PREFS)
-            .map_err(|e| format!("firefox prefs: {e}"))?;
-        let mut cmd = Command::new(&self.binary);
-        cmd.args(["--headless", "--no-remote", "--profile"])
-            .arg(data)
+        let mut cmd = Command::new(self.xvfb_run.as_ref().unwrap_or(&self.binary));
+        match self.engine {
+            // The last two send console messages (CORS errors included) to stderr.
+            #[rustfmt::skip]
+            Engine::Chromium => cmd.args([
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--no-default-browser-check",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+                "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0",
+            ]).arg(format!("--user-data-dir={}", data.display())),
             // Firefox resolves `*.localhost` to loopback itself.
-            .env("MOZ_CRASHREPORTER_DISABLE", "1");
-        Ok(cmd)
-    }
-
-    fn webkit(&self, data: &Path) -> Command {
-        let xvfb = self.xvfb_run.as_ref().expect("found with xvfb-run");
-        let mut cmd = Command::new(xvfb);
-        cmd.args(["-a", "-s", "-screen 0 1280x1024x24"])
-            .arg(&self.binary)
-            .arg("--enable-write-console-messages-to-stdout=true")
+            Engine::Firefox => {
+                let prefs =
+                    FIREFOX_PREFS.map(|(k, v)| format!("user_pref({k:?}, {v});\n")).concat();
+                std::fs::write(data.join("user.js"), prefs)
+                    .map_err(|e| format!("firefox prefs: {e}"))?;
+                cmd.args(["--headless", "--no-remote", "--profile"])
+                    .arg(&data)
+                    .env("MOZ_CRASHREPORTER_DISABLE", "1")
+            }
             // A fresh cache, cookie and data store per run: MiniBrowser keeps
             // them under the XDG directories.
-            .env("XDG_CACHE_HOME", data.join("cache"))
-            .env("XDG_DATA_HOME", data.join("data"))
-            .env("XDG_CONFIG_HOME", data.join("config"))
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-        cmd
+            Engine::WebKit => cmd
+                .args(["-a", "-s", "-screen 0 1280x1024x24"])
+                .arg(&self.binary)
+                .arg("--enable-write-console-messages-to-stdout=true")
+                .env("XDG_CACHE_HOME", data.join("cache"))
+                .env("XDG_DATA_HOME", data.join("data"))
+                .env("XDG_CONFIG_HOME", data.join("config"))
+                .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
+        };
+        let child =
+            cmd.arg(url).stdin(Stdio::null()).stdout(log).stderr(log2).process_group(0).spawn();
+        let child = child.map_err(|e| format!("cannot start {}: {e}", self.binary.display()))?;
+        Ok(Browser { child, profile, log_path })
     }
 }
 
@@ -207,13 +163,9 @@ pub struct Browser {
 
 impl Browser {
     fn signal_group(&self, sig: &str) {
-        let _ = Command::new("kill")
-            .arg(sig)
-            .arg("--")
-            .arg(format!("-{}", self.child.id()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        let group = format!("-{}", self.child.id());
+        let kill = Command::new("kill").args([sig, "--", &group]).stderr(Stdio::null()).status();
+        let _ = kill;
     }
 
     /// The exit status, if the browser has already exited.

@@ -14,11 +14,9 @@ fn simple_get_from_allowed_origin_is_allowed(run: &Run) {
     let id = "simple_get_allowed";
     let a = allowed_echoing(run, id, Frame::Top);
     same(run, id, a.status, Some(200));
-    let got = a.body.as_deref();
-    same(run, id, got, Some("exact GET /s/simple_get_allowed"));
+    same(run, id, a.body.as_deref(), Some("exact GET /s/simple_get_allowed"));
     no_preflight(run, id);
-    let ok = vary_has(one_actual(run, id), "origin");
-    ensure(run, id, ok, "Vary: origin");
+    ensure(run, id, vary_has(one_actual(run, id), "origin"), "Vary: origin");
     handler_saw_once(run, id);
 }
 
@@ -33,8 +31,7 @@ fn browser_only_ever_sends_canonical_origins(run: &Run) {
         let canonical =
             *o == o.to_ascii_lowercase() && o.starts_with("http://") && !o.ends_with('/');
         assert!(canonical && !o.ends_with(":80"), "{e:?}");
-        let ok = port.parse::<u16>().is_ok();
-        assert!(ok, "explicit non-default port expected: {e:?}");
+        assert!(port.parse::<u16>().is_ok(), "explicit non-default port expected: {e:?}");
     }
     assert!(origins.len() > 40, "expected many cross-origin requests, saw {}", origins.len());
 }
@@ -48,8 +45,7 @@ fn browser_only_ever_sends_canonical_origins(run: &Run) {
 fn credentialed_get_is_allowed_with_exact_origin_and_credentials(run: &Run) {
     let id = "credentials_get";
     allowed_echoing(run, id, Frame::Top);
-    let acac = one_actual(run, id).resp("access-control-allow-credentials");
-    same(run, id, acac, Some("true"));
+    same(run, id, one_actual(run, id).resp("access-control-allow-credentials"), Some("true"));
 }
 
 /// For a credentialed preflight `*` in Access-Control-Allow-Methods is the
@@ -60,10 +56,8 @@ fn credentialed_preflighted_put_is_allowed_with_mirrored_method(run: &Run) {
     allowed(run, id);
     let p = one_preflight(run, id);
     let top = run.origin(Frame::Top);
-    let got = (p.req(ACRM), p.resp(ACAM));
-    same(run, id, got, (Some("PUT"), Some("PUT")));
-    let got = p.resp("access-control-allow-credentials");
-    same(run, id, got, Some("true"));
+    same(run, id, (p.req(ACRM), p.resp(ACAM)), (Some("PUT"), Some("PUT")));
+    same(run, id, p.resp("access-control-allow-credentials"), Some("true"));
     same(run, id, p.resp(ACAO), Some(top.as_str()));
     same(run, id, handler_saw_once(run, id).method.as_str(), "PUT");
 }
@@ -80,8 +74,7 @@ fn credentialed_request_with_any_header_policy_gets_requested_headers_listed(run
     let listed = ["authorization", "x-custom"].iter().all(|h| acah.iter().any(|t| t == h));
     ensure(run, id, listed, "authorization and x-custom listed");
     same(run, id, p.resp(ACAM), Some("PUT"));
-    let auth = handler_saw_once(run, id).req("authorization");
-    same(run, id, auth, Some("Bearer t0ken"));
+    same(run, id, handler_saw_once(run, id).req("authorization"), Some("Bearer t0ken"));
 }
 
 /// With credentials, `*` in Access-Control-Expose-Headers is a literal header
@@ -90,11 +83,9 @@ fn credentialed_request_with_any_header_policy_gets_requested_headers_listed(run
 fn credentialed_expose_any_header_lists_names_and_they_are_readable(run: &Run) {
     let id = "credentials_expose_any";
     let a = allowed(run, id);
-    let got = (a.header("x-secret"), a.header("grpc-message"));
-    same(run, id, got, (Some("s3cret"), Some("fine")));
+    same(run, id, (a.header("x-secret"), a.header("grpc-message")), (Some("s3cret"), Some("fine")));
     let aceh = one_actual(run, id).resp("access-control-expose-headers").unwrap_or("");
-    let ok = aceh.trim() != "*" && aceh.contains("x-secret");
-    ensure(run, id, ok, "x-secret named");
+    ensure(run, id, aceh.trim() != "*" && aceh.contains("x-secret"), "x-secret named");
 }
 
 /// Access-Control-Allow-Credentials has a single meaningful value, `true`;
@@ -105,11 +96,11 @@ fn allow_credentials_header_is_only_ever_true(run: &Run) {
         if let Some(v) = e.resp("access-control-allow-credentials") {
             seen += 1;
             assert_eq!(v, "true", "{e:?}");
-            assert_eq!(e.server, "credentials", "only the credentials policy sends it: {e:?}");
+            let credentials = ["credentials", "writes"].contains(&e.server.as_str());
+            assert!(credentials, "only the policies with credentials send it: {e:?}");
         }
     }
-    let ok = seen >= 3;
-    assert!(ok, "credentials policy responses expected, saw {seen}");
+    assert!(seen >= 3, "credentials policy responses expected, saw {seen}");
 }
 
 /// With credentials mode "include", ACAO `*` fails the CORS check. The
@@ -118,8 +109,7 @@ fn credentialed_get_is_blocked_under_permissive(run: &Run) {
     let id = "permissive_credentials_get";
     blocked(run, id);
     let e = one_actual(run, id);
-    let acac = e.resp("access-control-allow-credentials");
-    same(run, id, (e.resp(ACAO), acac), (Some("*"), None));
+    same(run, id, (e.resp(ACAO), e.resp("access-control-allow-credentials")), (Some("*"), None));
 }
 
 /// Without credentials, Access-Control-Allow-Methods `*` covers every method.
@@ -127,8 +117,7 @@ fn permissive_preflight_answers_wildcard_methods_and_put_is_allowed(run: &Run) {
     let id = "permissive_put";
     allowed(run, id);
     let p = one_preflight(run, id);
-    let got = (p.resp(ACAM), p.resp(ACAO));
-    same(run, id, got, (Some("*"), Some("*")));
+    same(run, id, (p.resp(ACAM), p.resp(ACAO)), (Some("*"), Some("*")));
 }
 
 // ---------------------------------------------------------------------------
@@ -142,12 +131,9 @@ fn permissive_preflight_answers_wildcard_methods_and_put_is_allowed(run: &Run) {
 fn lookup_tenant_is_blocked_before_being_added_and_allowed_right_after(run: &Run) {
     let (before, after) = ("lookup_before", "lookup_after");
     let tenant = run.origin(Frame::Sub);
-    let refused = blocked_without_cors(run, before).req("origin");
-    same(run, before, refused, Some(tenant.as_str()));
-    let got = allowed_echoing(run, after, Frame::Sub).status;
-    same(run, after, got, Some(200));
-    let ok = vary_has(one_actual(run, after), "origin");
-    ensure(run, after, ok, "Vary: origin");
+    same(run, before, blocked_without_cors(run, before).req("origin"), Some(tenant.as_str()));
+    same(run, after, allowed_echoing(run, after, Frame::Sub).status, Some(200));
+    ensure(run, after, vary_has(one_actual(run, after), "origin"), "Vary: origin");
 }
 
 checks![

@@ -15,9 +15,7 @@ const ACMA: &str = "access-control-max-age";
 fn preflighted_method_is_allowed(run: &Run, id: &str, method: &str) {
     same(run, id, allowed(run, id).status, Some(200));
     let p = one_preflight(run, id);
-    let top = run.origin(Frame::Top);
-    let got = (p.req(ACRM), p.resp(ACAO));
-    same(run, id, got, (Some(method), Some(&*top)));
+    same(run, id, (p.req(ACRM), p.resp(ACAO)), (Some(method), Some(&*run.origin(Frame::Top))));
     let listed = p.resp(ACAM).unwrap_or("").split(',').any(|t| t.trim() == method);
     ensure(run, id, listed, "the method in Access-Control-Allow-Methods");
     same(run, id, handler_saw_once(run, id).method.as_str(), method);
@@ -28,10 +26,8 @@ fn preflighted_method_is_allowed(run: &Run, id: &str, method: &str) {
 fn preflighted_put_is_allowed(run: &Run) {
     let id = "put";
     preflighted_method_is_allowed(run, id, "PUT");
-    let got = one_preflight(run, id).req(ACRH);
-    same(run, id, got, Some("content-type"));
-    let content_type = run.handled(id)[0].req("content-type");
-    same(run, id, content_type, Some("application/json"));
+    same(run, id, one_preflight(run, id).req(ACRH), Some("content-type"));
+    same(run, id, run.handled(id)[0].req("content-type"), Some("application/json"));
 }
 
 /// A preflight from an origin the policy does not allow is refused with 403
@@ -63,8 +59,7 @@ fn disallowed_method_is_blocked_and_handler_never_sees_it(run: &Run) {
 /// The answer to a preflight from an allowed origin refused for its method
 /// or a header: the configured 2xx status and the allowed origin.
 fn policy_answer(run: &Run, id: &str, p: &Entry) {
-    let top = run.origin(Frame::Top);
-    same(run, id, (p.status, p.resp(ACAO)), (Some(204), Some(&*top)));
+    same(run, id, (p.status, p.resp(ACAO)), (Some(204), Some(&*run.origin(Frame::Top))));
 }
 
 /// Fetch normalizes only DELETE, GET, HEAD, OPTIONS, POST and PUT; `patch`
@@ -99,8 +94,7 @@ fn options_request_without_request_method_reaches_handler(run: &Run) {
     same(run, id, one_preflight(run, id).req(ACRM), Some("OPTIONS"));
     let e = one_actual(run, id);
     same(run, id, (e.method.as_str(), e.req(ACRM)), ("OPTIONS", None));
-    let got = handler_saw_once(run, id).method.as_str();
-    same(run, id, got, "OPTIONS");
+    same(run, id, handler_saw_once(run, id).method.as_str(), "OPTIONS");
 }
 
 // ---------------------------------------------------------------------------
@@ -113,8 +107,7 @@ fn custom_request_header_is_allowed(run: &Run) {
     let id = "custom_header";
     allowed(run, id);
     same(run, id, one_preflight(run, id).req(ACRH), Some("x-custom"));
-    let got = handler_saw_once(run, id).req("x-custom");
-    same(run, id, got, Some("1"));
+    same(run, id, handler_saw_once(run, id).req("x-custom"), Some("1"));
 }
 
 /// An unlisted request header fails the preflight; the handler never sees
@@ -140,8 +133,7 @@ fn authorization_is_allowed_under_allow_any_header(run: &Run) {
     same(run, id, p.req(ACRH), Some("authorization"));
     let named = items(p.resp(ACAH)).iter().any(|t| t == "authorization");
     ensure(run, id, named, "authorization in Access-Control-Allow-Headers");
-    let auth = handler_saw_once(run, id).req("authorization");
-    same(run, id, auth, Some("Bearer t0ken"));
+    same(run, id, handler_saw_once(run, id).req("authorization"), Some("Bearer t0ken"));
 }
 
 /// Without credentials, Access-Control-Allow-Headers `*` covers any other
@@ -150,8 +142,7 @@ fn arbitrary_header_is_allowed_under_allow_any_header(run: &Run) {
     let id = "any_header_arbitrary";
     allowed(run, id);
     same(run, id, one_preflight(run, id).resp(ACAH), Some("*"));
-    let got = handler_saw_once(run, id).req("x-anything");
-    same(run, id, got, Some("1"));
+    same(run, id, handler_saw_once(run, id).req("x-anything"), Some("1"));
 }
 
 /// Control for the two tests above, without the layer: a hand-rolled
@@ -171,8 +162,7 @@ fn bare_star_covers_authorization_only_in_engines_relaxing_fetch(run: &Run) {
     match run.engine {
         Engine::Chromium | Engine::WebKit => {
             allowed(run, id);
-            let auth = one_actual(run, id).req("authorization");
-            same(run, id, auth, Some("Bearer t0ken"));
+            same(run, id, one_actual(run, id).req("authorization"), Some("Bearer t0ken"));
         }
         Engine::Firefox => {
             blocked(run, id);
@@ -273,8 +263,7 @@ fn max_age_caches_the_preflight(run: &Run) {
     let id = "max_age_cached";
     allowed(run, id);
     same(run, id, one_preflight(run, id).resp(ACMA), Some("600"));
-    let got = (run.actual(id).len(), run.handled(id).len());
-    same(run, id, got, (2, 2));
+    same(run, id, (run.actual(id).len(), run.handled(id).len()), (2, 2));
 }
 
 /// Without Access-Control-Max-Age every engine still caches a preflight for
@@ -306,13 +295,10 @@ fn max_age_zero_preflights_every_time(run: &Run) {
 fn unexposed_header_is_not_readable(run: &Run) {
     let id = "unexposed_header";
     let a = allowed(run, id);
-    let read = (a.header("x-secret"), a.header("x-request-id"));
-    same(run, id, read, (None, Some("rid-1")));
-    let ok = !a.names.iter().any(|n| n == "x-secret");
-    ensure(run, id, ok, "x-secret hidden");
+    same(run, id, (a.header("x-secret"), a.header("x-request-id")), (None, Some("rid-1")));
+    ensure(run, id, !a.names.iter().any(|n| n == "x-secret"), "x-secret hidden");
     // It was on the wire, the browser hid it.
-    let got = one_actual(run, id).resp("x-secret");
-    same(run, id, got, Some("s3cret"));
+    same(run, id, one_actual(run, id).resp("x-secret"), Some("s3cret"));
 }
 
 /// Access-Control-Expose-Headers `*` (no credentials) exposes every header.
@@ -321,8 +307,7 @@ fn expose_any_header_makes_every_header_readable(run: &Run) {
     let a = allowed(run, id);
     let read = ["x-secret", "x-request-id", "grpc-status"].map(|h| a.header(h));
     same(run, id, read, [Some("s3cret"), Some("rid-1"), Some("0")]);
-    let aceh = one_actual(run, id).resp("access-control-expose-headers");
-    same(run, id, aceh, Some("*"));
+    same(run, id, one_actual(run, id).resp("access-control-expose-headers"), Some("*"));
 }
 
 /// A response whose ACAO depends on Origin must say `Vary: Origin`; with an
@@ -392,8 +377,7 @@ fn grpc_web_call_is_allowed_and_grpc_status_is_readable(run: &Run) {
     same(run, id, read, [Some("0"), Some("fine"), None]);
     let p = one_preflight(run, id);
     let requested = Some("content-type,grpc-timeout,x-grpc-web,x-user-agent");
-    let got = (p.req(ACRM), p.req(ACRH));
-    same(run, id, got, (Some("POST"), requested));
+    same(run, id, (p.req(ACRM), p.req(ACRH)), (Some("POST"), requested));
     let h = handler_saw_once(run, id);
     let got = (h.req("content-type"), h.req("x-grpc-web"));
     same(run, id, got, (Some("application/grpc-web+proto"), Some("1")));

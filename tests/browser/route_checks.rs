@@ -42,8 +42,7 @@ fn credentialed_fetch_to_the_api_route_is_allowed_and_readable(run: &Run) {
     let id = "route_api_credentialed";
     let a = allowed_echoing(run, id, Frame::Top);
     same(run, id, one_actual(run, id).resp(ACAC), Some("true"));
-    let body = a.body.as_deref();
-    same(run, id, body, Some("credentials GET /api/route_api_credentialed"));
+    same(run, id, a.body.as_deref(), Some("credentials GET /api/route_api_credentialed"));
     same(run, id, (a.header("x-request-id"), a.header("x-secret")), (Some("rid-1"), None));
 }
 
