@@ -8,6 +8,7 @@ pub const ACAM: &str = "access-control-allow-methods";
 pub const ACAH: &str = "access-control-allow-headers";
 pub const ACRM: &str = "access-control-request-method";
 pub const ACRH: &str = "access-control-request-headers";
+pub const ACAC: &str = "access-control-allow-credentials";
 
 /// Asserts `ok`, saying `what` was expected and all about scenario `id`.
 #[track_caller]
@@ -133,4 +134,26 @@ pub fn allowed_reading(run: &Run, id: &str, name: &str, value: &str) {
 pub fn handler_got(run: &Run, id: &str, name: &str, value: &str) {
     allowed(run, id);
     same(run, id, handler_saw_once(run, id).req(name), Some(value));
+}
+
+/// Preflight `p` had these headers: `access-control-request-*` in the
+/// request, any other in the answer.
+pub fn wire_has(run: &Run, id: &str, p: &Entry, wire: &[(&str, &str)]) {
+    for (name, want) in wire {
+        let got =
+            if name.starts_with("access-control-request-") { p.req(name) } else { p.resp(name) };
+        same(run, id, (*name, got), (*name, Some(*want)));
+    }
+}
+
+/// Allowed after one preflight with these `wire` headers; the handler saw the
+/// request once, with these headers (`:method`: its method).
+pub fn preflighted(run: &Run, id: &str, wire: &[(&str, &str)], handler: &[(&str, &str)]) {
+    allowed(run, id);
+    let (p, h) = (one_preflight(run, id), handler_saw_once(run, id));
+    wire_has(run, id, p, wire);
+    for (name, want) in handler {
+        let got = if *name == ":method" { Some(h.method.as_str()) } else { h.req(name) };
+        same(run, id, (*name, got), (*name, Some(*want)));
+    }
 }

@@ -8,8 +8,6 @@
 use crate::expect::*;
 use crate::harness::{Frame, Run};
 
-const ACAC: &str = "access-control-allow-credentials";
-
 /// Allowed from `frame`'s page under the public route: `*`, no credentials,
 /// and the page reads the body.
 fn public_star(run: &Run, id: &str, frame: Frame) {
