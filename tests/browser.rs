@@ -77,19 +77,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use engine::Engine;
-use harness::{Env, Frame, Scenario, Suite, Wrap};
+use harness::{Env, Frame, Scenario, Wrap};
 use http::{HeaderName, Method, StatusCode};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use serde_json::json;
 use tower_cors::CorsLayer;
 
-// Policies: one api server per policy.
-
-#[rustfmt::skip]
-const SERVERS: &[&str] = &[
-    "exact", "subdomain", "port_pattern", "credentials", "permissive", "any_header", "status_200", "max_age",
-    "max_age_zero", "expose_any", "predicate_all", "grpc", "lookup", "websocket", "no_cors_layer", "writes",
-];
+// Policies: one api server per policy (`env` has the app servers' ports).
 
 fn layer(cors: CorsLayer) -> Wrap {
     Box::new(move |r: axum::Router| r.layer(cors))
@@ -174,7 +168,7 @@ fn lookup_server(app: &str) -> Wrap {
 // Scenarios: what the page does (the checks look them up by id).
 
 #[rustfmt::skip]
-fn scenarios(_env: &Env) -> Vec<Scenario> {
+fn scenarios() -> Vec<Scenario> {
     use Frame::*;
     let s = Scenario::new;
     let include = json!({ "credentials": "include" });
@@ -293,11 +287,9 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
     ]
 }
 
-static SUITE: Suite = Suite { servers, scenarios, server_names: SERVERS };
-
 /// One trial per check and engine. A missing engine's trials are ignored
-/// (reason given) outside CI and fail in CI; the engines with a trial to run
-/// start together, before the trials wait for them.
+/// (reason given), or fail in CI; the engines with a trial to run start
+/// together, before the trials wait for them.
 fn main() -> ExitCode {
     let args = Arguments::from_args();
     let in_ci = std::env::var_os("CI").is_some();
@@ -317,7 +309,7 @@ fn main() -> ExitCode {
             let name = format!("{}::{name}", engine.name());
             trials.push(match found.clone() {
                 Ok(launcher) => Trial::test(name, move || {
-                    check(harness::shared_run(&SUITE, &launcher)?);
+                    check(harness::shared_run(&launcher)?);
                     Ok(())
                 }),
                 Err(why) if in_ci => Trial::test(name, move || {
@@ -333,7 +325,7 @@ fn main() -> ExitCode {
         }
     }
     for launcher in to_start {
-        std::thread::spawn(move || harness::shared_run(&SUITE, &launcher));
+        std::thread::spawn(move || harness::shared_run(&launcher));
     }
     libtest_mimic::run(&args, trials).exit_code()
 }

@@ -40,7 +40,6 @@ impl Frame {
         Frame::Top, Frame::OtherPort, Frame::Sub, Frame::DeepSub, Frame::SubOtherPort, Frame::LookAlike,
         Frame::Upper, Frame::Sandboxed, Frame::Api,
     ];
-
     /// Its name, host, and the server whose port it is on (see [`Env::port`]).
     fn at(self) -> (&'static str, &'static str, &'static str) {
         match self {
@@ -55,22 +54,18 @@ impl Frame {
             Frame::Api => ("api", "api.localhost", "writes"),
         }
     }
-
     pub fn name(self) -> &'static str {
         self.at().0
     }
-
     fn base(self, env: &Env) -> String {
         let (_, host, server) = self.at();
         format!("http://{host}:{}", env.port(server))
     }
-
     /// The URL the frame document is loaded from (None: the top page, srcdoc).
     pub fn url(self, env: &Env) -> Option<String> {
         let own = !matches!(self, Frame::Top | Frame::Sandboxed);
         own.then(|| format!("{}/frame/{}", self.base(env), self.name()))
     }
-
     /// The serialised origin the browser sends from this frame.
     pub fn origin(self, env: &Env) -> String {
         match self {
@@ -96,41 +91,30 @@ pub struct Scenario {
     /// How many times to run the fetch, one after the other.
     pub repeat: u32,
     /// Override of the path (default `/s/<id>`), for scenarios sharing a URL.
-    pub path: Option<&'static str>,
+    pub path: &'static str,
     /// What the page does (see `RUNNER_JS`): `fetch`, `websocket` (on
     /// `/ws/<id>`, the api servers' echo route), `form` (a form POST into a
     /// new frame) or `navigate` (the top page goes there once it reported).
     pub kind: &'static str,
 }
 
+/// `Scenario::field(value)` sets `field`.
+macro_rules! setters {
+    ($($field:ident: $ty:ty),*) => { $(pub fn $field(self, $field: $ty) -> Self { Scenario { $field, ..self } })* };
+}
+
 impl Scenario {
     #[rustfmt::skip]
     pub fn new(id: &'static str, frame: Frame, server: &'static str) -> Self {
-        Scenario { id, frame, server, query: "", init: json!({}), read: &[], repeat: 1, path: None, kind: "fetch" }
+        Scenario { id, frame, server, query: "", init: json!({}), read: &[], repeat: 1, path: "", kind: "fetch" }
     }
-    pub fn kind(self, kind: &'static str) -> Self {
-        Scenario { kind, ..self }
-    }
-    pub fn init(self, init: Value) -> Self {
-        Scenario { init, ..self }
-    }
-    pub fn query(self, query: &'static str) -> Self {
-        Scenario { query, ..self }
-    }
-    pub fn read(self, read: &'static [&'static str]) -> Self {
-        Scenario { read, ..self }
-    }
-    pub fn repeat(self, repeat: u32) -> Self {
-        Scenario { repeat, ..self }
-    }
-    pub fn path(self, p: &'static str) -> Self {
-        Scenario { path: Some(p), ..self }
-    }
+    setters!(kind: &'static str, init: Value, query: &'static str, read: &'static [&'static str],
+        repeat: u32, path: &'static str);
     pub fn path_str(&self) -> String {
         match (self.path, self.kind) {
-            (Some(p), _) => p.to_owned(),
-            (None, "websocket") => format!("/ws/{}", self.id),
-            (None, _) => format!("/s/{}", self.id),
+            ("", "websocket") => format!("/ws/{}", self.id),
+            ("", _) => format!("/s/{}", self.id),
+            (p, _) => p.to_owned(),
         }
     }
 }
@@ -164,14 +148,6 @@ impl Env {
 
 /// A policy under test: wraps the api router (inner handler) in a CORS layer.
 pub type Wrap = Box<dyn FnOnce(Router) -> Router + Send>;
-
-/// What the suite provides: named api servers (built once ports are known,
-/// named before) and the scenarios.
-pub struct Suite {
-    pub servers: fn(&Env) -> Vec<(&'static str, Wrap)>,
-    pub scenarios: fn(&Env) -> Vec<Scenario>,
-    pub server_names: &'static [&'static str],
-}
 
 /// One `fetch()` as the page saw it.
 #[derive(Clone, Debug)]
@@ -273,23 +249,24 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// Serves the suite on loopback, opens the page in `launcher`'s engine and
 /// collects what the page and the servers saw.
-async fn run_browser(launcher: Launcher, suite: &Suite) -> Result<Run, String> {
+async fn run_browser(launcher: Launcher) -> Result<Run, String> {
     let engine = launcher.engine;
     let started = Instant::now();
     let log: Log = Arc::default();
     let ((app_l, app_port), (app2_l, app2_port)) = (bind().await?, bind().await?);
+    let mut env = Env { app_port, app2_port, api_ports: BTreeMap::new() };
     let mut api = Vec::new();
-    for name in suite.server_names {
-        api.push((*name, bind().await?));
+    for (name, wrap) in crate::servers(&env) {
+        let (listener, port) = bind().await?;
+        env.api_ports.insert(name.to_owned(), port);
+        api.push((name, wrap, listener));
     }
-    let api_ports = api.iter().map(|(name, (_, port))| (name.to_string(), *port)).collect();
-    let env = Env { app_port, app2_port, api_ports };
 
     // The page's configuration: each frame's scenarios.
     let mut by_frame: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     let mut table = HashMap::new();
     let mut navigate = None;
-    for s in (suite.scenarios)(&env) {
+    for s in crate::scenarios() {
         let mut url = format!("{}{}{}", env.api_base(s.server), s.path_str(), s.query);
         if s.kind == "websocket" {
             url = url.replacen("http://", "ws://", 1);
@@ -318,9 +295,7 @@ async fn run_browser(launcher: Launcher, suite: &Suite) -> Result<Run, String> {
 
     // Api servers: inner handler, CORS layer (the policy), the frame pages
     // (outside the layer), outer recorder.
-    let mut wraps: HashMap<&'static str, Wrap> = (suite.servers)(&env).into_iter().collect();
-    for (name, (listener, _)) in api {
-        let wrap = wraps.remove(name).ok_or_else(|| format!("server {name} has no policy"))?;
+    for (name, wrap, listener) in api {
         let ctx = ServerCtx { name: name.to_owned(), log: log.clone() };
         let inner = Router::new()
             .route("/ws/{id}", axum::routing::get(ws_echo))
@@ -331,9 +306,6 @@ async fn run_browser(launcher: Launcher, suite: &Suite) -> Result<Run, String> {
             listener,
             router.layer(middleware::from_fn_with_state(ctx, outer_recorder)),
         ));
-    }
-    if let Some(extra) = wraps.keys().next() {
-        return Err(format!("policy {extra} is not in server_names"));
     }
     tokio::spawn(serve(app_l, page.clone()));
     tokio::spawn(serve(app2_l, page));
@@ -472,7 +444,7 @@ static RUNS: [OnceLock<Result<Run, String>>; 3] =
 /// first caller starts it (on a runtime of its own, dropped with the servers
 /// once the browser reported), the others wait for it. A failed run fails
 /// every test of that engine (the error is printed once).
-pub fn shared_run(suite: &'static Suite, launcher: &Launcher) -> Result<&'static Run, String> {
+pub fn shared_run(launcher: &Launcher) -> Result<&'static Run, String> {
     let engine = launcher.engine;
     let slot = Engine::ALL.iter().position(|e| *e == engine).expect("known engine");
     let launcher = launcher.clone();
@@ -480,7 +452,7 @@ pub fn shared_run(suite: &'static Suite, launcher: &Launcher) -> Result<&'static
         let r = std::thread::spawn(move || {
             let rt =
                 tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build();
-            rt.map_err(|e| e.to_string())?.block_on(run_browser(launcher, suite))
+            rt.map_err(|e| e.to_string())?.block_on(run_browser(launcher))
         })
         .join()
         .unwrap_or_else(|p| Err(format!("browser run panicked: {p:?}")));

@@ -15,6 +15,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::pin;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, Wake, Waker};
 
@@ -36,21 +37,14 @@ impl<'a> Cursor<'a> {
     pub fn new(data: &'a [u8]) -> Self {
         Cursor { data }
     }
-
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
-
     pub fn byte(&mut self) -> u8 {
-        match self.data.split_first() {
-            Some((&b, rest)) => {
-                self.data = rest;
-                b
-            }
-            None => 0,
-        }
+        let (&b, rest) = self.data.split_first().unwrap_or((&0, &[][..]));
+        self.data = rest;
+        b
     }
-
     pub fn field(&mut self) -> &'a [u8] {
         let len = usize::from(u16::from_le_bytes([self.byte(), self.byte()]));
         let (field, rest) = self.data.split_at(len.min(self.data.len()));
@@ -70,7 +64,6 @@ impl Encoder {
         self.bytes.push(b);
         self
     }
-
     pub fn field(&mut self, f: &[u8]) -> &mut Self {
         let f = &f[..f.len().min(usize::from(u16::MAX))];
         self.bytes.extend_from_slice(&(f.len() as u16).to_le_bytes());
@@ -188,10 +181,10 @@ pub fn policies() -> &'static [CorsLayer] {
 }
 
 /// The inner service: answers with the given headers and counts its calls.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 struct Inner {
     headers: HeaderMap,
-    calls: Arc<std::sync::atomic::AtomicUsize>,
+    calls: Arc<AtomicUsize>,
 }
 
 impl Service<Request<()>> for Inner {
@@ -204,7 +197,7 @@ impl Service<Request<()>> for Inner {
     }
 
     fn call(&mut self, _: Request<()>) -> Self::Future {
-        self.calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.calls.fetch_add(1, Relaxed);
         let mut response = Response::new(());
         *response.headers_mut() = self.headers.clone();
         std::future::ready(Ok(response))
@@ -217,29 +210,25 @@ impl Wake for NoopWake {
     fn wake(self: Arc<Self>) {}
 }
 
-/// Runs a future that is ready on first poll (the inner service above is).
-fn run_ready<F: Future>(future: F) -> F::Output {
+/// Runs a request through `layer` around `inner`, ready on first poll (as
+/// the inner service is).
+fn respond(layer: &CorsLayer, inner: Inner, request: Request<()>) -> Response<()> {
     let waker = Waker::from(Arc::new(NoopWake));
-    let mut cx = Context::from_waker(&waker);
-    match pin!(future).poll(&mut cx) {
-        Poll::Ready(output) => output,
+    match pin!(layer.layer(inner).call(request)).poll(&mut Context::from_waker(&waker)) {
+        Poll::Ready(Ok(response)) => response,
+        Poll::Ready(Err(never)) => match never {},
         Poll::Pending => panic!("the CORS future is pending although the inner service is ready"),
     }
 }
 
 /// Every value of `name` joined, lowercased item by item, for comparisons.
 fn tokens(headers: &HeaderMap, name: &HeaderName) -> Vec<String> {
-    headers
+    let values = headers
         .get_all(name)
         .iter()
-        .flat_map(|v| {
-            String::from_utf8_lossy(v.as_bytes())
-                .split(',')
-                .map(|t| t.trim().to_ascii_lowercase())
-                .collect::<Vec<_>>()
-        })
-        .filter(|t| !t.is_empty())
-        .collect()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).to_ascii_lowercase());
+    let values = values.collect::<Vec<_>>().join(",");
+    values.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
 fn assert_loggable(text: &str) {
@@ -252,15 +241,10 @@ fn assert_loggable(text: &str) {
 /// The kind of CORS request a head is, by the Fetch standard, whatever its
 /// values: `None` without `Origin`.
 fn kind_of(method: &Method, headers: &HeaderMap) -> Option<RequestKind> {
-    if !headers.contains_key(header::ORIGIN) {
-        None
-    } else if method == Method::OPTIONS
-        && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
-    {
-        Some(RequestKind::Preflight)
-    } else {
-        Some(RequestKind::Actual)
-    }
+    let preflight =
+        method == Method::OPTIONS && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let kind = if preflight { RequestKind::Preflight } else { RequestKind::Actual };
+    headers.contains_key(header::ORIGIN).then_some(kind)
 }
 
 /// Target `request_parse`: classification and `Access-Control-Request-Headers`
@@ -311,12 +295,7 @@ pub fn request_parse(data: &[u8]) {
     if kind != Some(RequestKind::Preflight) {
         return;
     }
-    let inner = Inner {
-        headers: HeaderMap::new(),
-        calls: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
-    };
-    let response = run_ready(echo.layer(inner).call(Request::from_parts(parts, ())))
-        .unwrap_or_else(|never| match never {});
+    let response = respond(echo, Inner::default(), Request::from_parts(parts, ()));
     let Some(list) = response.headers().get(header::ACCESS_CONTROL_ALLOW_HEADERS) else {
         return;
     };
@@ -395,12 +374,9 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
     }
     let is_preflight = kind_of(&parts.method, &parts.headers) == Some(RequestKind::Preflight);
 
-    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let mut service =
-        layer.layer(Inner { headers: inner_headers.clone(), calls: Arc::clone(&calls) });
-    let response = run_ready(service.call(Request::from_parts(parts, ())))
-        .unwrap_or_else(|never| match never {});
-    let called = calls.load(std::sync::atomic::Ordering::Relaxed);
+    let inner = Inner { headers: inner_headers.clone(), calls: Arc::default() };
+    let response = respond(layer, inner.clone(), Request::from_parts(parts, ()));
+    let called = inner.calls.load(Relaxed);
     assert_eq!(called, usize::from(expect_inner_called));
     if is_preflight {
         assert_eq!(called, 0, "a preflight reached the inner service");
@@ -409,12 +385,8 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
     if let Some((name, item)) = &refused_item {
         let listed = headers.get_all(name).iter().any(|line| {
             line.to_str().unwrap_or_default().split(',').any(|t| {
-                let t = t.trim();
-                let t = if *name == header::ACCESS_CONTROL_ALLOW_HEADERS {
-                    t.to_ascii_lowercase()
-                } else {
-                    t.to_owned()
-                };
+                let headers = *name == header::ACCESS_CONTROL_ALLOW_HEADERS;
+                let t = if headers { t.trim().to_ascii_lowercase() } else { t.trim().to_owned() };
                 t == *item || (t == "*" && !policy.allows_credentials())
             })
         });
@@ -436,19 +408,13 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
         if request_origin.is_some() {
             assert_eq!(acac, "true");
             assert_eq!(headers.get_all(header::ACCESS_CONTROL_ALLOW_CREDENTIALS).iter().count(), 1);
-            for name in [
-                header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                header::ACCESS_CONTROL_ALLOW_METHODS,
-                header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            ] {
-                assert!(
-                    !tokens(headers, &name).iter().any(|t| t == "*"),
-                    "`*` in {name} with credentials"
-                );
+            #[rustfmt::skip]
+            let names = [header::ACCESS_CONTROL_ALLOW_ORIGIN, header::ACCESS_CONTROL_ALLOW_METHODS,
+                header::ACCESS_CONTROL_EXPOSE_HEADERS, header::ACCESS_CONTROL_ALLOW_HEADERS];
+            for name in names {
+                let star = tokens(headers, &name).iter().any(|t| t == "*");
+                assert!(!star, "`*` in {name} with credentials");
             }
-            assert!(!tokens(headers, &header::ACCESS_CONTROL_ALLOW_HEADERS)
-                .iter()
-                .any(|t| t == "*"));
         }
     }
     if request_origin.is_some() && !expect_allowed {
@@ -461,6 +427,11 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
     if is_preflight {
         if !expect_allowed {
             assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        }
+        // Preflight answers, allowed or not, vary on the request's CORS headers.
+        let vary = tokens(headers, &header::VARY);
+        for t in ["origin", "access-control-request-method", "access-control-request-headers"] {
+            assert!(vary.iter().any(|v| v == t), "preflight without Vary: {t}");
         }
     } else {
         // The inner service's own headers survive.
@@ -477,17 +448,8 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
         if policy.varies_by_origin() && !inner_vary.iter().any(|t| t == "*") {
             assert!(vary.iter().any(|t| t == "origin"), "no Vary: origin: {vary:?}");
         }
-        assert!(
-            headers.get_all(header::VARY).iter().count()
-                <= inner_headers.get_all(header::VARY).iter().count().max(1)
-        );
-    }
-    if is_preflight {
-        // Preflight answers, allowed or not, vary on the request's CORS headers.
-        let vary = tokens(headers, &header::VARY);
-        for t in ["origin", "access-control-request-method", "access-control-request-headers"] {
-            assert!(vary.iter().any(|v| v == t), "preflight without Vary: {t}");
-        }
+        let lines = |h: &HeaderMap| h.get_all(header::VARY).iter().count();
+        assert!(lines(headers) <= lines(&inner_headers).max(1));
     }
 }
 
