@@ -34,8 +34,7 @@ pub fn allowed<'r>(run: &'r Run, id: &str) -> &'r Attempt {
 pub fn blocked(run: &Run, id: &str) {
     for a in run.attempts(id) {
         ensure(run, id, !a.ok, "the browser to block it");
-        let e = a.error.as_deref().unwrap_or("");
-        ensure(run, id, e.starts_with("TypeError"), "a TypeError");
+        ensure(run, id, a.error.as_deref().unwrap_or("").starts_with("TypeError"), "a TypeError");
     }
 }
 
@@ -50,8 +49,7 @@ pub fn blocked_without_cors<'r>(run: &'r Run, id: &str) -> &'r Entry {
 /// Allowed, and its one actual request's ACAO is `frame`'s origin.
 pub fn allowed_echoing<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Attempt {
     let a = allowed(run, id);
-    let origin = run.origin(frame);
-    same(run, id, one_actual(run, id).resp(ACAO), Some(origin.as_str()));
+    same(run, id, one_actual(run, id).resp(ACAO), Some(&*run.origin(frame)));
     a
 }
 
@@ -84,14 +82,12 @@ pub fn handler_saw_once<'r>(run: &'r Run, id: &str) -> &'r Entry {
 }
 
 pub fn no_cors_headers(run: &Run, id: &str, e: &Entry) {
-    let none = e.acx_headers().is_empty();
-    ensure(run, id, none, "no Access-Control-* response headers");
+    ensure(run, id, e.acx_headers().is_empty(), "no Access-Control-* response headers");
 }
 
 /// The comma-separated items of a header value, trimmed and lowercased.
 pub fn items(value: Option<&str>) -> Vec<String> {
-    let items = value.unwrap_or("").split(',');
-    items.map(|t| t.trim().to_ascii_lowercase()).collect()
+    value.unwrap_or("").split(',').map(|t| t.trim().to_ascii_lowercase()).collect()
 }
 
 pub fn vary_has(e: &Entry, token: &str) -> bool {

@@ -404,37 +404,27 @@ fn parse_attempt(v: &Value) -> Attempt {
 /// console only, never to stdout or stderr: its list holds only console API
 /// messages (`console.log: …`) that name a URL.
 fn console_lines(engine: Engine, log: &str) -> Vec<String> {
-    match engine {
-        Engine::Chromium => log
-            .lines()
-            .filter(|l| l.contains(":INFO:CONSOLE"))
-            .filter_map(|l| {
-                let (_, msg) = l.split_once("] \"")?;
-                Some(msg.rsplit_once("\", source: ").map_or(msg, |(m, _)| m).to_owned())
-            })
-            .collect(),
-        Engine::WebKit => {
-            let mut out: Vec<String> = Vec::new();
-            let mut reason: Option<&str> = None;
-            for msg in log.lines().filter_map(|l| l.strip_prefix("CONSOLE ")) {
-                if msg.starts_with("SECURITY ERROR ") {
-                    reason = Some(msg);
-                    continue;
-                }
-                match reason.take() {
-                    Some(r) => out.push(format!("{msg} [{r}]")),
-                    None => out.push(msg.to_owned()),
-                }
+    let (mut out, mut reason) = (Vec::new(), None);
+    for l in log.lines() {
+        let msg = match engine {
+            Engine::Chromium if l.contains(":INFO:CONSOLE") => l
+                .split_once("] \"")
+                .map(|(_, m)| m.rsplit_once("\", source: ").map_or(m, |(m, _)| m)),
+            Engine::Chromium => None,
+            Engine::WebKit => l.strip_prefix("CONSOLE "),
+            Engine::Firefox => l.strip_prefix("console.").filter(|_| l.contains("http://")),
+        };
+        match (engine, msg) {
+            (Engine::WebKit, Some(m)) if m.starts_with("SECURITY ERROR ") => reason = Some(m),
+            (Engine::WebKit, Some(m)) => {
+                out.push(reason.take().map_or(m.to_owned(), |r| format!("{m} [{r}]")))
             }
-            out.extend(reason.map(str::to_owned));
-            out
+            (_, Some(m)) => out.push(m.to_owned()),
+            (_, None) => {}
         }
-        Engine::Firefox => log
-            .lines()
-            .filter_map(|l| l.strip_prefix("console.").filter(|_| l.contains("http://")))
-            .map(str::to_owned)
-            .collect(),
     }
+    out.extend(reason.map(str::to_owned));
+    out
 }
 
 static RUNS: [OnceLock<Result<Run, String>>; 3] =

@@ -4,9 +4,8 @@
 use crate::expect::*;
 use crate::harness::{Frame, Run};
 
-/// Fetch "CORS check": a simple GET (no preflight) succeeds when
-/// Access-Control-Allow-Origin equals the request's serialized origin. The
-/// layer echoes the origin and adds `Vary: Origin`.
+/// Fetch "CORS check": a simple GET (no preflight) succeeds when ACAO equals
+/// the request's serialized origin; the layer echoes it and adds `Vary: Origin`.
 fn simple_get_from_allowed_origin_is_allowed(run: &Run) {
     let id = "simple_get_allowed";
     let a = allowed_echoing(run, id, Frame::Top);
@@ -17,10 +16,9 @@ fn simple_get_from_allowed_origin_is_allowed(run: &Run) {
     handler_saw_once(run, id);
 }
 
-/// The `Origin` header is the ASCII serialization of an origin: lowercase
-/// scheme and host, no trailing slash, the port only when not the default,
-/// or `null`. That is why configured origins must be canonical and can be
-/// matched by byte equality. Checked over every request of the run.
+/// `Origin` is the ASCII serialization of an origin (lowercase scheme and
+/// host, no trailing slash, the port only when not the default, or `null`):
+/// why configured origins must be canonical and can be matched byte for byte.
 fn browser_only_ever_sends_canonical_origins(run: &Run) {
     let origins: Vec<_> = run.log.iter().filter_map(|e| Some((e.req("origin")?, e))).collect();
     for (o, e) in origins.iter().filter(|(o, _)| *o != "null") {
@@ -33,8 +31,7 @@ fn browser_only_ever_sends_canonical_origins(run: &Run) {
     assert!(origins.len() > 40, "expected many cross-origin requests, saw {}", origins.len());
 }
 
-/// Credentialed CORS check: ACAO must equal the origin (not `*`) and
-/// Access-Control-Allow-Credentials must be exactly `true`.
+/// Credentialed CORS check: ACAO must be the origin (not `*`), ACAC `true`.
 fn credentialed_get_is_allowed_with_exact_origin_and_credentials(run: &Run) {
     let id = "credentials_get";
     allowed_echoing(run, id, Frame::Top);
@@ -83,8 +80,8 @@ fn allow_credentials_header_is_only_ever_true(run: &Run) {
     assert!(sent.len() >= 3, "credentials policy responses expected, saw {}", sent.len());
 }
 
-/// With credentials mode "include", ACAO `*` fails the CORS check. The
-/// permissive layer answers `*` and no ACAC, so the browser blocks it.
+/// With credentials mode "include", ACAO `*` (the permissive layer's, without
+/// ACAC) fails the CORS check.
 fn credentialed_get_is_blocked_under_permissive(run: &Run) {
     let id = "permissive_credentials_get";
     blocked(run, id);
@@ -93,9 +90,8 @@ fn credentialed_get_is_blocked_under_permissive(run: &Run) {
 }
 
 /// A tenant's page is refused while its origin is not in the lookup's store
-/// (and the refusal is cached for 10 minutes); the admin endpoint adds it
-/// and invalidates the cached refusal, and the very next request from the
-/// page is allowed, its origin echoed.
+/// (the refusal cached for 10 minutes); the admin endpoint adds it and
+/// invalidates the refusal, and the page's next request is allowed.
 fn lookup_tenant_is_blocked_before_being_added_and_allowed_right_after(run: &Run) {
     let (before, after) = ("lookup_before", "lookup_after");
     let tenant = run.origin(Frame::Sub);

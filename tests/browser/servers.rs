@@ -231,9 +231,7 @@ function socketOnce(s) {
 function formOnce(s) {
   return new Promise((resolve) => {
     if (s.init.referrerPolicy) {
-      const meta = document.createElement('meta');
-      meta.name = 'referrer'; meta.content = s.init.referrerPolicy;
-      document.head.appendChild(meta);
+      document.head.appendChild(Object.assign(document.createElement('meta'), { name: 'referrer', content: s.init.referrerPolicy }));
     }
     const a = attempt(), sink = document.createElement('iframe'), form = document.createElement('form');
     sink.name = 'sink_' + s.id;
@@ -254,14 +252,11 @@ async function fetchOnce(s) {
   const a = attempt();
   try {
     const r = await fetch(s.url, s.init);
-    a.ok = true;
-    a.status = r.status;
+    Object.assign(a, { ok: true, status: r.status });
     for (const h of s.read) a.headers[h] = r.headers.get(h);
     for (const [k] of r.headers) a.names.push(k);
     a.body = await r.text();
-  } catch (e) {
-    a.error = String(e);
-  }
+  } catch (e) { a.error = String(e); }
   return a;
 }
 async function runAll(list) {
@@ -274,38 +269,24 @@ async function runAll(list) {
   return out;
 }
 async function frameMain() {
-  let results;
-  try { results = await runAll(CONFIG.scenarios); }
-  catch (e) { results = { error: String(e) }; }
+  const results = await runAll(CONFIG.scenarios).catch((e) => ({ error: String(e) }));
   parent.postMessage({ frame: CONFIG.name, results }, '*');
 }
 "#;
 
 const TOP_JS: &str = r#"
-async function post(obj) {
-  await fetch('/report', { method: 'POST', body: JSON.stringify(obj) });
-}
+const post = (obj) => fetch('/report', { method: 'POST', body: JSON.stringify(obj) });
+// Runs a frame's scenarios in an iframe, which posts its results back.
 function runFrame(f) {
   return new Promise((resolve) => {
     const ifr = document.createElement('iframe');
-    let timer;
-    function onmsg(ev) {
-      if (ev.data && ev.data.frame === f.name) {
-        clearTimeout(timer);
-        window.removeEventListener('message', onmsg);
-        ifr.remove();
-        resolve(ev.data.results);
-      }
-    }
-    timer = setTimeout(() => {
-      window.removeEventListener('message', onmsg);
-      resolve({ error: 'frame ' + f.name + ' did not report within 30 s' });
-    }, 30000);
-    window.addEventListener('message', onmsg);
+    const end = (results) => { clearTimeout(timer); removeEventListener('message', onmsg); ifr.remove(); resolve(results); };
+    const onmsg = (ev) => { if (ev.data && ev.data.frame === f.name) end(ev.data.results); };
+    const timer = setTimeout(() => end({ error: 'frame ' + f.name + ' did not report within 30 s' }), 30000);
+    addEventListener('message', onmsg);
     if (f.sandbox) {
       ifr.setAttribute('sandbox', 'allow-scripts');
-      const cfg = JSON.stringify({ name: f.name, scenarios: CONFIG.scenarios[f.name] })
-        .replace(/</g, '\\u003c');
+      const cfg = JSON.stringify({ name: f.name, scenarios: CONFIG.scenarios[f.name] }).replace(/</g, '\\u003c');
       ifr.srcdoc = '<!doctype html><body><script>const CONFIG = ' + cfg + ';' +
         document.getElementById('runner').textContent + 'frameMain();<' + '/script>';
     } else {
@@ -317,9 +298,7 @@ function runFrame(f) {
 async function main() {
   try {
     await post({ frame: 'top', results: await runAll(CONFIG.scenarios.top) });
-    for (const f of CONFIG.frames) {
-      await post({ frame: f.name, results: await runFrame(f) });
-    }
+    for (const f of CONFIG.frames) await post({ frame: f.name, results: await runFrame(f) });
   } catch (e) {
     await post({ frame: '__error', results: { error: String(e) } });
   }
