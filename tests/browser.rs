@@ -3,39 +3,26 @@
 //! one origin against loopback servers wrapped in `CorsLayer` on other
 //! origins, and each test asserts what the browser allowed.
 //!
-//! How it works (see `browser/harness.rs`): every api server below is an axum
-//! app `handler -> CorsLayer (the policy) -> outer recorder`; the recorder
-//! logs every request the browser sent (preflights included) with the final
-//! response, the handler what reached the application. An app server serves
-//! a page (`http://app.localhost:PA/`) that runs all scenarios, in iframes on
-//! other origins too (all three engines resolve `*.localhost` to loopback
-//! themselves) and a sandboxed one (origin `null`), and posts the outcomes
-//! back, so no WebDriver is needed. Each engine runs the page once for the
-//! whole binary, on its own servers, side by side with the others. Every
-//! check is one test per engine, `ENGINE::check`; a check whose expected
-//! result differs between engines says so, with the reason.
+//! Every api server below is `handler -> CorsLayer (the policy) -> outer
+//! recorder`, which logs every request the browser sent (preflights
+//! included) with the final response; the handler logs what reached the
+//! application. A page on `http://app.localhost:PA/` runs all scenarios, in
+//! iframes on other origins too (the engines resolve `*.localhost` to
+//! loopback themselves), and posts the outcomes back: no WebDriver. Each
+//! engine runs it once per binary, side by side with the others
+//! (`browser/harness.rs`). Every check is one test per engine,
+//! `ENGINE::check`; a check whose result differs between engines says why.
 //!
 //! A missing engine makes its tests `ignored` (with the reason), or failed
 //! when `CI` is set. `CHROMIUM`, `FIREFOX` and `MINIBROWSER` point at other
-//! builds; `BROWSER_SUITE_DUMP=1` prints what the page and the wire saw for
-//! every scenario, per engine.
+//! builds; `BROWSER_SUITE_DUMP=1` prints what the page and the wire saw.
 //!
 //! Adding a check: add its scenario to `scenarios()` below (id, frame, the
 //! server whose policy answers), then the check to the `checks![...]` list of
-//! a `browser/*_checks.rs` file, in one of two forms:
-//!
-//! ```text
-//! checks![
-//!     // A function `fn name(run: &Run)` of the file, for checks with several
-//!     // assertions; it reads its scenario with the helpers of `expect.rs`.
-//!     preflighted_put_is_allowed,
-//!     // One `expect.rs` helper (or a function of the file) applied to a
-//!     // scenario: `name => helper(args)` runs `helper(run, args)`.
-//!     subdomain_pattern_refuses_apex => blocked_without_cors("subdomain_apex"),
-//! ];
-//! ```
-//!
-//! A `//` comment above each entry says why the case matters.
+//! a `browser/*_checks.rs` file, as a function `fn name(run: &Run)` of the
+//! file (checks with several assertions, using the helpers of `expect.rs`) or
+//! as `name => helper(args)`, which runs `helper(run, args)`. A `//` comment
+//! above each entry says why the case matters.
 
 #[path = "browser/engine.rs"]
 mod engine;
@@ -46,20 +33,14 @@ mod harness;
 #[path = "browser/servers.rs"]
 mod servers;
 
-/// `checks![f, name => helper(args), ...]`: the module's list of checks (see
-/// the top of this file), each named after its function or its `name`.
+/// `checks![f, name => helper(args), ...]`: the module's checks, by name.
 macro_rules! checks {
     ($($check:ident $(=> $helper:ident($($arg:expr),* $(,)?))?),* $(,)?) => {
-        /// Every check of this module, by name.
         pub const CHECKS: &[(&str, fn(&Run))] =
             &[$((stringify!($check), checks!(@fn $check $(=> $helper($($arg),*))?))),*];
     };
     (@fn $check:ident) => { $check };
-    (@fn $check:ident => $helper:ident($($arg:expr),*)) => {
-        |run: &Run| {
-            $helper(run, $($arg),*);
-        }
-    };
+    (@fn $check:ident => $helper:ident($($arg:expr),*)) => { |run: &Run| { $helper(run, $($arg),*); } };
 }
 
 #[path = "browser/origin_checks.rs"]

@@ -47,37 +47,30 @@ const FIREFOX_PREFS: [(&str, &str); 20] = [
 impl Engine {
     pub const ALL: [Engine; 3] = [Engine::Chromium, Engine::Firefox, Engine::WebKit];
 
-    /// Its test-name prefix, the variable pointing at another build, and how
-    /// to install it.
-    fn about(self) -> (&'static str, &'static str, &'static str) {
+    /// Its test-name prefix, the variable pointing at another build, how to
+    /// install it, and where to look for it (names on `PATH` or a path).
+    #[rustfmt::skip]
+    fn about(self) -> (&'static str, &'static str, &'static str, &'static [&'static str]) {
         match self {
-            Engine::Chromium => ("chromium", "CHROMIUM", "apt-get install chromium"),
-            Engine::Firefox => ("firefox", "FIREFOX", "apt-get install firefox-esr"),
-            Engine::WebKit => (
-                "webkit",
-                "MINIBROWSER",
-                "apt-get install libwebkit2gtk-4.1-0 webkit2gtk-driver xvfb",
-            ),
+            Engine::Chromium => ("chromium", "CHROMIUM", "chromium", &["chromium", "chromium-browser"]),
+            Engine::Firefox => ("firefox", "FIREFOX", "firefox-esr", &["firefox-esr", "firefox"]),
+            Engine::WebKit => ("webkit", "MINIBROWSER", "libwebkit2gtk-4.1-0 webkit2gtk-driver xvfb", &[MINIBROWSER]),
         }
     }
-
     pub fn name(self) -> &'static str {
         self.about().0
     }
 
     /// The engine's launcher, or why it cannot run here.
     pub fn find(self) -> Result<Launcher, String> {
-        let (_, var, hint) = self.about();
+        let (_, var, hint, names) = self.about();
         let binary = match std::env::var_os(var) {
             Some(p) => Some(PathBuf::from(p)).filter(|p| p.is_file()),
-            None => match self {
-                Engine::Chromium => on_path(&["chromium", "chromium-browser"]),
-                Engine::Firefox => on_path(&["firefox-esr", "firefox"]),
-                Engine::WebKit => Some(PathBuf::from(MINIBROWSER)).filter(|p| p.is_file()),
-            },
+            None => on_path(names),
         };
-        let missing =
-            |what: &str| format!("{what} not found: {hint} (or point {var} at the browser)");
+        let missing = |what: &str| {
+            format!("{what} not found: apt-get install {hint} (or point {var} at the browser)")
+        };
         let binary = binary.ok_or_else(|| missing(&format!("{self:?}")))?;
         let xvfb_run = match self {
             Engine::WebKit => Some(on_path(&["xvfb-run"]).ok_or_else(|| missing("xvfb-run"))?),
@@ -87,6 +80,8 @@ impl Engine {
     }
 }
 
+/// The first of `names` in a `PATH` directory (or `/usr/bin`); an absolute
+/// name is taken as is.
 fn on_path(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let dirs: Vec<PathBuf> =
