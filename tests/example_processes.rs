@@ -76,10 +76,13 @@ impl Server {
         assert!(status.unwrap().success());
     }
 
-    /// Sends a raw HTTP/1.1 request (with `Connection: close`); the response, lowercased.
+    /// Sends `METHOD /path | Header: value | ...` as an HTTP/1.1 request (with
+    /// `Connection: close`); the response, lowercased.
     fn send(&self, head: &str) -> String {
         let mut stream = self.connect();
-        let request = format!("{head}Host: {}\r\nConnection: close\r\n\r\n", self.addr);
+        let head = head.replacen(" | ", " HTTP/1.1 | ", 1).replace(" | ", "\r\n");
+        let head = if head.contains(" HTTP/1.1") { head } else { head + " HTTP/1.1" };
+        let request = format!("{head}\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr);
         stream.write_all(request.as_bytes()).unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
@@ -134,20 +137,19 @@ fn run(name: &str, args: &[&str]) -> (bool, String, String) {
     (out.status.success(), text(out.stdout), text(out.stderr))
 }
 
+const ACAO_APP: &str = "access-control-allow-origin: https://app.example.com";
+
 #[test]
 #[rustfmt::skip]
 fn hyper_example_answers_preflights_without_credentials_and_decorates_401() {
     let server = Server::start("hyper", &[]);
     server.prints_curl_for("/api/me");
     server.exchange(&[
-        ("OPTIONS /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\n\
-          Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: authorization\r\n",
-            &["http/1.1 204 ", "access-control-allow-origin: https://app.example.com",
-              "access-control-allow-headers: authorization, content-type"], &[]),
-        ("GET /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
-            &["http/1.1 401 ", "access-control-allow-origin: https://app.example.com"], &[]),
+        ("OPTIONS /api/me | Origin: https://app.example.com | Access-Control-Request-Method: PUT | Access-Control-Request-Headers: authorization",
+            &["http/1.1 204 ", ACAO_APP, "access-control-allow-headers: authorization, content-type"], &[]),
+        ("GET /api/me | Origin: https://app.example.com", &["http/1.1 401 ", ACAO_APP], &[]),
     ]);
-    let authenticated = server.send("GET /api/me HTTP/1.1\r\nOrigin: https://app.example.com\r\nAuthorization: Bearer let-me-in\r\n");
+    let authenticated = server.send("GET /api/me | Origin: https://app.example.com | Authorization: Bearer let-me-in");
     assert!(authenticated.starts_with("http/1.1 200"), "{authenticated}");
     assert!(authenticated.ends_with("{\"user\":\"demo\",\"path\":\"/api/me\"}"));
 }
@@ -158,11 +160,9 @@ fn per_route_example_serves_two_policies() {
     let server = Server::start("per_route", &[]);
     server.prints_curl_for("/public/status");
     server.exchange(&[
-        ("GET /public/status HTTP/1.1\r\nOrigin: https://anyone.example\r\n", &["http/1.1 200 ", "access-control-allow-origin: *"], &[]),
-        ("GET /account/profile HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
-            &["access-control-allow-origin: https://app.example.com", "access-control-allow-credentials: true"], &[]),
-        ("OPTIONS /account/profile HTTP/1.1\r\nOrigin: https://anyone.example\r\nAccess-Control-Request-Method: PUT\r\n",
-            &["http/1.1 403 "], &[]),
+        ("GET /public/status | Origin: https://anyone.example", &["http/1.1 200 ", "access-control-allow-origin: *"], &[]),
+        ("GET /account/profile | Origin: https://app.example.com", &[ACAO_APP, "access-control-allow-credentials: true"], &[]),
+        ("OPTIONS /account/profile | Origin: https://anyone.example | Access-Control-Request-Method: PUT", &["http/1.1 403 "], &[]),
     ]);
 }
 
@@ -179,19 +179,12 @@ fn config_example_loads_cors_toml_and_names_bad_fields() {
     let origins =
         "origins: [http://localhost:*, https://*.preview.example.com, https://app.example.com]";
     assert!(ok && stdout.contains(origins), "{stdout}{stderr}");
-
     let bad = std::env::temp_dir().join(format!("tower-cors-bad-{}.toml", std::process::id()));
     std::fs::write(&bad, "allow_methods = [\"GET\", \"TRACE\"]\n").unwrap();
     let (ok, _, stderr) = run("config", &[bad.to_str().unwrap()]);
     let _ = std::fs::remove_file(&bad);
     let named = "allow_methods[1]: \"TRACE\" is a forbidden method";
     assert!(!ok && stderr.contains(named), "{stderr}");
-}
-
-/// A preflight from `origin` for POST with `content-type`.
-fn preflight_from(origin: &str) -> String {
-    let acr = "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type";
-    format!("OPTIONS /api/items HTTP/1.1\r\nOrigin: {origin}\r\n{acr}\r\n")
 }
 
 /// `examples/axum.rs` answers the README's curl preflight, allows the
@@ -201,18 +194,18 @@ fn preflight_from(origin: &str) -> String {
 fn axum_example_answers_the_readme_preflight_and_refuses_other_origins() {
     let server = Server::start("axum", &[("ALLOWED_ORIGINS", "https://app.example.com, https://*.example.com")]);
     server.prints_curl_for("/api/items");
-    let [local, app, x, evil] = ["http://localhost:5173", APP, "https://x.example.com", "https://evil.example"].map(preflight_from);
+    let [local, app, x, evil] = ["http://localhost:5173", APP, "https://x.example.com", "https://evil.example"]
+        .map(|o| format!("OPTIONS /api/items | Origin: {o} | Access-Control-Request-Method: POST | Access-Control-Request-Headers: content-type"));
     server.exchange(&[
         (&local, &["http/1.1 204 ", "access-control-allow-origin: http://localhost:5173", "access-control-allow-credentials: true",
             "access-control-allow-methods: get, post", "access-control-allow-headers: content-type, authorization",
             "vary: origin, access-control-request-method, access-control-request-headers"], &[]),
         // Origins from $ALLOWED_ORIGINS, exact and pattern.
-        (&app, &["access-control-allow-origin: https://app.example.com"], &[]),
+        (&app, &[ACAO_APP], &[]),
         (&x, &["access-control-allow-origin: https://x.example.com"], &[]),
         (&evil, &["http/1.1 403 "], &["access-control-allow"]),
         // The refused preflight never reached a handler: the list is unchanged.
-        ("GET /api/items HTTP/1.1\r\nOrigin: http://localhost:5173\r\n",
-            &["access-control-expose-headers: x-item-count", "x-item-count: 1"], &[]),
+        ("GET /api/items | Origin: http://localhost:5173", &["access-control-expose-headers: x-item-count", "x-item-count: 1"], &[]),
     ]);
 }
 
@@ -223,12 +216,12 @@ fn axum_example_answers_the_readme_preflight_and_refuses_other_origins() {
 #[rustfmt::skip]
 fn metrics_example_serves_the_request_counters_on_metrics() {
     Server::start("metrics", &[]).exchange(&[
-        ("GET /api/hello HTTP/1.1\r\nOrigin: https://app.example.com\r\n", &["access-control-allow-origin: https://app.example.com"], &[]),
-        ("GET /api/hello HTTP/1.1\r\nOrigin: https://evil.example\r\n", &[], &["access-control-allow-origin"]),
-        ("OPTIONS /api/hello HTTP/1.1\r\nOrigin: https://app.example.com\r\nAccess-Control-Request-Method: DELETE\r\n", &[], &[]),
-        ("GET /api/hello HTTP/1.1\r\n", &[], &[]),
+        ("GET /api/hello | Origin: https://app.example.com", &[ACAO_APP], &[]),
+        ("GET /api/hello | Origin: https://evil.example", &[], &["access-control-allow-origin"]),
+        ("OPTIONS /api/hello | Origin: https://app.example.com | Access-Control-Request-Method: DELETE", &[], &[]),
+        ("GET /api/hello", &[], &[]),
         // The page itself is outside the CORS layer: not counted.
-        ("GET /metrics HTTP/1.1\r\n", &[
+        ("GET /metrics", &[
             "http/1.1 200 ",
             "tower_cors_requests_total{kind=\"actual\",outcome=\"allowed\"} 1",
             "tower_cors_requests_total{kind=\"actual\",outcome=\"origin_not_allowed\"} 1",
@@ -239,7 +232,7 @@ fn metrics_example_serves_the_request_counters_on_metrics() {
 }
 
 fn get_from(origin: &str) -> String {
-    format!("GET /api/items HTTP/1.1\r\nOrigin: {origin}\r\n")
+    format!("GET /api/items | Origin: {origin}")
 }
 
 const LEGACY: &str = "https://legacy.example.com";
@@ -265,8 +258,7 @@ fn rollout_reports_then_enforces_the_candidate(promote: impl FnOnce(&Server)) {
 #[test]
 fn rollout_example_promotes_the_candidate_from_its_admin_endpoint() {
     rollout_reports_then_enforces_the_candidate(|server| {
-        let promote = "POST /admin/promote HTTP/1.1\r\nContent-Length: 0\r\n";
-        server.exchange(&[(promote, &["http/1.1 200 "], &[])]);
+        server.exchange(&[("POST /admin/promote | Content-Length: 0", &["http/1.1 200 "], &[])]);
     });
 }
 
@@ -367,13 +359,10 @@ fn several_policies_example_answers_by_route_and_origin_group() {
         server.prints_curl_for(path);
     }
     server.exchange(&[
-        ("GET /public/status HTTP/1.1\r\nOrigin: https://anyone.example\r\n",
-            &["http/1.1 200 ", "access-control-allow-origin: *"], &["access-control-allow-credentials"]),
-        ("GET /api/profile HTTP/1.1\r\nOrigin: https://app.example.com\r\n",
-            &["access-control-allow-origin: https://app.example.com", "access-control-allow-credentials: true"], &[]),
-        ("GET /api/profile HTTP/1.1\r\nOrigin: https://anyone.example\r\n", &["http/1.1 200 "], &["access-control-"]),
-        ("OPTIONS /api/profile HTTP/1.1\r\nOrigin: https://admin.example.com\r\nAccess-Control-Request-Method: DELETE\r\n",
-            &["http/1.1 204 ", "access-control-allow-origin: https://admin.example.com",
-              "access-control-allow-methods: get, put, delete"], &[]),
+        ("GET /public/status | Origin: https://anyone.example", &["http/1.1 200 ", "access-control-allow-origin: *"], &["access-control-allow-credentials"]),
+        ("GET /api/profile | Origin: https://app.example.com", &[ACAO_APP, "access-control-allow-credentials: true"], &[]),
+        ("GET /api/profile | Origin: https://anyone.example", &["http/1.1 200 "], &["access-control-"]),
+        ("OPTIONS /api/profile | Origin: https://admin.example.com | Access-Control-Request-Method: DELETE",
+            &["http/1.1 204 ", "access-control-allow-origin: https://admin.example.com", "access-control-allow-methods: get, put, delete"], &[]),
     ]);
 }

@@ -1,16 +1,11 @@
 //! The three browser engines the suite drives, how each is found, launched
-//! headless on a fresh profile with one URL, and stopped.
-//!
-//! No WebDriver: the page posts its results back to the test server, so a
-//! browser only has to open one URL. Each engine's log (stdout and stderr)
-//! goes to a file in its profile directory; console messages are read from
-//! it after the run.
+//! headless on a fresh profile with one URL, and stopped. Each engine's log
+//! (stdout and stderr) goes to a file in its profile directory.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A browser engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Engine {
     /// Blink, as shipped by Debian's `chromium`.
@@ -61,7 +56,7 @@ impl Engine {
         self.about().0
     }
 
-    /// The engine's launcher, or why it cannot run here.
+    /// Its launcher, or why it cannot run here.
     pub fn find(self) -> Result<Launcher, String> {
         let (_, var, hint, names) = self.about();
         let binary = match std::env::var_os(var) {
@@ -163,12 +158,10 @@ impl Browser {
         let _ = kill;
     }
 
-    /// The exit status, if the browser has already exited.
     pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
         self.child.try_wait().ok().flatten()
     }
 
-    /// Everything the browser printed so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()
     }

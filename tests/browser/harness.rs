@@ -17,18 +17,15 @@ pub use crate::servers::{Entry, Log, Seen};
 /// One browsing context (origin) that runs scenarios.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Frame {
-    /// The top-level page, `http://app.localhost:PA`.
     Top,
     OtherPort,
     Sub,
     DeepSub,
     SubOtherPort,
-    /// A look-alike of app.localhost.
     LookAlike,
     /// Loaded as `http://APP.LOCALHOST:PA` (the browser lower-cases it).
     Upper,
-    /// `<iframe sandbox="allow-scripts" srcdoc=...>` in the top page: an
-    /// opaque origin, serialised as `null`.
+    /// `<iframe sandbox="allow-scripts" srcdoc=...>`: origin `null`.
     Sandboxed,
     /// The `writes` api server's own origin (it serves the frame page too).
     Api,
@@ -66,7 +63,6 @@ impl Frame {
         let own = !matches!(self, Frame::Top | Frame::Sandboxed);
         own.then(|| format!("{}/frame/{}", self.base(env), self.name()))
     }
-    /// The serialised origin the browser sends from this frame.
     pub fn origin(self, env: &Env) -> String {
         match self {
             Frame::Sandboxed => "null".to_owned(),
@@ -75,12 +71,11 @@ impl Frame {
     }
 }
 
-/// One scenario: a fetch (optionally repeated) run from one frame.
+/// One scenario: what the page does (optionally repeated) from one frame.
 #[derive(Clone, Debug)]
 pub struct Scenario {
     pub id: &'static str,
     pub frame: Frame,
-    /// The api server (policy) the request goes to.
     pub server: &'static str,
     /// Appended to the path, e.g. `?status=500`.
     pub query: &'static str,
@@ -88,7 +83,6 @@ pub struct Scenario {
     pub init: Value,
     /// Response headers to read with `response.headers.get`.
     pub read: &'static [&'static str],
-    /// How many times to run the fetch, one after the other.
     pub repeat: u32,
     /// Override of the path (default `/s/<id>`), for scenarios sharing a URL.
     pub path: &'static str,
@@ -119,11 +113,10 @@ impl Scenario {
     }
 }
 
-/// Ports, known once the servers are bound.
+/// The ports of the app server, the second app server (same hosts, other
+/// port) and the api servers.
 #[derive(Clone, Debug)]
 pub struct Env {
-    /// The app server (top page, most frames) and the second one (same
-    /// hosts, other port).
     pub app_port: u16,
     pub app2_port: u16,
     pub api_ports: BTreeMap<String, u16>,
@@ -133,7 +126,6 @@ impl Env {
     pub fn app_origin(&self) -> String {
         format!("http://app.localhost:{}", self.app_port)
     }
-    /// The port of `app`, `app2` or an api server.
     pub fn port(&self, server: &str) -> u16 {
         match server {
             "app" => self.app_port,
@@ -146,7 +138,7 @@ impl Env {
     }
 }
 
-/// A policy under test: wraps the api router (inner handler) in a CORS layer.
+/// A policy under test: wraps the api router in a CORS layer.
 pub type Wrap = Box<dyn FnOnce(Router) -> Router + Send>;
 
 /// One `fetch()` as the page saw it.
@@ -174,7 +166,6 @@ impl Attempt {
 
 pub struct Run {
     pub engine: Engine,
-    /// Console messages the engine printed during the session.
     pub console: Vec<String>,
     pub env: Env,
     pub scenarios: HashMap<&'static str, Scenario>,
@@ -207,7 +198,6 @@ impl Run {
     pub fn preflights(&self, id: &str) -> Vec<&Entry> {
         self.log(id, Seen::Outer).into_iter().filter(|e| e.is_preflight()).collect()
     }
-    /// Requests the application handler received for a scenario.
     pub fn handled(&self, id: &str) -> Vec<&Entry> {
         self.log(id, Seen::Inner)
     }
@@ -231,7 +221,6 @@ impl Run {
     pub fn origin(&self, frame: Frame) -> String {
         frame.origin(&self.env)
     }
-    /// Everything known about a scenario, for assertion messages.
     pub fn explain(&self, id: &str) -> String {
         let entries = self.log(id, Seen::Outer).into_iter().chain(self.log(id, Seen::Inner));
         let log: String = entries.map(|e| format!("  {e:?}\n")).collect();
@@ -247,8 +236,8 @@ impl Run {
 /// a small machine; a session normally takes seconds.
 const RUN_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// Serves the suite on loopback, opens the page in `launcher`'s engine and
-/// collects what the page and the servers saw.
+/// Serves the suite, opens the page in `launcher`'s engine and collects
+/// what the page and the servers saw.
 async fn run_browser(launcher: Launcher) -> Result<Run, String> {
     let engine = launcher.engine;
     let started = Instant::now();
@@ -262,7 +251,6 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
         api.push((name, wrap, listener));
     }
 
-    // The page's configuration: each frame's scenarios.
     let mut by_frame: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     let mut table = HashMap::new();
     let mut navigate = None;
@@ -394,15 +382,11 @@ fn parse_attempt(v: &Value) -> Attempt {
     }
 }
 
-/// The console messages in an engine's log, one message per entry.
-///
-/// Chromium (`--enable-logging=stderr`) prints each as
-/// `[...:INFO:CONSOLE:N] "message", source: URL (line)`. WebKitGTK's
-/// MiniBrowser prints `CONSOLE <SOURCE> <LEVEL> message`, a CORS refusal as
-/// two lines: the reason (without the URL), then "Fetch API cannot load URL
-/// …"; they are joined into one message. Firefox sends CORS errors to the web
-/// console only, never to stdout or stderr: its list holds only console API
-/// messages (`console.log: …`) that name a URL.
+/// The console messages in an engine's log. Chromium prints each as
+/// `[...:INFO:CONSOLE:N] "message", source: URL (line)`; MiniBrowser as
+/// `CONSOLE <SOURCE> <LEVEL> message`, a CORS refusal as two lines (the
+/// reason, then "Fetch API cannot load URL …"), joined here. Firefox sends
+/// CORS errors to the web console only: just console API messages naming a URL.
 fn console_lines(engine: Engine, log: &str) -> Vec<String> {
     let (mut out, mut reason) = (Vec::new(), None);
     for l in log.lines() {

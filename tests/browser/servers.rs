@@ -32,7 +32,7 @@ pub struct Entry {
     pub seen: Seen,
     pub method: String,
     pub path: String,
-    /// Request headers, lower-case names, repeated values joined by ", ".
+    /// Lower-case names, repeated values joined by ", ".
     pub req: BTreeMap<String, String>,
     /// Final response status and headers (outer entries only).
     pub status: Option<u16>,
@@ -46,7 +46,6 @@ impl Entry {
     pub fn resp(&self, name: &str) -> Option<&str> {
         self.resp.get(name).map(String::as_str)
     }
-    /// Whether this is a CORS preflight as the browser sends it.
     pub fn is_preflight(&self) -> bool {
         self.method == "OPTIONS" && self.req.contains_key("access-control-request-method")
     }
@@ -74,7 +73,6 @@ pub struct ServerCtx {
 }
 
 impl ServerCtx {
-    /// Logs a request, with the final response for an outer entry.
     fn record(&self, method: &str, path: &str, req: &HeaderMap, resp: Option<&Response<Body>>) {
         self.log.lock().unwrap().push(Entry {
             server: self.name.clone(),
@@ -171,9 +169,8 @@ pub async fn ws_echo(
     })
 }
 
-/// The page's router (`config` holds the frames and each frame's scenarios;
-/// every report the page posts is sent on `reports`): the top page on `/`,
-/// the frames on `/frame/{name}`.
+/// The page's router: the top page on `/`, the frames on `/frame/{name}`
+/// (`config` has each frame's scenarios), reports sent on `reports`.
 pub fn page_app(config: Arc<Value>, reports: mpsc::UnboundedSender<String>) -> Router {
     let top = |State((config, _)): State<AppCtx>| async move {
         Html(format!(
