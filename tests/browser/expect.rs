@@ -153,3 +153,13 @@ pub fn preflighted(run: &Run, id: &str, wire: &[(&str, &str)], handler: &[(&str,
         same(run, id, (*name, got), (*name, Some(*want)));
     }
 }
+
+/// A credentialed simple request blocked on the answer's `*` without ACAC
+/// (the handler ran: a simple request is sent before the check).
+pub fn blocked_on_star(run: &Run, id: &str) {
+    blocked(run, id);
+    let e = one_actual(run, id);
+    same(run, id, (e.resp(ACAO), e.resp(ACAC)), (Some("*"), None));
+    no_preflight(run, id);
+    handler_saw_once(run, id);
+}

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, Response, StatusCode};
 use axum::middleware::Next;
 use axum::response::Html;
@@ -106,16 +106,12 @@ pub async fn outer_recorder(
 /// -Methods `acam=VALUE` (hand-rolled answers) and `vary=VALUE`;
 /// `echo_acao=1` (hand-rolled CORS: echoes Origin, without `Vary`);
 /// `cache=1` (`Cache-Control: max-age=600`).
-pub async fn inner_handler(State(ctx): State<ServerCtx>, req: Request) -> Response<Body> {
+pub async fn inner_handler(
+    State(ctx): State<ServerCtx>,
+    Query(query): Query<HashMap<String, String>>,
+    req: Request,
+) -> Response<Body> {
     let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
-    let query: HashMap<&str, &str> = req
-        .uri()
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .filter(|s| !s.is_empty())
-        .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
-        .collect();
     ctx.record(&method, &path, req.headers(), None);
     let status =
         query.get("status").and_then(|s| s.parse().ok()).and_then(|s| StatusCode::from_u16(s).ok());
@@ -128,7 +124,7 @@ pub async fn inner_handler(State(ctx): State<ServerCtx>, req: Request) -> Respon
         ("acam", header::ACCESS_CONTROL_ALLOW_METHODS), ("vary", header::VARY)];
     for (key, name) in own {
         if let Some(v) = query.get(key) {
-            resp = resp.header(name, *v);
+            resp = resp.header(name, v);
         }
     }
     if let Some(o) = req.headers().get(header::ORIGIN).filter(|_| query.contains_key("echo_acao")) {
