@@ -167,62 +167,59 @@ fn replacing_a_policy_ten_thousand_times_gives_back_every_byte() {
     drop(service);
 }
 
+/// A cached answer of the origin lookup.
 #[cfg(feature = "origin-lookup")]
-const TENANT: &str = "https://shop.tenant.example";
+mod lookup {
+    use super::*;
 
-#[cfg(feature = "origin-lookup")]
-fn tenant_request() -> Request<()> {
-    Request::get("/api/items")
-        .header(http::header::HOST, "api.example.com")
-        .header(http::header::ORIGIN, TENANT)
-        .body(())
-        .expect("valid request")
-}
+    const TENANT: &str = "https://shop.tenant.example";
 
-/// A layer allowing scenario (b)'s origins statically and `TENANT` through
-/// the origin lookup, with the tenant's answer already cached.
-#[cfg(feature = "origin-lookup")]
-fn warmed_lookup_layer() -> tower_cors::CorsLayer {
-    use tower::ServiceExt;
-
-    let layer = tower_cors::CorsLayer::builder()
-        .allow_origins(scenarios::ORIGINS)
-        .allow_origin_lookup(
-            |origin: String| async move { Ok::<_, std::io::Error>(origin == TENANT) },
-        )
-        .build()
-        .expect("valid policy");
-    let runtime =
-        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    runtime.block_on(async {
-        let service = layer.layer(scenarios::Inner);
-        let response = service.oneshot(tenant_request()).await.expect("infallible");
-        assert!(response.headers().contains_key(http::header::ACCESS_CONTROL_ALLOW_ORIGIN));
-    });
-    layer
-}
-
-#[cfg(feature = "origin-lookup")]
-#[test]
-fn a_cached_origin_lookup_answer_allocates_nothing() {
-    let layer = warmed_lookup_layer();
-    let mut ours = layer.layer(scenarios::Inner);
-    let request = tenant_request();
-    let waker = noop_waker();
-    let response = serve(&mut ours, request.clone(), &mut Context::from_waker(&waker));
-    let got = &response.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN];
-    assert_eq!(got, TENANT, "answered from the cache, in one poll");
-    let added = allocations(&mut ours, &request) - allocations(&mut scenarios::Inner, &request);
-    assert!(added <= 0, "a lookup hit adds {added} allocations");
-}
-
-#[cfg(feature = "origin-lookup")]
-#[test]
-fn a_dropped_lookup_policy_gives_back_its_cache() {
-    drop(warmed_lookup_layer());
-    let before = held();
-    for _ in 0..100 {
-        drop(warmed_lookup_layer());
+    fn tenant_request() -> Request<()> {
+        let request = Request::get("/api/items").header(http::header::HOST, "api.example.com");
+        request.header(http::header::ORIGIN, TENANT).body(()).expect("valid request")
     }
-    assert_eq!(held() - before, 0, "bytes still held after 100 lookup policies");
+
+    /// A layer allowing scenario (b)'s origins statically and `TENANT` through
+    /// the origin lookup, with the tenant's answer already cached.
+    fn warmed_lookup_layer() -> tower_cors::CorsLayer {
+        let layer = tower_cors::CorsLayer::builder()
+            .allow_origins(scenarios::ORIGINS)
+            .allow_origin_lookup(|origin: String| async move {
+                Ok::<_, std::io::Error>(origin == TENANT)
+            })
+            .build()
+            .expect("valid policy");
+        let runtime =
+            tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        runtime.block_on(async {
+            let service = layer.layer(scenarios::Inner);
+            let response =
+                tower::ServiceExt::oneshot(service, tenant_request()).await.expect("infallible");
+            assert!(response.headers().contains_key(http::header::ACCESS_CONTROL_ALLOW_ORIGIN));
+        });
+        layer
+    }
+
+    #[test]
+    fn a_cached_origin_lookup_answer_allocates_nothing() {
+        let layer = warmed_lookup_layer();
+        let mut ours = layer.layer(scenarios::Inner);
+        let request = tenant_request();
+        let waker = noop_waker();
+        let response = serve(&mut ours, request.clone(), &mut Context::from_waker(&waker));
+        let got = &response.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN];
+        assert_eq!(got, TENANT, "answered from the cache, in one poll");
+        let added = allocations(&mut ours, &request) - allocations(&mut scenarios::Inner, &request);
+        assert!(added <= 0, "a lookup hit adds {added} allocations");
+    }
+
+    #[test]
+    fn a_dropped_lookup_policy_gives_back_its_cache() {
+        drop(warmed_lookup_layer());
+        let before = held();
+        for _ in 0..100 {
+            drop(warmed_lookup_layer());
+        }
+        assert_eq!(held() - before, 0, "bytes still held after 100 lookup policies");
+    }
 }

@@ -73,8 +73,8 @@ fn layer(cors: CorsLayer) -> Wrap {
 #[rustfmt::skip]
 fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
     let a = env.app_origin();
-    let b = format!("http://app.localhost:{}", env.app2_port);
-    let sub = format!("http://*.app.localhost:{}", env.app_port);
+    let b = format!("http://app.localhost:{}", env.port("app2"));
+    let sub = format!("http://*.app.localhost:{}", env.port("app"));
     let h = HeaderName::from_static;
     let app = || CorsLayer::builder().allow_origins([a.as_str()]);
     let put = || app().allow_methods([Method::PUT]);

@@ -76,23 +76,21 @@ impl Server {
         assert!(status.unwrap().success());
     }
 
-    /// Sends `METHOD /path | Header: value | ...` as an HTTP/1.1 request (with
-    /// `Connection: close`); the response, lowercased.
-    fn send(&self, head: &str) -> String {
-        let mut stream = self.connect();
+    /// Connects and sends `METHOD /path | Header: value | ...` as an HTTP/1.1
+    /// request head.
+    fn request(&self, head: &str) -> TcpStream {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream.set_read_timeout(Some(BOUND)).unwrap();
         let head = head.replacen(" | ", " HTTP/1.1 | ", 1).replace(" | ", "\r\n");
-        let head = if head.contains(" HTTP/1.1") { head } else { head + " HTTP/1.1" };
-        let request = format!("{head}\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr);
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        response.to_ascii_lowercase()
+        stream.write_all(format!("{head}\r\nHost: {}\r\n\r\n", self.addr).as_bytes()).unwrap();
+        stream
     }
 
-    fn connect(&self) -> TcpStream {
-        let stream = TcpStream::connect(&self.addr).unwrap();
-        stream.set_read_timeout(Some(BOUND)).unwrap();
-        stream
+    /// Sends a request (`Connection: close`); the response, lowercased.
+    fn send(&self, head: &str) -> String {
+        let mut response = String::new();
+        self.request(&format!("{head} | Connection: close")).read_to_string(&mut response).unwrap();
+        response.to_ascii_lowercase()
     }
 
     /// Sends each `(request head, lines the response must have, text it must
@@ -302,14 +300,11 @@ fn reload_config_example_reloads_on_sighup_and_keeps_serving_through_a_bad_file(
 /// Sends a WebSocket handshake for `/ws` (from `origin`, if any) and returns
 /// the connection with the response head, lowercased.
 fn handshake(server: &Server, origin: Option<&str>) -> (TcpStream, String) {
-    let mut stream = server.connect();
-    let origin = origin.map_or(String::new(), |o| format!("Origin: {o}\r\n"));
-    let request = format!(
-        "GET /ws HTTP/1.1\r\nHost: {}\r\n{origin}Connection: Upgrade\r\nUpgrade: websocket\r\n\
-         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
-        server.addr
-    );
-    stream.write_all(request.as_bytes()).unwrap();
+    let origin = origin.map_or(String::new(), |o| format!(" | Origin: {o}"));
+    let mut stream = server.request(&format!(
+        "GET /ws{origin} | Connection: Upgrade | Upgrade: websocket | Sec-WebSocket-Version: 13 \
+         | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="
+    ));
     let (mut head, mut byte) = (Vec::new(), [0u8; 1]);
     while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
         head.push(byte[0]);

@@ -113,25 +113,17 @@ impl Scenario {
     }
 }
 
-/// The ports of the app server, the second app server (same hosts, other
-/// port) and the api servers.
+/// The ports, by server: `app` (the page), `app2` (same hosts, other port)
+/// and each api server.
 #[derive(Clone, Debug)]
-pub struct Env {
-    pub app_port: u16,
-    pub app2_port: u16,
-    pub api_ports: BTreeMap<String, u16>,
-}
+pub struct Env(BTreeMap<String, u16>);
 
 impl Env {
     pub fn app_origin(&self) -> String {
-        format!("http://app.localhost:{}", self.app_port)
+        format!("http://app.localhost:{}", self.port("app"))
     }
     pub fn port(&self, server: &str) -> u16 {
-        match server {
-            "app" => self.app_port,
-            "app2" => self.app2_port,
-            _ => *self.api_ports.get(server).unwrap_or_else(|| panic!("no api server {server}")),
-        }
+        *self.0.get(server).unwrap_or_else(|| panic!("no server {server}"))
     }
     pub fn api_base(&self, server: &str) -> String {
         format!("http://api.localhost:{}", self.port(server))
@@ -243,11 +235,11 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
     let started = Instant::now();
     let log: Log = Arc::default();
     let ((app_l, app_port), (app2_l, app2_port)) = (bind().await?, bind().await?);
-    let mut env = Env { app_port, app2_port, api_ports: BTreeMap::new() };
+    let mut env = Env([("app".to_owned(), app_port), ("app2".to_owned(), app2_port)].into());
     let mut api = Vec::new();
     for (name, wrap) in crate::servers(&env) {
         let (listener, port) = bind().await?;
-        env.api_ports.insert(name.to_owned(), port);
+        env.0.insert(name.to_owned(), port);
         api.push((name, wrap, listener));
     }
 
