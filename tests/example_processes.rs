@@ -49,7 +49,6 @@ impl Server {
         server.addr = first["listening on http://".len()..].to_owned();
         server
     }
-
     /// The next line containing `needle` (earlier ones are skipped).
     fn wait_for(&self, needle: &str) -> String {
         let deadline = Instant::now() + BOUND;
@@ -61,7 +60,6 @@ impl Server {
             }
         }
     }
-
     /// Asserts the next `curl` command printed for the user targets `path`.
     fn prints_curl_for(&self, path: &str) {
         let curl = self.wait_for("curl ");
@@ -69,13 +67,11 @@ impl Server {
             && curl.contains(&format!("http://{}{path}", self.addr));
         assert!(ok, "{curl}");
     }
-
     #[cfg(unix)]
     fn hang_up(&self) {
         let status = Command::new("kill").args(["-HUP", &self.child.id().to_string()]).status();
         assert!(status.unwrap().success());
     }
-
     /// Connects and sends `METHOD /path | Header: value | ...` as an HTTP/1.1
     /// request head.
     fn request(&self, head: &str) -> TcpStream {
@@ -85,14 +81,12 @@ impl Server {
         stream.write_all(format!("{head}\r\nHost: {}\r\n\r\n", self.addr).as_bytes()).unwrap();
         stream
     }
-
     /// Sends a request (`Connection: close`); the response, lowercased.
     fn send(&self, head: &str) -> String {
         let mut response = String::new();
         self.request(&format!("{head} | Connection: close")).read_to_string(&mut response).unwrap();
         response.to_ascii_lowercase()
     }
-
     /// Sends each `(request head, lines the response must have, text it must
     /// not contain)`. A line ending in a space is the status line's start.
     #[track_caller]

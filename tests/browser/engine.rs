@@ -55,7 +55,6 @@ impl Engine {
     pub fn name(self) -> &'static str {
         self.about().0
     }
-
     /// Its launcher, or why it cannot run here.
     pub fn find(self) -> Result<Launcher, String> {
         let (_, var, hint, names) = self.about();
@@ -157,15 +156,12 @@ impl Browser {
         let kill = Command::new("kill").args([sig, "--", &group]).stderr(Stdio::null()).status();
         let _ = kill;
     }
-
     pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
         self.child.try_wait().ok().flatten()
     }
-
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()
     }
-
     /// The last lines of the log, without desktop-bus noise.
     pub fn log_tail(&self) -> String {
         let text = self.log();

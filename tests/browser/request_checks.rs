@@ -8,10 +8,9 @@ use crate::harness::{Frame, Run};
 
 const ACMA: &str = "access-control-max-age";
 
-/// Blocked: the one preflight, from an allowed origin, had these `wire`
-/// headers and got the policy's own answer (the configured 204 and the
-/// origin, its lists lacking what was asked), so the browser sent nothing
-/// more and the handler never saw it.
+/// Blocked: the one preflight (these `wire` headers) from an allowed origin
+/// got the policy's own answer (204, the origin, lists lacking what was
+/// asked), so nothing followed and the handler never saw it.
 fn refused_by_policy(run: &Run, id: &str, wire: &[(&str, &str)]) {
     blocked(run, id);
     let p = one_preflight(run, id);
@@ -31,8 +30,7 @@ fn preflighted_method_is_allowed(run: &Run, id: &str, method: &str) {
     same(run, id, handler_saw_once(run, id).method.as_str(), method);
 }
 
-/// A PUT with a JSON content type needs a preflight (method and header are
-/// not safelisted); the layer allows both and the browser sends the PUT.
+/// A PUT with a JSON content type needs a preflight (neither is safelisted).
 fn preflighted_put_is_allowed(run: &Run) {
     let id = "put";
     preflighted_method_is_allowed(run, id, "PUT");
@@ -40,8 +38,6 @@ fn preflighted_put_is_allowed(run: &Run) {
     same(run, id, run.handled(id)[0].req("content-type"), Some("application/json"));
 }
 
-/// A preflight from an origin the policy does not allow is refused with 403
-/// and no CORS headers; the PUT is never sent.
 fn preflight_from_unlisted_origin_is_refused_and_handler_never_sees_it(run: &Run) {
     let id = "preflight_look_alike";
     blocked(run, id);
@@ -52,10 +48,9 @@ fn preflight_from_unlisted_origin_is_refused_and_handler_never_sees_it(run: &Run
     handler_never_saw_it(run, id);
 }
 
-/// `fetch(url, {method: 'OPTIONS'})`: OPTIONS is not safelisted, so the
-/// browser preflights it and then sends an OPTIONS request that carries
-/// Origin but no Access-Control-Request-Method. That is not a preflight: the
-/// layer must pass it to the handler and add the actual-response headers.
+/// `fetch(url, {method: 'OPTIONS'})` is preflighted, then sent with Origin but
+/// no Access-Control-Request-Method: not a preflight, so the layer passes it
+/// to the handler and adds the actual-response headers.
 fn options_request_without_request_method_reaches_handler(run: &Run) {
     let id = "options_method";
     let body = allowed_echoing(run, id, Frame::Top).body.as_deref();
@@ -76,17 +71,12 @@ fn authorization_is_allowed_under_allow_any_header(run: &Run) {
     ensure(run, id, named, "authorization in Access-Control-Allow-Headers");
 }
 
-/// Control for the two checks above, without the layer: a hand-rolled
-/// preflight answer of a bare `Access-Control-Allow-Headers: *`.
-///
-/// Differs by engine. Fetch says `*` never covers `Authorization`, but
-/// Chromium and WebKit still let it (for web compatibility; the Fetch issue
-/// "Disallowing `Authorization` in CORS-preflight wildcards is currently not
-/// web compatible" is open). Firefox ships the Fetch rule behind
-/// `network.cors_preflight.authorization_covered_by_wildcard`, which the
-/// suite turns on, so it blocks the request: the engine in which
-/// `authorization_is_allowed_under_allow_any_header` shows the layer's
-/// explicit `authorization` token is needed.
+/// Control without the layer: a hand-rolled bare `Access-Control-Allow-Headers: *`.
+/// Differs by engine: Fetch says `*` never covers `Authorization`, but
+/// Chromium and WebKit still let it (web compatibility; the Fetch issue is
+/// open). Firefox has the rule behind
+/// `network.cors_preflight.authorization_covered_by_wildcard`, turned on
+/// here, so it blocks: there the layer's explicit `authorization` is needed.
 fn bare_star_covers_authorization_only_in_engines_relaxing_fetch(run: &Run) {
     let id = "bare_star_authorization";
     same(run, id, one_preflight(run, id).resp(ACAH), Some("*"));
@@ -108,15 +98,11 @@ fn bare_star_covers_other_headers_in_every_engine(run: &Run) {
     same(run, id, one_actual(run, id).req("x-anything"), Some("1"));
 }
 
-/// A refused preflight is explained in the console in the browser's own
-/// words, naming the request's URL and what is missing: for an allowed
-/// origin, the refused header or method, never a missing
-/// `Access-Control-Allow-Origin`, which only a disallowed origin gets.
-///
-/// Differs by engine in where the message goes: Chromium and WebKit print
-/// their console to the log the suite reads; Firefox writes CORS errors only
-/// to its web console (not to stdout or stderr, whatever the preferences),
-/// so the suite sees none there.
+/// A refused preflight is explained in the console, naming the URL and what
+/// is missing: for an allowed origin the refused header or method, never a
+/// missing `Access-Control-Allow-Origin` (a disallowed origin's message).
+/// Differs by engine: Firefox writes CORS errors only to its web console
+/// (never to stdout or stderr), so the suite sees none there.
 #[rustfmt::skip]
 fn refused_preflight_is_explained_in_the_console(run: &Run) {
     let (header, method, lowercase, origin) = match run.engine {
@@ -159,9 +145,8 @@ fn preflight_status(run: &Run, id: &str, status: u16) {
     same(run, id, one_preflight(run, id).status, Some(status));
 }
 
-/// A preflight succeeds for any ok status (200-299); the default answer is
-/// 204 with an empty body, and the layer answers it itself (the handler
-/// sees only the PUT).
+/// The default preflight answer, 204 (any 200-299 succeeds), comes from the
+/// layer: the handler sees only the PUT.
 fn preflight_default_status_204_succeeds(run: &Run) {
     let id = "preflight_default_status";
     preflight_status(run, id, 204);
@@ -179,8 +164,7 @@ fn preflighted_twice(run: &Run, id: &str, n: usize, max_age: Option<&str>) {
     same(run, id, (run.actual(id).len(), run.handled(id).len()), (2, 2));
 }
 
-/// A header neither safelisted nor exposed is on the wire but filtered out
-/// of the CORS-filtered response: `headers.get` returns null.
+/// A header neither safelisted nor exposed is on the wire but hidden from JS.
 fn unexposed_header_is_not_readable(run: &Run) {
     let id = "unexposed_header";
     let a = allowed(run, id);
@@ -209,9 +193,8 @@ fn vary_readable(run: &Run, id: &str, tokens: &[&str]) {
     );
 }
 
-/// With `Vary: Origin`, a response cached for origin A is not reused for
-/// origin B (the HTTP cache matches the stored request's Origin): B's
-/// force-cache fetch goes to the server and gets its own ACAO.
+/// With `Vary: Origin` a response cached for origin A is not reused for B:
+/// B's force-cache fetch goes to the server and gets its own ACAO.
 fn vary_origin_keeps_cached_response_from_being_reused_for_another_origin(run: &Run) {
     let id = "vary_cache_first";
     allowed(run, id);
@@ -221,9 +204,8 @@ fn vary_origin_keeps_cached_response_from_being_reused_for_another_origin(run: &
     same(run, id, origins, vec![Some(&*a), Some(&*b)]);
 }
 
-/// Control proving the check above can fail: a hand-rolled CORS handler that
-/// echoes Origin without `Vary` gets its response for A served from cache to
-/// B, whose CORS check then fails (ACAO is A's origin).
+/// Control: a hand-rolled handler echoing Origin without `Vary` gets its
+/// answer for A served from cache to B, whose CORS check then fails.
 fn without_vary_the_cached_response_leaks_to_another_origin(run: &Run) {
     let id = "no_vary_cache_first";
     allowed(run, id);
@@ -231,17 +213,15 @@ fn without_vary_the_cached_response_leaks_to_another_origin(run: &Run) {
     same(run, id, run.handled(id).len(), 1);
 }
 
-/// CORS headers go on error responses too, so JS can read a 500's status and
-/// body.
+/// CORS headers go on error responses too: JS reads a 500's status and body.
 fn handler_500_status_is_readable(run: &Run) {
     let (id, body) = ("handler_500", Some("exact GET /s/handler_500"));
     let a = allowed(run, id);
     same(run, id, (a.status, a.body.as_deref()), (Some(500), body));
 }
 
-/// A gRPC-Web unary call: POST with `application/grpc-web+proto` and the
-/// x-grpc-web, x-user-agent, grpc-timeout headers is preflighted; the policy
-/// allows them and exposes grpc-status / grpc-message to the client.
+/// A gRPC-Web unary call is preflighted and allowed; grpc-status and
+/// grpc-message are exposed.
 fn grpc_web_call_is_allowed_and_grpc_status_is_readable(run: &Run) {
     let id = "grpc_web";
     let requested = (ACRH, "content-type,grpc-timeout,x-grpc-web,x-user-agent");

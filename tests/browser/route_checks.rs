@@ -1,15 +1,12 @@
 //! Browser checks of several policies in one layer: the `credentials`
-//! server's layer has a `/public` route (any origin, no credentials) and an
-//! `/api` route (the app's origin and credentials, inherited from the base,
-//! with its own exposed header). One page fetches both paths of that one
-//! server and gets two verdicts; a page on another origin gets the opposite
-//! pair.
+//! server has a `/public` route (any origin, no credentials) and an `/api`
+//! route (the base's origin and credentials, its own exposed header). One
+//! page gets two verdicts from its two paths, another origin the opposite.
 
 use crate::expect::*;
 use crate::harness::{Frame, Run};
 
-/// Allowed from `frame`'s page under the public route: `*`, no credentials,
-/// and the page reads the body.
+/// Allowed under the public route with `*`, no ACAC; the body readable.
 fn public_star(run: &Run, id: &str, frame: Frame) {
     let a = allowed_from(run, id, frame);
     let e = one_actual(run, id);
@@ -18,11 +15,9 @@ fn public_star(run: &Run, id: &str, frame: Frame) {
     same(run, id, a.body.clone(), Some(format!("credentials GET {path}")));
 }
 
-/// `credentials: 'include'` from the app's page to the API route of the same
-/// server: its origin echoed with `Access-Control-Allow-Credentials: true`,
-/// the body readable, and the header the route exposes readable. The base
-/// exposes every header; the route's own list replaced it, so `x-secret`
-/// stays hidden.
+/// A credentialed fetch to the API route: origin echoed with ACAC, the body
+/// and the route's exposed header readable; the route's list replaced the
+/// base's expose-any, so `x-secret` stays hidden.
 fn credentialed_fetch_to_the_api_route_is_allowed_and_readable(run: &Run) {
     let id = "route_api_credentialed";
     let a = allowed_echoing(run, id, Frame::Top);

@@ -35,19 +35,16 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: forwarded unchanged; the caller upholds `alloc`'s contract.
         unsafe { System.alloc(layout) }
     }
-
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         count(layout.size(), layout.size() as isize);
         // SAFETY: as for `alloc`.
         unsafe { System.alloc_zeroed(layout) }
     }
-
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         count(new_size, new_size as isize - layout.size() as isize);
         // SAFETY: `ptr` and `layout` come from this allocator, i.e. from `System`.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
-
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         let _ = HELD.try_with(|n| n.set(n.get() - layout.size() as isize));
         // SAFETY: `ptr` and `layout` come from this allocator, i.e. from `System`.

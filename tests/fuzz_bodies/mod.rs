@@ -181,11 +181,9 @@ impl Service<Request<()>> for Inner {
     type Response = Response<()>;
     type Error = Infallible;
     type Future = std::future::Ready<Result<Response<()>, Infallible>>;
-
     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         Poll::Ready(Ok(()))
     }
-
     fn call(&mut self, _: Request<()>) -> Self::Future {
         self.calls.fetch_add(1, Relaxed);
         let mut response = Response::new(());

@@ -39,15 +39,12 @@ impl Server {
         });
         Server { addr, task: Some(task) }
     }
-
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
-
     pub async fn send(&self, request: Request<Full<Bytes>>) -> Response<Bytes> {
         send(self.addr, request).await
     }
-
     /// Stops the accept loop and waits (bounded) for it to end.
     pub async fn stop(mut self) {
         let task = self.task.take().expect("running");
