@@ -25,7 +25,8 @@ use scenarios::{noop_waker, serve};
 /// scenario: the counts measured when this was written. Lower is welcome
 /// (then lower the bound); higher fails.
 #[rustfmt::skip]
-const OURS_AT_MOST: [(&str, isize); 9] = [("a", 0), ("b", 0), ("c", 0), ("d", 0), ("e", 0), ("f", 0), ("g", 0), ("h", 0), ("i", 0)];
+const OURS_AT_MOST: [(&str, isize); 9] =
+    [("a", 0), ("b", 0), ("c", 0), ("d", 0), ("e", 0), ("f", 0), ("g", 0), ("h", 0), ("i", 0)];
 
 /// Allocations while serving a clone of `request` through `service`, the
 /// response dropped, after one unmeasured warm-up request. The clone is made
