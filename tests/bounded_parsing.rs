@@ -28,14 +28,12 @@ const APP: &str = "https://app.example.com";
 
 /// A preflight from APP for PUT with these `Access-Control-Request-Headers` lines.
 fn preflight(lines: &[Vec<u8>]) -> Request<()> {
-    let mut req = Request::options("/items").body(()).unwrap();
-    let h = req.headers_mut();
-    h.insert(ORIGIN, HeaderValue::from_static(APP));
-    h.insert(ACCESS_CONTROL_REQUEST_METHOD, HeaderValue::from_static("PUT"));
+    let mut req =
+        Request::options("/items").header(ORIGIN, APP).header(ACCESS_CONTROL_REQUEST_METHOD, "PUT");
     for line in lines {
-        h.append(ACCESS_CONTROL_REQUEST_HEADERS, HeaderValue::from_bytes(line).unwrap());
+        req = req.header(ACCESS_CONTROL_REQUEST_HEADERS, HeaderValue::from_bytes(line).unwrap());
     }
-    req
+    req.body(()).unwrap()
 }
 
 fn normal() -> Request<()> {
@@ -44,9 +42,7 @@ fn normal() -> Request<()> {
 
 /// A name of `len` bytes, `x-` then letters.
 fn name(len: usize) -> String {
-    let mut s = String::from("x-");
-    s.extend(std::iter::repeat('a').take(len.saturating_sub(2)));
-    s
+    format!("x-{}", "a".repeat(len.saturating_sub(2)))
 }
 
 /// A described list of `Access-Control-Request-Headers` lines and the typed
@@ -89,15 +85,13 @@ fn hostile() -> Vec<Case> {
 
 fn policies() -> Vec<(&'static str, CorsLayer)> {
     let put = || CorsLayer::builder().allow_origins([APP]).allow_methods([Method::PUT]);
-    vec![
-        ("listed headers", put().allow_headers([http::header::CONTENT_TYPE]).build().unwrap()),
-        ("any header", put().allow_any_header().build().unwrap()),
+    let policies = [
+        ("listed headers", put().allow_headers([http::header::CONTENT_TYPE])),
+        ("any header", put().allow_any_header()),
         // Echoes the requested list: the most response work there is.
-        (
-            "any header with credentials",
-            put().allow_any_header().allow_credentials(true).build().unwrap(),
-        ),
-    ]
+        ("any header with credentials", put().allow_any_header().allow_credentials(true)),
+    ];
+    policies.into_iter().map(|(name, policy)| (name, policy.build().unwrap())).collect()
 }
 
 /// Runs a request through `layer` around an inner service that is never

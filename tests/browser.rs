@@ -118,11 +118,9 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
 /// store and invalidates its cached answer. Refusals are kept 10 minutes, so
 /// only the invalidation can let a refused tenant in during the run.
 fn lookup_server(app: &str) -> Wrap {
-    use std::collections::HashSet;
-    use std::sync::{Arc, Mutex};
-
-    let tenants: Arc<Mutex<HashSet<String>>> = Arc::default();
-    let store = Arc::clone(&tenants);
+    let tenants: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>> =
+        Default::default();
+    let store = tenants.clone();
     let cors = CorsLayer::builder()
         .allow_origins([app])
         .allow_origin_lookup(move |origin: String| {
@@ -134,8 +132,7 @@ fn lookup_server(app: &str) -> Wrap {
         .expect("policy lookup builds");
     let admin = cors.clone();
     let add_tenant = move |headers: http::HeaderMap| {
-        if let Some(origin) = headers.get(http::header::ORIGIN) {
-            let origin = origin.to_str().unwrap_or_default();
+        if let Some(origin) = headers.get(http::header::ORIGIN).and_then(|o| o.to_str().ok()) {
             tenants.lock().unwrap().insert(origin.to_owned());
             admin.invalidate_origin(origin);
         }

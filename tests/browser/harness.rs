@@ -149,10 +149,9 @@ pub struct Attempt {
 
 impl Attempt {
     pub fn header(&self, name: &str) -> Option<&str> {
-        match self.headers.get(name) {
-            Some(v) => v.as_deref(),
-            None => panic!("header {name} was not read by the page; add it to `read`"),
-        }
+        let read = self.headers.get(name);
+        read.unwrap_or_else(|| panic!("header {name} was not read by the page; add it to `read`"))
+            .as_deref()
     }
 }
 
