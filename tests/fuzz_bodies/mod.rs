@@ -536,20 +536,12 @@ pub fn builder_build(data: &[u8]) {
     assert_loggable(&policy.to_string());
     assert!(policy.preflight_status().is_success());
 
-    // Every configured origin, and every probe, as a request Origin.
-    let candidates = origins.iter().map(|o| o.as_bytes().to_vec()).chain(probes).chain(
-        origins.iter().flat_map(|o| {
-            [
-                o.replace("*.", "fuzz.").into_bytes(),
-                o.replace("*.", "").into_bytes(),
-                o.replace("*.", "a.b.").into_bytes(),
-                o.replace(":*", ":8080").into_bytes(),
-                o.replace("*.", "evil-").into_bytes(),
-                format!("{o}.evil.net").into_bytes(),
-                o.to_ascii_uppercase().into_bytes(),
-            ]
-        }),
-    );
+    // Every probe, and every configured origin and variants of it, as a request Origin.
+    #[rustfmt::skip]
+    let variants = |o: &String| [o.clone(), o.replace("*.", "fuzz."), o.replace("*.", ""), o.replace("*.", "a.b."),
+        o.replace(":*", ":8080"), o.replace("*.", "evil-"), format!("{o}.evil.net"), o.to_ascii_uppercase()];
+    let candidates =
+        probes.into_iter().chain(origins.iter().flat_map(|o| variants(o).map(String::into_bytes)));
     for candidate in candidates {
         let Ok(value) = HeaderValue::from_bytes(&candidate) else {
             continue;
