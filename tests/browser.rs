@@ -1,44 +1,28 @@
 //! Real-browser conformance suite: Chromium, Firefox ESR and WebKitGTK each
-//! run `fetch()` calls from pages on one origin against loopback servers
-//! wrapped in `CorsLayer` on other origins, and each test asserts what the
-//! browser allowed.
+//! run `fetch()` calls (and forms, WebSockets, a navigation) from pages on
+//! one origin against loopback servers wrapped in `CorsLayer` on other
+//! origins, and each test asserts what the browser allowed.
 //!
-//! How it works (see `browser/harness.rs`): every api server below is an axum
-//! app `handler -> CorsLayer (the policy) -> outer recorder`. The recorder
-//! logs every request the browser sent (preflights included) with the final
-//! response; the handler logs what reached the application. An app server
-//! serves a page (`http://app.localhost:PA/`) that runs all scenarios, opens
-//! iframes on other origins (all three engines resolve `*.localhost` to
-//! loopback themselves) and a sandboxed iframe (origin `null`), and posts
-//! the outcomes back, so no WebDriver is needed. Each engine is launched
-//! once for the whole binary, on its own servers; the engines run side by
-//! side. Every check is one test per engine, named `ENGINE::check`; a check
-//! whose expected result differs between engines says so, with the reason.
+//! Every api server below is `handler -> CorsLayer (the policy) -> outer
+//! recorder`, which logs every request the browser sent (preflights
+//! included) with the final response; the handler logs what reached the
+//! application. A page on `http://app.localhost:PA/` runs all scenarios, in
+//! iframes on other origins too (the engines resolve `*.localhost` to
+//! loopback themselves), and posts the outcomes back: no WebDriver. Each
+//! engine runs it once per binary, side by side with the others
+//! (`browser/harness.rs`). Every check is one test per engine,
+//! `ENGINE::check`; a check whose result differs between engines says why.
 //!
-//! An engine that is not installed makes its tests `ignored` (with the
-//! reason), or failed when `CI` is set. `CHROMIUM`, `FIREFOX` and
-//! `MINIBROWSER` point at other builds; `BROWSER_SUITE_DUMP=1` prints what
-//! the page and the wire saw for every scenario, per engine.
+//! A missing engine makes its tests `ignored` (with the reason), or failed
+//! when `CI` is set. `CHROMIUM`, `FIREFOX` and `MINIBROWSER` point at other
+//! builds; `BROWSER_SUITE_DUMP=1` prints what the page and the wire saw.
 //!
-//! Adding a check: add its scenario to `scenarios()` below (its id, the
-//! frame it runs in, the server whose policy answers), then declare the check
-//! in a `browser/*_checks.rs` file (listed in `mod` and in `main` below),
-//! whose `checks![...]` list takes two forms:
-//!
-//! ```text
-//! checks![
-//!     // A function `fn name(run: &Run)` of the file, for checks with several
-//!     // assertions; it reads its scenario with the helpers of `expect.rs`.
-//!     preflighted_put_is_allowed,
-//!     // One `expect.rs` helper (or a function of the file) applied to a
-//!     // scenario: `name => helper(args)` runs `helper(run, args)`.
-//!     subdomain_pattern_refuses_apex => blocked_without_cors("subdomain_apex"),
-//!     port_pattern_allows_second_port
-//!         => allowed_echoing("port_pattern_other_port", Frame::OtherPort),
-//! ];
-//! ```
-//!
-//! A `//` comment above each entry says why the case matters.
+//! Adding a check: add its scenario to `scenarios()` below (id, frame, the
+//! server whose policy answers), then the check to the `checks![...]` list of
+//! a `browser/*_checks.rs` file, as a function `fn name(run: &Run)` of the
+//! file (checks with several assertions, using the helpers of `expect.rs`) or
+//! as `name => helper(args)`, which runs `helper(run, args)`. A `//` comment
+//! above each entry says why the case matters.
 
 #[path = "browser/engine.rs"]
 mod engine;
@@ -46,27 +30,17 @@ mod engine;
 mod expect;
 #[path = "browser/harness.rs"]
 mod harness;
-#[path = "browser/page.rs"]
-mod page;
 #[path = "browser/servers.rs"]
 mod servers;
-#[path = "browser/session.rs"]
-mod session;
 
-/// `checks![f, name => helper(args), ...]`: the module's list of checks (see
-/// the top of this file), each named after its function or its `name`.
+/// `checks![f, name => helper(args), ...]`: the module's checks, by name.
 macro_rules! checks {
     ($($check:ident $(=> $helper:ident($($arg:expr),* $(,)?))?),* $(,)?) => {
-        /// Every check of this module, by name.
         pub const CHECKS: &[(&str, fn(&Run))] =
             &[$((stringify!($check), checks!(@fn $check $(=> $helper($($arg),*))?))),*];
     };
     (@fn $check:ident) => { $check };
-    (@fn $check:ident => $helper:ident($($arg:expr),*)) => {
-        |run: &Run| {
-            $helper(run, $($arg),*);
-        }
-    };
+    (@fn $check:ident => $helper:ident($($arg:expr),*)) => { |run: &Run| { $helper(run, $($arg),*); } };
 }
 
 #[path = "browser/origin_checks.rs"]
@@ -84,21 +58,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use engine::Engine;
-use harness::{Env, Frame, Scenario, Suite, Wrap};
+use harness::{Env, Frame, Scenario, Wrap};
 use http::{HeaderName, Method, StatusCode};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use serde_json::json;
 use tower_cors::CorsLayer;
 
-// ---------------------------------------------------------------------------
-// Policies: one api server per policy
-// ---------------------------------------------------------------------------
-
-#[rustfmt::skip]
-const SERVERS: &[&str] = &[
-    "exact", "subdomain", "port_pattern", "credentials", "permissive", "any_header", "status_200", "max_age",
-    "max_age_zero", "expose_any", "predicate_all", "grpc", "lookup", "websocket", "no_cors_layer",
-];
+// Policies: one api server per policy (`env` has the app servers' ports).
 
 fn layer(cors: CorsLayer) -> Wrap {
     Box::new(move |r: axum::Router| r.layer(cors))
@@ -107,8 +73,8 @@ fn layer(cors: CorsLayer) -> Wrap {
 #[rustfmt::skip]
 fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
     let a = env.app_origin();
-    let b = format!("http://app.localhost:{}", env.app2_port);
-    let sub = format!("http://*.app.localhost:{}", env.app_port);
+    let b = format!("http://app.localhost:{}", env.port("app2"));
+    let sub = format!("http://*.app.localhost:{}", env.port("app"));
     let h = HeaderName::from_static;
     let app = || CorsLayer::builder().allow_origins([a.as_str()]);
     let put = || app().allow_methods([Method::PUT]);
@@ -134,6 +100,7 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
             .allow_headers([http::header::CONTENT_TYPE, h("x-grpc-web"), h("x-user-agent"), h("grpc-timeout")])
             .expose_headers([h("grpc-status"), h("grpc-message")]).build()),
         ("websocket", app().guard_websockets(true).build()),
+        ("writes", app().allow_credentials(true).guard_cross_origin_writes(true).build()),
     ];
     let mut servers: Vec<(&'static str, Wrap)> = policies
         .into_iter()
@@ -151,11 +118,9 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
 /// store and invalidates its cached answer. Refusals are kept 10 minutes, so
 /// only the invalidation can let a refused tenant in during the run.
 fn lookup_server(app: &str) -> Wrap {
-    use std::collections::HashSet;
-    use std::sync::{Arc, Mutex};
-
-    let tenants: Arc<Mutex<HashSet<String>>> = Arc::default();
-    let store = Arc::clone(&tenants);
+    let tenants: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>> =
+        Default::default();
+    let store = tenants.clone();
     let cors = CorsLayer::builder()
         .allow_origins([app])
         .allow_origin_lookup(move |origin: String| {
@@ -167,8 +132,7 @@ fn lookup_server(app: &str) -> Wrap {
         .expect("policy lookup builds");
     let admin = cors.clone();
     let add_tenant = move |headers: http::HeaderMap| {
-        if let Some(origin) = headers.get(http::header::ORIGIN) {
-            let origin = origin.to_str().unwrap_or_default();
+        if let Some(origin) = headers.get(http::header::ORIGIN).and_then(|o| o.to_str().ok()) {
             tenants.lock().unwrap().insert(origin.to_owned());
             admin.invalidate_origin(origin);
         }
@@ -179,12 +143,10 @@ fn lookup_server(app: &str) -> Wrap {
     })
 }
 
-// ---------------------------------------------------------------------------
-// Scenarios: what the page fetches (ids are looked up by the tests below)
-// ---------------------------------------------------------------------------
+// Scenarios: what the page does (the checks look them up by id).
 
 #[rustfmt::skip]
-fn scenarios(_env: &Env) -> Vec<Scenario> {
+fn scenarios() -> Vec<Scenario> {
     use Frame::*;
     let s = Scenario::new;
     let include = json!({ "credentials": "include" });
@@ -286,22 +248,26 @@ fn scenarios(_env: &Env) -> Vec<Scenario> {
             "body": "AAAAAAA="
         })).read(&["grpc-status", "grpc-message", "x-secret"]),
         // WebSocket handshakes: guarded, and a control without the guard.
-        s("ws_allowed", Top, "websocket").websocket(),
-        s("ws_foreign", LookAlike, "websocket").websocket(),
-        s("ws_sandboxed", Sandboxed, "websocket").websocket(),
-        s("ws_unguarded_foreign", LookAlike, "exact").websocket(),
+        s("ws_allowed", Top, "websocket").kind("websocket"),
+        s("ws_foreign", LookAlike, "websocket").kind("websocket"),
+        s("ws_sandboxed", Sandboxed, "websocket").kind("websocket"),
+        s("ws_unguarded_foreign", LookAlike, "exact").kind("websocket"),
+        // Cross-origin writes, guarded (browser/write_checks.rs). The
+        // no-referrer form comes last in its frame: it sets the frame's
+        // referrer policy.
+        s("w_credentialed", Top, "writes").init(json!({ "method": "POST", "credentials": "include", "body": "amount=1" })),
+        s("w_no_cors", LookAlike, "writes")
+            .init(json!({ "mode": "no-cors", "method": "POST", "credentials": "include", "body": "amount=100" })),
+        s("w_cross_site_form", LookAlike, "writes").kind("form"),
+        s("w_no_referrer_form", LookAlike, "writes").kind("form").init(json!({ "referrerPolicy": "no-referrer" })),
+        s("w_same_origin_form", Api, "writes").kind("form"),
+        s("w_navigation", Top, "writes").kind("navigate"),
     ]
 }
 
-static SUITE: Suite = Suite { servers, scenarios, server_names: SERVERS };
-
-// ---------------------------------------------------------------------------
-// The test binary
-// ---------------------------------------------------------------------------
-
 /// One trial per check and engine. A missing engine's trials are ignored
-/// (reason given) outside CI and fail in CI; the engines with a trial to run
-/// start together, before the trials wait for them.
+/// (reason given), or fail in CI; the engines with a trial to run start
+/// together, before the trials wait for them.
 fn main() -> ExitCode {
     let args = Arguments::from_args();
     let in_ci = std::env::var_os("CI").is_some();
@@ -321,7 +287,7 @@ fn main() -> ExitCode {
             let name = format!("{}::{name}", engine.name());
             trials.push(match found.clone() {
                 Ok(launcher) => Trial::test(name, move || {
-                    check(harness::shared_run(&SUITE, &launcher)?);
+                    check(harness::shared_run(&launcher)?);
                     Ok(())
                 }),
                 Err(why) if in_ci => Trial::test(name, move || {
@@ -337,7 +303,7 @@ fn main() -> ExitCode {
         }
     }
     for launcher in to_start {
-        std::thread::spawn(move || harness::shared_run(&SUITE, &launcher));
+        std::thread::spawn(move || harness::shared_run(&launcher));
     }
     libtest_mimic::run(&args, trials).exit_code()
 }

@@ -1,16 +1,11 @@
 //! The three browser engines the suite drives, how each is found, launched
-//! headless on a fresh profile with one URL, and stopped.
-//!
-//! No WebDriver: the page posts its results back to the test server, so a
-//! browser only has to open one URL. Each engine's log (stdout and stderr)
-//! goes to a file in its profile directory; console messages are read from
-//! it after the run.
+//! headless on a fresh profile with one URL, and stopped. Each engine's log
+//! (stdout and stderr) goes to a file in its profile directory.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A browser engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Engine {
     /// Blink, as shipped by Debian's `chromium`.
@@ -30,72 +25,45 @@ const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
 /// Access-Control-Allow-Headers stops covering `Authorization`, as Fetch
 /// says and Firefox has ready behind this switch, so that one engine of the
 /// three applies the standard's rule (Chromium and WebKit still relax it).
-const FIREFOX_PREFS: &str = r#"
-user_pref("browser.shell.checkDefaultBrowser", false);
-user_pref("browser.startup.homepage_override.mstone", "ignore");
-user_pref("browser.aboutwelcome.enabled", false);
-user_pref("startup.homepage_welcome_url", "");
-user_pref("datareporting.policy.dataSubmissionEnabled", false);
-user_pref("datareporting.healthreport.uploadEnabled", false);
-user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);
-user_pref("app.update.disabledForTesting", true);
-user_pref("app.normandy.enabled", false);
-user_pref("browser.safebrowsing.malware.enabled", false);
-user_pref("browser.safebrowsing.phishing.enabled", false);
-user_pref("browser.safebrowsing.downloads.enabled", false);
-user_pref("network.captive-portal-service.enabled", false);
-user_pref("network.connectivity-service.enabled", false);
-user_pref("extensions.update.enabled", false);
-user_pref("dom.security.https_first", false);
-user_pref("dom.security.https_only_mode", false);
-user_pref("devtools.console.stdout.content", true);
-user_pref("network.cors_preflight.authorization_covered_by_wildcard", false);
-user_pref("browser.dom.window.dump.enabled", true);
-"#;
+#[rustfmt::skip]
+const FIREFOX_PREFS: [(&str, &str); 20] = [
+    ("browser.shell.checkDefaultBrowser", "false"), ("browser.startup.homepage_override.mstone", "\"ignore\""),
+    ("browser.aboutwelcome.enabled", "false"), ("startup.homepage_welcome_url", "\"\""),
+    ("datareporting.policy.dataSubmissionEnabled", "false"), ("datareporting.healthreport.uploadEnabled", "false"),
+    ("toolkit.telemetry.reportingpolicy.firstRun", "false"), ("app.update.disabledForTesting", "true"),
+    ("app.normandy.enabled", "false"), ("browser.safebrowsing.malware.enabled", "false"),
+    ("browser.safebrowsing.phishing.enabled", "false"), ("browser.safebrowsing.downloads.enabled", "false"),
+    ("network.captive-portal-service.enabled", "false"), ("network.connectivity-service.enabled", "false"),
+    ("extensions.update.enabled", "false"), ("dom.security.https_first", "false"),
+    ("dom.security.https_only_mode", "false"), ("devtools.console.stdout.content", "true"),
+    ("network.cors_preflight.authorization_covered_by_wildcard", "false"), ("browser.dom.window.dump.enabled", "true"),
+];
 
 impl Engine {
-    /// Every engine, in the order the suite reports them.
     pub const ALL: [Engine; 3] = [Engine::Chromium, Engine::Firefox, Engine::WebKit];
 
-    /// Short lower-case name, used as the test-name prefix.
+    /// Its test-name prefix, the variable pointing at another build, how to
+    /// install it, and where to look for it (names on `PATH` or a path).
+    #[rustfmt::skip]
+    fn about(self) -> (&'static str, &'static str, &'static str, &'static [&'static str]) {
+        match self {
+            Engine::Chromium => ("chromium", "CHROMIUM", "chromium", &["chromium", "chromium-browser"]),
+            Engine::Firefox => ("firefox", "FIREFOX", "firefox-esr", &["firefox-esr", "firefox"]),
+            Engine::WebKit => ("webkit", "MINIBROWSER", "libwebkit2gtk-4.1-0 webkit2gtk-driver xvfb", &[MINIBROWSER]),
+        }
+    }
     pub fn name(self) -> &'static str {
-        match self {
-            Engine::Chromium => "chromium",
-            Engine::Firefox => "firefox",
-            Engine::WebKit => "webkit",
-        }
+        self.about().0
     }
-
-    /// The environment variable that points at another build of the engine.
-    fn override_var(self) -> &'static str {
-        match self {
-            Engine::Chromium => "CHROMIUM",
-            Engine::Firefox => "FIREFOX",
-            Engine::WebKit => "MINIBROWSER",
-        }
-    }
-
-    fn install_hint(self) -> &'static str {
-        match self {
-            Engine::Chromium => "apt-get install chromium",
-            Engine::Firefox => "apt-get install firefox-esr",
-            Engine::WebKit => "apt-get install libwebkit2gtk-4.1-0 webkit2gtk-driver xvfb",
-        }
-    }
-
-    /// The engine's launcher, or why it cannot run here.
+    /// Its launcher, or why it cannot run here.
     pub fn find(self) -> Result<Launcher, String> {
-        let var = self.override_var();
+        let (_, var, hint, names) = self.about();
         let binary = match std::env::var_os(var) {
             Some(p) => Some(PathBuf::from(p)).filter(|p| p.is_file()),
-            None => match self {
-                Engine::Chromium => on_path(&["chromium", "chromium-browser"]),
-                Engine::Firefox => on_path(&["firefox-esr", "firefox"]),
-                Engine::WebKit => Some(PathBuf::from(MINIBROWSER)).filter(|p| p.is_file()),
-            },
+            None => on_path(names),
         };
         let missing = |what: &str| {
-            format!("{what} not found: {} (or point {var} at the browser)", self.install_hint())
+            format!("{what} not found: apt-get install {hint} (or point {var} at the browser)")
         };
         let binary = binary.ok_or_else(|| missing(&format!("{self:?}")))?;
         let xvfb_run = match self {
@@ -106,6 +74,8 @@ impl Engine {
     }
 }
 
+/// The first of `names` in a `PATH` directory (or `/usr/bin`); an absolute
+/// name is taken as is.
 fn on_path(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let dirs: Vec<PathBuf> =
@@ -126,74 +96,49 @@ impl Launcher {
     /// group so that it can be stopped with everything it spawned.
     pub fn launch(&self, url: &str) -> Result<Browser, String> {
         use std::os::unix::process::CommandExt as _;
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let profile = std::env::temp_dir().join(format!(
-            "tower-cors-{}-{}-{nanos}",
-            self.engine.name(),
-            std::process::id()
-        ));
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        let nanos = nanos.map(|d| d.as_nanos()).unwrap_or(0);
+        let (name, pid) = (self.engine.name(), std::process::id());
+        let profile = std::env::temp_dir().join(format!("tower-cors-{name}-{pid}-{nanos}"));
         let data = profile.join("profile");
         std::fs::create_dir_all(&data).map_err(|e| format!("profile dir: {e}"))?;
         let log_path = profile.join("browser.log");
         let log = std::fs::File::create(&log_path).map_err(|e| format!("browser log: {e}"))?;
         let log2 = log.try_clone().map_err(|e| format!("browser log: {e}"))?;
-
-        let mut cmd = match self.engine {
-            Engine::Chromium => self.chromium(&data),
-            Engine::Firefox => self.firefox(&data)?,
-            Engine::WebKit => self.webkit(&data),
-        };
-        let child = cmd
-            .arg(url)
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(log2)
-            .process_group(0)
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", self.binary.display()))?;
-        Ok(Browser { child, profile, log_path })
-    }
-
-    fn chromium(&self, data: &Path) -> Command {
-        // The last two send console messages (CORS errors included) to stderr.
-        #[rustfmt::skip]
-        let args = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--no-default-browser-check",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
-            "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0",
-        ];
-        let mut cmd = Command::new(&self.binary);
-        cmd.args(args).arg(format!("--user-data-dir={}", data.display()));
-        cmd
-    }
-
-    fn firefox(&self, data: &Path) -> Result<Command, String> {
-        std::fs::write(data.join("user.js"), FIREFOX_PREFS)
-            .map_err(|e| format!("firefox prefs: {e}"))?;
-        let mut cmd = Command::new(&self.binary);
-        cmd.args(["--headless", "--no-remote", "--profile"])
-            .arg(data)
+        let mut cmd = Command::new(self.xvfb_run.as_ref().unwrap_or(&self.binary));
+        match self.engine {
+            // The last two send console messages (CORS errors included) to stderr.
+            #[rustfmt::skip]
+            Engine::Chromium => cmd.args([
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--no-default-browser-check",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+                "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0",
+            ]).arg(format!("--user-data-dir={}", data.display())),
             // Firefox resolves `*.localhost` to loopback itself.
-            .env("MOZ_CRASHREPORTER_DISABLE", "1");
-        Ok(cmd)
-    }
-
-    fn webkit(&self, data: &Path) -> Command {
-        let xvfb = self.xvfb_run.as_ref().expect("found with xvfb-run");
-        let mut cmd = Command::new(xvfb);
-        cmd.args(["-a", "-s", "-screen 0 1280x1024x24"])
-            .arg(&self.binary)
-            .arg("--enable-write-console-messages-to-stdout=true")
+            Engine::Firefox => {
+                let prefs =
+                    FIREFOX_PREFS.map(|(k, v)| format!("user_pref({k:?}, {v});\n")).concat();
+                std::fs::write(data.join("user.js"), prefs)
+                    .map_err(|e| format!("firefox prefs: {e}"))?;
+                cmd.args(["--headless", "--no-remote", "--profile"])
+                    .arg(&data)
+                    .env("MOZ_CRASHREPORTER_DISABLE", "1")
+            }
             // A fresh cache, cookie and data store per run: MiniBrowser keeps
             // them under the XDG directories.
-            .env("XDG_CACHE_HOME", data.join("cache"))
-            .env("XDG_DATA_HOME", data.join("data"))
-            .env("XDG_CONFIG_HOME", data.join("config"))
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-        cmd
+            Engine::WebKit => cmd
+                .args(["-a", "-s", "-screen 0 1280x1024x24"])
+                .arg(&self.binary)
+                .arg("--enable-write-console-messages-to-stdout=true")
+                .env("XDG_CACHE_HOME", data.join("cache"))
+                .env("XDG_DATA_HOME", data.join("data"))
+                .env("XDG_CONFIG_HOME", data.join("config"))
+                .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
+        };
+        let child =
+            cmd.arg(url).stdin(Stdio::null()).stdout(log).stderr(log2).process_group(0).spawn();
+        let child = child.map_err(|e| format!("cannot start {}: {e}", self.binary.display()))?;
+        Ok(Browser { child, profile, log_path })
     }
 }
 
@@ -207,25 +152,16 @@ pub struct Browser {
 
 impl Browser {
     fn signal_group(&self, sig: &str) {
-        let _ = Command::new("kill")
-            .arg(sig)
-            .arg("--")
-            .arg(format!("-{}", self.child.id()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        let group = format!("-{}", self.child.id());
+        let kill = Command::new("kill").args([sig, "--", &group]).stderr(Stdio::null()).status();
+        let _ = kill;
     }
-
-    /// The exit status, if the browser has already exited.
     pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
         self.child.try_wait().ok().flatten()
     }
-
-    /// Everything the browser printed so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()
     }
-
     /// The last lines of the log, without desktop-bus noise.
     pub fn log_tail(&self) -> String {
         let text = self.log();

@@ -8,6 +8,7 @@ pub const ACAM: &str = "access-control-allow-methods";
 pub const ACAH: &str = "access-control-allow-headers";
 pub const ACRM: &str = "access-control-request-method";
 pub const ACRH: &str = "access-control-request-headers";
+pub const ACAC: &str = "access-control-allow-credentials";
 
 /// Asserts `ok`, saying `what` was expected and all about scenario `id`.
 #[track_caller]
@@ -33,8 +34,7 @@ pub fn allowed<'r>(run: &'r Run, id: &str) -> &'r Attempt {
 pub fn blocked(run: &Run, id: &str) {
     for a in run.attempts(id) {
         ensure(run, id, !a.ok, "the browser to block it");
-        let e = a.error.as_deref().unwrap_or("");
-        ensure(run, id, e.starts_with("TypeError"), "a TypeError");
+        ensure(run, id, a.error.as_deref().unwrap_or("").starts_with("TypeError"), "a TypeError");
     }
 }
 
@@ -49,8 +49,7 @@ pub fn blocked_without_cors<'r>(run: &'r Run, id: &str) -> &'r Entry {
 /// Allowed, and its one actual request's ACAO is `frame`'s origin.
 pub fn allowed_echoing<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Attempt {
     let a = allowed(run, id);
-    let origin = run.origin(frame);
-    same(run, id, one_actual(run, id).resp(ACAO), Some(origin.as_str()));
+    same(run, id, one_actual(run, id).resp(ACAO), Some(&*run.origin(frame)));
     a
 }
 
@@ -83,14 +82,12 @@ pub fn handler_saw_once<'r>(run: &'r Run, id: &str) -> &'r Entry {
 }
 
 pub fn no_cors_headers(run: &Run, id: &str, e: &Entry) {
-    let none = e.acx_headers().is_empty();
-    ensure(run, id, none, "no Access-Control-* response headers");
+    ensure(run, id, e.acx_headers().is_empty(), "no Access-Control-* response headers");
 }
 
 /// The comma-separated items of a header value, trimmed and lowercased.
 pub fn items(value: Option<&str>) -> Vec<String> {
-    let items = value.unwrap_or("").split(',');
-    items.map(|t| t.trim().to_ascii_lowercase()).collect()
+    value.unwrap_or("").split(',').map(|t| t.trim().to_ascii_lowercase()).collect()
 }
 
 pub fn vary_has(e: &Entry, token: &str) -> bool {
@@ -133,4 +130,36 @@ pub fn allowed_reading(run: &Run, id: &str, name: &str, value: &str) {
 pub fn handler_got(run: &Run, id: &str, name: &str, value: &str) {
     allowed(run, id);
     same(run, id, handler_saw_once(run, id).req(name), Some(value));
+}
+
+/// Preflight `p` had these headers: `access-control-request-*` in the
+/// request, any other in the answer.
+pub fn wire_has(run: &Run, id: &str, p: &Entry, wire: &[(&str, &str)]) {
+    for (name, want) in wire {
+        let got =
+            if name.starts_with("access-control-request-") { p.req(name) } else { p.resp(name) };
+        same(run, id, (*name, got), (*name, Some(*want)));
+    }
+}
+
+/// Allowed after one preflight with these `wire` headers; the handler saw the
+/// request once, with these headers (`:method`: its method).
+pub fn preflighted(run: &Run, id: &str, wire: &[(&str, &str)], handler: &[(&str, &str)]) {
+    allowed(run, id);
+    let (p, h) = (one_preflight(run, id), handler_saw_once(run, id));
+    wire_has(run, id, p, wire);
+    for (name, want) in handler {
+        let got = if *name == ":method" { Some(h.method.as_str()) } else { h.req(name) };
+        same(run, id, (*name, got), (*name, Some(*want)));
+    }
+}
+
+/// A credentialed simple request blocked on the answer's `*` without ACAC
+/// (the handler ran: a simple request is sent before the check).
+pub fn blocked_on_star(run: &Run, id: &str) {
+    blocked(run, id);
+    let e = one_actual(run, id);
+    same(run, id, (e.resp(ACAO), e.resp(ACAC)), (Some("*"), None));
+    no_preflight(run, id);
+    handler_saw_once(run, id);
 }

@@ -1,206 +1,137 @@
-//! Mechanics of the real-browser suite: what a scenario is, what a run
-//! collected, and the one run per engine shared by every test of the binary
-//! (see [`shared_run`]); each test only looks up its own scenario.
+//! Mechanics of the real-browser suite: what a scenario is, the browser
+//! session that runs them all, what it collected, and the one session per
+//! engine shared by every test of the binary ([`shared_run`]).
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write as _;
-use std::sync::OnceLock;
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
-use axum::Router;
+use axum::{middleware, Router};
 use serde_json::{json, Value};
+use tokio::sync::mpsc;
 
 use crate::engine::{Engine, Launcher};
-pub use crate::servers::{Entry, Seen};
-use crate::session::run_browser;
+use crate::servers::{bind, inner_handler, outer_recorder, page_app, serve, ws_echo, ServerCtx};
+pub use crate::servers::{Entry, Log, Seen};
 
-// ---------------------------------------------------------------------------
-// Scenario description (what the page does)
-// ---------------------------------------------------------------------------
-
-/// One browsing context (origin) that runs fetches.
+/// One browsing context (origin) that runs scenarios.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Frame {
-    /// The top-level page, `http://app.localhost:PA`.
     Top,
-    /// `http://app.localhost:PB`: same host, other port.
     OtherPort,
-    /// `http://x.app.localhost:PA`.
     Sub,
-    /// `http://y.x.app.localhost:PA`.
     DeepSub,
-    /// `http://x.app.localhost:PB`.
     SubOtherPort,
-    /// `http://evilapp.localhost:PA`, a look-alike of app.localhost.
     LookAlike,
     /// Loaded as `http://APP.LOCALHOST:PA` (the browser lower-cases it).
     Upper,
-    /// `<iframe sandbox="allow-scripts" srcdoc=...>` inside the top page:
-    /// an opaque origin, serialised as `null`.
+    /// `<iframe sandbox="allow-scripts" srcdoc=...>`: origin `null`.
     Sandboxed,
+    /// The `writes` api server's own origin (it serves the frame page too).
+    Api,
 }
 
 impl Frame {
-    pub const ALL: [Frame; 8] = [
-        Frame::Top,
-        Frame::OtherPort,
-        Frame::Sub,
-        Frame::DeepSub,
-        Frame::SubOtherPort,
-        Frame::LookAlike,
-        Frame::Upper,
-        Frame::Sandboxed,
+    #[rustfmt::skip]
+    pub const ALL: [Frame; 9] = [
+        Frame::Top, Frame::OtherPort, Frame::Sub, Frame::DeepSub, Frame::SubOtherPort, Frame::LookAlike,
+        Frame::Upper, Frame::Sandboxed, Frame::Api,
     ];
-    pub fn name(self) -> &'static str {
+    /// Its name, host, and the server whose port it is on (see [`Env::port`]).
+    fn at(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            Frame::Top => "top",
-            Frame::OtherPort => "other_port",
-            Frame::Sub => "sub",
-            Frame::DeepSub => "deep_sub",
-            Frame::SubOtherPort => "sub_other_port",
-            Frame::LookAlike => "look_alike",
-            Frame::Upper => "upper",
-            Frame::Sandboxed => "sandboxed",
+            Frame::Top => ("top", "app.localhost", "app"),
+            Frame::OtherPort => ("other_port", "app.localhost", "app2"),
+            Frame::Sub => ("sub", "x.app.localhost", "app"),
+            Frame::DeepSub => ("deep_sub", "y.x.app.localhost", "app"),
+            Frame::SubOtherPort => ("sub_other_port", "x.app.localhost", "app2"),
+            Frame::LookAlike => ("look_alike", "evilapp.localhost", "app"),
+            Frame::Upper => ("upper", "APP.LOCALHOST", "app"),
+            Frame::Sandboxed => ("sandboxed", "", "app"),
+            Frame::Api => ("api", "api.localhost", "writes"),
         }
     }
-    /// The URL the frame document is loaded from (None for srcdoc).
-    pub fn url(self, env: &Env) -> Option<String> {
-        let (a, b) = (env.app_port, env.app2_port);
-        let name = self.name();
-        Some(match self {
-            Frame::Top => return None,
-            Frame::Sandboxed => return None,
-            Frame::OtherPort => format!("http://app.localhost:{b}/frame/{name}"),
-            Frame::Sub => format!("http://x.app.localhost:{a}/frame/{name}"),
-            Frame::DeepSub => format!("http://y.x.app.localhost:{a}/frame/{name}"),
-            Frame::SubOtherPort => format!("http://x.app.localhost:{b}/frame/{name}"),
-            Frame::LookAlike => format!("http://evilapp.localhost:{a}/frame/{name}"),
-            Frame::Upper => format!("http://APP.LOCALHOST:{a}/frame/{name}"),
-        })
+    pub fn name(self) -> &'static str {
+        self.at().0
     }
-    /// The serialised origin the browser will send from this frame.
+    fn base(self, env: &Env) -> String {
+        let (_, host, server) = self.at();
+        format!("http://{host}:{}", env.port(server))
+    }
+    /// The URL the frame document is loaded from (None: the top page, srcdoc).
+    pub fn url(self, env: &Env) -> Option<String> {
+        let own = !matches!(self, Frame::Top | Frame::Sandboxed);
+        own.then(|| format!("{}/frame/{}", self.base(env), self.name()))
+    }
     pub fn origin(self, env: &Env) -> String {
-        let (a, b) = (env.app_port, env.app2_port);
         match self {
-            Frame::Top | Frame::Upper => format!("http://app.localhost:{a}"),
-            Frame::OtherPort => format!("http://app.localhost:{b}"),
-            Frame::Sub => format!("http://x.app.localhost:{a}"),
-            Frame::DeepSub => format!("http://y.x.app.localhost:{a}"),
-            Frame::SubOtherPort => format!("http://x.app.localhost:{b}"),
-            Frame::LookAlike => format!("http://evilapp.localhost:{a}"),
             Frame::Sandboxed => "null".to_owned(),
+            _ => self.base(env).to_ascii_lowercase(),
         }
     }
 }
 
-/// One scenario: a fetch (optionally repeated) run from one frame.
+/// One scenario: what the page does (optionally repeated) from one frame.
 #[derive(Clone, Debug)]
 pub struct Scenario {
     pub id: &'static str,
     pub frame: Frame,
-    /// The api server (policy) name the request goes to.
     pub server: &'static str,
-    /// Appended to `/s/<id>`, e.g. `?status=500`.
+    /// Appended to the path, e.g. `?status=500`.
     pub query: &'static str,
     /// The `fetch()` init dictionary.
     pub init: Value,
     /// Response headers to read with `response.headers.get`.
     pub read: &'static [&'static str],
-    /// How many times to run the fetch, one after the other.
     pub repeat: u32,
     /// Override of the path (default `/s/<id>`), for scenarios sharing a URL.
-    pub path: Option<&'static str>,
-    /// What the page does: `fetch` (the default) or `websocket` (opens
-    /// `new WebSocket(ws://…)`, sends the scenario id, waits for the echo).
+    pub path: &'static str,
+    /// What the page does (see `RUNNER_JS`): `fetch`, `websocket` (on
+    /// `/ws/<id>`, the api servers' echo route), `form` (a form POST into a
+    /// new frame) or `navigate` (the top page goes there once it reported).
     pub kind: &'static str,
 }
 
+/// `Scenario::field(value)` sets `field`.
+macro_rules! setters {
+    ($($field:ident: $ty:ty),*) => { $(pub fn $field(self, $field: $ty) -> Self { Scenario { $field, ..self } })* };
+}
+
 impl Scenario {
+    #[rustfmt::skip]
     pub fn new(id: &'static str, frame: Frame, server: &'static str) -> Self {
-        Scenario {
-            id,
-            frame,
-            server,
-            query: "",
-            init: json!({}),
-            read: &[],
-            repeat: 1,
-            path: None,
-            kind: "fetch",
-        }
+        Scenario { id, frame, server, query: "", init: json!({}), read: &[], repeat: 1, path: "", kind: "fetch" }
     }
-    /// A WebSocket scenario on `/ws/<id>`, the api servers' echo route.
-    pub fn websocket(mut self) -> Self {
-        self.kind = "websocket";
-        self
-    }
-    pub fn init(mut self, init: Value) -> Self {
-        self.init = init;
-        self
-    }
-    pub fn query(mut self, q: &'static str) -> Self {
-        self.query = q;
-        self
-    }
-    pub fn read(mut self, r: &'static [&'static str]) -> Self {
-        self.read = r;
-        self
-    }
-    pub fn repeat(mut self, n: u32) -> Self {
-        self.repeat = n;
-        self
-    }
-    pub fn path(mut self, p: &'static str) -> Self {
-        self.path = Some(p);
-        self
-    }
+    setters!(kind: &'static str, init: Value, query: &'static str, read: &'static [&'static str],
+        repeat: u32, path: &'static str);
     pub fn path_str(&self) -> String {
         match (self.path, self.kind) {
-            (Some(p), _) => p.to_owned(),
-            (None, "websocket") => format!("/ws/{}", self.id),
-            (None, _) => format!("/s/{}", self.id),
+            ("", "websocket") => format!("/ws/{}", self.id),
+            ("", _) => format!("/s/{}", self.id),
+            (p, _) => p.to_owned(),
         }
     }
 }
 
-/// Addresses known once the servers are bound.
+/// The ports, by server: `app` (the page), `app2` (same hosts, other port)
+/// and each api server.
 #[derive(Clone, Debug)]
-pub struct Env {
-    /// Port of the app server (top page, most frames).
-    pub app_port: u16,
-    /// Port of the second app server (same hosts, other port).
-    pub app2_port: u16,
-    /// Api servers: name -> port.
-    pub api_ports: BTreeMap<String, u16>,
-}
+pub struct Env(BTreeMap<String, u16>);
 
 impl Env {
-    /// `http://app.localhost:PA`
     pub fn app_origin(&self) -> String {
-        format!("http://app.localhost:{}", self.app_port)
+        format!("http://app.localhost:{}", self.port("app"))
+    }
+    pub fn port(&self, server: &str) -> u16 {
+        *self.0.get(server).unwrap_or_else(|| panic!("no server {server}"))
     }
     pub fn api_base(&self, server: &str) -> String {
-        let port =
-            self.api_ports.get(server).unwrap_or_else(|| panic!("no api server named {server}"));
-        format!("http://api.localhost:{port}")
+        format!("http://api.localhost:{}", self.port(server))
     }
 }
 
-/// A policy under test: wraps the api router (inner handler) in a CORS layer.
+/// A policy under test: wraps the api router in a CORS layer.
 pub type Wrap = Box<dyn FnOnce(Router) -> Router + Send>;
-
-/// What the suite provides: named api servers (built once ports are known)
-/// and the scenarios.
-pub struct Suite {
-    pub servers: fn(&Env) -> Vec<(&'static str, Wrap)>,
-    pub scenarios: fn(&Env) -> Vec<Scenario>,
-    /// Names of the api servers, known before binding.
-    pub server_names: &'static [&'static str],
-}
-
-// ---------------------------------------------------------------------------
-// Outcome
-// ---------------------------------------------------------------------------
 
 /// One `fetch()` as the page saw it.
 #[derive(Clone, Debug)]
@@ -209,7 +140,7 @@ pub struct Attempt {
     pub ok: bool,
     pub error: Option<String>,
     pub status: Option<u16>,
-    /// `response.headers.get(name)` for each requested name.
+    /// `response.headers.get(name)` for each name of the scenario's `read`.
     pub headers: BTreeMap<String, Option<String>>,
     /// Header names the page could enumerate.
     pub names: Vec<String>,
@@ -217,26 +148,21 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    /// `response.headers.get(name)` (the name must be in the scenario's `read`).
     pub fn header(&self, name: &str) -> Option<&str> {
-        match self.headers.get(name) {
-            Some(v) => v.as_deref(),
-            None => panic!("header {name} was not read by the page; add it to `read`"),
-        }
+        let read = self.headers.get(name);
+        read.unwrap_or_else(|| panic!("header {name} was not read by the page; add it to `read`"))
+            .as_deref()
     }
 }
 
 pub struct Run {
-    /// The engine that ran the page.
     pub engine: Engine,
-    /// Console messages the engine printed during the session.
     pub console: Vec<String>,
     pub env: Env,
     pub scenarios: HashMap<&'static str, Scenario>,
     pub results: HashMap<String, Vec<Attempt>>,
     pub log: Vec<Entry>,
-    /// Wall time of the browser session (handy when debugging).
-    #[allow(dead_code)]
+    /// Wall time of the browser session (for `BROWSER_SUITE_DUMP`).
     pub elapsed: Duration,
 }
 
@@ -250,7 +176,6 @@ impl Run {
         assert_eq!(a.len(), s.repeat as usize, "attempts of {id}: {a:?}");
         a
     }
-    /// The single attempt of a scenario.
     pub fn attempt(&self, id: &str) -> &Attempt {
         &self.attempts(id)[0]
     }
@@ -258,133 +183,256 @@ impl Run {
     pub fn log(&self, id: &str, seen: Seen) -> Vec<&Entry> {
         let s = self.scenario(id);
         let path = s.path_str();
-        self.log
-            .iter()
-            .filter(|e| e.server == s.server && e.path == path && e.seen == seen)
-            .collect()
+        let of = |e: &&Entry| e.server == s.server && e.path == path && e.seen == seen;
+        self.log.iter().filter(of).collect()
     }
-    /// Preflights the browser sent for a scenario (outer log).
     pub fn preflights(&self, id: &str) -> Vec<&Entry> {
         self.log(id, Seen::Outer).into_iter().filter(|e| e.is_preflight()).collect()
     }
-    /// Requests the application handler received for a scenario.
     pub fn handled(&self, id: &str) -> Vec<&Entry> {
         self.log(id, Seen::Inner)
     }
-    /// Outer entries that are not preflights (the actual requests).
+    /// The requests that are not preflights, as they left the server.
     pub fn actual(&self, id: &str) -> Vec<&Entry> {
         self.log(id, Seen::Outer).into_iter().filter(|e| !e.is_preflight()).collect()
     }
-    /// The console messages about a scenario's request: those naming its
-    /// URL (the engines name the URL in every CORS error they print).
+    /// The console messages naming a scenario's URL (the engines name it in
+    /// every CORS error they print), not a longer path that starts with it.
     pub fn console(&self, id: &str) -> Vec<&str> {
         let s = self.scenario(id);
         let url = format!("{}{}", self.env.api_base(s.server), s.path_str());
-        self.console.iter().filter(|line| names_url(line, &url)).map(String::as_str).collect()
+        let names_url = |line: &&String| {
+            line.match_indices(&url).any(|(at, _)| {
+                !line[at + url.len()..]
+                    .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            })
+        };
+        self.console.iter().filter(names_url).map(String::as_str).collect()
     }
     pub fn origin(&self, frame: Frame) -> String {
         frame.origin(&self.env)
     }
-    /// Everything known about a scenario, for assertion messages.
     pub fn explain(&self, id: &str) -> String {
+        let entries = self.log(id, Seen::Outer).into_iter().chain(self.log(id, Seen::Inner));
+        let log: String = entries.map(|e| format!("  {e:?}\n")).collect();
         format!(
-            "scenario {id}: {:?}\nresult: {:?}\nlog:\n{}",
+            "scenario {id}: {:?}\nresult: {:?}\nlog:\n{log}",
             self.scenario(id),
-            self.results.get(id),
-            self.log(id, Seen::Outer)
-                .iter()
-                .chain(self.log(id, Seen::Inner).iter())
-                .map(|e| format!("  {e:?}\n"))
-                .collect::<String>()
+            self.results.get(id)
         )
     }
 }
 
-/// Whether a console line names `url` itself (not a longer path that merely
-/// starts with it).
-fn names_url(line: &str, url: &str) -> bool {
-    line.match_indices(url).any(|(at, _)| {
-        !line[at + url.len()..]
-            .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    })
+/// How long one engine's session may take: the engines run side by side on
+/// a small machine; a session normally takes seconds.
+const RUN_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Serves the suite, opens the page in `launcher`'s engine and collects
+/// what the page and the servers saw.
+async fn run_browser(launcher: Launcher) -> Result<Run, String> {
+    let engine = launcher.engine;
+    let started = Instant::now();
+    let log: Log = Arc::default();
+    let ((app_l, app_port), (app2_l, app2_port)) = (bind().await?, bind().await?);
+    let mut env = Env([("app".to_owned(), app_port), ("app2".to_owned(), app2_port)].into());
+    let mut api = Vec::new();
+    for (name, wrap) in crate::servers(&env) {
+        let (listener, port) = bind().await?;
+        env.0.insert(name.to_owned(), port);
+        api.push((name, wrap, listener));
+    }
+
+    let mut by_frame: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    let mut table = HashMap::new();
+    let mut navigate = None;
+    for s in crate::scenarios() {
+        let mut url = format!("{}{}{}", env.api_base(s.server), s.path_str(), s.query);
+        if s.kind == "websocket" {
+            url = url.replacen("http://", "ws://", 1);
+        }
+        if s.kind == "navigate" {
+            navigate = Some((s.path_str(), url.clone()));
+        }
+        by_frame.entry(s.frame.name()).or_default().push(json!({
+            "id": s.id, "kind": s.kind, "url": url, "init": s.init, "read": s.read, "repeat": s.repeat,
+        }));
+        if let Some(s) = table.insert(s.id, s) {
+            return Err(format!("duplicate scenario id {}", s.id));
+        }
+    }
+    let frames: Vec<Value> = Frame::ALL
+        .iter()
+        .filter(|f| **f != Frame::Top && by_frame.contains_key(f.name()))
+        .map(|f| json!({ "name": f.name(), "url": f.url(&env), "sandbox": *f == Frame::Sandboxed }))
+        .collect();
+    let expected: Vec<&str> =
+        std::iter::once("top").chain(frames.iter().map(|f| f["name"].as_str().unwrap())).collect();
+    let navigate_url = navigate.as_ref().map(|(_, url)| url);
+    let config = json!({ "frames": frames, "scenarios": by_frame, "navigate": navigate_url });
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let page = page_app(Arc::new(config), tx);
+
+    // Api servers: inner handler, CORS layer (the policy), the frame pages
+    // (outside the layer), outer recorder.
+    for (name, wrap, listener) in api {
+        let ctx = ServerCtx { name: name.to_owned(), log: log.clone() };
+        let inner = Router::new()
+            .route("/ws/{id}", axum::routing::get(ws_echo))
+            .fallback(inner_handler)
+            .with_state(ctx.clone());
+        let router = wrap(inner).merge(page.clone());
+        tokio::spawn(serve(
+            listener,
+            router.layer(middleware::from_fn_with_state(ctx, outer_recorder)),
+        ));
+    }
+    tokio::spawn(serve(app_l, page.clone()));
+    tokio::spawn(serve(app2_l, page));
+
+    let mut browser = launcher.launch(&format!("{}/", env.app_origin()))?;
+    let (mut relaunched, mut done) = (false, false);
+    let mut per_frame: HashMap<String, Value> = HashMap::new();
+    // After its report, the top page navigates to the `navigate` scenario.
+    let navigated = |log: &Log| match &navigate {
+        Some((path, _)) => log.lock().unwrap().iter().any(|e| e.path == *path),
+        None => true,
+    };
+    let deadline = Instant::now() + RUN_TIMEOUT;
+    while !done || !navigated(&log) {
+        match tokio::time::timeout(Duration::from_millis(250), rx.recv()).await {
+            Ok(Some(body)) => {
+                let v: Value =
+                    serde_json::from_str(&body).map_err(|e| format!("bad report {body:?}: {e}"))?;
+                done |= v.get("done").is_some();
+                if let Some(frame) = v["frame"].as_str() {
+                    per_frame.insert(frame.to_owned(), v["results"].clone());
+                }
+            }
+            Ok(None) => return Err("report channel closed".into()),
+            Err(_) => {
+                if let Some(status) = browser.exited() {
+                    // A browser that died before loading anything (say, its
+                    // virtual X server lost a race for a display number) gets
+                    // one more chance; one that ran part of the page does not.
+                    let tail = browser.log_tail();
+                    if !relaunched && per_frame.is_empty() && log.lock().unwrap().is_empty() {
+                        eprintln!("{engine:?} exited at start ({status}), starting it again; log tail:\n{tail}");
+                        relaunched = true;
+                        browser = launcher.launch(&format!("{}/", env.app_origin()))?;
+                        continue;
+                    }
+                    return Err(format!(
+                        "{engine:?} exited before reporting ({status})\nlog tail:\n{tail}"
+                    ));
+                }
+                if Instant::now() >= deadline {
+                    let missing: Vec<_> =
+                        expected.iter().filter(|f| !per_frame.contains_key(**f)).collect();
+                    return Err(format!(
+                        "no complete report within {RUN_TIMEOUT:?}; frames missing: {missing:?} \
+                         (done: {done})\nlog tail:\n{}",
+                        browser.log_tail()
+                    ));
+                }
+            }
+        }
+    }
+    // The page reported "done" after its last fetch settled, so every
+    // console message of the run is in the log by now.
+    let console = console_lines(engine, &browser.log());
+    drop(browser);
+
+    let mut results = HashMap::new();
+    for frame in expected {
+        let r = per_frame.get(frame).ok_or_else(|| format!("frame {frame} sent no report"))?;
+        let arr = r.as_array().ok_or_else(|| format!("frame {frame} failed: {r}"))?;
+        for item in arr {
+            let attempts =
+                item["attempts"].as_array().map(|a| a.iter().map(parse_attempt).collect());
+            results.insert(
+                item["id"].as_str().unwrap_or("?").to_owned(),
+                attempts.unwrap_or_default(),
+            );
+        }
+    }
+    let log = log.lock().unwrap().clone();
+    Ok(Run { engine, console, env, scenarios: table, results, log, elapsed: started.elapsed() })
 }
 
-// ---------------------------------------------------------------------------
-// The shared runs
-// ---------------------------------------------------------------------------
+fn parse_attempt(v: &Value) -> Attempt {
+    let s = |v: &Value| v.as_str().map(str::to_owned);
+    let headers =
+        v["headers"].as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), s(v))).collect());
+    Attempt {
+        ok: v["ok"].as_bool().unwrap_or(false),
+        error: s(&v["error"]),
+        status: v["status"].as_u64().map(|n| n as u16),
+        headers: headers.unwrap_or_default(),
+        names: v["names"].as_array().map(|a| a.iter().filter_map(s).collect()).unwrap_or_default(),
+        body: s(&v["body"]),
+    }
+}
+
+/// The console messages in an engine's log. Chromium prints each as
+/// `[...:INFO:CONSOLE:N] "message", source: URL (line)`; MiniBrowser as
+/// `CONSOLE <SOURCE> <LEVEL> message`, a CORS refusal as two lines (the
+/// reason, then "Fetch API cannot load URL …"), joined here. Firefox sends
+/// CORS errors to the web console only: just console API messages naming a URL.
+fn console_lines(engine: Engine, log: &str) -> Vec<String> {
+    let (mut out, mut reason) = (Vec::new(), None);
+    for l in log.lines() {
+        let msg = match engine {
+            Engine::Chromium if l.contains(":INFO:CONSOLE") => l
+                .split_once("] \"")
+                .map(|(_, m)| m.rsplit_once("\", source: ").map_or(m, |(m, _)| m)),
+            Engine::Chromium => None,
+            Engine::WebKit => l.strip_prefix("CONSOLE "),
+            Engine::Firefox => l.strip_prefix("console.").filter(|_| l.contains("http://")),
+        };
+        match (engine, msg) {
+            (Engine::WebKit, Some(m)) if m.starts_with("SECURITY ERROR ") => reason = Some(m),
+            (Engine::WebKit, Some(m)) => {
+                out.push(reason.take().map_or(m.to_owned(), |r| format!("{m} [{r}]")))
+            }
+            (_, Some(m)) => out.push(m.to_owned()),
+            (_, None) => {}
+        }
+    }
+    out.extend(reason.map(str::to_owned));
+    out
+}
 
 static RUNS: [OnceLock<Result<Run, String>>; 3] =
     [OnceLock::new(), OnceLock::new(), OnceLock::new()];
 
 /// The run of `launcher`'s engine shared by all tests of this binary: the
-/// first caller starts it, the others wait for it. A failed run fails every
-/// test of that engine (the full error is printed once).
-pub fn shared_run(suite: &'static Suite, launcher: &Launcher) -> Result<&'static Run, String> {
+/// first caller starts it (on a runtime of its own, dropped with the servers
+/// once the browser reported), the others wait for it. A failed run fails
+/// every test of that engine (the error is printed once).
+pub fn shared_run(launcher: &Launcher) -> Result<&'static Run, String> {
     let engine = launcher.engine;
     let slot = Engine::ALL.iter().position(|e| *e == engine).expect("known engine");
     let launcher = launcher.clone();
     let r = RUNS[slot].get_or_init(|| {
-        // A dedicated runtime on its own thread; it is dropped (servers and
-        // all) once the browser has reported.
         let r = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())?;
-            rt.block_on(run_browser(launcher, suite))
+            let rt =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build();
+            rt.map_err(|e| e.to_string())?.block_on(run_browser(launcher))
         })
         .join()
         .unwrap_or_else(|p| Err(format!("browser run panicked: {p:?}")));
         match &r {
-            Ok(run) => dump(run),
-            Err(e) => {
-                let _ = writeln!(std::io::stderr(), "{engine:?} run failed: {e}");
+            // `BROWSER_SUITE_DUMP=1`: what the page and the wire saw, per scenario.
+            Ok(run) if std::env::var_os("BROWSER_SUITE_DUMP").is_some() => {
+                let mut ids: Vec<&&str> = run.scenarios.keys().collect();
+                ids.sort();
+                let all: String = ids.into_iter().map(|id| run.explain(id) + "\n").collect();
+                eprintln!("{engine:?} session: {:?}\n{all}", run.elapsed);
             }
+            Ok(_) => {}
+            Err(e) => eprintln!("{engine:?} run failed: {e}"),
         }
         r
     });
     r.as_ref().map_err(|_| format!("the {engine:?} run failed (its error is printed above)"))
-}
-
-/// With `BROWSER_SUITE_DUMP=1`, print a one-screen summary of every
-/// scenario (outcome, and status plus CORS headers of each request on the
-/// wire) to stderr, once per engine.
-fn dump(run: &Run) {
-    if std::env::var_os("BROWSER_SUITE_DUMP").is_none() {
-        return;
-    }
-    let mut out = format!("{:?} session: {:?}\n", run.engine, run.elapsed);
-    let mut ids: Vec<&&str> = run.scenarios.keys().collect();
-    ids.sort();
-    for id in ids {
-        let s = &run.scenarios[*id];
-        out += &format!("{id} [{} -> {}]\n", s.frame.name(), s.server);
-        for a in run.results.get(*id).into_iter().flatten() {
-            match &a.error {
-                Some(e) => out += &format!("  page: {e}\n"),
-                None => out += &format!("  page: {:?} {:?}\n", a.status, a.headers),
-            }
-        }
-        for e in run.log(id, Seen::Outer) {
-            let pick = |m: &BTreeMap<String, String>, pre: &str| -> Vec<String> {
-                m.iter()
-                    .filter(|(k, _)| k.starts_with(pre) || *k == "origin" || *k == "vary")
-                    .map(|(k, v)| format!("{k}: {v}"))
-                    .collect()
-            };
-            out += &format!(
-                "  wire: {} {:?} req {:?} resp {:?}\n",
-                e.method,
-                e.status,
-                pick(&e.req, "access-control-"),
-                pick(&e.resp, "access-control-")
-            );
-        }
-        out += &format!(
-            "  handler saw: {:?}\n",
-            run.log(id, Seen::Inner).iter().map(|e| &e.method).collect::<Vec<_>>()
-        );
-    }
-    let _ = std::io::stderr().write_all(out.as_bytes());
 }

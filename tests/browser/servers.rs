@@ -1,26 +1,26 @@
-//! The api servers' two recording points and their application handler, and
-//! binding loopback listeners.
+//! The servers of a session: the api servers' two recording points, their
+//! application handler and WebSocket echo, and the page that runs every
+//! scenario, its frames on other origins, and the endpoint it reports to.
 
 use std::collections::{BTreeMap, HashMap};
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, Response, StatusCode};
 use axum::middleware::Next;
+use axum::response::Html;
+use axum::routing::{get, post};
 use axum::Router;
+use serde_json::{json, Value};
 use tokio::net::TcpListener;
-
-// ---------------------------------------------------------------------------
-// Recording log
-// ---------------------------------------------------------------------------
+use tokio::sync::mpsc;
 
 /// Where a log entry was recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Seen {
     /// Outside the CORS layer: every request the browser sent, and the final
-    /// response (after the layer) with its status and headers.
+    /// response (after the layer).
     Outer,
     /// Inside the CORS layer: what the application handler received.
     Inner,
@@ -32,11 +32,10 @@ pub struct Entry {
     pub seen: Seen,
     pub method: String,
     pub path: String,
-    /// Request headers, lower-case names, repeated values joined by ", ".
+    /// Lower-case names, repeated values joined by ", ".
     pub req: BTreeMap<String, String>,
-    /// Final response status (outer entries only).
+    /// Final response status and headers (outer entries only).
     pub status: Option<u16>,
-    /// Final response headers (outer entries only).
     pub resp: BTreeMap<String, String>,
 }
 
@@ -47,7 +46,6 @@ impl Entry {
     pub fn resp(&self, name: &str) -> Option<&str> {
         self.resp.get(name).map(String::as_str)
     }
-    /// Whether this is a CORS preflight as the browser sends it.
     pub fn is_preflight(&self) -> bool {
         self.method == "OPTIONS" && self.req.contains_key("access-control-request-method")
     }
@@ -63,12 +61,7 @@ fn header_map(h: &HeaderMap) -> BTreeMap<String, String> {
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in h {
         let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
-        out.entry(k.as_str().to_owned())
-            .and_modify(|e| {
-                e.push_str(", ");
-                e.push_str(&v)
-            })
-            .or_insert(v);
+        out.entry(k.as_str().to_owned()).and_modify(|e| *e = format!("{e}, {v}")).or_insert(v);
     }
     out
 }
@@ -79,93 +72,68 @@ pub struct ServerCtx {
     pub log: Log,
 }
 
+impl ServerCtx {
+    fn record(&self, method: &str, path: &str, req: &HeaderMap, resp: Option<&Response<Body>>) {
+        self.log.lock().unwrap().push(Entry {
+            server: self.name.clone(),
+            seen: if resp.is_some() { Seen::Outer } else { Seen::Inner },
+            method: method.to_owned(),
+            path: path.to_owned(),
+            req: header_map(req),
+            status: resp.map(|r| r.status().as_u16()),
+            resp: resp.map(|r| header_map(r.headers())).unwrap_or_default(),
+        });
+    }
+}
+
 /// Outermost middleware of every api server: logs each request the browser
-/// sent (preflights included) together with the final response.
+/// sent (preflights included) with the final response.
 pub async fn outer_recorder(
     State(ctx): State<ServerCtx>,
     req: Request,
     next: Next,
 ) -> Response<Body> {
-    let method = req.method().to_string();
-    let path = req.uri().path().to_owned();
-    let req_headers = header_map(req.headers());
+    let (method, path, headers) =
+        (req.method().to_string(), req.uri().path().to_owned(), req.headers().clone());
     let resp = next.run(req).await;
-    ctx.log.lock().unwrap().push(Entry {
-        server: ctx.name.clone(),
-        seen: Seen::Outer,
-        method,
-        path,
-        req: req_headers,
-        status: Some(resp.status().as_u16()),
-        resp: header_map(resp.headers()),
-    });
+    ctx.record(&method, &path, &headers, Some(&resp));
     resp
 }
 
-/// The application handler behind the CORS layer. Behaviour is chosen by the
-/// query string so that every scenario can use its own path:
-/// `status=NNN`, `acao=VALUE` (sets its own Access-Control-Allow-Origin),
-/// `echo_acao=1` (hand-rolled CORS: echoes Origin, without `Vary`),
-/// `acah=VALUE` / `acam=VALUE` (its own Access-Control-Allow-Headers /
-/// -Methods, for hand-rolled preflight answers),
-/// `vary=VALUE` (sets its own `Vary`),
+/// The application handler behind the CORS layer, told by the query string
+/// what to do, so that every scenario can use its own path: `status=NNN`;
+/// its own Access-Control-Allow-Origin `acao=VALUE`, -Headers `acah=VALUE`,
+/// -Methods `acam=VALUE` (hand-rolled answers) and `vary=VALUE`;
+/// `echo_acao=1` (hand-rolled CORS: echoes Origin, without `Vary`);
 /// `cache=1` (`Cache-Control: max-age=600`).
-pub async fn inner_handler(State(ctx): State<ServerCtx>, req: Request) -> Response<Body> {
-    let method = req.method().to_string();
-    let path = req.uri().path().to_owned();
-    let query: HashMap<String, String> = req
-        .uri()
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .filter(|s| !s.is_empty())
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (k.to_owned(), v.to_owned()),
-            None => (kv.to_owned(), String::new()),
-        })
-        .collect();
-    ctx.log.lock().unwrap().push(Entry {
-        server: ctx.name.clone(),
-        seen: Seen::Inner,
-        method: method.clone(),
-        path: path.clone(),
-        req: header_map(req.headers()),
-        status: None,
-        resp: BTreeMap::new(),
-    });
-    let status = query
-        .get("status")
-        .and_then(|s| s.parse::<u16>().ok())
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .unwrap_or(StatusCode::OK);
+pub async fn inner_handler(
+    State(ctx): State<ServerCtx>,
+    Query(query): Query<HashMap<String, String>>,
+    req: Request,
+) -> Response<Body> {
+    let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
+    ctx.record(&method, &path, req.headers(), None);
+    let status =
+        query.get("status").and_then(|s| s.parse().ok()).and_then(|s| StatusCode::from_u16(s).ok());
+    #[rustfmt::skip]
     let mut resp = Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, "text/plain")
-        .header("x-request-id", "rid-1")
-        .header("x-secret", "s3cret")
-        .header("grpc-status", "0")
-        .header("grpc-message", "fine");
-    if let Some(v) = query.get("acao") {
-        resp = resp.header(header::ACCESS_CONTROL_ALLOW_ORIGIN, v.as_str());
-    }
-    if query.contains_key("echo_acao") {
-        if let Some(o) = req.headers().get(header::ORIGIN) {
-            resp = resp.header(header::ACCESS_CONTROL_ALLOW_ORIGIN, o.clone());
+        .status(status.unwrap_or(StatusCode::OK)).header(header::CONTENT_TYPE, "text/plain")
+        .header("x-request-id", "rid-1").header("x-secret", "s3cret").header("grpc-status", "0").header("grpc-message", "fine");
+    #[rustfmt::skip]
+    let own = [("acao", header::ACCESS_CONTROL_ALLOW_ORIGIN), ("acah", header::ACCESS_CONTROL_ALLOW_HEADERS),
+        ("acam", header::ACCESS_CONTROL_ALLOW_METHODS), ("vary", header::VARY)];
+    for (key, name) in own {
+        if let Some(v) = query.get(key) {
+            resp = resp.header(name, v);
         }
     }
-    if let Some(v) = query.get("acah") {
-        resp = resp.header(header::ACCESS_CONTROL_ALLOW_HEADERS, v.as_str());
-    }
-    if let Some(v) = query.get("acam") {
-        resp = resp.header(header::ACCESS_CONTROL_ALLOW_METHODS, v.as_str());
-    }
-    if let Some(v) = query.get("vary") {
-        resp = resp.header(header::VARY, v.as_str());
+    if let Some(o) = req.headers().get(header::ORIGIN).filter(|_| query.contains_key("echo_acao")) {
+        resp = resp.header(header::ACCESS_CONTROL_ALLOW_ORIGIN, o.clone());
     }
     if query.contains_key("cache") {
         resp = resp.header(header::CACHE_CONTROL, "max-age=600");
     }
-    resp.body(Body::from(format!("{} {} {}", ctx.name, method, path))).unwrap()
+    resp.body(Body::from(format!("{} {method} {path}", ctx.name))).unwrap()
 }
 
 pub async fn serve(listener: TcpListener, router: Router) {
@@ -173,39 +141,162 @@ pub async fn serve(listener: TcpListener, router: Router) {
 }
 
 pub async fn bind() -> Result<(TcpListener, u16), String> {
-    let l = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .map_err(|e| format!("bind: {e}"))?;
+    let l = TcpListener::bind("127.0.0.1:0").await.map_err(|e| format!("bind: {e}"))?;
     let port = l.local_addr().map_err(|e| e.to_string())?.port();
     Ok((l, port))
 }
 
-/// The api servers' WebSocket route, `/ws/{id}`, behind the CORS layer:
-/// records the handshake as the handler saw it, then echoes each text
-/// message once upgraded.
+/// The api servers' `/ws/{id}` route, behind the CORS layer: records the
+/// handshake as the handler saw it, then echoes each text message.
 pub async fn ws_echo(
     State(ctx): State<ServerCtx>,
     ws: axum::extract::ws::WebSocketUpgrade,
     headers: HeaderMap,
     uri: axum::http::Uri,
 ) -> Response<Body> {
-    ctx.log.lock().unwrap().push(Entry {
-        server: ctx.name.clone(),
-        seen: Seen::Inner,
-        method: "GET".to_owned(),
-        path: uri.path().to_owned(),
-        req: header_map(&headers),
-        status: None,
-        resp: BTreeMap::new(),
-    });
+    ctx.record("GET", uri.path(), &headers, None);
     ws.on_upgrade(|mut socket| async move {
         use axum::extract::ws::Message;
-        while let Some(Ok(message)) = socket.recv().await {
-            if let Message::Text(text) = message {
-                if socket.send(Message::Text(text)).await.is_err() {
-                    break;
-                }
+        while let Some(Ok(Message::Text(text))) = socket.recv().await {
+            if socket.send(Message::Text(text)).await.is_err() {
+                break;
             }
         }
     })
 }
+
+/// The page's router: the top page on `/`, the frames on `/frame/{name}`
+/// (`config` has each frame's scenarios), reports sent on `reports`.
+pub fn page_app(config: Arc<Value>, reports: mpsc::UnboundedSender<String>) -> Router {
+    let top = |State((config, _)): State<AppCtx>| async move {
+        Html(format!(
+            "<!doctype html><title>tower-cors browser suite</title><body>\
+             <script id=\"runner\">{RUNNER_JS}</script><script>const CONFIG = {};{TOP_JS}</script>",
+            script_json(&config)
+        ))
+    };
+    let frame = |State((config, _)): State<AppCtx>, Path(name): Path<String>| async move {
+        let cfg = json!({ "name": name, "scenarios": config["scenarios"][&name] });
+        let cfg = script_json(&cfg);
+        Html(format!(
+            "<!doctype html><body><script>const CONFIG = {cfg};{RUNNER_JS}frameMain();</script>"
+        ))
+    };
+    let report = |State((_, reports)): State<AppCtx>, body: String| async move {
+        let _ = reports.send(body);
+        StatusCode::NO_CONTENT
+    };
+    Router::new()
+        .route("/", get(top))
+        .route("/frame/{name}", get(frame))
+        .route("/report", post(report))
+        .with_state((config, reports))
+}
+
+type AppCtx = (Arc<Value>, mpsc::UnboundedSender<String>);
+
+/// JSON safe inside <script>: no "</script" can appear.
+fn script_json(v: &Value) -> String {
+    v.to_string().replace('<', "\\u003c")
+}
+
+const RUNNER_JS: &str = r#"
+const attempt = () => ({ ok: false, error: null, status: null, headers: {}, names: [], body: null });
+// A WebSocket scenario: open, send the id, resolve with the echo. A refused
+// handshake fires `error` then `close` before `open`; the error says so.
+function socketOnce(s) {
+  return new Promise((resolve) => {
+    const a = attempt();
+    let ws;
+    const timer = setTimeout(() => { a.error = 'timeout'; try { ws.close(); } catch (e) {} resolve(a); }, 5000);
+    const done = (error) => { clearTimeout(timer); if (error) a.error = error; resolve(a); };
+    try { ws = new WebSocket(s.url); } catch (e) { done(String(e)); return; }
+    ws.onopen = () => ws.send(s.id);
+    ws.onmessage = (ev) => { a.ok = true; a.body = String(ev.data); ws.close(); done(null); };
+    ws.onerror = () => { if (!a.ok) done('WebSocket error before open'); };
+    ws.onclose = (ev) => { if (!a.ok) done('WebSocket closed (code ' + ev.code + ')'); };
+  });
+}
+// A form POST (urlencoded) into a new frame, resolved once the answer loaded
+// there (a cross-origin answer cannot be read; a same-origin one is no longer
+// about:blank; Firefox reports no load for the refused cross-site ones, the
+// timeout ends those). `init.referrerPolicy` is set on the document first.
+function formOnce(s) {
+  return new Promise((resolve) => {
+    if (s.init.referrerPolicy) {
+      document.head.appendChild(Object.assign(document.createElement('meta'), { name: 'referrer', content: s.init.referrerPolicy }));
+    }
+    const a = attempt(), sink = document.createElement('iframe'), form = document.createElement('form');
+    sink.name = 'sink_' + s.id;
+    document.body.appendChild(sink);
+    form.method = 'post'; form.action = s.url; form.target = sink.name;
+    form.innerHTML = '<input name="amount" value="100">';
+    document.body.appendChild(form);
+    const timer = setTimeout(() => { a.error = 'timeout'; resolve(a); }, 5000);
+    sink.onload = () => {
+      let loaded = true;
+      try { loaded = sink.contentWindow.location.href !== 'about:blank'; } catch (e) {}
+      if (loaded) { clearTimeout(timer); a.ok = true; resolve(a); }
+    };
+    form.submit();
+  });
+}
+async function fetchOnce(s) {
+  const a = attempt();
+  try {
+    const r = await fetch(s.url, s.init);
+    Object.assign(a, { ok: true, status: r.status });
+    for (const h of s.read) a.headers[h] = r.headers.get(h);
+    for (const [k] of r.headers) a.names.push(k);
+    a.body = await r.text();
+  } catch (e) { a.error = String(e); }
+  return a;
+}
+async function runAll(list) {
+  const out = [], once = { websocket: socketOnce, form: formOnce, fetch: fetchOnce };
+  for (const s of (list || []).filter((s) => s.kind !== 'navigate')) {
+    const attempts = [];
+    for (let i = 0; i < s.repeat; i++) attempts.push(await once[s.kind](s));
+    out.push({ id: s.id, attempts });
+  }
+  return out;
+}
+async function frameMain() {
+  const results = await runAll(CONFIG.scenarios).catch((e) => ({ error: String(e) }));
+  parent.postMessage({ frame: CONFIG.name, results }, '*');
+}
+"#;
+
+const TOP_JS: &str = r#"
+const post = (obj) => fetch('/report', { method: 'POST', body: JSON.stringify(obj) });
+// Runs a frame's scenarios in an iframe, which posts its results back.
+function runFrame(f) {
+  return new Promise((resolve) => {
+    const ifr = document.createElement('iframe');
+    const end = (results) => { clearTimeout(timer); removeEventListener('message', onmsg); ifr.remove(); resolve(results); };
+    const onmsg = (ev) => { if (ev.data && ev.data.frame === f.name) end(ev.data.results); };
+    const timer = setTimeout(() => end({ error: 'frame ' + f.name + ' did not report within 30 s' }), 30000);
+    addEventListener('message', onmsg);
+    if (f.sandbox) {
+      ifr.setAttribute('sandbox', 'allow-scripts');
+      const cfg = JSON.stringify({ name: f.name, scenarios: CONFIG.scenarios[f.name] }).replace(/</g, '\\u003c');
+      ifr.srcdoc = '<!doctype html><body><script>const CONFIG = ' + cfg + ';' +
+        document.getElementById('runner').textContent + 'frameMain();<' + '/script>';
+    } else {
+      ifr.src = f.url;
+    }
+    document.body.appendChild(ifr);
+  });
+}
+async function main() {
+  try {
+    await post({ frame: 'top', results: await runAll(CONFIG.scenarios.top) });
+    for (const f of CONFIG.frames) await post({ frame: f.name, results: await runFrame(f) });
+  } catch (e) {
+    await post({ frame: '__error', results: { error: String(e) } });
+  }
+  await post({ done: true });
+  if (CONFIG.navigate) location.href = CONFIG.navigate;
+}
+main();
+"#;

@@ -5,8 +5,7 @@
 use crate::expect::*;
 use crate::harness::{Frame, Run};
 
-/// The socket opened through the layer from `frame`'s page: the handshake
-/// reached the handler (101) and the socket echoed the scenario id.
+/// The socket from `frame`'s page opened (101, the handler ran) and echoed.
 fn socket_echoes(run: &Run, id: &str, frame: Frame) {
     same(run, id, allowed(run, id).body.as_deref(), Some(id));
     let e = one_actual(run, id);
@@ -14,8 +13,7 @@ fn socket_echoes(run: &Run, id: &str, frame: Frame) {
     handler_saw_once(run, id);
 }
 
-/// The socket did not open, the handshake from `frame`'s page got 403
-/// without CORS headers, and the handler never ran.
+/// No socket: the handshake from `frame`'s page got a bare 403, no handler.
 fn refused_handshake(run: &Run, id: &str, frame: Frame) {
     for a in run.attempts(id) {
         ensure(run, id, !a.ok, "the socket to fail");

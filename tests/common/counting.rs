@@ -6,16 +6,14 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
+// Per thread: `alloc`, `alloc_zeroed` and `realloc` calls; bytes asked for
+// (a `realloc` asks for its new size); bytes held (allocated minus freed).
 thread_local! {
-    /// `alloc`, `alloc_zeroed` and `realloc` calls made by this thread.
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-    /// Bytes this thread asked for (a `realloc` asks for its new size).
     static REQUESTED: Cell<usize> = const { Cell::new(0) };
-    /// Bytes this thread holds: allocated minus freed.
     static HELD: Cell<isize> = const { Cell::new(0) };
 }
 
-/// The system allocator, counting.
 pub struct Counting;
 
 #[global_allocator]
@@ -37,19 +35,16 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: forwarded unchanged; the caller upholds `alloc`'s contract.
         unsafe { System.alloc(layout) }
     }
-
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         count(layout.size(), layout.size() as isize);
         // SAFETY: as for `alloc`.
         unsafe { System.alloc_zeroed(layout) }
     }
-
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         count(new_size, new_size as isize - layout.size() as isize);
         // SAFETY: `ptr` and `layout` come from this allocator, i.e. from `System`.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
-
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         let _ = HELD.try_with(|n| n.set(n.get() - layout.size() as isize));
         // SAFETY: `ptr` and `layout` come from this allocator, i.e. from `System`.
@@ -57,12 +52,10 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
-/// Allocations this thread has made so far.
 pub fn allocations() -> usize {
     ALLOCATIONS.with(Cell::get)
 }
 
-/// Bytes this thread holds now.
 pub fn held() -> isize {
     HELD.with(Cell::get)
 }
@@ -77,9 +70,6 @@ pub struct Cost {
 pub fn cost_of<T>(f: impl FnOnce() -> T) -> (T, Cost) {
     let (allocations, bytes) = (allocations(), REQUESTED.with(Cell::get));
     let out = f();
-    let cost = Cost {
-        allocations: self::allocations() - allocations,
-        bytes: REQUESTED.with(Cell::get) - bytes,
-    };
-    (out, cost)
+    let bytes = REQUESTED.with(Cell::get) - bytes;
+    (out, Cost { allocations: self::allocations() - allocations, bytes })
 }

@@ -14,7 +14,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-/// Upper bound for any single step (connect, request, shutdown).
+/// Upper bound of any step (connect, request, shutdown).
 pub const STEP: Duration = Duration::from_secs(10);
 
 /// A server running on a loopback port; stopped on [`Server::stop`] or drop.
@@ -39,17 +39,12 @@ impl Server {
         });
         Server { addr, task: Some(task) }
     }
-
-    /// `http://127.0.0.1:port` followed by `path`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
-
-    /// Sends `request` on a fresh connection and collects the response body.
     pub async fn send(&self, request: Request<Full<Bytes>>) -> Response<Bytes> {
         send(self.addr, request).await
     }
-
     /// Stops the accept loop and waits (bounded) for it to end.
     pub async fn stop(mut self) {
         let task = self.task.take().expect("running");
