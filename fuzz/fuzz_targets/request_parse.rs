@@ -2,6 +2,8 @@
 //! The body lives in `tests/fuzz_bodies/mod.rs`, shared with `tests/it/fuzz_smoke.rs`.
 #![no_main]
 
+// Formatted with the tests (tests/rustfmt.toml), not as part of this crate.
+#[rustfmt::skip]
 #[path = "../../tests/fuzz_bodies/mod.rs"]
 mod bodies;
 
