@@ -1,15 +1,11 @@
 //! The bodies of the three fuzz targets, shared by `fuzz/fuzz_targets/*.rs`
-//! (cargo-fuzz, nightly) and `tests/it/fuzz_smoke.rs` (stable `cargo test`), so
-//! both exercise exactly the same entry points and invariants.
+//! (cargo-fuzz, nightly) and `tests/it/fuzz_smoke.rs` (stable `cargo test`):
+//! each decodes raw bytes, calls the public API and asserts the crate's
+//! security invariants. A panic is a finding.
 //!
-//! Each body decodes raw bytes into a request head, a policy choice or a
-//! configuration, calls the public API, and asserts the crate's security
-//! invariants. A panic is a finding.
-//!
-//! Input format: a cursor over the bytes. `byte()` takes one byte (0 when the
-//! input is exhausted); `field()` takes a little-endian `u16` length and then
-//! that many bytes (fewer if the input ends first). [`Encoder`] writes the same
-//! format, for generated corpora.
+//! Input format: `Cursor::byte()` takes one byte (0 once the input is
+//! exhausted); `field()` a little-endian `u16` length, then that many bytes
+//! (fewer if the input ends first). [`Encoder`] writes it, for corpora.
 #![allow(dead_code)]
 
 use std::convert::Infallible;
@@ -18,6 +14,7 @@ use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
 
 use http::header::{self, HeaderName};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
@@ -28,7 +25,6 @@ use tower_cors::{
 use tower_layer::Layer;
 use tower_service::Service;
 
-/// Reads fuzz input as a sequence of bytes and length-prefixed fields.
 pub struct Cursor<'a> {
     data: &'a [u8],
 }
@@ -53,7 +49,6 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Writes input in the format [`Cursor`] reads.
 #[derive(Default)]
 pub struct Encoder {
     pub bytes: Vec<u8>,
@@ -77,15 +72,21 @@ impl Encoder {
 pub const METHODS: [&str; 8] =
     ["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH", "HEAD", "options"];
 
-/// Request header selectors (`selector % 8`).
+/// Header selectors (`selector % 8`): 0..5 a request header of
+/// [`REQUEST_HEADER_NAMES`]; 5..8 a header the inner service sets on its
+/// response, whose name the next byte picks from [`INNER_HEADERS`].
 pub const REQUEST_ORIGIN: u8 = 0;
 pub const REQUEST_METHOD: u8 = 1;
 pub const REQUEST_HEADERS: u8 = 2;
 pub const REQUEST_PRIVATE_NETWORK: u8 = 3;
 pub const REQUEST_OTHER: u8 = 4;
-/// Selector 5..8: a header the inner service sets on its response; the next
-/// byte picks its name from [`INNER_HEADERS`].
 pub const INNER_RESPONSE: u8 = 5;
+
+#[rustfmt::skip]
+const REQUEST_HEADER_NAMES: [&str; 5] = [
+    "origin", "access-control-request-method", "access-control-request-headers",
+    "access-control-request-private-network", "x-other",
+];
 
 /// Names the inner service may set (some of them CORS headers it should not
 /// set, which the layer must replace or strip).
@@ -115,29 +116,18 @@ pub fn exchange(input: &mut Cursor<'_>) -> Exchange {
         if input.is_empty() {
             break;
         }
-        let name = match input.byte() % 8 {
-            REQUEST_ORIGIN => header::ORIGIN,
-            REQUEST_METHOD => header::ACCESS_CONTROL_REQUEST_METHOD,
-            REQUEST_HEADERS => header::ACCESS_CONTROL_REQUEST_HEADERS,
-            REQUEST_PRIVATE_NETWORK => {
-                HeaderName::from_static("access-control-request-private-network")
-            }
-            REQUEST_OTHER => HeaderName::from_static("x-other"),
+        let (headers, name) = match usize::from(input.byte() % 8) {
+            i @ 0..=4 => (request.headers_mut(), REQUEST_HEADER_NAMES[i]),
             _ => {
-                let pick = usize::from(input.byte()) % INNER_HEADERS.len();
-                if let Ok(value) = HeaderValue::from_bytes(input.field()) {
-                    inner_headers.append(HeaderName::from_static(INNER_HEADERS[pick]), value);
-                }
-                continue;
+                (&mut inner_headers, INNER_HEADERS[usize::from(input.byte()) % INNER_HEADERS.len()])
             }
         };
         if let Ok(value) = HeaderValue::from_bytes(input.field()) {
-            request.headers_mut().append(name, value);
+            headers.append(HeaderName::from_static(name), value);
         }
     }
     Exchange { request, inner_headers }
 }
-
 /// Policies the decision target runs requests through: one per kind of
 /// configuration that writes different headers.
 #[rustfmt::skip]
@@ -153,7 +143,7 @@ pub fn policies() -> &'static [CorsLayer] {
         let any = || CorsLayer::builder().allow_any_origin();
         vec![
             listed().build(),
-            listed().allow_credentials(true).max_age(std::time::Duration::from_secs(600)).build(),
+            listed().allow_credentials(true).max_age(Duration::from_secs(600)).build(),
             listed().allow_credentials(true).allow_any_method().allow_any_header().expose_any_header().allow_private_network(true).build(),
             listed().allow_any_method().allow_any_header().expose_any_header().preflight_status(StatusCode::OK).build(),
             any().allow_any_method().allow_any_header().allow_private_network(true).build(),
@@ -239,8 +229,7 @@ fn kind_of(method: &Method, headers: &HeaderMap) -> Option<RequestKind> {
 /// parsing on arbitrary request heads, seen through a policy that allows
 /// every well-formed request and echoes the requested header names.
 pub fn request_parse(data: &[u8]) {
-    let mut input = Cursor::new(data);
-    let Exchange { request, .. } = exchange(&mut input);
+    let Exchange { request, .. } = exchange(&mut Cursor::new(data));
     static ECHO: OnceLock<CorsLayer> = OnceLock::new();
     #[rustfmt::skip]
     let echo = ECHO.get_or_init(|| {
@@ -250,20 +239,15 @@ pub fn request_parse(data: &[u8]) {
     let kind = kind_of(request.method(), request.headers());
     let (parts, ()) = request.into_parts();
     let origin = parts.headers.get(header::ORIGIN);
-    match echo.policy().decide(&parts) {
-        Decision::NotCors => assert_eq!(kind, None),
-        Decision::Actual(allowed) => {
-            assert_eq!((kind, Some(allowed.allow_origin())), (Some(RequestKind::Actual), origin));
-        }
+    // The decision's kind is the head's; an allowed one echoes the origin.
+    let decision = echo.policy().decide(&parts);
+    let decided = match &decision {
+        Decision::NotCors => (None, None),
+        Decision::Actual(allowed) => (Some(RequestKind::Actual), Some(allowed.allow_origin())),
         Decision::Preflight(allowed) => {
-            assert_eq!(
-                (kind, Some(allowed.allow_origin())),
-                (Some(RequestKind::Preflight), origin)
-            );
-            assert_eq!(parts.method, Method::OPTIONS);
+            (Some(RequestKind::Preflight), Some(allowed.allow_origin()))
         }
         Decision::Rejected(rejected) => {
-            assert_eq!(Some(rejected.kind()), kind);
             // Everything well formed is allowed, but `null` and, under
             // credentials, a method or header literally named `*`.
             match rejected.reason() {
@@ -275,9 +259,11 @@ pub fn request_parse(data: &[u8]) {
                 other => panic!("rejected for {other:?}"),
             }
             assert_loggable(&rejected.to_string());
+            (Some(rejected.kind()), origin)
         }
         other => unreachable!("no async origin check here: {other:?}"),
-    }
+    };
+    assert_eq!(decided, (kind, origin));
     if kind != Some(RequestKind::Preflight) {
         return;
     }
@@ -299,16 +285,28 @@ pub fn request_parse(data: &[u8]) {
 /// Target `policy_decide`: the decision and the service on arbitrary request
 /// heads and inner responses, under each policy of [`policies`].
 pub fn policy_decide(data: &[u8]) {
+    policy_decide_outcome(data);
+}
+
+/// [`policy_decide`], returning what [`check_exchange`] does.
+pub fn policy_decide_outcome(data: &[u8]) -> &'static str {
     let mut input = Cursor::new(data);
     let layers = policies();
     let layer = &layers[usize::from(input.byte()) % layers.len()];
     let Exchange { request, inner_headers } = exchange(&mut input);
-    check_exchange(layer, request, inner_headers);
+    check_exchange(layer, request, inner_headers).0
 }
 
 /// Runs one request through `layer` (decision and service) and checks the
-/// invariants every response must keep.
-pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: HeaderMap) {
+/// invariants every response must keep (`tests/it/properties.rs` too). Returns
+/// the decision in words (`not cors`, `allowed actual`, `allowed preflight`, or
+/// the rejection's reason: `origin not allowed`, `method not allowed`, `header
+/// not allowed`, `malformed`) and the response.
+pub fn check_exchange(
+    layer: &CorsLayer,
+    request: Request<()>,
+    inner_headers: HeaderMap,
+) -> (&'static str, Response<()>) {
     let policy = layer.policy();
     let request_origin = request.headers().get(header::ORIGIN).cloned();
     let (parts, ()) = request.into_parts();
@@ -316,28 +314,30 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
     // A preflight from an allowed origin refused for its method or a header
     // gets the policy's answer, which must not name what was refused.
     let mut refused_item: Option<(HeaderName, String)> = None;
-    let (acao, expect_inner_called) = match &decision {
+    let (outcome, acao, expect_inner_called) = match &decision {
         Decision::NotCors => {
             assert!(request_origin.is_none());
-            (None, true)
+            ("not cors", None, true)
         }
-        Decision::Actual(allowed) => (Some(allowed.allow_origin()), true),
+        Decision::Actual(allowed) => ("allowed actual", Some(allowed.allow_origin()), true),
         Decision::Preflight(allowed) => {
             assert!(policy.preflight_status().is_success());
-            (Some(allowed.allow_origin()), false)
+            ("allowed preflight", Some(allowed.allow_origin()), false)
         }
         Decision::Rejected(rejected) => {
             assert!(request_origin.is_some());
             assert_loggable(&rejected.to_string());
             assert_loggable(&format!("{:?}", rejected.reason()));
             #[rustfmt::skip]
-            let refused = match (rejected.kind(), rejected.reason()) {
-                (RequestKind::Preflight, Rejection::MethodNotAllowed(m)) => Some((header::ACCESS_CONTROL_ALLOW_METHODS, m.to_owned())),
-                (RequestKind::Preflight, Rejection::HeaderNotAllowed(h)) => Some((header::ACCESS_CONTROL_ALLOW_HEADERS, h.to_ascii_lowercase())),
-                _ => None,
+            let (outcome, refused) = match rejected.reason() {
+                Rejection::OriginNotAllowed(_) => ("origin not allowed", None),
+                Rejection::MethodNotAllowed(m) => ("method not allowed", Some((header::ACCESS_CONTROL_ALLOW_METHODS, m.to_owned()))),
+                Rejection::HeaderNotAllowed(h) => ("header not allowed", Some((header::ACCESS_CONTROL_ALLOW_HEADERS, h.to_ascii_lowercase()))),
+                Rejection::Malformed(_) => ("malformed", None),
+                _ => ("other", None),
             };
-            refused_item = refused;
-            (None, rejected.kind() == RequestKind::Actual)
+            refused_item = refused.filter(|_| rejected.kind() == RequestKind::Preflight);
+            (outcome, None, rejected.kind() == RequestKind::Actual)
         }
         other => unreachable!("no async origin check here: {other:?}"),
     };
@@ -406,7 +406,7 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
         }
     } else {
         // The inner service's own headers survive.
-        for name in ["x-inner", "x-request-id", "cache-control", "set-cookie"] {
+        for name in ["x-inner", "x-request-id", "cache-control", "set-cookie", "content-type"] {
             let [before, after] =
                 [&inner_headers, headers].map(|h| h.get_all(name).iter().collect::<Vec<_>>());
             assert_eq!(before, after, "inner header {name} changed");
@@ -422,6 +422,7 @@ pub fn check_exchange(layer: &CorsLayer, request: Request<()>, inner_headers: He
         let lines = |h: &HeaderMap| h.get_all(header::VARY).iter().count();
         assert!(lines(headers) <= lines(&inner_headers).max(1));
     }
+    (outcome, response)
 }
 
 /// A permissive upper bound of what a list of configured origins may allow,
@@ -481,42 +482,26 @@ pub fn builder_build(data: &[u8]) {
         if input.is_empty() {
             break;
         }
-        builder = match input.byte() % STEPS {
-            0 | 1 => {
-                origins.push(text(input.field()));
-                builder.allow_origins([origins[origins.len() - 1].clone()])
-            }
-            // Methods and header names as text: build() checks them.
+        // One step per selector, like a table; methods and header names go
+        // in as text, for build() to check.
+        #[rustfmt::skip]
+        let step = match input.byte() % STEPS {
+            0 | 1 => { origins.push(text(input.field())); builder.allow_origins([origins[origins.len() - 1].clone()]) }
             2 => builder.allow_methods([text(input.field())]),
             3 => builder.allow_headers([text(input.field())]),
             4 => builder.expose_headers([text(input.field())]),
-            5 => {
-                credentials = input.byte() % 2 == 0;
-                builder.allow_credentials(credentials)
-            }
+            5 => { credentials = input.byte() % 2 == 0; builder.allow_credentials(credentials) }
             6 => builder.allow_credentials_over_http(input.byte() % 2 == 0),
-            7 => {
-                let secs =
-                    u64::from(u32::from_le_bytes([input.byte(), input.byte(), input.byte(), 0]));
-                builder.max_age(std::time::Duration::from_secs(secs))
-            }
+            7 => builder.max_age(Duration::from_secs(u64::from(u32::from_le_bytes([input.byte(), input.byte(), input.byte(), 0])))),
             8 => builder.allow_private_network(input.byte() % 2 == 0),
-            9 => match StatusCode::from_u16(u16::from_le_bytes([input.byte(), input.byte()])) {
-                Ok(s) => builder.preflight_status(s),
-                Err(_) => builder,
-            },
-            10 => {
-                any_origin = true;
-                builder.allow_any_origin()
-            }
+            9 => match StatusCode::from_u16(u16::from_le_bytes([input.byte(), input.byte()])) { Ok(s) => builder.preflight_status(s), Err(_) => builder },
+            10 => { any_origin = true; builder.allow_any_origin() }
             11 => builder.allow_any_method(),
             12 => builder.allow_any_header(),
             13 => builder.expose_any_header(),
-            _ => {
-                probes.push(input.field().to_vec());
-                builder
-            }
+            _ => { probes.push(input.field().to_vec()); builder }
         };
+        builder = step;
     }
     let _ = format!("{builder:?}");
     let layer = match builder.build() {

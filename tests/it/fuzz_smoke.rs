@@ -7,15 +7,15 @@
 //! the corpus to `<dir>/<target>/`, to seed the fuzzers.
 
 #[path = "../fuzz_bodies/mod.rs"]
-mod bodies;
+pub(crate) mod bodies;
 
 use std::collections::BTreeMap;
 
 use bodies::{
-    Cursor, Encoder, INNER_RESPONSE, METHODS, REQUEST_HEADERS, REQUEST_METHOD, REQUEST_ORIGIN,
+    Encoder, INNER_RESPONSE, METHODS, REQUEST_HEADERS, REQUEST_METHOD, REQUEST_ORIGIN,
     REQUEST_OTHER, REQUEST_PRIVATE_NETWORK, STEPS,
 };
-use tower_cors::{Decision, Rejection, MAX_REQUEST_HEADERS_BYTES};
+use tower_cors::MAX_REQUEST_HEADERS_BYTES;
 
 /// xorshift64*: deterministic, so a failure reproduces from the case number.
 struct Rng(u64);
@@ -42,11 +42,18 @@ impl Rng {
 
     /// Mostly one of the first `valid` items, sometimes any.
     fn mostly<'a>(&mut self, items: &'a [&'a str], valid: usize) -> &'a str {
-        if self.chance(90) {
-            items[self.below(valid)]
-        } else {
-            items[self.below(items.len())]
+        let n = if self.chance(90) { valid } else { items.len() };
+        items[self.below(n)]
+    }
+
+    /// `text`, with one byte replaced by a random one `percent`% of the time.
+    fn mangled(&mut self, percent: usize, text: &str) -> Vec<u8> {
+        let mut bytes = text.as_bytes().to_vec();
+        if self.chance(percent) && !bytes.is_empty() {
+            let at = self.below(bytes.len());
+            bytes[at] = self.next() as u8;
         }
+        bytes
     }
 }
 
@@ -109,35 +116,18 @@ const INNER: &[(u8, &[u8])] = &[
 
 fn request_case(rng: &mut Rng, policy: u8, lists: &[Vec<u8>]) -> Vec<u8> {
     let mut e = Encoder::default();
-    e.byte(policy);
-    // Mostly OPTIONS and GET; sometimes a custom method.
-    let method = match rng.below(10) {
-        0..=4 => 2,
-        5..=7 => 0,
-        8 => rng.below(METHODS.len()) as u8,
-        _ => 200,
-    };
-    e.byte(method);
+    // Mostly OPTIONS and GET; sometimes another of METHODS, or a custom method.
+    #[rustfmt::skip]
+    let method = match rng.below(10) { 0..=4 => 2, 5..=7 => 0, 8 => rng.below(METHODS.len()) as u8, _ => 200 };
+    e.byte(policy).byte(method);
     if method == 200 {
         e.field(rng.mostly(REQUEST_METHODS, VALID_METHODS).as_bytes());
     }
-    // Origin: usually one, sometimes none or two; sometimes mangled bytes.
-    let origins = match rng.below(20) {
-        0 => 0,
-        1 => 2,
-        _ => 1,
-    };
-    for _ in 0..origins {
-        let mut origin = if rng.chance(50) {
-            rng.pick(&ORIGINS[..4]).as_bytes().to_vec()
-        } else {
-            rng.pick(ORIGINS).as_bytes().to_vec()
-        };
-        if rng.chance(5) && !origin.is_empty() {
-            let at = rng.below(origin.len());
-            origin[at] = rng.next() as u8;
-        }
-        e.byte(REQUEST_ORIGIN).field(&origin);
+    // Origin: usually one, sometimes none (1 in 20) or two (1 in 20); sometimes mangled bytes.
+    for _ in 0..[0, 2].get(rng.below(20)).copied().unwrap_or(1) {
+        let origins = if rng.chance(50) { &ORIGINS[..4] } else { ORIGINS };
+        let origin = *rng.pick(origins);
+        e.byte(REQUEST_ORIGIN).field(&rng.mangled(5, origin));
     }
     if rng.chance(85) {
         e.byte(REQUEST_METHOD).field(rng.mostly(REQUEST_METHODS, VALID_METHODS).as_bytes());
@@ -152,13 +142,12 @@ fn request_case(rng: &mut Rng, policy: u8, lists: &[Vec<u8>]) -> Vec<u8> {
             e.byte(REQUEST_HEADERS).field(list);
         }
         _ => {
-            let n = rng.below(5);
             let names: Vec<&str> =
-                (0..n).map(|_| rng.mostly(HEADER_NAMES, VALID_HEADER_NAMES)).collect();
+                (0..rng.below(5)).map(|_| rng.mostly(HEADER_NAMES, VALID_HEADER_NAMES)).collect();
             e.byte(REQUEST_HEADERS).field(names.join(", ").as_bytes());
             if rng.chance(10) {
-                e.byte(REQUEST_HEADERS)
-                    .field(rng.mostly(HEADER_NAMES, VALID_HEADER_NAMES).as_bytes());
+                let name = rng.mostly(HEADER_NAMES, VALID_HEADER_NAMES);
+                e.byte(REQUEST_HEADERS).field(name.as_bytes());
             }
         }
     }
@@ -194,46 +183,24 @@ const CONFIG_ORIGINS: &[&str] = &[
     "https:", "https:/a",
 ];
 
+/// A random configuration: one to eight builder steps (see `bodies::builder_build`).
 fn build_case(rng: &mut Rng) -> Vec<u8> {
     let mut e = Encoder::default();
     for _ in 0..rng.below(8) + 1 {
         let step = rng.below(usize::from(STEPS)) as u8;
         e.byte(step);
+        #[rustfmt::skip]
         match step {
-            0 | 1 => {
-                let mut origin = rng.pick(CONFIG_ORIGINS).as_bytes().to_vec();
-                if rng.chance(10) && !origin.is_empty() {
-                    let at = rng.below(origin.len());
-                    origin[at] = rng.next() as u8;
-                }
-                e.field(&origin);
-            }
-            2 => {
-                e.field(rng.pick(&["PUT", "CONNECT", "trace", "TRACK", "patch", "X"]).as_bytes());
-            }
-            3 | 4 => {
-                let names =
-                    ["content-type", "cookie", "set-cookie", "sec-fetch-mode", "proxy-x", "x-id"];
-                e.field(rng.pick(&names).as_bytes());
-            }
-            5 | 6 | 8 => {
-                e.byte(rng.next() as u8);
-            }
-            7 => {
-                let secs: u32 = *rng.pick(&[0, 600, 86_400, 86_401, 0xff_ffff]);
-                let b = secs.to_le_bytes();
-                e.byte(b[0]).byte(b[1]).byte(b[2]);
-            }
-            9 => {
-                let status: u16 = *rng.pick(&[200, 204, 299, 301, 403, 500]);
-                let b = status.to_le_bytes();
-                e.byte(b[0]).byte(b[1]);
-            }
+            0 | 1 => { let origin = *rng.pick(CONFIG_ORIGINS); e.field(&rng.mangled(10, origin)); }
+            2 => { e.field(rng.pick(&["PUT", "CONNECT", "trace", "TRACK", "patch", "X"]).as_bytes()); }
+            3 | 4 => { e.field(rng.pick(&["content-type", "cookie", "set-cookie", "sec-fetch-mode", "proxy-x", "x-id"]).as_bytes()); }
+            5 | 6 | 8 => { e.byte(rng.next() as u8); }
+            // Max age: three little-endian bytes; preflight status: two.
+            7 => { e.bytes.extend_from_slice(&rng.pick(&[0u32, 600, 86_400, 86_401, 0xff_ffff]).to_le_bytes()[..3]); }
+            9 => { e.bytes.extend_from_slice(&rng.pick(&[200u16, 204, 299, 301, 403, 500]).to_le_bytes()); }
             10..=13 => {}
-            _ => {
-                e.field(rng.pick(ORIGINS).as_bytes());
-            }
-        }
+            _ => { e.field(rng.pick(ORIGINS).as_bytes()); }
+        };
     }
     e.bytes.clone()
 }
@@ -286,29 +253,10 @@ fn request_parse_survives_the_generated_corpus() {
 fn policy_decide_survives_the_generated_corpus_and_reaches_every_outcome() {
     let cases = request_corpus(0x5eed_0002, 30_000);
     write_corpus("policy_decide", &cases);
+    // Tally outcomes so the corpus provably exercises each branch.
     let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
     for case in &cases {
-        bodies::policy_decide(case);
-        // Tally outcomes so the corpus provably exercises each branch.
-        let mut input = Cursor::new(case);
-        let layers = bodies::policies();
-        let layer = &layers[usize::from(input.byte()) % layers.len()];
-        let exchange = bodies::exchange(&mut input);
-        let (parts, ()) = exchange.request.into_parts();
-        let outcome = match layer.policy().decide(&parts) {
-            Decision::NotCors => "not cors",
-            Decision::Actual(_) => "allowed actual",
-            Decision::Preflight(_) => "allowed preflight",
-            Decision::Rejected(r) => match r.reason() {
-                Rejection::OriginNotAllowed(_) => "origin not allowed",
-                Rejection::MethodNotAllowed(_) => "method not allowed",
-                Rejection::HeaderNotAllowed(_) => "header not allowed",
-                Rejection::Malformed(_) => "malformed",
-                _ => "other",
-            },
-            _ => "other",
-        };
-        *outcomes.entry(outcome).or_default() += 1;
+        *outcomes.entry(bodies::policy_decide_outcome(case)).or_default() += 1;
     }
     #[rustfmt::skip]
     let all = [
@@ -325,7 +273,8 @@ fn policy_decide_survives_the_generated_corpus_and_reaches_every_outcome() {
 fn builder_build_survives_the_generated_corpus() {
     let mut rng = Rng(0x5eed_0003);
     let mut cases: Vec<Vec<u8>> = Vec::with_capacity(20_000);
-    // Every configured string alone, with and without credentials.
+    // Every configured string alone, with and without credentials (step 5),
+    // then every origin of ORIGINS as a probe (step 14).
     for origin in CONFIG_ORIGINS {
         for credentials in [false, true] {
             let mut e = Encoder::default();
@@ -349,39 +298,33 @@ fn builder_build_survives_the_generated_corpus() {
 }
 
 /// Inputs the fuzzers found, kept as regressions (see `tests/cve_regressions.rs`
-/// for the readable versions).
-const FOUND_BY_FUZZING: &[(&str, &[u8])] = &[(
+/// for the readable versions), with the target that found them.
+const FOUND_BY_FUZZING: &[(Target, &[u8])] = &[(
     // policy_decide: a credentialed any-header preflight asking for a header
     // named `*` was answered `Access-Control-Allow-Headers: *` next to ACAC.
-    "policy_decide",
+    bodies::policy_decide,
     b"\x06\x02\x00\x17\x00https://app.example.com\x01\x03\x00GET\x02\x22\x00cookie, \
       Content-Type,content-type\x15\x02\x01\x00*\x05\x07\x08\x00no-store",
 )];
 
+type Target = fn(&[u8]);
+
 #[test]
 fn inputs_found_by_fuzzing_stay_fixed() {
     for (target, input) in FOUND_BY_FUZZING {
-        match *target {
-            "policy_decide" => bodies::policy_decide(input),
-            "request_parse" => bodies::request_parse(input),
-            "builder_build" => bodies::builder_build(input),
-            other => panic!("unknown target {other}"),
-        }
+        target(input);
     }
 }
 
 #[test]
 fn the_origin_model_is_not_vacuous() {
     let configured = ["https://*.example.com", "http://localhost:*"].map(String::from);
-    for (origin, allowed) in [
-        ("https://a.example.com", true),
-        ("http://localhost:3000", true),
-        ("https://example.com", false),
-        ("https://evil-example.com", false),
-        ("https://example.com.evil.net", false),
-        ("http://a.example.com", false),
-    ] {
-        let model = bodies::allowed_by_model(&configured, origin);
-        assert_eq!(model, allowed, "{origin}");
+    #[rustfmt::skip]
+    let cases = [
+        ("https://a.example.com", true), ("http://localhost:3000", true), ("https://example.com", false),
+        ("https://evil-example.com", false), ("https://example.com.evil.net", false), ("http://a.example.com", false),
+    ];
+    for (origin, allowed) in cases {
+        assert_eq!(bodies::allowed_by_model(&configured, origin), allowed, "{origin}");
     }
 }
