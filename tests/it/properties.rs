@@ -3,21 +3,15 @@
 //! slow, obviously correct reference model written here from the Fetch
 //! standard and DESIGN.md.
 
-use std::convert::Infallible;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{self, HeaderName};
-use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
 use proptest::prelude::*;
 
-use crate::common::{ready_now, values as all, vary_tokens};
+use crate::common::{values as all, vary_tokens};
+use crate::fuzz_smoke::bodies;
 use tower_cors::{CorsLayer, Decision, Malformed, Rejection};
-use tower_layer::Layer;
-use tower_service::Service;
-
-// ---- random policies ------------------------------------------------------
 
 #[rustfmt::skip]
 const EXACT: &[&str] = &[
@@ -100,16 +94,12 @@ fn accepted(mut spec: Spec) -> Spec {
 }
 
 fn build(spec: &Spec) -> Result<CorsLayer, tower_cors::ConfigError> {
-    let mut b = CorsLayer::builder();
-    match &spec.origins {
-        Origins::Any => b = b.allow_any_origin(),
-        Origins::List { listed, predicate } => {
-            b = b.allow_origins(listed);
-            if *predicate {
-                b = b
-                    .allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".pred.test"));
-            }
-        }
+    let mut b = match &spec.origins {
+        Origins::Any => CorsLayer::builder().allow_any_origin(),
+        Origins::List { listed, .. } => CorsLayer::builder().allow_origins(listed),
+    };
+    if let Origins::List { predicate: true, .. } = spec.origins {
+        b = b.allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".pred.test"));
     }
     b = match &spec.methods {
         None => b.allow_any_method(),
@@ -145,8 +135,6 @@ fn model_refuses(spec: &Spec) -> bool {
         Origins::List { listed, .. } => !spec.over_http && listed.contains(&"http://plain.example"),
     }
 }
-
-// ---- random requests ------------------------------------------------------
 
 #[rustfmt::skip]
 const ORIGINS: &[&str] = &[
@@ -195,13 +183,9 @@ fn header_item() -> impl Strategy<Value = String> {
 
 fn header_line() -> impl Strategy<Value = String> {
     let separator = proptest::sample::select(&[",", ", ", " ,", ",\t"][..]);
+    // Items joined by their separators, the first item's dropped.
     proptest::collection::vec((header_item(), separator), 0..5).prop_map(|items| {
-        let mut line = String::new();
-        for (i, (item, sep)) in items.iter().enumerate() {
-            line.push_str(if i > 0 { sep } else { "" });
-            line.push_str(item);
-        }
-        line
+        items.iter().flat_map(|(item, sep)| [*sep, item.as_str()]).skip(1).collect()
     })
 }
 
@@ -234,44 +218,20 @@ fn request() -> impl Strategy<Value = Req> {
 fn to_request(r: &Req) -> Option<Request<()>> {
     let mut req = Request::new(());
     *req.method_mut() = Method::from_bytes(r.method.as_bytes()).unwrap();
-    let h = req.headers_mut();
-    for o in &r.origins {
-        h.append(header::ORIGIN, HeaderValue::from_str(o).ok()?);
-    }
-    for m in &r.acrm {
-        h.append(header::ACCESS_CONTROL_REQUEST_METHOD, HeaderValue::from_str(m).ok()?);
-    }
-    for line in &r.acrh {
-        h.append(header::ACCESS_CONTROL_REQUEST_HEADERS, HeaderValue::from_str(line).ok()?);
-    }
-    if let Some(v) = r.acrpn {
-        h.append("access-control-request-private-network", HeaderValue::from_static(v));
+    #[rustfmt::skip]
+    let lines = r.origins.iter().map(|o| (header::ORIGIN, o.as_str()))
+        .chain(r.acrm.iter().map(|m| (header::ACCESS_CONTROL_REQUEST_METHOD, *m)))
+        .chain(r.acrh.iter().map(|l| (header::ACCESS_CONTROL_REQUEST_HEADERS, l.as_str())))
+        .chain(r.acrpn.map(|v| (HeaderName::from_static("access-control-request-private-network"), v)));
+    for (name, value) in lines {
+        req.headers_mut().append(name, HeaderValue::from_str(value).ok()?);
     }
     Some(req)
 }
 
-// ---- the reference model: properties/model.rs ----------------------------
-
+/// The reference model.
 mod model;
 use model::*;
-
-// ---- running the service ---------------------------------------------------
-
-/// Runs `request` through `layer`; the inner service answers 200 with
-/// `inner` headers. Returns the response and how often the inner ran.
-fn respond(layer: &CorsLayer, request: Request<()>, inner: &HeaderMap) -> (Response<()>, usize) {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&calls);
-    let inner = inner.clone();
-    let mut service = layer.layer(tower::service_fn(move |_req: Request<()>| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        let mut response = Response::new(());
-        *response.headers_mut() = inner.clone();
-        std::future::ready(Ok::<_, Infallible>(response))
-    }));
-    let response = ready_now(service.call(request)).unwrap();
-    (response, calls.load(Ordering::SeqCst))
-}
 
 #[rustfmt::skip]
 const CORS_RESPONSE_HEADERS: &[&str] = &[
@@ -279,8 +239,6 @@ const CORS_RESPONSE_HEADERS: &[&str] = &[
     "access-control-allow-headers", "access-control-max-age", "access-control-expose-headers",
     "access-control-allow-private-network",
 ];
-
-// ---- the properties ---------------------------------------------------------
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
@@ -310,14 +268,16 @@ proptest! {
         let decision = layer.policy().decide(&parts);
         prop_assert_eq!(observed(&decision), expected.clone());
 
-        // 2. The service applies it.
+        // 2. The service applies it, keeping the invariants of every response
+        // that the fuzz targets check: a preflight never reaches the inner
+        // service and everything else does; never `*` with credentials; the
+        // inner service's Vary values and other headers survive; a preflight
+        // answer varies on the request's CORS headers.
+        let request = Request::from_parts(parts, ());
+        let (_, res) = bodies::check_exchange(&layer, request, inner.clone());
         let is_preflight = r.method == "OPTIONS" && !r.acrm.is_empty() && !r.origins.is_empty();
-        let (res, calls) = respond(&layer, Request::from_parts(parts, ()), &inner);
         let h = res.headers();
         let request_origin = r.origins.first().cloned();
-
-        // A preflight never reaches the inner service; everything else does.
-        prop_assert_eq!(calls, usize::from(!is_preflight));
 
         // ACAO only when allowed; then `*` or byte-equal to the request's Origin.
         let acao = all(h, "access-control-allow-origin");
@@ -352,16 +312,6 @@ proptest! {
             }
         }
 
-        // Never `*` together with credentials.
-        if request_origin.is_some() && h.contains_key("access-control-allow-credentials") {
-            prop_assert_eq!(all(h, "access-control-allow-credentials"), vec!["true".to_owned()]);
-            for name in ["access-control-allow-origin", "access-control-allow-methods", "access-control-allow-headers", "access-control-expose-headers"] {
-                for value in all(h, name) {
-                    prop_assert!(!value.split(',').any(|t| t.trim() == "*"), "{}: {} with credentials", name, value);
-                }
-            }
-        }
-
         let vary = vary_tokens(h);
         let inner_vary = vary_tokens(&inner);
         if is_preflight {
@@ -371,9 +321,6 @@ proptest! {
                 | Outcome::HeaderNotAllowed(_) => StatusCode::from_u16(spec.status).unwrap(),
                 _ => StatusCode::FORBIDDEN,
             });
-            for t in ["origin", "access-control-request-method", "access-control-request-headers"] {
-                prop_assert!(vary.iter().any(|v| v == t), "preflight without Vary {}", t);
-            }
             if let Outcome::Allowed { acao, .. } = &expected {
                 let mut cors: Vec<(&str, String)> = CORS_RESPONSE_HEADERS
                     .iter()
@@ -386,15 +333,8 @@ proptest! {
             }
         } else {
             prop_assert_eq!(res.status(), StatusCode::OK);
-            // The inner service's other headers survive untouched.
-            for name in ["x-inner", "x-request-id", "set-cookie", "content-type"] {
-                prop_assert_eq!(all(h, name), all(&inner, name));
-            }
-            // Its Vary values survive, and the layer adds Origin when the
-            // answer depends on the origin (unless Vary is already `*`).
-            for t in &inner_vary {
-                prop_assert!(vary.contains(t), "inner Vary {} lost: {:?}", t, vary);
-            }
+            // The layer adds Vary: Origin when the answer depends on the
+            // origin (unless Vary is already `*`).
             let depends_on_origin = !matches!(spec.origins, Origins::Any);
             if depends_on_origin && !inner_vary.iter().any(|t| t == "*") {
                 prop_assert!(vary.iter().any(|t| t == "origin"), "no Vary: origin in {:?}", vary);
@@ -405,7 +345,6 @@ proptest! {
             if !depends_on_origin && !refused {
                 prop_assert_eq!(&vary, &inner_vary);
             }
-            prop_assert!(all(h, "vary").len() <= all(&inner, "vary").len().max(1));
             if let Outcome::Allowed { .. } = expected {
                 prop_assert_eq!(
                     all(h, "access-control-allow-credentials"),
@@ -422,19 +361,9 @@ proptest! {
 
 #[test]
 fn the_reference_model_is_not_vacuous() {
-    let spec = Spec {
-        origins: Origins::List {
-            listed: vec!["https://*.example.org", "http://localhost:*"],
-            predicate: false,
-        },
-        credentials: true,
-        over_http: false,
-        methods: Some(vec![]),
-        headers: Some(vec![]),
-        expose: Expose::None,
-        max_age: None,
-        private_network: false,
-        status: 204,
+    let origins = Origins::List {
+        listed: vec!["https://*.example.org", "http://localhost:*"],
+        predicate: false,
     };
     #[rustfmt::skip]
     let cases = [
@@ -444,6 +373,6 @@ fn the_reference_model_is_not_vacuous() {
         ("http://localhost:01", false), ("null", false),
     ];
     for (origin, allowed) in cases {
-        assert_eq!(model_origin_allowed(&spec, origin), allowed, "{origin}");
+        assert_eq!(model_origin_allowed(&origins, origin), allowed, "{origin}");
     }
 }

@@ -2,12 +2,8 @@
 //! the Fetch standard and DESIGN.md, that the properties compare the layer with.
 
 use super::*;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Kind {
-    Actual,
-    Preflight,
-}
+// The kind of request is only a label, the model decides it on its own.
+use tower_cors::RequestKind as Kind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Outcome {
@@ -96,8 +92,8 @@ pub(super) fn model_pattern_matches(pattern: &str, origin: &str) -> bool {
     host_ok && port_ok
 }
 
-pub(super) fn model_origin_allowed(spec: &Spec, origin: &str) -> bool {
-    match &spec.origins {
+pub(super) fn model_origin_allowed(origins: &Origins, origin: &str) -> bool {
+    match origins {
         Origins::Any => true,
         Origins::List { listed, predicate } => {
             origin != "null"
@@ -118,7 +114,7 @@ pub(super) fn model_decide(spec: &Spec, r: &Req) -> Outcome {
     }
     let kind =
         if r.method == "OPTIONS" && !r.acrm.is_empty() { Kind::Preflight } else { Kind::Actual };
-    let malformed = |m| Outcome::Malformed(kind.clone(), m);
+    let malformed = |m| Outcome::Malformed(kind, m);
     if r.origins.len() > 1 {
         return malformed(Malformed::MultipleOrigins);
     }
@@ -126,16 +122,12 @@ pub(super) fn model_decide(spec: &Spec, r: &Req) -> Outcome {
     if !model_well_formed(origin) {
         return malformed(Malformed::Origin);
     }
+    let any = matches!(spec.origins, Origins::Any);
     if kind == Kind::Actual {
-        return if model_origin_allowed(spec, origin) {
-            Outcome::Allowed {
-                kind,
-                acao: if matches!(spec.origins, Origins::Any) {
-                    "*".into()
-                } else {
-                    origin.clone()
-                },
-            }
+        let acao = if any { "*".to_owned() } else { origin.clone() };
+        let allowed = model_origin_allowed(&spec.origins, origin);
+        return if allowed {
+            Outcome::Allowed { kind, acao }
         } else {
             Outcome::OriginNotAllowed(kind)
         };
@@ -147,7 +139,7 @@ pub(super) fn model_decide(spec: &Spec, r: &Req) -> Outcome {
     if items.iter().any(|i| !is_token(i)) {
         return malformed(Malformed::RequestHeaderName);
     }
-    if !model_origin_allowed(spec, origin) {
+    if !model_origin_allowed(&spec.origins, origin) {
         return Outcome::OriginNotAllowed(kind);
     }
     let method = r.acrm[0];
@@ -166,8 +158,7 @@ pub(super) fn model_decide(spec: &Spec, r: &Req) -> Outcome {
         return Outcome::HeaderNotAllowed(bad.clone());
     }
     let pna = spec.private_network && r.acrpn == Some("true");
-    let acao =
-        if matches!(spec.origins, Origins::Any) && !pna { "*".to_owned() } else { origin.clone() };
+    let acao = if any && !pna { "*".to_owned() } else { origin.clone() };
     Outcome::Allowed { kind, acao }
 }
 
@@ -182,32 +173,20 @@ pub(super) fn requested_items(r: &Req) -> Vec<String> {
 }
 
 pub(super) fn observed(decision: &Decision<'_>) -> Outcome {
-    let kind = |preflight: bool| {
-        if preflight {
-            Kind::Preflight
-        } else {
-            Kind::Actual
-        }
-    };
+    let acao = |v: &HeaderValue| v.to_str().unwrap().to_owned();
     match decision {
         Decision::NotCors => Outcome::NotCors,
-        Decision::Actual(a) => Outcome::Allowed {
-            kind: Kind::Actual,
-            acao: a.allow_origin().to_str().unwrap().to_owned(),
-        },
-        Decision::Preflight(p) => Outcome::Allowed {
-            kind: Kind::Preflight,
-            acao: p.allow_origin().to_str().unwrap().to_owned(),
-        },
+        Decision::Actual(a) => {
+            Outcome::Allowed { kind: Kind::Actual, acao: acao(a.allow_origin()) }
+        }
+        Decision::Preflight(p) => {
+            Outcome::Allowed { kind: Kind::Preflight, acao: acao(p.allow_origin()) }
+        }
         Decision::Rejected(r) => match r.reason() {
-            Rejection::OriginNotAllowed(_) => {
-                Outcome::OriginNotAllowed(kind(r.kind() == tower_cors::RequestKind::Preflight))
-            }
+            Rejection::OriginNotAllowed(_) => Outcome::OriginNotAllowed(r.kind()),
             Rejection::MethodNotAllowed(m) => Outcome::MethodNotAllowed(m.to_owned()),
             Rejection::HeaderNotAllowed(h) => Outcome::HeaderNotAllowed(h.to_owned()),
-            Rejection::Malformed(m) => {
-                Outcome::Malformed(kind(r.kind() == tower_cors::RequestKind::Preflight), m)
-            }
+            Rejection::Malformed(m) => Outcome::Malformed(r.kind(), m),
             other => panic!("unknown rejection {other:?}"),
         },
         other => unreachable!("no async origin check here: {other:?}"),
