@@ -9,8 +9,6 @@
 
 mod hostile_heads;
 
-use std::fmt;
-
 use http::{HeaderName, HeaderValue, Method, Request, Response};
 use tower::{service_fn, Layer, ServiceExt};
 
@@ -73,14 +71,9 @@ async fn acrm_invalid_token_is_typed_malformed_rejection() {
     let methods: [&[u8]; 7] =
         [b"PU T", b"", b"GET,PUT", b"GET, PUT", b"P(UT", b"\xc3\xa9", b"P/UT"];
     let want = "Preflight refused: Malformed(RequestMethod)";
-    let rows = methods.map(|m| (raw_preflight(&[m], None), want));
-    refused(&CorsLayer::permissive(), rows.into()).await;
-    let repeated = raw_preflight(&[b"PUT", b"DELETE"], None);
-    let (head, _) = repeated.into_parts();
-    assert!(matches!(
-        CorsLayer::permissive().policy().decide(&head),
-        Decision::Rejected(r) if matches!(r.reason(), tower_cors::Rejection::Malformed(_))
-    ));
+    let mut rows: Vec<_> = methods.map(|m| (raw_preflight(&[m], None), want)).into();
+    rows.push((raw_preflight(&[b"PUT", b"DELETE"], None), want));
+    refused(&CorsLayer::permissive(), rows).await;
 }
 
 // DESIGN "Response rules": non-UTF-8 Origin and two Origin headers are typed
@@ -111,16 +104,11 @@ fn predicate_and_list_either_allow_and_the_predicate_sees_the_request_head() {
     let layer = app(|b| {
         b.allow_origin_predicate(|o, _parts| o.as_bytes() == b"https://tenant.example.org")
     });
-    for (origin, want) in [
-        (APP, "actual"),
-        ("https://tenant.example.org", "actual"),
-        (
-            "https://other.example.org",
-            r#"Actual refused: OriginNotAllowed("https://other.example.org")"#,
-        ),
-    ] {
-        let got = decision(&layer, &crate::common::get(origin));
-        assert_eq!(got, want, "{origin}");
+    #[rustfmt::skip]
+    let rows = [(APP, "actual"), ("https://tenant.example.org", "actual"),
+        ("https://other.example.org", r#"Actual refused: OriginNotAllowed("https://other.example.org")"#)];
+    for (origin, want) in rows {
+        assert_eq!(decision(&layer, &crate::common::get(origin)), want, "{origin}");
     }
     let public = CorsLayer::builder()
         .allow_origin_predicate(|_o, parts| parts.uri.path().starts_with("/public"))
@@ -132,14 +120,9 @@ fn predicate_and_list_either_allow_and_the_predicate_sees_the_request_head() {
     assert_eq!(decision(&public, &req), "actual");
 }
 
+/// The layer puts no bound on the inner service's error type.
 #[derive(Debug, PartialEq, Eq, Clone)]
 struct InnerError(&'static str);
-impl fmt::Display for InnerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
-    }
-}
-impl std::error::Error for InnerError {}
 
 // DESIGN "Response rules" under a predicate policy (request split into
 // Parts): inner errors pass through, allowed or refused.
