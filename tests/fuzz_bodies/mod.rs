@@ -201,19 +201,17 @@ fn respond(layer: &CorsLayer, inner: Inner, request: Request<()>) -> Response<()
 
 /// Every value of `name` joined, lowercased item by item, for comparisons.
 fn tokens(headers: &HeaderMap, name: &HeaderName) -> Vec<String> {
-    let values = headers
+    let lines = headers
         .get_all(name)
         .iter()
         .map(|v| String::from_utf8_lossy(v.as_bytes()).to_ascii_lowercase());
-    let values = values.collect::<Vec<_>>().join(",");
+    let values = lines.collect::<Vec<_>>().join(",");
     values.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
 fn assert_loggable(text: &str) {
-    assert!(
-        !text.chars().any(char::is_control),
-        "diagnostic with a raw control character: {text:?}"
-    );
+    let plain = !text.chars().any(char::is_control);
+    assert!(plain, "diagnostic with a raw control character: {text:?}");
 }
 
 /// The kind of CORS request a head is, by the Fetch standard, whatever its

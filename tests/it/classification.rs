@@ -77,13 +77,10 @@ async fn request_without_origin_gets_star_and_no_vary_when_every_origin_gets_sta
 #[rustfmt::skip]
 fn malformed_origins_are_typed_rejections_of_their_request_kind() {
     let malformed = |kind| format!("{kind} refused: Malformed(Origin)");
-    let mut rows = Vec::new();
-    for bad in [
+    let mut rows: Vec<_> = [
         "app.example.com", "https://", "https://a b", "https://app.example.com/", "https://app.example.com/path",
         "https://app.example.com?q", "https://app.example.com#f", "https://u@app.example.com", "https://user@app.example.com", "*",
-    ] {
-        rows.push((get(bad), malformed("Actual")));
-    }
+    ].map(|bad| (get(bad), malformed("Actual"))).into();
     let mut raw = get(APP);
     raw.headers_mut().insert(header::ORIGIN, http::HeaderValue::from_bytes(b"https://\xffx.example").unwrap());
     rows.push((raw, malformed("Actual")));

@@ -26,10 +26,7 @@ const PATTERNS: &[&str] = &[
 ];
 
 const METHODS: &[&str] = &["PUT", "DELETE", "PATCH", "X-CUSTOM"];
-#[rustfmt::skip]
-const HEADERS: &[&str] = &[
-    "content-type", "authorization", "x-requested-with", "x-custom",
-];
+const HEADERS: &[&str] = &["content-type", "authorization", "x-requested-with", "x-custom"];
 
 #[derive(Debug, Clone)]
 enum Origins {
@@ -81,15 +78,11 @@ fn spec() -> impl Strategy<Value = Spec> {
 /// The nearest spec `build()` accepts (refusals have their own property), so
 /// no generated case is thrown away.
 fn accepted(mut spec: Spec) -> Spec {
-    if matches!(spec.origins, Origins::Any) && spec.credentials {
-        spec.credentials = false;
-    }
+    spec.credentials &= !matches!(spec.origins, Origins::Any);
     if let Origins::List { listed, predicate } = &mut spec.origins {
         *predicate |= listed.is_empty();
     }
-    if model_refuses(&spec) {
-        spec.over_http = true;
-    }
+    spec.over_http |= model_refuses(&spec);
     spec
 }
 
@@ -162,22 +155,26 @@ struct Req {
     inner: Vec<(&'static str, &'static str)>,
 }
 
+/// One of `list`, as a `String`.
+fn owned(list: &'static [&'static str]) -> impl Strategy<Value = String> {
+    proptest::sample::select(list).prop_map(str::to_owned)
+}
+
+#[rustfmt::skip]
 fn origin() -> impl Strategy<Value = String> {
     prop_oneof![
-        4 => proptest::sample::select(ORIGINS).prop_map(str::to_owned),
+        4 => owned(ORIGINS),
         1 => ("(https?)", "[a-z_.-]{1,8}", proptest::sample::select(&["example.org", "example.net", "pred.test", "eu.example.org"][..]), "(|:[0-9]{1,5})")
             .prop_map(|(s, l, suffix, port)| format!("{s}://{l}.{suffix}{port}")),
     ]
 }
 
+#[rustfmt::skip]
 fn header_item() -> impl Strategy<Value = String> {
     prop_oneof![
-        8 => proptest::sample::select(&[
-            "content-type", "Content-Type", "authorization", "AUTHORIZATION", "x-requested-with",
-            "x-custom", "X-Custom", "x-other", "cookie", "*",
-        ][..]).prop_map(str::to_owned),
-        2 => proptest::sample::select(&["", " ", "\t"][..]).prop_map(str::to_owned),
-        1 => proptest::sample::select(&["x(y)", "a b", "\"q\""][..]).prop_map(str::to_owned),
+        8 => owned(&["content-type", "Content-Type", "authorization", "AUTHORIZATION", "x-requested-with", "x-custom", "X-Custom", "x-other", "cookie", "*"]),
+        2 => owned(&["", " ", "\t"]),
+        1 => owned(&["x(y)", "a b", "\"q\""]),
     ]
 }
 

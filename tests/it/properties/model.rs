@@ -15,12 +15,9 @@ pub(super) enum Outcome {
     Malformed(Kind, Malformed),
 }
 
-pub(super) fn is_tchar(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
-}
-
+/// An RFC 9110 token: one or more tchars.
 pub(super) fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(is_tchar)
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
 }
 
 /// `null`, or `scheme://authority` with a valid scheme and an authority of
@@ -96,14 +93,11 @@ pub(super) fn model_origin_allowed(origins: &Origins, origin: &str) -> bool {
     match origins {
         Origins::Any => true,
         Origins::List { listed, predicate } => {
-            origin != "null"
-                && (listed.iter().any(|l| {
-                    if l.contains('*') {
-                        model_pattern_matches(l, origin)
-                    } else {
-                        *l == origin
-                    }
-                }) || (*predicate && origin.ends_with(".pred.test")))
+            let pattern = |l: &str| l.contains('*');
+            let matches =
+                |l: &&str| if pattern(l) { model_pattern_matches(l, origin) } else { *l == origin };
+            let predicate = *predicate && origin.ends_with(".pred.test");
+            origin != "null" && (listed.iter().any(matches) || predicate)
         }
     }
 }
