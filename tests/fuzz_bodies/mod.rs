@@ -153,10 +153,7 @@ pub fn policies() -> &'static [CorsLayer] {
                 .allow_credentials(true).allow_any_header().build(),
             // Allows no origin (build() refuses a policy without any origin rule).
             CorsLayer::builder().allow_origin_predicate(|_, _| false).build(),
-        ]
-        .into_iter()
-        .map(|layer| layer.expect("fuzz policies are valid"))
-        .collect()
+        ].into_iter().map(|layer| layer.expect("fuzz policies are valid")).collect()
     })
 }
 

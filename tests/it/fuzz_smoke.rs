@@ -27,25 +27,20 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
-
     fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
-
     /// Mostly one of the first `valid` items, sometimes any.
     fn mostly<'a>(&mut self, items: &'a [&'a str], valid: usize) -> &'a str {
         let n = if self.chance(90) { valid } else { items.len() };
         items[self.below(n)]
     }
-
     /// `text`, with one byte replaced by a random one `percent`% of the time.
     fn mangled(&mut self, percent: usize, text: &str) -> Vec<u8> {
         let mut bytes = text.as_bytes().to_vec();
