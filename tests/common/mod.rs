@@ -352,3 +352,13 @@ pub fn copy_request(request: &Request<String>) -> Request<String> {
     *copy.headers_mut() = request.headers().clone();
     copy
 }
+
+/// The `Access-Control-Allow-Origin` an axum router under `layer` answers a
+/// GET of `/api/items` from `origin` with.
+pub async fn acao_under_axum(layer: CorsLayer, origin: &str) -> Option<String> {
+    let app: axum::Router = axum::Router::new()
+        .route("/api/items", axum::routing::get(|| async { "items" }))
+        .layer(layer);
+    let res = app.oneshot(get(origin).map(axum::body::Body::from)).await.unwrap();
+    res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).map(|v| v.to_str().unwrap().to_owned())
+}

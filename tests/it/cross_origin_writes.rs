@@ -13,7 +13,6 @@ use tower_cors::{
     RequestKind, Verdict,
 };
 
-const EVIL: &str = "https://evil.example";
 const API: &str = "https://api.example.com";
 
 /// The rules under test; `guard: None` never calls `guard_cross_origin_writes`.
@@ -22,11 +21,7 @@ fn rules(guard: Option<bool>) -> CorsBuilder {
         .allow_origins([APP, "https://*.tenants.example"])
         .allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".trusted.example"))
         .allow_methods([Method::PUT, Method::DELETE, Method::PATCH]);
-    if let Some(on) = guard {
-        b.guard_cross_origin_writes(on)
-    } else {
-        b
-    }
+    guard.into_iter().fold(b, CorsBuilder::guard_cross_origin_writes)
 }
 
 fn guarded() -> CorsLayer {
@@ -200,11 +195,11 @@ async fn preflights_are_never_writes() {
 
 #[tokio::test]
 async fn under_any_origin_only_null_and_origin_less_writes_are_refused_and_a_warning_says_so() {
-    let any = CorsLayer::builder().allow_any_origin().guard_cross_origin_writes(true);
-    let any = any.build().unwrap();
+    let any =
+        CorsLayer::builder().allow_any_origin().guard_cross_origin_writes(true).build().unwrap();
     assert_eq!(any.warnings(), [ConfigWarning::WriteGuardWithAnyOrigin]);
-    let warning = ConfigWarning::WriteGuardWithAnyOrigin.to_string();
-    assert!(warning.contains("list the origins that may write in allow_origins"));
+    let fix = "list the origins that may write in allow_origins";
+    assert!(ConfigWarning::WriteGuardWithAnyOrigin.to_string().contains(fix));
     assert!(guarded().warnings().is_empty());
     for (method, headers, outcome) in [
         ("POST", "sfs=cross-site o=evil", Passed(Some("*"))),
@@ -230,10 +225,8 @@ async fn under_any_origin_only_null_and_origin_less_writes_are_refused_and_a_war
 fn refusals_say_what_happened_and_the_fix() {
     let (layer, parts) = (guarded(), head("POST", "/t", "o=evil"));
     let Decision::Rejected(rejected) = layer.policy().decide(&parts) else { panic!() };
-    assert_eq!(
-        rejected.to_string(),
-        "cross-origin write rejected: origin \"https://evil.example\" is not allowed"
-    );
+    let text = "cross-origin write rejected: origin \"https://evil.example\" is not allowed";
+    assert_eq!(rejected.to_string(), text);
     for (reason, words) in [
         (Rejection::WriteWithoutOrigin(""), "if a proxy removes Origin, keep it"),
         (Rejection::WriteWithoutOrigin("null"), "pages whose referrer policy is no-referrer"),
@@ -271,9 +264,8 @@ fn explain_names_the_guard_checks_and_the_fix() {
     }
     let e = explain("sfs=cross-site");
     assert_eq!(e.verdict(), Verdict::Refused(Rejection::WriteWithoutOrigin("")));
-    assert!(e.to_string().starts_with(
-        "request: cross-origin write POST /t without Origin (Sec-Fetch-Site \"cross-site\")"
-    ));
+    let line = "request: cross-origin write POST /t without Origin (Sec-Fetch-Site \"cross-site\")";
+    assert!(e.to_string().starts_with(line), "{e}");
     // Without the guard, a write's explanation has no guard checks.
     let parts = head("POST", "/t", "sfs=cross-site o=evil");
     let text = rules(None).build().unwrap().policy().explain(&parts).to_string();
@@ -290,13 +282,11 @@ async fn report_only_trials_the_guard_before_it_is_enforced() {
             (rules(Some(!guard_on_candidate)), rules(Some(guard_on_candidate)));
         let seen: Arc<Mutex<Vec<String>>> = Arc::default();
         let log = Arc::clone(&seen);
-        let layer = enforced.build().unwrap().with_report_only(
-            candidate.build().unwrap(),
-            move |d: &Divergence<'_>| {
-                assert_eq!(d.kind(), RequestKind::CrossOriginWrite);
-                log.lock().unwrap().push(d.to_string());
-            },
-        );
+        let record = move |d: &Divergence<'_>| {
+            assert_eq!(d.kind(), RequestKind::CrossOriginWrite);
+            log.lock().unwrap().push(d.to_string());
+        };
+        let layer = enforced.build().unwrap().with_report_only(candidate.build().unwrap(), record);
         // Two the guard refuses, three it passes.
         for (method, headers, guarded) in [
             ("POST", "sfs=cross-site o=evil", true),

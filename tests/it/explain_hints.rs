@@ -81,10 +81,8 @@ fn a_lowercase_standard_method_is_hinted_in_the_spelling_build_accepts() {
     let layer = base().build().unwrap();
     let explanation =
         layer.policy().explain(&head(Method::OPTIONS, "https://app.example.com", Some("delete")));
-    assert_eq!(
-        explanation.hints(),
-        [Hint::MethodNotNormalized { method: "delete".into(), normalized: "DELETE".into() }]
-    );
+    let hint = Hint::MethodNotNormalized { method: "delete".into(), normalized: "DELETE".into() };
+    assert_eq!(explanation.hints(), [hint]);
     assert!(explanation.to_string().contains("add \"DELETE\" to allow_methods"), "{explanation}");
     assert!(CorsLayer::builder().allow_any_origin().allow_methods(["delete"]).build().is_err());
 }
@@ -124,22 +122,11 @@ fn hints_compare_the_configured_parts() {
 #[cfg(feature = "origin-lookup")]
 #[tokio::test]
 async fn an_origin_the_lookup_decides_is_explained_by_its_cached_answer() {
-    use tower::{Layer, ServiceExt};
+    use crate::common::{get, run};
     const TENANT: &str = "https://shop.tenant.example";
     const STRANGER: &str = "https://stranger.example";
-    let layer = base()
-        .allow_origin_lookup(
-            |origin: String| async move { Ok::<_, std::io::Error>(origin == TENANT) },
-        )
-        .build()
-        .unwrap();
-    let serve = |origin: &'static str| {
-        let svc = layer.clone().layer(tower::service_fn(|_r: Request<()>| async {
-            Ok::<_, std::convert::Infallible>(http::Response::new(()))
-        }));
-        let request = Request::get("/items").header(header::ORIGIN, origin).body(()).unwrap();
-        async move { svc.oneshot(request).await.unwrap() }
-    };
+    let lookup = |origin: String| async move { Ok::<_, std::io::Error>(origin == TENANT) };
+    let layer = base().allow_origin_lookup(lookup).build().unwrap();
     let explain = |origin| layer.policy().explain(&head(Method::GET, origin, None));
 
     let before = explain(TENANT);
@@ -151,18 +138,14 @@ async fn an_origin_the_lookup_decides_is_explained_by_its_cached_answer() {
     assert!(!text.contains("allow_origins"), "{text}");
     assert_eq!(before.hints(), [Hint::OriginLookup { cached: None }]);
 
-    serve(TENANT).await;
-    serve(STRANGER).await;
+    run(&layer, get(TENANT), &[]).await;
+    run(&layer, get(STRANGER), &[]).await;
     let tenant = explain(TENANT);
     assert_eq!(tenant.verdict(), Verdict::Allowed);
     assert!(tenant.to_string().contains("cached answer: allowed"), "{tenant}");
     let stranger = explain(STRANGER);
     assert!(matches!(stranger.verdict(), Verdict::Refused(_)));
-    assert!(
-        stranger.to_string().contains(
-            "origin lookup: FAILED (decided by the origin lookup; cached answer: refused)"
-        ),
-        "{stranger}"
-    );
+    let line = "origin lookup: FAILED (decided by the origin lookup; cached answer: refused)";
+    assert!(stranger.to_string().contains(line), "{stranger}");
     assert_eq!(stranger.hints(), [Hint::OriginLookup { cached: Some(false) }]);
 }

@@ -12,13 +12,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::{
-    actual, assert_lines, expect_bounded as check, get, has_cors_headers, preflight,
+    acao_under_axum, actual, assert_lines, expect_bounded as check, has_cors_headers, preflight,
     preflight_answer, request, run_bounded as run, values, ABSENT, ACAM, ACAO, APP, VARY,
 };
-use http::{header, Method, Request, StatusCode};
+use http::{Method, Request, StatusCode};
 use tokio::sync::Notify;
 use tokio::time::Instant;
-use tower::ServiceExt;
 use tower_cors::{CorsBuilder, CorsLayer};
 
 const TENANT: &str = "https://shop.tenant.example";
@@ -47,11 +46,15 @@ type Answer = Pin<Box<dyn Future<Output = Result<bool, StoreDown>> + Send>>;
 
 impl Store {
     fn new(tenants: &[&str], behaviour: Behaviour) -> Self {
-        Store {
-            tenants: Arc::new(Mutex::new(tenants.iter().map(|t| t.to_string()).collect())),
-            asked: Arc::default(),
-            behaviour,
-        }
+        let tenants = Arc::new(Mutex::new(tenants.iter().map(|t| t.to_string()).collect()));
+        Store { tenants, asked: Arc::default(), behaviour }
+    }
+
+    /// A store answering for `tenants`, and its [`Store::layer`] with no more.
+    fn answering(tenants: &[&str]) -> (Self, CorsLayer) {
+        let store = Store::new(tenants, Behaviour::Answer);
+        let layer = store.layer(|b| b);
+        (store, layer)
     }
 
     fn asked(&self) -> usize {
@@ -109,10 +112,14 @@ async fn allowed(layer: &CorsLayer, origin: &str) -> bool {
     !acao.is_empty()
 }
 
+/// Whether TENANT and OTHER are [`allowed`].
+async fn both(layer: &CorsLayer) -> (bool, bool) {
+    (allowed(layer, TENANT).await, allowed(layer, OTHER).await)
+}
+
 #[tokio::test]
 async fn lookup_is_asked_only_when_the_static_rules_refuse_a_well_formed_origin() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let layer = store.layer(|b| b);
+    let (store, layer) = Store::answering(&[TENANT]);
     assert!(allowed(&layer, APP).await);
     run(&layer, preflight(APP, "PUT", None)).await;
     run(&layer, actual(Method::GET, None)).await;
@@ -132,8 +139,7 @@ async fn lookup_is_asked_only_when_the_static_rules_refuse_a_well_formed_origin(
 #[tokio::test]
 #[rustfmt::skip]
 async fn allowed_and_refused_origins_get_their_answers_and_the_answer_is_cached() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let layer = store.layer(|b| b);
+    let (store, layer) = Store::answering(&[TENANT]);
     let none = [("access-control-*", ABSENT)];
     check("allowed actual", &layer, actual(Method::POST, Some(TENANT)), &[], "inner", &[(ACAO, TENANT), (VARY, "origin")]).await;
     // The preflight uses the cached answer, and still checks the method.
@@ -150,20 +156,16 @@ async fn allowed_and_refused_origins_get_their_answers_and_the_answer_is_cached(
 #[tokio::test(start_paused = true)]
 async fn allowed_and_refused_answers_live_their_own_ttls() {
     let store = Store::new(&[TENANT], Behaviour::Answer);
-    let layer = store.layer(|b| {
-        b.origin_lookup_ttl(Duration::from_secs(60))
-            .origin_lookup_refused_ttl(Duration::from_secs(5))
-    });
-    assert!(allowed(&layer, TENANT).await);
-    assert!(!allowed(&layer, OTHER).await);
-    tokio::time::advance(Duration::from_millis(4_900)).await;
-    allowed(&layer, TENANT).await;
-    allowed(&layer, OTHER).await;
-    assert_eq!((store.asked_for(TENANT), store.asked_for(OTHER)), (1, 1));
-    tokio::time::advance(Duration::from_millis(200)).await;
-    allowed(&layer, TENANT).await;
-    allowed(&layer, OTHER).await;
-    assert_eq!((store.asked_for(TENANT), store.asked_for(OTHER)), (1, 2));
+    let (allowed_ttl, refused_ttl) = (Duration::from_secs(60), Duration::from_secs(5));
+    let layer =
+        store.layer(|b| b.origin_lookup_ttl(allowed_ttl).origin_lookup_refused_ttl(refused_ttl));
+    let asked = |store: &Store| (store.asked_for(TENANT), store.asked_for(OTHER));
+    assert_eq!(both(&layer).await, (true, false));
+    for (advance_ms, want) in [(4_900, (1, 1)), (200, (1, 2))] {
+        tokio::time::advance(Duration::from_millis(advance_ms)).await;
+        assert_eq!(both(&layer).await, (true, false));
+        assert_eq!(asked(&store), want, "after another {advance_ms} ms");
+    }
     tokio::time::advance(Duration::from_secs(55)).await;
     assert!(allowed(&layer, TENANT).await);
     assert_eq!(store.asked_for(TENANT), 2);
@@ -171,19 +173,16 @@ async fn allowed_and_refused_answers_live_their_own_ttls() {
 
 #[tokio::test]
 async fn defaults_keep_answers_and_zero_ttls_keep_none() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let cached = store.layer(|b| b);
+    let (store, cached) = Store::answering(&[TENANT]);
     for _ in 0..3 {
-        allowed(&cached, TENANT).await;
-        allowed(&cached, OTHER).await;
+        assert_eq!(both(&cached).await, (true, false));
     }
     assert_eq!(store.asked(), 2);
     let store = Store::new(&[TENANT], Behaviour::Answer);
-    let uncached = store
-        .layer(|b| b.origin_lookup_ttl(Duration::ZERO).origin_lookup_refused_ttl(Duration::ZERO));
+    let zero = Duration::ZERO;
+    let uncached = store.layer(|b| b.origin_lookup_ttl(zero).origin_lookup_refused_ttl(zero));
     for _ in 0..3 {
-        assert!(allowed(&uncached, TENANT).await);
-        assert!(!allowed(&uncached, OTHER).await);
+        assert_eq!(both(&uncached).await, (true, false));
     }
     assert_eq!(store.asked(), 6);
 }
@@ -209,8 +208,7 @@ async fn the_cache_holds_at_most_its_capacity() {
     // Capacity zero keeps nothing.
     let store = Store::new(&[TENANT], Behaviour::Answer);
     let layer = store.layer(|b| b.origin_lookup_capacity(0));
-    assert!(allowed(&layer, TENANT).await);
-    assert!(allowed(&layer, TENANT).await);
+    assert_eq!((allowed(&layer, TENANT).await, allowed(&layer, TENANT).await), (true, true));
     assert_eq!(store.asked(), 2);
 }
 
@@ -227,26 +225,24 @@ async fn asked_more_than(asked: &AtomicUsize, times: usize) {
     }
 }
 
-/// A lookup that waits for `gate` and counts its calls.
-fn gated_layer(gate: Arc<Notify>, asked: Arc<AtomicUsize>) -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origin_lookup(move |origin: String| {
-            asked.fetch_add(1, Ordering::SeqCst);
-            let gate = Arc::clone(&gate);
-            async move {
-                gate.notified().await;
-                Ok::<_, StoreDown>(origin == TENANT)
-            }
-        })
-        .build()
-        .unwrap()
+/// A lookup allowing TENANT that waits for the gate and counts its calls.
+fn gated() -> (Arc<Notify>, Arc<AtomicUsize>, CorsLayer) {
+    let (gate, asked) = (Arc::new(Notify::new()), Arc::new(AtomicUsize::new(0)));
+    let (waits, counts) = (Arc::clone(&gate), Arc::clone(&asked));
+    let layer = CorsLayer::builder().allow_origin_lookup(move |origin: String| {
+        counts.fetch_add(1, Ordering::SeqCst);
+        let gate = Arc::clone(&waits);
+        async move {
+            gate.notified().await;
+            Ok::<_, StoreDown>(origin == TENANT)
+        }
+    });
+    (gate, asked, layer.build().unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_requests_for_an_uncached_origin_cause_one_lookup() {
-    let gate = Arc::new(Notify::new());
-    let asked = Arc::new(AtomicUsize::new(0));
-    let layer = gated_layer(Arc::clone(&gate), Arc::clone(&asked));
+    let (gate, asked, layer) = gated();
     let requests: Vec<_> = (0..64)
         .map(|i| {
             let layer = layer.clone();
@@ -272,9 +268,7 @@ async fn concurrent_requests_for_an_uncached_origin_cause_one_lookup() {
 
 #[tokio::test]
 async fn a_cancelled_first_request_does_not_cancel_the_lookup_others_wait_for() {
-    let gate = Arc::new(Notify::new());
-    let asked = Arc::new(AtomicUsize::new(0));
-    let layer = gated_layer(Arc::clone(&gate), Arc::clone(&asked));
+    let (gate, asked, layer) = gated();
     let first = spawn_allowed(&layer);
     asked_more_than(&asked, 0).await;
     let second = spawn_allowed(&layer);
@@ -352,22 +346,16 @@ async fn a_panicking_lookup_is_a_failed_lookup() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(store.asked(), 2, "a panic is not cached");
     // A lookup that panics before returning its future, likewise.
-    let layer = CorsLayer::builder()
-        .allow_origin_lookup(|_origin: String| -> std::future::Ready<Result<bool, StoreDown>> {
-            panic!("the lookup panicked")
-        })
-        .build()
-        .unwrap();
-    assert!(!allowed(&layer, TENANT).await);
-    assert!(!allowed(&layer, TENANT).await);
+    type Never = std::future::Ready<Result<bool, StoreDown>>;
+    let layer = CorsLayer::builder().allow_origin_lookup(|_: String| -> Never { panic!("lookup") });
+    let layer = layer.build().unwrap();
+    assert_eq!((allowed(&layer, TENANT).await, allowed(&layer, TENANT).await), (false, false));
 }
 
 #[tokio::test]
 async fn invalidation_makes_the_next_request_ask_again() {
-    let store = Store::new(&[], Behaviour::Answer);
-    let layer = store.layer(|b| b);
-    assert!(!allowed(&layer, TENANT).await);
-    assert!(!allowed(&layer, OTHER).await);
+    let (store, layer) = Store::answering(&[]);
+    assert_eq!(both(&layer).await, (false, false));
     store.add(TENANT);
     store.add(OTHER);
     assert!(!allowed(&layer, TENANT).await, "still the cached refusal");
@@ -381,8 +369,8 @@ async fn invalidation_makes_the_next_request_ask_again() {
 
 #[tokio::test]
 async fn invalidating_a_reloadable_layer_reaches_the_policy_in_force() {
-    let old_store = Store::new(&[], Behaviour::Answer);
-    let new_store = Store::new(&[], Behaviour::Answer);
+    let (old_store, new_store) =
+        (Store::new(&[], Behaviour::Answer), Store::new(&[], Behaviour::Answer));
     let (layer, handle) = old_store.layer(|b| b).reloadable();
     handle.replace(new_store.layer(|b| b));
     assert!(!allowed(&layer, TENANT).await);
@@ -396,15 +384,12 @@ async fn invalidating_a_reloadable_layer_reaches_the_policy_in_force() {
 
 #[tokio::test]
 async fn an_answer_read_before_an_invalidation_is_not_cached() {
-    let gate = Arc::new(Notify::new());
-    let asked = Arc::new(AtomicUsize::new(0));
-    let layer = gated_layer(Arc::clone(&gate), Arc::clone(&asked));
+    let (gate, asked, layer) = gated();
     let pending = spawn_allowed(&layer);
     asked_more_than(&asked, 0).await;
     layer.invalidate_all_origins();
     gate.notify_one();
-    let ok = pending.await.unwrap();
-    assert!(ok, "the waiting request gets its answer");
+    assert!(pending.await.unwrap(), "the waiting request gets its answer");
     // The answer may predate the change, so it was not cached.
     let next = spawn_allowed(&layer);
     asked_more_than(&asked, 1).await;
@@ -422,8 +407,7 @@ async fn each_built_policy_has_its_own_cache() {
     };
     let first = builder.clone().build().unwrap();
     let second = builder.build().unwrap();
-    assert!(allowed(&first, TENANT).await);
-    assert!(allowed(&second, TENANT).await);
+    assert_eq!((allowed(&first, TENANT).await, allowed(&second, TENANT).await), (true, true));
     assert_eq!(store.asked(), 2);
     // Clones of a layer share its policy, and so its cache.
     assert!(allowed(&first.clone(), TENANT).await);
@@ -448,19 +432,15 @@ async fn the_later_of_lookup_and_async_predicate_is_the_one_asked() {
 
 #[tokio::test]
 async fn works_under_axum() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let app: axum::Router = axum::Router::new()
-        .route("/api/items", axum::routing::get(|| async { "items" }))
-        .layer(store.layer(|b| b));
-    let res = app.oneshot(get(TENANT).map(axum::body::Body::from)).await.unwrap();
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
+    let (_, layer) = Store::answering(&[TENANT]);
+    assert_eq!(acao_under_axum(layer, TENANT).await.as_deref(), Some(TENANT));
 }
 
 #[test]
 fn outside_a_tokio_runtime_a_needed_lookup_fails_closed() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let (store, layer) = Store::answering(&[TENANT]);
     // A lookup that cannot run must not leave the request waiting.
-    let res = preflight_answer(&store.layer(|b| b), preflight(TENANT, "PUT", None));
+    let res = preflight_answer(&layer, preflight(TENANT, "PUT", None));
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(store.asked(), 0);
 }
@@ -486,26 +466,21 @@ async fn guarded_handshakes_are_refused_unless_the_lookup_allows_cached_or_not()
             assert_eq!(calls, 0);
         }
         let (res, calls) = run(&layer, handshake(TENANT)).await;
-        assert_eq!(res.status(), StatusCode::OK, "{round}");
-        assert_eq!(calls, 1, "{round}");
+        assert_eq!((res.status(), calls), (StatusCode::OK, 1), "{round}");
     }
     assert_eq!(store.asked(), 2);
     // A failed lookup refuses the handshake too.
-    let store = Store::new(&[TENANT], Behaviour::Panic);
-    let layer = store.layer(|b| b.guard_websockets(true));
+    let layer = Store::new(&[TENANT], Behaviour::Panic).layer(|b| b.guard_websockets(true));
     let (res, _) = run(&layer, handshake(TENANT)).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(res.body().is_empty());
+    assert_eq!((res.status(), res.body().as_str()), (StatusCode::FORBIDDEN, ""));
 }
 
 #[test]
 fn failed_and_saturated_lookups_have_their_own_rejection_reasons() {
     use tower_cors::Rejection::{OriginLookupFailed, OriginLookupSaturated};
-    let origin = "origin \"https://shop.tenant.example\" is refused";
-    for (reason, cause) in [
-        (OriginLookupFailed(TENANT), "the origin lookup failed"),
-        (OriginLookupSaturated(TENANT), "no origin lookup could start in time"),
-    ] {
-        assert_eq!(reason.to_string(), format!("{origin}: {cause}"));
-    }
+    let refused = "origin \"https://shop.tenant.example\" is refused";
+    let failed = format!("{refused}: the origin lookup failed");
+    assert_eq!(OriginLookupFailed(TENANT).to_string(), failed);
+    let saturated = format!("{refused}: no origin lookup could start in time");
+    assert_eq!(OriginLookupSaturated(TENANT).to_string(), saturated);
 }

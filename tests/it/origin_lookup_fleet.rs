@@ -17,16 +17,7 @@ use tower_cors::{ConfigError, CorsBuilder, CorsLayer};
 const TENANT: &str = "https://shop.tenant.example";
 const STRANGER: &str = "https://stranger.example";
 
-#[derive(Debug)]
-struct Down;
-
-impl std::fmt::Display for Down {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("store down")
-    }
-}
-
-impl std::error::Error for Down {}
+type Down = std::io::Error;
 
 /// How a failing store fails.
 #[derive(Clone, Copy, Debug)]
@@ -79,7 +70,7 @@ impl Store {
                     let _left = Leave(Arc::clone(&store.in_flight));
                     let down = store.down.load(Ordering::SeqCst);
                     match (down, store.outage) {
-                        (true, Outage::Errors) => return Err(Down),
+                        (true, Outage::Errors) => return Err(Down::other("store down")),
                         (true, Outage::Hangs) => std::future::pending::<()>().await,
                         (false, _) => {}
                     }
@@ -155,53 +146,45 @@ fn a_lookup_concurrency_of_zero_is_refused_with_the_fix() {
         .unwrap_err();
     assert!(matches!(error, ConfigError::ZeroLookupConcurrency { .. }), "{error:?}");
     let message = error.to_string();
-    assert!(message.contains("origin_lookup_concurrency(0)"), "{message}");
-    assert!(message.contains("use at least 1"), "{message}");
-}
-
-/// One outage: a store warmed with `TENANT` (allowed) and `STRANGER`
-/// (refused), then failing as `outage`, asked `after` the answers were
-/// cached, with a 60 s TTL, a 5 s refused TTL, a 1 s timeout and `grace`.
-struct Case {
-    name: &'static str,
-    grace: u64,
-    outage: Outage,
-    after: u64,
-    invalidate: bool,
-    tenant: bool,
-    stranger: bool,
+    let fix =
+        message.contains("origin_lookup_concurrency(0)") && message.contains("use at least 1");
+    assert!(fix, "{message}");
 }
 
 #[tokio::test(start_paused = true)]
 async fn stale_if_error_extends_allowed_answers_only_within_the_grace() {
+    // A store warmed with TENANT (allowed) and STRANGER (refused), then
+    // failing as `outage`, asked `after` s later, with a 60 s TTL, a 5 s
+    // refused TTL, a 1 s timeout and `grace` s: (name, grace, outage,
+    // after, invalidated, TENANT allowed); STRANGER is refused in each.
     #[rustfmt::skip]
     let cases = [
-        Case { name: "fail closed by default", grace: 0, outage: Outage::Errors, after: 61, invalidate: false, tenant: false, stranger: false },
-        Case { name: "store errors, within grace", grace: 30, outage: Outage::Errors, after: 61, invalidate: false, tenant: true, stranger: false },
-        Case { name: "store hangs, within grace", grace: 30, outage: Outage::Hangs, after: 85, invalidate: false, tenant: true, stranger: false },
-        Case { name: "past TTL + grace", grace: 30, outage: Outage::Errors, after: 91, invalidate: false, tenant: false, stranger: false },
-        Case { name: "invalidated, within grace", grace: 30, outage: Outage::Errors, after: 61, invalidate: true, tenant: false, stranger: false },
-        Case { name: "still fresh: no stale needed", grace: 0, outage: Outage::Errors, after: 59, invalidate: false, tenant: true, stranger: false },
+        ("fail closed by default", 0, Outage::Errors, 61, false, false),
+        ("store errors, within grace", 30, Outage::Errors, 61, false, true),
+        ("store hangs, within grace", 30, Outage::Hangs, 85, false, true),
+        ("past TTL + grace", 30, Outage::Errors, 91, false, false),
+        ("invalidated, within grace", 30, Outage::Errors, 61, true, false),
+        ("still fresh: no stale needed", 0, Outage::Errors, 59, false, true),
     ];
-    for case in cases {
-        let store = Store::new(Duration::ZERO, false, case.outage);
+    for (name, grace, outage, after, invalidate, tenant) in cases {
+        let store = Store::new(Duration::ZERO, false, outage);
         let layer = store.layer(|b| {
             b.origin_lookup_ttl(Duration::from_secs(60))
                 .origin_lookup_refused_ttl(Duration::from_secs(5))
                 .origin_lookup_timeout(Duration::from_secs(1))
-                .origin_lookup_stale_if_error(Duration::from_secs(case.grace))
+                .origin_lookup_stale_if_error(Duration::from_secs(grace))
         });
-        assert!(allowed(&layer, TENANT).await, "{}: warmed", case.name);
-        assert!(!allowed(&layer, STRANGER).await, "{}: warmed", case.name);
+        let warmed = (allowed(&layer, TENANT).await, allowed(&layer, STRANGER).await);
+        assert_eq!(warmed, (true, false), "{name}: warmed");
         store.down.store(true, Ordering::SeqCst);
-        tokio::time::advance(Duration::from_secs(case.after)).await;
-        if case.invalidate {
+        tokio::time::advance(Duration::from_secs(after)).await;
+        if invalidate {
             layer.invalidate_origin(TENANT);
         }
         let start = Instant::now();
-        assert_eq!(allowed(&layer, TENANT).await, case.tenant, "{}", case.name);
-        assert!(start.elapsed() <= Duration::from_secs(1), "{}", case.name);
-        assert_eq!(allowed(&layer, STRANGER).await, case.stranger, "{}", case.name);
+        assert_eq!(allowed(&layer, TENANT).await, tenant, "{name}");
+        assert!(start.elapsed() <= Duration::from_secs(1), "{name}");
+        assert!(!allowed(&layer, STRANGER).await, "{name}");
     }
 }
 

@@ -8,7 +8,7 @@ use crate::common::{
     actual, app, copy_request, get, policy, preflight, run, ACAC, ACAM, ACAO, ACEH, ACMA, APP,
 };
 use http::{header, HeaderName, Method, Request};
-use tower_cors::{CorsLayer, Divergence, Rejection, RequestKind, Verdict};
+use tower_cors::{CorsBuilder, CorsLayer, Divergence, Rejection, RequestKind, Verdict};
 
 const LEGACY: &str = "https://legacy.example.com";
 const NEW: &str = "https://new.example.com";
@@ -43,6 +43,13 @@ impl Report {
 
 type Reports = Arc<Mutex<Vec<Report>>>;
 
+/// The one report made, asserting there was exactly one.
+fn only(reports: &Reports) -> Report {
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    reports[0].clone()
+}
+
 /// `enforced` trialling `candidate`, and what it reported.
 fn trial(enforced: CorsLayer, candidate: CorsLayer) -> (CorsLayer, Reports) {
     let reports: Reports = Arc::default();
@@ -53,23 +60,21 @@ fn trial(enforced: CorsLayer, candidate: CorsLayer) -> (CorsLayer, Reports) {
     (layer, reports)
 }
 
-/// Today's policy: APP and LEGACY, PUT, content-type, credentials.
-fn today() -> CorsLayer {
-    policy(&[APP, LEGACY], |b| {
-        b.allow_methods([Method::PUT])
-            .allow_headers([header::CONTENT_TYPE])
-            .allow_credentials(true)
-            .max_age(Duration::from_secs(600))
-    })
+/// Content-type, credentials, max-age 600.
+fn settings(b: CorsBuilder) -> CorsBuilder {
+    b.allow_headers([header::CONTENT_TYPE])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
 }
 
-/// The tighter candidate: APP only, no PUT; NEW added; x-total exposed.
+/// Today's policy: APP and LEGACY, PUT, and the settings.
+fn today() -> CorsLayer {
+    policy(&[APP, LEGACY], |b| settings(b.allow_methods([Method::PUT])))
+}
+
+/// The tighter candidate: LEGACY and PUT dropped, NEW added.
 fn tighter() -> CorsLayer {
-    policy(&[APP, NEW], |b| {
-        b.allow_headers([header::CONTENT_TYPE])
-            .allow_credentials(true)
-            .max_age(Duration::from_secs(600))
-    })
+    policy(&[APP, NEW], settings)
 }
 
 #[rustfmt::skip]
@@ -147,35 +152,23 @@ async fn both_allowing_with_different_headers_is_reported_naming_the_first_one()
         let enforced = base().allow_credentials(true).build().unwrap();
         let (layer, reports) = trial(enforced, candidate);
         run(&layer, request, &[]).await;
-        let reports = reports.lock().unwrap().clone();
-        assert_eq!(reports.len(), 1, "{name}: {reports:#?}");
-        assert_eq!(reports[0].header.as_deref(), Some(header), "{name}");
-        let got = (reports[0].enforced.as_str(), reports[0].candidate.as_str());
-        assert_eq!(got, ("Allowed", "Allowed"));
-        assert!(
-            reports[0]
-                .line
-                .ends_with(&format!("both policies allow it, with a different {header}")),
-            "{name}"
-        );
+        let report = only(&reports);
+        assert_eq!(report.header.as_deref(), Some(header), "{name}");
+        assert_eq!((report.enforced.as_str(), report.candidate.as_str()), ("Allowed", "Allowed"));
+        let line = format!("both policies allow it, with a different {header}");
+        assert!(report.line.ends_with(&line), "{name}: {}", report.line);
     }
 }
 
-/// Two policies whose preflight answers start from one template (same
-/// methods, headers, max-age, credentials) can still answer a request
-/// differently: here the candidate answers `*` where the enforced policy
-/// echoes the origin.
+/// Preflight answers from one template (same methods, headers, max-age,
+/// credentials) can still differ per request: `*` against the echoed origin.
 #[tokio::test]
 async fn preflight_answers_from_one_template_that_differ_per_request_are_reported() {
-    let enforced = app(|b| b.allow_methods([Method::PUT]));
     let candidate =
         CorsLayer::builder().allow_any_origin().allow_methods([Method::PUT]).build().unwrap();
-    let (layer, reports) = trial(enforced, candidate);
+    let (layer, reports) = trial(crate::common::layer(), candidate);
     run(&layer, preflight(APP, "PUT", None), &[]).await;
-    let reports = reports.lock().unwrap().clone();
-    assert_eq!(reports.len(), 1, "{reports:#?}");
-    let got = reports[0].header.as_deref();
-    assert_eq!(got, Some("access-control-allow-origin"));
+    assert_eq!(only(&reports).header.as_deref(), Some(ACAO));
 }
 
 #[tokio::test]
@@ -192,60 +185,43 @@ async fn an_origin_left_to_an_async_predicate_is_reported_undecided_and_the_pred
     let asked = Arc::new(Mutex::new(0));
     let counter = Arc::clone(&asked);
     let candidate = app(|b| {
-        b.allow_methods([Method::PUT])
-            .allow_headers([header::CONTENT_TYPE])
-            .allow_credentials(true)
-            .max_age(Duration::from_secs(600))
-            .allow_origin_async_predicate(move |_origin, _parts| {
-                *counter.lock().unwrap() += 1;
-                async { true }
-            })
+        settings(b.allow_methods([Method::PUT])).allow_origin_async_predicate(move |_, _| {
+            *counter.lock().unwrap() += 1;
+            async { true }
+        })
     });
     let (layer, reports) = trial(today(), candidate);
     let (response, _) = run(&layer, get(LEGACY), &[]).await;
-    let got = &response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN];
-    assert_eq!(got, LEGACY);
+    assert_eq!(response.headers()[ACAO], LEGACY);
     run(&layer, get(APP), &[]).await;
-    let got = *asked.lock().unwrap();
-    assert_eq!(got, 0, "the candidate's predicate never runs");
-    let reports = reports.lock().unwrap().clone();
-    assert_eq!(reports.len(), 1, "{reports:#?}");
-    let got = (reports[0].enforced.as_str(), reports[0].candidate.as_str());
-    assert_eq!(got, ("Allowed", "Undecided"));
-    assert!(reports[0].line.ends_with("the candidate leaves it to its async origin predicate"));
+    assert_eq!(*asked.lock().unwrap(), 0, "the candidate's predicate never runs");
+    let report = only(&reports);
+    assert_eq!((report.enforced.as_str(), report.candidate.as_str()), ("Allowed", "Undecided"));
+    assert!(report.line.ends_with("the candidate leaves it to its async origin predicate"));
 }
 
 #[tokio::test]
 async fn an_enforced_async_predicate_still_decides_the_response() {
-    let enforced = app(|b| {
-        b.allow_origin_async_predicate(|origin, _| {
-            let allowed = origin == LEGACY;
-            async move { allowed }
-        })
-    });
+    let enforced =
+        app(|b| b.allow_origin_async_predicate(|origin, _| std::future::ready(origin == LEGACY)));
     let (layer, reports) = trial(enforced, tighter());
     let (response, _) = run(&layer, get(LEGACY), &[]).await;
-    let got = &response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN];
-    assert_eq!(got, LEGACY);
-    let reports = reports.lock().unwrap().clone();
-    assert_eq!(reports.len(), 1, "{reports:#?}");
-    assert_eq!(reports[0].enforced, "Undecided");
+    assert_eq!(response.headers()[ACAO], LEGACY);
+    assert_eq!(only(&reports).enforced, "Undecided");
 }
 
 #[tokio::test]
 async fn a_trial_composes_with_reload_and_ends_when_replaced_without_a_candidate() {
     let (layer, reports) = trial(today(), tighter());
     let (layer, handle) = layer.reloadable();
-    let legacy = || get(LEGACY);
-    let (response, _) = run(&layer, legacy(), &[]).await;
-    assert!(response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
-    assert_eq!(reports.lock().unwrap().len(), 1);
-
+    let (response, _) = run(&layer, get(LEGACY), &[]).await;
+    assert!(response.headers().contains_key(ACAO));
+    only(&reports);
     // Promote the candidate: LEGACY is refused now, and nothing is on trial.
     handle.replace(tighter());
-    let (response, _) = run(&layer, legacy(), &[]).await;
-    assert!(!response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
-    assert_eq!(reports.lock().unwrap().len(), 1);
+    let (response, _) = run(&layer, get(LEGACY), &[]).await;
+    assert!(!response.headers().contains_key(ACAO));
+    only(&reports);
     assert!(!handle.current().to_string().contains(LEGACY));
 }
 
