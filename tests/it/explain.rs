@@ -69,12 +69,6 @@ fn a_far_origin_lists_the_configured_ones() {
 }
 
 #[test]
-fn null_origin_says_patterns_never_match_it() {
-    let explanation = origin_policy().policy().explain(&get_from("null"));
-    assert_eq!(explanation.hints(), [Hint::NullOrigin]);
-}
-
-#[test]
 fn a_method_refused_only_by_its_case_names_the_configured_spelling() {
     let cors = app(|b| b.allow_methods([Method::from_bytes(b"PATCH").unwrap()]));
     let request = parts_of(preflight(APP, "patch", None));
@@ -123,27 +117,28 @@ fn a_refused_header_lists_the_allowed_ones_and_each_header_is_checked() {
 }
 
 #[test]
-fn a_literal_star_under_credentials_is_explained() {
-    let cors = app(|b| b.allow_any_method().allow_any_header().allow_credentials(true));
-    for request in [preflight(APP, "*", None), preflight(APP, "PUT", Some("*"))] {
-        let explanation = cors.policy().explain(&request.into_parts().0);
-        assert!(matches!(explanation.verdict(), Verdict::Refused(_)));
-        assert_eq!(explanation.hints(), [Hint::LiteralStar]);
+#[rustfmt::skip]
+fn null_literal_star_and_malformed_requests_get_their_one_hint() {
+    let (origins, star) = (origin_policy(), app(|b| b.allow_any_method().allow_any_header().allow_credentials(true)));
+    use tower_cors::Malformed::{MultipleOrigins, Origin};
+    let cases = [
+        // Patterns never match `null`.
+        ("null", &origins, get_from("null"), Hint::NullOrigin),
+        ("* method, credentials", &star, parts_of(preflight(APP, "*", None)), Hint::LiteralStar),
+        ("* header, credentials", &star, parts_of(preflight(APP, "PUT", Some("*"))), Hint::LiteralStar),
+        ("malformed origin", &origins, get_from("https://app.example.com/"), Hint::Malformed(Origin)),
+        ("two origins", &origins, parts(Method::GET, &[("origin", APP), ("origin", APP)]), Hint::Malformed(MultipleOrigins)),
+    ];
+    for (name, cors, head, hint) in cases {
+        let explanation = cors.policy().explain(&head);
+        assert!(matches!(explanation.verdict(), Verdict::Refused(_)), "{name}");
+        assert_eq!(explanation.hints(), [hint], "{name}");
     }
 }
 
 #[test]
-fn malformed_and_non_cors_requests_are_explained() {
-    let cors = origin_policy();
-    let explanation = cors.policy().explain(&get_from("https://app.example.com/"));
-    assert!(matches!(explanation.verdict(), Verdict::Refused(_)));
-    assert_eq!(explanation.hints(), [Hint::Malformed(tower_cors::Malformed::Origin)]);
-
-    let two = parts(Method::GET, &[("origin", APP), ("origin", APP)]);
-    let got = cors.policy().explain(&two).hints().to_vec();
-    assert_eq!(got, [Hint::Malformed(tower_cors::Malformed::MultipleOrigins)]);
-
-    let explanation = cors.policy().explain(&parts(Method::GET, &[]));
+fn non_cors_requests_are_explained() {
+    let explanation = origin_policy().policy().explain(&parts(Method::GET, &[]));
     assert_eq!(explanation.verdict(), Verdict::NotCors);
     assert_eq!(explanation.kind(), None);
     assert!(explanation.hints().is_empty());

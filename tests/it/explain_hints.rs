@@ -14,10 +14,9 @@ fn head(method: Method, origin: &str, acrm: Option<&str>) -> http::request::Part
 }
 
 fn base() -> CorsBuilder {
-    CorsLayer::builder()
-        .allow_origins(["https://app.example.com", "https://*.example.org"])
-        .allow_methods([Method::PUT])
-        .allow_headers(["content-type"])
+    let b =
+        CorsLayer::builder().allow_origins(["https://app.example.com", "https://*.example.org"]);
+    b.allow_methods([Method::PUT]).allow_headers(["content-type"])
 }
 
 /// What a hint tells the user to add, applied to the builder.
@@ -39,17 +38,15 @@ fn apply(hint: &Hint, origin: &str, builder: CorsBuilder) -> Option<CorsBuilder>
 
 #[test]
 fn every_suggested_fix_builds_and_allows_the_request() {
+    // An origin, and a preflight's method (none: a GET).
+    #[rustfmt::skip]
     let cases = [
-        ("http://app.example.com", Method::GET, None),
-        ("https://app.example.com:8443", Method::GET, None),
-        ("https://www.app.example.com", Method::GET, None),
-        ("https://example.org", Method::GET, None),
-        ("https://other.example", Method::GET, None),
-        ("https://app.example.com", Method::OPTIONS, Some("PATCH")),
-        ("https://app.example.com", Method::OPTIONS, Some("delete")),
-        ("https://app.example.com", Method::OPTIONS, Some("PUT")),
+        ("http://app.example.com", None), ("https://app.example.com:8443", None), ("https://www.app.example.com", None),
+        ("https://example.org", None), ("https://other.example", None), ("https://app.example.com", Some("PATCH")),
+        ("https://app.example.com", Some("delete")), ("https://app.example.com", Some("PUT")),
     ];
-    for (origin, method, acrm) in cases {
+    for (origin, acrm) in cases {
+        let method = if acrm.is_some() { Method::OPTIONS } else { Method::GET };
         let (mut builder, mut request) = (base(), head(method, origin, acrm));
         // A preflight may need two fixes: its method, then its header.
         for _ in 0..3 {

@@ -5,8 +5,6 @@
 #![cfg(feature = "origin-lookup")]
 
 use std::collections::HashSet;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -42,7 +40,6 @@ struct Store {
 }
 
 type StoreDown = std::io::Error;
-type Answer = Pin<Box<dyn Future<Output = Result<bool, StoreDown>> + Send>>;
 
 impl Store {
     fn new(tenants: &[&str], behaviour: Behaviour) -> Self {
@@ -69,7 +66,7 @@ impl Store {
         self.tenants.lock().unwrap().insert(origin.to_owned());
     }
 
-    fn lookup(&self, origin: String) -> Answer {
+    fn lookup(&self, origin: String) -> impl std::future::Future<Output = Result<bool, StoreDown>> {
         let call = {
             let mut asked = self.asked.lock().unwrap();
             asked.push(origin.clone());
@@ -77,7 +74,7 @@ impl Store {
         };
         let allowed = self.tenants.lock().unwrap().contains(&origin);
         let behaviour = self.behaviour;
-        Box::pin(async move {
+        async move {
             // An answer that takes a turn of the scheduler, like a real store.
             tokio::task::yield_now().await;
             match behaviour {
@@ -87,17 +84,14 @@ impl Store {
                 Behaviour::FailEveryOther => Ok(allowed),
                 Behaviour::Panic => panic!("the store panicked"),
             }
-        })
+        }
     }
 
     /// A layer allowing APP statically and asking this store for the rest.
     fn layer(&self, configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
         let store = self.clone();
-        let builder = CorsLayer::builder()
-            .allow_origins([APP])
-            .allow_methods([Method::PUT])
-            .allow_origin_lookup(move |origin| store.lookup(origin));
-        configure(builder).build().unwrap()
+        let builder = CorsLayer::builder().allow_origins([APP]).allow_methods([Method::PUT]);
+        configure(builder.allow_origin_lookup(move |origin| store.lookup(origin))).build().unwrap()
     }
 }
 

@@ -17,11 +17,10 @@ use tower_cors::{ConfigError, CorsBuilder, CorsLayer};
 const TENANT: &str = "https://shop.tenant.example";
 const STRANGER: &str = "https://stranger.example";
 
-type Down = std::io::Error;
-
 /// How a failing store fails.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 enum Outage {
+    #[default]
     Errors,
     Hangs,
 }
@@ -29,7 +28,7 @@ enum Outage {
 /// A store that allows `TENANT` (and, if `open`, every origin), takes
 /// `latency` per query, counts the queries in flight and their peak, and
 /// fails as `outage` says while `down`.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 struct Store {
     latency: Duration,
     open: bool,
@@ -44,16 +43,7 @@ struct Store {
 
 impl Store {
     fn new(latency: Duration, open: bool, outage: Outage) -> Self {
-        Store {
-            latency,
-            open,
-            outage,
-            removed: Arc::default(),
-            down: Arc::default(),
-            in_flight: Arc::default(),
-            peak: Arc::default(),
-            asked: Arc::default(),
-        }
+        Store { latency, open, outage, ..Store::default() }
     }
 
     fn layer(&self, configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
@@ -70,7 +60,7 @@ impl Store {
                     let _left = Leave(Arc::clone(&store.in_flight));
                     let down = store.down.load(Ordering::SeqCst);
                     match (down, store.outage) {
-                        (true, Outage::Errors) => return Err(Down::other("store down")),
+                        (true, Outage::Errors) => return Err(std::io::Error::other("down")),
                         (true, Outage::Hangs) => std::future::pending::<()>().await,
                         (false, _) => {}
                     }
@@ -139,11 +129,9 @@ async fn a_flood_of_invented_origins_never_has_more_lookups_in_flight_than_the_b
 
 #[test]
 fn a_lookup_concurrency_of_zero_is_refused_with_the_fix() {
-    let error = CorsLayer::builder()
-        .allow_origin_lookup(|_: String| async { Ok::<_, Down>(true) })
-        .origin_lookup_concurrency(0)
-        .build()
-        .unwrap_err();
+    let lookup = |_: String| async { Ok::<_, std::io::Error>(true) };
+    let error = CorsLayer::builder().allow_origin_lookup(lookup).origin_lookup_concurrency(0);
+    let error = error.build().unwrap_err();
     assert!(matches!(error, ConfigError::ZeroLookupConcurrency { .. }), "{error:?}");
     let message = error.to_string();
     let fix =

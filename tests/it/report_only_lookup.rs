@@ -5,29 +5,16 @@
 #![cfg(feature = "origin-lookup")]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::{actual, policy, preflight, run, ACAO, APP};
+use crate::common::{actual, only, policy, preflight, run, Reports, ACAO, APP};
 use http::Method;
 use tokio::sync::Notify;
-use tower_cors::{CorsLayer, Divergence, Rejection, Verdict};
+use tower_cors::{CorsLayer, Rejection, Verdict};
 
 const TENANT: &str = "https://shop.tenant.example";
 const GONE: &str = "https://gone.tenant.example";
-
-/// Reports, owned: (enforced, candidate, line).
-type Reports = Arc<Mutex<Vec<(String, String, String)>>>;
-
-fn recorder() -> (Reports, impl Fn(&Divergence<'_>) + Send + Sync + 'static) {
-    let reports = Reports::default();
-    let sink = Arc::clone(&reports);
-    let record = move |d: &Divergence<'_>| {
-        let verdicts = (format!("{:?}", d.enforced()), format!("{:?}", d.candidate()));
-        sink.lock().unwrap().push((verdicts.0, verdicts.1, d.to_string()));
-    };
-    (reports, record)
-}
 
 /// A candidate that lists nothing and asks a store which allows `TENANT`
 /// only; the store waits for `gate` on its first call and counts calls.
@@ -54,9 +41,9 @@ fn enforced() -> CorsLayer {
 /// calls, the reports and the layer.
 fn trial() -> (Arc<Notify>, Arc<AtomicUsize>, Reports, CorsLayer) {
     let (gate, calls) = (Arc::new(Notify::new()), Arc::new(AtomicUsize::new(0)));
-    let (reports, record) = recorder();
-    let candidate = candidate(Arc::clone(&gate), Arc::clone(&calls));
-    (gate, calls, reports, enforced().with_report_only(candidate, record))
+    let (layer, reports) =
+        crate::common::trial(enforced(), candidate(Arc::clone(&gate), Arc::clone(&calls)));
+    (gate, calls, reports, layer)
 }
 
 async fn settle() {
@@ -77,13 +64,12 @@ async fn the_candidates_lookup_is_asked_and_its_refusal_reported_when_it_lands()
 
     gate.notify_one();
     settle().await;
-    let seen = reports.lock().unwrap().clone();
-    assert_eq!(seen.len(), 1, "{seen:?}");
+    let seen = only(&reports);
     let refused = Verdict::Refused(Rejection::OriginNotAllowed(GONE));
-    assert_eq!((seen[0].0.as_str(), seen[0].1.clone()), ("Allowed", format!("{refused:?}")));
+    assert_eq!((seen.enforced.as_str(), seen.candidate), ("Allowed", format!("{refused:?}")));
     let why = "is not allowed (its origin lookup refuses the origin)";
     let line = format!("the candidate refuses it: origin \"{GONE}\" {why}");
-    assert!(seen[0].2.ends_with(&line), "{}", seen[0].2);
+    assert!(seen.line.ends_with(&line), "{}", seen.line);
 
     // The answer is cached: the next request is reported at once, and the
     // store is not asked again.
@@ -102,27 +88,23 @@ async fn an_origin_the_candidates_lookup_allows_is_not_reported_and_its_checks_s
     // Allowed by the lookup, refused for its method by the candidate alone.
     run(&layer, preflight(TENANT, "PATCH", None), &[]).await;
     settle().await;
-    let seen = reports.lock().unwrap().clone();
-    assert_eq!(seen.len(), 1, "{seen:?}");
     let line = "method \"PATCH\" is not allowed (its origin lookup allows the origin)";
-    assert!(seen[0].2.contains(line), "{}", seen[0].2);
+    assert!(only(&reports).line.contains(line), "{:?}", only(&reports));
     assert_eq!(calls.load(Ordering::SeqCst), 1, "one lookup per origin");
 }
 
 #[tokio::test]
 async fn a_lookup_that_never_answers_delays_no_response_and_reports_its_failure() {
-    let (reports, record) = recorder();
     let hanging = policy(&[APP], |b| {
         let never = |_: String| std::future::pending::<Result<bool, std::io::Error>>();
         b.allow_origin_lookup(never).origin_lookup_timeout(Duration::from_millis(50))
     });
-    let layer = enforced().with_report_only(hanging, record);
+    let (layer, reports) = crate::common::trial(enforced(), hanging);
     let answer = run(&layer, actual(Method::GET, Some(TENANT)), &[]);
     let waited = tokio::time::timeout(Duration::from_secs(5), answer).await;
     let (res, _) = waited.expect("the enforced response never waits for the candidate");
     assert_eq!(res.headers()[ACAO], TENANT);
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let seen = reports.lock().unwrap().clone();
-    assert_eq!(seen.len(), 1, "{seen:?}");
-    assert!(seen[0].2.contains("the origin lookup failed"), "{}", seen[0].2);
+    let seen = only(&reports);
+    assert!(seen.line.contains("the origin lookup failed"), "{}", seen.line);
 }

@@ -90,7 +90,7 @@ impl Subscriber for Capture {
 mod with_feature {
     use super::*;
     use http::Method;
-    use tower_cors::CorsLayer;
+    use tower_cors::{CorsBuilder, CorsLayer};
 
     /// Each event as `LEVEL name=value ...`, with the fields `names` only.
     fn show(events: &[Captured], names: &[&str]) -> Vec<String> {
@@ -114,13 +114,9 @@ mod with_feature {
     #[test]
     fn build_logs_each_warning_at_warn() {
         let capture = Capture::default();
-        let cors = tracing::subscriber::with_default(capture.clone(), || {
-            app(|b| {
-                b.allow_credentials(true)
-                    .expose_any_header()
-                    .max_age(std::time::Duration::from_secs(86_400))
-            })
-        });
+        let day = std::time::Duration::from_secs(86_400);
+        let configure = |b: CorsBuilder| b.allow_credentials(true).expose_any_header().max_age(day);
+        let cors = tracing::subscriber::with_default(capture.clone(), || app(configure));
         let warnings: Vec<_> =
             capture.ours().into_iter().filter(|e| e.level == Level::WARN).collect();
         let want: Vec<_> = cors.warnings().iter().map(|w| format!("WARN warning={w}")).collect();
