@@ -228,10 +228,7 @@ proptest::proptest! {
             _ => app(|b| b.allow_any_method().allow_any_header().allow_credentials(true).allow_origin_async_predicate(|_, _| async { false })),
         };
         let mut builder = http::Request::builder().method(method).uri("/p");
-        let mut origin_bytes = origin_kind.as_bytes().to_vec();
-        if let Some(extra) = origin {
-            origin_bytes.extend(extra);
-        }
+        let origin_bytes = [origin_kind.as_bytes(), &origin.unwrap_or_default()].concat();
         if let Ok(value) = http::HeaderValue::from_bytes(&origin_bytes) {
             builder = builder.header(header::ORIGIN, value);
         }

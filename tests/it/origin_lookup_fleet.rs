@@ -91,9 +91,8 @@ async fn allowed(layer: &CorsLayer, origin: &str) -> bool {
 async fn a_flood_of_invented_origins_never_has_more_lookups_in_flight_than_the_bound() {
     const BOUND: usize = 8;
     let store = Store::new(Duration::from_millis(100), true, Outage::Errors);
-    let layer = store.layer(|b| {
-        b.origin_lookup_concurrency(BOUND).origin_lookup_timeout(Duration::from_secs(2))
-    });
+    let timeout = Duration::from_secs(2);
+    let layer = store.layer(|b| b.origin_lookup_concurrency(BOUND).origin_lookup_timeout(timeout));
     assert!(allowed(&layer, TENANT).await, "warmed before the flood");
     let start = Instant::now();
     let mut flood = JoinSet::new();
@@ -179,10 +178,8 @@ async fn stale_if_error_extends_allowed_answers_only_within_the_grace() {
 #[tokio::test(start_paused = true)]
 async fn a_recovered_store_is_heard_at_once_despite_the_grace() {
     let store = Store::new(Duration::ZERO, false, Outage::Errors);
-    let layer = store.layer(|b| {
-        b.origin_lookup_ttl(Duration::from_secs(60))
-            .origin_lookup_stale_if_error(Duration::from_secs(3600))
-    });
+    let (ttl, grace) = (Duration::from_secs(60), Duration::from_secs(3600));
+    let layer = store.layer(|b| b.origin_lookup_ttl(ttl).origin_lookup_stale_if_error(grace));
     assert!(allowed(&layer, TENANT).await);
     store.down.store(true, Ordering::SeqCst);
     tokio::time::advance(Duration::from_secs(120)).await;
@@ -206,15 +203,12 @@ fn a_saturated_lookup_is_counted_apart_from_a_failed_one() {
     let counted = crate::common::counters(true, || async {
         let store = Store::new(Duration::ZERO, false, Outage::Hangs);
         store.down.store(true, Ordering::SeqCst);
-        let layer = store.layer(|b| {
-            b.origin_lookup_concurrency(1).origin_lookup_timeout(Duration::from_secs(1))
-        });
+        let second = Duration::from_secs(1);
+        let layer = store.layer(|b| b.origin_lookup_concurrency(1).origin_lookup_timeout(second));
         // The first holds the only slot until its timeout; the second
         // waits for it as long, and is refused for saturation.
-        let (a, b) = tokio::join!(
-            allowed(&layer, "https://a.example"),
-            allowed(&layer, "https://b.example")
-        );
+        let (a, b) = ("https://a.example", "https://b.example");
+        let (a, b) = tokio::join!(allowed(&layer, a), allowed(&layer, b));
         assert!(!a && !b);
     });
     let outcomes: Vec<(&str, u64)> = counted

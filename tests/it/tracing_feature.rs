@@ -26,11 +26,6 @@ impl Captured {
     fn field(&self, name: &str) -> Option<&str> {
         self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
-
-    /// The event's fields as one `name=value name=value` line.
-    fn line(&self) -> String {
-        self.fields.iter().map(|(name, value)| format!("{name}={value} ")).collect()
-    }
 }
 
 /// A minimal subscriber that records every event.
@@ -232,7 +227,9 @@ mod with_feature {
         let value = http::HeaderValue::from_bytes(b"https://evil.example\t\x80").unwrap();
         bad.headers_mut().insert(http::header::ORIGIN, value);
         run(&layer, bad, &[]).await;
-        let events: Vec<String> = capture.with_target("").iter().map(Captured::line).collect();
+        // Each event's fields as one `name=value name=value` line.
+        let line = |e: &Captured| e.fields.iter().map(|(n, v)| format!("{n}={v} ")).collect();
+        let events: Vec<String> = capture.with_target("").iter().map(line).collect();
         assert!(events.len() >= 6, "{events:?}");
         for event in &events {
             assert!(!event.chars().any(char::is_control), "{event:?}");
