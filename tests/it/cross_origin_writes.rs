@@ -237,16 +237,15 @@ fn explain_names_the_guard_checks_and_the_fix() {
     assert_eq!(e.kind(), Some(RequestKind::CrossOriginWrite));
     assert_eq!(e.verdict(), Verdict::Refused(Rejection::OriginNotAllowed(EVIL)));
     assert!(e.hints().contains(&Hint::CrossOriginWrite { origin: EVIL.into() }));
-    let text = e.to_string();
-    for line in [
-        "request: cross-origin write POST /t from \"https://evil.example\"\n",
-        "check: Sec-Fetch-Site \"cross-site\": FAILED (another origin sent it",
-        "hint: a cross-origin write from \"https://evil.example\" is refused: the origin is not \
-         allowed; add it to allow_origins",
-    ] {
-        assert!(text.contains(line), "{line:?} not in\n{text}");
-    }
+    let cross_site = "sfs=cross-site o=evil";
     for (headers, line) in [
+        (cross_site, "request: cross-origin write POST /t from \"https://evil.example\"\n"),
+        (cross_site, "check: Sec-Fetch-Site \"cross-site\": FAILED (another origin sent it"),
+        (
+            cross_site,
+            "hint: a cross-origin write from \"https://evil.example\" is refused: the \
+                      origin is not allowed; add it to allow_origins",
+        ),
         ("o=evil", "check: Host \"api.example.com\": FAILED"),
         ("o=api", "check: Host \"api.example.com\": ok"),
         ("o=app", "check: Host \"api.example.com\": FAILED"),

@@ -94,16 +94,15 @@ fn hints_compare_the_configured_parts() {
         "https://*.example.org:8443", "tauri://localhost",
     ];
     let layer = CorsLayer::builder().allow_origins(CONFIGURED).build().unwrap();
-    let configured = |c: &str| c.to_owned();
     #[rustfmt::skip]
     let cases = [
-        ("http://[::1]:5173", Hint::OriginPort { configured: configured("http://[::1]:3000") }),
-        ("https://localhost:5173", Hint::OriginScheme { configured: configured("http://localhost:*") }),
-        ("https://a.example.org", Hint::OriginPort { configured: configured("https://*.example.org:8443") }),
-        ("https://example.org:8443", Hint::OriginApex { pattern: configured("https://*.example.org:8443") }),
-        ("http://app.example.com:80", Hint::OriginScheme { configured: configured("https://app.example.com") }),
-        ("tauri://localhost:1420", Hint::OriginPort { configured: configured("tauri://localhost") }),
-        ("tauri://LOCALHOST", Hint::OriginCase { configured: configured("tauri://localhost") }),
+        ("http://[::1]:5173", Hint::OriginPort { configured: "http://[::1]:3000".into() }),
+        ("https://localhost:5173", Hint::OriginScheme { configured: "http://localhost:*".into() }),
+        ("https://a.example.org", Hint::OriginPort { configured: "https://*.example.org:8443".into() }),
+        ("https://example.org:8443", Hint::OriginApex { pattern: "https://*.example.org:8443".into() }),
+        ("http://app.example.com:80", Hint::OriginScheme { configured: "https://app.example.com".into() }),
+        ("tauri://localhost:1420", Hint::OriginPort { configured: "tauri://localhost".into() }),
+        ("tauri://LOCALHOST", Hint::OriginCase { configured: "tauri://localhost".into() }),
     ];
     for (origin, hint) in cases {
         let explanation = layer.policy().explain(&head(Method::GET, origin, None));

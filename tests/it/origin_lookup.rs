@@ -30,6 +30,7 @@ enum Behaviour {
     FailEveryOther,
     Panic,
 }
+use Behaviour::{Answer, FailEveryOther, Hang, Panic};
 
 /// A store of tenant origins that counts how often it is asked, per origin.
 #[derive(Clone)]
@@ -47,10 +48,14 @@ impl Store {
         Store { tenants, asked: Arc::default(), behaviour }
     }
 
-    /// A store answering for `tenants`, and its [`Store::layer`] with no more.
-    fn answering(tenants: &[&str]) -> (Self, CorsLayer) {
-        let store = Store::new(tenants, Behaviour::Answer);
-        let layer = store.layer(|b| b);
+    /// A new store, and its [`Store::layer`] configured by `configure`.
+    fn with(
+        tenants: &[&str],
+        behaviour: Behaviour,
+        configure: impl FnOnce(CorsBuilder) -> CorsBuilder,
+    ) -> (Self, CorsLayer) {
+        let store = Store::new(tenants, behaviour);
+        let layer = store.layer(configure);
         (store, layer)
     }
 
@@ -78,11 +83,11 @@ impl Store {
             // An answer that takes a turn of the scheduler, like a real store.
             tokio::task::yield_now().await;
             match behaviour {
-                Behaviour::Answer => Ok(allowed),
-                Behaviour::Hang => std::future::pending().await,
-                Behaviour::FailEveryOther if call % 2 == 1 => Err(StoreDown::other("down")),
-                Behaviour::FailEveryOther => Ok(allowed),
-                Behaviour::Panic => panic!("the store panicked"),
+                Answer => Ok(allowed),
+                Hang => std::future::pending().await,
+                FailEveryOther if call % 2 == 1 => Err(StoreDown::other("down")),
+                FailEveryOther => Ok(allowed),
+                Panic => panic!("the store panicked"),
             }
         }
     }
@@ -113,7 +118,7 @@ async fn both(layer: &CorsLayer) -> (bool, bool) {
 
 #[tokio::test]
 async fn lookup_is_asked_only_when_the_static_rules_refuse_a_well_formed_origin() {
-    let (store, layer) = Store::answering(&[TENANT]);
+    let (store, layer) = Store::with(&[TENANT], Answer, |b| b);
     assert!(allowed(&layer, APP).await);
     run(&layer, preflight(APP, "PUT", None)).await;
     run(&layer, actual(Method::GET, None)).await;
@@ -133,7 +138,7 @@ async fn lookup_is_asked_only_when_the_static_rules_refuse_a_well_formed_origin(
 #[tokio::test]
 #[rustfmt::skip]
 async fn allowed_and_refused_origins_get_their_answers_and_the_answer_is_cached() {
-    let (store, layer) = Store::answering(&[TENANT]);
+    let (store, layer) = Store::with(&[TENANT], Answer, |b| b);
     let none = [("access-control-*", ABSENT)];
     check("allowed actual", &layer, actual(Method::POST, Some(TENANT)), &[], "inner", &[(ACAO, TENANT), (VARY, "origin")]).await;
     // The preflight uses the cached answer, and still checks the method.
@@ -149,10 +154,10 @@ async fn allowed_and_refused_origins_get_their_answers_and_the_answer_is_cached(
 
 #[tokio::test(start_paused = true)]
 async fn allowed_and_refused_answers_live_their_own_ttls() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
     let (allowed_ttl, refused_ttl) = (Duration::from_secs(60), Duration::from_secs(5));
-    let layer =
-        store.layer(|b| b.origin_lookup_ttl(allowed_ttl).origin_lookup_refused_ttl(refused_ttl));
+    let configure =
+        |b: CorsBuilder| b.origin_lookup_ttl(allowed_ttl).origin_lookup_refused_ttl(refused_ttl);
+    let (store, layer) = Store::with(&[TENANT], Answer, configure);
     let asked = |store: &Store| (store.asked_for(TENANT), store.asked_for(OTHER));
     assert_eq!(both(&layer).await, (true, false));
     for (advance_ms, want) in [(4_900, (1, 1)), (200, (1, 2))] {
@@ -167,14 +172,14 @@ async fn allowed_and_refused_answers_live_their_own_ttls() {
 
 #[tokio::test]
 async fn defaults_keep_answers_and_zero_ttls_keep_none() {
-    let (store, cached) = Store::answering(&[TENANT]);
+    let (store, cached) = Store::with(&[TENANT], Answer, |b| b);
     for _ in 0..3 {
         assert_eq!(both(&cached).await, (true, false));
     }
     assert_eq!(store.asked(), 2);
-    let store = Store::new(&[TENANT], Behaviour::Answer);
     let zero = Duration::ZERO;
-    let uncached = store.layer(|b| b.origin_lookup_ttl(zero).origin_lookup_refused_ttl(zero));
+    let configure = |b: CorsBuilder| b.origin_lookup_ttl(zero).origin_lookup_refused_ttl(zero);
+    let (store, uncached) = Store::with(&[TENANT], Answer, configure);
     for _ in 0..3 {
         assert_eq!(both(&uncached).await, (true, false));
     }
@@ -185,8 +190,7 @@ async fn defaults_keep_answers_and_zero_ttls_keep_none() {
 async fn the_cache_holds_at_most_its_capacity() {
     const CAPACITY: usize = 16;
     const ORIGINS: usize = 400;
-    let store = Store::new(&[], Behaviour::Answer);
-    let layer = store.layer(|b| b.origin_lookup_capacity(CAPACITY));
+    let (store, layer) = Store::with(&[], Answer, |b| b.origin_lookup_capacity(CAPACITY));
     let origin = |i: usize| format!("https://t{i}.example");
     for i in 0..ORIGINS {
         allowed(&layer, &origin(i)).await;
@@ -200,8 +204,7 @@ async fn the_cache_holds_at_most_its_capacity() {
     let ok = asked_again >= ORIGINS - 2 * CAPACITY;
     assert!(ok, "{asked_again} of {ORIGINS} asked again: more than {CAPACITY} entries were kept");
     // Capacity zero keeps nothing.
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let layer = store.layer(|b| b.origin_lookup_capacity(0));
+    let (store, layer) = Store::with(&[TENANT], Answer, |b| b.origin_lookup_capacity(0));
     assert_eq!((allowed(&layer, TENANT).await, allowed(&layer, TENANT).await), (true, true));
     assert_eq!(store.asked(), 2);
 }
@@ -277,8 +280,7 @@ async fn a_cancelled_first_request_does_not_cancel_the_lookup_others_wait_for() 
 #[tokio::test(start_paused = true)]
 async fn a_hanging_store_refuses_every_request_at_the_timeout() {
     let timeout_after = Duration::from_millis(300);
-    let store = Store::new(&[TENANT], Behaviour::Hang);
-    let layer = store.layer(|b| b.origin_lookup_timeout(timeout_after));
+    let (store, layer) = Store::with(&[TENANT], Hang, |b| b.origin_lookup_timeout(timeout_after));
     let requests: Vec<_> = (0..20u64)
         .map(|i| {
             let layer = layer.clone();
@@ -315,8 +317,7 @@ async fn a_hanging_store_refuses_every_request_at_the_timeout() {
 async fn a_store_failing_half_the_time_refuses_only_on_failure_and_caches_only_answers() {
     let tenants: Vec<String> = (0..50).map(|i| format!("https://t{i}.example")).collect();
     let tenant_refs: Vec<&str> = tenants.iter().map(String::as_str).collect();
-    let store = Store::new(&tenant_refs, Behaviour::FailEveryOther);
-    let layer = store.layer(|b| b);
+    let (store, layer) = Store::with(&tenant_refs, FailEveryOther, |b| b);
     let strangers: Vec<String> = (0..50).map(|i| format!("https://s{i}.example")).collect();
     for origin in tenants.iter().chain(&strangers) {
         // First call fails: refused, not cached; the second answers.
@@ -333,8 +334,7 @@ async fn a_store_failing_half_the_time_refuses_only_on_failure_and_caches_only_a
 
 #[tokio::test]
 async fn a_panicking_lookup_is_a_failed_lookup() {
-    let store = Store::new(&[TENANT], Behaviour::Panic);
-    let layer = store.layer(|b| b);
+    let (store, layer) = Store::with(&[TENANT], Panic, |b| b);
     assert!(!allowed(&layer, TENANT).await);
     let (res, _) = run(&layer, preflight(TENANT, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -348,7 +348,7 @@ async fn a_panicking_lookup_is_a_failed_lookup() {
 
 #[tokio::test]
 async fn invalidation_makes_the_next_request_ask_again() {
-    let (store, layer) = Store::answering(&[]);
+    let (store, layer) = Store::with(&[], Answer, |b| b);
     assert_eq!(both(&layer).await, (false, false));
     store.add(TENANT);
     store.add(OTHER);
@@ -363,8 +363,7 @@ async fn invalidation_makes_the_next_request_ask_again() {
 
 #[tokio::test]
 async fn invalidating_a_reloadable_layer_reaches_the_policy_in_force() {
-    let (old_store, new_store) =
-        (Store::new(&[], Behaviour::Answer), Store::new(&[], Behaviour::Answer));
+    let (old_store, new_store) = (Store::new(&[], Answer), Store::new(&[], Answer));
     let (layer, handle) = old_store.layer(|b| b).reloadable();
     handle.replace(new_store.layer(|b| b));
     assert!(!allowed(&layer, TENANT).await);
@@ -394,7 +393,7 @@ async fn an_answer_read_before_an_invalidation_is_not_cached() {
 
 #[tokio::test]
 async fn each_built_policy_has_its_own_cache() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let store = Store::new(&[TENANT], Answer);
     let builder = {
         let store = store.clone();
         CorsLayer::builder().allow_origin_lookup(move |origin| store.lookup(origin))
@@ -410,7 +409,7 @@ async fn each_built_policy_has_its_own_cache() {
 
 #[tokio::test]
 async fn the_later_of_lookup_and_async_predicate_is_the_one_asked() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let store = Store::new(&[TENANT], Answer);
     let (s1, s2) = (store.clone(), store.clone());
     let lookup = move |b: CorsBuilder| b.allow_origin_lookup(move |o| s1.lookup(o));
     let predicate = |b: CorsBuilder| b.allow_origin_async_predicate(|_, _| async { false });
@@ -426,13 +425,13 @@ async fn the_later_of_lookup_and_async_predicate_is_the_one_asked() {
 
 #[tokio::test]
 async fn works_under_axum() {
-    let (_, layer) = Store::answering(&[TENANT]);
+    let (_, layer) = Store::with(&[TENANT], Answer, |b| b);
     assert_eq!(acao_under_axum(layer, TENANT).await.as_deref(), Some(TENANT));
 }
 
 #[test]
 fn outside_a_tokio_runtime_a_needed_lookup_fails_closed() {
-    let (store, layer) = Store::answering(&[TENANT]);
+    let (store, layer) = Store::with(&[TENANT], Answer, |b| b);
     // A lookup that cannot run must not leave the request waiting.
     let res = preflight_answer(&layer, preflight(TENANT, "PUT", None));
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -447,8 +446,7 @@ fn handshake(origin: &str) -> Request<String> {
 
 #[tokio::test]
 async fn guarded_handshakes_are_refused_unless_the_lookup_allows_cached_or_not() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let layer = store.layer(|b| b.guard_websockets(true));
+    let (store, layer) = Store::with(&[TENANT], Answer, |b| b.guard_websockets(true));
     for round in ["asked", "cached"] {
         let (res, calls) = run(&layer, handshake(OTHER)).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{round}");
@@ -464,7 +462,7 @@ async fn guarded_handshakes_are_refused_unless_the_lookup_allows_cached_or_not()
     }
     assert_eq!(store.asked(), 2);
     // A failed lookup refuses the handshake too.
-    let layer = Store::new(&[TENANT], Behaviour::Panic).layer(|b| b.guard_websockets(true));
+    let layer = Store::new(&[TENANT], Panic).layer(|b| b.guard_websockets(true));
     let (res, _) = run(&layer, handshake(TENANT)).await;
     assert_eq!((res.status(), res.body().as_str()), (StatusCode::FORBIDDEN, ""));
 }

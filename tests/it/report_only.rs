@@ -16,9 +16,8 @@ const NEW: &str = "https://new.example.com";
 
 /// Content-type, credentials, max-age 600.
 fn settings(b: CorsBuilder) -> CorsBuilder {
-    b.allow_headers([header::CONTENT_TYPE])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
+    let b = b.allow_headers([header::CONTENT_TYPE]).allow_credentials(true);
+    b.max_age(Duration::from_secs(600))
 }
 
 /// Today's policy: APP and LEGACY, PUT, and the settings.
@@ -52,9 +51,8 @@ async fn the_candidate_never_changes_a_response() {
     for (name, request) in requests() {
         let (alone, alone_calls) = run(&today(), copy_request(&request), &[("x-inner", "1")]).await;
         let (trialled, calls) = run(&layer, request, &[("x-inner", "1")]).await;
-        assert_eq!(trialled.status(), alone.status(), "{name}");
-        assert_eq!(trialled.headers(), alone.headers(), "{name}");
-        assert_eq!(calls, alone_calls, "{name}");
+        let want = (alone.status(), alone.headers(), alone_calls);
+        assert_eq!((trialled.status(), trialled.headers(), calls), want, "{name}");
     }
 }
 
@@ -81,11 +79,8 @@ async fn each_request_decided_differently_is_reported_once_with_both_verdicts() 
     assert!(reports.iter().all(|r| r.path == "/api/items"));
     let headers: Vec<_> = reports.iter().map(|r| r.header.as_deref()).collect();
     assert_eq!(headers, [None, None, Some("access-control-allow-methods"), None, None]);
-    assert_eq!(
-        reports[0].line,
-        "CORS request GET /api/items from \"https://legacy.example.com\": the enforced policy \
-         allows it, the candidate refuses it: origin \"https://legacy.example.com\" is not allowed"
-    );
+    assert_eq!(reports[0].line, "CORS request GET /api/items from \"https://legacy.example.com\": the enforced policy \
+        allows it, the candidate refuses it: origin \"https://legacy.example.com\" is not allowed");
 }
 
 #[tokio::test]
