@@ -183,8 +183,7 @@ async fn without_the_guard_every_case_reaches_the_handler_as_before() {
 async fn preflights_are_never_writes() {
     let layer = guarded();
     for (origin, status) in [(APP, StatusCode::NO_CONTENT), (EVIL, StatusCode::FORBIDDEN)] {
-        let mut req = preflight(origin, "DELETE", None);
-        req.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
+        let req = with(preflight(origin, "DELETE", None), &[("sec-fetch-site", "cross-site")]);
         let (parts, _) = copy_request(&req).into_parts();
         let (res, ran) = run_polled(&layer, req).await;
         assert_eq!((res.status(), ran), (status, 0), "{origin}");
