@@ -46,7 +46,7 @@ fn configurations_the_advisories_needed_are_refused_at_build() {
     // (advisory, what, the build, the variants refused with (`a|b`; `""`:
     // any error; `ok`: builds), words its message has).
     let mut rows = vec![
-        (TOMCAT, "unconfigured", b().build(), "NoOrigin", ""),
+        (TOMCAT, "unconfigured", b().allow_credentials(false).build(), "NoOrigin", ""),
         (TOMCAT, "unconfigured, credentials", b().allow_credentials(true).build(), "NoOrigin", ""),
         (NULL, "null", origins(&["null"]).build(), "NullOrigin", ""),
         (NULL, "NULL, spaced", origins(&[" NULL "]).build(), "NullOrigin", ""),

@@ -52,9 +52,7 @@ fn every_suggested_fix_builds_and_allows_the_request() {
         for _ in 0..3 {
             let layer = builder.clone().build().unwrap();
             let explanation = layer.policy().explain(&request);
-            let Verdict::Refused(_) = explanation.verdict() else {
-                break;
-            };
+            let Verdict::Refused(_) = explanation.verdict() else { break };
             let hint = explanation.hints().first().expect("a refusal has a hint").clone();
             builder = apply(&hint, origin, builder).unwrap_or_else(|| panic!("{hint:?}"));
             let rebuilt = builder.clone().build();
