@@ -269,10 +269,11 @@ async fn report_only_trials_the_guard_before_it_is_enforced() {
     let refused = "origin \"https://evil.example\" is not allowed";
     let blocked = format!("refuses it with 403: {refused}");
     let no_origin = "refuses it with 403: a cross-origin write without Origin is refused";
+    let write = "cross-origin write POST /t from \"https://evil.example\": the enforced policy";
+    let no_cors = "cross-origin write POST /t from \"\": the enforced policy";
+    let guard = |on| rules(Some(on)).build().unwrap();
     for guard_on_candidate in [true, false] {
-        let (enforced, candidate) =
-            (rules(Some(!guard_on_candidate)), rules(Some(guard_on_candidate)));
-        let (layer, seen) = trial(enforced.build().unwrap(), candidate.build().unwrap());
+        let (layer, seen) = trial(guard(!guard_on_candidate), guard(guard_on_candidate));
         // Two the guard refuses, three it passes.
         for (method, headers, guarded) in [
             ("POST", "sfs=cross-site o=evil", true),
@@ -285,10 +286,6 @@ async fn report_only_trials_the_guard_before_it_is_enforced() {
             let refused_now = guarded && !guard_on_candidate;
             assert_eq!(res.status() == StatusCode::FORBIDDEN, refused_now, "{headers}");
         }
-        let (write, no_cors) = (
-            "cross-origin write POST /t from \"https://evil.example\": the enforced policy",
-            "cross-origin write POST /t from \"\": the enforced policy",
-        );
         let expected = match guard_on_candidate {
             true => [
                 format!("{write} refuses it: {refused}, the candidate {blocked}"),

@@ -66,21 +66,18 @@ fn configurations_the_advisories_needed_are_refused_at_build() {
         (FIBER, "allow_headers", origins(&[APP]).allow_headers([star.clone()]).build(), "WildcardName", "allow_any_header"),
         (FIBER, "expose_headers", origins(&[APP]).expose_headers([star]).build(), "WildcardName", "expose_any_header"),
     ];
-    for regex in [r"https://.*\.example\.com", r"^https://app\.example\.com$", "https://app.example.com|https://evil.example", "https://[a-z]+.example.com"] {
-        rows.push((FLASK_EXACT, regex, origins(&[regex]).build(), "", ""));
-    }
-    for loopback in ["http://localhost:*", "http://127.0.0.1:8080", "http://[::1]:3000", "http://*.localhost"] {
-        rows.push((REFLECTED, loopback, creds(loopback).build(), "ok", ""));
-    }
-    for suffix in ["https://*.com", "https://*.co.uk", "https://*.github.io", "https://*.vercel.app"] {
-        rows.push((SUBDOMAINS, suffix, origins(&[suffix]).build(), "WildcardOnPublicSuffix", ""));
-    }
-    for pattern in [
+    // A row per origin of `list`, built by `build`.
+    let each = |advisory, list: &[&'static str], build: fn(&str) -> tower_cors::CorsBuilder, variants| {
+        list.iter().map(move |origin| (advisory, *origin, build(origin).build(), variants, "")).collect::<Vec<_>>()
+    };
+    let one: fn(&str) -> tower_cors::CorsBuilder = |origin| origins(&[origin]);
+    rows.extend(each(FLASK_EXACT, &[r"https://.*\.example\.com", r"^https://app\.example\.com$", "https://app.example.com|https://evil.example", "https://[a-z]+.example.com"], one, ""));
+    rows.extend(each(REFLECTED, &["http://localhost:*", "http://127.0.0.1:8080", "http://[::1]:3000", "http://*.localhost"], creds, "ok"));
+    rows.extend(each(SUBDOMAINS, &["https://*.com", "https://*.co.uk", "https://*.github.io", "https://*.vercel.app"], one, "WildcardOnPublicSuffix"));
+    rows.extend(each(RS_CORS, &[
         "h*", "https://*", "https://*.*", "https://**.example.com", "https://*example.com", "https://a.*.example.com",
         "https://example.*", "https://example.com*", "http://localhost*", "https://app.example.com:8*", "*://app.example.com",
-    ] {
-        rows.push((RS_CORS, pattern, origins(&[pattern]).build(), "MisplacedWildcard|InvalidOrigin", ""));
-    }
+    ], one, "MisplacedWildcard|InvalidOrigin"));
     for (advisory, what, built, variants, words) in rows {
         let case = format!("{advisory}: {what}");
         match (built, variants) {

@@ -61,8 +61,7 @@ async fn view_under(layer: &CorsLayer, request: Request<String>) -> View {
 #[rustfmt::skip]
 fn probes() -> Vec<(&'static str, Request<String>)> {
     vec![
-        ("GET from APP", get(APP)),
-        ("GET from OTHER", get(OTHER)),
+        ("GET from APP", get(APP)), ("GET from OTHER", get(OTHER)),
         ("preflight PUT from APP", preflight(APP, "PUT", Some("content-type"))),
         ("preflight DELETE from OTHER", preflight(OTHER, "DELETE", None)),
     ]

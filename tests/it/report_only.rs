@@ -33,15 +33,10 @@ fn tighter() -> CorsLayer {
 #[rustfmt::skip]
 fn requests() -> Vec<(&'static str, Request<String>)> {
     vec![
-        ("GET without Origin", actual(Method::GET, None)),
-        ("GET from APP", get(APP)),
-        ("GET from LEGACY", get(LEGACY)),
-        ("GET from NEW", get(NEW)),
-        ("preflight POST from APP", preflight(APP, "POST", Some("content-type"))),
-        ("preflight PUT from APP", preflight(APP, "PUT", None)),
-        ("preflight POST from LEGACY", preflight(LEGACY, "POST", None)),
-        ("GET from a stranger", get("https://evil.example")),
-        ("GET from a malformed origin", get("not an origin")),
+        ("GET without Origin", actual(Method::GET, None)), ("GET from APP", get(APP)), ("GET from LEGACY", get(LEGACY)),
+        ("GET from NEW", get(NEW)), ("preflight POST from APP", preflight(APP, "POST", Some("content-type"))),
+        ("preflight PUT from APP", preflight(APP, "PUT", None)), ("preflight POST from LEGACY", preflight(LEGACY, "POST", None)),
+        ("GET from a stranger", get("https://evil.example")), ("GET from a malformed origin", get("not an origin")),
     ]
 }
 
