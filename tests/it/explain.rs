@@ -62,22 +62,6 @@ fn a_far_origin_lists_the_configured_ones() {
 }
 
 #[test]
-fn a_method_refused_only_by_its_case_names_the_configured_spelling() {
-    let cors = app(|b| b.allow_methods([Method::from_bytes(b"PATCH").unwrap()]));
-    let request = parts_of(preflight(APP, "patch", None));
-    let explanation = cors.policy().explain(&request);
-    assert!(matches!(explanation.verdict(), Verdict::Refused(_)));
-    let hint = Hint::MethodCase { configured: "PATCH".into() };
-    assert_eq!(explanation.hints(), [hint]);
-    let text = explanation.hints()[0].to_string();
-    assert!(text.contains("browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT"));
-
-    let explanation = cors.policy().explain(&parts_of(preflight(APP, "DELETE", None)));
-    let allowed = ["GET", "HEAD", "POST", "PATCH"].map(String::from).to_vec();
-    assert_eq!(explanation.hints(), [Hint::MethodNotListed { method: "DELETE".into(), allowed }]);
-}
-
-#[test]
 fn a_refused_header_lists_the_allowed_ones_and_each_header_is_checked() {
     let cors = app(|b| b.allow_headers([header::CONTENT_TYPE, HeaderName::from_static("x-ok")]));
     let request = parts_of(preflight(APP, "POST", Some("x-ok, x-evil, content-type")));
@@ -110,10 +94,15 @@ fn a_refused_header_lists_the_allowed_ones_and_each_header_is_checked() {
 
 #[test]
 #[rustfmt::skip]
-fn null_literal_star_and_malformed_requests_get_their_one_hint() {
+fn refusals_get_their_one_hint() {
     let (origins, star) = (origin_policy(), app(|b| b.allow_any_method().allow_any_header().allow_credentials(true)));
+    let patch = app(|b| b.allow_methods([Method::from_bytes(b"PATCH").unwrap()]));
+    let listed = ["GET", "HEAD", "POST", "PATCH"].map(String::from).to_vec();
     use tower_cors::Malformed::{MultipleOrigins, Origin};
     let cases = [
+        // Refused only by its case: the configured spelling is named.
+        ("patch", &patch, parts_of(preflight(APP, "patch", None)), Hint::MethodCase { configured: "PATCH".into() }),
+        ("DELETE", &patch, parts_of(preflight(APP, "DELETE", None)), Hint::MethodNotListed { method: "DELETE".into(), allowed: listed }),
         // Patterns never match `null`.
         ("null", &origins, get_from("null"), Hint::NullOrigin),
         ("* method, credentials", &star, parts_of(preflight(APP, "*", None)), Hint::LiteralStar),
@@ -126,6 +115,8 @@ fn null_literal_star_and_malformed_requests_get_their_one_hint() {
         assert!(matches!(explanation.verdict(), Verdict::Refused(_)), "{name}");
         assert_eq!(explanation.hints(), [hint], "{name}");
     }
+    let text = Hint::MethodCase { configured: "PATCH".into() }.to_string();
+    assert!(text.contains("browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT"));
 }
 
 #[test]
