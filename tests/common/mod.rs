@@ -352,3 +352,60 @@ pub fn copy_request(request: &Request<String>) -> Request<String> {
     *copy.headers_mut() = request.headers().clone();
     copy
 }
+
+/// The `Access-Control-Allow-Origin` an axum router under `layer` answers a
+/// GET of `/api/items` from `origin` with.
+pub async fn acao_under_axum(layer: CorsLayer, origin: &str) -> Option<String> {
+    let app: axum::Router = axum::Router::new()
+        .route("/api/items", axum::routing::get(|| async { "items" }))
+        .layer(layer);
+    let res = app.oneshot(get(origin).map(axum::body::Body::from)).await.unwrap();
+    res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).map(|v| v.to_str().unwrap().to_owned())
+}
+
+/// What a report-only candidate's divergence said, owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub kind: tower_cors::RequestKind,
+    pub origin: String,
+    pub method: String,
+    pub path: String,
+    pub enforced: String,
+    pub candidate: String,
+    pub header: Option<String>,
+    pub line: String,
+}
+
+impl Report {
+    pub fn of(d: &tower_cors::Divergence<'_>) -> Report {
+        Report {
+            kind: d.kind(),
+            origin: d.origin().to_owned(),
+            method: d.method().to_string(),
+            path: d.path().to_owned(),
+            enforced: format!("{:?}", d.enforced()),
+            candidate: format!("{:?}", d.candidate()),
+            header: d.header().map(|h| h.as_str().to_owned()),
+            line: d.to_string(),
+        }
+    }
+}
+
+pub type Reports = Arc<std::sync::Mutex<Vec<Report>>>;
+
+/// The one report made, asserting there was exactly one.
+pub fn only(reports: &Reports) -> Report {
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    reports[0].clone()
+}
+
+/// `enforced` trialling `candidate`, and what it reported.
+pub fn trial(enforced: CorsLayer, candidate: CorsLayer) -> (CorsLayer, Reports) {
+    let reports: Reports = Arc::default();
+    let sink = Arc::clone(&reports);
+    let layer = enforced.with_report_only(candidate, move |d: &tower_cors::Divergence<'_>| {
+        sink.lock().unwrap().push(Report::of(d));
+    });
+    (layer, reports)
+}

@@ -5,20 +5,17 @@
 #![cfg(feature = "origin-lookup")]
 
 use std::collections::HashSet;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::{
-    actual, assert_lines, expect_bounded as check, get, has_cors_headers, preflight,
+    acao_under_axum, actual, assert_lines, expect_bounded as check, has_cors_headers, preflight,
     preflight_answer, request, run_bounded as run, values, ABSENT, ACAM, ACAO, APP, VARY,
 };
-use http::{header, Method, Request, StatusCode};
+use http::{Method, Request, StatusCode};
 use tokio::sync::Notify;
 use tokio::time::Instant;
-use tower::ServiceExt;
 use tower_cors::{CorsBuilder, CorsLayer};
 
 const TENANT: &str = "https://shop.tenant.example";
@@ -33,6 +30,7 @@ enum Behaviour {
     FailEveryOther,
     Panic,
 }
+use Behaviour::{Answer, FailEveryOther, Hang, Panic};
 
 /// A store of tenant origins that counts how often it is asked, per origin.
 #[derive(Clone)]
@@ -43,15 +41,22 @@ struct Store {
 }
 
 type StoreDown = std::io::Error;
-type Answer = Pin<Box<dyn Future<Output = Result<bool, StoreDown>> + Send>>;
 
 impl Store {
     fn new(tenants: &[&str], behaviour: Behaviour) -> Self {
-        Store {
-            tenants: Arc::new(Mutex::new(tenants.iter().map(|t| t.to_string()).collect())),
-            asked: Arc::default(),
-            behaviour,
-        }
+        let tenants = Arc::new(Mutex::new(tenants.iter().map(|t| t.to_string()).collect()));
+        Store { tenants, asked: Arc::default(), behaviour }
+    }
+
+    /// A new store, and its [`Store::layer`] configured by `configure`.
+    fn with(
+        tenants: &[&str],
+        behaviour: Behaviour,
+        configure: impl FnOnce(CorsBuilder) -> CorsBuilder,
+    ) -> (Self, CorsLayer) {
+        let store = Store::new(tenants, behaviour);
+        let layer = store.layer(configure);
+        (store, layer)
     }
 
     fn asked(&self) -> usize {
@@ -66,7 +71,7 @@ impl Store {
         self.tenants.lock().unwrap().insert(origin.to_owned());
     }
 
-    fn lookup(&self, origin: String) -> Answer {
+    fn lookup(&self, origin: String) -> impl std::future::Future<Output = Result<bool, StoreDown>> {
         let call = {
             let mut asked = self.asked.lock().unwrap();
             asked.push(origin.clone());
@@ -74,27 +79,24 @@ impl Store {
         };
         let allowed = self.tenants.lock().unwrap().contains(&origin);
         let behaviour = self.behaviour;
-        Box::pin(async move {
+        async move {
             // An answer that takes a turn of the scheduler, like a real store.
             tokio::task::yield_now().await;
             match behaviour {
-                Behaviour::Answer => Ok(allowed),
-                Behaviour::Hang => std::future::pending().await,
-                Behaviour::FailEveryOther if call % 2 == 1 => Err(StoreDown::other("down")),
-                Behaviour::FailEveryOther => Ok(allowed),
-                Behaviour::Panic => panic!("the store panicked"),
+                Answer => Ok(allowed),
+                Hang => std::future::pending().await,
+                FailEveryOther if call % 2 == 1 => Err(StoreDown::other("down")),
+                FailEveryOther => Ok(allowed),
+                Panic => panic!("the store panicked"),
             }
-        })
+        }
     }
 
     /// A layer allowing APP statically and asking this store for the rest.
     fn layer(&self, configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
         let store = self.clone();
-        let builder = CorsLayer::builder()
-            .allow_origins([APP])
-            .allow_methods([Method::PUT])
-            .allow_origin_lookup(move |origin| store.lookup(origin));
-        configure(builder).build().unwrap()
+        let builder = CorsLayer::builder().allow_origins([APP]).allow_methods([Method::PUT]);
+        configure(builder.allow_origin_lookup(move |origin| store.lookup(origin))).build().unwrap()
     }
 }
 
@@ -109,17 +111,20 @@ async fn allowed(layer: &CorsLayer, origin: &str) -> bool {
     !acao.is_empty()
 }
 
+/// Whether TENANT and OTHER are [`allowed`].
+async fn both(layer: &CorsLayer) -> (bool, bool) {
+    (allowed(layer, TENANT).await, allowed(layer, OTHER).await)
+}
+
 #[tokio::test]
 async fn lookup_is_asked_only_when_the_static_rules_refuse_a_well_formed_origin() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let layer = store.layer(|b| b);
+    let (store, layer) = Store::with(&[TENANT], Answer, |b| b);
     assert!(allowed(&layer, APP).await);
     run(&layer, preflight(APP, "PUT", None)).await;
     run(&layer, actual(Method::GET, None)).await;
     for never in ["null", "not an origin", "https://a.example/path", "https://"] {
         assert!(!allowed(&layer, never).await, "{never}");
-        let (res, _) = run(&layer, preflight(never, "PUT", None)).await;
-        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{never}");
+        check(never, &layer, preflight(never, "PUT", None), &[], "403", &[]).await;
     }
     // Longer than any real origin: refused without asking.
     let long = format!("https://{}.example", "a".repeat(320));
@@ -132,8 +137,7 @@ async fn lookup_is_asked_only_when_the_static_rules_refuse_a_well_formed_origin(
 #[tokio::test]
 #[rustfmt::skip]
 async fn allowed_and_refused_origins_get_their_answers_and_the_answer_is_cached() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let layer = store.layer(|b| b);
+    let (store, layer) = Store::with(&[TENANT], Answer, |b| b);
     let none = [("access-control-*", ABSENT)];
     check("allowed actual", &layer, actual(Method::POST, Some(TENANT)), &[], "inner", &[(ACAO, TENANT), (VARY, "origin")]).await;
     // The preflight uses the cached answer, and still checks the method.
@@ -149,21 +153,17 @@ async fn allowed_and_refused_origins_get_their_answers_and_the_answer_is_cached(
 
 #[tokio::test(start_paused = true)]
 async fn allowed_and_refused_answers_live_their_own_ttls() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let layer = store.layer(|b| {
-        b.origin_lookup_ttl(Duration::from_secs(60))
-            .origin_lookup_refused_ttl(Duration::from_secs(5))
-    });
-    assert!(allowed(&layer, TENANT).await);
-    assert!(!allowed(&layer, OTHER).await);
-    tokio::time::advance(Duration::from_millis(4_900)).await;
-    allowed(&layer, TENANT).await;
-    allowed(&layer, OTHER).await;
-    assert_eq!((store.asked_for(TENANT), store.asked_for(OTHER)), (1, 1));
-    tokio::time::advance(Duration::from_millis(200)).await;
-    allowed(&layer, TENANT).await;
-    allowed(&layer, OTHER).await;
-    assert_eq!((store.asked_for(TENANT), store.asked_for(OTHER)), (1, 2));
+    let (allowed_ttl, refused_ttl) = (Duration::from_secs(60), Duration::from_secs(5));
+    let configure =
+        |b: CorsBuilder| b.origin_lookup_ttl(allowed_ttl).origin_lookup_refused_ttl(refused_ttl);
+    let (store, layer) = Store::with(&[TENANT], Answer, configure);
+    let asked = |store: &Store| (store.asked_for(TENANT), store.asked_for(OTHER));
+    assert_eq!(both(&layer).await, (true, false));
+    for (advance_ms, want) in [(4_900, (1, 1)), (200, (1, 2))] {
+        tokio::time::advance(Duration::from_millis(advance_ms)).await;
+        assert_eq!(both(&layer).await, (true, false));
+        assert_eq!(asked(&store), want, "after another {advance_ms} ms");
+    }
     tokio::time::advance(Duration::from_secs(55)).await;
     assert!(allowed(&layer, TENANT).await);
     assert_eq!(store.asked_for(TENANT), 2);
@@ -171,19 +171,16 @@ async fn allowed_and_refused_answers_live_their_own_ttls() {
 
 #[tokio::test]
 async fn defaults_keep_answers_and_zero_ttls_keep_none() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let cached = store.layer(|b| b);
+    let (store, cached) = Store::with(&[TENANT], Answer, |b| b);
     for _ in 0..3 {
-        allowed(&cached, TENANT).await;
-        allowed(&cached, OTHER).await;
+        assert_eq!(both(&cached).await, (true, false));
     }
     assert_eq!(store.asked(), 2);
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let uncached = store
-        .layer(|b| b.origin_lookup_ttl(Duration::ZERO).origin_lookup_refused_ttl(Duration::ZERO));
+    let zero = Duration::ZERO;
+    let configure = |b: CorsBuilder| b.origin_lookup_ttl(zero).origin_lookup_refused_ttl(zero);
+    let (store, uncached) = Store::with(&[TENANT], Answer, configure);
     for _ in 0..3 {
-        assert!(allowed(&uncached, TENANT).await);
-        assert!(!allowed(&uncached, OTHER).await);
+        assert_eq!(both(&uncached).await, (true, false));
     }
     assert_eq!(store.asked(), 6);
 }
@@ -192,8 +189,7 @@ async fn defaults_keep_answers_and_zero_ttls_keep_none() {
 async fn the_cache_holds_at_most_its_capacity() {
     const CAPACITY: usize = 16;
     const ORIGINS: usize = 400;
-    let store = Store::new(&[], Behaviour::Answer);
-    let layer = store.layer(|b| b.origin_lookup_capacity(CAPACITY));
+    let (store, layer) = Store::with(&[], Answer, |b| b.origin_lookup_capacity(CAPACITY));
     let origin = |i: usize| format!("https://t{i}.example");
     for i in 0..ORIGINS {
         allowed(&layer, &origin(i)).await;
@@ -207,10 +203,8 @@ async fn the_cache_holds_at_most_its_capacity() {
     let ok = asked_again >= ORIGINS - 2 * CAPACITY;
     assert!(ok, "{asked_again} of {ORIGINS} asked again: more than {CAPACITY} entries were kept");
     // Capacity zero keeps nothing.
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let layer = store.layer(|b| b.origin_lookup_capacity(0));
-    assert!(allowed(&layer, TENANT).await);
-    assert!(allowed(&layer, TENANT).await);
+    let (store, layer) = Store::with(&[TENANT], Answer, |b| b.origin_lookup_capacity(0));
+    assert_eq!((allowed(&layer, TENANT).await, allowed(&layer, TENANT).await), (true, true));
     assert_eq!(store.asked(), 2);
 }
 
@@ -227,26 +221,24 @@ async fn asked_more_than(asked: &AtomicUsize, times: usize) {
     }
 }
 
-/// A lookup that waits for `gate` and counts its calls.
-fn gated_layer(gate: Arc<Notify>, asked: Arc<AtomicUsize>) -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origin_lookup(move |origin: String| {
-            asked.fetch_add(1, Ordering::SeqCst);
-            let gate = Arc::clone(&gate);
-            async move {
-                gate.notified().await;
-                Ok::<_, StoreDown>(origin == TENANT)
-            }
-        })
-        .build()
-        .unwrap()
+/// A lookup allowing TENANT that waits for the gate and counts its calls.
+fn gated() -> (Arc<Notify>, Arc<AtomicUsize>, CorsLayer) {
+    let (gate, asked) = (Arc::new(Notify::new()), Arc::new(AtomicUsize::new(0)));
+    let (waits, counts) = (Arc::clone(&gate), Arc::clone(&asked));
+    let layer = CorsLayer::builder().allow_origin_lookup(move |origin: String| {
+        counts.fetch_add(1, Ordering::SeqCst);
+        let gate = Arc::clone(&waits);
+        async move {
+            gate.notified().await;
+            Ok::<_, StoreDown>(origin == TENANT)
+        }
+    });
+    (gate, asked, layer.build().unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_requests_for_an_uncached_origin_cause_one_lookup() {
-    let gate = Arc::new(Notify::new());
-    let asked = Arc::new(AtomicUsize::new(0));
-    let layer = gated_layer(Arc::clone(&gate), Arc::clone(&asked));
+    let (gate, asked, layer) = gated();
     let requests: Vec<_> = (0..64)
         .map(|i| {
             let layer = layer.clone();
@@ -272,9 +264,7 @@ async fn concurrent_requests_for_an_uncached_origin_cause_one_lookup() {
 
 #[tokio::test]
 async fn a_cancelled_first_request_does_not_cancel_the_lookup_others_wait_for() {
-    let gate = Arc::new(Notify::new());
-    let asked = Arc::new(AtomicUsize::new(0));
-    let layer = gated_layer(Arc::clone(&gate), Arc::clone(&asked));
+    let (gate, asked, layer) = gated();
     let first = spawn_allowed(&layer);
     asked_more_than(&asked, 0).await;
     let second = spawn_allowed(&layer);
@@ -289,8 +279,7 @@ async fn a_cancelled_first_request_does_not_cancel_the_lookup_others_wait_for() 
 #[tokio::test(start_paused = true)]
 async fn a_hanging_store_refuses_every_request_at_the_timeout() {
     let timeout_after = Duration::from_millis(300);
-    let store = Store::new(&[TENANT], Behaviour::Hang);
-    let layer = store.layer(|b| b.origin_lookup_timeout(timeout_after));
+    let (store, layer) = Store::with(&[TENANT], Hang, |b| b.origin_lookup_timeout(timeout_after));
     let requests: Vec<_> = (0..20u64)
         .map(|i| {
             let layer = layer.clone();
@@ -327,8 +316,7 @@ async fn a_hanging_store_refuses_every_request_at_the_timeout() {
 async fn a_store_failing_half_the_time_refuses_only_on_failure_and_caches_only_answers() {
     let tenants: Vec<String> = (0..50).map(|i| format!("https://t{i}.example")).collect();
     let tenant_refs: Vec<&str> = tenants.iter().map(String::as_str).collect();
-    let store = Store::new(&tenant_refs, Behaviour::FailEveryOther);
-    let layer = store.layer(|b| b);
+    let (store, layer) = Store::with(&tenant_refs, FailEveryOther, |b| b);
     let strangers: Vec<String> = (0..50).map(|i| format!("https://s{i}.example")).collect();
     for origin in tenants.iter().chain(&strangers) {
         // First call fails: refused, not cached; the second answers.
@@ -336,44 +324,34 @@ async fn a_store_failing_half_the_time_refuses_only_on_failure_and_caches_only_a
         let is_tenant = tenants.contains(origin);
         assert_eq!(allowed(&layer, origin).await, is_tenant, "{origin}");
         // Cached now: neither asked again nor turned into a failure.
-        let (res, _) = run(&layer, preflight(origin, "PUT", None)).await;
-        let expected = [StatusCode::FORBIDDEN, StatusCode::NO_CONTENT][usize::from(is_tenant)];
-        assert_eq!(res.status(), expected, "{origin}");
+        let by = ["403", "204"][usize::from(is_tenant)];
+        check(origin, &layer, preflight(origin, "PUT", None), &[], by, &[]).await;
         assert_eq!(store.asked_for(origin), 2, "{origin}");
     }
 }
 
 #[tokio::test]
 async fn a_panicking_lookup_is_a_failed_lookup() {
-    let store = Store::new(&[TENANT], Behaviour::Panic);
-    let layer = store.layer(|b| b);
+    let (store, layer) = Store::with(&[TENANT], Panic, |b| b);
     assert!(!allowed(&layer, TENANT).await);
-    let (res, _) = run(&layer, preflight(TENANT, "PUT", None)).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    check("after a panic", &layer, preflight(TENANT, "PUT", None), &[], "403", &[]).await;
     assert_eq!(store.asked(), 2, "a panic is not cached");
     // A lookup that panics before returning its future, likewise.
-    let layer = CorsLayer::builder()
-        .allow_origin_lookup(|_origin: String| -> std::future::Ready<Result<bool, StoreDown>> {
-            panic!("the lookup panicked")
-        })
-        .build()
-        .unwrap();
-    assert!(!allowed(&layer, TENANT).await);
-    assert!(!allowed(&layer, TENANT).await);
+    type Never = std::future::Ready<Result<bool, StoreDown>>;
+    let layer = CorsLayer::builder().allow_origin_lookup(|_: String| -> Never { panic!("lookup") });
+    let layer = layer.build().unwrap();
+    assert_eq!((allowed(&layer, TENANT).await, allowed(&layer, TENANT).await), (false, false));
 }
 
 #[tokio::test]
 async fn invalidation_makes_the_next_request_ask_again() {
-    let store = Store::new(&[], Behaviour::Answer);
-    let layer = store.layer(|b| b);
-    assert!(!allowed(&layer, TENANT).await);
-    assert!(!allowed(&layer, OTHER).await);
+    let (store, layer) = Store::with(&[], Answer, |b| b);
+    assert_eq!(both(&layer).await, (false, false));
     store.add(TENANT);
     store.add(OTHER);
     assert!(!allowed(&layer, TENANT).await, "still the cached refusal");
     layer.invalidate_origin(TENANT);
-    assert!(allowed(&layer, TENANT).await);
-    assert!(!allowed(&layer, OTHER).await, "only TENANT was forgotten");
+    assert_eq!(both(&layer).await, (true, false), "only TENANT was forgotten");
     layer.invalidate_all_origins();
     assert!(allowed(&layer, OTHER).await);
     assert_eq!((store.asked_for(TENANT), store.asked_for(OTHER)), (2, 2));
@@ -381,8 +359,7 @@ async fn invalidation_makes_the_next_request_ask_again() {
 
 #[tokio::test]
 async fn invalidating_a_reloadable_layer_reaches_the_policy_in_force() {
-    let old_store = Store::new(&[], Behaviour::Answer);
-    let new_store = Store::new(&[], Behaviour::Answer);
+    let (old_store, new_store) = (Store::new(&[], Answer), Store::new(&[], Answer));
     let (layer, handle) = old_store.layer(|b| b).reloadable();
     handle.replace(new_store.layer(|b| b));
     assert!(!allowed(&layer, TENANT).await);
@@ -396,15 +373,12 @@ async fn invalidating_a_reloadable_layer_reaches_the_policy_in_force() {
 
 #[tokio::test]
 async fn an_answer_read_before_an_invalidation_is_not_cached() {
-    let gate = Arc::new(Notify::new());
-    let asked = Arc::new(AtomicUsize::new(0));
-    let layer = gated_layer(Arc::clone(&gate), Arc::clone(&asked));
+    let (gate, asked, layer) = gated();
     let pending = spawn_allowed(&layer);
     asked_more_than(&asked, 0).await;
     layer.invalidate_all_origins();
     gate.notify_one();
-    let ok = pending.await.unwrap();
-    assert!(ok, "the waiting request gets its answer");
+    assert!(pending.await.unwrap(), "the waiting request gets its answer");
     // The answer may predate the change, so it was not cached.
     let next = spawn_allowed(&layer);
     asked_more_than(&asked, 1).await;
@@ -415,15 +389,12 @@ async fn an_answer_read_before_an_invalidation_is_not_cached() {
 
 #[tokio::test]
 async fn each_built_policy_has_its_own_cache() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let builder = {
-        let store = store.clone();
-        CorsLayer::builder().allow_origin_lookup(move |origin| store.lookup(origin))
-    };
+    let store = Store::new(&[TENANT], Answer);
+    let asks = store.clone();
+    let builder = CorsLayer::builder().allow_origin_lookup(move |origin| asks.lookup(origin));
     let first = builder.clone().build().unwrap();
     let second = builder.build().unwrap();
-    assert!(allowed(&first, TENANT).await);
-    assert!(allowed(&second, TENANT).await);
+    assert_eq!((allowed(&first, TENANT).await, allowed(&second, TENANT).await), (true, true));
     assert_eq!(store.asked(), 2);
     // Clones of a layer share its policy, and so its cache.
     assert!(allowed(&first.clone(), TENANT).await);
@@ -432,7 +403,7 @@ async fn each_built_policy_has_its_own_cache() {
 
 #[tokio::test]
 async fn the_later_of_lookup_and_async_predicate_is_the_one_asked() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let store = Store::new(&[TENANT], Answer);
     let (s1, s2) = (store.clone(), store.clone());
     let lookup = move |b: CorsBuilder| b.allow_origin_lookup(move |o| s1.lookup(o));
     let predicate = |b: CorsBuilder| b.allow_origin_async_predicate(|_, _| async { false });
@@ -448,19 +419,15 @@ async fn the_later_of_lookup_and_async_predicate_is_the_one_asked() {
 
 #[tokio::test]
 async fn works_under_axum() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let app: axum::Router = axum::Router::new()
-        .route("/api/items", axum::routing::get(|| async { "items" }))
-        .layer(store.layer(|b| b));
-    let res = app.oneshot(get(TENANT).map(axum::body::Body::from)).await.unwrap();
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
+    let (_, layer) = Store::with(&[TENANT], Answer, |b| b);
+    assert_eq!(acao_under_axum(layer, TENANT).await.as_deref(), Some(TENANT));
 }
 
 #[test]
 fn outside_a_tokio_runtime_a_needed_lookup_fails_closed() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
+    let (store, layer) = Store::with(&[TENANT], Answer, |b| b);
     // A lookup that cannot run must not leave the request waiting.
-    let res = preflight_answer(&store.layer(|b| b), preflight(TENANT, "PUT", None));
+    let res = preflight_answer(&layer, preflight(TENANT, "PUT", None));
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(store.asked(), 0);
 }
@@ -473,8 +440,7 @@ fn handshake(origin: &str) -> Request<String> {
 
 #[tokio::test]
 async fn guarded_handshakes_are_refused_unless_the_lookup_allows_cached_or_not() {
-    let store = Store::new(&[TENANT], Behaviour::Answer);
-    let layer = store.layer(|b| b.guard_websockets(true));
+    let (store, layer) = Store::with(&[TENANT], Answer, |b| b.guard_websockets(true));
     for round in ["asked", "cached"] {
         let (res, calls) = run(&layer, handshake(OTHER)).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{round}");
@@ -486,26 +452,21 @@ async fn guarded_handshakes_are_refused_unless_the_lookup_allows_cached_or_not()
             assert_eq!(calls, 0);
         }
         let (res, calls) = run(&layer, handshake(TENANT)).await;
-        assert_eq!(res.status(), StatusCode::OK, "{round}");
-        assert_eq!(calls, 1, "{round}");
+        assert_eq!((res.status(), calls), (StatusCode::OK, 1), "{round}");
     }
     assert_eq!(store.asked(), 2);
     // A failed lookup refuses the handshake too.
-    let store = Store::new(&[TENANT], Behaviour::Panic);
-    let layer = store.layer(|b| b.guard_websockets(true));
+    let layer = Store::new(&[TENANT], Panic).layer(|b| b.guard_websockets(true));
     let (res, _) = run(&layer, handshake(TENANT)).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(res.body().is_empty());
+    assert_eq!((res.status(), res.body().as_str()), (StatusCode::FORBIDDEN, ""));
 }
 
 #[test]
 fn failed_and_saturated_lookups_have_their_own_rejection_reasons() {
     use tower_cors::Rejection::{OriginLookupFailed, OriginLookupSaturated};
-    let origin = "origin \"https://shop.tenant.example\" is refused";
-    for (reason, cause) in [
-        (OriginLookupFailed(TENANT), "the origin lookup failed"),
-        (OriginLookupSaturated(TENANT), "no origin lookup could start in time"),
-    ] {
-        assert_eq!(reason.to_string(), format!("{origin}: {cause}"));
-    }
+    let refused = "origin \"https://shop.tenant.example\" is refused";
+    let failed = format!("{refused}: the origin lookup failed");
+    assert_eq!(OriginLookupFailed(TENANT).to_string(), failed);
+    let saturated = format!("{refused}: no origin lookup could start in time");
+    assert_eq!(OriginLookupSaturated(TENANT).to_string(), saturated);
 }

@@ -17,20 +17,10 @@ use tower_cors::{ConfigError, CorsBuilder, CorsLayer};
 const TENANT: &str = "https://shop.tenant.example";
 const STRANGER: &str = "https://stranger.example";
 
-#[derive(Debug)]
-struct Down;
-
-impl std::fmt::Display for Down {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("store down")
-    }
-}
-
-impl std::error::Error for Down {}
-
 /// How a failing store fails.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 enum Outage {
+    #[default]
     Errors,
     Hangs,
 }
@@ -38,7 +28,7 @@ enum Outage {
 /// A store that allows `TENANT` (and, if `open`, every origin), takes
 /// `latency` per query, counts the queries in flight and their peak, and
 /// fails as `outage` says while `down`.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 struct Store {
     latency: Duration,
     open: bool,
@@ -53,16 +43,7 @@ struct Store {
 
 impl Store {
     fn new(latency: Duration, open: bool, outage: Outage) -> Self {
-        Store {
-            latency,
-            open,
-            outage,
-            removed: Arc::default(),
-            down: Arc::default(),
-            in_flight: Arc::default(),
-            peak: Arc::default(),
-            asked: Arc::default(),
-        }
+        Store { latency, open, outage, ..Store::default() }
     }
 
     fn layer(&self, configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
@@ -79,7 +60,7 @@ impl Store {
                     let _left = Leave(Arc::clone(&store.in_flight));
                     let down = store.down.load(Ordering::SeqCst);
                     match (down, store.outage) {
-                        (true, Outage::Errors) => return Err(Down),
+                        (true, Outage::Errors) => return Err(std::io::Error::other("down")),
                         (true, Outage::Hangs) => std::future::pending::<()>().await,
                         (false, _) => {}
                     }
@@ -110,9 +91,8 @@ async fn allowed(layer: &CorsLayer, origin: &str) -> bool {
 async fn a_flood_of_invented_origins_never_has_more_lookups_in_flight_than_the_bound() {
     const BOUND: usize = 8;
     let store = Store::new(Duration::from_millis(100), true, Outage::Errors);
-    let layer = store.layer(|b| {
-        b.origin_lookup_concurrency(BOUND).origin_lookup_timeout(Duration::from_secs(2))
-    });
+    let timeout = Duration::from_secs(2);
+    let layer = store.layer(|b| b.origin_lookup_concurrency(BOUND).origin_lookup_timeout(timeout));
     assert!(allowed(&layer, TENANT).await, "warmed before the flood");
     let start = Instant::now();
     let mut flood = JoinSet::new();
@@ -148,70 +128,58 @@ async fn a_flood_of_invented_origins_never_has_more_lookups_in_flight_than_the_b
 
 #[test]
 fn a_lookup_concurrency_of_zero_is_refused_with_the_fix() {
-    let error = CorsLayer::builder()
-        .allow_origin_lookup(|_: String| async { Ok::<_, Down>(true) })
-        .origin_lookup_concurrency(0)
-        .build()
-        .unwrap_err();
+    let lookup = |_: String| async { Ok::<_, std::io::Error>(true) };
+    let error = CorsLayer::builder().allow_origin_lookup(lookup).origin_lookup_concurrency(0);
+    let error = error.build().unwrap_err();
     assert!(matches!(error, ConfigError::ZeroLookupConcurrency { .. }), "{error:?}");
     let message = error.to_string();
-    assert!(message.contains("origin_lookup_concurrency(0)"), "{message}");
-    assert!(message.contains("use at least 1"), "{message}");
-}
-
-/// One outage: a store warmed with `TENANT` (allowed) and `STRANGER`
-/// (refused), then failing as `outage`, asked `after` the answers were
-/// cached, with a 60 s TTL, a 5 s refused TTL, a 1 s timeout and `grace`.
-struct Case {
-    name: &'static str,
-    grace: u64,
-    outage: Outage,
-    after: u64,
-    invalidate: bool,
-    tenant: bool,
-    stranger: bool,
+    let fix =
+        message.contains("origin_lookup_concurrency(0)") && message.contains("use at least 1");
+    assert!(fix, "{message}");
 }
 
 #[tokio::test(start_paused = true)]
 async fn stale_if_error_extends_allowed_answers_only_within_the_grace() {
+    // A store warmed with TENANT (allowed) and STRANGER (refused), then
+    // failing as `outage`, asked `after` s later, with a 60 s TTL, a 5 s
+    // refused TTL, a 1 s timeout and `grace` s: (name, grace, outage,
+    // after, invalidated, TENANT allowed); STRANGER is refused in each.
     #[rustfmt::skip]
     let cases = [
-        Case { name: "fail closed by default", grace: 0, outage: Outage::Errors, after: 61, invalidate: false, tenant: false, stranger: false },
-        Case { name: "store errors, within grace", grace: 30, outage: Outage::Errors, after: 61, invalidate: false, tenant: true, stranger: false },
-        Case { name: "store hangs, within grace", grace: 30, outage: Outage::Hangs, after: 85, invalidate: false, tenant: true, stranger: false },
-        Case { name: "past TTL + grace", grace: 30, outage: Outage::Errors, after: 91, invalidate: false, tenant: false, stranger: false },
-        Case { name: "invalidated, within grace", grace: 30, outage: Outage::Errors, after: 61, invalidate: true, tenant: false, stranger: false },
-        Case { name: "still fresh: no stale needed", grace: 0, outage: Outage::Errors, after: 59, invalidate: false, tenant: true, stranger: false },
+        ("fail closed by default", 0, Outage::Errors, 61, false, false),
+        ("store errors, within grace", 30, Outage::Errors, 61, false, true),
+        ("store hangs, within grace", 30, Outage::Hangs, 85, false, true),
+        ("past TTL + grace", 30, Outage::Errors, 91, false, false),
+        ("invalidated, within grace", 30, Outage::Errors, 61, true, false),
+        ("still fresh: no stale needed", 0, Outage::Errors, 59, false, true),
     ];
-    for case in cases {
-        let store = Store::new(Duration::ZERO, false, case.outage);
+    for (name, grace, outage, after, invalidate, tenant) in cases {
+        let store = Store::new(Duration::ZERO, false, outage);
         let layer = store.layer(|b| {
             b.origin_lookup_ttl(Duration::from_secs(60))
                 .origin_lookup_refused_ttl(Duration::from_secs(5))
                 .origin_lookup_timeout(Duration::from_secs(1))
-                .origin_lookup_stale_if_error(Duration::from_secs(case.grace))
+                .origin_lookup_stale_if_error(Duration::from_secs(grace))
         });
-        assert!(allowed(&layer, TENANT).await, "{}: warmed", case.name);
-        assert!(!allowed(&layer, STRANGER).await, "{}: warmed", case.name);
+        let warmed = (allowed(&layer, TENANT).await, allowed(&layer, STRANGER).await);
+        assert_eq!(warmed, (true, false), "{name}: warmed");
         store.down.store(true, Ordering::SeqCst);
-        tokio::time::advance(Duration::from_secs(case.after)).await;
-        if case.invalidate {
+        tokio::time::advance(Duration::from_secs(after)).await;
+        if invalidate {
             layer.invalidate_origin(TENANT);
         }
         let start = Instant::now();
-        assert_eq!(allowed(&layer, TENANT).await, case.tenant, "{}", case.name);
-        assert!(start.elapsed() <= Duration::from_secs(1), "{}", case.name);
-        assert_eq!(allowed(&layer, STRANGER).await, case.stranger, "{}", case.name);
+        assert_eq!(allowed(&layer, TENANT).await, tenant, "{name}");
+        assert!(start.elapsed() <= Duration::from_secs(1), "{name}");
+        assert!(!allowed(&layer, STRANGER).await, "{name}");
     }
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_recovered_store_is_heard_at_once_despite_the_grace() {
     let store = Store::new(Duration::ZERO, false, Outage::Errors);
-    let layer = store.layer(|b| {
-        b.origin_lookup_ttl(Duration::from_secs(60))
-            .origin_lookup_stale_if_error(Duration::from_secs(3600))
-    });
+    let (ttl, grace) = (Duration::from_secs(60), Duration::from_secs(3600));
+    let layer = store.layer(|b| b.origin_lookup_ttl(ttl).origin_lookup_stale_if_error(grace));
     assert!(allowed(&layer, TENANT).await);
     store.down.store(true, Ordering::SeqCst);
     tokio::time::advance(Duration::from_secs(120)).await;
@@ -235,15 +203,12 @@ fn a_saturated_lookup_is_counted_apart_from_a_failed_one() {
     let counted = crate::common::counters(true, || async {
         let store = Store::new(Duration::ZERO, false, Outage::Hangs);
         store.down.store(true, Ordering::SeqCst);
-        let layer = store.layer(|b| {
-            b.origin_lookup_concurrency(1).origin_lookup_timeout(Duration::from_secs(1))
-        });
+        let second = Duration::from_secs(1);
+        let layer = store.layer(|b| b.origin_lookup_concurrency(1).origin_lookup_timeout(second));
         // The first holds the only slot until its timeout; the second
         // waits for it as long, and is refused for saturation.
-        let (a, b) = tokio::join!(
-            allowed(&layer, "https://a.example"),
-            allowed(&layer, "https://b.example")
-        );
+        let (a, b) = ("https://a.example", "https://b.example");
+        let (a, b) = tokio::join!(allowed(&layer, a), allowed(&layer, b));
         assert!(!a && !b);
     });
     let outcomes: Vec<(&str, u64)> = counted

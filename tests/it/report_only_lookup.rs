@@ -5,37 +5,22 @@
 #![cfg(feature = "origin-lookup")]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::{actual, preflight, run};
-use http::{header, Method};
+use crate::common::{actual, only, policy, preflight, run, Reports, ACAO, APP};
+use http::Method;
 use tokio::sync::Notify;
-use tower_cors::{CorsLayer, Divergence, Rejection, Verdict};
+use tower_cors::{CorsLayer, Rejection, Verdict};
 
 const TENANT: &str = "https://shop.tenant.example";
 const GONE: &str = "https://gone.tenant.example";
 
-/// Reports, owned: (enforced, candidate, line).
-type Reports = Arc<Mutex<Vec<(String, String, String)>>>;
-
-fn recorder() -> (Reports, impl Fn(&Divergence<'_>) + Send + Sync + 'static) {
-    let reports = Reports::default();
-    let sink = Arc::clone(&reports);
-    let record = move |d: &Divergence<'_>| {
-        let verdicts = (format!("{:?}", d.enforced()), format!("{:?}", d.candidate()));
-        sink.lock().unwrap().push((verdicts.0, verdicts.1, d.to_string()));
-    };
-    (reports, record)
-}
-
 /// A candidate that lists nothing and asks a store which allows `TENANT`
 /// only; the store waits for `gate` on its first call and counts calls.
 fn candidate(gate: Arc<Notify>, calls: Arc<AtomicUsize>) -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins(["https://app.example.com"])
-        .allow_methods([Method::PUT])
-        .allow_origin_lookup(move |origin: String| {
+    policy(&[APP], |b| {
+        b.allow_methods([Method::PUT]).allow_origin_lookup(move |origin: String| {
             let first = calls.fetch_add(1, Ordering::SeqCst) == 0;
             let gate = Arc::clone(&gate);
             async move {
@@ -45,16 +30,20 @@ fn candidate(gate: Arc<Notify>, calls: Arc<AtomicUsize>) -> CorsLayer {
                 Ok::<_, std::io::Error>(origin == TENANT)
             }
         })
-        .build()
-        .unwrap()
+    })
 }
 
 fn enforced() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins(["https://app.example.com", TENANT, GONE])
-        .allow_methods([Method::PUT, Method::PATCH])
-        .build()
-        .unwrap()
+    policy(&[APP, TENANT, GONE], |b| b.allow_methods([Method::PUT, Method::PATCH]))
+}
+
+/// The enforced policy trialling the [`candidate`]: its gate, its store's
+/// calls, the reports and the layer.
+fn trial() -> (Arc<Notify>, Arc<AtomicUsize>, Reports, CorsLayer) {
+    let (gate, calls) = (Arc::new(Notify::new()), Arc::new(AtomicUsize::new(0)));
+    let (layer, reports) =
+        crate::common::trial(enforced(), candidate(Arc::clone(&gate), Arc::clone(&calls)));
+    (gate, calls, reports, layer)
 }
 
 async fn settle() {
@@ -65,35 +54,22 @@ async fn settle() {
 
 #[tokio::test]
 async fn the_candidates_lookup_is_asked_and_its_refusal_reported_when_it_lands() {
-    let (gate, calls) = (Arc::new(Notify::new()), Arc::new(AtomicUsize::new(0)));
-    let (reports, record) = recorder();
-    let layer =
-        enforced().with_report_only(candidate(Arc::clone(&gate), Arc::clone(&calls)), record);
-
+    let (gate, calls, reports, layer) = trial();
     // The enforced answer does not wait for the candidate's lookup.
     let (res, inner) = run(&layer, actual(Method::GET, Some(GONE)), &[]).await;
-    assert_eq!(
-        (inner, res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN].to_str().unwrap()),
-        (1, GONE)
-    );
+    assert_eq!((inner, res.headers()[ACAO].to_str().unwrap()), (1, GONE));
     settle().await;
     assert!(reports.lock().unwrap().is_empty(), "reported before the lookup answered");
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 
     gate.notify_one();
     settle().await;
-    let seen = reports.lock().unwrap().clone();
-    assert_eq!(seen.len(), 1, "{seen:?}");
+    let seen = only(&reports);
     let refused = Verdict::Refused(Rejection::OriginNotAllowed(GONE));
-    assert_eq!((seen[0].0.as_str(), seen[0].1.clone()), ("Allowed", format!("{refused:?}")));
-    assert!(
-        seen[0].2.ends_with(&format!(
-            "the candidate refuses it: origin \"{GONE}\" is not allowed \
-             (its origin lookup refuses the origin)"
-        )),
-        "{}",
-        seen[0].2
-    );
+    assert_eq!((seen.enforced.as_str(), seen.candidate), ("Allowed", format!("{refused:?}")));
+    let why = "is not allowed (its origin lookup refuses the origin)";
+    let line = format!("the candidate refuses it: origin \"{GONE}\" {why}");
+    assert!(seen.line.ends_with(&line), "{}", seen.line);
 
     // The answer is cached: the next request is reported at once, and the
     // store is not asked again.
@@ -103,11 +79,8 @@ async fn the_candidates_lookup_is_asked_and_its_refusal_reported_when_it_lands()
 
 #[tokio::test]
 async fn an_origin_the_candidates_lookup_allows_is_not_reported_and_its_checks_still_apply() {
-    let (gate, calls) = (Arc::new(Notify::new()), Arc::new(AtomicUsize::new(0)));
+    let (gate, calls, reports, layer) = trial();
     gate.notify_one();
-    let (reports, record) = recorder();
-    let layer = enforced().with_report_only(candidate(gate, Arc::clone(&calls)), record);
-
     run(&layer, actual(Method::GET, Some(TENANT)), &[]).await;
     settle().await;
     assert!(reports.lock().unwrap().is_empty(), "{:?}", reports.lock().unwrap());
@@ -115,34 +88,23 @@ async fn an_origin_the_candidates_lookup_allows_is_not_reported_and_its_checks_s
     // Allowed by the lookup, refused for its method by the candidate alone.
     run(&layer, preflight(TENANT, "PATCH", None), &[]).await;
     settle().await;
-    let seen = reports.lock().unwrap().clone();
-    assert_eq!(seen.len(), 1, "{seen:?}");
-    assert!(seen[0]
-        .2
-        .contains("method \"PATCH\" is not allowed (its origin lookup allows the origin)"));
+    let line = "method \"PATCH\" is not allowed (its origin lookup allows the origin)";
+    assert!(only(&reports).line.contains(line), "{:?}", only(&reports));
     assert_eq!(calls.load(Ordering::SeqCst), 1, "one lookup per origin");
 }
 
 #[tokio::test]
 async fn a_lookup_that_never_answers_delays_no_response_and_reports_its_failure() {
-    let (reports, record) = recorder();
-    let hanging = CorsLayer::builder()
-        .allow_origins(["https://app.example.com"])
-        .allow_origin_lookup(|_origin: String| async {
-            std::future::pending::<Result<bool, std::io::Error>>().await
-        })
-        .origin_lookup_timeout(Duration::from_millis(50))
-        .build()
-        .unwrap();
-    let layer = enforced().with_report_only(hanging, record);
-    let (res, _) = tokio::time::timeout(Duration::from_secs(5), async {
-        run(&layer, actual(Method::GET, Some(TENANT)), &[]).await
-    })
-    .await
-    .expect("the enforced response never waits for the candidate");
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], TENANT);
+    let hanging = policy(&[APP], |b| {
+        let never = |_: String| std::future::pending::<Result<bool, std::io::Error>>();
+        b.allow_origin_lookup(never).origin_lookup_timeout(Duration::from_millis(50))
+    });
+    let (layer, reports) = crate::common::trial(enforced(), hanging);
+    let answer = run(&layer, actual(Method::GET, Some(TENANT)), &[]);
+    let waited = tokio::time::timeout(Duration::from_secs(5), answer).await;
+    let (res, _) = waited.expect("the enforced response never waits for the candidate");
+    assert_eq!(res.headers()[ACAO], TENANT);
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let seen = reports.lock().unwrap().clone();
-    assert_eq!(seen.len(), 1, "{seen:?}");
-    assert!(seen[0].2.contains("the origin lookup failed"), "{}", seen[0].2);
+    let seen = only(&reports);
+    assert!(seen.line.contains("the origin lookup failed"), "{}", seen.line);
 }

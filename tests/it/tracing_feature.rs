@@ -24,14 +24,7 @@ struct Captured {
 #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 impl Captured {
     fn field(&self, name: &str) -> Option<&str> {
-        let field = self.fields.iter().find(|(n, _)| n == name);
-        field.map(|(_, v)| v.as_str())
-    }
-
-    /// The event's fields as one `name=value name=value` line.
-    fn line(&self) -> String {
-        let fields = self.fields.iter().map(|(name, value)| format!("{name}={value} "));
-        fields.collect()
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -40,25 +33,29 @@ impl Captured {
 struct Capture(Arc<Mutex<Vec<Captured>>>);
 
 impl Capture {
+    /// A capture installed as this thread's default until the guard drops.
+    fn installed() -> (Capture, tracing::subscriber::DefaultGuard) {
+        let capture = Capture::default();
+        let guard = tracing::subscriber::set_default(capture.clone());
+        (capture, guard)
+    }
+
     fn ours(&self) -> Vec<Captured> {
         self.with_target("tower_cors")
     }
 
     fn with_target(&self, prefix: &str) -> Vec<Captured> {
         let events = self.0.lock().unwrap();
-        let ours = events.iter().filter(|e| e.target.starts_with(prefix));
-        ours.cloned().collect()
+        events.iter().filter(|e| e.target.starts_with(prefix)).cloned().collect()
     }
 }
 
-struct Fields<'a>(&'a mut Vec<(String, String)>);
-
-impl Visit for Fields<'_> {
+impl Visit for Captured {
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.push((field.name().to_owned(), value.to_owned()));
+        self.fields.push((field.name().to_owned(), value.to_owned()));
     }
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.push((field.name().to_owned(), format!("{value:?}")));
+        self.fields.push((field.name().to_owned(), format!("{value:?}")));
     }
 }
 
@@ -75,13 +72,10 @@ impl Subscriber for Capture {
     fn record(&self, _: &Id, _: &Record<'_>) {}
     fn record_follows_from(&self, _: &Id, _: &Id) {}
     fn event(&self, event: &Event<'_>) {
-        let mut fields = Vec::new();
-        event.record(&mut Fields(&mut fields));
-        self.0.lock().unwrap().push(Captured {
-            level: *event.metadata().level(),
-            target: event.metadata().target().to_owned(),
-            fields,
-        });
+        let (level, target) = (*event.metadata().level(), event.metadata().target().to_owned());
+        let mut captured = Captured { level, target, fields: Vec::new() };
+        event.record(&mut captured);
+        self.0.lock().unwrap().push(captured);
     }
     fn enter(&self, _: &Id) {}
     fn exit(&self, _: &Id) {}
@@ -91,18 +85,23 @@ impl Subscriber for Capture {
 mod with_feature {
     use super::*;
     use http::Method;
-    use tower_cors::CorsLayer;
+    use tower_cors::{CorsBuilder, CorsLayer};
+
+    /// Each event as `LEVEL name=value ...`, with the fields `names` only.
+    fn show(events: &[Captured], names: &[&str]) -> Vec<String> {
+        let show = |e: &Captured| {
+            let fields = names.iter().map(|n| format!(" {n}={}", e.field(n).unwrap_or(ABSENT)));
+            format!("{}{}", e.level, fields.collect::<String>())
+        };
+        events.iter().map(show).collect()
+    }
 
     #[test]
     fn build_emits_the_compiled_policy_once_at_info() {
         let capture = Capture::default();
         let cors = tracing::subscriber::with_default(capture.clone(), layer);
-        let events = capture.ours();
-        assert_eq!(events.len(), 1, "{events:?}");
-        assert_eq!(events[0].level, Level::INFO);
-        assert_eq!(events[0].field("message"), Some("CORS policy compiled"));
-        let got = events[0].field("policy");
-        assert_eq!(got, Some(cors.policy().to_string().as_str()));
+        let want = format!("INFO message=CORS policy compiled policy={}", cors.policy());
+        assert_eq!(show(&capture.ours(), &["message", "policy"]), [want]);
     }
 
     /// Each warning of `build()` is one `warn` event carrying its text; a
@@ -110,25 +109,18 @@ mod with_feature {
     #[test]
     fn build_logs_each_warning_at_warn() {
         let capture = Capture::default();
-        let cors = tracing::subscriber::with_default(capture.clone(), || {
-            app(|b| {
-                b.allow_credentials(true)
-                    .expose_any_header()
-                    .max_age(std::time::Duration::from_secs(86_400))
-            })
-        });
-        let warnings: Vec<Captured> =
+        let day = std::time::Duration::from_secs(86_400);
+        let configure = |b: CorsBuilder| b.allow_credentials(true).expose_any_header().max_age(day);
+        let cors = tracing::subscriber::with_default(capture.clone(), || app(configure));
+        let warnings: Vec<_> =
             capture.ours().into_iter().filter(|e| e.level == Level::WARN).collect();
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
-        for (event, warning) in warnings.iter().zip(cors.warnings()) {
-            assert_eq!(event.field("warning"), Some(warning.to_string().as_str()));
-        }
+        let want: Vec<_> = cors.warnings().iter().map(|w| format!("WARN warning={w}")).collect();
+        assert_eq!((want.len(), show(&warnings, &["warning"])), (2, want));
     }
 
     async fn events_for(request: http::Request<String>) -> Vec<Captured> {
         let cors = layer();
-        let capture = Capture::default();
-        let _guard = tracing::subscriber::set_default(capture.clone());
+        let (capture, _guard) = Capture::installed();
         run(&cors, request, &[]).await;
         capture.ours()
     }
@@ -139,95 +131,70 @@ mod with_feature {
     #[tokio::test]
     #[rustfmt::skip]
     async fn each_rejection_is_one_debug_event_naming_method_path_origin_kind_and_reason() {
-        let evil = "https://evil.example";
         let cases = [
-            (get(evil), ["GET", evil, "Actual", "origin \"https://evil.example\" is not allowed"]),
+            (get(EVIL), ["GET", EVIL, "Actual", "origin \"https://evil.example\" is not allowed"]),
             (preflight(APP, "PUT", Some("x-secret")), ["OPTIONS", APP, "Preflight", "request header \"x-secret\" is not allowed"]),
             (preflight(APP, "DELETE", None), ["OPTIONS", APP, "Preflight", "method \"DELETE\" is not allowed"]),
             (get("not an origin"), ["GET", "not an origin", "Actual", "malformed request: "]),
         ];
         for (request, [method, origin, kind, reason]) in cases {
             let events = events_for(request).await;
-            assert_eq!(events.len(), 1, "{events:?}");
-            let event = &events[0];
-            assert_eq!((event.level, event.field("message")), (Level::DEBUG, Some("CORS request rejected")));
-            let fields = ["method", "path", "origin", "kind"].map(|f| event.field(f));
-            assert_eq!(fields, [Some(method), Some("/api/items"), Some(origin), Some(kind)], "{reason}");
-            assert!(event.field("reason").unwrap().starts_with(reason), "{event:?}");
+            let want = format!("DEBUG message=CORS request rejected method={method} path=/api/items origin={origin} kind={kind}");
+            assert_eq!(show(&events, &["message", "method", "path", "origin", "kind"]), [want], "{reason}");
+            assert!(events[0].field("reason").unwrap().starts_with(reason), "{events:?}");
         }
         let mut bad = actual(Method::GET, None);
-        let value = http::HeaderValue::from_bytes(b"https://e\x80\"").unwrap();
-        bad.headers_mut().insert(http::header::ORIGIN, value);
-        let events = events_for(bad).await;
-        assert_eq!(events[0].field("origin"), Some(r#"https://e\x80\""#));
+        bad.headers_mut().insert(http::header::ORIGIN, http::HeaderValue::from_bytes(b"https://e\x80\"").unwrap());
+        assert_eq!(events_for(bad).await[0].field("origin"), Some(r#"https://e\x80\""#));
     }
 
     #[tokio::test]
     async fn async_predicate_refusal_emits_one_debug_event_and_approval_none() {
-        let cors = CorsLayer::builder()
-            .allow_origin_async_predicate(|origin, _| {
-                let ok = origin == "https://tenant.example";
-                async move { ok }
-            })
-            .build()
-            .unwrap();
-        let capture = Capture::default();
-        let _guard = tracing::subscriber::set_default(capture.clone());
-        for origin in ["https://tenant.example", "https://evil.example"] {
+        let tenant = "https://tenant.example";
+        let predicate = move |origin: &_, _: &_| std::future::ready(origin == tenant);
+        let cors = CorsLayer::builder().allow_origin_async_predicate(predicate).build().unwrap();
+        let (capture, _guard) = Capture::installed();
+        for origin in [tenant, EVIL] {
             assert!(capture.ours().is_empty(), "{:?}", capture.ours());
             run(&cors, get(origin), &[]).await;
             run(&cors, preflight(origin, "POST", None), &[]).await;
         }
-        let events = capture.ours();
-        assert_eq!(events.len(), 2, "{events:?}");
-        assert_eq!(events[0].field("kind"), Some("Actual"));
-        assert_eq!(events[1].field("kind"), Some("Preflight"));
-        for event in &events {
-            assert_eq!(event.level, Level::DEBUG);
-            let got = event.field("reason");
-            assert_eq!(got, Some("origin \"https://evil.example\" is not allowed"));
-        }
+        let reason = "reason=origin \"https://evil.example\" is not allowed";
+        let want =
+            [format!("DEBUG kind=Actual {reason}"), format!("DEBUG kind=Preflight {reason}")];
+        assert_eq!(show(&capture.ours(), &["kind", "reason"]), want);
     }
 
     #[cfg(feature = "origin-lookup")]
     #[tokio::test(flavor = "current_thread")]
     async fn failed_origin_lookup_emits_its_error_at_warn_and_the_rejection_at_debug() {
-        let cors = CorsLayer::builder()
-            .allow_origin_lookup(|_origin: String| async {
-                Err::<bool, _>(std::io::Error::other("connection refused"))
-            })
-            .build()
-            .unwrap();
-        let capture = Capture::default();
-        let _guard = tracing::subscriber::set_default(capture.clone());
+        let refused =
+            |_: String| async { Err::<bool, _>(std::io::Error::other("connection refused")) };
+        let cors = CorsLayer::builder().allow_origin_lookup(refused).build().unwrap();
+        let (capture, _guard) = Capture::installed();
         run(&cors, preflight("https://tenant.example", "POST", None), &[]).await;
         // The lookup's own event; the rejection's `debug` event is the one
         // every refusal gets (tested above), and is left out here: other
         // tests hit its callsite on threads without a subscriber at the
         // same time, which makes its capture racy.
         let events = capture.with_target("tower_cors::origin_lookup");
-        assert_eq!(events.len(), 1, "{events:?}");
-        assert_eq!(events[0].level, Level::WARN);
-        assert_eq!(events[0].field("origin"), Some("https://tenant.example"));
-        let got = events[0].field("error");
-        assert_eq!(got, Some("the origin lookup failed: connection refused"));
+        let want =
+            "WARN origin=https://tenant.example error=the origin lookup failed: connection refused";
+        assert_eq!(show(&events, &["origin", "error"]), [want]);
     }
 
     #[tokio::test]
     async fn a_report_only_divergence_is_one_warn_event_with_its_target() {
         let candidate = policy(&["https://new.example.com"], |b| b.allow_methods([Method::PUT]));
         let cors = layer().with_report_only(candidate, |_| {});
-        let capture = Capture::default();
-        let _guard = tracing::subscriber::set_default(capture.clone());
+        let (capture, _guard) = Capture::installed();
         run(&cors, get(APP), &[]).await;
         let events = capture.with_target("tower_cors::report_only");
-        assert_eq!(events.len(), 1, "{events:?}");
-        assert_eq!(events[0].level, Level::WARN);
-        let fields = ["origin", "method", "path", "enforced"].map(|f| events[0].field(f));
-        let want = [APP, "GET", "/api/items", "allows it"].map(Some);
-        assert_eq!(fields, want);
-        let refused = "refuses it: origin \"https://app.example.com\" is not allowed";
-        assert_eq!(events[0].field("candidate"), Some(refused));
+        let names = ["origin", "method", "path", "enforced", "candidate"];
+        let want =
+            "WARN origin=https://app.example.com method=GET path=/api/items enforced=allows it \
+                    candidate=refuses it: origin \"https://app.example.com\" is not allowed";
+        assert_eq!(show(&events, &names), [want]);
         // Decided alike: nothing more.
         run(&cors, get(EVIL), &[]).await;
         assert_eq!(capture.with_target("tower_cors::report_only").len(), 1);
@@ -235,18 +202,16 @@ mod with_feature {
 
     #[tokio::test]
     async fn allowed_and_non_cors_requests_emit_nothing() {
-        assert!(events_for(get(APP)).await.is_empty());
-        assert!(events_for(preflight(APP, "PUT", None)).await.is_empty());
-        assert!(events_for(actual(Method::GET, None)).await.is_empty());
+        for request in [get(APP), preflight(APP, "PUT", None), actual(Method::GET, None)] {
+            assert!(events_for(request).await.is_empty());
+        }
     }
 
     /// Values are built from escaped diagnostics, so no request value reaches
     /// a log line raw (Flask-CORS CVE-2024-1681 logged request data unescaped).
     #[tokio::test(flavor = "current_thread")]
     async fn rejection_and_policy_events_are_single_clean_lines() {
-        let capture = Capture::default();
-        let _guard = tracing::subscriber::set_default(capture.clone());
-
+        let (capture, _guard) = Capture::installed();
         let layer = policy(&[APP, "https://*.example.org"], |b| b.allow_methods([Method::PUT]));
         let hostile = [
             preflight("https://evil.example\"x", "PUT", None),
@@ -262,8 +227,9 @@ mod with_feature {
         let value = http::HeaderValue::from_bytes(b"https://evil.example\t\x80").unwrap();
         bad.headers_mut().insert(http::header::ORIGIN, value);
         run(&layer, bad, &[]).await;
-
-        let events: Vec<String> = capture.with_target("").iter().map(Captured::line).collect();
+        // Each event's fields as one `name=value name=value` line.
+        let line = |e: &Captured| e.fields.iter().map(|(n, v)| format!("{n}={v} ")).collect();
+        let events: Vec<String> = capture.with_target("").iter().map(line).collect();
         assert!(events.len() >= 6, "{events:?}");
         for event in &events {
             assert!(!event.chars().any(char::is_control), "{event:?}");
@@ -281,8 +247,7 @@ mod without_feature {
 
     #[tokio::test]
     async fn nothing_is_emitted_without_the_feature() {
-        let capture = Capture::default();
-        let _guard = tracing::subscriber::set_default(capture.clone());
+        let (capture, _guard) = Capture::installed();
         let cors = layer();
         run(&cors, get(EVIL), &[]).await;
         run(&cors, preflight(APP, "DELETE", None), &[]).await;
