@@ -137,7 +137,6 @@ async fn the_first_matching_group_wins_and_groups_alone_are_a_valid_policy() {
 #[test]
 fn a_policy_without_routes_or_groups_decides_as_before() {
     let plain = CorsLayer::builder().allow_origins([APP]).build().unwrap();
-    assert!(!format!("{:?}", plain.policy()).contains("routes"));
     assert_eq!(decision(&plain, &to("/public", get(EVIL))), decision(&plain, &get(EVIL)));
 }
 
