@@ -68,7 +68,8 @@ fn text_that_is_not_a_method_or_header_name_is_refused_naming_it() {
     let app = || origins(&["https://a.example"]);
     let list = r#"looks like a list: give each header name separately, as in expose_headers(["x-total", "x-page"])"#;
     // (configuration, where, the refusal, words of its message)
-    let rows: [(CorsBuilder, &str, fn(Location) -> ConfigError, &str); 3] = [
+    type Row = (CorsBuilder, &'static str, fn(Location) -> ConfigError, &'static str);
+    let rows: [Row; 3] = [
         (app().allow_methods(["GE T"]), "allow_methods", |location| ConfigError::InvalidMethod { method: "GE T".into(), location }, "GE T"),
         (app().allow_headers(["bad header"]), "allow_headers",
             |location| ConfigError::InvalidHeaderName { header: "bad header".into(), location }, "in allow_headers"),
