@@ -69,24 +69,14 @@ pub fn with(mut req: Request<String>, extra: &[(&'static str, &str)]) -> Request
 
 /// A preflight from `origin` asking for `method` and `headers`.
 pub fn preflight(origin: &str, method: &str, headers: Option<&str>) -> Request<String> {
-    let mut b = Request::builder()
-        .method(Method::OPTIONS)
-        .uri("/api/items")
-        .header(header::ORIGIN, origin)
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, method);
-    if let Some(h) = headers {
-        b = b.header(header::ACCESS_CONTROL_REQUEST_HEADERS, h);
-    }
-    b.body(String::new()).unwrap()
+    let asked =
+        request(Method::OPTIONS, &[("origin", origin), ("access-control-request-method", method)]);
+    with(asked, headers.map(|h| ("access-control-request-headers", h)).as_slice())
 }
 
 /// An actual request with the given method from `origin` (None: no Origin).
 pub fn actual(method: Method, origin: Option<&str>) -> Request<String> {
-    let mut b = Request::builder().method(method).uri("/api/items");
-    if let Some(o) = origin {
-        b = b.header(header::ORIGIN, o);
-    }
-    b.body(String::new()).unwrap()
+    request(method, origin.map(|o| ("origin", o)).as_slice())
 }
 
 /// A GET from `origin`.
@@ -112,9 +102,8 @@ pub async fn run_with(
     status: StatusCode,
     inner_headers: &[(&'static str, &'static str)],
 ) -> (Response<String>, usize) {
-    let calls = Arc::new(AtomicUsize::new(0));
+    let (calls, inner_headers) = (Arc::new(AtomicUsize::new(0)), inner_headers.to_vec());
     let counter = Arc::clone(&calls);
-    let inner_headers = inner_headers.to_vec();
     let inner = service_fn(move |_req: Request<String>| {
         counter.fetch_add(1, Ordering::SeqCst);
         let mut res = Response::new(String::from("inner"));
@@ -125,8 +114,7 @@ pub async fn run_with(
         async move { Ok::<_, Infallible>(res) }
     });
     let res = layer.layer(inner).oneshot(req).await.unwrap();
-    let n = calls.load(Ordering::SeqCst);
-    (res, n)
+    (res, calls.load(Ordering::SeqCst))
 }
 
 /// [`run`] without inner headers, bounded: a regression must fail, not hang.
@@ -270,11 +258,7 @@ pub fn assert_lines(case: &str, headers: &HeaderMap, want: &[(&str, &str)]) {
 /// words: `not cors`, `actual`, `preflight`, `deferred <kind>`, or
 /// `<kind> refused: <reason>` with the kind and reason as `Debug` prints them.
 pub fn decision(layer: &CorsLayer, req: &Request<String>) -> String {
-    let mut head = Request::new(());
-    *head.method_mut() = req.method().clone();
-    *head.headers_mut() = req.headers().clone();
-    *head.uri_mut() = req.uri().clone();
-    let (head, ()) = head.into_parts();
+    let (head, _) = copy_request(req).into_parts();
     match layer.policy().decide(&head) {
         Decision::NotCors => "not cors".to_owned(),
         Decision::Actual(_) => "actual".to_owned(),
@@ -297,18 +281,8 @@ pub fn vary_tokens(headers: &HeaderMap) -> Vec<String> {
 
 /// Comma-separated items of all lines of `name`, trimmed, lowercased.
 pub fn tokens(headers: &HeaderMap, name: &str) -> Vec<String> {
-    headers
-        .get_all(name)
-        .iter()
-        .flat_map(|v| {
-            v.to_str()
-                .unwrap()
-                .split(',')
-                .map(|t| t.trim().to_ascii_lowercase())
-                .collect::<Vec<_>>()
-        })
-        .filter(|t| !t.is_empty())
-        .collect()
+    let items = headers.get_all(name).iter().flat_map(|v| v.to_str().unwrap().split(','));
+    items.map(|t| t.trim().to_ascii_lowercase()).filter(|t| !t.is_empty()).collect()
 }
 
 /// Whether any `access-control-*` header is present.

@@ -45,16 +45,9 @@ fn example_toml_builds_the_same_policy_as_the_builder() {
 #[test]
 fn every_field_is_read_from_json() {
     let cors = from_json(
-        r#"{
-            "allow_origins": ["https://app.example.com"],
-            "allow_any_method": true,
-            "allow_any_header": true,
-            "expose_any_header": true,
-            "allow_credentials": true,
-            "max_age": 60,
-            "allow_private_network": true,
-            "preflight_status": 200
-        }"#,
+        r#"{ "allow_origins": ["https://app.example.com"], "allow_any_method": true, "allow_any_header": true,
+             "expose_any_header": true, "allow_credentials": true, "max_age": 60, "allow_private_network": true,
+             "preflight_status": 200 }"#,
     )
     .unwrap();
     assert_eq!(
@@ -64,6 +57,23 @@ fn every_field_is_read_from_json() {
          private network: true; preflight status: 200"
     );
     assert_eq!(cors.policy().preflight_status(), StatusCode::OK);
+}
+
+/// (configuration, in its summary, its summary's end)
+#[test]
+#[rustfmt::skip]
+fn grpc_web_connect_rpc_and_guard_flags_apply_to_the_policy() {
+    let toml = |t: &str| -> CorsLayer { toml::from_str::<CorsConfig>(t).unwrap().try_into().unwrap() };
+    let guarded = r#"{ "allow_origins": ["https://app.example.com"], "connect_rpc": true, "guard_websockets": true,
+        "guard_cross_origin_writes": true }"#;
+    for (cors, shown, end) in [
+        (toml("grpc_web = true\nallow_origins = [\"https://app.example.com\"]"), &["expose: grpc-status"][..], ""),
+        (from_json(guarded).unwrap(), &["methods: GET, POST;", "connect-protocol-version"],
+            "; websocket handshakes: guarded; cross-origin writes: guarded"),
+    ] {
+        let summary = cors.policy().to_string();
+        assert!(shown.iter().all(|s| summary.contains(s)) && summary.ends_with(end), "{summary}");
+    }
 }
 
 /// Like the empty builder, an empty configuration allows no origin: refused,
@@ -76,38 +86,9 @@ fn empty_config_is_refused_like_the_empty_builder() {
     let builder = CorsLayer::builder().build().unwrap_err();
     assert!(matches!(builder, ConfigError::NoOrigin { .. }), "{builder:?}");
     let message = err.to_string();
-    assert!(message.starts_with("allow_origins: "), "{message}");
-    for fix in [
-        r#"list origins with allow_origins = ["https://app.example.com"]"#,
-        "set allow_any_origin = true",
-    ] {
-        assert!(message.contains(fix), "{message}");
-    }
-}
-
-#[test]
-fn grpc_web_flag_applies_the_preset() {
-    let cors: CorsLayer = toml::from_str::<CorsConfig>(
-        "grpc_web = true\nallow_origins = [\"https://app.example.com\"]",
-    )
-    .unwrap()
-    .try_into()
-    .unwrap();
-    assert!(cors.policy().to_string().contains("expose: grpc-status"));
-}
-
-#[test]
-fn connect_rpc_and_the_guard_flags_apply_to_the_policy() {
-    let cors = from_json(
-        r#"{ "allow_origins": ["https://app.example.com"], "connect_rpc": true, "guard_websockets": true,
-             "guard_cross_origin_writes": true }"#,
-    )
-    .unwrap();
-    let summary = cors.policy().to_string();
-    assert!(summary.contains("methods: GET, POST;"), "{summary}");
-    assert!(summary.contains("connect-protocol-version"), "{summary}");
-    let guards = "; websocket handshakes: guarded; cross-origin writes: guarded";
-    assert!(summary.ends_with(guards), "{summary}");
+    let list = r#"list origins with allow_origins = ["https://app.example.com"]"#;
+    let fixes = message.contains(list) && message.contains("set allow_any_origin = true");
+    assert!(message.starts_with("allow_origins: ") && fixes, "{message}");
 }
 
 #[test]
@@ -240,67 +221,43 @@ fn config_errors_speak_the_configuration_words_and_builder_errors_the_builders()
 fn to_builder_lets_code_add_a_predicate() {
     let config: CorsConfig =
         toml::from_str("allow_origins = [\"https://app.example.com\"]").unwrap();
-    let cors = config
-        .to_builder()
-        .unwrap()
-        .allow_origin_predicate(|origin, _| origin == "https://partner.example")
-        .build()
-        .unwrap();
+    let builder = config.to_builder().unwrap();
+    let cors =
+        builder.allow_origin_predicate(|o, _| o == "https://partner.example").build().unwrap();
     assert!(cors.policy().to_string().contains("+ 1 predicate(s)"));
     let bad: CorsConfig = toml::from_str("preflight_status = 1000").unwrap();
-    assert!(matches!(
-        bad.to_builder().unwrap_err(),
-        ConfigError::PreflightStatusNotSuccess { status: 1000, .. }
-    ));
+    let err = bad.to_builder().unwrap_err();
+    assert!(matches!(err, ConfigError::PreflightStatusNotSuccess { status: 1000, .. }), "{err:?}");
 }
 
 /// Every mistake of a file at once, each with its field, in the order of the
 /// fields, one per line.
 #[test]
 fn every_mistake_is_reported_at_once_with_its_field() {
+    let places = |err: &ConfigError| err.errors().iter().map(place).collect::<Vec<_>>();
     let err =
         json_error(r#"{ "allow_origins": ["https://a.example/app", "*", "https://B.example"] }"#);
-    let fields: Vec<String> = err.errors().iter().map(place).collect();
-    assert_eq!(fields, ["allow_origins[0]", "allow_origins[1]", "allow_origins[2]"]);
-
+    assert_eq!(places(&err), ["allow_origins[0]", "allow_origins[1]", "allow_origins[2]"]);
     let err = json_error(
-        r#"{
-            "preflight_status": 42,
-            "max_age": 90000,
-            "allow_credentials": true,
-            "allow_any_origin": true,
-            "allow_headers": ["content-type", "Cookie"],
-            "allow_methods": ["get", "TRACE", "PUT"]
-        }"#,
+        r#"{ "preflight_status": 42, "max_age": 90000, "allow_credentials": true, "allow_any_origin": true,
+             "allow_headers": ["content-type", "Cookie"], "allow_methods": ["get", "TRACE", "PUT"] }"#,
     );
-    let fields: Vec<String> = err.errors().iter().map(place).collect();
-    assert_eq!(
-        fields,
-        [
-            "allow_methods[0]", "allow_methods[1]", "allow_headers[1]", "allow_credentials",
-            "max_age", "preflight_status"
-        ]
-    );
+    let want = ["allow_methods[0]", "allow_methods[1]", "allow_headers[1]", "allow_credentials"];
+    assert_eq!(places(&err), [&want[..], &["max_age", "preflight_status"]].concat());
     assert!(err.location().is_none(), "{err:?}");
     let message = err.to_string();
     let lines: Vec<&str> = message.lines().collect();
-    assert_eq!(lines[0], "6 mistakes in the CORS configuration:");
-    assert_eq!(lines.len(), 7, "{message}");
+    assert_eq!((lines[0], lines.len()), ("6 mistakes in the CORS configuration:", 7), "{message}");
     for (line, error) in lines[1..].iter().zip(err.errors()) {
         assert_eq!(*line, format!("- {error}"));
         assert!(line.starts_with(&format!("- {}: ", place(error))), "{line}");
     }
-    for words in [
-        r#"write "GET""#,
-        "cookies are sent with allow_credentials = true, not as a header",
-        "max_age = 90000",
-    ] {
+    let cookies = "cookies are sent with allow_credentials = true, not as a header";
+    for words in [r#"write "GET""#, cookies, "max_age = 90000"] {
         assert!(message.contains(words), "{words} not in {message}");
     }
-
     let err = json_error(r#"{ "allow_origins": ["https://a.example,https://b.example"] }"#);
     assert!(matches!(err, ConfigError::OriginList { .. }), "{err:?}");
-    assert!(err.to_string().contains(
-        r#"looks like a list: give each origin separately, as in allow_origins = ["https://a.example", "https://b.example"]"#
-    ), "{err}");
+    let fix = r#"give each origin separately, as in allow_origins = ["https://a.example", "https://b.example"]"#;
+    assert!(err.to_string().contains(&format!("looks like a list: {fix}")), "{err}");
 }

@@ -45,20 +45,20 @@ fn cited_paths(text: &str, links: bool) -> Vec<String> {
 
 /// The doc comments (`//!`, `///`) of every `.rs` file under `dir`.
 fn doc_comments(dir: &Path, out: &mut String) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
+    for path in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
         if path.is_dir() {
             doc_comments(&path, out);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap();
-            for line in text.lines().map(str::trim_start) {
-                if line.starts_with("//!") || line.starts_with("///") {
-                    out.push_str(line);
-                    out.push('\n');
-                }
-            }
+            let docs = text.lines().map(str::trim_start);
+            docs.filter(|l| l.starts_with("//!") || l.starts_with("///"))
+                .for_each(|l| out.extend([l, "\n"]));
         }
     }
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(Path::new(ROOT).join(path)).unwrap()
 }
 
 #[test]
@@ -66,7 +66,6 @@ fn every_path_the_docs_cite_exists() {
     let root = Path::new(ROOT);
     let mut src_docs = String::new();
     doc_comments(&root.join("src"), &mut src_docs);
-    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
     // (document, what it says, the directory its relative links start from)
     let docs: [(&str, String, PathBuf); 5] = [
         ("README.md", read("README.md"), root.into()),
@@ -75,14 +74,13 @@ fn every_path_the_docs_cite_exists() {
         ("cors-doctor/README.md", read("cors-doctor/README.md"), root.join("cors-doctor")),
         ("doc comments in src/", src_docs, root.into()),
     ];
-    let mut missing = Vec::new();
-    for (doc, text, base) in &docs {
-        for path in cited_paths(text, doc.ends_with(".md")) {
-            if !base.join(&path).exists() {
-                missing.push(format!("{doc}: {path}"));
-            }
-        }
-    }
+    let missing: Vec<String> = docs
+        .iter()
+        .flat_map(|(doc, text, base)| {
+            let cited = cited_paths(text, doc.ends_with(".md"));
+            cited.into_iter().filter(|p| !base.join(p).exists()).map(move |p| format!("{doc}: {p}"))
+        })
+        .collect();
     assert!(missing.is_empty(), "cited but missing:\n{}", missing.join("\n"));
     assert!(cited_paths(&docs[4].1, false).contains(&"tests/it/ordering.rs".to_owned()));
 }
@@ -91,7 +89,6 @@ fn every_path_the_docs_cite_exists() {
 /// runs one names the examples package, and the example is declared there.
 #[test]
 fn readme_example_commands_name_the_examples_package() {
-    let read = |p: &str| std::fs::read_to_string(Path::new(ROOT).join(p)).unwrap();
     let (readme, manifest) = (read("README.md"), read("examples/Cargo.toml"));
     let mut commands = 0;
     for line in readme.lines().filter(|l| l.contains("--example ")) {
@@ -105,7 +102,7 @@ fn readme_example_commands_name_the_examples_package() {
 
 #[test]
 fn readme_setup_adds_every_crate_its_rust_blocks_use() {
-    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+    let readme = read("README.md");
     let (mut added, mut used, mut setups) = (Vec::new(), Vec::new(), 0);
     for (n, block) in readme.split("```").enumerate().filter(|(n, _)| n % 2 == 1) {
         if block.starts_with("sh") && block.contains("cargo add ") {

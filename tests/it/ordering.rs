@@ -15,7 +15,7 @@ mod axum_example;
 
 use std::convert::Infallible;
 
-use crate::common::{assert_lines, ACAC, ACAH, ACAM, ACAO, ACMA, VARY};
+use crate::common::{assert_lines, Line, ACAC, ACAH, ACAM, ACAO, ACMA, VARY};
 use crate::loopback::{request, Server};
 use bytes::Bytes;
 use http::{header, Method, Request, Response, StatusCode};
@@ -35,45 +35,31 @@ fn preflight(req: http::request::Builder) -> Request<Full<Bytes>> {
         .unwrap()
 }
 
+/// Over loopback, CORS outside auth: the preflight (no credentials) is
+/// answered; an authenticated call gets the handler's answer, an
+/// unauthenticated one a 401 the page can read (not an opaque network error).
 #[tokio::test]
-async fn preflight_without_credentials_succeeds_when_cors_is_outside_auth() {
+#[rustfmt::skip]
+async fn cors_outside_auth_answers_preflights_and_decorates_authenticated_and_401_answers() {
     let server = Server::start(example::serve).await;
-    let res = server.send(preflight(request(Method::OPTIONS, &server, "/api/me"))).await;
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let want = [
-        (ACAO, APP),
-        (ACAC, "true"),
-        (ACAM, "GET, PUT"),
-        (ACAH, "authorization, content-type"),
-        (ACMA, "600"),
+    let get = || request(Method::GET, &server, "/api/me").header(header::ORIGIN, APP);
+    let bearer = format!("Bearer {}", example::TOKEN);
+    let preflight_lines: &[Line] =
+        &[(ACAO, APP), (ACAC, "true"), (ACAM, "GET, PUT"), (ACAH, "authorization, content-type"), (ACMA, "600")];
+    let rows = [
+        ("preflight", preflight(request(Method::OPTIONS, &server, "/api/me")), 204, preflight_lines, None),
+        ("authenticated", get().header(header::AUTHORIZATION, bearer).body(Full::default()).unwrap(), 200,
+            &[(ACAO, APP), (VARY, "origin")], Some("{\"user\":\"demo\",\"path\":\"/api/me\"}")),
+        ("unauthenticated", get().body(Full::default()).unwrap(), 401, &[(ACAO, APP)], None),
     ];
-    assert_lines("preflight", res.headers(), &want);
-    server.stop().await;
-}
-
-#[tokio::test]
-async fn authenticated_call_gets_cors_headers_and_the_handler_answer() {
-    let server = Server::start(example::serve).await;
-    let req = request(Method::GET, &server, "/api/me")
-        .header(header::ORIGIN, APP)
-        .header(header::AUTHORIZATION, format!("Bearer {}", example::TOKEN))
-        .body(Full::default())
-        .unwrap();
-    let res = server.send(req).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_lines("authenticated", res.headers(), &[(ACAO, APP), (VARY, "origin")]);
-    assert_eq!(res.body(), "{\"user\":\"demo\",\"path\":\"/api/me\"}");
-    server.stop().await;
-}
-
-#[tokio::test]
-async fn unauthenticated_call_gets_401_that_the_page_can_read() {
-    let server = Server::start(example::serve).await;
-    let req = request(Method::GET, &server, "/api/me").header(header::ORIGIN, APP);
-    let res = server.send(req.body(Full::default()).unwrap()).await;
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    // Decorated: the script sees the 401 instead of an opaque network error.
-    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+    for (case, req, status, want, body) in rows {
+        let res = server.send(req).await;
+        assert_eq!(res.status().as_u16(), status, "{case}");
+        assert_lines(case, res.headers(), want);
+        if let Some(body) = body {
+            assert_eq!(res.body(), body, "{case}");
+        }
+    }
     server.stop().await;
 }
 

@@ -13,28 +13,18 @@ use tower::{service_fn, Layer, ServiceBuilder, ServiceExt};
 #[derive(Debug, PartialEq)]
 struct InnerError(&'static str);
 
+/// Whatever the classification: allowed, not CORS, rejected, OPTIONS
+/// without a request method; boxed errors (as tonic uses) too.
 #[tokio::test]
 async fn inner_errors_pass_through_unchanged() {
-    let inner = service_fn(|_req: Request<String>| async {
-        Err::<Response<String>, _>(InnerError("db down"))
-    });
-    let err = layer().layer(inner).oneshot(get(APP)).await.unwrap_err();
-    assert_eq!(err, InnerError("db down"));
-
-    // Whatever the classification: not CORS, rejected, OPTIONS without a request method.
-    for req in [
-        actual(Method::GET, None),
-        actual(Method::GET, Some("https://evil.example")),
-        actual(Method::OPTIONS, Some(APP)),
-    ] {
+    let origins = [Some(APP), None, Some("https://evil.example")];
+    let requests = origins.map(|o| actual(Method::GET, o)).into_iter();
+    for req in requests.chain([actual(Method::OPTIONS, Some(APP))]) {
         let inner = service_fn(|_req: Request<String>| async {
-            Err::<Response<String>, _>(InnerError("boom"))
+            Err::<Response<String>, _>(InnerError("db down"))
         });
-        let err = layer().layer(inner).oneshot(req).await.unwrap_err();
-        assert_eq!(err, InnerError("boom"));
+        assert_eq!(layer().layer(inner).oneshot(req).await.unwrap_err(), InnerError("db down"));
     }
-
-    // Boxed errors, as tonic uses, too.
     let inner = service_fn(|_req: Request<String>| async {
         Err::<Response<String>, Box<dyn std::error::Error + Send + Sync>>("boom".into())
     });
@@ -54,10 +44,9 @@ async fn readiness_is_delegated_to_the_inner_service() {
 
 #[tokio::test]
 async fn the_service_is_clone_when_the_inner_service_is() {
-    let inner = service_fn(|_req: Request<String>| async {
+    let svc = layer().layer(service_fn(|_req: Request<String>| async {
         Ok::<_, Infallible>(Response::new(String::new()))
-    });
-    let svc = layer().layer(inner);
+    }));
     let a = svc.clone().oneshot(get(APP)).await.unwrap();
     let b = svc.oneshot(get(APP)).await.unwrap();
     assert_eq!(a.headers(), b.headers());
@@ -86,19 +75,19 @@ async fn works_as_an_axum_router_layer() {
         )
         .layer(layer());
 
-    let send = |r: Request<String>| app.clone().oneshot(r.map(axum::body::Body::from));
-    let res = send(preflight(APP, "PUT", Some(""))).await.unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_lines("preflight", res.headers(), &[(ACAM, "PUT")]);
-    assert_eq!(handled.load(Ordering::SeqCst), 0);
-    let res = send(actual(Method::PUT, Some(APP))).await.unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_lines("PUT", res.headers(), &[(ACAO, APP)]);
-    assert_eq!(handled.load(Ordering::SeqCst), 1);
-    // axum's own 405 answers are decorated too, so scripts can read the status.
-    let res = send(actual(Method::DELETE, Some(APP))).await.unwrap();
-    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_lines("DELETE", res.headers(), &[(ACAO, APP)]);
+    // (request, status, lines, handler runs so far); axum's own 405 answers
+    // are decorated too, so scripts can read the status.
+    let rows = [
+        (preflight(APP, "PUT", Some("")), StatusCode::NO_CONTENT, (ACAM, "PUT"), 0),
+        (actual(Method::PUT, Some(APP)), StatusCode::NO_CONTENT, (ACAO, APP), 1),
+        (actual(Method::DELETE, Some(APP)), StatusCode::METHOD_NOT_ALLOWED, (ACAO, APP), 1),
+    ];
+    for (req, status, line, runs) in rows {
+        let case = format!("{} {}", req.method(), status);
+        let res = app.clone().oneshot(req.map(axum::body::Body::from)).await.unwrap();
+        assert_eq!((res.status(), handled.load(Ordering::SeqCst)), (status, runs), "{case}");
+        assert_lines(&case, res.headers(), &[line]);
+    }
 }
 
 #[test]

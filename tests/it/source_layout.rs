@@ -8,15 +8,22 @@ use std::path::{Path, PathBuf};
 
 const MAX_LINES: usize = 700;
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).expect("readable source directory") {
-        let path = entry.expect("directory entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
+/// The `.rs` files under `dir` (relative to the package root), if it exists.
+fn rust_files(dir: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for path in fs::read_dir(dir).expect("readable directory").map(|e| e.unwrap().path()) {
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
         }
     }
+    let (dir, mut out) = (root().join(dir), Vec::new());
+    if dir.is_dir() {
+        walk(&dir, &mut out);
+    }
+    out
 }
 
 fn root() -> PathBuf {
@@ -28,9 +35,7 @@ fn root() -> PathBuf {
 fn crate_paths(text: &str) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
-        let mut rest = line;
-        while let Some(at) = rest.find("crate::") {
-            rest = &rest[at + "crate::".len()..];
+        for rest in line.split("crate::").skip(1) {
             let name: String =
                 rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
             if !name.is_empty() {
@@ -46,13 +51,8 @@ fn crate_paths(text: &str) -> BTreeSet<String> {
 fn reexports(lib: &str) -> BTreeMap<String, String> {
     let mut map = BTreeMap::new();
     for statement in lib.split(';') {
-        let Some(at) = statement.find("pub use ") else {
-            continue;
-        };
-        let path = &statement[at + "pub use ".len()..];
-        let Some((module, names)) = path.split_once("::") else {
-            continue;
-        };
+        let path = statement.split_once("pub use ").map(|(_, p)| p);
+        let Some((module, names)) = path.and_then(|p| p.split_once("::")) else { continue };
         for name in names.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
             if !name.is_empty() {
                 map.insert(name.to_owned(), module.trim().to_owned());
@@ -65,19 +65,15 @@ fn reexports(lib: &str) -> BTreeMap<String, String> {
 /// Each top-level module of `src/` and the top-level modules it uses.
 fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
     let src = root().join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    let lib = fs::read_to_string(src.join("lib.rs")).expect("src/lib.rs");
-    let names = reexports(&lib);
+    let names = reexports(&fs::read_to_string(src.join("lib.rs")).expect("src/lib.rs"));
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for file in &files {
-        let relative = file.strip_prefix(&src).expect("under src");
-        let first = relative.components().next().expect("a component");
+    for file in rust_files("src") {
+        let first = file.strip_prefix(&src).unwrap().components().next().expect("a component");
         let module = first.as_os_str().to_string_lossy().trim_end_matches(".rs").to_owned();
         if module == "lib" {
             continue;
         }
-        let text = fs::read_to_string(file).expect("readable source");
+        let text = fs::read_to_string(&file).expect("readable source");
         let used = graph.entry(module.clone()).or_default();
         for name in crate_paths(&text) {
             let target = names.get(&name).cloned().unwrap_or(name);
@@ -87,27 +83,21 @@ fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
         }
     }
     let modules: BTreeSet<String> = graph.keys().cloned().collect();
-    for used in graph.values_mut() {
-        used.retain(|m| modules.contains(m));
-    }
+    graph.values_mut().for_each(|used| used.retain(|m| modules.contains(m)));
     graph
 }
 
 /// A path of modules from `from` back to itself, if there is one.
 fn circle_through(graph: &BTreeMap<String, BTreeSet<String>>, from: &str) -> Option<Vec<String>> {
-    let mut stack = vec![vec![from.to_owned()]];
-    let mut seen = BTreeSet::new();
+    let (mut stack, mut seen) = (vec![vec![from.to_owned()]], BTreeSet::new());
     while let Some(path) = stack.pop() {
-        let last = path.last().expect("non-empty path");
-        for next in &graph[last] {
+        for next in &graph[path.last().expect("non-empty path")] {
+            let mut longer = path.clone();
+            longer.push(next.clone());
             if next == from {
-                let mut circle = path.clone();
-                circle.push(next.clone());
-                return Some(circle);
+                return Some(longer);
             }
             if seen.insert(next.clone()) {
-                let mut longer = path.clone();
-                longer.push(next.clone());
                 stack.push(longer);
             }
         }
@@ -127,13 +117,8 @@ fn no_module_of_src_imports_one_that_imports_it_back() {
 
 #[test]
 fn no_source_file_passes_700_lines() {
-    let mut files = Vec::new();
-    for dir in ["src", "tests", "benches", "examples", "cors-doctor/src"] {
-        let dir = root().join(dir);
-        if dir.is_dir() {
-            rust_files(&dir, &mut files);
-        }
-    }
+    let dirs = ["src", "tests", "benches", "examples", "cors-doctor/src"];
+    let files: Vec<PathBuf> = dirs.iter().flat_map(|d| rust_files(d)).collect();
     assert!(files.len() > 20, "files were found: {}", files.len());
     let long: Vec<String> = files
         .iter()
@@ -147,16 +132,12 @@ fn no_source_file_passes_700_lines() {
 
 /// Each line of code in `src/` outside `#[cfg(test)]` modules, with its file.
 fn code_lines() -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    rust_files(&root().join("src"), &mut files);
     let mut lines = Vec::new();
-    for file in files {
+    for file in rust_files("src") {
         let name = file.strip_prefix(root()).expect("under the root").display().to_string();
         let text = fs::read_to_string(&file).expect("readable source");
         let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
-        for line in code.lines() {
-            lines.push((name.clone(), line.to_owned()));
-        }
+        lines.extend(code.lines().map(|line| (name.clone(), line.to_owned())));
     }
     lines
 }
@@ -169,22 +150,17 @@ fn only_the_write_stage_writes_cors_headers_and_refusal_responses() {
     ];
     let writes = |line: &str| {
         let code = line.trim_start();
-        if code.starts_with("//") {
-            return false;
-        }
         let header_write = ["insert(", "append(", "remove("].iter().any(|call| {
             code.split(call).skip(1).any(|args| CORS_NAMES.iter().any(|name| args.contains(name)))
         });
-        header_write || code.contains("StatusCode::FORBIDDEN") || code.contains("status_mut()")
+        let status = code.contains("StatusCode::FORBIDDEN") || code.contains("status_mut()");
+        !code.starts_with("//") && (header_write || status)
     };
     let writers: BTreeSet<String> =
         code_lines().into_iter().filter(|(_, line)| writes(line)).map(|(file, _)| file).collect();
-    assert!(
-        writers.iter().any(|f| f.starts_with("src/response/")),
-        "the check finds the writes: {writers:?}"
-    );
-    let elsewhere: Vec<&String> =
-        writers.iter().filter(|f| !f.starts_with("src/response/")).collect();
+    let (inside, elsewhere): (Vec<&String>, Vec<&String>) =
+        writers.iter().partition(|f| f.starts_with("src/response/"));
+    assert!(!inside.is_empty(), "the check finds the writes: {writers:?}");
     assert!(
         elsewhere.is_empty(),
         "CORS headers or refusals written outside src/response/: {elsewhere:?}"
@@ -194,28 +170,23 @@ fn only_the_write_stage_writes_cors_headers_and_refusal_responses() {
 #[test]
 fn forced_inlines_are_few_and_no_comment_holds_a_benchmark_figure() {
     let lines = code_lines();
-    let forced: Vec<&String> = lines
-        .iter()
-        .filter(|(_, line)| line.contains("#[inline(always)]"))
-        .map(|(file, _)| file)
-        .collect();
+    let forced: Vec<&String> =
+        lines.iter().filter(|(_, l)| l.contains("#[inline(always)]")).map(|(f, _)| f).collect();
     assert!(
         forced.len() <= 6,
         "{} #[inline(always)] (BENCHMARKS.md backs at most 6): {forced:?}",
         forced.len()
     );
-    // A figure: a number followed by a unit of time, size or work, or
-    // "N -> M".
+    // A figure: a number followed by a unit of time, size or work, or "N -> M".
     const UNITS: [&str; 6] = ["instructions", "ns", "µs", "MB", "KB", "->"];
     let figure = |comment: &str| {
         let words: Vec<&str> = comment.split_whitespace().collect();
         words.windows(2).any(|w| {
             let number = w[0].trim_start_matches('(');
-            let number = !number.is_empty()
-                && number.chars().all(|c| c.is_ascii_digit() || c == '.')
-                && number.chars().any(|c| c.is_ascii_digit());
             let unit = w[1].trim_end_matches(|c: char| c.is_ascii_punctuation() && c != '>');
-            number && UNITS.contains(&unit)
+            number.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && number.chars().any(|c| c.is_ascii_digit())
+                && UNITS.contains(&unit)
         })
     };
     let figures: Vec<String> = lines
