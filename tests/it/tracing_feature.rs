@@ -37,6 +37,9 @@ impl Capture {
     fn installed() -> (Capture, tracing::subscriber::DefaultGuard) {
         let capture = Capture::default();
         let guard = tracing::subscriber::set_default(capture.clone());
+        // Other tests' threads may have registered a callsite while no
+        // subscriber wanted it; ask again with this one in place.
+        tracing::callsite::rebuild_interest_cache();
         (capture, guard)
     }
 
@@ -99,7 +102,10 @@ mod with_feature {
     #[test]
     fn build_emits_the_compiled_policy_once_at_info() {
         let capture = Capture::default();
-        let cors = tracing::subscriber::with_default(capture.clone(), layer);
+        let cors = tracing::subscriber::with_default(capture.clone(), || {
+            tracing::callsite::rebuild_interest_cache();
+            layer()
+        });
         let want = format!("INFO message=CORS policy compiled policy={}", cors.policy());
         assert_eq!(show(&capture.ours(), &["message", "policy"]), [want]);
     }
@@ -111,7 +117,10 @@ mod with_feature {
         let capture = Capture::default();
         let day = std::time::Duration::from_secs(86_400);
         let configure = |b: CorsBuilder| b.allow_credentials(true).expose_any_header().max_age(day);
-        let cors = tracing::subscriber::with_default(capture.clone(), || app(configure));
+        let cors = tracing::subscriber::with_default(capture.clone(), || {
+            tracing::callsite::rebuild_interest_cache();
+            app(configure)
+        });
         let warnings: Vec<_> =
             capture.ours().into_iter().filter(|e| e.level == Level::WARN).collect();
         let want: Vec<_> = cors.warnings().iter().map(|w| format!("WARN warning={w}")).collect();
