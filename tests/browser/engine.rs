@@ -124,9 +124,7 @@ impl Launcher {
                 .args(["-a", "-s", "-screen 0 1280x1024x24"])
                 .arg(&self.binary)
                 .arg("--enable-write-console-messages-to-stdout=true")
-                .env("XDG_CACHE_HOME", data.join("cache"))
-                .env("XDG_DATA_HOME", data.join("data"))
-                .env("XDG_CONFIG_HOME", data.join("config"))
+                .envs(["CACHE", "DATA", "CONFIG"].map(|d| (format!("XDG_{d}_HOME"), data.join(d))))
                 .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
         };
         let child =

@@ -98,25 +98,21 @@ pub fn blocked_but_handled(run: &Run, id: &str, frame: Frame) {
     handler_saw_once(run, id);
 }
 
-/// Allowed, and its one actual request carried `frame`'s origin.
 pub fn allowed_from<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Attempt {
     let a = allowed(run, id);
     same(run, id, one_actual(run, id).req("origin"), Some(run.origin(frame).as_str()));
     a
 }
 
-/// Allowed, and its one actual response had header `name: value`.
 pub fn allowed_with(run: &Run, id: &str, name: &str, value: &str) {
     allowed(run, id);
     same(run, id, one_actual(run, id).resp(name), Some(value));
 }
 
-/// Allowed, and the page read `value` from response header `name`.
 pub fn allowed_reading(run: &Run, id: &str, name: &str, value: &str) {
     same(run, id, allowed(run, id).header(name), Some(value));
 }
 
-/// Allowed, and the handler got the request once, with header `name: value`.
 pub fn handler_got(run: &Run, id: &str, name: &str, value: &str) {
     allowed(run, id);
     same(run, id, handler_saw_once(run, id).req(name), Some(value));

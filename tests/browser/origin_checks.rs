@@ -35,7 +35,7 @@ fn browser_only_ever_sends_canonical_origins(run: &Run) {
     assert!(origins.len() > 40, "expected many cross-origin requests, saw {}", origins.len());
 }
 
-/// Credentialed CORS check: ACAO must be the origin (not `*`), ACAC `true`.
+/// Credentialed CORS check: ACAO must be the origin (not `*`).
 fn credentialed_get_is_allowed_with_exact_origin_and_credentials(run: &Run) {
     let id = "credentials_get";
     allowed_echoing(run, id, Frame::Top);
@@ -84,9 +84,8 @@ fn allow_credentials_header_is_only_ever_true(run: &Run) {
     assert!(sent.len() >= 3, "credentials policy responses expected, saw {}", sent.len());
 }
 
-/// A tenant's page is refused while its origin is not in the lookup's store
-/// (the refusal cached for 10 minutes); the admin endpoint adds it and
-/// invalidates the refusal, and the page's next request is allowed.
+/// The refusal is cached for 10 minutes: only the admin endpoint's
+/// invalidation lets the tenant's next request through.
 fn lookup_tenant_is_blocked_before_being_added_and_allowed_right_after(run: &Run) {
     let (before, after) = ("lookup_before", "lookup_after");
     let tenant = run.origin(Frame::Sub);

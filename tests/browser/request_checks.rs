@@ -163,7 +163,7 @@ fn unexposed_header_is_not_readable(run: &Run) {
     same(run, id, one_actual(run, id).resp("x-secret"), Some("s3cret"));
 }
 
-/// Access-Control-Expose-Headers `*` (no credentials) exposes every header.
+/// `*` (no credentials) exposes every header.
 fn expose_any_header_makes_every_header_readable(run: &Run) {
     let id = "expose_any";
     let a = allowed(run, id);
@@ -206,8 +206,6 @@ fn handler_500_status_is_readable(run: &Run) {
     same(run, id, (a.status, a.body.as_deref()), (Some(500), body));
 }
 
-/// A gRPC-Web unary call is preflighted and allowed; grpc-status and
-/// grpc-message are exposed.
 fn grpc_web_call_is_allowed_and_grpc_status_is_readable(run: &Run) {
     let id = "grpc_web";
     let requested = (ACRH, "content-type,grpc-timeout,x-grpc-web,x-user-agent");

@@ -68,11 +68,6 @@ pub struct Cost {
 pub fn cost_of<T>(f: impl FnOnce() -> T) -> (T, Cost) {
     let (allocations, bytes) = (allocations(), REQUESTED.with(Cell::get));
     let out = f();
-    (
-        out,
-        Cost {
-            allocations: self::allocations() - allocations,
-            bytes: REQUESTED.with(Cell::get) - bytes,
-        },
-    )
+    let bytes = REQUESTED.with(Cell::get) - bytes;
+    (out, Cost { allocations: self::allocations() - allocations, bytes })
 }
