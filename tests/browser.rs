@@ -1,27 +1,22 @@
 //! Real-browser conformance suite: Chromium, Firefox ESR and WebKitGTK each
-//! run `fetch()` calls (and forms, WebSockets, a navigation) from pages on
-//! one origin against loopback servers wrapped in `CorsLayer` on other
-//! origins, and each test asserts what the browser allowed.
-//!
-//! Every api server below is `handler -> CorsLayer (the policy) -> outer
-//! recorder`, which logs every request the browser sent (preflights
-//! included) with the final response; the handler logs what reached the
-//! application. A page on `http://app.localhost:PA/` runs all scenarios, in
-//! iframes on other origins too (the engines resolve `*.localhost` to
-//! loopback themselves), and posts the outcomes back: no WebDriver. Each
-//! engine runs it once per binary, side by side with the others
-//! (`browser/harness.rs`). Every check is one test per engine,
-//! `ENGINE::check`; a check whose result differs between engines says why.
+//! run `fetch()` calls (and forms, WebSockets, a navigation) from a page on
+//! `http://app.localhost:PA/` and its iframes on other origins (the engines
+//! resolve `*.localhost` to loopback themselves) against loopback api
+//! servers, `handler -> CorsLayer (the policy) -> outer recorder`: the
+//! recorder logs every request the browser sent (preflights included) with
+//! the final response, the handler what reached the application. The page
+//! posts the outcomes back (no WebDriver); each engine runs it once per
+//! binary, side by side (`browser/harness.rs`). Each check is one test per
+//! engine, `ENGINE::check`; one whose result differs by engine says why.
 //!
 //! A missing engine makes its tests `ignored` (with the reason), or failed
 //! when `CI` is set. `CHROMIUM`, `FIREFOX` and `MINIBROWSER` point at other
 //! builds; `BROWSER_SUITE_DUMP=1` prints what the page and the wire saw.
 //!
-//! Adding a check: add its scenario to `scenarios()` below (id, frame, the
-//! server whose policy answers), then the check to the `checks![...]` list of
-//! a `browser/*_checks.rs` file, as a function `fn name(run: &Run)` of the
-//! file (checks with several assertions, using the helpers of `expect.rs`) or
-//! as `name => helper(args)`, which runs `helper(run, args)`. A `//` comment
+//! Adding a check: its scenario in `scenarios()` (id, frame, the server whose
+//! policy answers), then in `checks![...]` of a `browser/*_checks.rs` file
+//! either `name` (a `fn name(run: &Run)` there, using `expect.rs`) or
+//! `name => helper(args)`, which runs `helper(run, args)`; a `//` comment
 //! above each entry says why the case matters.
 
 #[path = "browser/engine.rs"]
@@ -43,16 +38,12 @@ macro_rules! checks {
     (@fn $check:ident => $helper:ident($($arg:expr),*)) => { |run: &Run| { $helper(run, $($arg),*); } };
 }
 
+#[path = "browser/guard_checks.rs"]
+mod guard_checks;
 #[path = "browser/origin_checks.rs"]
 mod origin_checks;
 #[path = "browser/request_checks.rs"]
 mod request_checks;
-#[path = "browser/route_checks.rs"]
-mod route_checks;
-#[path = "browser/websocket_checks.rs"]
-mod websocket_checks;
-#[path = "browser/write_checks.rs"]
-mod write_checks;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -65,10 +56,6 @@ use serde_json::json;
 use tower_cors::CorsLayer;
 
 // Policies: one api server per policy (`env` has the app servers' ports).
-
-fn layer(cors: CorsLayer) -> Wrap {
-    Box::new(move |r: axum::Router| r.layer(cors))
-}
 
 #[rustfmt::skip]
 fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
@@ -83,7 +70,7 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
             .allow_headers([http::header::CONTENT_TYPE, h("x-custom")]).expose_headers([h("x-request-id")]).build()),
         ("subdomain", CorsLayer::builder().allow_origins([sub.as_str()]).build()),
         ("port_pattern", CorsLayer::builder().allow_origins(["http://app.localhost:*"]).build()),
-        // Routes (browser/route_checks.rs): `*` under /public; under /api the
+        // Routes (browser/origin_checks.rs): `*` under /public; under /api the
         // base's origin and credentials with the route's own lists.
         ("credentials", app().allow_any_method().allow_any_header().expose_any_header().allow_credentials(true)
             .route("/public", |r| r.allow_any_origin().allow_credentials(false))
@@ -102,15 +89,14 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
         ("websocket", app().guard_websockets(true).build()),
         ("writes", app().allow_credentials(true).guard_cross_origin_writes(true).build()),
     ];
-    let mut servers: Vec<(&'static str, Wrap)> = policies
-        .into_iter()
-        .map(|(name, r)| (name, layer(r.unwrap_or_else(|e| panic!("policy {name} does not build: {e}")))))
-        .collect();
-    servers.push(("lookup", lookup_server(&a)));
+    let built = policies.map(|(name, r)| {
+        let cors = r.unwrap_or_else(|e| panic!("policy {name} does not build: {e}"));
+        (name, Box::new(move |r: axum::Router| r.layer(cors)) as Wrap)
+    });
     // Control without any CORS layer: the handler echoes Origin into
     // Access-Control-Allow-Origin itself and sends no `Vary`.
-    servers.push(("no_cors_layer", Box::new(|r: axum::Router| r)));
-    servers
+    let no_cors: Wrap = Box::new(|r: axum::Router| r);
+    built.into_iter().chain([("lookup", lookup_server(&a)), ("no_cors_layer", no_cors)]).collect()
 }
 
 /// Tenants from a store through `allow_origin_lookup`, with an admin route
@@ -118,8 +104,7 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
 /// store and invalidates its cached answer. Refusals are kept 10 minutes, so
 /// only the invalidation can let a refused tenant in during the run.
 fn lookup_server(app: &str) -> Wrap {
-    let tenants: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>> =
-        Default::default();
+    let tenants = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let store = tenants.clone();
     let cors = CorsLayer::builder()
         .allow_origins([app])
@@ -133,7 +118,7 @@ fn lookup_server(app: &str) -> Wrap {
     let admin = cors.clone();
     let add_tenant = move |headers: http::HeaderMap| {
         if let Some(origin) = headers.get(http::header::ORIGIN).and_then(|o| o.to_str().ok()) {
-            tenants.lock().unwrap().insert(origin.to_owned());
+            tenants.lock().unwrap().push(origin.to_owned());
             admin.invalidate_origin(origin);
         }
         async { "added" }
@@ -252,7 +237,7 @@ fn scenarios() -> Vec<Scenario> {
         s("ws_foreign", LookAlike, "websocket").kind("websocket"),
         s("ws_sandboxed", Sandboxed, "websocket").kind("websocket"),
         s("ws_unguarded_foreign", LookAlike, "exact").kind("websocket"),
-        // Cross-origin writes, guarded (browser/write_checks.rs). The
+        // Cross-origin writes, guarded (browser/guard_checks.rs). The
         // no-referrer form comes last in its frame: it sets the frame's
         // referrer policy.
         s("w_credentialed", Top, "writes").init(json!({ "method": "POST", "credentials": "include", "body": "amount=1" })),
@@ -276,14 +261,8 @@ fn main() -> ExitCode {
     for engine in Engine::ALL {
         let found = engine.find();
         let first = trials.len();
-        for (name, check) in origin_checks::CHECKS
-            .iter()
-            .chain(request_checks::CHECKS)
-            .chain(route_checks::CHECKS)
-            .chain(websocket_checks::CHECKS)
-            .chain(write_checks::CHECKS)
-            .copied()
-        {
+        let checks = [origin_checks::CHECKS, request_checks::CHECKS, guard_checks::CHECKS];
+        for &(name, check) in checks.into_iter().flatten() {
             let name = format!("{}::{name}", engine.name());
             trials.push(match found.clone() {
                 Ok(launcher) => Trial::test(name, move || {

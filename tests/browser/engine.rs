@@ -6,17 +6,15 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Debian's `chromium` (Blink), `firefox-esr` (Gecko), and WebKitGTK's
+/// MiniBrowser under a virtual X server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Engine {
-    /// Blink, as shipped by Debian's `chromium`.
     Chromium,
-    /// Gecko, as shipped by Debian's `firefox-esr`.
     Firefox,
-    /// WebKit, through WebKitGTK's MiniBrowser under a virtual X server.
     WebKit,
 }
 
-/// Where WebKitGTK installs its MiniBrowser on Debian.
 const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 
 /// Firefox preferences for a quiet, self-contained run: no first-run pages,
@@ -66,11 +64,9 @@ impl Engine {
             format!("{what} not found: apt-get install {hint} (or point {var} at the browser)")
         };
         let binary = binary.ok_or_else(|| missing(&format!("{self:?}")))?;
-        let xvfb_run = match self {
-            Engine::WebKit => Some(on_path(&["xvfb-run"]).ok_or_else(|| missing("xvfb-run"))?),
-            _ => None,
-        };
-        Ok(Launcher { engine: self, binary, xvfb_run })
+        let xvfb_run = (self == Engine::WebKit)
+            .then(|| on_path(&["xvfb-run"]).ok_or_else(|| missing("xvfb-run")));
+        Ok(Launcher { engine: self, binary, xvfb_run: xvfb_run.transpose()? })
     }
 }
 
@@ -96,13 +92,11 @@ impl Launcher {
     /// group so that it can be stopped with everything it spawned.
     pub fn launch(&self, url: &str) -> Result<Browser, String> {
         use std::os::unix::process::CommandExt as _;
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-        let nanos = nanos.map(|d| d.as_nanos()).unwrap_or(0);
+        let nanos = std::time::UNIX_EPOCH.elapsed().map_or(0, |d| d.as_nanos());
         let (name, pid) = (self.engine.name(), std::process::id());
         let profile = std::env::temp_dir().join(format!("tower-cors-{name}-{pid}-{nanos}"));
-        let data = profile.join("profile");
+        let (data, log_path) = (profile.join("profile"), profile.join("browser.log"));
         std::fs::create_dir_all(&data).map_err(|e| format!("profile dir: {e}"))?;
-        let log_path = profile.join("browser.log");
         let log = std::fs::File::create(&log_path).map_err(|e| format!("browser log: {e}"))?;
         let log2 = log.try_clone().map_err(|e| format!("browser log: {e}"))?;
         let mut cmd = Command::new(self.xvfb_run.as_ref().unwrap_or(&self.binary));
@@ -130,9 +124,7 @@ impl Launcher {
                 .args(["-a", "-s", "-screen 0 1280x1024x24"])
                 .arg(&self.binary)
                 .arg("--enable-write-console-messages-to-stdout=true")
-                .env("XDG_CACHE_HOME", data.join("cache"))
-                .env("XDG_DATA_HOME", data.join("data"))
-                .env("XDG_CONFIG_HOME", data.join("config"))
+                .envs(["CACHE", "DATA", "CONFIG"].map(|d| (format!("XDG_{d}_HOME"), data.join(d))))
                 .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
         };
         let child =
@@ -153,8 +145,7 @@ pub struct Browser {
 impl Browser {
     fn signal_group(&self, sig: &str) {
         let group = format!("-{}", self.child.id());
-        let kill = Command::new("kill").args([sig, "--", &group]).stderr(Stdio::null()).status();
-        let _ = kill;
+        let _ = Command::new("kill").args([sig, "--", &group]).stderr(Stdio::null()).status();
     }
     pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
         self.child.try_wait().ok().flatten()
@@ -166,7 +157,7 @@ impl Browser {
     pub fn log_tail(&self) -> String {
         let text = self.log();
         let lines: Vec<&str> =
-            text.lines().filter(|l| !l.contains("dbus") && !l.contains("DBus")).collect();
+            text.lines().filter(|l| !l.to_lowercase().contains("dbus")).collect();
         lines[lines.len().saturating_sub(20)..].join("\n")
     }
 }
@@ -175,20 +166,14 @@ impl Drop for Browser {
     fn drop(&mut self) {
         self.signal_group("-TERM");
         let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            match self.child.try_wait() {
-                Ok(Some(_)) | Err(_) => break,
-                Ok(None) if Instant::now() >= deadline => {
-                    self.signal_group("-KILL");
-                    let _ = self.child.kill();
-                    let _ = self.child.wait();
-                    break;
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            }
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
         }
-        // Stragglers of the group (renderers, the X server), if any.
+        // Whatever is left of the group (renderers, the X server, or the
+        // browser itself after 5 s).
         self.signal_group("-KILL");
+        let _ = self.child.kill();
+        let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }

@@ -15,8 +15,6 @@ pub const ACAC: &str = "access-control-allow-credentials";
 pub fn ensure(run: &Run, id: &str, ok: bool, what: &str) {
     assert!(ok, "expected {what}\n{}", run.explain(id));
 }
-
-/// Asserts `got == want` for scenario `id`.
 #[track_caller]
 pub fn same<T: PartialEq + std::fmt::Debug>(run: &Run, id: &str, got: T, want: T) {
     assert_eq!(got, want, "{}", run.explain(id));
@@ -53,34 +51,27 @@ pub fn allowed_echoing<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Attempt 
     a
 }
 
-/// The single preflight the browser sent for a scenario.
-pub fn one_preflight<'r>(run: &'r Run, id: &str) -> &'r Entry {
-    let p = run.preflights(id);
-    ensure(run, id, p.len() == 1, "exactly one preflight");
-    p[0]
+/// The single entry of `entries`, expecting `what`.
+fn one<'r>(run: &Run, id: &str, entries: Vec<&'r Entry>, what: &str) -> &'r Entry {
+    ensure(run, id, entries.len() == 1, what);
+    entries[0]
 }
-
+pub fn one_preflight<'r>(run: &'r Run, id: &str) -> &'r Entry {
+    one(run, id, run.preflights(id), "exactly one preflight")
+}
+/// The single actual (non-preflight) request as it left the server.
+pub fn one_actual<'r>(run: &'r Run, id: &str) -> &'r Entry {
+    one(run, id, run.actual(id), "exactly one actual request")
+}
+pub fn handler_saw_once<'r>(run: &'r Run, id: &str) -> &'r Entry {
+    one(run, id, run.handled(id), "the handler to see it once")
+}
 pub fn no_preflight(run: &Run, id: &str) {
     ensure(run, id, run.preflights(id).is_empty(), "no preflight");
 }
-
-/// The single actual (non-preflight) request as it left the server.
-pub fn one_actual<'r>(run: &'r Run, id: &str) -> &'r Entry {
-    let a = run.actual(id);
-    ensure(run, id, a.len() == 1, "exactly one actual request");
-    a[0]
-}
-
 pub fn handler_never_saw_it(run: &Run, id: &str) {
     ensure(run, id, run.handled(id).is_empty(), "the handler not to see it");
 }
-
-pub fn handler_saw_once<'r>(run: &'r Run, id: &str) -> &'r Entry {
-    let h = run.handled(id);
-    ensure(run, id, h.len() == 1, "the handler to see it once");
-    h[0]
-}
-
 pub fn no_cors_headers(run: &Run, id: &str, e: &Entry) {
     ensure(run, id, e.acx_headers().is_empty(), "no Access-Control-* response headers");
 }
@@ -89,7 +80,6 @@ pub fn no_cors_headers(run: &Run, id: &str, e: &Entry) {
 pub fn items(value: Option<&str>) -> Vec<String> {
     value.unwrap_or("").split(',').map(|t| t.trim().to_ascii_lowercase()).collect()
 }
-
 pub fn vary_has(e: &Entry, token: &str) -> bool {
     items(e.resp("vary")).iter().any(|t| t == token)
 }
@@ -108,25 +98,21 @@ pub fn blocked_but_handled(run: &Run, id: &str, frame: Frame) {
     handler_saw_once(run, id);
 }
 
-/// Allowed, and its one actual request carried `frame`'s origin.
 pub fn allowed_from<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Attempt {
     let a = allowed(run, id);
     same(run, id, one_actual(run, id).req("origin"), Some(run.origin(frame).as_str()));
     a
 }
 
-/// Allowed, and its one actual response had header `name: value`.
 pub fn allowed_with(run: &Run, id: &str, name: &str, value: &str) {
     allowed(run, id);
     same(run, id, one_actual(run, id).resp(name), Some(value));
 }
 
-/// Allowed, and the page read `value` from response header `name`.
 pub fn allowed_reading(run: &Run, id: &str, name: &str, value: &str) {
     same(run, id, allowed(run, id).header(name), Some(value));
 }
 
-/// Allowed, and the handler got the request once, with header `name: value`.
 pub fn handler_got(run: &Run, id: &str, name: &str, value: &str) {
     allowed(run, id);
     same(run, id, handler_saw_once(run, id).req(name), Some(value));

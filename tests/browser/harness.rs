@@ -14,7 +14,10 @@ use crate::engine::{Engine, Launcher};
 use crate::servers::{bind, inner_handler, outer_recorder, page_app, serve, ws_echo, ServerCtx};
 pub use crate::servers::{Entry, Log, Seen};
 
-/// One browsing context (origin) that runs scenarios.
+/// One browsing context (origin) that runs scenarios. `Upper` is loaded as
+/// `http://APP.LOCALHOST:PA` (the browser lower-cases it); `Sandboxed` is an
+/// `<iframe sandbox="allow-scripts">`, origin `null`; `Api` is the
+/// `writes` api server's own origin (it serves the frame page too).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Frame {
     Top,
@@ -23,33 +26,26 @@ pub enum Frame {
     DeepSub,
     SubOtherPort,
     LookAlike,
-    /// Loaded as `http://APP.LOCALHOST:PA` (the browser lower-cases it).
     Upper,
-    /// `<iframe sandbox="allow-scripts" srcdoc=...>`: origin `null`.
     Sandboxed,
-    /// The `writes` api server's own origin (it serves the frame page too).
     Api,
 }
 
+/// Each frame, in the order they run: its name, host, and the server whose
+/// port it is on (see [`Env::port`]).
+#[rustfmt::skip]
+const FRAMES: [(Frame, &str, &str, &str); 9] = [
+    (Frame::Top, "top", "app.localhost", "app"), (Frame::OtherPort, "other_port", "app.localhost", "app2"),
+    (Frame::Sub, "sub", "x.app.localhost", "app"), (Frame::DeepSub, "deep_sub", "y.x.app.localhost", "app"),
+    (Frame::SubOtherPort, "sub_other_port", "x.app.localhost", "app2"),
+    (Frame::LookAlike, "look_alike", "evilapp.localhost", "app"), (Frame::Upper, "upper", "APP.LOCALHOST", "app"),
+    (Frame::Sandboxed, "sandboxed", "app.localhost", "app"), (Frame::Api, "api", "api.localhost", "writes"),
+];
+
 impl Frame {
-    #[rustfmt::skip]
-    pub const ALL: [Frame; 9] = [
-        Frame::Top, Frame::OtherPort, Frame::Sub, Frame::DeepSub, Frame::SubOtherPort, Frame::LookAlike,
-        Frame::Upper, Frame::Sandboxed, Frame::Api,
-    ];
-    /// Its name, host, and the server whose port it is on (see [`Env::port`]).
     fn at(self) -> (&'static str, &'static str, &'static str) {
-        match self {
-            Frame::Top => ("top", "app.localhost", "app"),
-            Frame::OtherPort => ("other_port", "app.localhost", "app2"),
-            Frame::Sub => ("sub", "x.app.localhost", "app"),
-            Frame::DeepSub => ("deep_sub", "y.x.app.localhost", "app"),
-            Frame::SubOtherPort => ("sub_other_port", "x.app.localhost", "app2"),
-            Frame::LookAlike => ("look_alike", "evilapp.localhost", "app"),
-            Frame::Upper => ("upper", "APP.LOCALHOST", "app"),
-            Frame::Sandboxed => ("sandboxed", "", "app"),
-            Frame::Api => ("api", "api.localhost", "writes"),
-        }
+        let &(_, name, host, server) = FRAMES.iter().find(|f| f.0 == self).expect("every frame");
+        (name, host, server)
     }
     pub fn name(self) -> &'static str {
         self.at().0
@@ -58,10 +54,9 @@ impl Frame {
         let (_, host, server) = self.at();
         format!("http://{host}:{}", env.port(server))
     }
-    /// The URL the frame document is loaded from (None: the top page, srcdoc).
-    pub fn url(self, env: &Env) -> Option<String> {
-        let own = !matches!(self, Frame::Top | Frame::Sandboxed);
-        own.then(|| format!("{}/frame/{}", self.base(env), self.name()))
+    /// The URL of its document in an iframe.
+    pub fn url(self, env: &Env) -> String {
+        format!("{}/frame/{}", self.base(env), self.name())
     }
     pub fn origin(self, env: &Env) -> String {
         match self {
@@ -246,10 +241,8 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
     let mut table = HashMap::new();
     let mut navigate = None;
     for s in crate::scenarios() {
-        let mut url = format!("{}{}{}", env.api_base(s.server), s.path_str(), s.query);
-        if s.kind == "websocket" {
-            url = url.replacen("http://", "ws://", 1);
-        }
+        let url = format!("{}{}{}", env.api_base(s.server), s.path_str(), s.query);
+        let url = if s.kind == "websocket" { url.replacen("http://", "ws://", 1) } else { url };
         if s.kind == "navigate" {
             navigate = Some((s.path_str(), url.clone()));
         }
@@ -260,10 +253,11 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
             return Err(format!("duplicate scenario id {}", s.id));
         }
     }
-    let frames: Vec<Value> = Frame::ALL
+    let frames: Vec<Value> = FRAMES
         .iter()
-        .filter(|f| **f != Frame::Top && by_frame.contains_key(f.name()))
-        .map(|f| json!({ "name": f.name(), "url": f.url(&env), "sandbox": *f == Frame::Sandboxed }))
+        .map(|f| f.0)
+        .filter(|f| *f != Frame::Top && by_frame.contains_key(f.name()))
+        .map(|f| json!({ "name": f.name(), "url": f.url(&env), "sandbox": f == Frame::Sandboxed }))
         .collect();
     let expected: Vec<&str> =
         std::iter::once("top").chain(frames.iter().map(|f| f["name"].as_str().unwrap())).collect();
@@ -280,16 +274,14 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
             .route("/ws/{id}", axum::routing::get(ws_echo))
             .fallback(inner_handler)
             .with_state(ctx.clone());
-        let router = wrap(inner).merge(page.clone());
-        tokio::spawn(serve(
-            listener,
-            router.layer(middleware::from_fn_with_state(ctx, outer_recorder)),
-        ));
+        let outer = middleware::from_fn_with_state(ctx, outer_recorder);
+        tokio::spawn(serve(listener, wrap(inner).merge(page.clone()).layer(outer)));
     }
     tokio::spawn(serve(app_l, page.clone()));
     tokio::spawn(serve(app2_l, page));
 
-    let mut browser = launcher.launch(&format!("{}/", env.app_origin()))?;
+    let url = format!("{}/", env.app_origin());
+    let mut browser = launcher.launch(&url)?;
     let (mut relaunched, mut done) = (false, false);
     let mut per_frame: HashMap<String, Value> = HashMap::new();
     // After its report, the top page navigates to the `navigate` scenario.
@@ -318,7 +310,7 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
                     if !relaunched && per_frame.is_empty() && log.lock().unwrap().is_empty() {
                         eprintln!("{engine:?} exited at start ({status}), starting it again; log tail:\n{tail}");
                         relaunched = true;
-                        browser = launcher.launch(&format!("{}/", env.app_origin()))?;
+                        browser = launcher.launch(&url)?;
                         continue;
                     }
                     return Err(format!(
@@ -347,16 +339,12 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
         let r = per_frame.get(frame).ok_or_else(|| format!("frame {frame} sent no report"))?;
         let arr = r.as_array().ok_or_else(|| format!("frame {frame} failed: {r}"))?;
         for item in arr {
-            let attempts =
-                item["attempts"].as_array().map(|a| a.iter().map(parse_attempt).collect());
-            results.insert(
-                item["id"].as_str().unwrap_or("?").to_owned(),
-                attempts.unwrap_or_default(),
-            );
+            let attempts = item["attempts"].as_array().into_iter().flatten().map(parse_attempt);
+            results.insert(item["id"].as_str().unwrap_or("?").to_owned(), attempts.collect());
         }
     }
-    let log = log.lock().unwrap().clone();
-    Ok(Run { engine, console, env, scenarios: table, results, log, elapsed: started.elapsed() })
+    let (log, elapsed) = (log.lock().unwrap().clone(), started.elapsed());
+    Ok(Run { engine, console, env, scenarios: table, results, log, elapsed })
 }
 
 fn parse_attempt(v: &Value) -> Attempt {

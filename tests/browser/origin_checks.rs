@@ -1,5 +1,9 @@
-//! Browser checks about origins: exact origins, patterns, credentials and
-//! the opaque origin `null`.
+//! Browser checks about origins: exact origins, patterns, credentials, the
+//! opaque origin `null`, and several policies in one layer: the
+//! `credentials` server has a `/public` route (any origin, no credentials)
+//! and an `/api` route (the base's origin and credentials, its own exposed
+//! header). One page gets two verdicts from its two paths, another origin the
+//! opposite.
 
 use crate::expect::*;
 use crate::harness::{Frame, Run};
@@ -31,7 +35,7 @@ fn browser_only_ever_sends_canonical_origins(run: &Run) {
     assert!(origins.len() > 40, "expected many cross-origin requests, saw {}", origins.len());
 }
 
-/// Credentialed CORS check: ACAO must be the origin (not `*`), ACAC `true`.
+/// Credentialed CORS check: ACAO must be the origin (not `*`).
 fn credentialed_get_is_allowed_with_exact_origin_and_credentials(run: &Run) {
     let id = "credentials_get";
     allowed_echoing(run, id, Frame::Top);
@@ -80,15 +84,34 @@ fn allow_credentials_header_is_only_ever_true(run: &Run) {
     assert!(sent.len() >= 3, "credentials policy responses expected, saw {}", sent.len());
 }
 
-/// A tenant's page is refused while its origin is not in the lookup's store
-/// (the refusal cached for 10 minutes); the admin endpoint adds it and
-/// invalidates the refusal, and the page's next request is allowed.
+/// The refusal is cached for 10 minutes: only the admin endpoint's
+/// invalidation lets the tenant's next request through.
 fn lookup_tenant_is_blocked_before_being_added_and_allowed_right_after(run: &Run) {
     let (before, after) = ("lookup_before", "lookup_after");
     let tenant = run.origin(Frame::Sub);
     same(run, before, blocked_without_cors(run, before).req("origin"), Some(tenant.as_str()));
     same(run, after, allowed_echoing(run, after, Frame::Sub).status, Some(200));
     ensure(run, after, vary_has(one_actual(run, after), "origin"), "Vary: origin");
+}
+
+/// Allowed under the public route with `*`, no ACAC; the body readable.
+fn public_star(run: &Run, id: &str, frame: Frame) {
+    let a = allowed_from(run, id, frame);
+    let e = one_actual(run, id);
+    same(run, id, (e.resp(ACAO), e.resp(ACAC)), (Some("*"), None));
+    let path = run.scenario(id).path_str();
+    same(run, id, a.body.clone(), Some(format!("credentials GET {path}")));
+}
+
+/// A credentialed fetch to the API route: origin echoed with ACAC, the body
+/// and the route's exposed header readable; the route's list replaced the
+/// base's expose-any, so `x-secret` stays hidden.
+fn credentialed_fetch_to_the_api_route_is_allowed_and_readable(run: &Run) {
+    let id = "route_api_credentialed";
+    let a = allowed_echoing(run, id, Frame::Top);
+    same(run, id, one_actual(run, id).resp(ACAC), Some("true"));
+    same(run, id, a.body.as_deref(), Some("credentials GET /api/route_api_credentialed"));
+    same(run, id, (a.header("x-request-id"), a.header("x-secret")), (Some("rid-1"), None));
 }
 
 checks![
@@ -146,4 +169,18 @@ checks![
     sandboxed_iframe_is_allowed_by_any_origin
         => allowed_from("sandboxed_permissive", Frame::Sandboxed),
     lookup_tenant_is_blocked_before_being_added_and_allowed_right_after,
+    // The same page, two paths of one server: `*` for an anonymous fetch...
+    public_route_allows_the_app_page_with_star
+        => public_star("route_public_anonymous", Frame::Top),
+    // ...a failed credentialed fetch to the public route, whose `*` (without
+    // ACAC) the CORS check refuses for a credentialed request...
+    credentialed_fetch_to_the_public_route_fails_on_its_star
+        => blocked_on_star("route_public_credentialed"),
+    // ...and a credentialed, readable fetch to the API route.
+    credentialed_fetch_to_the_api_route_is_allowed_and_readable,
+    // A page on another origin: the API route sends it no CORS headers, the
+    // public route serves it `*`.
+    api_route_refuses_another_origin => blocked_from("route_api_foreign", Frame::LookAlike),
+    public_route_allows_another_origin_with_star
+        => public_star("route_public_foreign", Frame::LookAlike),
 ];

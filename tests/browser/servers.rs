@@ -16,25 +16,24 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-/// Where a log entry was recorded.
+/// Where a log entry was recorded: `Outer`, outside the CORS layer (every
+/// request the browser sent, with the final response), or `Inner`, what the
+/// application handler received.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Seen {
-    /// Outside the CORS layer: every request the browser sent, and the final
-    /// response (after the layer).
     Outer,
-    /// Inside the CORS layer: what the application handler received.
     Inner,
 }
 
+/// Headers by lower-case name, repeated values joined by ", "; the final
+/// response status and headers in outer entries only.
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub server: String,
     pub seen: Seen,
     pub method: String,
     pub path: String,
-    /// Lower-case names, repeated values joined by ", ".
     pub req: BTreeMap<String, String>,
-    /// Final response status and headers (outer entries only).
     pub status: Option<u16>,
     pub resp: BTreeMap<String, String>,
 }
@@ -49,7 +48,6 @@ impl Entry {
     pub fn is_preflight(&self) -> bool {
         self.method == "OPTIONS" && self.req.contains_key("access-control-request-method")
     }
-    /// Names of the `access-control-*` response headers.
     pub fn acx_headers(&self) -> Vec<&str> {
         self.resp.keys().filter(|k| k.starts_with("access-control-")).map(String::as_str).collect()
     }
@@ -139,7 +137,6 @@ pub async fn inner_handler(
 pub async fn serve(listener: TcpListener, router: Router) {
     let _ = axum::serve(listener, router).await;
 }
-
 pub async fn bind() -> Result<(TcpListener, u16), String> {
     let l = TcpListener::bind("127.0.0.1:0").await.map_err(|e| format!("bind: {e}"))?;
     let port = l.local_addr().map_err(|e| e.to_string())?.port();
@@ -169,15 +166,14 @@ pub async fn ws_echo(
 /// (`config` has each frame's scenarios), reports sent on `reports`.
 pub fn page_app(config: Arc<Value>, reports: mpsc::UnboundedSender<String>) -> Router {
     let top = |State((config, _)): State<AppCtx>| async move {
+        let cfg = script_json(&config);
         Html(format!(
             "<!doctype html><title>tower-cors browser suite</title><body>\
-             <script id=\"runner\">{RUNNER_JS}</script><script>const CONFIG = {};{TOP_JS}</script>",
-            script_json(&config)
+             <script>{RUNNER_JS}</script><script>const CONFIG = {cfg};{TOP_JS}</script>"
         ))
     };
     let frame = |State((config, _)): State<AppCtx>, Path(name): Path<String>| async move {
-        let cfg = json!({ "name": name, "scenarios": config["scenarios"][&name] });
-        let cfg = script_json(&cfg);
+        let cfg = script_json(&json!({ "name": name, "scenarios": config["scenarios"][&name] }));
         Html(format!(
             "<!doctype html><body><script>const CONFIG = {cfg};{RUNNER_JS}frameMain();</script>"
         ))
@@ -277,14 +273,8 @@ function runFrame(f) {
     const onmsg = (ev) => { if (ev.data && ev.data.frame === f.name) end(ev.data.results); };
     const timer = setTimeout(() => end({ error: 'frame ' + f.name + ' did not report within 30 s' }), 30000);
     addEventListener('message', onmsg);
-    if (f.sandbox) {
-      ifr.setAttribute('sandbox', 'allow-scripts');
-      const cfg = JSON.stringify({ name: f.name, scenarios: CONFIG.scenarios[f.name] }).replace(/</g, '\\u003c');
-      ifr.srcdoc = '<!doctype html><body><script>const CONFIG = ' + cfg + ';' +
-        document.getElementById('runner').textContent + 'frameMain();<' + '/script>';
-    } else {
-      ifr.src = f.url;
-    }
+    if (f.sandbox) ifr.setAttribute('sandbox', 'allow-scripts');
+    ifr.src = f.url;
     document.body.appendChild(ifr);
   });
 }

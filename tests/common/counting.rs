@@ -6,8 +6,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-// Per thread: `alloc`, `alloc_zeroed` and `realloc` calls; bytes asked for
-// (a `realloc` asks for its new size); bytes held (allocated minus freed).
+// Per thread: allocating calls; bytes asked for (a `realloc` asks for its
+// new size); bytes held (allocated minus freed).
 thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
     static REQUESTED: Cell<usize> = const { Cell::new(0) };
@@ -15,7 +15,6 @@ thread_local! {
 }
 
 pub struct Counting;
-
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
@@ -55,7 +54,6 @@ unsafe impl GlobalAlloc for Counting {
 pub fn allocations() -> usize {
     ALLOCATIONS.with(Cell::get)
 }
-
 pub fn held() -> isize {
     HELD.with(Cell::get)
 }

@@ -20,7 +20,7 @@ pub const STEP: Duration = Duration::from_secs(10);
 /// A server running on a loopback port; stopped on [`Server::stop`] or drop.
 pub struct Server {
     pub addr: SocketAddr,
-    task: Option<JoinHandle<()>>,
+    task: JoinHandle<()>,
 }
 
 impl Server {
@@ -34,50 +34,35 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let running = serve(listener);
-        let task = tokio::spawn(async move {
-            running.await.expect("server failed");
-        });
-        Server { addr, task: Some(task) }
+        Server { addr, task: tokio::spawn(async move { running.await.expect("server failed") }) }
     }
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
+    /// Sends `request` over HTTP/1.1 and collects the response.
     pub async fn send(&self, request: Request<Full<Bytes>>) -> Response<Bytes> {
-        send(self.addr, request).await
+        timeout(STEP, async {
+            let stream = TcpStream::connect(self.addr).await.unwrap();
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
+            let driver = tokio::spawn(connection);
+            let (parts, body) = sender.send_request(request).await.unwrap().into_parts();
+            let body = body.collect().await.unwrap().to_bytes();
+            driver.abort();
+            Response::from_parts(parts, body)
+        })
+        .await
+        .expect("request timed out")
     }
     /// Stops the accept loop and waits (bounded) for it to end.
     pub async fn stop(mut self) {
-        let task = self.task.take().expect("running");
-        task.abort();
-        let ended = timeout(STEP, task).await.expect("server did not stop");
+        self.task.abort();
+        let ended = timeout(STEP, &mut self.task).await.expect("server did not stop");
         assert!(ended.unwrap_err().is_cancelled());
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Some(task) = &self.task {
-            task.abort();
-        }
+        self.task.abort();
     }
-}
-
-/// Sends `request` to `addr` over HTTP/1.1 and collects the response.
-pub async fn send(addr: SocketAddr, request: Request<Full<Bytes>>) -> Response<Bytes> {
-    timeout(STEP, async {
-        let stream = TcpStream::connect(addr).await.unwrap();
-        let (mut sender, connection) =
-            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
-        let driver = tokio::spawn(connection);
-        let response = sender.send_request(request).await.unwrap();
-        let (parts, body) = response.into_parts();
-        let body = body.collect().await.unwrap().to_bytes();
-        drop(sender);
-        driver.abort();
-        Response::from_parts(parts, body)
-    })
-    .await
-    .expect("request timed out")
 }
 
 /// A request builder preset with a Host header (HTTP/1.1 requires one).
