@@ -6,7 +6,8 @@ use std::time::Duration;
 use http::StatusCode;
 
 use crate::builder::CorsBuilder;
-use crate::error::{ConfigError, Location, Place, Words};
+use crate::error::{ConfigError, Location, Words};
+use crate::policy::set::Place;
 use crate::source::CorsLayer;
 
 /// A CORS configuration as data, with the field names of [`CorsBuilder`]'s

@@ -4,7 +4,6 @@
 mod location;
 
 pub use location::Location;
-pub(crate) use location::Place;
 use location::Setting::{InCode, List, On, Seconds, Status, Switch};
 pub(crate) use location::Words;
 
@@ -580,15 +579,11 @@ fn route_prefix(prefix: &str) -> String {
 
 impl ConfigError {
     /// The same mistake, in `place`.
-    pub(crate) fn in_place(self, place: &location::Place) -> ConfigError {
-        if place.is_base() {
-            return self;
+    pub(crate) fn in_place(mut self, place: &crate::policy::set::Place) -> ConfigError {
+        if let Some(at) = self.location_mut() {
+            at.set_place(place);
         }
-        let mut this = self;
-        if let Some(at) = this.location_mut() {
-            *at = at.clone().in_place(place);
-        }
-        this
+        self
     }
 }
 

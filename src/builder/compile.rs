@@ -82,7 +82,7 @@ impl Policy {
                 || settings.async_origin.is_some()
                 || settings.guard_cross_origin_writes,
             vary: !any_origin || settings.under_groups,
-            scope: settings.scope,
+            place: settings.place,
             set: None,
             origins: settings.origins,
             credentials: settings.credentials,
@@ -117,7 +117,7 @@ impl Policy {
             guard_websockets: false,
             guard_cross_origin_writes: false,
             under_groups: false,
-            scope: Default::default(),
+            place: Default::default(),
         })
     }
 }

@@ -5,13 +5,11 @@
 use std::sync::Arc;
 
 use super::CorsBuilder;
-use crate::error::{ConfigError, Place, Words};
-use crate::origin_config::{parse_configured, OriginSpec};
-use crate::origin_match::OriginMatcher;
+use crate::error::{ConfigError, Words};
 use crate::policy::origin_check::{AsyncOriginCheck, AsyncOriginSpec};
 #[cfg(feature = "origin-lookup")]
 use crate::policy::origin_lookup::LookupSettings;
-use crate::policy::set::{Group, PolicySet, Route, Scope};
+use crate::policy::set::{Place, PolicySet, Route};
 use crate::policy::Policy;
 use crate::warning::ConfigWarning;
 
@@ -247,7 +245,7 @@ impl CorsBuilder {
         for (index, (origins, overrides)) in groups.iter().enumerate() {
             let place = Place::group(None, index, origins);
             let settings = self.under(overrides).with_group_origins(origins);
-            let group = out.group(settings, &place, &[&base_place], origins);
+            let group = out.group(settings, &place, &[&base_place]);
             base_groups.push((place, group));
         }
         let mut compiled_routes = Vec::new();
@@ -279,7 +277,7 @@ impl CorsBuilder {
                 let settings = settings.under(overrides).with_group_origins(origins);
                 let mut ancestors = vec![&base_place, &route_place];
                 ancestors.extend(base_group);
-                if let Some(group) = out.group(settings, &place, &ancestors, origins) {
+                if let Some(group) = out.group(settings, &place, &ancestors) {
                     route_groups.push(group);
                 }
             }
@@ -399,9 +397,8 @@ impl Compilation {
         ancestors: &[&Place],
         under_groups: bool,
     ) -> Option<Policy> {
-        let scope = Scope::of(place);
         let mut context = Context {
-            scope,
+            place: place.clone(),
             under_groups,
             checks: std::mem::take(&mut self.checks),
         };
@@ -433,34 +430,15 @@ impl Compilation {
         }
     }
 
-    /// A group's policy and its matcher.
+    /// A group's policy: its origin rule is the group's origins.
     fn group(
         &mut self,
         settings: CorsBuilder,
         place: &Place,
         ancestors: &[&Place],
-        origins: &[String],
-    ) -> Option<Group> {
-        let policy = self.one(settings, place, ancestors, true)?;
-        Some(Group {
-            origins: matcher(origins)?,
-            policy: Arc::new(policy),
-        })
+    ) -> Option<Arc<Policy>> {
+        self.one(settings, place, ancestors, true).map(Arc::new)
     }
-}
-
-/// The matcher of a group's origins, which its policy's compilation has
-/// already validated.
-fn matcher(origins: &[String]) -> Option<OriginMatcher> {
-    let (mut exact, mut patterns) = (Vec::new(), Vec::new());
-    for origin in origins {
-        let at = crate::error::Location::new("origin_group", None, Default::default());
-        match parse_configured(origin, at).ok()? {
-            OriginSpec::Exact { canonical, .. } => exact.push(canonical),
-            OriginSpec::Pattern(pattern) => patterns.push(pattern),
-        }
-    }
-    Some(OriginMatcher::new(exact, patterns, Vec::new()))
 }
 
 /// Whether `prefix` is a path prefix a route can have: from `/`, no query,
@@ -476,7 +454,7 @@ fn is_route_prefix(prefix: &str) -> bool {
 /// Where one policy of a set is compiled, and what it shares with the others.
 #[derive(Default)]
 pub(crate) struct Context {
-    pub(crate) scope: Scope,
+    pub(crate) place: Place,
     /// Whether origin groups apply where this policy does.
     pub(crate) under_groups: bool,
     pub(crate) checks: Checks,
@@ -525,17 +503,5 @@ impl Checks {
             check: check.clone(),
         });
         check
-    }
-}
-
-impl Scope {
-    fn of(place: &Place) -> Scope {
-        Scope {
-            route: place.route.as_deref().map(Into::into),
-            group: place
-                .group
-                .as_ref()
-                .map(|(_, origins)| origins.clone().into_boxed_slice()),
-        }
     }
 }

@@ -140,7 +140,7 @@ impl CorsBuilder {
             guard_websockets: self.guard_websockets,
             guard_cross_origin_writes: self.guard_cross_origin_writes,
             under_groups: context.under_groups,
-            scope: context.scope.clone(),
+            place: context.place.clone(),
         }))
     }
 
@@ -212,7 +212,7 @@ impl CorsBuilder {
         }
         // Origins from groups only make a valid policy; a group without
         // origins is refused as such.
-        let others_allowed = context.under_groups || context.scope.group.is_some();
+        let others_allowed = context.under_groups || context.place.group.is_some();
         if self.origins.is_empty()
             && self.predicates.is_empty()
             && self.async_origin.is_none()

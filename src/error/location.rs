@@ -5,6 +5,8 @@ use std::fmt;
 
 use http::StatusCode;
 
+use crate::policy::set::Place;
+
 /// Where a [`ConfigError`](crate::ConfigError) is: the setting, named by its
 /// builder method (the same name as the `CorsConfig` field), and the
 /// position in that setting's list when the mistake is one listed value.
@@ -39,52 +41,6 @@ pub struct Location {
     place: Option<Box<Place>>,
 }
 
-/// The route and origin group a mistake is in, when it is in one.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct Place {
-    /// The route's prefix, as configured.
-    pub(crate) route: Option<String>,
-    /// The group's position (among its route's groups, or the base's) and
-    /// its origins, as configured.
-    pub(crate) group: Option<(usize, Vec<String>)>,
-    /// Whether the group is the route's own, not the base's applied there.
-    pub(crate) routes_own: bool,
-}
-
-impl Place {
-    /// The route with this prefix.
-    pub(crate) fn route(prefix: &str) -> Place {
-        Place {
-            route: Some(prefix.to_owned()),
-            group: None,
-            routes_own: false,
-        }
-    }
-
-    /// The group at `index` of `route`'s own groups, or of the base's
-    /// without a route, with these origins.
-    pub(crate) fn group(route: Option<&String>, index: usize, origins: &[String]) -> Place {
-        Place {
-            route: route.cloned(),
-            group: Some((index, origins.to_vec())),
-            routes_own: route.is_some(),
-        }
-    }
-
-    /// The base's group at `index`, where it applies under `route`.
-    pub(crate) fn base_group_under(route: &str, index: usize, origins: &[String]) -> Place {
-        Place {
-            routes_own: false,
-            ..Place::group(Some(&route.to_owned()), index, origins)
-        }
-    }
-
-    /// Whether it names neither a route nor a group.
-    pub(crate) fn is_base(&self) -> bool {
-        self.route.is_none() && self.group.is_none()
-    }
-}
-
 /// Whose words a message speaks: decided once, here, for every message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Words {
@@ -110,10 +66,15 @@ impl Location {
 
     /// The same location, in `place` (a route, a group, or both).
     pub(crate) fn in_place(mut self, place: &Place) -> Self {
+        self.set_place(place);
+        self
+    }
+
+    /// Puts the location in `place`; the base names none.
+    pub(crate) fn set_place(&mut self, place: &Place) {
         if !place.is_base() {
             self.place = Some(Box::new(place.clone()));
         }
-        self
     }
 
     /// The prefix of the [route](crate::CorsBuilder::route) the mistake is
@@ -215,7 +176,7 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.place, self.words) {
             (None, _) => {}
-            (Some(place), Words::Builder) => write!(f, "{}: ", Said::place(place))?,
+            (Some(place), Words::Builder) => write!(f, "{place}: ")?,
             (Some(place), Words::File) => {
                 match (&place.route, place.routes_own || place.group.is_none()) {
                     (Some(route), true) => write!(f, "routes.{route:?}.")?,
@@ -242,34 +203,9 @@ impl fmt::Display for Prefix<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.0.words, &self.0.place) {
             (Words::Builder, None) => Ok(()),
-            (Words::Builder, Some(place)) => write!(f, "{}: ", Said::place(place)),
+            (Words::Builder, Some(place)) => write!(f, "{place}: "),
             (Words::File, _) => write!(f, "{}: ", self.0),
         }
-    }
-}
-
-impl Said<'_> {
-    /// `route "/api"`, `origin group ["https://a.example"]`, or both.
-    fn place(place: &Place) -> impl fmt::Display + '_ {
-        PlaceWords(place)
-    }
-}
-
-struct PlaceWords<'a>(&'a Place);
-
-impl fmt::Display for PlaceWords<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(route) = &self.0.route {
-            write!(f, "route {route:?}")?;
-        }
-        if let Some((_, origins)) = &self.0.group {
-            if self.0.route.is_some() {
-                f.write_str(", ")?;
-            }
-            let items: Vec<&str> = origins.iter().map(String::as_str).collect();
-            write!(f, "origin group {}", Items(&items))?;
-        }
-        Ok(())
     }
 }
 

@@ -8,7 +8,7 @@ use http::request::Parts;
 
 use super::Verdict;
 use crate::policy::origin_check::Answer;
-use crate::policy::set::Scope;
+use crate::policy::set::Place;
 use crate::policy::{Decision, Policy};
 use crate::request::{CorsRequest, Malformed, Origin, Preflight, Rejection, RequestKind};
 
@@ -109,7 +109,7 @@ impl fmt::Display for Check {
 pub struct Explanation {
     request: String,
     /// The route and group whose settings decided.
-    scope: Scope,
+    place: Place,
     kind: Option<RequestKind>,
     checks: Vec<Check>,
     verdict: Decided,
@@ -226,7 +226,7 @@ impl Explanation {
     /// assert!(explanation.to_string().contains("\npolicy: route \"/public\"\n"));
     /// ```
     pub fn route(&self) -> Option<&str> {
-        self.scope.route.as_deref()
+        self.place.route.as_deref()
     }
 
     /// The origins of the [origin group](crate::CorsBuilder::origin_group)
@@ -250,15 +250,15 @@ impl Explanation {
     /// assert_eq!(explanation.origin_group(), Some(&["https://app.example.com".to_owned()][..]));
     /// ```
     pub fn origin_group(&self) -> Option<&[String]> {
-        self.scope.group.as_deref()
+        self.place.group_origins()
     }
 }
 
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "request: {}", self.request)?;
-        if self.scope != Scope::default() {
-            writeln!(f, "policy: {}", self.scope)?;
+        if !self.place.is_base() {
+            writeln!(f, "policy: {}", self.place)?;
         }
         for check in &self.checks {
             writeln!(f, "check: {check}")?;
@@ -357,7 +357,7 @@ impl Policy {
         };
         let mut out = Explanation {
             request: String::new(),
-            scope: self.scope().clone(),
+            place: self.place().clone(),
             kind: None,
             checks: Vec::new(),
             verdict,

@@ -108,7 +108,7 @@ impl fmt::Display for Policy {
         }
         // A set: one line per policy it compiled, after the base's.
         for policy in self.set.iter().flat_map(|set| set.policies()) {
-            write!(f, "\n{}: {policy}", policy.scope())?;
+            write!(f, "\n{}: {policy}", policy.place())?;
         }
         Ok(())
     }

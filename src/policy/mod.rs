@@ -27,7 +27,7 @@ use crate::origin_match::OriginMatcher;
 use crate::request::{CorsRequest, Head, Origin, Preflight, Rejected, Rejection, RequestKind};
 use crate::warning::ConfigWarning;
 use origin_check::AsyncOriginCheck;
-use set::{PolicySet, Scope};
+use set::{Place, PolicySet};
 
 /// Which origins are allowed.
 // Built once and kept behind an Arc, so the size of the variants doesn't matter.
@@ -79,7 +79,7 @@ pub(crate) struct Settings {
     /// are echoed, so responses depend on the origin even under any-origin.
     pub(crate) under_groups: bool,
     /// Where it applies, in a set; empty for a base.
-    pub(crate) scope: Scope,
+    pub(crate) place: Place,
 }
 
 /// A compiled CORS policy: what [`CorsBuilder::build`](crate::CorsBuilder::build)
@@ -136,7 +136,7 @@ pub struct Policy {
     /// policy of the set.
     pub(crate) needs_parts: bool,
     /// Where it applies, in a set; empty for a base.
-    pub(crate) scope: Scope,
+    pub(crate) place: Place,
     /// The routes and origin groups, compiled; `None` for one policy.
     pub(crate) set: Option<Arc<PolicySet>>,
 }
@@ -155,7 +155,7 @@ impl fmt::Debug for Policy {
             .field("async_origin", &self.async_origin.is_some())
             .field("websocket_guard", &self.websocket_guard)
             .field("write_guard", &self.write_guard)
-            .field("scope", &self.scope)
+            .field("place", &self.place)
             .field("set", &self.set)
             .finish()
     }
@@ -273,8 +273,8 @@ impl Policy {
 
     /// Where this policy applies in its set: the route and origin group
     /// whose settings it has.
-    pub(crate) fn scope(&self) -> &Scope {
-        &self.scope
+    pub(crate) fn place(&self) -> &Place {
+        &self.place
     }
 
     /// What `build()` accepted but a user should know; see

@@ -9,17 +9,18 @@ use std::sync::Arc;
 use http::{HeaderMap, HeaderValue};
 
 use super::Policy;
-use crate::origin_match::OriginMatcher;
 use crate::request::Origin;
 
 /// The routes and origin groups of a policy, each compiled into the
-/// policy whose settings apply there (base, then route, then group).
+/// policy whose settings apply there (base, then route, then group). A
+/// group's policy has the group's origins as its origin rule: the same
+/// matcher selects the group and allows its origins.
 pub(crate) struct PolicySet {
     /// The route of each path, found segment by segment.
     tree: Node,
     routes: Box<[Route]>,
     /// The base's groups, tried for requests outside every route.
-    groups: Box<[Group]>,
+    groups: Box<[Arc<Policy>]>,
 }
 
 /// A route and the policies that apply under it.
@@ -28,13 +29,7 @@ pub(crate) struct Route {
     /// Base then route.
     pub(crate) policy: Arc<Policy>,
     /// The route's own groups, then the base's, each over the route.
-    pub(crate) groups: Box<[Group]>,
-}
-
-/// An origin group and the policy its origins get.
-pub(crate) struct Group {
-    pub(crate) origins: OriginMatcher,
-    pub(crate) policy: Arc<Policy>,
+    pub(crate) groups: Box<[Arc<Policy>]>,
 }
 
 /// One path segment of the route tree: the route whose prefix ends here,
@@ -47,41 +42,74 @@ struct Node {
     children: Vec<(Box<str>, Node)>,
 }
 
-/// Where a selected policy applies, as [`Policy::explain`] names it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Scope {
-    /// The route's prefix.
-    pub(crate) route: Option<Box<str>>,
+/// Where in a set a policy applies, or a configuration mistake is: a
+/// route, an origin group, or both; neither for the base. `Display`s as
+/// `route "/api", origin group ["https://a.example"]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Place {
+    /// The route's prefix, as configured.
+    pub(crate) route: Option<String>,
+    /// The group's position (among its route's groups, or the base's) and
+    /// its origins, as configured.
+    pub(crate) group: Option<(usize, Vec<String>)>,
+    /// Whether the group is the route's own, not the base's applied there.
+    pub(crate) routes_own: bool,
+}
+
+impl Place {
+    /// The route with this prefix.
+    pub(crate) fn route(prefix: &str) -> Place {
+        Place {
+            route: Some(prefix.to_owned()),
+            group: None,
+            routes_own: false,
+        }
+    }
+
+    /// The group at `index` of `route`'s own groups, or of the base's
+    /// without a route, with these origins.
+    pub(crate) fn group(route: Option<&String>, index: usize, origins: &[String]) -> Place {
+        Place {
+            route: route.cloned(),
+            group: Some((index, origins.to_vec())),
+            routes_own: route.is_some(),
+        }
+    }
+
+    /// The base's group at `index`, where it applies under `route`.
+    pub(crate) fn base_group_under(route: &str, index: usize, origins: &[String]) -> Place {
+        Place {
+            routes_own: false,
+            ..Place::group(Some(&route.to_owned()), index, origins)
+        }
+    }
+
+    /// Whether it names neither a route nor a group.
+    pub(crate) fn is_base(&self) -> bool {
+        self.route.is_none() && self.group.is_none()
+    }
+
     /// The group's origins, as configured.
-    pub(crate) group: Option<Box<[String]>>,
+    pub(crate) fn group_origins(&self) -> Option<&[String]> {
+        self.group.as_ref().map(|(_, origins)| &origins[..])
+    }
 }
 
 impl fmt::Debug for PolicySet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let groups = |groups: &[Group]| -> Vec<_> {
-            groups
-                .iter()
-                .map(|g| g.policy.scope.group.clone())
-                .collect()
-        };
-        let mut list = f.debug_list();
-        for route in self.routes.iter() {
-            list.entry(&(&route.prefix, groups(&route.groups)));
-        }
-        list.entry(&("(elsewhere)", groups(&self.groups)));
-        list.finish()
+        let places = self.policies().map(|policy| policy.place().to_string());
+        f.debug_list().entries(places).finish()
     }
 }
 
-/// `route "/api"`, `origin group ["https://a.example"]`, or both.
-impl fmt::Display for Scope {
+impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(route) = &self.route {
             write!(f, "route {route:?}")?;
         }
-        if let Some(group) = &self.group {
+        if let Some(origins) = self.group_origins() {
             let sep = if self.route.is_some() { ", " } else { "" };
-            write!(f, "{sep}origin group {group:?}")?;
+            write!(f, "{sep}origin group {origins:?}")?;
         }
         Ok(())
     }
@@ -90,7 +118,7 @@ impl fmt::Display for Scope {
 impl PolicySet {
     /// The set of `routes` (any order; prefixes distinct, validated by the
     /// builder) and the base's `groups`.
-    pub(crate) fn new(routes: Vec<Route>, groups: Vec<Group>) -> PolicySet {
+    pub(crate) fn new(routes: Vec<Route>, groups: Vec<Arc<Policy>>) -> PolicySet {
         let mut tree = Node::default();
         for (index, route) in routes.iter().enumerate() {
             let mut node = &mut tree;
@@ -154,10 +182,11 @@ impl PolicySet {
 
     /// Every policy of the set but the base.
     pub(crate) fn policies(&self) -> impl Iterator<Item = &Arc<Policy>> {
-        let under_routes = self.routes.iter().flat_map(|route| {
-            std::iter::once(&route.policy).chain(route.groups.iter().map(|g| &g.policy))
-        });
-        self.groups.iter().map(|g| &g.policy).chain(under_routes)
+        let under_routes = self
+            .routes
+            .iter()
+            .flat_map(|route| std::iter::once(&route.policy).chain(route.groups.iter()));
+        self.groups.iter().chain(under_routes)
     }
 }
 
@@ -169,13 +198,14 @@ fn by_length(a: &str, b: &str) -> std::cmp::Ordering {
         .then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
-/// The first group that lists `origin`.
-fn group_of<'a>(groups: &'a [Group], origin: &HeaderValue) -> Option<&'a Arc<Policy>> {
+/// The first group whose origins include `origin`.
+fn group_of<'a>(groups: &'a [Arc<Policy>], origin: &HeaderValue) -> Option<&'a Arc<Policy>> {
     let origin = Origin::new(origin);
-    groups
-        .iter()
-        .find(|group| group.origins.allows(origin, None))
-        .map(|group| &group.policy)
+    groups.iter().find(|group| {
+        group
+            .origin_matcher()
+            .is_some_and(|m| m.allows(origin, None))
+    })
 }
 
 /// The segments of a path after its leading `/`; none for `/` itself or a
