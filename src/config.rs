@@ -199,8 +199,9 @@ type Switch = fn(CorsBuilder) -> CorsBuilder;
 type Flag = fn(CorsBuilder, bool) -> CorsBuilder;
 
 impl CorsOverrides {
-    /// These overrides made on `builder` (a route's or group's, empty),
-    /// and the mistakes data can make that a builder cannot hold.
+    /// These overrides made on `builder` (the base's, after its presets, or
+    /// a route's or group's, empty), in file words; the mistakes data can
+    /// make that a builder cannot hold go to `mistakes`.
     fn apply(
         &self,
         builder: CorsBuilder,
@@ -347,6 +348,30 @@ impl CorsConfig {
         }
     }
 
+    /// The base's settings as overrides with every field present, so that
+    /// the base, routes and groups are made on a builder the same way.
+    fn base(&self) -> CorsOverrides {
+        CorsOverrides {
+            allow_origins: Some(self.allow_origins.clone()),
+            allow_any_origin: Some(self.allow_any_origin),
+            allow_methods: Some(self.allow_methods.clone()),
+            allow_any_method: Some(self.allow_any_method),
+            allow_headers: Some(self.allow_headers.clone()),
+            allow_any_header: Some(self.allow_any_header),
+            expose_headers: Some(self.expose_headers.clone()),
+            expose_any_header: Some(self.expose_any_header),
+            allow_credentials: Some(self.allow_credentials),
+            allow_credentials_over_http: Some(self.allow_credentials_over_http),
+            max_age: self.max_age,
+            allow_private_network: Some(self.allow_private_network),
+            preflight_status: self.preflight_status,
+            guard_websockets: Some(self.guard_websockets),
+            guard_cross_origin_writes: Some(self.guard_cross_origin_writes),
+            origins: Vec::new(),
+            origin_groups: Vec::new(),
+        }
+    }
+
     /// The builder of these settings, and the mistake of a
     /// `preflight_status` that is no status code (which a builder cannot
     /// hold).
@@ -360,39 +385,8 @@ impl CorsConfig {
         if self.connect_rpc {
             builder = builder.connect_rpc();
         }
-        builder = builder
-            .in_file_words()
-            .allow_origins(&self.allow_origins)
-            .allow_methods(&self.allow_methods)
-            .allow_headers(&self.allow_headers)
-            .expose_headers(&self.expose_headers)
-            .allow_credentials(self.allow_credentials)
-            .allow_credentials_over_http(self.allow_credentials_over_http)
-            .allow_private_network(self.allow_private_network)
-            .guard_websockets(self.guard_websockets)
-            .guard_cross_origin_writes(self.guard_cross_origin_writes);
-        if self.allow_any_origin {
-            builder = builder.allow_any_origin();
-        }
-        if self.allow_any_method {
-            builder = builder.allow_any_method();
-        }
-        if self.allow_any_header {
-            builder = builder.allow_any_header();
-        }
-        if self.expose_any_header {
-            builder = builder.expose_any_header();
-        }
-        if let Some(seconds) = self.max_age {
-            builder = builder.max_age(Duration::from_secs(seconds));
-        }
         let mut mistakes = Vec::new();
-        if let Some(code) = self.preflight_status {
-            match status(code, &Place::default()) {
-                Ok(status) => builder = builder.preflight_status(status),
-                Err(mistake) => mistakes.push(mistake),
-            }
-        }
+        builder = self.base().apply(builder, &Place::default(), &mut mistakes);
         for (index, group) in self.origin_groups.iter().enumerate() {
             let place = Place::group(None, index, &group.origins);
             let mut made = Vec::new();
