@@ -354,7 +354,25 @@ pub(crate) fn is_well_formed(origin: &[u8]) -> bool {
                 .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
         (scheme_ok, authority)
     };
-    scheme_ok && !authority.is_empty() && authority.iter().all(|&b| AUTHORITY[usize::from(b)])
+    scheme_ok && !authority.is_empty() && run_end(&AUTHORITY, authority, 0) == authority.len()
+}
+
+/// Where the run of bytes in `table` starting at `start` ends (the index of
+/// the first byte not in it, or the length). Eight bytes at a time while all
+/// eight are in it, tested together with one branch, then byte by byte:
+/// origins and header names are such runs, and this runs on every request.
+pub(crate) fn run_end(table: &[bool; 256], bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        if !chunk.iter().fold(true, |all, &b| all & table[usize::from(b)]) {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && table[usize::from(bytes[i])] {
+        i += 1;
+    }
+    i
 }
 
 /// Bytes a request origin's `host[:port]` may hold: visible ASCII but no

@@ -160,19 +160,18 @@ impl<'a> Iterator for RequestedHeaders<'a> {
     }
 }
 
-/// Takes the next name off what is left of a validated line: items split at
-/// commas, surrounding whitespace trimmed, empty ones skipped. `None` when
-/// the line is used up.
+/// Takes the next name off what is left of a validated line, `None` when
+/// the line is used up. Validated, a line holds tokens separated by commas
+/// and whitespace, so a name is the next run of tchar.
 fn next_name<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
-    while !rest.is_empty() {
-        let end = rest.iter().position(|&b| b == b',').unwrap_or(rest.len());
-        let name = rest[..end].trim_ascii();
-        *rest = rest.get(end + 1..).unwrap_or_default();
-        if !name.is_empty() {
-            return Some(name);
-        }
-    }
-    None
+    let Some(start) = rest.iter().position(|&b| TCHAR[usize::from(b)]) else {
+        *rest = &[];
+        return None;
+    };
+    let end = super::run_end(&TCHAR, rest, start);
+    let name = &rest[start..end];
+    *rest = &rest[end..];
+    Some(name)
 }
 
 /// A name of a validated line as text: tokens are ASCII, so this never
@@ -234,9 +233,7 @@ fn count_names(line: &[u8], names: &mut Names) -> Result<(), Malformed> {
             Some(_) => {}
         }
         let start = i;
-        while i < line.len() && TCHAR[usize::from(line[i])] {
-            i += 1;
-        }
+        i = super::run_end(&TCHAR, line, i);
         let name = &line[start..i];
         while i < line.len() && is_ows(line[i]) {
             i += 1;
