@@ -107,10 +107,14 @@ fn hints_compare_the_configured_parts() {
         assert!(matches!(explanation.verdict(), Verdict::Refused(_)), "{origin}");
         assert_eq!(explanation.hints(), [hint], "{origin}");
     }
+    // A far origin has no nearest value: the hint lists every configured one.
     let far = layer.policy().explain(&head(Method::GET, "https://far.example", None));
     let mut sorted = CONFIGURED.map(String::from).to_vec();
     sorted.sort();
+    assert_eq!(far.nearest(), None);
     assert_eq!(far.hints(), [Hint::OriginNotListed { configured: sorted }]);
+    let text = far.hints()[0].to_string();
+    assert!(text.starts_with("add this origin to allow_origins (configured: "), "{text}");
 }
 
 #[cfg(feature = "origin-lookup")]
