@@ -346,21 +346,6 @@ pub struct Report {
     pub line: String,
 }
 
-impl Report {
-    pub fn of(d: &tower_cors::Divergence<'_>) -> Report {
-        Report {
-            kind: d.kind(),
-            origin: d.origin().to_owned(),
-            method: d.method().to_string(),
-            path: d.path().to_owned(),
-            enforced: format!("{:?}", d.enforced()),
-            candidate: format!("{:?}", d.candidate()),
-            header: d.header().map(|h| h.as_str().to_owned()),
-            line: d.to_string(),
-        }
-    }
-}
-
 pub type Reports = Arc<std::sync::Mutex<Vec<Report>>>;
 
 /// The one report made, asserting there was exactly one.
@@ -375,7 +360,16 @@ pub fn trial(enforced: CorsLayer, candidate: CorsLayer) -> (CorsLayer, Reports) 
     let reports: Reports = Arc::default();
     let sink = Arc::clone(&reports);
     let layer = enforced.with_report_only(candidate, move |d: &tower_cors::Divergence<'_>| {
-        sink.lock().unwrap().push(Report::of(d));
+        sink.lock().unwrap().push(Report {
+            kind: d.kind(),
+            origin: d.origin().to_owned(),
+            method: d.method().to_string(),
+            path: d.path().to_owned(),
+            enforced: format!("{:?}", d.enforced()),
+            candidate: format!("{:?}", d.candidate()),
+            header: d.header().map(|h| h.as_str().to_owned()),
+            line: d.to_string(),
+        });
     });
     (layer, reports)
 }
