@@ -5,8 +5,8 @@ use crate::common::*;
 use http::Method;
 use tower_cors::{CorsLayer, CONNECT_EXPOSED_HEADERS, CONNECT_METHODS, CONNECT_REQUEST_HEADERS};
 
-const EXPOSED: &str =
-    "grpc-status, grpc-message, grpc-status-details-bin, content-encoding, connect-content-encoding";
+const EXPOSED: &str = "grpc-status, grpc-message, grpc-status-details-bin, content-encoding, \
+    connect-content-encoding";
 const ALLOWED: &str = "content-type, connect-protocol-version, connect-timeout-ms, \
     connect-accept-encoding, connect-content-encoding, content-encoding, grpc-timeout, x-grpc-web, \
     x-user-agent";

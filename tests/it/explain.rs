@@ -106,12 +106,12 @@ fn refusals_get_their_one_hint() {
 }
 
 #[test]
-#[rustfmt::skip]
 fn allowed_and_non_cors_requests_say_which_rule_applies() {
     let cors = policy(&[APP, "https://*.tenants.example"], |b| {
         b.allow_origin_predicate(|origin, _| origin == "https://partner.example")
     });
     let (permissive, actual) = (CorsLayer::permissive(), Some(RequestKind::Actual));
+    #[rustfmt::skip]
     let cases = [
         (&cors, get_from(APP), actual, "listed"),
         (&cors, get_from("https://a.tenants.example"), actual, "matches a pattern"),

@@ -42,7 +42,7 @@ fn requests() -> Vec<(&'static str, Request<String>)> {
 
 #[tokio::test]
 async fn the_candidate_never_changes_a_response_and_one_deciding_alike_reports_nothing() {
-    // Decided differently: the 5 reports the next test reads.
+    // The tighter candidate decides 5 requests differently (read in the next test).
     for (candidate, reported) in [(tighter(), 5), (today(), 0)] {
         let (layer, reports) = trial(today(), candidate);
         for (name, request) in requests() {

@@ -318,7 +318,8 @@ fn a_configuration_file_has_routes_and_origin_groups_tables_with_the_same_checks
 #[tokio::test]
 #[rustfmt::skip]
 async fn the_guards_are_settings_a_route_can_turn_on() {
-    let layer = app(|b| b.route("/api", |r| r.guard_cross_origin_writes(true).guard_websockets(true)));
+    let guards = |r: CorsBuilder| r.guard_cross_origin_writes(true).guard_websockets(true);
+    let layer = app(|b| b.route("/api", guards));
     let form = |path| to(path, with(actual(Method::POST, Some(EVIL)), &[("sec-fetch-site", "cross-site")]));
     let handshake = |path| to(path, with(get(EVIL), &[("upgrade", "websocket"), ("connection", "upgrade")]));
     answers(&layer, vec![
