@@ -32,6 +32,7 @@ async fn handshakes_from_refused_origins_are_refused_and_others_pass() {
         ("h1 handshake, malformed origin", Method::GET, &[("origin", "https://a b"), ws], malformed),
         ("h1 handshake, origin with a path", Method::GET, &[("origin", "https://a/b"), ws], malformed),
         ("h1 handshake, two origins", Method::GET, &[("origin", APP), evil, ws], "WebSocket refused: Malformed(MultipleOrigins)"),
+        ("h1 handshake, one origin twice", Method::GET, &[("origin", APP), ("origin", APP), ws], "WebSocket refused: Malformed(MultipleOrigins)"),
         ("h2 extended CONNECT, refused origin", Method::CONNECT, &[evil], refused),
         ("h1 handshake, exact origin", Method::GET, &[("origin", APP), ws, upgrade], "actual"),
         ("h1 handshake, pattern origin", Method::GET, &[("origin", "https://a.tenants.example"), ws], "actual"),
