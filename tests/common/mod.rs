@@ -156,17 +156,16 @@ pub async fn run_polled(layer: &CorsLayer, req: Request<String>) -> (Response<St
     (res, ran.load(Ordering::SeqCst))
 }
 
-/// A counter [`counters`] read: name, labels, count.
-pub type Counter = (String, Vec<(String, String)>, u64);
-
 /// Runs `requests` on a current-thread runtime (`paused`: Tokio's clock
-/// paused) under a debugging recorder of its own; every counter recorded, as
-/// (name, labels, count), sorted.
+/// paused) under a debugging recorder of its own; every count recorded, as
+/// (kind, outcome, count), sorted. Asserts each is a count of
+/// `tower_cors_requests_total` labelled by kind and outcome alone: a label
+/// naming a route, origin or method would make a series per client value.
 #[cfg(feature = "metrics")]
 pub fn counters<F: std::future::Future>(
     paused: bool,
     requests: impl FnOnce() -> F,
-) -> Vec<Counter> {
+) -> Vec<(String, String, u64)> {
     use metrics_util::debugging::{DebugValue, DebuggingRecorder};
     let recorder = DebuggingRecorder::new();
     let snapshotter = recorder.snapshotter();
@@ -179,9 +178,11 @@ pub fn counters<F: std::future::Future>(
         .into_vec()
         .into_iter()
         .map(|(key, _, _, value)| {
-            let labels = key.key().labels().map(|l| (l.key().to_owned(), l.value().to_owned()));
             let DebugValue::Counter(n) = value else { panic!("not a counter: {key:?}") };
-            (key.key().name().to_owned(), labels.collect(), n)
+            assert_eq!(key.key().name(), "tower_cors_requests_total");
+            let labels: Vec<_> = key.key().labels().map(|l| (l.key(), l.value())).collect();
+            let [("kind", kind), ("outcome", outcome)] = labels[..] else { panic!("{key:?}") };
+            (kind.to_owned(), outcome.to_owned(), n)
         })
         .collect();
     all.sort();
@@ -285,11 +286,6 @@ pub fn tokens(headers: &HeaderMap, name: &str) -> Vec<String> {
     items.map(|t| t.trim().to_ascii_lowercase()).filter(|t| !t.is_empty()).collect()
 }
 
-/// Whether any `access-control-*` header is present.
-pub fn has_cors_headers(headers: &HeaderMap) -> bool {
-    headers.keys().any(|k| k.as_str().starts_with("access-control-"))
-}
-
 /// Polls `future` once: what the layer answers without waiting (preflights,
 /// refusals, inner services that are ready) needs no runtime.
 pub fn ready_now<F: std::future::Future>(future: F) -> F::Output {
@@ -350,21 +346,6 @@ pub struct Report {
     pub line: String,
 }
 
-impl Report {
-    pub fn of(d: &tower_cors::Divergence<'_>) -> Report {
-        Report {
-            kind: d.kind(),
-            origin: d.origin().to_owned(),
-            method: d.method().to_string(),
-            path: d.path().to_owned(),
-            enforced: format!("{:?}", d.enforced()),
-            candidate: format!("{:?}", d.candidate()),
-            header: d.header().map(|h| h.as_str().to_owned()),
-            line: d.to_string(),
-        }
-    }
-}
-
 pub type Reports = Arc<std::sync::Mutex<Vec<Report>>>;
 
 /// The one report made, asserting there was exactly one.
@@ -379,7 +360,16 @@ pub fn trial(enforced: CorsLayer, candidate: CorsLayer) -> (CorsLayer, Reports) 
     let reports: Reports = Arc::default();
     let sink = Arc::clone(&reports);
     let layer = enforced.with_report_only(candidate, move |d: &tower_cors::Divergence<'_>| {
-        sink.lock().unwrap().push(Report::of(d));
+        sink.lock().unwrap().push(Report {
+            kind: d.kind(),
+            origin: d.origin().to_owned(),
+            method: d.method().to_string(),
+            path: d.path().to_owned(),
+            enforced: format!("{:?}", d.enforced()),
+            candidate: format!("{:?}", d.candidate()),
+            header: d.header().map(|h| h.as_str().to_owned()),
+            line: d.to_string(),
+        });
     });
     (layer, reports)
 }

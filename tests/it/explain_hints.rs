@@ -64,10 +64,9 @@ fn every_suggested_fix_builds_and_allows_the_request() {
             }
         }
         let layer = builder.build().unwrap();
-        assert!(
-            matches!(layer.policy().decide(&request), Decision::Actual(_) | Decision::Preflight(_)),
-            "{origin} {acrm:?}: still refused after the hints' fixes"
-        );
+        let allowed =
+            matches!(layer.policy().decide(&request), Decision::Actual(_) | Decision::Preflight(_));
+        assert!(allowed, "{origin} {acrm:?}: still refused after the hints' fixes");
     }
 }
 
@@ -107,10 +106,14 @@ fn hints_compare_the_configured_parts() {
         assert!(matches!(explanation.verdict(), Verdict::Refused(_)), "{origin}");
         assert_eq!(explanation.hints(), [hint], "{origin}");
     }
+    // A far origin has no nearest value: the hint lists every configured one.
     let far = layer.policy().explain(&head(Method::GET, "https://far.example", None));
     let mut sorted = CONFIGURED.map(String::from).to_vec();
     sorted.sort();
+    assert_eq!(far.nearest(), None);
     assert_eq!(far.hints(), [Hint::OriginNotListed { configured: sorted }]);
+    let text = far.hints()[0].to_string();
+    assert!(text.starts_with("add this origin to allow_origins (configured: "), "{text}");
 }
 
 #[cfg(feature = "origin-lookup")]

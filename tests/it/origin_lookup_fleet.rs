@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::{actual, run, APP};
+use crate::common::{actual, app, run};
 use http::{header, Method};
 use tokio::task::JoinSet;
 use tokio::time::{sleep, Instant};
@@ -48,28 +48,23 @@ impl Store {
 
     fn layer(&self, configure: impl FnOnce(CorsBuilder) -> CorsBuilder) -> CorsLayer {
         let store = self.clone();
-        let builder =
-            CorsLayer::builder().allow_origins([APP]).allow_origin_lookup(move |origin: String| {
-                let store = store.clone();
-                async move {
-                    store.asked.fetch_add(1, Ordering::SeqCst);
-                    let now = store.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                    store.peak.fetch_max(now, Ordering::SeqCst);
-                    // Decremented however the query ends, also when the
-                    // timeout drops it.
-                    let _left = Leave(Arc::clone(&store.in_flight));
-                    let down = store.down.load(Ordering::SeqCst);
-                    match (down, store.outage) {
-                        (true, Outage::Errors) => return Err(std::io::Error::other("down")),
-                        (true, Outage::Hangs) => std::future::pending::<()>().await,
-                        (false, _) => {}
-                    }
-                    sleep(store.latency).await;
-                    let tenant = origin == TENANT && !store.removed.load(Ordering::SeqCst);
-                    Ok(store.open || tenant)
-                }
-            });
-        configure(builder).build().unwrap()
+        app(|b| configure(b.allow_origin_lookup(move |origin| store.clone().ask(origin))))
+    }
+
+    async fn ask(self, origin: String) -> std::io::Result<bool> {
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        // Decremented however the query ends, also when the timeout drops it.
+        let _left = Leave(Arc::clone(&self.in_flight));
+        match (self.down.load(Ordering::SeqCst), self.outage) {
+            (true, Outage::Errors) => return Err(std::io::Error::other("down")),
+            (true, Outage::Hangs) => std::future::pending::<()>().await,
+            (false, _) => {}
+        }
+        sleep(self.latency).await;
+        let tenant = origin == TENANT && !self.removed.load(Ordering::SeqCst);
+        Ok(self.open || tenant)
     }
 }
 
@@ -211,11 +206,6 @@ fn a_saturated_lookup_is_counted_apart_from_a_failed_one() {
         let (a, b) = tokio::join!(allowed(&layer, a), allowed(&layer, b));
         assert!(!a && !b);
     });
-    let outcomes: Vec<(&str, u64)> = counted
-        .iter()
-        .filter_map(|(_, labels, n)| {
-            Some((labels.iter().find(|(k, _)| k == "outcome")?.1.as_str(), *n))
-        })
-        .collect();
+    let outcomes: Vec<_> = counted.iter().map(|(_, outcome, n)| (outcome.as_str(), *n)).collect();
     assert_eq!(outcomes, [("origin_lookup_failed", 1), ("origin_lookup_saturated", 1)]);
 }

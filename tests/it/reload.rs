@@ -69,7 +69,6 @@ fn probes() -> Vec<(&'static str, Request<String>)> {
 
 type Ready = std::future::Ready<Result<Response<String>, Infallible>>;
 
-/// An inner service answering 200 at once.
 fn ok_inner() -> tower::util::ServiceFn<fn(Request<String>) -> Ready> {
     service_fn(|_req| std::future::ready(Ok(Response::new(String::new()))))
 }
@@ -88,16 +87,6 @@ async fn services_made_before_and_after_a_replacement_follow_it() {
                 assert_eq!(cors_view(&response), want, "{name}");
             }
         }
-    }
-}
-
-#[tokio::test]
-async fn the_policies_of_a_and_b_answer_every_probe_differently() {
-    // The other tests tell the two policies apart by these probes.
-    for (name, request) in probes() {
-        let a = view_under(&policy_a(), copy_request(&request)).await;
-        let b = view_under(&policy_b(), request).await;
-        assert_ne!(a, b, "{name}");
     }
 }
 
@@ -164,8 +153,8 @@ async fn an_async_origin_check_started_under_the_old_policy_finishes_under_it() 
 }
 
 #[test]
-fn a_failed_rebuild_leaves_the_old_policy_serving() {
-    let (_layer, handle) = policy_a().reloadable();
+fn current_is_the_policy_in_force_which_a_failed_rebuild_leaves_serving() {
+    let (layer, handle) = policy_a().reloadable();
     let before = handle.current();
     // Not canonical: build() refuses it, so there is nothing to install.
     match CorsLayer::builder().allow_origins(["https://App.example.com/"]).build() {
@@ -174,42 +163,31 @@ fn a_failed_rebuild_leaves_the_old_policy_serving() {
     }
     assert!(Arc::ptr_eq(&before, &handle.current()));
     assert!(handle.current().allows_credentials());
-}
-
-#[test]
-fn current_is_the_policy_in_force_and_policy_the_one_the_layer_was_made_from() {
-    let (layer, handle) = policy_a().reloadable();
-    assert!(handle.current().allows_credentials());
     handle.replace(policy_b());
     assert!(!handle.current().allows_credentials());
+    // `policy()` is the policy the layer was made from.
     assert!(layer.policy().allows_credentials());
     assert!(layer.layer(ok_inner()).policy().allows_credentials());
 }
 
-/// Asserts `layer` answers as B does (a GET from OTHER tells them apart).
-async fn serves_b(layer: &CorsLayer) {
-    let want = view_under(&policy_b(), get(OTHER)).await;
-    assert_eq!(view_under(layer, get(OTHER)).await, want);
-}
-
+/// A reloadable layer made reloadable again shares its switch; replacing a
+/// policy with a reloadable layer installs what that layer enforces then,
+/// and later changes to its switch do not reach this one.
 #[tokio::test]
-async fn a_reloadable_layer_made_reloadable_again_shares_the_switch() {
+async fn reloadable_layers_share_one_switch_and_install_what_they_enforce_now() {
+    let serves_b = view_under(&policy_b(), get(OTHER)).await;
     let (first, handle) = policy_a().reloadable();
     let (second, second_handle) = first.reloadable();
     second_handle.replace(policy_b());
     assert!(!handle.current().allows_credentials());
-    serves_b(&second).await;
-}
+    assert_eq!(view_under(&second, get(OTHER)).await, serves_b, "made reloadable again");
 
-#[tokio::test]
-async fn replacing_with_a_reloadable_layer_installs_what_it_enforces_now() {
     let (layer, handle) = policy_a().reloadable();
     let (other, other_handle) = policy_b().reloadable();
     handle.replace(other);
-    // Later changes to the other switch do not reach this one.
     other_handle.replace(policy_a());
     assert!(!handle.current().allows_credentials());
-    serves_b(&layer).await;
+    assert_eq!(view_under(&layer, get(OTHER)).await, serves_b, "replaced by a reloadable layer");
 }
 
 #[test]
@@ -222,9 +200,12 @@ fn the_handle_is_clone_send_and_sync() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_requests_each_get_exactly_one_policys_answer() {
     let mut expected = Vec::new();
-    for (_, request) in probes() {
+    for (name, request) in probes() {
         let a = view_under(&policy_a(), copy_request(&request)).await;
-        expected.push((copy_request(&request), a, view_under(&policy_b(), request).await));
+        let b = view_under(&policy_b(), copy_request(&request)).await;
+        // This test and the others tell the two policies apart by the probes.
+        assert_ne!(a, b, "{name}");
+        expected.push((request, a, b));
     }
     let expected = Arc::new(expected);
     let (layer, handle) = policy_a().reloadable();

@@ -16,13 +16,20 @@ use tower_cors::{CorsLayer, Rejection, Verdict};
 const TENANT: &str = "https://shop.tenant.example";
 const GONE: &str = "https://gone.tenant.example";
 
-/// A candidate that lists nothing and asks a store which allows `TENANT`
-/// only; the store waits for `gate` on its first call and counts calls.
-fn candidate(gate: Arc<Notify>, calls: Arc<AtomicUsize>) -> CorsLayer {
-    policy(&[APP], |b| {
+fn enforced() -> CorsLayer {
+    policy(&[APP, TENANT, GONE], |b| b.allow_methods([Method::PUT, Method::PATCH]))
+}
+
+/// The enforced policy trialling a candidate that lists APP alone and asks
+/// a store allowing `TENANT` only; the store waits for the gate on its first
+/// call. Returns the gate, the store's calls, the reports and the layer.
+fn trial() -> (Arc<Notify>, Arc<AtomicUsize>, Reports, CorsLayer) {
+    let (gate, calls) = (Arc::new(Notify::new()), Arc::new(AtomicUsize::new(0)));
+    let (waits, counts) = (Arc::clone(&gate), Arc::clone(&calls));
+    let candidate = policy(&[APP], |b| {
         b.allow_methods([Method::PUT]).allow_origin_lookup(move |origin: String| {
-            let first = calls.fetch_add(1, Ordering::SeqCst) == 0;
-            let gate = Arc::clone(&gate);
+            let first = counts.fetch_add(1, Ordering::SeqCst) == 0;
+            let gate = Arc::clone(&waits);
             async move {
                 if first {
                     gate.notified().await;
@@ -30,19 +37,8 @@ fn candidate(gate: Arc<Notify>, calls: Arc<AtomicUsize>) -> CorsLayer {
                 Ok::<_, std::io::Error>(origin == TENANT)
             }
         })
-    })
-}
-
-fn enforced() -> CorsLayer {
-    policy(&[APP, TENANT, GONE], |b| b.allow_methods([Method::PUT, Method::PATCH]))
-}
-
-/// The enforced policy trialling the [`candidate`]: its gate, its store's
-/// calls, the reports and the layer.
-fn trial() -> (Arc<Notify>, Arc<AtomicUsize>, Reports, CorsLayer) {
-    let (gate, calls) = (Arc::new(Notify::new()), Arc::new(AtomicUsize::new(0)));
-    let (layer, reports) =
-        crate::common::trial(enforced(), candidate(Arc::clone(&gate), Arc::clone(&calls)));
+    });
+    let (layer, reports) = crate::common::trial(enforced(), candidate);
     (gate, calls, reports, layer)
 }
 

@@ -2,17 +2,16 @@
 //! selection, field-by-field merging, validation, and the features that see
 //! the set as one policy.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::*;
 use http::{Method, Request};
-use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Divergence, Verdict};
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Verdict};
 
 const ADMIN: &str = "https://admin.example.com";
 const PARTNER: &str = "https://partner.example";
 
-/// `request` sent to `path` instead of `/`.
+/// `request` sent to `path` instead of `/api/items`.
 fn to(path: &str, mut request: Request<String>) -> Request<String> {
     *request.uri_mut() = path.parse().unwrap();
     request
@@ -31,21 +30,19 @@ async fn answers(layer: &CorsLayer, rows: Vec<Case>) {
 /// A first-party API with credentials, a public route, an admin route, and
 /// an admin origin group.
 fn front_door() -> CorsLayer {
-    CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_credentials(true)
-        .allow_methods([Method::PUT])
-        .allow_headers(["content-type", "x-api-key"])
-        .max_age(Duration::from_secs(600))
-        .route("/public", |r| r.allow_any_origin().allow_credentials(false))
-        .route("/api/admin", |r| {
-            r.allow_headers(["x-admin-token"])
-                .origin_group([PARTNER], |g| g.max_age(Duration::from_secs(5)))
-        })
-        .route("/api/v1", |r| r.allow_methods([Method::PATCH]))
-        .origin_group([ADMIN], |g| g.allow_methods([Method::DELETE]))
-        .build()
-        .unwrap()
+    app(|b| {
+        b.allow_credentials(true)
+            .allow_methods([Method::PUT])
+            .allow_headers(["content-type", "x-api-key"])
+            .max_age(Duration::from_secs(600))
+            .route("/public", |r| r.allow_any_origin().allow_credentials(false))
+            .route("/api/admin", |r| {
+                r.allow_headers(["x-admin-token"])
+                    .origin_group([PARTNER], |g| g.max_age(Duration::from_secs(5)))
+            })
+            .route("/api/v1", |r| r.allow_methods([Method::PATCH]))
+            .origin_group([ADMIN], |g| g.allow_methods([Method::DELETE]))
+    })
 }
 
 #[tokio::test]
@@ -106,11 +103,8 @@ async fn a_setting_the_route_or_group_makes_replaces_the_enclosing_one_and_the_r
 #[tokio::test]
 #[rustfmt::skip]
 async fn groups_make_responses_vary_by_origin_even_under_any_origin() {
-    let layer = CorsLayer::builder()
-        .allow_any_origin()
-        .origin_group([APP], |g| g.allow_credentials(true).expose_headers(["x-total"]))
-        .build()
-        .unwrap();
+    let group = |g: CorsBuilder| g.allow_credentials(true).expose_headers(["x-total"]);
+    let layer = CorsLayer::builder().allow_any_origin().origin_group([APP], group).build().unwrap();
     answers(&layer, vec![
         ("another origin gets `*`, with Vary",
          get(EVIL), "inner", vec![(ACAO, "*"), (ACAC, ABSENT), (VARY, "origin")]),
@@ -136,11 +130,10 @@ async fn the_first_matching_group_wins_and_groups_alone_are_a_valid_policy() {
 
 #[test]
 fn a_policy_without_routes_or_groups_decides_as_before() {
-    let plain = CorsLayer::builder().allow_origins([APP]).build().unwrap();
+    let plain = app(|b| b);
     assert_eq!(decision(&plain, &to("/public", get(EVIL))), decision(&plain, &get(EVIL)));
 }
 
-/// A configuration of a test case.
 type Configure = Box<dyn FnOnce(CorsBuilder) -> CorsBuilder>;
 
 /// The message of each mistake `configure` makes.
@@ -161,23 +154,15 @@ fn every_combination_is_validated_and_each_mistake_named_once_where_it_is() {
             .origin_group(["http://partner.example"], |g| g.allow_credentials(true))
     });
     let starts: Vec<&str> = found.iter().map(|m| m.split(':').next().unwrap_or_default()).collect();
-    assert_eq!(
-        starts,
-        [
-            // The base's own mistake, reported once though every route inherits it.
-            "\"https", "origin group [\"http", "route \"/public\"", "route \"/api\"",
-            "route \"/api\", origin group [\"https",
-        ],
-        "{found:#?}"
-    );
+    let want = [
+        // The base's own mistake, reported once though every route inherits it.
+        "\"https", "origin group [\"http", "route \"/public\"", "route \"/api\"",
+        "route \"/api\", origin group [\"https",
+    ];
+    assert_eq!(starts, want, "{found:#?}");
     assert!(found[1].contains("credentials"), "{}", found[1]);
-    assert!(
-        found[2].starts_with(
-            "route \"/public\": allow_credentials(true) cannot be combined with allow_any_origin()"
-        ),
-        "{}",
-        found[2]
-    );
+    let any = "allow_credentials(true) cannot be combined with allow_any_origin()";
+    assert!(found[2].starts_with(&format!("route \"/public\": {any}")), "{}", found[2]);
     assert!(found[3].contains("\"TRACE\""), "{}", found[3]);
     assert!(found[4].contains("max_age"), "{}", found[4]);
 }
@@ -232,12 +217,8 @@ fn explain_names_the_route_and_group_that_decided() {
     let partner = explain(to("/api/admin", preflight(PARTNER, "PUT", None)));
     assert_eq!(partner.route(), Some("/api/admin"));
     assert_eq!(partner.origin_group(), Some(&[PARTNER.to_owned()][..]));
-    assert!(
-        partner
-            .to_string()
-            .contains("route \"/api/admin\", origin group [\"https://partner.example\"]"),
-        "{partner}"
-    );
+    let decided = "route \"/api/admin\", origin group [\"https://partner.example\"]";
+    assert!(partner.to_string().contains(decided), "{partner}");
     let base = explain(to("/x", get(APP)));
     assert_eq!((base.route(), base.origin_group()), (None, None));
 }
@@ -245,7 +226,7 @@ fn explain_names_the_route_and_group_that_decided() {
 #[tokio::test]
 #[rustfmt::skip]
 async fn replace_swaps_the_whole_set_at_once() {
-    let (layer, handle) = CorsLayer::builder().allow_origins([APP]).build().unwrap().reloadable();
+    let (layer, handle) = app(|b| b).reloadable();
     answers(&layer, vec![("before", to("/public", get(EVIL)), "inner", vec![(ACAO, ABSENT)])]).await;
     handle.replace(front_door());
     answers(&layer, vec![
@@ -256,35 +237,18 @@ async fn replace_swaps_the_whole_set_at_once() {
 
 #[tokio::test]
 async fn report_only_compares_the_policies_each_set_selects() {
-    let reports = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&reports);
-    let today = CorsLayer::builder()
-        .allow_origins([APP])
-        .route("/public", |r| r.allow_any_origin())
-        .build()
-        .unwrap();
-    let candidate = CorsLayer::builder().allow_origins([APP]).build().unwrap();
-    let layer = today.with_report_only(candidate, move |d: &Divergence<'_>| {
-        sink.lock().unwrap().push(d.to_string())
-    });
+    let today = app(|b| b.route("/public", |r| r.allow_any_origin()));
+    let (layer, reports) = trial(today, app(|b| b));
     expect("enforced: the route", &layer, to("/public", get(EVIL)), &[], "inner", &[(ACAO, "*")])
         .await;
     expect("alike outside it", &layer, to("/x", get(APP)), &[], "inner", &[(ACAO, APP)]).await;
-    let reports = reports.lock().unwrap();
-    assert_eq!(reports.len(), 1, "{reports:?}");
-    assert!(
-        reports[0].contains("/public") && reports[0].contains("the candidate refuses it"),
-        "{reports:?}"
-    );
+    let line = only(&reports).line;
+    assert!(line.contains("/public") && line.contains("the candidate refuses it"), "{line}");
 }
 
 #[test]
 fn warnings_come_from_every_policy_of_the_set() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .route("/legacy", |r| r.allow_private_network(true))
-        .build()
-        .unwrap();
+    let layer = app(|b| b.route("/legacy", |r| r.allow_private_network(true)));
     assert_eq!(layer.warnings(), [tower_cors::ConfigWarning::PrivateNetworkAccessRetired]);
 }
 
@@ -311,19 +275,17 @@ fn a_configuration_file_has_routes_and_origin_groups_tables_with_the_same_checks
     )
     .unwrap();
     let from_file = config.build().unwrap();
-    let from_code = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_credentials(true)
-        .allow_methods(["PUT"])
-        // A file's routes come in the order of their prefixes.
-        .route("/api/admin", |r| {
-            r.allow_headers(["x-admin-token"])
-                .origin_group([PARTNER], |g| g.max_age(Duration::from_secs(5)))
-        })
-        .route("/public", |r| r.allow_any_origin().allow_credentials(false))
-        .origin_group([ADMIN], |g| g.allow_methods(["DELETE"]))
-        .build()
-        .unwrap();
+    let from_code = app(|b| {
+        b.allow_credentials(true)
+            .allow_methods(["PUT"])
+            // A file's routes come in the order of their prefixes.
+            .route("/api/admin", |r| {
+                r.allow_headers(["x-admin-token"])
+                    .origin_group([PARTNER], |g| g.max_age(Duration::from_secs(5)))
+            })
+            .route("/public", |r| r.allow_any_origin().allow_credentials(false))
+            .origin_group([ADMIN], |g| g.allow_methods(["DELETE"]))
+    });
     assert_eq!(from_file.policy().to_string(), from_code.policy().to_string());
 
     let config: tower_cors::CorsConfig = toml::from_str(
@@ -342,28 +304,22 @@ fn a_configuration_file_has_routes_and_origin_groups_tables_with_the_same_checks
     let err = config.build().unwrap_err();
     let places: Vec<String> =
         err.errors().iter().map(|e| e.location().unwrap().to_string()).collect();
-    assert_eq!(
-        places,
-        [
-            "origin_groups[0].preflight_status",
-            "origin_groups[0].origins[1]",
-            "routes.\"/public\".allow_credentials",
-            "routes.\"/public\".origins",
-            // The base's group under the route gets its credentials: an http origin.
-            "(under routes.\"/public\") origin_groups[0].origins[0]",
-        ],
-        "{err}"
-    );
+    let want = [
+        "origin_groups[0].preflight_status",
+        "origin_groups[0].origins[1]",
+        "routes.\"/public\".allow_credentials",
+        "routes.\"/public\".origins",
+        // The base's group under the route gets its credentials: an http origin.
+        "(under routes.\"/public\") origin_groups[0].origins[0]",
+    ];
+    assert_eq!(places, want, "{err}");
 }
 
 #[tokio::test]
 #[rustfmt::skip]
 async fn the_guards_are_settings_a_route_can_turn_on() {
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .route("/api", |r| r.guard_cross_origin_writes(true).guard_websockets(true))
-        .build()
-        .unwrap();
+    let guards = |r: CorsBuilder| r.guard_cross_origin_writes(true).guard_websockets(true);
+    let layer = app(|b| b.route("/api", guards));
     let form = |path| to(path, with(actual(Method::POST, Some(EVIL)), &[("sec-fetch-site", "cross-site")]));
     let handshake = |path| to(path, with(get(EVIL), &[("upgrade", "websocket"), ("connection", "upgrade")]));
     answers(&layer, vec![
@@ -379,21 +335,20 @@ async fn the_guards_are_settings_a_route_can_turn_on() {
 #[rustfmt::skip]
 async fn routes_that_inherit_the_origin_lookup_share_its_cache_and_invalidation() {
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
     const TENANT: &str = "https://shop.tenant.example";
     let asked = Arc::new(AtomicUsize::new(0));
     let (counter, allowed) = (Arc::clone(&asked), Arc::new(Mutex::new(true)));
     let answer = Arc::clone(&allowed);
-    let layer = CorsLayer::builder()
-        .allow_origins([APP])
-        .allow_origin_lookup(move |origin: String| {
+    let layer = app(|b| {
+        b.allow_origin_lookup(move |origin: String| {
             counter.fetch_add(1, Ordering::SeqCst);
             let allowed = *answer.lock().unwrap() && origin == TENANT;
             async move { Ok::<_, std::io::Error>(allowed) }
         })
         .route("/api", |r| r.max_age(Duration::from_secs(60)))
         .route("/static", |r| r.allow_origins([APP]))
-        .build()
-        .unwrap();
+    });
     let tenant = |path| to(path, get(TENANT));
     answers(&layer, vec![
         ("the base asks the store", tenant("/x"), "inner", vec![(ACAO, TENANT)]),
@@ -410,41 +365,25 @@ async fn routes_that_inherit_the_origin_lookup_share_its_cache_and_invalidation(
 #[cfg(feature = "metrics")]
 #[test]
 fn metrics_labels_name_no_route_path_or_origin() {
-    use metrics_util::debugging::DebuggingRecorder;
-    let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
     let layer = front_door();
-    metrics::with_local_recorder(&recorder, || {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    // `counters` asserts the labels are kind and outcome alone.
+    let counted = counters(false, || async {
         for (i, path) in ["/public", "/api/admin", "/api/v1", "/x", "/y/z"].into_iter().enumerate()
         {
             for origin in [APP, EVIL, ADMIN, PARTNER, &format!("https://t{i}.example")] {
-                runtime.block_on(run(&layer, to(path, get(origin)), &[]));
+                run(&layer, to(path, get(origin)), &[]).await;
             }
         }
     });
-    let series = snapshotter.snapshot().into_vec();
-    for (key, ..) in &series {
-        let labels: Vec<&str> = key.key().labels().map(|l| l.key()).collect();
-        assert_eq!(labels, ["kind", "outcome"]);
-    }
     // 25 requests on 5 routes from 9 origins: one series per (kind, outcome).
-    assert_eq!(series.len(), 2, "{series:?}");
+    assert_eq!(counted.len(), 2, "{counted:?}");
 }
 
 #[tokio::test]
 async fn report_only_sees_a_write_a_candidate_route_would_refuse() {
-    let reports = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&reports);
-    let today = CorsLayer::builder().allow_origins([APP]).build().unwrap();
-    let candidate = CorsLayer::builder()
-        .allow_origins([APP])
-        .route("/api", |r| r.guard_cross_origin_writes(true))
-        .build()
-        .unwrap();
-    let layer = today
-        .with_report_only(candidate, move |d: &Divergence<'_>| sink.lock().unwrap().push(d.kind()));
+    let candidate = app(|b| b.route("/api", |r| r.guard_cross_origin_writes(true)));
+    let (layer, reports) = trial(app(|b| b), candidate);
     let form = with(actual(Method::POST, None), &[("sec-fetch-site", "cross-site")]);
     expect("enforced: passes", &layer, to("/api/x", form), &[], "inner", &[]).await;
-    assert_eq!(*reports.lock().unwrap(), [tower_cors::RequestKind::CrossOriginWrite]);
+    assert_eq!(only(&reports).kind, tower_cors::RequestKind::CrossOriginWrite);
 }

@@ -43,8 +43,11 @@ async fn readiness_is_delegated_to_the_inner_service() {
 }
 
 #[tokio::test]
-async fn the_service_is_clone_when_the_inner_service_is() {
-    let svc = layer().layer(service_fn(|_req: Request<String>| async {
+async fn layer_and_service_clones_share_the_policy() {
+    let layer = layer();
+    assert!(std::ptr::eq(layer.policy(), layer.clone().policy()));
+    // The service is `Clone` when the inner service is.
+    let svc = layer.layer(service_fn(|_req: Request<String>| async {
         Ok::<_, Infallible>(Response::new(String::new()))
     }));
     let a = svc.clone().oneshot(get(APP)).await.unwrap();
@@ -88,11 +91,4 @@ async fn works_as_an_axum_router_layer() {
         assert_eq!((res.status(), handled.load(Ordering::SeqCst)), (status, runs), "{case}");
         assert_lines(&case, res.headers(), &[line]);
     }
-}
-
-#[test]
-fn the_layer_is_cheap_to_clone_and_shares_its_policy() {
-    let a = layer();
-    let b = a.clone();
-    assert!(std::ptr::eq(a.policy(), b.policy()));
 }

@@ -88,7 +88,7 @@ impl Subscriber for Capture {
 mod with_feature {
     use super::*;
     use http::Method;
-    use tower_cors::{CorsBuilder, CorsLayer};
+    use tower_cors::CorsLayer;
 
     /// Each event as `LEVEL name=value ...`, with the fields `names` only.
     fn show(events: &[Captured], names: &[&str]) -> Vec<String> {
@@ -99,28 +99,16 @@ mod with_feature {
         events.iter().map(show).collect()
     }
 
+    /// `build()` logs the compiled policy once at `info`, and each of its
+    /// warnings as one `warn` event carrying its text.
     #[test]
-    fn build_emits_the_compiled_policy_once_at_info() {
-        let capture = Capture::default();
-        let cors = tracing::subscriber::with_default(capture.clone(), || {
-            tracing::callsite::rebuild_interest_cache();
-            layer()
-        });
+    fn build_emits_the_compiled_policy_once_at_info_and_each_warning_at_warn() {
+        let (capture, _guard) = Capture::installed();
+        let cors = layer();
         let want = format!("INFO message=CORS policy compiled policy={}", cors.policy());
-        assert_eq!(show(&capture.ours(), &["message", "policy"]), [want]);
-    }
-
-    /// Each warning of `build()` is one `warn` event carrying its text; a
-    /// plain policy (above) logs none.
-    #[test]
-    fn build_logs_each_warning_at_warn() {
-        let capture = Capture::default();
+        assert_eq!(show(&capture.ours(), &["message", "policy"]), [want], "no warning");
         let day = std::time::Duration::from_secs(86_400);
-        let configure = |b: CorsBuilder| b.allow_credentials(true).expose_any_header().max_age(day);
-        let cors = tracing::subscriber::with_default(capture.clone(), || {
-            tracing::callsite::rebuild_interest_cache();
-            app(configure)
-        });
+        let cors = app(|b| b.allow_credentials(true).expose_any_header().max_age(day));
         let warnings: Vec<_> =
             capture.ours().into_iter().filter(|e| e.level == Level::WARN).collect();
         let want: Vec<_> = cors.warnings().iter().map(|w| format!("WARN warning={w}")).collect();

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use http::Method;
-use tower_cors::{CorsLayer, Decision, Malformed, Rejection, RequestKind};
+use tower_cors::{CorsLayer, Decision};
 
 fn guarded() -> CorsLayer {
     policy(&[APP, "https://*.tenants.example"], |b| {
@@ -15,33 +15,47 @@ fn guarded() -> CorsLayer {
 #[tokio::test]
 #[rustfmt::skip]
 async fn handshakes_from_refused_origins_are_refused_and_others_pass() {
-    let (ws, upgrade) = (("upgrade", "websocket"), ("connection", "Upgrade"));
+    let (layer, ws, upgrade) = (guarded(), ("upgrade", "websocket"), ("connection", "Upgrade"));
     let evil = ("origin", EVIL);
-    // (row, method, request headers, who answers: the layer's 403 or the inner service)
+    let refused = r#"WebSocket refused: OriginNotAllowed("https://evil.example")"#;
+    let malformed = "WebSocket refused: Malformed(Origin)";
+    let actual_refused = r#"Actual refused: OriginNotAllowed("https://evil.example")"#;
+    // (row, method, request headers, the decision); a refused handshake gets
+    // the layer's 403, anything else reaches the inner service.
     let rows: &[(&str, Method, &[Line], &str)] = &[
-        ("h1 handshake, refused origin", Method::GET, &[evil, ws, upgrade], "403"),
-        ("h1 handshake, upper-case token", Method::GET, &[evil, ("upgrade", "WebSocket")], "403"),
-        ("h1 handshake, token inside a list", Method::GET, &[evil, ("upgrade", "h2c, websocket")], "403"),
-        ("h1 handshake, token on a second line", Method::GET, &[evil, ("upgrade", "h2c"), ws], "403"),
-        ("h1 handshake without Connection", Method::GET, &[evil, ws], "403"),
-        ("h1 handshake, null origin", Method::GET, &[("origin", "null"), ws], "403"),
-        ("h1 handshake, malformed origin", Method::GET, &[("origin", "https://a b"), ws], "403"),
-        ("h1 handshake, two origins", Method::GET, &[("origin", APP), evil, ws], "403"),
-        ("h2 extended CONNECT, refused origin", Method::CONNECT, &[evil], "403"),
-        ("h1 handshake, exact origin", Method::GET, &[("origin", APP), ws, upgrade], "inner"),
-        ("h1 handshake, pattern origin", Method::GET, &[("origin", "https://a.tenants.example"), ws], "inner"),
-        ("h1 handshake, predicate origin", Method::GET, &[("origin", "https://x.trusted.example"), ws], "inner"),
-        ("h2 extended CONNECT, allowed origin", Method::CONNECT, &[("origin", APP)], "inner"),
-        ("h1 handshake without Origin", Method::GET, &[ws, upgrade], "inner"),
-        ("CONNECT without Origin", Method::CONNECT, &[], "inner"),
-        ("ordinary GET, refused origin", Method::GET, &[evil], "inner"),
-        ("other upgrade, refused origin", Method::GET, &[evil, ("upgrade", "h2c")], "inner"),
-        ("POST with Upgrade, refused origin", Method::POST, &[evil, ws], "inner"),
+        ("h1 handshake, refused origin", Method::GET, &[evil, ws, upgrade], refused),
+        ("h1 handshake, upper-case token", Method::GET, &[evil, ("upgrade", "WebSocket")], refused),
+        ("h1 handshake, token inside a list", Method::GET, &[evil, ("upgrade", "h2c, websocket")], refused),
+        ("h1 handshake, token on a second line", Method::GET, &[evil, ("upgrade", "h2c"), ws], refused),
+        ("h1 handshake without Connection", Method::GET, &[evil, ws], refused),
+        ("h1 handshake, null origin", Method::GET, &[("origin", "null"), ws], r#"WebSocket refused: OriginNotAllowed("null")"#),
+        ("h1 handshake, malformed origin", Method::GET, &[("origin", "https://a b"), ws], malformed),
+        ("h1 handshake, origin with a path", Method::GET, &[("origin", "https://a/b"), ws], malformed),
+        ("h1 handshake, two origins", Method::GET, &[("origin", APP), evil, ws], "WebSocket refused: Malformed(MultipleOrigins)"),
+        ("h1 handshake, one origin twice", Method::GET, &[("origin", APP), ("origin", APP), ws], "WebSocket refused: Malformed(MultipleOrigins)"),
+        ("h2 extended CONNECT, refused origin", Method::CONNECT, &[evil], refused),
+        ("h1 handshake, exact origin", Method::GET, &[("origin", APP), ws, upgrade], "actual"),
+        ("h1 handshake, pattern origin", Method::GET, &[("origin", "https://a.tenants.example"), ws], "actual"),
+        ("h1 handshake, predicate origin", Method::GET, &[("origin", "https://x.trusted.example"), ws], "actual"),
+        ("h2 extended CONNECT, allowed origin", Method::CONNECT, &[("origin", APP)], "actual"),
+        ("h1 handshake without Origin", Method::GET, &[ws, upgrade], "not cors"),
+        ("CONNECT without Origin", Method::CONNECT, &[], "not cors"),
+        ("ordinary GET, refused origin", Method::GET, &[evil], actual_refused),
+        ("other upgrade, refused origin", Method::GET, &[evil, ("upgrade", "h2c")], actual_refused),
+        ("POST with Upgrade, refused origin", Method::POST, &[evil, ws], actual_refused),
     ];
-    for (case, method, headers, by) in rows {
-        let want: &[_] = if *by == "403" { &[("access-control-*", ABSENT)] } else { &[] };
-        expect(case, &guarded(), request(method.clone(), headers), &[], by, want).await;
+    for (case, method, headers, decided) in rows {
+        assert_eq!(decision(&layer, &request(method.clone(), headers)), *decided, "{case}");
+        let (by, want): (_, &[_]) = match decided.starts_with("WebSocket") {
+            true => ("403", &[("access-control-*", ABSENT)]),
+            false => ("inner", &[]),
+        };
+        expect(case, &layer, request(method.clone(), headers), &[], by, want).await;
     }
+    let handshake = parts(Method::GET, &[evil, ws]);
+    let Decision::Rejected(rejected) = layer.policy().decide(&handshake) else { panic!() };
+    let line = "WebSocket handshake rejected: origin \"https://evil.example\" is not allowed";
+    assert_eq!(rejected.to_string(), line);
 }
 
 #[tokio::test]
@@ -63,29 +77,6 @@ async fn allowed_handshakes_preflights_and_unguarded_policies_are_decided_as_wit
         ("a refused preflight is untouched by the guard", guarded.clone(), preflight(EVIL, "GET", None), &[], "403", none()),
     ];
     expect_rows(rows).await;
-}
-
-#[test]
-#[rustfmt::skip]
-fn refused_handshakes_are_decided_with_the_websocket_kind_and_the_origin_reason() {
-    let ws = ("upgrade", "websocket");
-    let cases: &[(&[(&str, &str)], Rejection<'static>)] = &[
-        (&[("origin", EVIL), ws], Rejection::OriginNotAllowed(EVIL)),
-        (&[("origin", "https://a/b"), ws], Rejection::Malformed(Malformed::Origin)),
-        (&[("origin", APP), ("origin", APP), ws], Rejection::Malformed(Malformed::MultipleOrigins)),
-    ];
-    let layer = guarded();
-    for (headers, reason) in cases {
-        let parts = parts(Method::GET, headers);
-        let Decision::Rejected(rejected) = layer.policy().decide(&parts) else {
-            panic!("{headers:?} allowed");
-        };
-        assert_eq!((rejected.kind(), rejected.reason()), (RequestKind::WebSocket, *reason), "{headers:?}");
-        if let Rejection::OriginNotAllowed(_) = reason {
-            let line = "WebSocket handshake rejected: origin \"https://evil.example\" is not allowed";
-            assert_eq!(rejected.to_string(), line);
-        }
-    }
 }
 
 #[test]
