@@ -113,17 +113,16 @@ pub fn allowed_reading(run: &Run, id: &str, name: &str, value: &str) {
     same(run, id, allowed(run, id).header(name), Some(value));
 }
 
-pub fn handler_got(run: &Run, id: &str, name: &str, value: &str) {
-    allowed(run, id);
-    same(run, id, handler_saw_once(run, id).req(name), Some(value));
-}
-
-/// Preflight `p` had these headers: `access-control-request-*` in the
-/// request, any other in the answer.
-pub fn wire_has(run: &Run, id: &str, p: &Entry, wire: &[(&str, &str)]) {
+/// Entry `e` had these headers: on the wire `access-control-request-*` in
+/// the request, any other in the answer; as the handler saw it, the request's
+/// (`:method`: its method).
+pub fn wire_has(run: &Run, id: &str, e: &Entry, wire: &[(&str, &str)]) {
     for (name, want) in wire {
-        let got =
-            if name.starts_with("access-control-request-") { p.req(name) } else { p.resp(name) };
+        let got = match *name {
+            ":method" => Some(e.method.as_str()),
+            n if e.outer() && !n.starts_with("access-control-request-") => e.resp(n),
+            n => e.req(n),
+        };
         same(run, id, (*name, got), (*name, Some(*want)));
     }
 }
@@ -132,12 +131,8 @@ pub fn wire_has(run: &Run, id: &str, p: &Entry, wire: &[(&str, &str)]) {
 /// request once, with these headers (`:method`: its method).
 pub fn preflighted(run: &Run, id: &str, wire: &[(&str, &str)], handler: &[(&str, &str)]) {
     allowed(run, id);
-    let (p, h) = (one_preflight(run, id), handler_saw_once(run, id));
-    wire_has(run, id, p, wire);
-    for (name, want) in handler {
-        let got = if *name == ":method" { Some(h.method.as_str()) } else { h.req(name) };
-        same(run, id, (*name, got), (*name, Some(*want)));
-    }
+    wire_has(run, id, one_preflight(run, id), wire);
+    wire_has(run, id, handler_saw_once(run, id), handler);
 }
 
 /// A credentialed simple request blocked on the answer's `*` without ACAC

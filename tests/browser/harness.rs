@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use crate::engine::{Engine, Launcher};
 use crate::servers::{bind, inner_handler, outer_recorder, page_app, serve, ws_echo, ServerCtx};
-pub use crate::servers::{Entry, Log, Seen};
+pub use crate::servers::{Entry, Log};
 
 /// One browsing context (origin) that runs scenarios. `Upper` is loaded as
 /// `http://APP.LOCALHOST:PA` (the browser lower-cases it); `Sandboxed` is an
@@ -114,9 +114,6 @@ impl Scenario {
 pub struct Env(BTreeMap<String, u16>);
 
 impl Env {
-    pub fn app_origin(&self) -> String {
-        format!("http://app.localhost:{}", self.port("app"))
-    }
     pub fn port(&self, server: &str) -> u16 {
         *self.0.get(server).unwrap_or_else(|| panic!("no server {server}"))
     }
@@ -174,22 +171,21 @@ impl Run {
     pub fn attempt(&self, id: &str) -> &Attempt {
         &self.attempts(id)[0]
     }
-    /// Log entries for a scenario's server and path, in arrival order.
-    pub fn log(&self, id: &str, seen: Seen) -> Vec<&Entry> {
-        let s = self.scenario(id);
-        let path = s.path_str();
-        let of = |e: &&Entry| e.server == s.server && e.path == path && e.seen == seen;
-        self.log.iter().filter(of).collect()
+    /// Log entries for a scenario's server and path, in arrival order, that
+    /// pass `keep`.
+    fn log(&self, id: &str, keep: impl Fn(&Entry) -> bool) -> Vec<&Entry> {
+        let (s, path) = (self.scenario(id), self.scenario(id).path_str());
+        self.log.iter().filter(|e| e.server == s.server && e.path == path && keep(e)).collect()
     }
     pub fn preflights(&self, id: &str) -> Vec<&Entry> {
-        self.log(id, Seen::Outer).into_iter().filter(|e| e.is_preflight()).collect()
+        self.log(id, |e| e.outer() && e.is_preflight())
     }
     pub fn handled(&self, id: &str) -> Vec<&Entry> {
-        self.log(id, Seen::Inner)
+        self.log(id, |e| !e.outer())
     }
     /// The requests that are not preflights, as they left the server.
     pub fn actual(&self, id: &str) -> Vec<&Entry> {
-        self.log(id, Seen::Outer).into_iter().filter(|e| !e.is_preflight()).collect()
+        self.log(id, |e| e.outer() && !e.is_preflight())
     }
     /// The console messages naming a scenario's URL (the engines name it in
     /// every CORS error they print), not a longer path that starts with it.
@@ -208,13 +204,9 @@ impl Run {
         frame.origin(&self.env)
     }
     pub fn explain(&self, id: &str) -> String {
-        let entries = self.log(id, Seen::Outer).into_iter().chain(self.log(id, Seen::Inner));
-        let log: String = entries.map(|e| format!("  {e:?}\n")).collect();
-        format!(
-            "scenario {id}: {:?}\nresult: {:?}\nlog:\n{log}",
-            self.scenario(id),
-            self.results.get(id)
-        )
+        let log: String = self.log(id, |_| true).iter().map(|e| format!("  {e:?}\n")).collect();
+        let (scenario, result) = (self.scenario(id), self.results.get(id));
+        format!("scenario {id}: {scenario:?}\nresult: {result:?}\nlog:\n{log}")
     }
 }
 
@@ -280,7 +272,7 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
     tokio::spawn(serve(app_l, page.clone()));
     tokio::spawn(serve(app2_l, page));
 
-    let url = format!("{}/", env.app_origin());
+    let url = format!("{}/", Frame::Top.origin(&env));
     let mut browser = launcher.launch(&url)?;
     let (mut relaunched, mut done) = (false, false);
     let mut per_frame: HashMap<String, Value> = HashMap::new();

@@ -6,31 +6,24 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
+use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, HeaderMap, Response, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Html;
+use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-/// Where a log entry was recorded: `Outer`, outside the CORS layer (every
-/// request the browser sent, with the final response), or `Inner`, what the
-/// application handler received.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Seen {
-    Outer,
-    Inner,
-}
-
-/// Headers by lower-case name, repeated values joined by ", "; the final
-/// response status and headers in outer entries only.
+/// A request as recorded outside the CORS layer (every request the browser
+/// sent, with the final response's status and headers) or by the handler
+/// (`status: None`, no response headers). Headers by lower-case name,
+/// repeated values joined by ", ".
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub server: String,
-    pub seen: Seen,
     pub method: String,
     pub path: String,
     pub req: BTreeMap<String, String>,
@@ -45,6 +38,10 @@ impl Entry {
     pub fn resp(&self, name: &str) -> Option<&str> {
         self.resp.get(name).map(String::as_str)
     }
+    /// Recorded outside the layer, not by the handler.
+    pub fn outer(&self) -> bool {
+        self.status.is_some()
+    }
     pub fn is_preflight(&self) -> bool {
         self.method == "OPTIONS" && self.req.contains_key("access-control-request-method")
     }
@@ -56,12 +53,9 @@ impl Entry {
 pub type Log = Arc<Mutex<Vec<Entry>>>;
 
 fn header_map(h: &HeaderMap) -> BTreeMap<String, String> {
-    let mut out: BTreeMap<String, String> = BTreeMap::new();
-    for (k, v) in h {
-        let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
-        out.entry(k.as_str().to_owned()).and_modify(|e| *e = format!("{e}, {v}")).or_insert(v);
-    }
-    out
+    let value = |v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned();
+    let joined = |k: &HeaderName| h.get_all(k).iter().map(value).collect::<Vec<_>>().join(", ");
+    h.keys().map(|k| (k.to_string(), joined(k))).collect()
 }
 
 #[derive(Clone)]
@@ -71,10 +65,9 @@ pub struct ServerCtx {
 }
 
 impl ServerCtx {
-    fn record(&self, method: &str, path: &str, req: &HeaderMap, resp: Option<&Response<Body>>) {
+    fn record(&self, method: &str, path: &str, req: &HeaderMap, resp: Option<&Response>) {
         self.log.lock().unwrap().push(Entry {
             server: self.name.clone(),
-            seen: if resp.is_some() { Seen::Outer } else { Seen::Inner },
             method: method.to_owned(),
             path: path.to_owned(),
             req: header_map(req),
@@ -86,11 +79,7 @@ impl ServerCtx {
 
 /// Outermost middleware of every api server: logs each request the browser
 /// sent (preflights included) with the final response.
-pub async fn outer_recorder(
-    State(ctx): State<ServerCtx>,
-    req: Request,
-    next: Next,
-) -> Response<Body> {
+pub async fn outer_recorder(State(ctx): State<ServerCtx>, req: Request, next: Next) -> Response {
     let (method, path, headers) =
         (req.method().to_string(), req.uri().path().to_owned(), req.headers().clone());
     let resp = next.run(req).await;
@@ -108,7 +97,7 @@ pub async fn inner_handler(
     State(ctx): State<ServerCtx>,
     Query(query): Query<HashMap<String, String>>,
     req: Request,
-) -> Response<Body> {
+) -> Response {
     let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
     ctx.record(&method, &path, req.headers(), None);
     let status =
@@ -145,19 +134,12 @@ pub async fn bind() -> Result<(TcpListener, u16), String> {
 
 /// The api servers' `/ws/{id}` route, behind the CORS layer: records the
 /// handshake as the handler saw it, then echoes each text message.
-pub async fn ws_echo(
-    State(ctx): State<ServerCtx>,
-    ws: axum::extract::ws::WebSocketUpgrade,
-    headers: HeaderMap,
-    uri: axum::http::Uri,
-) -> Response<Body> {
-    ctx.record("GET", uri.path(), &headers, None);
+pub async fn ws_echo(State(ctx): State<ServerCtx>, ws: WebSocketUpgrade, req: Request) -> Response {
+    ctx.record("GET", req.uri().path(), req.headers(), None);
+    // A failed send ends the loop too: the next receive gets no text.
     ws.on_upgrade(|mut socket| async move {
-        use axum::extract::ws::Message;
         while let Some(Ok(Message::Text(text))) = socket.recv().await {
-            if socket.send(Message::Text(text)).await.is_err() {
-                break;
-            }
+            let _ = socket.send(Message::Text(text)).await;
         }
     })
 }
