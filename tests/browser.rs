@@ -139,18 +139,13 @@ fn scenarios() -> Vec<Scenario> {
     let cache = json!({ "cache": "force-cache" });
     vec![
         // Simple requests and exact origins.
-        s("simple_get_allowed", Top, "exact"),
-        s("simple_get_look_alike", LookAlike, "exact"),
-        s("simple_get_other_port", OtherPort, "exact"),
-        s("simple_get_uppercase_page", Upper, "exact"),
+        s("simple_get_allowed", Top, "exact"), s("simple_get_look_alike", LookAlike, "exact"),
+        s("simple_get_other_port", OtherPort, "exact"), s("simple_get_uppercase_page", Upper, "exact"),
         // Patterns.
-        s("subdomain_one_label", Sub, "subdomain"),
-        s("subdomain_two_labels", DeepSub, "subdomain"),
-        s("subdomain_apex", Top, "subdomain"),
-        s("subdomain_look_alike", LookAlike, "subdomain"),
+        s("subdomain_one_label", Sub, "subdomain"), s("subdomain_two_labels", DeepSub, "subdomain"),
+        s("subdomain_apex", Top, "subdomain"), s("subdomain_look_alike", LookAlike, "subdomain"),
         s("subdomain_other_port", SubOtherPort, "subdomain"),
-        s("port_pattern_same_port", Top, "port_pattern"),
-        s("port_pattern_other_port", OtherPort, "port_pattern"),
+        s("port_pattern_same_port", Top, "port_pattern"), s("port_pattern_other_port", OtherPort, "port_pattern"),
         s("port_pattern_other_host", Sub, "port_pattern"),
         // Credentials.
         s("credentials_get", Top, "credentials").init(include.clone()),
@@ -171,9 +166,8 @@ fn scenarios() -> Vec<Scenario> {
         s("permissive_get_look_alike", LookAlike, "permissive"),
         s("permissive_put", Top, "permissive").init(put()),
         // Preflighted methods.
-        s("put", Top, "exact").init(json!({
-            "method": "PUT", "headers": { "content-type": "application/json" }, "body": "{\"a\":1}"
-        })),
+        s("put", Top, "exact")
+            .init(json!({ "method": "PUT", "headers": { "content-type": "application/json" }, "body": "{\"a\":1}" })),
         s("delete", Top, "exact").init(json!({ "method": "DELETE" })),
         s("patch", Top, "exact").init(json!({ "method": "PATCH" })),
         s("preflight_look_alike", LookAlike, "exact").init(put()),
@@ -207,10 +201,8 @@ fn scenarios() -> Vec<Scenario> {
         s("handler_star_refused_origin", LookAlike, "exact").query("?acao=*"),
         s("handler_vary", Top, "expose_any").query("?vary=accept-encoding").read(&["vary"]),
         // Null origin.
-        s("sandboxed_exact", Sandboxed, "exact"),
-        s("sandboxed_predicate_all", Sandboxed, "predicate_all"),
-        s("sandboxed_permissive", Sandboxed, "permissive"),
-        s("predicate_all_real_origin", Top, "predicate_all"),
+        s("sandboxed_exact", Sandboxed, "exact"), s("sandboxed_predicate_all", Sandboxed, "predicate_all"),
+        s("sandboxed_permissive", Sandboxed, "permissive"), s("predicate_all_real_origin", Top, "predicate_all"),
         // HTTP cache and Vary: the same URL fetched from two origins of one
         // site (app.localhost:PA then app.localhost:PB), forcing the cache.
         s("vary_cache_first", Top, "expose_any").path("/s/vary_cache").query("?cache=1").init(cache.clone()),
@@ -218,21 +210,15 @@ fn scenarios() -> Vec<Scenario> {
         s("no_vary_cache_first", Top, "no_cors_layer").path("/s/no_vary_cache").query("?cache=1&echo_acao=1").init(cache.clone()),
         s("no_vary_cache_second", OtherPort, "no_cors_layer").path("/s/no_vary_cache").query("?cache=1&echo_acao=1").init(cache),
         // Origins from a lookup: refused, the tenant added, allowed.
-        s("lookup_before", Sub, "lookup"),
-        s("lookup_add_tenant", Sub, "lookup").path("/admin/tenants"),
+        s("lookup_before", Sub, "lookup"), s("lookup_add_tenant", Sub, "lookup").path("/admin/tenants"),
         s("lookup_after", Sub, "lookup"),
         // gRPC-Web.
-        s("grpc_web", Top, "grpc").init(json!({
-            "method": "POST",
-            "headers": {
-                "content-type": "application/grpc-web+proto", "x-grpc-web": "1",
-                "x-user-agent": "grpc-web-javascript/0.1", "grpc-timeout": "1S"
-            },
-            "body": "AAAAAAA="
-        })).read(&["grpc-status", "grpc-message", "x-secret"]),
+        s("grpc_web", Top, "grpc").init(json!({ "method": "POST", "body": "AAAAAAA=", "headers": {
+            "content-type": "application/grpc-web+proto", "x-grpc-web": "1", "x-user-agent": "grpc-web-javascript/0.1",
+            "grpc-timeout": "1S"
+        } })).read(&["grpc-status", "grpc-message", "x-secret"]),
         // WebSocket handshakes: guarded, and a control without the guard.
-        s("ws_allowed", Top, "websocket").kind("websocket"),
-        s("ws_foreign", LookAlike, "websocket").kind("websocket"),
+        s("ws_allowed", Top, "websocket").kind("websocket"), s("ws_foreign", LookAlike, "websocket").kind("websocket"),
         s("ws_sandboxed", Sandboxed, "websocket").kind("websocket"),
         s("ws_unguarded_foreign", LookAlike, "exact").kind("websocket"),
         // Cross-origin writes, guarded (browser/guard_checks.rs). The

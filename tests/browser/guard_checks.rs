@@ -4,9 +4,6 @@
 //! `guard_cross_origin_writes`, on the `writes` server (the app's origin with
 //! credentials, guard on): CORS only hides responses, so a cross-site form or
 //! a no-cors `fetch` POST reaches the handler unless the guard refuses it.
-//! All three engines send `Sec-Fetch-Site` from these `*.localhost` pages
-//! (potentially trustworthy), and `sec_fetch_site_is_what_each_engine_sends`
-//! pins the values.
 
 use crate::expect::*;
 use crate::harness::{Entry, Frame, Run};
@@ -33,16 +30,15 @@ fn guarded(run: &Run, id: &str, method: &str, frame: Option<Frame>, status: u16)
     }
 }
 
-/// The socket from `frame`'s page opened (101, the handler ran) and echoed,
-/// or failed (the handshake got a bare 403, no handler).
-fn socket(run: &Run, id: &str, frame: Frame, opens: bool) {
+/// The socket from the page opened (101, the handler ran) and echoed, or
+/// failed (the handshake got a bare 403, no handler).
+fn socket(run: &Run, id: &str, opens: bool) {
     if opens {
         same(run, id, allowed(run, id).body.as_deref(), Some(id));
+    } else {
+        ensure(run, id, !run.attempt(id).ok, "the socket to fail");
     }
-    for a in run.attempts(id).iter().filter(|_| !opens) {
-        ensure(run, id, !a.ok, "the socket to fail");
-    }
-    guarded(run, id, "GET", Some(frame), if opens { 101 } else { 403 });
+    guarded(run, id, "GET", Some(run.scenario(id).frame), if opens { 101 } else { 403 });
 }
 
 /// The page ran the POST, from `frame`'s origin, and it got `status`.
@@ -51,11 +47,9 @@ fn write(run: &Run, id: &str, frame: Frame, status: u16) {
     guarded(run, id, "POST", Some(frame), status);
 }
 
-/// A credentialed `fetch` POST from the allowed origin passes, and the page
-/// reads the answer.
 fn credentialed_fetch_from_allowed_origin_passes_and_reads_the_response(run: &Run) {
     let id = "w_credentialed";
-    let a = allowed_echoing(run, id, Frame::Top);
+    let a = allowed_echoing(run, id);
     let body = Some("writes POST /s/w_credentialed");
     same(run, id, (a.status, a.body.as_deref()), (Some(200), body));
     write(run, id, Frame::Top, 200);
@@ -63,8 +57,9 @@ fn credentialed_fetch_from_allowed_origin_passes_and_reads_the_response(run: &Ru
     same(run, id, one_actual(run, id).resp(ACAC), Some("true"));
 }
 
-/// What each engine sends as `Sec-Fetch-Site` (and `Sec-Fetch-Mode`) on
-/// these requests, pinned: the guard decides by it before `Origin`.
+/// What each engine sends as `Sec-Fetch-Site` (and `Sec-Fetch-Mode`) from
+/// these `*.localhost` pages (potentially trustworthy, so all three send
+/// them), pinned: the guard decides by it before `Origin`.
 #[rustfmt::skip]
 fn sec_fetch_site_is_what_each_engine_sends(run: &Run) {
     for (id, site, mode) in [
@@ -79,17 +74,15 @@ fn sec_fetch_site_is_what_each_engine_sends(run: &Run) {
 
 checks![
     // An allowed page's socket opens through the guard.
-    websocket_from_allowed_page_connects_and_echoes => socket("ws_allowed", Frame::Top, true),
+    websocket_from_allowed_page_connects_and_echoes => socket("ws_allowed", true),
     // A look-alike page's handshake, or a sandboxed frame's (`Origin: null`,
     // not allowed), gets the layer's 403: no socket, no handler.
-    websocket_from_foreign_page_fails_and_handler_never_runs
-        => socket("ws_foreign", Frame::LookAlike, false),
-    websocket_from_sandboxed_frame_is_refused => socket("ws_sandboxed", Frame::Sandboxed, false),
+    websocket_from_foreign_page_fails_and_handler_never_runs => socket("ws_foreign", false),
+    websocket_from_sandboxed_frame_is_refused => socket("ws_sandboxed", false),
     // Control: without the guard the foreign page connects and gets its echo,
     // as browsers check no CORS headers on a handshake (cross-site WebSocket
     // hijacking).
-    websocket_without_guard_connects_from_any_page
-        => socket("ws_unguarded_foreign", Frame::LookAlike, true),
+    websocket_without_guard_connects_from_any_page => socket("ws_unguarded_foreign", true),
     // A cross-site HTML form POST carries the foreign page's origin.
     cross_site_form_post_is_refused_and_the_handler_never_runs
         => write("w_cross_site_form", Frame::LookAlike, 403),

@@ -151,7 +151,7 @@ pub struct Run {
     pub engine: Engine,
     pub console: Vec<String>,
     pub env: Env,
-    pub scenarios: HashMap<&'static str, Scenario>,
+    pub scenarios: BTreeMap<&'static str, Scenario>,
     pub results: HashMap<String, Vec<Attempt>>,
     pub log: Vec<Entry>,
     /// Wall time of the browser session (for `BROWSER_SUITE_DUMP`).
@@ -203,6 +203,10 @@ impl Run {
     pub fn origin(&self, frame: Frame) -> String {
         frame.origin(&self.env)
     }
+    /// The origin of the page that ran scenario `id`.
+    pub fn page_origin(&self, id: &str) -> String {
+        self.origin(self.scenario(id).frame)
+    }
     pub fn explain(&self, id: &str) -> String {
         let log: String = self.log(id, |_| true).iter().map(|e| format!("  {e:?}\n")).collect();
         let (scenario, result) = (self.scenario(id), self.results.get(id));
@@ -230,7 +234,7 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
     }
 
     let mut by_frame: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-    let mut table = HashMap::new();
+    let mut table = BTreeMap::new();
     let mut navigate = None;
     for s in crate::scenarios() {
         let url = format!("{}{}{}", env.api_base(s.server), s.path_str(), s.query);
@@ -283,42 +287,31 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
     };
     let deadline = Instant::now() + RUN_TIMEOUT;
     while !done || !navigated(&log) {
-        match tokio::time::timeout(Duration::from_millis(250), rx.recv()).await {
-            Ok(Some(body)) => {
-                let v: Value =
-                    serde_json::from_str(&body).map_err(|e| format!("bad report {body:?}: {e}"))?;
-                done |= v.get("done").is_some();
-                if let Some(frame) = v["frame"].as_str() {
-                    per_frame.insert(frame.to_owned(), v["results"].clone());
-                }
+        if let Ok(report) = tokio::time::timeout(Duration::from_millis(250), rx.recv()).await {
+            let body = report.ok_or("report channel closed")?;
+            let v: Value =
+                serde_json::from_str(&body).map_err(|e| format!("bad report {body:?}: {e}"))?;
+            done |= v.get("done").is_some();
+            if let Some(frame) = v["frame"].as_str() {
+                per_frame.insert(frame.to_owned(), v["results"].clone());
             }
-            Ok(None) => return Err("report channel closed".into()),
-            Err(_) => {
-                if let Some(status) = browser.exited() {
-                    // A browser that died before loading anything (say, its
-                    // virtual X server lost a race for a display number) gets
-                    // one more chance; one that ran part of the page does not.
-                    let tail = browser.log_tail();
-                    if !relaunched && per_frame.is_empty() && log.lock().unwrap().is_empty() {
-                        eprintln!("{engine:?} exited at start ({status}), starting it again; log tail:\n{tail}");
-                        relaunched = true;
-                        browser = launcher.launch(&url)?;
-                        continue;
-                    }
-                    return Err(format!(
-                        "{engine:?} exited before reporting ({status})\nlog tail:\n{tail}"
-                    ));
-                }
-                if Instant::now() >= deadline {
-                    let missing: Vec<_> =
-                        expected.iter().filter(|f| !per_frame.contains_key(**f)).collect();
-                    return Err(format!(
-                        "no complete report within {RUN_TIMEOUT:?}; frames missing: {missing:?} \
-                         (done: {done})\nlog tail:\n{}",
-                        browser.log_tail()
-                    ));
-                }
+        } else if let Some(status) = browser.exited() {
+            // A browser that died before loading anything (say, its virtual X
+            // server lost a race for a display number) gets one more chance;
+            // one that ran part of the page does not.
+            let (tail, started) = (browser.log_tail(), !log.lock().unwrap().is_empty());
+            if relaunched || started || !per_frame.is_empty() {
+                return Err(format!("{engine:?} exited before reporting ({status}):\n{tail}"));
             }
+            eprintln!("{engine:?} exited at start ({status}), starting it again:\n{tail}");
+            relaunched = true;
+            browser = launcher.launch(&url)?;
+        } else if Instant::now() >= deadline {
+            let missing: Vec<_> =
+                expected.iter().filter(|f| !per_frame.contains_key(**f)).collect();
+            let (why, tail) =
+                (format!("frames missing: {missing:?} (done: {done})"), browser.log_tail());
+            return Err(format!("no complete report in {RUN_TIMEOUT:?}; {why}:\n{tail}"));
         }
     }
     // The page reported "done" after its last fetch settled, so every
@@ -404,9 +397,7 @@ pub fn shared_run(launcher: &Launcher) -> Result<&'static Run, String> {
         match &r {
             // `BROWSER_SUITE_DUMP=1`: what the page and the wire saw, per scenario.
             Ok(run) if std::env::var_os("BROWSER_SUITE_DUMP").is_some() => {
-                let mut ids: Vec<&&str> = run.scenarios.keys().collect();
-                ids.sort();
-                let all: String = ids.into_iter().map(|id| run.explain(id) + "\n").collect();
+                let all: String = run.scenarios.keys().map(|id| run.explain(id) + "\n").collect();
                 eprintln!("{engine:?} session: {:?}\n{all}", run.elapsed);
             }
             Ok(_) => {}

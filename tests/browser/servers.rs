@@ -45,9 +45,6 @@ impl Entry {
     pub fn is_preflight(&self) -> bool {
         self.method == "OPTIONS" && self.req.contains_key("access-control-request-method")
     }
-    pub fn acx_headers(&self) -> Vec<&str> {
-        self.resp.keys().filter(|k| k.starts_with("access-control-")).map(String::as_str).collect()
-    }
 }
 
 pub type Log = Arc<Mutex<Vec<Entry>>>;
