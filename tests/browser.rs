@@ -49,7 +49,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use engine::Engine;
-use harness::{Env, Frame, Scenario, Wrap};
+use harness::{shared_run, Env, Frame, Scenario, Wrap};
 use http::{HeaderName, Method, StatusCode};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use serde_json::json;
@@ -240,8 +240,7 @@ fn scenarios() -> Vec<Scenario> {
 fn main() -> ExitCode {
     let args = Arguments::from_args();
     let in_ci = std::env::var_os("CI").is_some();
-    let mut trials = Vec::new();
-    let mut to_start = Vec::new();
+    let (mut trials, mut to_start) = (Vec::new(), Vec::new());
     for engine in Engine::ALL {
         let found = engine.find();
         let first = trials.len();
@@ -250,7 +249,7 @@ fn main() -> ExitCode {
             let name = format!("{}::{name}", engine.name());
             trials.push(match found.clone() {
                 Ok(launcher) => Trial::test(name, move || {
-                    check(harness::shared_run(&launcher)?);
+                    check(shared_run(&launcher)?);
                     Ok(())
                 }),
                 Err(why) if in_ci => Trial::test(name, move || {
@@ -259,14 +258,11 @@ fn main() -> ExitCode {
                 Err(why) => Trial::ignorable_test(name, move || Ok(Completion::ignored_with(why))),
             });
         }
-        if let Ok(launcher) = found {
-            if !args.list && trials[first..].iter().any(|t| !args.is_filtered_out(t)) {
-                to_start.push(launcher);
-            }
-        }
+        let wanted = !args.list && trials[first..].iter().any(|t| !args.is_filtered_out(t));
+        to_start.extend(found.ok().filter(|_| wanted));
     }
     for launcher in to_start {
-        std::thread::spawn(move || harness::shared_run(&launcher));
+        std::thread::spawn(move || shared_run(&launcher));
     }
     libtest_mimic::run(&args, trials).exit_code()
 }

@@ -260,7 +260,7 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
     let navigate_url = navigate.as_ref().map(|(_, url)| url);
     let config = json!({ "frames": frames, "scenarios": by_frame, "navigate": navigate_url });
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let page = page_app(Arc::new(config), tx);
+    let page = page_app(&config, tx);
 
     // Api servers: inner handler, CORS layer (the policy), the frame pages
     // (outside the layer), outer recorder.

@@ -7,13 +7,13 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::ws::{Message, WebSocketUpgrade};
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
@@ -142,37 +142,24 @@ pub async fn ws_echo(State(ctx): State<ServerCtx>, ws: WebSocketUpgrade, req: Re
 }
 
 /// The page's router: the top page on `/`, the frames on `/frame/{name}`
-/// (`config` has each frame's scenarios), reports sent on `reports`.
-pub fn page_app(config: Arc<Value>, reports: mpsc::UnboundedSender<String>) -> Router {
-    let top = |State((config, _)): State<AppCtx>| async move {
-        let cfg = script_json(&config);
+/// (each runs its own scenarios of `config`), reports sent on `reports`.
+pub fn page_app(config: &Value, reports: mpsc::UnboundedSender<String>) -> Router {
+    // JSON safe inside <script>: no "</script" can appear.
+    let cfg = config.to_string().replace('<', "\\u003c");
+    let page = |main: &str| {
         Html(format!(
-            "<!doctype html><title>tower-cors browser suite</title><body>\
-             <script>{RUNNER_JS}</script><script>const CONFIG = {cfg};{TOP_JS}</script>"
+            "<!doctype html><body><script>const CONFIG = {cfg};{RUNNER_JS}{main}</script>"
         ))
     };
-    let frame = |State((config, _)): State<AppCtx>, Path(name): Path<String>| async move {
-        let cfg = script_json(&json!({ "name": name, "scenarios": config["scenarios"][&name] }));
-        Html(format!(
-            "<!doctype html><body><script>const CONFIG = {cfg};{RUNNER_JS}frameMain();</script>"
-        ))
-    };
-    let report = |State((_, reports)): State<AppCtx>, body: String| async move {
+    let (top, frame) = (page(TOP_JS), page("frameMain(location.pathname.split('/').pop());"));
+    let report = move |body: String| async move {
         let _ = reports.send(body);
         StatusCode::NO_CONTENT
     };
     Router::new()
-        .route("/", get(top))
-        .route("/frame/{name}", get(frame))
+        .route("/", get(move || async move { top }))
+        .route("/frame/{name}", get(move || async move { frame }))
         .route("/report", post(report))
-        .with_state((config, reports))
-}
-
-type AppCtx = (Arc<Value>, mpsc::UnboundedSender<String>);
-
-/// JSON safe inside <script>: no "</script" can appear.
-fn script_json(v: &Value) -> String {
-    v.to_string().replace('<', "\\u003c")
 }
 
 const RUNNER_JS: &str = r#"
@@ -236,9 +223,9 @@ async function runAll(list) {
   }
   return out;
 }
-async function frameMain() {
-  const results = await runAll(CONFIG.scenarios).catch((e) => ({ error: String(e) }));
-  parent.postMessage({ frame: CONFIG.name, results }, '*');
+async function frameMain(name) {
+  const results = await runAll(CONFIG.scenarios[name]).catch((e) => ({ error: String(e) }));
+  parent.postMessage({ frame: name, results }, '*');
 }
 "#;
 
