@@ -48,9 +48,11 @@ mod request_checks;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use axum::routing::get;
 use engine::Engine;
 use harness::{shared_run, Env, Frame, Scenario, Wrap};
-use http::{HeaderName, Method, StatusCode};
+use http::request::Parts;
+use http::{HeaderName, HeaderValue, Method, StatusCode};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use serde_json::json;
 use tower_cors::CorsLayer;
@@ -80,8 +82,7 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
         ("max_age", put().max_age(Duration::from_secs(600)).build()),
         ("max_age_zero", put().max_age(Duration::ZERO).build()),
         ("expose_any", CorsLayer::builder().allow_origins([a.as_str(), b.as_str()]).expose_any_header().build()),
-        ("predicate_all", CorsLayer::builder()
-            .allow_origin_predicate(|_origin: &http::HeaderValue, _parts: &http::request::Parts| true).build()),
+        ("predicate_all", CorsLayer::builder().allow_origin_predicate(|_: &HeaderValue, _: &Parts| true).build()),
         ("grpc", app().allow_methods([Method::POST])
             .allow_headers([http::header::CONTENT_TYPE, h("x-grpc-web"), h("x-user-agent"), h("grpc-timeout")])
             .expose_headers([h("grpc-status"), h("grpc-message")]).build()),
@@ -105,15 +106,12 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
 fn lookup_server(app: &str) -> Wrap {
     let tenants = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let store = tenants.clone();
-    let cors = CorsLayer::builder()
-        .allow_origins([app])
-        .allow_origin_lookup(move |origin: String| {
-            let allowed = store.lock().unwrap().contains(&origin);
-            async move { Ok::<_, std::convert::Infallible>(allowed) }
-        })
-        .origin_lookup_refused_ttl(Duration::from_secs(600))
-        .build()
-        .expect("policy lookup builds");
+    let lookup = move |origin: String| {
+        let allowed = store.lock().unwrap().contains(&origin);
+        async move { Ok::<_, std::convert::Infallible>(allowed) }
+    };
+    let cors = CorsLayer::builder().allow_origins([app]).allow_origin_lookup(lookup);
+    let cors = cors.origin_lookup_refused_ttl(Duration::from_secs(600)).build().expect("it builds");
     let admin = cors.clone();
     let add_tenant = move |headers: http::HeaderMap| {
         if let Some(origin) = headers.get(http::header::ORIGIN).and_then(|o| o.to_str().ok()) {
@@ -122,9 +120,7 @@ fn lookup_server(app: &str) -> Wrap {
         }
         async { "added" }
     };
-    Box::new(move |r: axum::Router| {
-        r.layer(cors).route("/admin/tenants", axum::routing::get(add_tenant))
-    })
+    Box::new(move |r: axum::Router| r.layer(cors).route("/admin/tenants", get(add_tenant)))
 }
 
 // Scenarios: what the page does (the checks look them up by id).
@@ -144,9 +140,8 @@ fn scenarios() -> Vec<Scenario> {
         // Patterns.
         s("subdomain_one_label", Sub, "subdomain"), s("subdomain_two_labels", DeepSub, "subdomain"),
         s("subdomain_apex", Top, "subdomain"), s("subdomain_look_alike", LookAlike, "subdomain"),
-        s("subdomain_other_port", SubOtherPort, "subdomain"),
-        s("port_pattern_same_port", Top, "port_pattern"), s("port_pattern_other_port", OtherPort, "port_pattern"),
-        s("port_pattern_other_host", Sub, "port_pattern"),
+        s("subdomain_other_port", SubOtherPort, "subdomain"), s("port_pattern_same_port", Top, "port_pattern"),
+        s("port_pattern_other_port", OtherPort, "port_pattern"), s("port_pattern_other_host", Sub, "port_pattern"),
         // Credentials.
         s("credentials_get", Top, "credentials").init(include.clone()),
         s("credentials_put", Top, "credentials").init(json!({ "method": "PUT", "credentials": "include" })),
@@ -163,8 +158,7 @@ fn scenarios() -> Vec<Scenario> {
             .read(&["x-request-id", "x-secret"]),
         s("route_api_foreign", LookAlike, "credentials").path("/api/route_api_foreign").init(include.clone()),
         s("route_public_foreign", LookAlike, "credentials").path("/public/route_public_foreign"),
-        s("permissive_get_look_alike", LookAlike, "permissive"),
-        s("permissive_put", Top, "permissive").init(put()),
+        s("permissive_get_look_alike", LookAlike, "permissive"), s("permissive_put", Top, "permissive").init(put()),
         // Preflighted methods.
         s("put", Top, "exact")
             .init(json!({ "method": "PUT", "headers": { "content-type": "application/json" }, "body": "{\"a\":1}" })),
@@ -229,8 +223,7 @@ fn scenarios() -> Vec<Scenario> {
             .init(json!({ "mode": "no-cors", "method": "POST", "credentials": "include", "body": "amount=100" })),
         s("w_cross_site_form", LookAlike, "writes").kind("form"),
         s("w_no_referrer_form", LookAlike, "writes").kind("form").init(json!({ "referrerPolicy": "no-referrer" })),
-        s("w_same_origin_form", Api, "writes").kind("form"),
-        s("w_navigation", Top, "writes").kind("navigate"),
+        s("w_same_origin_form", Api, "writes").kind("form"), s("w_navigation", Top, "writes").kind("navigate"),
     ]
 }
 

@@ -130,7 +130,7 @@ impl Launcher {
         let child =
             cmd.arg(url).stdin(Stdio::null()).stdout(log).stderr(log2).process_group(0).spawn();
         let child = child.map_err(|e| format!("cannot start {}: {e}", self.binary.display()))?;
-        Ok(Browser { child, profile, log_path })
+        Ok(Browser { child, profile })
     }
 }
 
@@ -139,7 +139,6 @@ impl Launcher {
 pub struct Browser {
     child: Child,
     profile: PathBuf,
-    log_path: PathBuf,
 }
 
 impl Browser {
@@ -151,7 +150,7 @@ impl Browser {
         self.child.try_wait().ok().flatten()
     }
     pub fn log(&self) -> String {
-        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+        std::fs::read_to_string(self.profile.join("browser.log")).unwrap_or_default()
     }
     /// The last lines of the log, without desktop-bus noise.
     pub fn log_tail(&self) -> String {

@@ -3,7 +3,7 @@
 //! engine shared by every test of the binary ([`shared_run`]).
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use axum::{middleware, Router};
@@ -141,9 +141,8 @@ pub struct Attempt {
 
 impl Attempt {
     pub fn header(&self, name: &str) -> Option<&str> {
-        let read = self.headers.get(name);
-        read.unwrap_or_else(|| panic!("header {name} was not read by the page; add it to `read`"))
-            .as_deref()
+        let unread = || panic!("header {name} was not read by the page; add it to `read`");
+        self.headers.get(name).unwrap_or_else(unread).as_deref()
     }
 }
 
@@ -192,20 +191,15 @@ impl Run {
     pub fn console(&self, id: &str) -> Vec<&str> {
         let s = self.scenario(id);
         let url = format!("{}{}", self.env.api_base(s.server), s.path_str());
-        let names_url = |line: &&String| {
-            line.match_indices(&url).any(|(at, _)| {
-                !line[at + url.len()..]
-                    .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            })
+        let id_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        let names_url = |l: &&String| {
+            l.match_indices(&url).any(|(at, _)| !l[at + url.len()..].starts_with(id_char))
         };
         self.console.iter().filter(names_url).map(String::as_str).collect()
     }
-    pub fn origin(&self, frame: Frame) -> String {
-        frame.origin(&self.env)
-    }
     /// The origin of the page that ran scenario `id`.
     pub fn page_origin(&self, id: &str) -> String {
-        self.origin(self.scenario(id).frame)
+        self.scenario(id).frame.origin(&self.env)
     }
     pub fn explain(&self, id: &str) -> String {
         let log: String = self.log(id, |_| true).iter().map(|e| format!("  {e:?}\n")).collect();
@@ -221,9 +215,7 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(90);
 /// Serves the suite, opens the page in `launcher`'s engine and collects
 /// what the page and the servers saw.
 async fn run_browser(launcher: Launcher) -> Result<Run, String> {
-    let engine = launcher.engine;
-    let started = Instant::now();
-    let log: Log = Arc::default();
+    let (engine, started, log) = (launcher.engine, Instant::now(), Log::default());
     let ((app_l, app_port), (app2_l, app2_port)) = (bind().await?, bind().await?);
     let mut env = Env([("app".to_owned(), app_port), ("app2".to_owned(), app2_port)].into());
     let mut api = Vec::new();

@@ -1,9 +1,7 @@
 //! Browser checks about origins: exact origins, patterns, credentials, the
-//! opaque origin `null`, and several policies in one layer: the
-//! `credentials` server has a `/public` route (any origin, no credentials)
-//! and an `/api` route (the base's origin and credentials, its own exposed
-//! header). One page gets two verdicts from its two paths, another origin the
-//! opposite.
+//! opaque origin `null`, and several policies in one layer (the routes of the
+//! `credentials` server): one page gets two verdicts from its two paths,
+//! another origin the opposite.
 
 use crate::expect::*;
 use crate::harness::Run;
@@ -136,7 +134,6 @@ checks![
         &[(":method", "PUT")]),
     credentialed_request_with_any_header_policy_gets_requested_headers_listed,
     credentialed_expose_any_header_lists_names_and_they_are_readable,
-    // A credentials policy still serves requests that carry no credentials.
     credentials_policy_allows_uncredentialed_get => allowed("credentials_omitted"),
     allow_credentials_header_is_only_ever_true,
     // With credentials mode "include", ACAO `*` (without ACAC) fails the CORS check.
