@@ -162,9 +162,8 @@ impl Run {
         self.scenarios.get(id).unwrap_or_else(|| panic!("no scenario {id}"))
     }
     pub fn attempts(&self, id: &str) -> &[Attempt] {
-        let s = self.scenario(id);
         let a = self.results.get(id).unwrap_or_else(|| panic!("scenario {id} produced no result"));
-        assert_eq!(a.len(), s.repeat as usize, "attempts of {id}: {a:?}");
+        assert_eq!(a.len(), self.scenario(id).repeat as usize, "attempts of {id}: {a:?}");
         a
     }
     pub fn attempt(&self, id: &str) -> &Attempt {
@@ -273,9 +272,8 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
     let (mut relaunched, mut done) = (false, false);
     let mut per_frame: HashMap<String, Value> = HashMap::new();
     // After its report, the top page navigates to the `navigate` scenario.
-    let navigated = |log: &Log| match &navigate {
-        Some((path, _)) => log.lock().unwrap().iter().any(|e| e.path == *path),
-        None => true,
+    let navigated = |log: &Log| {
+        navigate.iter().all(|(path, _)| log.lock().unwrap().iter().any(|e| &e.path == path))
     };
     let deadline = Instant::now() + RUN_TIMEOUT;
     while !done || !navigated(&log) {
@@ -291,8 +289,8 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
             // A browser that died before loading anything (say, its virtual X
             // server lost a race for a display number) gets one more chance;
             // one that ran part of the page does not.
-            let (tail, started) = (browser.log_tail(), !log.lock().unwrap().is_empty());
-            if relaunched || started || !per_frame.is_empty() {
+            let (tail, served) = (browser.log_tail(), !log.lock().unwrap().is_empty());
+            if relaunched || served || !per_frame.is_empty() {
                 return Err(format!("{engine:?} exited before reporting ({status}):\n{tail}"));
             }
             eprintln!("{engine:?} exited at start ({status}), starting it again:\n{tail}");
@@ -325,15 +323,13 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
 }
 
 fn parse_attempt(v: &Value) -> Attempt {
-    let s = |v: &Value| v.as_str().map(str::to_owned);
-    let headers =
-        v["headers"].as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), s(v))).collect());
+    let (s, headers) = (|v: &Value| v.as_str().map(str::to_owned), v["headers"].as_object());
     Attempt {
-        ok: v["ok"].as_bool().unwrap_or(false),
+        ok: v["ok"] == true,
         error: s(&v["error"]),
         status: v["status"].as_u64().map(|n| n as u16),
-        headers: headers.unwrap_or_default(),
-        names: v["names"].as_array().map(|a| a.iter().filter_map(s).collect()).unwrap_or_default(),
+        headers: headers.into_iter().flatten().map(|(k, v)| (k.clone(), s(v))).collect(),
+        names: v["names"].as_array().into_iter().flatten().filter_map(s).collect(),
         body: s(&v["body"]),
     }
 }
@@ -354,13 +350,12 @@ fn console_lines(engine: Engine, log: &str) -> Vec<String> {
             Engine::WebKit => l.strip_prefix("CONSOLE "),
             Engine::Firefox => l.strip_prefix("console.").filter(|_| l.contains("http://")),
         };
-        match (engine, msg) {
-            (Engine::WebKit, Some(m)) if m.starts_with("SECURITY ERROR ") => reason = Some(m),
-            (Engine::WebKit, Some(m)) => {
-                out.push(reason.take().map_or(m.to_owned(), |r| format!("{m} [{r}]")))
+        match msg {
+            Some(m) if engine == Engine::WebKit && m.starts_with("SECURITY ERROR ") => {
+                reason = Some(m)
             }
-            (_, Some(m)) => out.push(m.to_owned()),
-            (_, None) => {}
+            Some(m) => out.push(reason.take().map_or(m.to_owned(), |r| format!("{m} [{r}]"))),
+            None => {}
         }
     }
     out.extend(reason.map(str::to_owned));

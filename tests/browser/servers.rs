@@ -77,10 +77,9 @@ impl ServerCtx {
 /// Outermost middleware of every api server: logs each request the browser
 /// sent (preflights included) with the final response.
 pub async fn outer_recorder(State(ctx): State<ServerCtx>, req: Request, next: Next) -> Response {
-    let (method, path, headers) =
-        (req.method().to_string(), req.uri().path().to_owned(), req.headers().clone());
+    let (method, uri, headers) = (req.method().clone(), req.uri().clone(), req.headers().clone());
     let resp = next.run(req).await;
-    ctx.record(&method, &path, &headers, Some(&resp));
+    ctx.record(method.as_str(), uri.path(), &headers, Some(&resp));
     resp
 }
 
@@ -189,10 +188,9 @@ function formOnce(s) {
     }
     const a = attempt(), sink = document.createElement('iframe'), form = document.createElement('form');
     sink.name = 'sink_' + s.id;
-    document.body.appendChild(sink);
-    form.method = 'post'; form.action = s.url; form.target = sink.name;
+    Object.assign(form, { method: 'post', action: s.url, target: sink.name });
     form.innerHTML = '<input name="amount" value="100">';
-    document.body.appendChild(form);
+    document.body.append(sink, form);
     const timer = setTimeout(() => { a.error = 'timeout'; resolve(a); }, 5000);
     sink.onload = () => {
       let loaded = true;
@@ -233,13 +231,12 @@ const post = (obj) => fetch('/report', { method: 'POST', body: JSON.stringify(ob
 // Runs a frame's scenarios in an iframe, which posts its results back.
 function runFrame(f) {
   return new Promise((resolve) => {
-    const ifr = document.createElement('iframe');
+    const ifr = Object.assign(document.createElement('iframe'), { src: f.url });
     const end = (results) => { clearTimeout(timer); removeEventListener('message', onmsg); ifr.remove(); resolve(results); };
     const onmsg = (ev) => { if (ev.data && ev.data.frame === f.name) end(ev.data.results); };
     const timer = setTimeout(() => end({ error: 'frame ' + f.name + ' did not report within 30 s' }), 30000);
     addEventListener('message', onmsg);
     if (f.sandbox) ifr.setAttribute('sandbox', 'allow-scripts');
-    ifr.src = f.url;
     document.body.appendChild(ifr);
   });
 }
