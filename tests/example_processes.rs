@@ -32,9 +32,8 @@ impl Server {
     fn start(name: &str, env: &[(&str, &str)]) -> Server {
         let mut child = spawn(name, |c| c.env("PORT", "0").envs(env.iter().copied()));
         let (tx, lines) = mpsc::channel();
-        let out: Box<dyn Read + Send> = Box::new(child.stdout.take().unwrap());
-        let err: Box<dyn Read + Send> = Box::new(child.stderr.take().unwrap());
-        for pipe in [out, err] {
+        let (out, err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+        for pipe in [Box::new(out) as Box<dyn Read + Send>, Box::new(err)] {
             let tx = tx.clone();
             std::thread::spawn(move || {
                 BufReader::new(pipe).lines().map_while(Result::ok).for_each(|l| drop(tx.send(l)))
@@ -58,10 +57,8 @@ impl Server {
     }
     /// Asserts the next `curl` command printed for the user targets `path`.
     fn prints_curl_for(&self, path: &str) {
-        let curl = self.wait_for("curl ");
-        let ok = curl.trim_start().starts_with("curl ")
-            && curl.contains(&format!("http://{}{path}", self.addr));
-        assert!(ok, "{curl}");
+        let (curl, url) = (self.wait_for("curl "), format!("http://{}{path}", self.addr));
+        assert!(curl.trim_start().starts_with("curl ") && curl.contains(&url), "{curl}");
     }
     #[cfg(unix)]
     fn hang_up(&self) {

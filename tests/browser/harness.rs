@@ -110,7 +110,6 @@ impl Scenario {
 
 /// The ports, by server: `app` (the page), `app2` (same hosts, other port)
 /// and each api server.
-#[derive(Clone, Debug)]
 pub struct Env(BTreeMap<String, u16>);
 
 impl Env {
@@ -362,8 +361,7 @@ fn console_lines(engine: Engine, log: &str) -> Vec<String> {
     out
 }
 
-static RUNS: [OnceLock<Result<Run, String>>; 3] =
-    [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+static RUNS: [OnceLock<Result<Run, String>>; 3] = [const { OnceLock::new() }; 3];
 
 /// The run of `launcher`'s engine shared by all tests of this binary: the
 /// first caller starts it (on a runtime of its own, dropped with the servers
@@ -371,9 +369,8 @@ static RUNS: [OnceLock<Result<Run, String>>; 3] =
 /// every test of that engine (the error is printed once).
 pub fn shared_run(launcher: &Launcher) -> Result<&'static Run, String> {
     let engine = launcher.engine;
-    let slot = Engine::ALL.iter().position(|e| *e == engine).expect("known engine");
     let launcher = launcher.clone();
-    let r = RUNS[slot].get_or_init(|| {
+    let r = RUNS[engine as usize].get_or_init(|| {
         let r = std::thread::spawn(move || {
             let rt =
                 tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build();

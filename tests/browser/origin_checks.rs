@@ -82,11 +82,10 @@ fn lookup_tenant_is_blocked_before_being_added_and_allowed_right_after(run: &Run
 
 /// Allowed under the public route with `*`, no ACAC; the body readable.
 fn public_star(run: &Run, id: &str) {
-    let a = allowed_from(run, id);
-    let e = one_actual(run, id);
+    let (a, e) = (allowed_from(run, id), one_actual(run, id));
     same(run, id, (e.resp(ACAO), e.resp(ACAC)), (Some("*"), None));
-    let path = run.scenario(id).path_str();
-    same(run, id, a.body.clone(), Some(format!("credentials GET {path}")));
+    let body = format!("credentials GET {}", run.scenario(id).path_str());
+    same(run, id, a.body.clone(), Some(body));
 }
 
 /// The route's exposed header is readable, and its list replaced the base's

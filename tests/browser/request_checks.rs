@@ -6,8 +6,6 @@ use crate::engine::Engine;
 use crate::expect::*;
 use crate::harness::Run;
 
-const ACMA: &str = "access-control-max-age";
-
 /// Blocked after one preflight answered `status` with these `wire` headers
 /// (204 from an allowed origin: the policy's own answer, lists lacking what
 /// was asked), so nothing followed and the handler never saw it.
@@ -142,7 +140,7 @@ fn preflighted_twice(run: &Run, id: &str, n: usize, max_age: Option<&str>) {
     allowed(run, id);
     let p = run.preflights(id);
     same(run, id, p.len(), n);
-    same(run, id, p[0].resp(ACMA), max_age);
+    same(run, id, p[0].resp("access-control-max-age"), max_age);
     same(run, id, (run.actual(id).len(), run.handled(id).len()), (2, 2));
 }
 
@@ -253,7 +251,6 @@ checks![
         => preflighted_twice("no_max_age_cached", 1, None),
     // Control: with `Access-Control-Max-Age: 0` nothing is cached.
     max_age_zero_preflights_every_time => preflighted_twice("max_age_zero", 2, Some("0")),
-    // A header listed in Access-Control-Expose-Headers is readable from JS.
     exposed_header_is_readable => allowed_reading("exposed_header", "x-request-id", "rid-1"),
     unexposed_header_is_not_readable,
     expose_any_header_makes_every_header_readable,

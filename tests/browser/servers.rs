@@ -104,10 +104,8 @@ pub async fn inner_handler(
     #[rustfmt::skip]
     let own = [("acao", header::ACCESS_CONTROL_ALLOW_ORIGIN), ("acah", header::ACCESS_CONTROL_ALLOW_HEADERS),
         ("acam", header::ACCESS_CONTROL_ALLOW_METHODS), ("vary", header::VARY)];
-    for (key, name) in own {
-        if let Some(v) = query.get(key) {
-            resp = resp.header(name, v);
-        }
+    for (key, name) in own.into_iter().filter(|(key, _)| query.contains_key(*key)) {
+        resp = resp.header(name, &query[key]);
     }
     if let Some(o) = req.headers().get(header::ORIGIN).filter(|_| query.contains_key("echo_acao")) {
         resp = resp.header(header::ACCESS_CONTROL_ALLOW_ORIGIN, o.clone());
