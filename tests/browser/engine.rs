@@ -96,9 +96,10 @@ impl Launcher {
         let (name, pid) = (self.engine.name(), std::process::id());
         let profile = std::env::temp_dir().join(format!("tower-cors-{name}-{pid}-{nanos}"));
         let (data, log_path) = (profile.join("profile"), profile.join("browser.log"));
-        std::fs::create_dir_all(&data).map_err(|e| format!("profile dir: {e}"))?;
-        let log = std::fs::File::create(&log_path).map_err(|e| format!("browser log: {e}"))?;
-        let log2 = log.try_clone().map_err(|e| format!("browser log: {e}"))?;
+        let io = |what: &'static str| move |e: std::io::Error| format!("{what}: {e}");
+        std::fs::create_dir_all(&data).map_err(io("profile dir"))?;
+        let log = std::fs::File::create(&log_path).map_err(io("browser log"))?;
+        let log2 = log.try_clone().map_err(io("browser log"))?;
         let mut cmd = Command::new(self.xvfb_run.as_ref().unwrap_or(&self.binary));
         match self.engine {
             // The last two send console messages (CORS errors included) to stderr.
@@ -110,10 +111,9 @@ impl Launcher {
             ]).arg(format!("--user-data-dir={}", data.display())),
             // Firefox resolves `*.localhost` to loopback itself.
             Engine::Firefox => {
-                let prefs =
-                    FIREFOX_PREFS.map(|(k, v)| format!("user_pref({k:?}, {v});\n")).concat();
-                std::fs::write(data.join("user.js"), prefs)
-                    .map_err(|e| format!("firefox prefs: {e}"))?;
+                let prefs = FIREFOX_PREFS.map(|(k, v)| format!("user_pref({k:?}, {v});\n"));
+                std::fs::write(data.join("user.js"), prefs.concat())
+                    .map_err(io("firefox prefs"))?;
                 cmd.args(["--headless", "--no-remote", "--profile"])
                     .arg(&data)
                     .env("MOZ_CRASHREPORTER_DISABLE", "1")
@@ -130,7 +130,7 @@ impl Launcher {
         let child =
             cmd.arg(url).stdin(Stdio::null()).stdout(log).stderr(log2).process_group(0).spawn();
         let child = child.map_err(|e| format!("cannot start {}: {e}", self.binary.display()))?;
-        Ok(Browser { child, profile, log_path })
+        Ok(Browser { child, profile })
     }
 }
 
@@ -139,7 +139,6 @@ impl Launcher {
 pub struct Browser {
     child: Child,
     profile: PathBuf,
-    log_path: PathBuf,
 }
 
 impl Browser {
@@ -151,7 +150,7 @@ impl Browser {
         self.child.try_wait().ok().flatten()
     }
     pub fn log(&self) -> String {
-        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+        std::fs::read_to_string(self.profile.join("browser.log")).unwrap_or_default()
     }
     /// The last lines of the log, without desktop-bus noise.
     pub fn log_tail(&self) -> String {

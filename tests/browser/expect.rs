@@ -1,7 +1,7 @@
 //! Assertions shared by the browser checks; every message explains the
 //! scenario (what the page and the wire saw).
 
-use crate::harness::{Attempt, Entry, Frame, Run};
+use crate::harness::{Attempt, Entry, Run};
 
 pub const ACAO: &str = "access-control-allow-origin";
 pub const ACAM: &str = "access-control-allow-methods";
@@ -36,22 +36,11 @@ pub fn blocked(run: &Run, id: &str) {
     }
 }
 
-/// Blocked, and its one actual request got no CORS header; returns it.
-pub fn blocked_without_cors<'r>(run: &'r Run, id: &str) -> &'r Entry {
-    blocked(run, id);
-    let e = one_actual(run, id);
-    no_cors_headers(run, id, e);
-    e
+/// Allowed, and its one actual request's ACAO is the page's origin.
+pub fn allowed_echoing<'r>(run: &'r Run, id: &str) -> &'r Attempt {
+    allowed_with(run, id, &[(ACAO, PAGE_ORIGIN)])
 }
 
-/// Allowed, and its one actual request's ACAO is `frame`'s origin.
-pub fn allowed_echoing<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Attempt {
-    let a = allowed(run, id);
-    same(run, id, one_actual(run, id).resp(ACAO), Some(&*run.origin(frame)));
-    a
-}
-
-/// The single entry of `entries`, expecting `what`.
 fn one<'r>(run: &Run, id: &str, entries: Vec<&'r Entry>, what: &str) -> &'r Entry {
     ensure(run, id, entries.len() == 1, what);
     entries[0]
@@ -73,7 +62,8 @@ pub fn handler_never_saw_it(run: &Run, id: &str) {
     ensure(run, id, run.handled(id).is_empty(), "the handler not to see it");
 }
 pub fn no_cors_headers(run: &Run, id: &str, e: &Entry) {
-    ensure(run, id, e.acx_headers().is_empty(), "no Access-Control-* response headers");
+    let none = !e.resp.keys().any(|k| k.starts_with("access-control-"));
+    ensure(run, id, none, "no Access-Control-* response headers");
 }
 
 /// The comma-separated items of a header value, trimmed and lowercased.
@@ -84,47 +74,54 @@ pub fn vary_has(e: &Entry, token: &str) -> bool {
     items(e.resp("vary")).iter().any(|t| t == token)
 }
 
-/// Blocked without CORS headers, and the request carried `frame`'s origin.
-pub fn blocked_from<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Entry {
-    let e = blocked_without_cors(run, id);
-    same(run, id, e.req("origin"), Some(run.origin(frame).as_str()));
+/// Blocked, its one actual request from the page's origin answered without
+/// CORS headers; returns it.
+pub fn blocked_from<'r>(run: &'r Run, id: &str) -> &'r Entry {
+    blocked(run, id);
+    let e = one_actual(run, id);
+    no_cors_headers(run, id, e);
+    same(run, id, e.req("origin"), Some(&*run.page_origin(id)));
     e
 }
 
 /// [`blocked_from`], yet the handler ran once (a simple request is sent
 /// before the browser's CORS check).
-pub fn blocked_but_handled(run: &Run, id: &str, frame: Frame) {
-    blocked_from(run, id, frame);
+pub fn blocked_but_handled(run: &Run, id: &str) {
+    blocked_from(run, id);
     handler_saw_once(run, id);
 }
 
-pub fn allowed_from<'r>(run: &'r Run, id: &str, frame: Frame) -> &'r Attempt {
+/// Allowed, and its one actual request had these `wire` headers.
+pub fn allowed_with<'r>(run: &'r Run, id: &str, wire: &[(&str, &str)]) -> &'r Attempt {
     let a = allowed(run, id);
-    same(run, id, one_actual(run, id).req("origin"), Some(run.origin(frame).as_str()));
+    wire_has(run, id, one_actual(run, id), wire);
     a
 }
 
-pub fn allowed_with(run: &Run, id: &str, name: &str, value: &str) {
-    allowed(run, id);
-    same(run, id, one_actual(run, id).resp(name), Some(value));
+pub fn allowed_from<'r>(run: &'r Run, id: &str) -> &'r Attempt {
+    allowed_with(run, id, &[("origin", PAGE_ORIGIN)])
 }
 
 pub fn allowed_reading(run: &Run, id: &str, name: &str, value: &str) {
     same(run, id, allowed(run, id).header(name), Some(value));
 }
 
-pub fn handler_got(run: &Run, id: &str, name: &str, value: &str) {
-    allowed(run, id);
-    same(run, id, handler_saw_once(run, id).req(name), Some(value));
-}
+/// In a `wire` row, the origin of the page that ran the scenario.
+pub const PAGE_ORIGIN: &str = "<the page's origin>";
 
-/// Preflight `p` had these headers: `access-control-request-*` in the
-/// request, any other in the answer.
-pub fn wire_has(run: &Run, id: &str, p: &Entry, wire: &[(&str, &str)]) {
-    for (name, want) in wire {
-        let got =
-            if name.starts_with("access-control-request-") { p.req(name) } else { p.resp(name) };
-        same(run, id, (*name, got), (*name, Some(*want)));
+/// Entry `e` had these headers: on the wire `origin` and
+/// `access-control-request-*` in the request, any other in the answer; as the
+/// handler saw it, the request's (`:method`: its method).
+pub fn wire_has(run: &Run, id: &str, e: &Entry, wire: &[(&str, &str)]) {
+    for &(name, want) in wire {
+        let in_request = name == "origin" || name.starts_with("access-control-request-");
+        let got = match name {
+            ":method" => Some(e.method.as_str()),
+            _ if in_request || !e.outer() => e.req(name),
+            _ => e.resp(name),
+        };
+        let want = if want == PAGE_ORIGIN { run.page_origin(id) } else { want.to_owned() };
+        same(run, id, (name, got), (name, Some(want.as_str())));
     }
 }
 
@@ -132,12 +129,8 @@ pub fn wire_has(run: &Run, id: &str, p: &Entry, wire: &[(&str, &str)]) {
 /// request once, with these headers (`:method`: its method).
 pub fn preflighted(run: &Run, id: &str, wire: &[(&str, &str)], handler: &[(&str, &str)]) {
     allowed(run, id);
-    let (p, h) = (one_preflight(run, id), handler_saw_once(run, id));
-    wire_has(run, id, p, wire);
-    for (name, want) in handler {
-        let got = if *name == ":method" { Some(h.method.as_str()) } else { h.req(name) };
-        same(run, id, (*name, got), (*name, Some(*want)));
-    }
+    wire_has(run, id, one_preflight(run, id), wire);
+    wire_has(run, id, handler_saw_once(run, id), handler);
 }
 
 /// A credentialed simple request blocked on the answer's `*` without ACAC

@@ -3,7 +3,7 @@
 //! engine shared by every test of the binary ([`shared_run`]).
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use axum::{middleware, Router};
@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use crate::engine::{Engine, Launcher};
 use crate::servers::{bind, inner_handler, outer_recorder, page_app, serve, ws_echo, ServerCtx};
-pub use crate::servers::{Entry, Log, Seen};
+pub use crate::servers::{Entry, Log};
 
 /// One browsing context (origin) that runs scenarios. `Upper` is loaded as
 /// `http://APP.LOCALHOST:PA` (the browser lower-cases it); `Sandboxed` is an
@@ -110,13 +110,9 @@ impl Scenario {
 
 /// The ports, by server: `app` (the page), `app2` (same hosts, other port)
 /// and each api server.
-#[derive(Clone, Debug)]
 pub struct Env(BTreeMap<String, u16>);
 
 impl Env {
-    pub fn app_origin(&self) -> String {
-        format!("http://app.localhost:{}", self.port("app"))
-    }
     pub fn port(&self, server: &str) -> u16 {
         *self.0.get(server).unwrap_or_else(|| panic!("no server {server}"))
     }
@@ -144,9 +140,8 @@ pub struct Attempt {
 
 impl Attempt {
     pub fn header(&self, name: &str) -> Option<&str> {
-        let read = self.headers.get(name);
-        read.unwrap_or_else(|| panic!("header {name} was not read by the page; add it to `read`"))
-            .as_deref()
+        let unread = || panic!("header {name} was not read by the page; add it to `read`");
+        self.headers.get(name).unwrap_or_else(unread).as_deref()
     }
 }
 
@@ -154,7 +149,7 @@ pub struct Run {
     pub engine: Engine,
     pub console: Vec<String>,
     pub env: Env,
-    pub scenarios: HashMap<&'static str, Scenario>,
+    pub scenarios: BTreeMap<&'static str, Scenario>,
     pub results: HashMap<String, Vec<Attempt>>,
     pub log: Vec<Entry>,
     /// Wall time of the browser session (for `BROWSER_SUITE_DUMP`).
@@ -166,55 +161,48 @@ impl Run {
         self.scenarios.get(id).unwrap_or_else(|| panic!("no scenario {id}"))
     }
     pub fn attempts(&self, id: &str) -> &[Attempt] {
-        let s = self.scenario(id);
         let a = self.results.get(id).unwrap_or_else(|| panic!("scenario {id} produced no result"));
-        assert_eq!(a.len(), s.repeat as usize, "attempts of {id}: {a:?}");
+        assert_eq!(a.len(), self.scenario(id).repeat as usize, "attempts of {id}: {a:?}");
         a
     }
     pub fn attempt(&self, id: &str) -> &Attempt {
         &self.attempts(id)[0]
     }
-    /// Log entries for a scenario's server and path, in arrival order.
-    pub fn log(&self, id: &str, seen: Seen) -> Vec<&Entry> {
-        let s = self.scenario(id);
-        let path = s.path_str();
-        let of = |e: &&Entry| e.server == s.server && e.path == path && e.seen == seen;
-        self.log.iter().filter(of).collect()
+    /// Log entries for a scenario's server and path, in arrival order, that
+    /// pass `keep`.
+    fn log(&self, id: &str, keep: impl Fn(&Entry) -> bool) -> Vec<&Entry> {
+        let (s, path) = (self.scenario(id), self.scenario(id).path_str());
+        self.log.iter().filter(|e| e.server == s.server && e.path == path && keep(e)).collect()
     }
     pub fn preflights(&self, id: &str) -> Vec<&Entry> {
-        self.log(id, Seen::Outer).into_iter().filter(|e| e.is_preflight()).collect()
+        self.log(id, |e| e.outer() && e.is_preflight())
     }
     pub fn handled(&self, id: &str) -> Vec<&Entry> {
-        self.log(id, Seen::Inner)
+        self.log(id, |e| !e.outer())
     }
     /// The requests that are not preflights, as they left the server.
     pub fn actual(&self, id: &str) -> Vec<&Entry> {
-        self.log(id, Seen::Outer).into_iter().filter(|e| !e.is_preflight()).collect()
+        self.log(id, |e| e.outer() && !e.is_preflight())
     }
     /// The console messages naming a scenario's URL (the engines name it in
     /// every CORS error they print), not a longer path that starts with it.
     pub fn console(&self, id: &str) -> Vec<&str> {
         let s = self.scenario(id);
         let url = format!("{}{}", self.env.api_base(s.server), s.path_str());
-        let names_url = |line: &&String| {
-            line.match_indices(&url).any(|(at, _)| {
-                !line[at + url.len()..]
-                    .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            })
+        let id_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        let names_url = |l: &&String| {
+            l.match_indices(&url).any(|(at, _)| !l[at + url.len()..].starts_with(id_char))
         };
         self.console.iter().filter(names_url).map(String::as_str).collect()
     }
-    pub fn origin(&self, frame: Frame) -> String {
-        frame.origin(&self.env)
+    /// The origin of the page that ran scenario `id`.
+    pub fn page_origin(&self, id: &str) -> String {
+        self.scenario(id).frame.origin(&self.env)
     }
     pub fn explain(&self, id: &str) -> String {
-        let entries = self.log(id, Seen::Outer).into_iter().chain(self.log(id, Seen::Inner));
-        let log: String = entries.map(|e| format!("  {e:?}\n")).collect();
-        format!(
-            "scenario {id}: {:?}\nresult: {:?}\nlog:\n{log}",
-            self.scenario(id),
-            self.results.get(id)
-        )
+        let log: String = self.log(id, |_| true).iter().map(|e| format!("  {e:?}\n")).collect();
+        let (scenario, result) = (self.scenario(id), self.results.get(id));
+        format!("scenario {id}: {scenario:?}\nresult: {result:?}\nlog:\n{log}")
     }
 }
 
@@ -225,9 +213,7 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(90);
 /// Serves the suite, opens the page in `launcher`'s engine and collects
 /// what the page and the servers saw.
 async fn run_browser(launcher: Launcher) -> Result<Run, String> {
-    let engine = launcher.engine;
-    let started = Instant::now();
-    let log: Log = Arc::default();
+    let (engine, started, log) = (launcher.engine, Instant::now(), Log::default());
     let ((app_l, app_port), (app2_l, app2_port)) = (bind().await?, bind().await?);
     let mut env = Env([("app".to_owned(), app_port), ("app2".to_owned(), app2_port)].into());
     let mut api = Vec::new();
@@ -238,7 +224,7 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
     }
 
     let mut by_frame: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-    let mut table = HashMap::new();
+    let mut table = BTreeMap::new();
     let mut navigate = None;
     for s in crate::scenarios() {
         let url = format!("{}{}{}", env.api_base(s.server), s.path_str(), s.query);
@@ -264,7 +250,7 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
     let navigate_url = navigate.as_ref().map(|(_, url)| url);
     let config = json!({ "frames": frames, "scenarios": by_frame, "navigate": navigate_url });
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let page = page_app(Arc::new(config), tx);
+    let page = page_app(&config, tx);
 
     // Api servers: inner handler, CORS layer (the policy), the frame pages
     // (outside the layer), outer recorder.
@@ -280,53 +266,41 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
     tokio::spawn(serve(app_l, page.clone()));
     tokio::spawn(serve(app2_l, page));
 
-    let url = format!("{}/", env.app_origin());
+    let url = format!("{}/", Frame::Top.origin(&env));
     let mut browser = launcher.launch(&url)?;
     let (mut relaunched, mut done) = (false, false);
     let mut per_frame: HashMap<String, Value> = HashMap::new();
     // After its report, the top page navigates to the `navigate` scenario.
-    let navigated = |log: &Log| match &navigate {
-        Some((path, _)) => log.lock().unwrap().iter().any(|e| e.path == *path),
-        None => true,
+    let navigated = |log: &Log| {
+        navigate.iter().all(|(path, _)| log.lock().unwrap().iter().any(|e| &e.path == path))
     };
     let deadline = Instant::now() + RUN_TIMEOUT;
     while !done || !navigated(&log) {
-        match tokio::time::timeout(Duration::from_millis(250), rx.recv()).await {
-            Ok(Some(body)) => {
-                let v: Value =
-                    serde_json::from_str(&body).map_err(|e| format!("bad report {body:?}: {e}"))?;
-                done |= v.get("done").is_some();
-                if let Some(frame) = v["frame"].as_str() {
-                    per_frame.insert(frame.to_owned(), v["results"].clone());
-                }
+        if let Ok(report) = tokio::time::timeout(Duration::from_millis(250), rx.recv()).await {
+            let body = report.ok_or("report channel closed")?;
+            let v: Value =
+                serde_json::from_str(&body).map_err(|e| format!("bad report {body:?}: {e}"))?;
+            done |= v.get("done").is_some();
+            if let Some(frame) = v["frame"].as_str() {
+                per_frame.insert(frame.to_owned(), v["results"].clone());
             }
-            Ok(None) => return Err("report channel closed".into()),
-            Err(_) => {
-                if let Some(status) = browser.exited() {
-                    // A browser that died before loading anything (say, its
-                    // virtual X server lost a race for a display number) gets
-                    // one more chance; one that ran part of the page does not.
-                    let tail = browser.log_tail();
-                    if !relaunched && per_frame.is_empty() && log.lock().unwrap().is_empty() {
-                        eprintln!("{engine:?} exited at start ({status}), starting it again; log tail:\n{tail}");
-                        relaunched = true;
-                        browser = launcher.launch(&url)?;
-                        continue;
-                    }
-                    return Err(format!(
-                        "{engine:?} exited before reporting ({status})\nlog tail:\n{tail}"
-                    ));
-                }
-                if Instant::now() >= deadline {
-                    let missing: Vec<_> =
-                        expected.iter().filter(|f| !per_frame.contains_key(**f)).collect();
-                    return Err(format!(
-                        "no complete report within {RUN_TIMEOUT:?}; frames missing: {missing:?} \
-                         (done: {done})\nlog tail:\n{}",
-                        browser.log_tail()
-                    ));
-                }
+        } else if let Some(status) = browser.exited() {
+            // A browser that died before loading anything (say, its virtual X
+            // server lost a race for a display number) gets one more chance;
+            // one that ran part of the page does not.
+            let (tail, served) = (browser.log_tail(), !log.lock().unwrap().is_empty());
+            if relaunched || served || !per_frame.is_empty() {
+                return Err(format!("{engine:?} exited before reporting ({status}):\n{tail}"));
             }
+            eprintln!("{engine:?} exited at start ({status}), starting it again:\n{tail}");
+            relaunched = true;
+            browser = launcher.launch(&url)?;
+        } else if Instant::now() >= deadline {
+            let missing: Vec<_> =
+                expected.iter().filter(|f| !per_frame.contains_key(**f)).collect();
+            let (why, tail) =
+                (format!("frames missing: {missing:?} (done: {done})"), browser.log_tail());
+            return Err(format!("no complete report in {RUN_TIMEOUT:?}; {why}:\n{tail}"));
         }
     }
     // The page reported "done" after its last fetch settled, so every
@@ -348,15 +322,13 @@ async fn run_browser(launcher: Launcher) -> Result<Run, String> {
 }
 
 fn parse_attempt(v: &Value) -> Attempt {
-    let s = |v: &Value| v.as_str().map(str::to_owned);
-    let headers =
-        v["headers"].as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), s(v))).collect());
+    let (s, headers) = (|v: &Value| v.as_str().map(str::to_owned), v["headers"].as_object());
     Attempt {
-        ok: v["ok"].as_bool().unwrap_or(false),
+        ok: v["ok"] == true,
         error: s(&v["error"]),
         status: v["status"].as_u64().map(|n| n as u16),
-        headers: headers.unwrap_or_default(),
-        names: v["names"].as_array().map(|a| a.iter().filter_map(s).collect()).unwrap_or_default(),
+        headers: headers.into_iter().flatten().map(|(k, v)| (k.clone(), s(v))).collect(),
+        names: v["names"].as_array().into_iter().flatten().filter_map(s).collect(),
         body: s(&v["body"]),
     }
 }
@@ -377,21 +349,19 @@ fn console_lines(engine: Engine, log: &str) -> Vec<String> {
             Engine::WebKit => l.strip_prefix("CONSOLE "),
             Engine::Firefox => l.strip_prefix("console.").filter(|_| l.contains("http://")),
         };
-        match (engine, msg) {
-            (Engine::WebKit, Some(m)) if m.starts_with("SECURITY ERROR ") => reason = Some(m),
-            (Engine::WebKit, Some(m)) => {
-                out.push(reason.take().map_or(m.to_owned(), |r| format!("{m} [{r}]")))
+        match msg {
+            Some(m) if engine == Engine::WebKit && m.starts_with("SECURITY ERROR ") => {
+                reason = Some(m)
             }
-            (_, Some(m)) => out.push(m.to_owned()),
-            (_, None) => {}
+            Some(m) => out.push(reason.take().map_or(m.to_owned(), |r| format!("{m} [{r}]"))),
+            None => {}
         }
     }
     out.extend(reason.map(str::to_owned));
     out
 }
 
-static RUNS: [OnceLock<Result<Run, String>>; 3] =
-    [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+static RUNS: [OnceLock<Result<Run, String>>; 3] = [const { OnceLock::new() }; 3];
 
 /// The run of `launcher`'s engine shared by all tests of this binary: the
 /// first caller starts it (on a runtime of its own, dropped with the servers
@@ -399,9 +369,8 @@ static RUNS: [OnceLock<Result<Run, String>>; 3] =
 /// every test of that engine (the error is printed once).
 pub fn shared_run(launcher: &Launcher) -> Result<&'static Run, String> {
     let engine = launcher.engine;
-    let slot = Engine::ALL.iter().position(|e| *e == engine).expect("known engine");
     let launcher = launcher.clone();
-    let r = RUNS[slot].get_or_init(|| {
+    let r = RUNS[engine as usize].get_or_init(|| {
         let r = std::thread::spawn(move || {
             let rt =
                 tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build();
@@ -412,9 +381,7 @@ pub fn shared_run(launcher: &Launcher) -> Result<&'static Run, String> {
         match &r {
             // `BROWSER_SUITE_DUMP=1`: what the page and the wire saw, per scenario.
             Ok(run) if std::env::var_os("BROWSER_SUITE_DUMP").is_some() => {
-                let mut ids: Vec<&&str> = run.scenarios.keys().collect();
-                ids.sort();
-                let all: String = ids.into_iter().map(|id| run.explain(id) + "\n").collect();
+                let all: String = run.scenarios.keys().map(|id| run.explain(id) + "\n").collect();
                 eprintln!("{engine:?} session: {:?}\n{all}", run.elapsed);
             }
             Ok(_) => {}

@@ -4,9 +4,7 @@
 
 use crate::engine::Engine;
 use crate::expect::*;
-use crate::harness::{Frame, Run};
-
-const ACMA: &str = "access-control-max-age";
+use crate::harness::Run;
 
 /// Blocked after one preflight answered `status` with these `wire` headers
 /// (204 from an allowed origin: the policy's own answer, lists lacking what
@@ -21,26 +19,22 @@ fn refused_preflight(run: &Run, id: &str, status: u16, wire: &[(&str, &str)]) {
 }
 
 fn refused_by_policy(run: &Run, id: &str, wire: &[(&str, &str)]) {
-    let origin = run.origin(Frame::Top);
-    refused_preflight(run, id, 204, &[wire, &[(ACAO, &*origin)]].concat());
+    refused_preflight(run, id, 204, &[wire, &[(ACAO, PAGE_ORIGIN)]].concat());
 }
 
 /// Allowed after one preflight for `method` from the app, listed in the answer.
 fn preflighted_method_is_allowed(run: &Run, id: &str, method: &str) {
-    same(run, id, allowed(run, id).status, Some(200));
-    let p = one_preflight(run, id);
-    same(run, id, (p.req(ACRM), p.resp(ACAO)), (Some(method), Some(&*run.origin(Frame::Top))));
-    let listed = p.resp(ACAM).unwrap_or("").split(',').any(|t| t.trim() == method);
+    preflighted(run, id, &[(ACRM, method), (ACAO, PAGE_ORIGIN)], &[(":method", method)]);
+    same(run, id, run.attempt(id).status, Some(200));
+    let listed =
+        one_preflight(run, id).resp(ACAM).unwrap_or("").split(',').any(|t| t.trim() == method);
     ensure(run, id, listed, "the method in Access-Control-Allow-Methods");
-    same(run, id, handler_saw_once(run, id).method.as_str(), method);
 }
 
 /// A PUT with a JSON content type needs a preflight (neither is safelisted).
 fn preflighted_put_is_allowed(run: &Run) {
-    let id = "put";
-    preflighted_method_is_allowed(run, id, "PUT");
-    same(run, id, one_preflight(run, id).req(ACRH), Some("content-type"));
-    same(run, id, run.handled(id)[0].req("content-type"), Some("application/json"));
+    preflighted_method_is_allowed(run, "put", "PUT");
+    preflighted(run, "put", &[(ACRH, "content-type")], &[("content-type", "application/json")]);
 }
 
 fn preflight_from_unlisted_origin_is_refused_and_handler_never_sees_it(run: &Run) {
@@ -53,12 +47,11 @@ fn preflight_from_unlisted_origin_is_refused_and_handler_never_sees_it(run: &Run
 /// to the handler and adds the actual-response headers.
 fn options_request_without_request_method_reaches_handler(run: &Run) {
     let id = "options_method";
-    let body = allowed_echoing(run, id, Frame::Top).body.as_deref();
+    preflighted(run, id, &[(ACRM, "OPTIONS")], &[(":method", "OPTIONS")]);
+    let body = allowed_echoing(run, id).body.as_deref();
     same(run, id, body, Some("exact OPTIONS /s/options_method"));
-    same(run, id, one_preflight(run, id).req(ACRM), Some("OPTIONS"));
     let e = one_actual(run, id);
     same(run, id, (e.method.as_str(), e.req(ACRM)), ("OPTIONS", None));
-    same(run, id, handler_saw_once(run, id).method.as_str(), "OPTIONS");
 }
 
 /// Access-Control-Allow-Headers `*` does not cover `Authorization` (Fetch
@@ -109,13 +102,7 @@ fn refused_preflight_is_explained_in_the_console(run: &Run) {
     let (end, origin) = match run.engine {
         Engine::Chromium => (" in preflight response.", "No 'Access-Control-Allow-Origin' header is present on the requested resource."),
         Engine::WebKit => (".", "Preflight response is not successful. Status code: 403"),
-        Engine::Firefox => {
-            for id in ["unlisted_header", "disallowed_method", "preflight_look_alike"] {
-                blocked(run, id);
-                assert!(run.console(id).is_empty(), "{:?}", run.console(id));
-            }
-            return;
-        }
+        Engine::Firefox => ("", ""),
     };
     let said = [
         ("unlisted_header", "Request header field x-other is not allowed by Access-Control-Allow-Headers"),
@@ -125,6 +112,10 @@ fn refused_preflight_is_explained_in_the_console(run: &Run) {
     for (id, words) in said.into_iter().chain([("preflight_look_alike", origin.to_owned())]) {
         blocked(run, id);
         let (lines, all) = (run.console(id), &run.console);
+        if run.engine == Engine::Firefox {
+            assert!(lines.is_empty(), "{id}: {lines:?}");
+            continue;
+        }
         let ok = lines.iter().any(|l| l.contains(&words));
         assert!(ok, "{id}: no console message containing {words:?}: {lines:?}\nall console messages: {all:?}");
         if id != "preflight_look_alike" {
@@ -137,11 +128,10 @@ fn refused_preflight_is_explained_in_the_console(run: &Run) {
 /// Allowed, after one preflight answered with `status` (any 200-299
 /// succeeds) by the layer, with `Vary: origin`: the handler sees only the PUT.
 fn preflight_status(run: &Run, id: &str, status: u16) {
-    allowed(run, id);
+    preflighted(run, id, &[], &[(":method", "PUT")]);
     let p = one_preflight(run, id);
     same(run, id, p.status, Some(status));
     ensure(run, id, vary_has(p, "origin"), "Vary: origin");
-    same(run, id, handler_saw_once(run, id).method.as_str(), "PUT");
 }
 
 /// Allowed twice in a row, after `n` preflights, the first answered with
@@ -150,26 +140,24 @@ fn preflighted_twice(run: &Run, id: &str, n: usize, max_age: Option<&str>) {
     allowed(run, id);
     let p = run.preflights(id);
     same(run, id, p.len(), n);
-    same(run, id, p[0].resp(ACMA), max_age);
+    same(run, id, p[0].resp("access-control-max-age"), max_age);
     same(run, id, (run.actual(id).len(), run.handled(id).len()), (2, 2));
 }
 
 /// A header neither safelisted nor exposed is on the wire but hidden from JS.
 fn unexposed_header_is_not_readable(run: &Run) {
     let id = "unexposed_header";
-    let a = allowed(run, id);
+    let a = allowed_with(run, id, &[("x-secret", "s3cret")]);
     same(run, id, (a.header("x-secret"), a.header("x-request-id")), (None, Some("rid-1")));
     ensure(run, id, !a.names.iter().any(|n| n == "x-secret"), "x-secret hidden");
-    same(run, id, one_actual(run, id).resp("x-secret"), Some("s3cret"));
 }
 
 /// `*` (no credentials) exposes every header.
 fn expose_any_header_makes_every_header_readable(run: &Run) {
     let id = "expose_any";
-    let a = allowed(run, id);
+    let a = allowed_with(run, id, &[("access-control-expose-headers", "*")]);
     let read = ["x-secret", "x-request-id", "grpc-status"].map(|h| a.header(h));
     same(run, id, read, [Some("s3cret"), Some("rid-1"), Some("0")]);
-    same(run, id, one_actual(run, id).resp("access-control-expose-headers"), Some("*"));
 }
 
 /// The page read these tokens (and maybe more) in `Vary`.
@@ -186,7 +174,7 @@ fn vary_origin_keeps_cached_response_from_being_reused_for_another_origin(run: &
     allowed(run, id);
     allowed(run, "vary_cache_second");
     let origins: Vec<Option<&str>> = run.handled(id).iter().map(|e| e.req("origin")).collect();
-    let (a, b) = (run.origin(Frame::Top), run.origin(Frame::OtherPort));
+    let (a, b) = (run.page_origin(id), run.page_origin("vary_cache_second"));
     same(run, id, origins, vec![Some(&*a), Some(&*b)]);
 }
 
@@ -244,14 +232,13 @@ checks![
     // Without credentials, Access-Control-Allow-Headers `*` covers any other name.
     arbitrary_header_is_allowed_under_allow_any_header
         => preflighted("any_header_arbitrary", &[(ACAH, "*")], &[("x-anything", "1")]),
-    // The permissive layer (any header) also allows `Authorization`.
     authorization_is_allowed_under_permissive
-        => handler_got("permissive_authorization", "authorization", "Bearer t0ken"),
+        => preflighted("permissive_authorization", &[], &[("authorization", "Bearer t0ken")]),
     bare_star_covers_authorization_only_in_engines_relaxing_fetch,
     bare_star_covers_other_headers_in_every_engine,
     refused_preflight_is_explained_in_the_console,
     // The default preflight answer is 204; a configured 200 is an ok status too.
-    preflight_default_status_204_succeeds => preflight_status("preflight_default_status", 204),
+    preflight_default_status_204_succeeds => preflight_status("put", 204),
     preflight_configured_status_200_succeeds => preflight_status("preflight_status_200", 200),
     // Access-Control-Max-Age puts the preflight into the browser's
     // CORS-preflight cache: the second identical PUT is not preflighted. 600 s
@@ -264,7 +251,6 @@ checks![
         => preflighted_twice("no_max_age_cached", 1, None),
     // Control: with `Access-Control-Max-Age: 0` nothing is cached.
     max_age_zero_preflights_every_time => preflighted_twice("max_age_zero", 2, Some("0")),
-    // A header listed in Access-Control-Expose-Headers is readable from JS.
     exposed_header_is_readable => allowed_reading("exposed_header", "x-request-id", "rid-1"),
     unexposed_header_is_not_readable,
     expose_any_header_makes_every_header_readable,
@@ -274,12 +260,11 @@ checks![
     vary_origin_keeps_cached_response_from_being_reused_for_another_origin,
     without_vary_the_cached_response_leaks_to_another_origin,
     // A handler's own (wrong) ACAO is overwritten with the one for this origin.
-    handler_setting_its_own_allow_origin_is_overwritten
-        => allowed_echoing("handler_sets_acao", Frame::Top),
+    handler_setting_its_own_allow_origin_is_overwritten => allowed_echoing("handler_sets_acao"),
     // A handler's `ACAO: *` must not open the door to a refused origin: the
     // layer strips it, the browser blocks (the handler ran: simple request).
     handler_allow_origin_star_is_stripped_for_refused_origin
-        => blocked_but_handled("handler_star_refused_origin", Frame::LookAlike),
+        => blocked_but_handled("handler_star_refused_origin"),
     // The layer merges `Origin` into the handler's own `Vary` rather than
     // replacing it (both matter to caches).
     handler_vary_is_merged_with_origin => vary_readable("handler_vary", &["accept-encoding", "origin"]),

@@ -6,31 +6,24 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, HeaderMap, Response, StatusCode};
+use axum::extract::ws::{Message, WebSocketUpgrade};
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Html;
+use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-/// Where a log entry was recorded: `Outer`, outside the CORS layer (every
-/// request the browser sent, with the final response), or `Inner`, what the
-/// application handler received.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Seen {
-    Outer,
-    Inner,
-}
-
-/// Headers by lower-case name, repeated values joined by ", "; the final
-/// response status and headers in outer entries only.
+/// A request as recorded outside the CORS layer (every request the browser
+/// sent, with the final response's status and headers) or by the handler
+/// (`status: None`, no response headers). Headers by lower-case name,
+/// repeated values joined by ", ".
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub server: String,
-    pub seen: Seen,
     pub method: String,
     pub path: String,
     pub req: BTreeMap<String, String>,
@@ -45,23 +38,21 @@ impl Entry {
     pub fn resp(&self, name: &str) -> Option<&str> {
         self.resp.get(name).map(String::as_str)
     }
+    /// Recorded outside the layer, not by the handler.
+    pub fn outer(&self) -> bool {
+        self.status.is_some()
+    }
     pub fn is_preflight(&self) -> bool {
         self.method == "OPTIONS" && self.req.contains_key("access-control-request-method")
-    }
-    pub fn acx_headers(&self) -> Vec<&str> {
-        self.resp.keys().filter(|k| k.starts_with("access-control-")).map(String::as_str).collect()
     }
 }
 
 pub type Log = Arc<Mutex<Vec<Entry>>>;
 
 fn header_map(h: &HeaderMap) -> BTreeMap<String, String> {
-    let mut out: BTreeMap<String, String> = BTreeMap::new();
-    for (k, v) in h {
-        let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
-        out.entry(k.as_str().to_owned()).and_modify(|e| *e = format!("{e}, {v}")).or_insert(v);
-    }
-    out
+    let value = |v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned();
+    let joined = |k: &HeaderName| h.get_all(k).iter().map(value).collect::<Vec<_>>().join(", ");
+    h.keys().map(|k| (k.to_string(), joined(k))).collect()
 }
 
 #[derive(Clone)]
@@ -71,10 +62,9 @@ pub struct ServerCtx {
 }
 
 impl ServerCtx {
-    fn record(&self, method: &str, path: &str, req: &HeaderMap, resp: Option<&Response<Body>>) {
+    fn record(&self, method: &str, path: &str, req: &HeaderMap, resp: Option<&Response>) {
         self.log.lock().unwrap().push(Entry {
             server: self.name.clone(),
-            seen: if resp.is_some() { Seen::Outer } else { Seen::Inner },
             method: method.to_owned(),
             path: path.to_owned(),
             req: header_map(req),
@@ -86,15 +76,10 @@ impl ServerCtx {
 
 /// Outermost middleware of every api server: logs each request the browser
 /// sent (preflights included) with the final response.
-pub async fn outer_recorder(
-    State(ctx): State<ServerCtx>,
-    req: Request,
-    next: Next,
-) -> Response<Body> {
-    let (method, path, headers) =
-        (req.method().to_string(), req.uri().path().to_owned(), req.headers().clone());
+pub async fn outer_recorder(State(ctx): State<ServerCtx>, req: Request, next: Next) -> Response {
+    let (method, uri, headers) = (req.method().clone(), req.uri().clone(), req.headers().clone());
     let resp = next.run(req).await;
-    ctx.record(&method, &path, &headers, Some(&resp));
+    ctx.record(method.as_str(), uri.path(), &headers, Some(&resp));
     resp
 }
 
@@ -108,22 +93,19 @@ pub async fn inner_handler(
     State(ctx): State<ServerCtx>,
     Query(query): Query<HashMap<String, String>>,
     req: Request,
-) -> Response<Body> {
+) -> Response {
     let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
     ctx.record(&method, &path, req.headers(), None);
-    let status =
-        query.get("status").and_then(|s| s.parse().ok()).and_then(|s| StatusCode::from_u16(s).ok());
+    let status: u16 = query.get("status").map_or(200, |s| s.parse().expect("a status code"));
     #[rustfmt::skip]
     let mut resp = Response::builder()
-        .status(status.unwrap_or(StatusCode::OK)).header(header::CONTENT_TYPE, "text/plain")
+        .status(status).header(header::CONTENT_TYPE, "text/plain")
         .header("x-request-id", "rid-1").header("x-secret", "s3cret").header("grpc-status", "0").header("grpc-message", "fine");
     #[rustfmt::skip]
     let own = [("acao", header::ACCESS_CONTROL_ALLOW_ORIGIN), ("acah", header::ACCESS_CONTROL_ALLOW_HEADERS),
         ("acam", header::ACCESS_CONTROL_ALLOW_METHODS), ("vary", header::VARY)];
-    for (key, name) in own {
-        if let Some(v) = query.get(key) {
-            resp = resp.header(name, v);
-        }
+    for (key, name) in own.into_iter().filter(|(key, _)| query.contains_key(*key)) {
+        resp = resp.header(name, &query[key]);
     }
     if let Some(o) = req.headers().get(header::ORIGIN).filter(|_| query.contains_key("echo_acao")) {
         resp = resp.header(header::ACCESS_CONTROL_ALLOW_ORIGIN, o.clone());
@@ -145,55 +127,35 @@ pub async fn bind() -> Result<(TcpListener, u16), String> {
 
 /// The api servers' `/ws/{id}` route, behind the CORS layer: records the
 /// handshake as the handler saw it, then echoes each text message.
-pub async fn ws_echo(
-    State(ctx): State<ServerCtx>,
-    ws: axum::extract::ws::WebSocketUpgrade,
-    headers: HeaderMap,
-    uri: axum::http::Uri,
-) -> Response<Body> {
-    ctx.record("GET", uri.path(), &headers, None);
+pub async fn ws_echo(State(ctx): State<ServerCtx>, ws: WebSocketUpgrade, req: Request) -> Response {
+    ctx.record("GET", req.uri().path(), req.headers(), None);
+    // A failed send ends the loop too: the next receive gets no text.
     ws.on_upgrade(|mut socket| async move {
-        use axum::extract::ws::Message;
         while let Some(Ok(Message::Text(text))) = socket.recv().await {
-            if socket.send(Message::Text(text)).await.is_err() {
-                break;
-            }
+            let _ = socket.send(Message::Text(text)).await;
         }
     })
 }
 
 /// The page's router: the top page on `/`, the frames on `/frame/{name}`
-/// (`config` has each frame's scenarios), reports sent on `reports`.
-pub fn page_app(config: Arc<Value>, reports: mpsc::UnboundedSender<String>) -> Router {
-    let top = |State((config, _)): State<AppCtx>| async move {
-        let cfg = script_json(&config);
+/// (each runs its own scenarios of `config`), reports sent on `reports`.
+pub fn page_app(config: &Value, reports: mpsc::UnboundedSender<String>) -> Router {
+    // JSON safe inside <script>: no "</script" can appear.
+    let cfg = config.to_string().replace('<', "\\u003c");
+    let page = |main: &str| {
         Html(format!(
-            "<!doctype html><title>tower-cors browser suite</title><body>\
-             <script>{RUNNER_JS}</script><script>const CONFIG = {cfg};{TOP_JS}</script>"
+            "<!doctype html><body><script>const CONFIG = {cfg};{RUNNER_JS}{main}</script>"
         ))
     };
-    let frame = |State((config, _)): State<AppCtx>, Path(name): Path<String>| async move {
-        let cfg = script_json(&json!({ "name": name, "scenarios": config["scenarios"][&name] }));
-        Html(format!(
-            "<!doctype html><body><script>const CONFIG = {cfg};{RUNNER_JS}frameMain();</script>"
-        ))
-    };
-    let report = |State((_, reports)): State<AppCtx>, body: String| async move {
+    let (top, frame) = (page(TOP_JS), page("frameMain(location.pathname.split('/').pop());"));
+    let report = move |body: String| async move {
         let _ = reports.send(body);
         StatusCode::NO_CONTENT
     };
     Router::new()
-        .route("/", get(top))
-        .route("/frame/{name}", get(frame))
+        .route("/", get(move || async move { top }))
+        .route("/frame/{name}", get(move || async move { frame }))
         .route("/report", post(report))
-        .with_state((config, reports))
-}
-
-type AppCtx = (Arc<Value>, mpsc::UnboundedSender<String>);
-
-/// JSON safe inside <script>: no "</script" can appear.
-fn script_json(v: &Value) -> String {
-    v.to_string().replace('<', "\\u003c")
 }
 
 const RUNNER_JS: &str = r#"
@@ -224,10 +186,9 @@ function formOnce(s) {
     }
     const a = attempt(), sink = document.createElement('iframe'), form = document.createElement('form');
     sink.name = 'sink_' + s.id;
-    document.body.appendChild(sink);
-    form.method = 'post'; form.action = s.url; form.target = sink.name;
+    Object.assign(form, { method: 'post', action: s.url, target: sink.name });
     form.innerHTML = '<input name="amount" value="100">';
-    document.body.appendChild(form);
+    document.body.append(sink, form);
     const timer = setTimeout(() => { a.error = 'timeout'; resolve(a); }, 5000);
     sink.onload = () => {
       let loaded = true;
@@ -257,9 +218,9 @@ async function runAll(list) {
   }
   return out;
 }
-async function frameMain() {
-  const results = await runAll(CONFIG.scenarios).catch((e) => ({ error: String(e) }));
-  parent.postMessage({ frame: CONFIG.name, results }, '*');
+async function frameMain(name) {
+  const results = await runAll(CONFIG.scenarios[name]).catch((e) => ({ error: String(e) }));
+  parent.postMessage({ frame: name, results }, '*');
 }
 "#;
 
@@ -268,13 +229,12 @@ const post = (obj) => fetch('/report', { method: 'POST', body: JSON.stringify(ob
 // Runs a frame's scenarios in an iframe, which posts its results back.
 function runFrame(f) {
   return new Promise((resolve) => {
-    const ifr = document.createElement('iframe');
+    const ifr = Object.assign(document.createElement('iframe'), { src: f.url });
     const end = (results) => { clearTimeout(timer); removeEventListener('message', onmsg); ifr.remove(); resolve(results); };
     const onmsg = (ev) => { if (ev.data && ev.data.frame === f.name) end(ev.data.results); };
     const timer = setTimeout(() => end({ error: 'frame ' + f.name + ' did not report within 30 s' }), 30000);
     addEventListener('message', onmsg);
     if (f.sandbox) ifr.setAttribute('sandbox', 'allow-scripts');
-    ifr.src = f.url;
     document.body.appendChild(ifr);
   });
 }

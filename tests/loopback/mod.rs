@@ -1,6 +1,5 @@
 //! Starting example servers on an ephemeral loopback port and talking to them
 //! with a hyper client. Every wait is bounded.
-#![allow(dead_code)]
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -25,11 +24,9 @@ pub struct Server {
 
 impl Server {
     /// Binds 127.0.0.1:0 and spawns `serve(listener)`.
-    pub async fn start<F, Fut, E>(serve: F) -> Server
+    pub async fn start<Fut>(serve: impl FnOnce(TcpListener) -> Fut) -> Server
     where
-        F: FnOnce(TcpListener) -> Fut,
-        Fut: Future<Output = Result<(), E>> + Send + 'static,
-        E: std::fmt::Debug,
+        Fut: Future<Output = std::io::Result<()>> + Send + 'static,
     {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
