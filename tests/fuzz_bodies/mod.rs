@@ -278,13 +278,9 @@ pub fn request_parse(data: &[u8]) {
 }
 
 /// Target `policy_decide`: the decision and the service on arbitrary request
-/// heads and inner responses, under each policy of [`policies`].
-pub fn policy_decide(data: &[u8]) {
-    policy_decide_outcome(data);
-}
-
-/// [`policy_decide`], returning what [`check_exchange`] does.
-pub fn policy_decide_outcome(data: &[u8]) -> &'static str {
+/// heads and inner responses, under each policy of [`policies`]. Returns
+/// what [`check_exchange`] does.
+pub fn policy_decide(data: &[u8]) -> &'static str {
     let mut input = Cursor::new(data);
     let layers = policies();
     let layer = &layers[usize::from(input.byte()) % layers.len()];

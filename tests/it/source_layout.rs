@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 const MAX_LINES: usize = 700;
 
 /// The `.rs` files under `dir` (relative to the package root), if it exists.
-fn rust_files(dir: &str) -> Vec<PathBuf> {
+pub(crate) fn rust_files(dir: &str) -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for path in fs::read_dir(dir).expect("readable directory").map(|e| e.unwrap().path()) {
             if path.is_dir() {
