@@ -75,30 +75,6 @@ async fn request_without_origin_gets_star_and_no_vary_when_every_origin_gets_sta
 
 #[test]
 #[rustfmt::skip]
-fn malformed_origins_are_typed_rejections_of_their_request_kind() {
-    let malformed = |kind| format!("{kind} refused: Malformed(Origin)");
-    let mut rows: Vec<_> = [
-        "app.example.com", "https://", "https://a b", "https://app.example.com/", "https://app.example.com/path",
-        "https://app.example.com?q", "https://app.example.com#f", "https://u@app.example.com", "https://user@app.example.com", "*",
-    ].map(|bad| (get(bad), malformed("Actual"))).into();
-    let mut raw = get(APP);
-    raw.headers_mut().insert(header::ORIGIN, http::HeaderValue::from_bytes(b"https://\xffx.example").unwrap());
-    rows.push((raw, malformed("Actual")));
-    // A malformed origin is the reason, whatever else is malformed.
-    rows.push((preflight("not an origin", "PU T", None), malformed("Preflight")));
-    rows.push((preflight("not an origin", "PUT", Some("x(bad)")), malformed("Preflight")));
-    decides("listed", &layer(), rows);
-    // Under every kind of origin rule.
-    let pattern = CorsLayer::builder().allow_origins(["https://*.example.com"]).build().unwrap();
-    for (rule, layer) in [("listed", layer()), ("any", CorsLayer::permissive()), ("pattern", pattern)] {
-        let rows = ["app.example.com", "https://a b.example.com", "https://a.example.com/"]
-            .map(|bad| (preflight(bad, "PUT", None), "Preflight refused: Malformed(Origin)"));
-        decides(rule, &layer, rows.into());
-    }
-}
-
-#[test]
-#[rustfmt::skip]
 fn rejections_name_the_origin_method_or_header() {
     let layer = app(|b| b.allow_methods([Method::PUT]).allow_headers([header::CONTENT_TYPE]));
     let reason = |req: http::Request<String>| {
