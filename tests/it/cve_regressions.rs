@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::common::*;
+use crate::config_refusals::{origins, refusal};
 use http::{header, Method};
 use tower_cors::{ConfigError, CorsLayer, Decision, Rejection};
 
@@ -31,14 +32,6 @@ fn acao_for(layer: &CorsLayer, origin: &str) -> Option<String> {
         Decision::Rejected(_) => None,
         other => panic!("{origin}: unexpected {other:?}"),
     }
-}
-
-fn origins(origins: &[&str]) -> tower_cors::CorsBuilder {
-    CorsLayer::builder().allow_origins(origins)
-}
-
-fn build_err(list: &[&str]) -> ConfigError {
-    origins(list).build().expect_err("configuration should be refused")
 }
 
 #[test]
@@ -99,7 +92,7 @@ fn configurations_the_advisories_needed_are_refused_at_build() {
             }
         }
     }
-    let err = build_err(&["https://App.Example.com"]);
+    let err = refusal(origins(&["https://App.Example.com"]));
     let canonical = matches!(&err, ConfigError::NonCanonicalOrigin { origin, canonical, .. }
         if origin == "https://App.Example.com" && canonical == APP);
     assert!(canonical, "{FLASK_EXACT}: {err:?}");
@@ -295,12 +288,12 @@ fn assert_one_clean_line(text: &str) {
 #[test]
 #[rustfmt::skip]
 fn config_errors_rejections_and_the_policy_summary_are_clean_lines() {
-    let origins = [
+    let bad = [
         "https://app.example.com\r\n[ERROR] forged line", "https://app.example.com/\n", "https://app.\u{1b}[31mexample.com",
         "https://app.example.com\u{0}", "file:///\r\nx", "https://*\n.example.com", "https://u\r\n@app.example.com",
         "https://app.example.com?\u{7f}", "https://app.example.com\u{2028}forged", "https://\u{202e}moc.elpmaxe.ppa",
     ];
-    let errors = origins.iter().map(|origin| build_err(&[origin]));
+    let errors = bad.iter().map(|origin| refusal(origins(&[origin])));
     let mut texts: Vec<String> = errors.flat_map(|err| [err.to_string(), format!("{err:?}")]).collect();
     let layer = policy(&[APP, "https://*.example.org", "http://localhost:*"], |b| b.allow_origin_predicate(|_, _| false).allow_any_header());
     texts.extend([
