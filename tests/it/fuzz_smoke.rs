@@ -301,7 +301,7 @@ fn builder_build_survives_the_generated_corpus() {
     }
 }
 
-/// Inputs the fuzzers found, kept as regressions (see `tests/cve_regressions.rs`
+/// Inputs the fuzzers found, kept as regressions (see `refused_answers.rs`
 /// for the readable versions), with the target that found them.
 const FOUND_BY_FUZZING: &[(Target, &[u8])] = &[(
     // policy_decide: a credentialed any-header preflight asking for a header
