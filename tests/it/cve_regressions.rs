@@ -217,10 +217,8 @@ fn null_is_never_matched_by_lists_patterns_or_predicates() {
     for layer in [&policy(&configured, |b| b), &predicate] {
         for (kind, req) in [("Actual", get("null")), ("Preflight", preflight("null", "GET", None))]
         {
-            assert_eq!(
-                decision(layer, &req),
-                format!(r#"{kind} refused: OriginNotAllowed("null")"#)
-            );
+            let refused = format!(r#"{kind} refused: OriginNotAllowed("null")"#);
+            assert_eq!(decision(layer, &req), refused);
         }
     }
     assert_eq!(calls.load(Ordering::SeqCst), 0, "the predicate saw null");
