@@ -28,10 +28,6 @@ fn classification_decides_not_cors_actual_request_or_preflight() {
         // With Origin, anything but OPTIONS is an actual request, ACRM or not.
         (request(Method::GET, &[("origin", APP), ACRM]), "actual"),
     ]);
-    decides("listed", &layer(), vec![
-        (request(Method::OPTIONS, &[("origin", APP)]), "actual"),
-        (request(Method::OPTIONS, &[ACRM]), "not cors"),
-    ]);
 }
 
 #[tokio::test]

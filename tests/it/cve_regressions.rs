@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::common::*;
 use crate::config_refusals::{origins, refusal};
 use http::{header, Method};
-use tower_cors::{ConfigError, CorsLayer, Decision, Rejection};
+use tower_cors::{CorsLayer, Decision, Rejection};
 
 const TOMCAT: &str = "Tomcat CVE-2018-8014, allow-all defaults";
 const NULL: &str = "`null` (sandboxed iframes, file: pages, redirects; PortSwigger)";
@@ -50,6 +50,7 @@ fn configurations_the_advisories_needed_are_refused_at_build() {
         (NULL, "file://", origins(&["file://"]).build(), "FileOrigin", ""),
         (NULL, "file path", origins(&["file:///home/me/index.html"]).build(), "FileOrigin", ""),
         (FLASK_EXACT, "with a path", origins(&["https://app.example.com/api"]).build(), "OriginWithPath", ""),
+        (FLASK_EXACT, "case-folded", origins(&["https://App.Example.com"]).build(), "NonCanonicalOrigin", r#""https://app.example.com""#),
         (REFLECTED, "http with credentials", creds("http://app.example.com").build(), "InsecureOriginWithCredentials", ""),
         (REFLECTED, "http pattern with credentials", creds("http://*.example.com").build(), "InsecureOriginWithCredentials", ""),
         (REFLECTED, "http, explicit", creds("http://intranet.example").allow_credentials_over_http(true).build(), "ok", ""),
@@ -92,10 +93,6 @@ fn configurations_the_advisories_needed_are_refused_at_build() {
             }
         }
     }
-    let err = refusal(origins(&["https://App.Example.com"]));
-    let canonical = matches!(&err, ConfigError::NonCanonicalOrigin { origin, canonical, .. }
-        if origin == "https://App.Example.com" && canonical == APP);
-    assert!(canonical, "{FLASK_EXACT}: {err:?}");
 }
 
 #[test]
@@ -181,7 +178,6 @@ async fn responses_carry_no_credentials_star_or_private_network_they_were_not_gi
     let reflecting = || policy(&[APP, "https://*.example.org"], |b| b.allow_credentials(true));
     let inner: &[Line] = &[(ACAO, "*"), (ACAC, "true")];
     let any = app(|b| b.allow_any_method().allow_any_header().expose_any_header().allow_credentials(true));
-    let none = vec![("access-control-*", ABSENT), (VARY, "origin")];
     expect_rows(vec![
         // Refused, the allowed origin learns the defaults, which lack them.
         ("Tomcat CVE-2018-8014: DELETE", app(|b| b), preflight(APP, "DELETE", None), &[], "204", vec![(ACAM, "GET, HEAD, POST")]),
@@ -190,8 +186,7 @@ async fn responses_carry_no_credentials_star_or_private_network_they_were_not_gi
         ("reflected: exact", reflecting(), get(APP), inner, "inner", vec![(ACAO, APP), (ACAC, "true"), (VARY, "origin")]),
         ("reflected: pattern", reflecting(), get("https://a.example.org"), inner, "inner", vec![(ACAO, "https://a.example.org"), (ACAC, "true"), (VARY, "origin")]),
         // What the inner service set is stripped, too.
-        ("reflected: refused", reflecting(), get(EVIL), inner, "inner", none.clone()),
-        ("reflected: suffixed", reflecting(), get("https://app.example.com.evil.example"), inner, "inner", none),
+        ("reflected: suffixed", reflecting(), get("https://app.example.com.evil.example"), inner, "inner", vec![("access-control-*", ABSENT), (VARY, "origin")]),
         ("fiber CVE-2024-25124: any, preflight", any.clone(), preflight(APP, "PATCH", Some("x-custom, authorization")), &[], "204", vec![(ACAO, APP), (ACAC, "true"), (ACAM, "PATCH"), (ACAH, "x-custom, authorization")]),
         ("fiber CVE-2024-25124: any, actual", any, get(APP), &[("x-request-id", "1")], "inner", vec![(ACAO, APP), (ACEH, "x-request-id")]),
         ("fiber CVE-2024-25124: exposing any", app(|b| b.expose_any_header().allow_credentials(true)), get(APP), &[("*", "1"), ("x-request-id", "2")], "inner", vec![(ACEH, "x-request-id")]),

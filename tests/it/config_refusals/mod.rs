@@ -13,9 +13,7 @@ use std::time::Duration;
 use http::{header, HeaderName, Method, StatusCode};
 use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Location};
 
-use crate::common::{actual, preflight, preflight_answer, APP};
-
-const ACMA: &str = "access-control-max-age";
+use crate::common::{actual, preflight, preflight_answer, ACMA, APP};
 
 pub(crate) fn origins(list: &[&str]) -> CorsBuilder {
     CorsLayer::builder().allow_origins(list)
