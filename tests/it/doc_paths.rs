@@ -3,11 +3,9 @@
 //! of src/ exists, and the README's one setup block adds every crate its
 //! Rust blocks use (the blocks themselves are compiled as doctests).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::source_layout::rust_files;
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use crate::source_layout::{root, rust_files};
 
 /// Where a repository path begins.
 const TOP: [&str; 7] = ["src/", "tests/", "examples/", "benches/", "fuzz/", "cors-doctor/", ".ci/"];
@@ -58,12 +56,12 @@ fn src_doc_comments() -> String {
 }
 
 fn read(path: &str) -> String {
-    std::fs::read_to_string(Path::new(ROOT).join(path)).unwrap()
+    std::fs::read_to_string(root().join(path)).unwrap()
 }
 
 #[test]
 fn every_path_the_docs_cite_exists() {
-    let root = Path::new(ROOT);
+    let root = &root();
     // (document, what it says, the directory its relative links start from)
     let docs: [(&str, String, PathBuf); 5] = [
         ("README.md", read("README.md"), root.into()),

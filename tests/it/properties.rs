@@ -9,7 +9,7 @@ use http::header::{self, HeaderName};
 use http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
 use proptest::prelude::*;
 
-use crate::common::{values as all, vary_tokens};
+use crate::common::{values as all, vary_tokens, ACAC, ACAH, ACAM, ACAO, ACAPN, ACEH, ACMA};
 use crate::fuzz_smoke::bodies;
 use tower_cors::{CorsLayer, Decision, Malformed, Rejection};
 
@@ -230,12 +230,7 @@ fn to_request(r: &Req) -> Option<Request<()>> {
 mod model;
 use model::*;
 
-#[rustfmt::skip]
-const CORS_RESPONSE_HEADERS: &[&str] = &[
-    "access-control-allow-origin", "access-control-allow-credentials", "access-control-allow-methods",
-    "access-control-allow-headers", "access-control-max-age", "access-control-expose-headers",
-    "access-control-allow-private-network",
-];
+const CORS_RESPONSE_HEADERS: &[&str] = &[ACAO, ACAC, ACAM, ACAH, ACMA, ACEH, ACAPN];
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]

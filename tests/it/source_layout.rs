@@ -26,7 +26,7 @@ pub(crate) fn rust_files(dir: &str) -> Vec<PathBuf> {
     out
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
