@@ -99,7 +99,10 @@ fn configurations_the_advisories_needed_are_refused_at_build() {
 #[rustfmt::skip]
 fn origins_the_advisories_let_through_are_not_allowed() {
     let exact = policy(&[APP, "https://*.example.org"], |b| b);
-    let literals = policy(&["https://app.example.com:8443", "https://xn--bcher-kva.example", "http://[::1]:3000", "http://127.0.0.1:8080"], |b| b);
+    let literal = [
+        "https://app.example.com:8443", "https://xn--bcher-kva.example", "http://[::1]:3000", "http://127.0.0.1:8080",
+    ];
+    let literals = policy(&literal, |b| b);
     let subdomains = policy(&["https://*.example.com"], |b| b.allow_credentials(true));
     let any_port = policy(&["https://*.example.com:*", "http://localhost:*"], |b| b);
     let prefixes = policy(&["https://example.com", "http://localhost"], |b| b);
@@ -119,7 +122,7 @@ fn origins_the_advisories_let_through_are_not_allowed() {
             "https://a-example.org",
         ], "refused"),
         // A non-default port, punycode and IP literals: their canonical form only.
-        (CANONICAL, &literals, &["https://app.example.com:8443", "https://xn--bcher-kva.example", "http://[::1]:3000", "http://127.0.0.1:8080"], "echoed"),
+        (CANONICAL, &literals, &literal, "echoed"),
         (CANONICAL, &literals, &[
             APP, "https://app.example.com:8444", "https://app.example.com:08443", "https://XN--BCHER-KVA.example",
             "http://[0:0:0:0:0:0:0:1]:3000", "http://127.0.0.1:8081", "http://localhost:8080",
