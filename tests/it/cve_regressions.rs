@@ -175,7 +175,7 @@ fn origins_the_advisories_let_through_are_not_allowed() {
 
 #[tokio::test]
 #[rustfmt::skip]
-async fn responses_carry_no_credentials_star_or_private_network_they_were_not_given() {
+async fn responses_carry_no_credentials_or_star_they_were_not_given() {
     assert!(!app(|b| b).policy().allows_credentials(), "{TOMCAT}");
     assert!(!CorsLayer::permissive().policy().allows_credentials(), "{TOMCAT}");
     let reflecting = || policy(&[APP, "https://*.example.org"], |b| b.allow_credentials(true));
