@@ -133,7 +133,8 @@ fn origins_the_advisories_let_through_are_not_allowed() {
         ], "echoed"),
         (SUBDOMAINS, &subdomains, &[
             "https://example.com", "https://evil-example.com", "https://evilexample.com", "https://aexample.com",
-            "https://example.com.evil.net", "https://a.example.com.evil.net", "https://app.example.com.evil",
+            "https://example.com.evil.net", "https://a.example.com.evil.net", "https://a.example.com.evil.example",
+            "https://app.example.com.evil",
             "https://a.example.co", "https://a.example.comx", "https://.example.com", "https://a..example.com",
             "https://a.example.com.", "http://a.example.com", "https://a.example.com:8443", "https://a.example.com:443",
             "https://a.example.com:", "https://A.example.com", "https://a.EXAMPLE.com", "null",

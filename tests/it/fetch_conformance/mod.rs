@@ -85,11 +85,11 @@ async fn malformed_and_repeated_origins_are_typed_rejections() {
     let acrm: (&str, &[u8]) = ("access-control-request-method", b"PUT");
     let o = |v: &'static [u8]| ("origin", v);
     #[rustfmt::skip]
-    let malformed: [&[u8]; 15] = [
+    let malformed: [&[u8]; 17] = [
         b"not an origin", b"", b"app.example.com", b"https://", b"https://a b", b"https://app.example.com/",
-        b"https://app.example.com/path", b"https://app.example.com?q", b"https://app.example.com#f",
+        b"https://a.example.com/", b"https://app.example.com/path", b"https://app.example.com?q", b"https://app.example.com#f",
         b"https://u@app.example.com", b"https://user@app.example.com", b"*", b"https://\xffapp.example.com",
-        b"https://\xe9xample.com", b"https://a b.example.com",
+        b"https://\xffx.example", b"https://\xe9xample.com", b"https://a b.example.com",
     ];
     let (actual, preflight) =
         ("Actual refused: Malformed(Origin)", "Preflight refused: Malformed(Origin)");
