@@ -8,6 +8,7 @@
 use std::convert::Infallible;
 use std::task::{Context, Poll};
 
+use http::header::ACCESS_CONTROL_ALLOW_ORIGIN;
 use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -156,7 +157,7 @@ fn replacing_a_policy_ten_thousand_times_gives_back_every_byte() {
         let Poll::Ready(Ok(response)) = in_flight.as_mut().poll(&mut cx) else {
             panic!("the second poll answers");
         };
-        let got = &response.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN];
+        let got = &response.headers()[ACCESS_CONTROL_ALLOW_ORIGIN];
         assert_eq!(got, format!("https://app{i}.example.com").as_str());
     }
     handle.replace(first);
@@ -190,10 +191,7 @@ mod lookup {
             tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         let service = layer.layer(scenarios::Inner);
         let response = runtime.block_on(tower::ServiceExt::oneshot(service, tenant_request()));
-        assert!(response
-            .unwrap()
-            .headers()
-            .contains_key(http::header::ACCESS_CONTROL_ALLOW_ORIGIN));
+        assert!(response.unwrap().headers().contains_key(ACCESS_CONTROL_ALLOW_ORIGIN));
         layer
     }
 
@@ -204,7 +202,7 @@ mod lookup {
         let request = tenant_request();
         let waker = noop_waker();
         let response = serve(&mut ours, request.clone(), &mut Context::from_waker(&waker));
-        let got = &response.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN];
+        let got = &response.headers()[ACCESS_CONTROL_ALLOW_ORIGIN];
         assert_eq!(got, TENANT, "answered from the cache, in one poll");
         let added = allocations(&mut ours, &request) - allocations(&mut scenarios::Inner, &request);
         assert!(added <= 0, "a lookup hit adds {added} allocations");

@@ -13,25 +13,21 @@ mod common;
 #[path = "common/counting.rs"]
 mod counting;
 
-use common::preflight_answer as respond;
+use common::{preflight_answer as respond, with, APP};
 use counting::{cost_of, Cost};
-use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
-use http::{HeaderValue, Method, Request, Response};
+use http::{Method, Request, Response};
 use tower_cors::{
     CorsLayer, Decision, Malformed, Rejection, RequestKind, MAX_REQUEST_HEADERS_BYTES,
     MAX_REQUEST_HEADERS_ITEMS,
 };
 
-const APP: &str = "https://app.example.com";
-
 /// A preflight from APP for PUT with these `Access-Control-Request-Headers` lines.
 fn preflight(lines: &[Vec<u8>]) -> Request<String> {
-    let mut req =
-        Request::options("/items").header(ORIGIN, APP).header(ACCESS_CONTROL_REQUEST_METHOD, "PUT");
-    for line in lines {
-        req = req.header(ACCESS_CONTROL_REQUEST_HEADERS, HeaderValue::from_bytes(line).unwrap());
-    }
-    req.body(String::new()).unwrap()
+    let lines: Vec<_> = lines
+        .iter()
+        .map(|l| ("access-control-request-headers", std::str::from_utf8(l).unwrap()))
+        .collect();
+    with(common::preflight(APP, "PUT", None), &lines)
 }
 
 /// A name of `len` bytes, `x-` then letters.

@@ -146,26 +146,6 @@ fn list_item_errors_name_their_field_and_index() {
     from_json(r#"{ "allow_origins": ["http://b.example"], "allow_credentials": true, "allow_credentials_over_http": true, "allow_methods": ["patch"] }"#).unwrap();
 }
 
-#[test]
-#[rustfmt::skip]
-fn scalar_field_errors_name_the_field() {
-    let cases = [
-        (r#"{ "allow_any_origin": true, "allow_credentials": true }"#, "allow_credentials"),
-        (r#"{ "allow_any_origin": true, "allow_origins": ["https://a.example"] }"#, "allow_any_origin"),
-        (r#"{ "allow_origins": ["https://app.example.com"], "max_age": 86401 }"#, "max_age"),
-        (r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 404 }"#, "preflight_status"),
-        (r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 42 }"#, "preflight_status"),
-    ];
-    for (json, field) in cases {
-        let err = json_error(json);
-        assert_eq!(place(&err), field, "{json}: {err}");
-        assert!(err.to_string().starts_with(&format!("{field}: ")), "{err}");
-    }
-    // A number that is no status code at all is refused like a non-2xx one.
-    let err = json_error(cases[4].0);
-    assert!(matches!(err, ConfigError::PreflightStatusNotSuccess { status: 42, .. }), "{err:?}");
-}
-
 /// Someone editing a file reads field names and values, not builder calls
 /// (`max_age = 90000`, not `Duration::from_secs`); the same mistake made in
 /// code reads as builder calls, without the field in front; no error source
@@ -196,6 +176,7 @@ fn config_errors_speak_the_configuration_words_and_builder_errors_the_builders()
         let err = json_error(json);
         let message = err.to_string();
         assert!(message.starts_with(start) && message.contains(fix), "{json}: {message}");
+        assert_eq!(place(&err), start.split(':').next().unwrap(), "{json}");
         for rust in ["Duration::", "()", "allow_origins([", "(true)"] {
             assert!(!message.contains(rust), "{json}: {rust} in {message}");
         }
@@ -218,16 +199,20 @@ fn config_errors_speak_the_configuration_words_and_builder_errors_the_builders()
 }
 
 #[test]
-fn to_builder_lets_code_add_a_predicate() {
+fn to_builder_lets_code_add_a_predicate_and_refuses_what_is_no_status_code() {
     let config: CorsConfig =
         toml::from_str("allow_origins = [\"https://app.example.com\"]").unwrap();
     let builder = config.to_builder().unwrap();
     let cors =
         builder.allow_origin_predicate(|o, _| o == "https://partner.example").build().unwrap();
     assert!(cors.policy().to_string().contains("+ 1 predicate(s)"));
+    // A number that is no status code at all is refused like a non-2xx one.
     let bad: CorsConfig = toml::from_str("preflight_status = 1000").unwrap();
     let err = bad.to_builder().unwrap_err();
     assert!(matches!(err, ConfigError::PreflightStatusNotSuccess { status: 1000, .. }), "{err:?}");
+    let err =
+        json_error(r#"{ "allow_origins": ["https://app.example.com"], "preflight_status": 42 }"#);
+    assert!(matches!(err, ConfigError::PreflightStatusNotSuccess { status: 42, .. }), "{err:?}");
 }
 
 /// Every mistake of a file at once, each with its field, in the order of the
@@ -235,9 +220,6 @@ fn to_builder_lets_code_add_a_predicate() {
 #[test]
 fn every_mistake_is_reported_at_once_with_its_field() {
     let places = |err: &ConfigError| err.errors().iter().map(place).collect::<Vec<_>>();
-    let err =
-        json_error(r#"{ "allow_origins": ["https://a.example/app", "*", "https://B.example"] }"#);
-    assert_eq!(places(&err), ["allow_origins[0]", "allow_origins[1]", "allow_origins[2]"]);
     let err = json_error(
         r#"{ "preflight_status": 42, "max_age": 90000, "allow_credentials": true, "allow_any_origin": true,
              "allow_headers": ["content-type", "Cookie"], "allow_methods": ["get", "TRACE", "PUT"] }"#,

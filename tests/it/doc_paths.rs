@@ -3,9 +3,9 @@
 //! of src/ exists, and the README's one setup block adds every crate its
 //! Rust blocks use (the blocks themselves are compiled as doctests).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use crate::source_layout::{root, rust_files};
 
 /// Where a repository path begins.
 const TOP: [&str; 7] = ["src/", "tests/", "examples/", "benches/", "fuzz/", "cors-doctor/", ".ci/"];
@@ -43,36 +43,32 @@ fn cited_paths(text: &str, links: bool) -> Vec<String> {
     paths
 }
 
-/// The doc comments (`//!`, `///`) of every `.rs` file under `dir`.
-fn doc_comments(dir: &Path, out: &mut String) {
-    for path in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
-        if path.is_dir() {
-            doc_comments(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            let docs = text.lines().map(str::trim_start);
-            docs.filter(|l| l.starts_with("//!") || l.starts_with("///"))
-                .for_each(|l| out.extend([l, "\n"]));
-        }
+/// The doc comments (`//!`, `///`) of every `.rs` file under `src/`.
+fn src_doc_comments() -> String {
+    let mut docs = String::new();
+    for text in rust_files("src").into_iter().map(|f| std::fs::read_to_string(f).unwrap()) {
+        let lines = text.lines().map(str::trim_start);
+        lines
+            .filter(|l| l.starts_with("//!") || l.starts_with("///"))
+            .for_each(|l| docs.extend([l, "\n"]));
     }
+    docs
 }
 
 fn read(path: &str) -> String {
-    std::fs::read_to_string(Path::new(ROOT).join(path)).unwrap()
+    std::fs::read_to_string(root().join(path)).unwrap()
 }
 
 #[test]
 fn every_path_the_docs_cite_exists() {
-    let root = Path::new(ROOT);
-    let mut src_docs = String::new();
-    doc_comments(&root.join("src"), &mut src_docs);
+    let root = &root();
     // (document, what it says, the directory its relative links start from)
     let docs: [(&str, String, PathBuf); 5] = [
         ("README.md", read("README.md"), root.into()),
         ("SECURITY.md", read("SECURITY.md"), root.into()),
         ("BENCHMARKS.md", read("BENCHMARKS.md"), root.into()),
         ("cors-doctor/README.md", read("cors-doctor/README.md"), root.join("cors-doctor")),
-        ("doc comments in src/", src_docs, root.into()),
+        ("doc comments in src/", src_doc_comments(), root.into()),
     ];
     let missing: Vec<String> = docs
         .iter()
@@ -129,9 +125,7 @@ fn readme_setup_adds_every_crate_its_rust_blocks_use() {
     assert_eq!(setups, 1, "the `cargo add` lines are stated once");
     for (block, krate) in used {
         let std = ["std", "core", "alloc"].contains(&krate.as_str());
-        assert!(
-            std || added.contains(&krate),
-            "README block {block} uses `{krate}`, never added: {added:?}"
-        );
+        let known = std || added.contains(&krate);
+        assert!(known, "README block {block} uses `{krate}`, never added: {added:?}");
     }
 }

@@ -1,6 +1,8 @@
 //! DESIGN.md "Response rules": what each response carries, as tables of
 //! (what the row pins, policy, request, inner service's headers, who answers,
-//! header lines the response must have); see `common::expect`.
+//! header lines the response must have); see `common::expect`. Origin
+//! matching, the first rule, is pinned with the advisories in
+//! `cve_regressions.rs`.
 
 use std::time::Duration;
 
@@ -27,7 +29,6 @@ fn pna(origin: &str) -> http::Request<String> {
 
 #[rustfmt::skip]
 fn actual_rows() -> Vec<Row> {
-    let creds = || app(|b| b.allow_credentials(true));
     let stale = &[(ACAO, "*"), (ACAO, "https://other.example"), (ACAC, "false"), (ACEH, "x-secret")];
     vec![
         ("any origin without credentials: `*`, no Vary", CorsLayer::permissive(), get(APP), &[], "inner",
@@ -48,10 +49,8 @@ fn actual_rows() -> Vec<Row> {
         ("any origin replaces the inner service's ACAO lines with one `*`",
             CorsLayer::builder().allow_any_origin().build().unwrap(), get("https://whoever.example"),
             &[(ACAO, "https://whoever.example"), (ACAO, "https://x.example")], "inner", vec![(ACAO, "*"), (ACAC, ABSENT)]),
-        ("credentials: the origin echoed and ACAC `true` once", creds(), get(APP), &[(ACAC, "true"), (ACAO, "*")], "inner",
+        ("credentials: the origin echoed and ACAC `true` once", app(|b| b.allow_credentials(true)), get(APP), &[(ACAC, "true"), (ACAO, "*")], "inner",
             vec![(ACAO, APP), (ACAC, "true")]),
-        ("credentials: an inner ACAC `false` becomes `true`", creds(), get(APP), &[(ACAC, "false")], "inner", vec![(ACAC, "true")]),
-        ("no credentials: an inner ACAC `true` is dropped", exact(), get(APP), &[(ACAC, "true")], "inner", vec![(ACAC, ABSENT), (ACAO, APP)]),
         ("no credentials: an inner ACAC `false` is dropped", exact(), get(APP), &[(ACAC, "false")], "inner", vec![(ACAC, ABSENT), (ACAO, APP)]),
         ("no credentials: an inner ACAC `TRUE` is dropped", exact(), get(APP), &[(ACAC, "TRUE")], "inner", vec![(ACAC, ABSENT), (ACAO, APP)]),
         ("exposed headers are listed in order", app(|b| b.expose_headers([h("x-request-id"), h("etag")])), get(APP), &[], "inner",
@@ -70,7 +69,6 @@ fn actual_rows() -> Vec<Row> {
         ("a predicate refuses: the inner CORS headers are stripped",
             policy(&[], |b| b.allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example")).allow_credentials(true)),
             get(EVIL), &[(ACAO, EVIL), (ACAC, "true")], "inner", vec![(ACAO, ABSENT), (ACAC, ABSENT), (VARY, "origin")]),
-        ("any origin answers the null origin with `*`", CorsLayer::permissive(), get("null"), &[], "inner", vec![(ACAO, "*")]),
     ]
 }
 
@@ -125,10 +123,8 @@ async fn rejected_actual_request_gets_no_cors_headers_even_if_the_inner_service_
     let creds = app(|b| b.allow_credentials(true).expose_headers([h("x-request-id")]));
     for layer in [exact(), creds] {
         let (res, calls) = run_with(&layer, get(EVIL), StatusCode::IM_A_TEAPOT, &inner).await;
-        assert_eq!(
-            (calls, res.status(), res.body().as_str()),
-            (1, StatusCode::IM_A_TEAPOT, "inner")
-        );
+        let got = (calls, res.status(), res.body().as_str());
+        assert_eq!(got, (1, StatusCode::IM_A_TEAPOT, "inner"));
         let want = [("access-control-*", ABSENT), ("x-inner", "1"), (VARY, "origin")];
         assert_lines("refused origin", res.headers(), &want);
     }
@@ -151,17 +147,11 @@ fn preflight_rows() -> Vec<Row> {
             app(|b| b.allow_methods([Method::PUT]).allow_headers([header::CONTENT_TYPE]).max_age(secs(600))),
             preflight(APP, "PUT", Some("Content-Type")), &[("x-inner", "1")], "204",
             vec![(ACAO, APP), (ACAM, "PUT"), (ACAH, "content-type"), (ACMA, "600"), (ACAC, ABSENT), (VARY, PREFLIGHT_VARY), ("x-inner", ABSENT)]),
-        ("no credentials or max-age unless configured",
-            app(|b| b.allow_methods([Method::PUT, Method::DELETE]).allow_headers([header::CONTENT_TYPE, h("x-trace")])),
-            preflight(APP, "DELETE", Some("content-type,x-trace")), &[], "204",
-            vec![(ACAO, APP), (ACAM, "PUT, DELETE"), (ACAH, "content-type, x-trace"), (ACAC, ABSENT), (ACMA, ABSENT)]),
-        ("defaults: 204, the safelisted methods, no max-age", exact(), preflight(APP, "POST", None), &[], "204",
-            vec![(ACAM, "GET, HEAD, POST"), (ACMA, ABSENT), (VARY, PREFLIGHT_VARY)]),
-        ("Vary lists both request headers", exact(), preflight(APP, "GET", None), &[], "204", vec![(VARY, PREFLIGHT_VARY)]),
+        // Tomcat CVE-2018-8014's defaults allowed everything.
+        ("defaults: 204, the safelisted methods, nothing else", exact(), preflight(APP, "POST", None), &[], "204",
+            vec![(ACAM, "GET, HEAD, POST"), (ACAC, ABSENT), (ACAH, ABSENT), (ACMA, ABSENT), (VARY, PREFLIGHT_VARY)]),
         ("Vary lists both request headers under any header", any_header(), preflight(APP, "PUT", Some("x-a")), &[], "204",
             vec![(VARY, PREFLIGHT_VARY)]),
-        ("credentials: ACAC `true`", app(|b| b.allow_credentials(true)), preflight(APP, "GET", None), &[], "204", vec![(ACAC, "true")]),
-        ("a configured 200", app(|b| b.preflight_status(StatusCode::OK)), preflight(APP, "POST", None), &[], "200", vec![(ACAO, APP)]),
         ("a configured 202", app(|b| b.preflight_status(StatusCode::ACCEPTED)), preflight(APP, "POST", None), &[], "202", vec![(ACAO, APP)]),
         ("max-age 0", app(|b| b.max_age(secs(0))), preflight(APP, "GET", None), &[], "204", vec![(ACMA, "0")]),
         ("max-age 600", app(|b| b.max_age(secs(600))), preflight(APP, "GET", None), &[], "204", vec![(ACMA, "600")]),
@@ -220,7 +210,6 @@ fn refused_preflight_rows() -> Vec<Row> {
         ("a malformed method", strict(), preflight(APP, "NOT A TOKEN", None), stale, "403", none.clone()),
         ("a malformed header list", strict(), preflight(APP, "PUT", Some("x-ok;")), stale, "403", none.clone()),
         ("two origins", strict(), two_origins, stale, "403", none.clone()),
-        ("a malformed method token", layer(), preflight(APP, "PU T", None), &[], "403", none.clone()),
         ("a predicate refuses",
             policy(&[], |b| b.allow_origin_predicate(|o, _| o.as_bytes().ends_with(b".trusted.example")).allow_credentials(true)),
             preflight(EVIL, "GET", None), &[], "403", none),
@@ -235,6 +224,7 @@ async fn preflight_refused_for_origin_or_shape_gets_403_without_cors_headers_or_
 
 #[rustfmt::skip]
 fn private_network_rows() -> Vec<Row> {
+    // Flask-CORS CVE-2024-6221 answered every preflight with ACAPN `true`.
     let opted_in = || app(|b| b.allow_private_network(true));
     let any = CorsLayer::builder().allow_any_origin().allow_any_method().allow_any_header().build().unwrap();
     vec![
@@ -256,70 +246,4 @@ async fn private_network_preflights_get_the_allow_header_only_when_opted_in() {
     expect_rows(private_network_rows()).await;
     let (res, _) = run(&app(|b| b.allow_private_network(true)), pna(APP), &[]).await;
     assert!(vary_tokens(res.headers()).contains(&ACRPN.to_owned()));
-}
-
-/// Checks that a policy allowing `origins` allows each of `allows` and
-/// none of `refuses` (actual GET requests).
-fn assert_matching(configured: &[&str], allows: &[&str], refuses: &[&str]) {
-    let layer = policy(configured, |b| b);
-    for origin in allows {
-        assert_eq!(decision(&layer, &get(origin)), "actual", "{configured:?} must allow {origin}");
-    }
-    for origin in refuses {
-        assert_ne!(decision(&layer, &get(origin)), "actual", "{configured:?} must refuse {origin}");
-    }
-}
-
-#[test]
-#[rustfmt::skip]
-fn origins_compare_byte_exact_against_the_canonical_form() {
-    assert_matching(&[APP], &[APP], &[
-        "https://APP.example.com", "https://App.Example.Com", "HTTPS://app.example.com", "Https://app.example.com",
-        "https://app.example.com:443", "http://app.example.com", "https://app.example.com.", "https://app.example.co",
-        "https://app.example.comm", "https://app.example.com.evil.example", "https://xapp.example.com",
-        "https://sub.app.example.com",
-    ]);
-    // A non-default port, punycode and IP literals: their canonical form only.
-    assert_matching(&["https://app.example.com:8443"], &["https://app.example.com:8443"],
-        &["https://app.example.com", "https://app.example.com:8444", "https://app.example.com:08443"]);
-    assert_matching(&["https://xn--bcher-kva.example"], &["https://xn--bcher-kva.example"], &["https://XN--BCHER-KVA.example"]);
-    assert_matching(&["http://[::1]:3000", "http://127.0.0.1:8080"], &["http://[::1]:3000", "http://127.0.0.1:8080"],
-        &["http://[0:0:0:0:0:0:0:1]:3000", "http://127.0.0.1:8081", "http://localhost:8080"]);
-}
-
-#[test]
-#[rustfmt::skip]
-fn subdomain_and_port_patterns_match_whole_labels_and_any_port_of_that_host_only() {
-    assert_matching(&["https://*.example.com:*"], &["https://a.example.com", "https://a.b.example.com:8443"],
-        &["https://example.com:8443", "http://a.example.com:8443"]);
-    assert_matching(&["https://*.example.com"],
-        &["https://a.example.com", "https://a.b.c.example.com", "https://x-1.example.com", "https://1.example.com"],
-        &["https://example.com", "https://evil-example.com", "https://evilexample.com", "https://example.com.evil.net",
-          "https://a.example.com.evil.example", "https://app.example.com.evil", "https://aexample.com", "https://a..example.com",
-          "https://a.example.co", "https://a.example.comx", "https://a.example.com.", "http://a.example.com",
-          "https://a.example.com:8443", "https://a.example.com:443", "https://a.example.com:", "https://A.example.com",
-          "https://a.EXAMPLE.com", "https://.example.com"]);
-    assert_matching(&["http://localhost:*"],
-        &["http://localhost:5173", "http://localhost:1", "http://localhost:65535", "http://localhost"],
-        &["https://localhost:5173", "http://localhostx:3000", "http://xlocalhost:3000", "http://localhost.evil.net:80",
-          "http://a.localhost:3000", "http://LOCALHOST:3000", "http://localhost:", "http://localhost:abc",
-          "http://localhost:05173", "http://localhost:65536", "http://localhost:99999", "http://localhost:3000:3000",
-          "http://localhost:+80", "http://localhost:-1", "http://127.0.0.1:3000"]);
-}
-
-#[test]
-fn null_and_non_http_origins_are_never_matched_by_patterns_or_predicates() {
-    let patterns = ["https://*.example.com", "http://localhost:*"];
-    let predicate = policy(&patterns, |b| b.allow_origin_predicate(|_, _| true));
-    assert_ne!(decision(&predicate, &get("null")), "actual");
-    // Refused as not allowed (not as malformed), whatever patterns are configured.
-    let patterns = policy(&[&patterns[..], &["https://*.example.com:*", APP]].concat(), |b| b);
-    assert_eq!(decision(&patterns, &get("null")), r#"Actual refused: OriginNotAllowed("null")"#);
-    for other in [
-        "wss://a.example.com", "ws://localhost:3000", "ftp://a.example.com",
-        "chrome-extension://a.example.com", "moz-extension://localhost", "httpss://a.example.com",
-        "file://a.example.com",
-    ] {
-        assert_ne!(decision(&patterns, &get(other)), "actual", "{other}");
-    }
 }

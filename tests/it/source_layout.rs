@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 const MAX_LINES: usize = 700;
 
 /// The `.rs` files under `dir` (relative to the package root), if it exists.
-fn rust_files(dir: &str) -> Vec<PathBuf> {
+pub(crate) fn rust_files(dir: &str) -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for path in fs::read_dir(dir).expect("readable directory").map(|e| e.unwrap().path()) {
             if path.is_dir() {
@@ -26,7 +26,7 @@ fn rust_files(dir: &str) -> Vec<PathBuf> {
     out
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -172,11 +172,8 @@ fn forced_inlines_are_few_and_no_comment_holds_a_benchmark_figure() {
     let lines = code_lines();
     let forced: Vec<&String> =
         lines.iter().filter(|(_, l)| l.contains("#[inline(always)]")).map(|(f, _)| f).collect();
-    assert!(
-        forced.len() <= 6,
-        "{} #[inline(always)] (BENCHMARKS.md backs at most 6): {forced:?}",
-        forced.len()
-    );
+    let count = forced.len();
+    assert!(count <= 6, "{count} #[inline(always)] (BENCHMARKS.md backs at most 6): {forced:?}");
     // A figure: a number followed by a unit of time, size or work, or "N -> M".
     const UNITS: [&str; 6] = ["instructions", "ns", "µs", "MB", "KB", "->"];
     let figure = |comment: &str| {
@@ -189,16 +186,10 @@ fn forced_inlines_are_few_and_no_comment_holds_a_benchmark_figure() {
                 && UNITS.contains(&unit)
         })
     };
-    let figures: Vec<String> = lines
-        .iter()
-        .filter_map(|(file, line)| {
-            let at = line.find("//")?;
-            figure(&line[at..]).then(|| format!("{file}: {}", line.trim()))
-        })
-        .collect();
-    assert!(
-        figures.is_empty(),
-        "benchmark figures belong in BENCHMARKS.md:\n{}",
-        figures.join("\n")
-    );
+    let figures = lines.iter().filter_map(|(file, line)| {
+        let at = line.find("//")?;
+        figure(&line[at..]).then(|| format!("{file}: {}", line.trim()))
+    });
+    let figures = figures.collect::<Vec<_>>().join("\n");
+    assert!(figures.is_empty(), "benchmark figures belong in BENCHMARKS.md:\n{figures}");
 }

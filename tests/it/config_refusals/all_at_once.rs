@@ -15,17 +15,13 @@ fn every_mistake_is_reported_at_once() {
     let indexes: Vec<_> =
         err.errors().iter().map(|e| e.location().and_then(|at| at.index())).collect();
     assert_eq!(indexes, [Some(0), Some(1), Some(2)]);
-    // One line per mistake, each naming its value.
+    // One line per mistake: its own message, which names its value.
     let msg = err.to_string();
     let lines: Vec<&str> = msg.lines().collect();
     assert_eq!((lines[0], lines.len()), ("3 mistakes in the CORS configuration:", 4), "{msg}");
     for (line, error) in lines[1..].iter().zip(err.errors()) {
         assert_eq!(*line, format!("- {error}"));
     }
-    assert!(
-        lines[1].contains("\"https://a.example/app\"")
-            && lines[3].contains("\"https://B.example\"")
-    );
     // Mistakes of different settings, in the order of the settings: (variant, field).
     let settings = origins(&["https://a.example/app"])
         .allow_methods([Method::TRACE])

@@ -11,17 +11,15 @@ mod warnings;
 use std::time::Duration;
 
 use http::{header, HeaderName, Method, StatusCode};
-use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Decision, Location};
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Location};
 
-use crate::common::{actual, preflight, preflight_answer, APP};
+use crate::common::{actual, preflight, preflight_answer, ACMA, APP};
 
-const ACMA: &str = "access-control-max-age";
-
-fn origins(list: &[&str]) -> CorsBuilder {
+pub(crate) fn origins(list: &[&str]) -> CorsBuilder {
     CorsLayer::builder().allow_origins(list)
 }
 
-fn refusal(builder: CorsBuilder) -> ConfigError {
+pub(crate) fn refusal(builder: CorsBuilder) -> ConfigError {
     builder.build().expect_err("configuration should be refused")
 }
 

@@ -135,26 +135,3 @@ fn plain_http_origins_with_credentials_are_refused_unless_loopback_or_explicitly
     }
     assert!(origins(&loopback).allow_credentials(true).build().is_ok());
 }
-
-#[test]
-fn error_messages_escape_control_characters() {
-    let msg = refusal(origins(&["https://a.example/\n\u{1b}[31mINJECTED"])).to_string();
-    assert!(!msg.contains('\n') && !msg.contains('\u{1b}'), "{msg}");
-}
-
-// DESIGN "Public API" build(): "Validates and compiles. Never panics" on arbitrary origin strings.
-#[test]
-#[rustfmt::skip]
-fn build_never_panics_on_garbage_origins() {
-    for o in [
-        "", " ", ":", "://", "https://", "https:", "https:/app.example.com", "https:///", "https://:443", "https://[::1",
-        "https://[zz]", "https://[]", "https://app.example.com:99999", "https://app.example.com:-1", "https://app.example.com:0",
-        "https://a b.example.com", "https://app.example.com\n", "https://\u{0}", "https://*.", "https://*", "https://*.*",
-        "http://*:*", "https://xn--.example", "https://.example.com", "https://example..com", "https://例え.テスト",
-        "https://\u{202e}moc.elpmaxe", "https://256.256.256.256", "https://0x7f.1", "ws://*.example.com", "chrome-extension://*",
-        "\\\\server\\share",
-    ] {
-        let result = std::panic::catch_unwind(|| CorsLayer::builder().allow_origins([o]).build().map(|_| ()));
-        assert!(result.is_ok(), "build() panicked on {o:?}");
-    }
-}

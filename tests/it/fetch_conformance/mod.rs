@@ -76,25 +76,38 @@ async fn acrm_invalid_token_is_typed_malformed_rejection() {
     refused(&CorsLayer::permissive(), rows).await;
 }
 
-// DESIGN "Response rules": non-UTF-8 Origin and two Origin headers are typed
-// rejections (preflight and actual); a malformed Origin on an actual request
-// still reaches the inner service, without CORS headers.
+// DESIGN "Response rules": a malformed Origin and two Origin headers are
+// typed rejections of the request's kind, under every kind of origin rule; a
+// malformed Origin on an actual request still reaches the inner service,
+// without CORS headers.
 #[tokio::test]
 async fn malformed_and_repeated_origins_are_typed_rejections() {
     let acrm: (&str, &[u8]) = ("access-control-request-method", b"PUT");
     let o = |v: &'static [u8]| ("origin", v);
     #[rustfmt::skip]
-    let rows = vec![
-        (raw(Method::OPTIONS, &[o(b"https://\xe9xample.com"), acrm]), "Preflight refused: Malformed(Origin)"),
-        (raw(Method::OPTIONS, &[o(b"https://a.example"), o(b"https://b.example"), acrm]), "Preflight refused: Malformed(MultipleOrigins)"),
-        (raw(Method::GET, &[o(b"https://a.example"), o(b"https://a.example")]), "Actual refused: Malformed(MultipleOrigins)"),
-        (raw(Method::GET, &[o(APP.as_bytes()), o(b"https://evil.example")]), "Actual refused: Malformed(MultipleOrigins)"),
-        (raw(Method::GET, &[o(b"https://\xffapp.example.com")]), "Actual refused: Malformed(Origin)"),
-        (raw(Method::GET, &[o(b"https://app.example.com/")]), "Actual refused: Malformed(Origin)"),
-        (raw(Method::GET, &[o(b"not an origin")]), "Actual refused: Malformed(Origin)"),
-        (raw(Method::GET, &[o(b"")]), "Actual refused: Malformed(Origin)"),
+    let malformed: [&[u8]; 17] = [
+        b"not an origin", b"", b"app.example.com", b"https://", b"https://a b", b"https://app.example.com/",
+        b"https://a.example.com/", b"https://app.example.com/path", b"https://app.example.com?q", b"https://app.example.com#f",
+        b"https://u@app.example.com", b"https://user@app.example.com", b"*", b"https://\xffapp.example.com",
+        b"https://\xffx.example", b"https://\xe9xample.com", b"https://a b.example.com",
     ];
-    refused(&CorsLayer::permissive(), rows).await;
+    let (actual, preflight) =
+        ("Actual refused: Malformed(Origin)", "Preflight refused: Malformed(Origin)");
+    let (listed, pattern) = (crate::common::layer(), policy(&["https://*.example.com"], |b| b));
+    for layer in [&listed, &CorsLayer::permissive(), &pattern] {
+        let mut rows: Vec<_> = malformed.map(|v| (raw(Method::GET, &[o(v)]), actual)).into();
+        rows.extend(malformed.map(|v| (raw(Method::OPTIONS, &[o(v), acrm]), preflight)));
+        #[rustfmt::skip]
+        rows.extend([
+            // A malformed origin is the reason, whatever else is malformed.
+            (raw(Method::OPTIONS, &[o(b"not an origin"), ("access-control-request-method", b"PU T")]), preflight),
+            (raw(Method::OPTIONS, &[o(b"not an origin"), acrm, ("access-control-request-headers", b"x(bad)")]), preflight),
+            (raw(Method::OPTIONS, &[o(b"https://a.example"), o(b"https://b.example"), acrm]), "Preflight refused: Malformed(MultipleOrigins)"),
+            (raw(Method::GET, &[o(b"https://a.example"), o(b"https://a.example")]), "Actual refused: Malformed(MultipleOrigins)"),
+            (raw(Method::GET, &[o(APP.as_bytes()), o(b"https://evil.example")]), "Actual refused: Malformed(MultipleOrigins)"),
+        ]);
+        refused(layer, rows).await;
+    }
 }
 
 // DESIGN "Public API" allow_origin_predicate: combined with allow_origins as
