@@ -364,7 +364,10 @@ pub(crate) fn is_well_formed(origin: &[u8]) -> bool {
 pub(crate) fn run_end(table: &[bool; 256], bytes: &[u8], start: usize) -> usize {
     let mut i = start;
     while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
-        if !chunk.iter().fold(true, |all, &b| all & table[usize::from(b)]) {
+        let all_in = chunk
+            .iter()
+            .fold(true, |all, &b| all & table[usize::from(b)]);
+        if !all_in {
             break;
         }
         i += 8;
