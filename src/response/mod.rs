@@ -69,7 +69,9 @@ pub(crate) fn reply<B: Default>(
 fn refused<B: Default>(policy: &Policy, rejected: &Rejected<'_>, request: &HeaderMap) -> Reply<B> {
     match rejected.kind() {
         // The browser then refuses the real request itself and names the
-        // method or header the answer lacks.
+        // method or header the answer lacks. The request is classified
+        // again for its fill rather than carried in `Rejected`, which is
+        // `Copy` and passed to every observer: this answer is rare.
         RequestKind::Preflight if rejected.origin_allowed() => {
             match CorsRequest::classify(&http::Method::OPTIONS, request) {
                 Ok(CorsRequest::Preflight(preflight)) => {
